@@ -1,0 +1,69 @@
+/*
+ * libsspi.h - libsspi extensions to the Windows SSPI.
+ *
+ * Functions that have no Windows counterpart: the library version, names
+ * and one-line meanings of status codes, configuration reload and a
+ * report of the packages the library tried to load (what "sspi list"
+ * shows).
+ */
+#ifndef LIBSSPI_LIBSSPI_H
+#define LIBSSPI_LIBSSPI_H
+
+#include "sspi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Returns the library version ("1.2.3"); a static string. */
+const char *libsspi_version(void);
+
+/*
+ * Returns the symbolic name of a SECURITY_STATUS or NTSTATUS value
+ * ("SEC_E_OK", "SEC_I_CONTINUE_NEEDED", "STATUS_NO_MEMORY", ...), or
+ * "UNKNOWN".  A static string; never NULL.
+ */
+const char *libsspi_status_name(SECURITY_STATUS s);
+
+/* Returns a one-line English meaning of the status; a static string, never NULL. */
+const char *libsspi_status_message(SECURITY_STATUS s);
+
+/*
+ * Re-reads the configuration and loads packages that were added to it.
+ * Returns SEC_E_OK, or the first error met while reading it.
+ */
+SECURITY_STATUS libsspi_reload_config(void);
+
+/* LIBSSPI_PACKAGE_REPORT.Shape */
+#define LIBSSPI_SHAPE_SSPAP     1   /* exports SpLsaModeInitialize / SpUserModeInitialize */
+#define LIBSSPI_SHAPE_PROVIDER  2   /* exports InitSecurityInterfaceW / A */
+
+/* One package, or one module that failed before naming its packages. */
+typedef struct LIBSSPI_PACKAGE_REPORT {
+    const char *Name;           /* UTF-8 package name, NULL if the module failed before naming */
+    const char *Comment;
+    const char *Module;         /* absolute path of the shared object */
+    const char *ConfigFile;     /* file that named it, NULL if autoloaded or added at run time */
+    uint32_t ConfigLine;
+    uint32_t fCapabilities;     /* SECPKG_FLAG_* */
+    uint16_t wVersion;
+    uint16_t wRPCID;
+    uint32_t cbMaxToken;
+    uint32_t Shape;             /* LIBSSPI_SHAPE_* */
+    SECURITY_STATUS Status;     /* SEC_E_OK if loaded, else why not */
+    const char *Reason;         /* NULL if loaded, else "step: detail" */
+} LIBSSPI_PACKAGE_REPORT, *PLIBSSPI_PACKAGE_REPORT;
+
+/*
+ * Reports every package the library loaded or failed to load.  On
+ * SEC_E_OK, *ppReports is an array of *pcReports entries; one
+ * FreeContextBuffer(*ppReports) frees it together with its strings.
+ */
+SECURITY_STATUS libsspi_query_packages(uint32_t *pcReports,
+                                       LIBSSPI_PACKAGE_REPORT **ppReports);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBSSPI_LIBSSPI_H */

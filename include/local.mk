@@ -1,0 +1,9 @@
+# include/local.mk - installed public headers (under $(includedir)/libsspi).
+libsspiinclude_HEADERS += \
+	include/libsspi/sspi-types.h \
+	include/libsspi/sspi-status.h \
+	include/libsspi/sspi.h \
+	include/libsspi/security.h \
+	include/libsspi/ntsecapi.h \
+	include/libsspi/ntsecpkg.h \
+	include/libsspi/libsspi.h
