@@ -5,6 +5,7 @@ src_core_libsspi_la_SOURCES = \
 	src/core/handle.h src/core/handle.c \
 	src/core/memory.c \
 	src/core/api-internal.h \
+	src/core/api-common.c \
 	src/core/api-credentials.c \
 	src/core/api-context.c \
 	src/core/api-message.c \
