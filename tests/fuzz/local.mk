@@ -1,0 +1,29 @@
+# tests/fuzz: libFuzzer targets (built with --enable-fuzzing and clang) and,
+# in every build, replay programs that run each target over its seed corpus.
+EXTRA_DIST += tests/fuzz/corpus
+
+check_PROGRAMS += tests/fuzz/replay-message
+TESTS += tests/fuzz/replay-message
+tests_fuzz_replay_message_SOURCES = tests/fuzz/fuzz-message.c tests/fuzz/replay.c
+tests_fuzz_replay_message_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"message"'
+tests_fuzz_replay_message_LDADD = src/core/libsspi.la
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-message
+tests_fuzz_fuzz_message_SOURCES = tests/fuzz/fuzz-message.c
+tests_fuzz_fuzz_message_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_message_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_message_LDADD = src/core/libsspi.la
+endif
+
+check_PROGRAMS += tests/fuzz/replay-config
+TESTS += tests/fuzz/replay-config
+tests_fuzz_replay_config_SOURCES = tests/fuzz/fuzz-config.c tests/fuzz/replay.c src/core/config.c
+tests_fuzz_replay_config_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"config"'
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c src/core/config.c
+tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+endif
