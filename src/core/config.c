@@ -712,7 +712,8 @@ static void read_dropins(struct sspi_conf *c, bool *oom)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_names);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_names);
 
     for (size_t i = 0; i < n && !*oom; i++) {
         struct parser p;

@@ -12,4 +12,3 @@ src_packages_sample_sample_la_SOURCES = \
 src_packages_sample_sample_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^(SpLsaModeInitialize|SpUserModeInitialize)$$'
 src_packages_sample_sample_la_LIBADD = src/crypto/libsspicrypto.la
-EXTRA_DIST += doc/writing-packages.md

@@ -1,0 +1,19 @@
+# src/tools/local.mk - the `sspi` command (see doc/sspi.1).
+
+bin_PROGRAMS += src/tools/sspi
+
+src_tools_sspi_SOURCES = \
+	src/tools/sspi.c \
+	src/tools/tool.h \
+	src/tools/tool-util.c \
+	src/tools/tool-session.c \
+	src/tools/tool-packages.c \
+	src/tools/json.c \
+	src/tools/json.h \
+	src/tools/cmd-list.c \
+	src/tools/cmd-info.c \
+	src/tools/cmd-loopback.c \
+	src/tools/cmd-netio.c \
+	src/tools/cmd-bench.c \
+	src/tools/cmd-status.c
+src_tools_sspi_LDADD = src/core/libsspi.la $(PTHREAD_LIBS)

@@ -1,0 +1,244 @@
+/*
+ * tool.h - declarations shared by the files of the `sspi` command.
+ *
+ * The command is built only on the public API (sspi.h, libsspi.h).  Each
+ * verb lives in its own cmd-*.c file and is entered through a
+ * `tool_cmd_*` function taking the verb's own argument vector (argv[0] is
+ * "sspi VERB").  Verbs return one of the TOOL_EXIT_* codes.
+ */
+#ifndef LIBSSPI_TOOL_H
+#define LIBSSPI_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sspi.h"
+#include "libsspi.h"
+
+/* Exit codes: stable, documented in sspi(1). */
+#define TOOL_EXIT_OK      0   /* the operation succeeded */
+#define TOOL_EXIT_FAILED  1   /* an SSPI call failed; its status was printed */
+#define TOOL_EXIT_USAGE   2   /* bad command line, unreadable file, ... */
+
+/* Identity used by the verbs that authenticate. */
+struct tool_identity {
+    const char *user;
+    const char *domain;
+    const char *password;
+    const char *server_password; /* loopback only: acceptor's password */
+    char *password_storage;      /* read from --password-file; wiped */
+    bool given;                  /* any of --user/--domain/--password[-file] */
+};
+
+/* Options common to loopback, server, client and bench. */
+struct tool_session_opts {
+    const char *package;
+    const char *target;          /* SPN handed to InitializeSecurityContext */
+    const char *bindings;        /* application data of channel bindings */
+    struct tool_identity id;
+};
+
+/* One side of an authentication: its credential and context. */
+struct tool_side {
+    CredHandle cred;
+    CtxtHandle ctx;
+    bool have_cred;
+    bool have_ctx;
+    bool server;
+    uint32_t attrs;              /* ISC_RET_* / ASC_RET_* of the last leg */
+    uint32_t max_token;          /* cbMaxToken of the package */
+    uint8_t *cb_buf;             /* SEC_CHANNEL_BINDINGS + application data */
+    uint32_t cb_len;
+    const char *target;
+};
+
+/* Verbs (one per cmd-*.c file). */
+int tool_cmd_list(int argc, char **argv);
+int tool_cmd_info(int argc, char **argv);
+int tool_cmd_loopback(int argc, char **argv);
+int tool_cmd_server(int argc, char **argv);
+int tool_cmd_client(int argc, char **argv);
+int tool_cmd_bench(int argc, char **argv);
+int tool_cmd_status(int argc, char **argv);
+
+/* ---- tool-util.c: printing, flag tables and number parsing. */
+
+/* Program name used in messages ("sspi"). */
+extern const char *tool_progname;
+
+/* Print "sspi: VERB: fmt..." to stderr. */
+void tool_err(const char *verb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print "sspi: VERB: CALL: NAME (0xVALUE): meaning" to stderr. */
+void tool_err_status(const char *verb, const char *call, SECURITY_STATUS st);
+
+/* Format "NAME (0xVALUE)" into buf (at least 64 bytes); returns buf. */
+const char *tool_status_str(SECURITY_STATUS st, char *buf, size_t len);
+
+/* Format "0xVALUE" (8 hex digits, upper case) into buf (>= 11 bytes). */
+const char *tool_hex32(uint32_t v, char *buf, size_t len);
+
+/* Bit-flag table entry: `name` describes `value` (one or more bits). */
+struct tool_flag {
+    const char *name;
+    uint32_t value;
+};
+
+extern const struct tool_flag tool_secpkg_flags[];  /* SECPKG_FLAG_* */
+extern const struct tool_flag tool_isc_ret_flags[]; /* ISC_RET_* */
+extern const struct tool_flag tool_asc_ret_flags[]; /* ASC_RET_* */
+
+/*
+ * Decode `value` with a NULL-terminated flag table.  Calls `cb` once per
+ * named bit and once with name NULL and the remaining unknown bits (if
+ * any).
+ */
+void tool_flags_each(const struct tool_flag *table, uint32_t value,
+                     void (*cb)(void *arg, const char *name, uint32_t bits),
+                     void *arg);
+
+/* Write the flag names of `value` separated by `sep` to `out`; unknown
+ * bits are written as a hex number; "none" if value is 0. */
+void tool_flags_print(FILE *out, const struct tool_flag *table,
+                      uint32_t value, const char *sep);
+
+/* Parse a decimal unsigned number within [min, max]; false if invalid. */
+bool tool_parse_uint(const char *s, unsigned long min, unsigned long max,
+                     unsigned long *out);
+
+/* Parse a non-negative decimal number of seconds (fractions allowed). */
+bool tool_parse_seconds(const char *s, double *out);
+
+/* Reset getopt for a new argument vector. */
+void tool_getopt_reset(void);
+
+/* ---- tool-session.c: credentials, handshake legs and messages. */
+
+/*
+ * Long options shared by the verbs that authenticate; `val` codes are
+ * TOOL_OPT_*.  tool_session_option() consumes one of them; it returns
+ * false (after printing why) if the argument is bad.
+ */
+enum {
+    TOOL_OPT_USER = 0x100,
+    TOOL_OPT_DOMAIN,
+    TOOL_OPT_PASSWORD,
+    TOOL_OPT_PASSWORD_FILE,
+    TOOL_OPT_SERVER_PASSWORD,
+    TOOL_OPT_TARGET,
+    TOOL_OPT_BINDINGS,
+    TOOL_OPT_JSON,
+    TOOL_OPT_HELP,
+    TOOL_OPT_FIRST_LOCAL,        /* verbs number their own options from here */
+};
+bool tool_session_option(const char *verb, struct tool_session_opts *o,
+                         int opt, const char *arg);
+
+/* Apply the documented defaults (Sample: alice / EXAMPLE / secret). */
+void tool_session_defaults(struct tool_session_opts *o);
+
+/* Wipe and free the password read from a file. */
+void tool_session_opts_free(struct tool_session_opts *o);
+
+/*
+ * Prepare a side: query the package's cbMaxToken, build the channel
+ * bindings buffer, and acquire the credential (outbound for the client,
+ * inbound for the server) with the identity of `o` (the server uses
+ * id.server_password when set).  On failure `*call` names the failing
+ * SSPI function.  Release with tool_side_free().
+ */
+SECURITY_STATUS tool_side_init(struct tool_side *side,
+                               const struct tool_session_opts *o,
+                               bool server, const char **call);
+
+/* Delete the context and free the credential of a side (idempotent). */
+void tool_side_free(struct tool_side *side);
+
+/*
+ * One leg of the handshake: InitializeSecurityContextA for a client side,
+ * AcceptSecurityContext for a server side.  `in` (may be NULL/0 on the
+ * client's first leg) is the peer's token; the output token is written to
+ * `out` (capacity side->max_token) and its size to *out_len.  COMPLETE
+ * statuses are finished with CompleteAuthToken and reported as SEC_E_OK /
+ * SEC_I_CONTINUE_NEEDED.  Returns the package's status.
+ */
+SECURITY_STATUS tool_side_step(struct tool_side *side, const uint8_t *in,
+                               uint32_t in_len, uint8_t *out,
+                               uint32_t *out_len);
+
+/* The per-message calls.  `seq` is passed as MessageSeqNo. */
+SECURITY_STATUS tool_sign(CtxtHandle *ctx, uint8_t *data, uint32_t len,
+                          uint8_t *sig, uint32_t *sig_len, uint32_t seq);
+SECURITY_STATUS tool_verify(CtxtHandle *ctx, uint8_t *data, uint32_t len,
+                            uint8_t *sig, uint32_t sig_len, uint32_t seq);
+
+/*
+ * EncryptMessage with [TOKEN trailer][DATA][PADDING block] buffers (the
+ * padding buffer only when cbBlockSize is non-zero).  *tok_len and
+ * *pad_len hold the capacities on entry and the used sizes on return.
+ */
+SECURITY_STATUS tool_seal(CtxtHandle *ctx, uint8_t *tok, uint32_t *tok_len,
+                          uint8_t *data, uint32_t len, uint8_t *pad,
+                          uint32_t *pad_len, uint32_t seq);
+
+/* DecryptMessage of what tool_seal produced; *len gets the plaintext size. */
+SECURITY_STATUS tool_unseal(CtxtHandle *ctx, uint8_t *tok, uint32_t tok_len,
+                            uint8_t *data, uint32_t *len, uint8_t *pad,
+                            uint32_t pad_len, uint32_t seq);
+
+/* QueryContextAttributesA(SECPKG_ATTR_NAMES); returns a malloc()ed copy in
+ * *name (NULL on failure). */
+SECURITY_STATUS tool_query_name(CtxtHandle *ctx, char **name);
+
+/* ---- tool-packages.c: package descriptions shared by list and info. */
+
+struct json_writer;
+
+/*
+ * What is known about one package: the SecPkgInfoA from the enumeration
+ * (NULL if the package did not load) and/or the loader's report (NULL for
+ * a package the reports do not list).  Pointers borrow from the arrays
+ * kept in struct tool_packages.
+ */
+struct tool_package {
+    const SecPkgInfoA *info;
+    const LIBSSPI_PACKAGE_REPORT *report;
+};
+
+struct tool_packages {
+    PSecPkgInfoA infos;              /* EnumerateSecurityPackagesA */
+    uint32_t n_infos;
+    LIBSSPI_PACKAGE_REPORT *reports; /* libsspi_query_packages */
+    uint32_t n_reports;
+    struct tool_package *pkgs;       /* merged view, reports first */
+    uint32_t n_pkgs;
+};
+
+/* Enumerate and merge; on failure `*call` names the failing function. */
+SECURITY_STATUS tool_packages_load(struct tool_packages *p, const char **call);
+void tool_packages_free(struct tool_packages *p);
+/* Case-insensitive lookup by package name; NULL if absent. */
+const struct tool_package *tool_packages_find(const struct tool_packages *p,
+                                              const char *name);
+/* Name to show: package name, or the module's file name if unnamed. */
+const char *tool_package_label(const struct tool_package *pkg);
+/* Text block (detailed adds the capability list one per line). */
+void tool_package_print(FILE *out, const struct tool_package *pkg, bool detailed);
+/* One JSON object. */
+void tool_package_json(struct json_writer *jw, const struct tool_package *pkg);
+
+/* ---- tool-util.c: framing on a stream socket. */
+
+/* Write all bytes; false on error. */
+bool tool_write_all(int fd, const void *buf, size_t len);
+/* Read exactly len bytes; 1 ok, 0 clean EOF before the first byte, -1 error. */
+int tool_read_all(int fd, void *buf, size_t len);
+/* Send one frame (4-byte big-endian length, then the bytes). */
+bool tool_send_frame(int fd, const void *buf, uint32_t len);
+/* Receive one frame of at most `cap` bytes; 1 ok, 0 EOF, -1 error/too big. */
+int tool_recv_frame(int fd, void *buf, uint32_t cap, uint32_t *len);
+
+#endif /* LIBSSPI_TOOL_H */
