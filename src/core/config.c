@@ -796,16 +796,20 @@ static void read_main(struct parser *p, const char *path, bool from_env)
     parse_stream(p, f);
     fclose(f);
     block_finish(p);
+    /* The main file is always checked, before anything it says takes
+     * effect: a file others can write must not be able to switch off the
+     * check that protects it. */
+    if (!sspi_conf_file_trusted(&st, why, sizeof(why))) {
+        diag(p, 0, "configuration ignored: %s", why);
+        reset_main(p);
+        return;
+    }
     if (p->seen.check_permissions_off) {
         if (from_env)
             c->check_permissions = false;
         else
             diag(p, p->seen.check_permissions_line,
                  "'check_permissions = no' is honoured only in a LIBSSPI_CONFIG file");
-    }
-    if (c->check_permissions && !sspi_conf_file_trusted(&st, why, sizeof(why))) {
-        diag(p, 0, "configuration ignored: %s", why);
-        reset_main(p);
     }
 }
 
