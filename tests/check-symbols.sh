@@ -1,0 +1,41 @@
+#!/bin/sh
+# check-symbols.sh - the dynamic symbols libsspi.so defines must be exactly
+# the global list of the version script src/core/libsspi.sym: nothing
+# missing, nothing extra (internal helpers stay hidden).
+set -u
+srcdir=${top_srcdir:-.}
+builddir=${top_builddir:-.}
+sym="$srcdir/src/core/libsspi.sym"
+lib="$builddir/src/core/.libs/libsspi.so"
+
+if ! command -v nm >/dev/null 2>&1; then
+    echo "SKIP: nm not found"
+    exit 77
+fi
+[ -f "$sym" ] || { echo "FAIL: $sym not found"; exit 1; }
+[ -f "$lib" ] || { echo "FAIL: $lib not found"; exit 1; }
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# Names between "global:" and "local:", one per line, without ';' or comments.
+sed -n '/global:/,/local:/p' "$sym" | sed -e 's/#.*//' -e 's/global://' -e 's/local:.*//' \
+    -e 's/[;[:space:]]//g' | grep -v '^$' | LC_ALL=C sort -u >"$tmp/expected"
+
+# Defined dynamic symbols, without the version node (the LIBSSPI_1 marker
+# itself is an absolute symbol, not a function or object, so it is dropped).
+nm -D --defined-only "$lib" | awk '$2 != "A" { print $3 }' | sed 's/@.*//' |
+    LC_ALL=C sort -u >"$tmp/actual"
+
+if [ ! -s "$tmp/expected" ]; then
+    echo "FAIL: no symbols found in $sym"
+    exit 1
+fi
+if ! cmp -s "$tmp/expected" "$tmp/actual"; then
+    echo "FAIL: exported symbols differ from $sym"
+    echo "missing from the library (<) / not in the version script (>):"
+    diff "$tmp/expected" "$tmp/actual" | grep '^[<>]'
+    exit 1
+fi
+echo "PASS: $(wc -l <"$tmp/expected") symbols match $sym"
+exit 0

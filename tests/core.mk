@@ -1,0 +1,160 @@
+# tests/core.mk - the core test suites (loader, handles, API, dispatch,
+# exported symbols) and the mock packages they load.
+#
+# Each mock is a real shared object built by libtool (-rpath makes libtool
+# produce tests/mock/.libs/<name>.so); mocks never link libsspi and export
+# only their entry points and `mock_state` (-fvisibility=hidden).
+
+coretests_mock_cflags = $(AM_CFLAGS) -fvisibility=hidden
+coretests_mock_ldflags = $(AM_LDFLAGS) -module -avoid-version -shared -rpath /nowhere
+coretests_mock_common = tests/mock/mock-common.c tests/mock/mock-common.h tests/mock/mock-state.h
+
+check_LTLIBRARIES += \
+	tests/mock/mock-good.la \
+	tests/mock/mock-old-version.la \
+	tests/mock/mock-odd-version.la \
+	tests/mock/mock-new-version.la \
+	tests/mock/mock-short-table.la \
+	tests/mock/mock-no-entry.la \
+	tests/mock/mock-init-fails.la \
+	tests/mock/mock-instance-fails.la \
+	tests/mock/mock-lsa-init-fails.la \
+	tests/mock/mock-null-tables.la \
+	tests/mock/mock-null-count.la \
+	tests/mock/mock-multi.la \
+	tests/mock/mock-user-only.la \
+	tests/mock/mock-provider.la \
+	tests/mock/mock-provider-null.la \
+	tests/mock/mock-provider-noname.la \
+	tests/mock/mock-garbage.la \
+	tests/mock/mock-dup-name.la
+
+tests_mock_mock_good_la_SOURCES = tests/mock/mock-good.c $(coretests_mock_common)
+tests_mock_mock_good_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_good_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_old_version_la_SOURCES = tests/mock/mock-old-version.c $(coretests_mock_common)
+tests_mock_mock_old_version_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_old_version_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_odd_version_la_SOURCES = tests/mock/mock-old-version.c $(coretests_mock_common)
+tests_mock_mock_odd_version_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_PACKAGE_VERSION=0x00030000
+tests_mock_mock_odd_version_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_odd_version_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_new_version_la_SOURCES = tests/mock/mock-new-version.c $(coretests_mock_common)
+tests_mock_mock_new_version_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_new_version_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_short_table_la_SOURCES = tests/mock/mock-short-table.c $(coretests_mock_common)
+tests_mock_mock_short_table_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_short_table_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_no_entry_la_SOURCES = tests/mock/mock-no-entry.c $(coretests_mock_common)
+tests_mock_mock_no_entry_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_no_entry_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_init_fails_la_SOURCES = tests/mock/mock-init-fails.c $(coretests_mock_common)
+tests_mock_mock_init_fails_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_init_fails_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_instance_fails_la_SOURCES = tests/mock/mock-instance-fails.c $(coretests_mock_common)
+tests_mock_mock_instance_fails_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_instance_fails_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_lsa_init_fails_la_SOURCES = tests/mock/mock-lsa-init-fails.c $(coretests_mock_common)
+tests_mock_mock_lsa_init_fails_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_lsa_init_fails_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_null_tables_la_SOURCES = tests/mock/mock-null-tables.c $(coretests_mock_common)
+tests_mock_mock_null_tables_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_null_tables_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_null_count_la_SOURCES = tests/mock/mock-null-tables.c $(coretests_mock_common)
+tests_mock_mock_null_count_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_NULL_COUNT=1
+tests_mock_mock_null_count_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_null_count_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_multi_la_SOURCES = tests/mock/mock-multi.c $(coretests_mock_common)
+tests_mock_mock_multi_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_multi_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_user_only_la_SOURCES = tests/mock/mock-user-only.c $(coretests_mock_common)
+tests_mock_mock_user_only_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_user_only_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_provider_la_SOURCES = tests/mock/mock-provider.c $(coretests_mock_common)
+tests_mock_mock_provider_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_provider_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_provider_null_la_SOURCES = tests/mock/mock-provider.c $(coretests_mock_common)
+tests_mock_mock_provider_null_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_PROVIDER_BROKEN=1
+tests_mock_mock_provider_null_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_provider_null_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_provider_noname_la_SOURCES = tests/mock/mock-provider.c $(coretests_mock_common)
+tests_mock_mock_provider_noname_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_PROVIDER_BROKEN=2
+tests_mock_mock_provider_noname_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_provider_noname_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_garbage_la_SOURCES = tests/mock/mock-garbage.c $(coretests_mock_common)
+tests_mock_mock_garbage_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_garbage_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_dup_name_la_SOURCES = tests/mock/mock-dup-name.c $(coretests_mock_common)
+tests_mock_mock_dup_name_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_dup_name_la_LDFLAGS = $(coretests_mock_ldflags)
+
+# The suites.  Each links the public library only.
+coretests_programs = tests/check-loader tests/check-handles tests/check-api tests/check-dispatch
+coretests_util = tests/test-util.c tests/test-util.h
+coretests_cflags = $(AM_CFLAGS) $(CHECK_CFLAGS)
+coretests_ldadd = src/core/libsspi.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+
+check_PROGRAMS += $(coretests_programs)
+TESTS += $(coretests_programs) tests/check-symbols.sh
+
+tests_check_loader_SOURCES = tests/check-loader.c $(coretests_util)
+tests_check_loader_CFLAGS = $(coretests_cflags)
+tests_check_loader_LDADD = $(coretests_ldadd)
+
+tests_check_handles_SOURCES = tests/check-handles.c $(coretests_util)
+tests_check_handles_CFLAGS = $(coretests_cflags)
+tests_check_handles_LDADD = $(coretests_ldadd)
+
+tests_check_api_SOURCES = tests/check-api.c $(coretests_util)
+tests_check_api_CFLAGS = $(coretests_cflags)
+tests_check_api_LDADD = $(coretests_ldadd)
+
+tests_check_dispatch_SOURCES = tests/check-dispatch.c $(coretests_util)
+tests_check_dispatch_CFLAGS = $(coretests_cflags)
+tests_check_dispatch_LDADD = $(coretests_ldadd)
+
+# Allocation counting interposes malloc(): not with sanitizer runtimes, and
+# not part of `make memcheck`.
+if !ENABLE_SANITIZERS
+check_PROGRAMS += tests/check-noalloc
+TESTS += tests/check-noalloc
+tests_check_noalloc_SOURCES = tests/check-noalloc.c $(coretests_util)
+tests_check_noalloc_CFLAGS = $(coretests_cflags)
+tests_check_noalloc_LDADD = $(coretests_ldadd)
+endif
+
+EXTRA_DIST += tests/check-symbols.sh
+
+# `make memcheck`: the core suites under valgrind, in one process each
+# (CK_FORK=no) and with the environment `make check` gives them.  Scenario
+# children (fork + exec of the suite) are traced too.
+coretests_valgrind = $(LIBTOOL) --mode=execute $(VALGRIND) --quiet --error-exitcode=1 \
+	--leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	--trace-children=yes --child-silent-after-fork=yes
+
+memcheck: $(check_LTLIBRARIES) $(coretests_programs)
+	@test -n "$(VALGRIND)" || { echo "memcheck: valgrind not found"; exit 1; }
+	@failed=0; for t in $(coretests_programs); do \
+	    echo "memcheck: $$t"; \
+	    ( $(AM_TESTS_ENVIRONMENT) CK_FORK=no; export CK_FORK; \
+	      $(coretests_valgrind) ./$$t ) || { echo "memcheck: $$t FAILED"; failed=1; }; \
+	done; test $$failed = 0
+
+.PHONY: memcheck
