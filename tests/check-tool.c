@@ -699,6 +699,39 @@ START_TEST(test_loopback_ntlm)
 }
 END_TEST
 
+/* The trace says why a logon was refused (unknown user or wrong password),
+ * and never shows the password. */
+START_TEST(test_trace_failure_reason)
+{
+    char log_path[4200];
+    struct run_result r;
+    char *log;
+
+    snprintf(log_path, sizeof(log_path), "%s/trace.%d", tmp_dir, (int)getpid());
+    setenv("LIBSSPI_DEBUG", log_path, 1);
+    r = RUN("loopback", "NTLM", "--user", "alice", "--domain", "EXAMPLE", "--password",
+            "Wr0ng-Pa55word");
+    ck_assert_exit(r, 1);
+    run_free(&r);
+    log = read_file(log_path);
+    ck_assert_has(log, "package failure reason: STATUS_WRONG_PASSWORD");
+    ck_assert_has(log, "AcceptSecurityContext package=NTLM");
+    ck_assert_has(log, "SEC_E_LOGON_DENIED");
+    ck_assert_ptr_null(strstr(log, "Wr0ng-Pa55word"));
+    free(log);
+    unlink(log_path);
+
+    r = RUN("loopback", "NTLM", "--user", "mallory", "--domain", "EXAMPLE", "--password", "x");
+    ck_assert_exit(r, 1);
+    run_free(&r);
+    log = read_file(log_path);
+    ck_assert_has(log, "package failure reason: STATUS_NO_SUCH_USER");
+    free(log);
+    unlink(log_path);
+    unsetenv("LIBSSPI_DEBUG");
+}
+END_TEST
+
 /* ---- bench (counts, not time: the numbers are never judged) */
 
 START_TEST(test_bench_json)
@@ -927,6 +960,7 @@ static Suite *tool_suite(void)
     tcase_add_test(tc, test_loopback_tamper);
     tcase_add_test(tc, test_loopback_unknown_package);
     tcase_add_test(tc, test_loopback_ntlm);
+    tcase_add_test(tc, test_trace_failure_reason);
     tcase_add_test(tc, test_bench_json);
     suite_add_tcase(s, tc);
 

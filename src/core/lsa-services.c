@@ -591,19 +591,33 @@ static NTSTATUS NTAPI stub_set_app_mode_info(ULONG UserFunction, ULONG_PTR Argum
     return STATUS_NOT_IMPLEMENTED;
 }
 
-static LSA_GET_SECPKG_FAILURE_REASON stub_get_secpkg_failure_reason;
-static NTSTATUS NTAPI stub_get_secpkg_failure_reason(const ULONG_PTR PackageID,
-                                                     SECPKG_FAILURE_REASON *Reason)
+/* Why the last request on this thread was declined, as the package said
+ * through SetSecpkgFailureReason.  Logged when tracing, so an operator can
+ * tell an unknown user from a wrong password; never holds secrets. */
+static _Thread_local SECPKG_FAILURE_REASON last_failure;
+
+static LSA_GET_SECPKG_FAILURE_REASON get_secpkg_failure_reason;
+static NTSTATUS NTAPI get_secpkg_failure_reason(const ULONG_PTR PackageID,
+                                                SECPKG_FAILURE_REASON *Reason)
 {
-    NOT_IMPLEMENTED("GetSecpkgFailureReason");
-    return STATUS_NOT_IMPLEMENTED;
+    (void)PackageID;
+    if (Reason == NULL)
+        return STATUS_INVALID_PARAMETER;
+    *Reason = last_failure;
+    return STATUS_SUCCESS;
 }
 
-static LSA_SET_SECPKG_FAILURE_REASON stub_set_secpkg_failure_reason;
-static NTSTATUS NTAPI stub_set_secpkg_failure_reason(const SECPKG_FAILURE_REASON Reason)
+static LSA_SET_SECPKG_FAILURE_REASON set_secpkg_failure_reason;
+static NTSTATUS NTAPI set_secpkg_failure_reason(const SECPKG_FAILURE_REASON Reason)
 {
-    NOT_IMPLEMENTED("SetSecpkgFailureReason");
-    return STATUS_NOT_IMPLEMENTED;
+    last_failure = Reason;
+    if (sspi_trace_enabled()) {
+        const char *name = sspi_status_name(Reason.Status);
+        sspi_trace("package failure reason: %s (0x%08X), reason code %d",
+                   name != NULL ? name : "unknown status", (unsigned)Reason.Status,
+                   (int)Reason.Reason);
+    }
+    return STATUS_SUCCESS;
 }
 
 /* Positional initialisers would break silently if a slot were missing;
@@ -673,8 +687,8 @@ LSA_SECPKG_FUNCTION_TABLE sspi_lsa_functions = {
     .GetAppModeInfo = stub_get_app_mode_info,
     .SetAppModeInfo = stub_set_app_mode_info,
     .GetClientInfoEx = lsa_get_client_info_ex,
-    .GetSecpkgFailureReason = stub_get_secpkg_failure_reason,
-    .SetSecpkgFailureReason = stub_set_secpkg_failure_reason,
+    .GetSecpkgFailureReason = get_secpkg_failure_reason,
+    .SetSecpkgFailureReason = set_secpkg_failure_reason,
 };
 
 _Static_assert(sizeof(LSA_SECPKG_FUNCTION_TABLE) == 66 * sizeof(void *),

@@ -24,6 +24,18 @@
      NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_DATAGRAM |   \
      NTLMSSP_NEGOTIATE_IDENTIFY | NTLMSSP_NEGOTIATE_LM_KEY | NTLM_NEGOTIATE_OEM)
 
+
+/* Tell the host why a logon was refused (it logs the reason when tracing:
+ * unknown user, wrong password, ...) and return `st` for the caller. */
+static SECURITY_STATUS ntlm_server_refuse(SECURITY_STATUS st, NTSTATUS why)
+{
+    if (ntlm_lsa != NULL && ntlm_lsa->SetSecpkgFailureReason != NULL) {
+        SECPKG_FAILURE_REASON r = {why, SecpkgFailureReason_LocalAccount};
+        ntlm_lsa->SetSecpkgFailureReason(r);
+    }
+    return st;
+}
+
 static uint32_t server_attrs(uint32_t req, uint32_t flags)
 {
     uint32_t a = req & (ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT |
@@ -255,7 +267,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
     if (a.nt.len == 0 && user.len == 0 &&
         (a.lm.len == 0 || (a.lm.len == 1 && a.lm.data[0] == 0))) {
         if (!o.allow_anonymous && !(c->req & ASC_REQ_ALLOW_NULL_SESSION)) {
-            st = SEC_E_LOGON_DENIED;
+            st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_ACCOUNT_RESTRICTION);
             goto out;
         }
         anon = true;
@@ -269,7 +281,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
     }
     if (ntlm_userfile_lookup(o.user_file, user.data, user.len, domain.data, domain.len,
                              nt_hash, lm_hash, &has_lm) != 1) {
-        st = SEC_E_LOGON_DENIED;
+        st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_NO_SUCH_USER);
         goto out;
     }
     if (a.nt.len > 24) {
@@ -284,14 +296,14 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
         ntlm_ntowfv2(nt_hash, user.data, user.len, domain.data, domain.len, ntowfv2);
         ntlm_v2_proof(ntowfv2, c->server_chal, blob, bloblen, proof);
         if (!crypto_memeq(proof, a.nt.data, 16)) {
-            st = SEC_E_LOGON_DENIED;
+            st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
             goto out;
         }
         if (o.max_skew) {
             uint64_t t = ntlm_get64(blob + 8), now = ntlm_filetime_now();
             uint64_t skew = (uint64_t)o.max_skew * 10000000u;
             if (t + skew < c->chal_time || t > now + skew) {
-                st = SEC_E_TIME_SKEW;
+                st = ntlm_server_refuse(SEC_E_TIME_SKEW, STATUS_TIME_DIFFERENCE_AT_DC);
                 goto out;
             }
         }
@@ -303,7 +315,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
         const uint8_t *lmresp = a.lm.len >= 8 ? a.lm.data : zero;
 
         if (!o.allow_ntlmv1) {
-            st = SEC_E_LOGON_DENIED;
+            st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_NOT_SUPPORTED);
             goto out;
         }
         if (a.nt.len == 24 && (c->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
@@ -313,19 +325,19 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
             }
             ntlm_v1_ess_response(nt_hash, c->server_chal, a.lm.data, resp);
             if (!crypto_memeq(resp, a.nt.data, 24)) {
-                st = SEC_E_LOGON_DENIED;
+                st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
                 goto out;
             }
         } else if (a.nt.len == 24) {
             ntlm_v1_response(nt_hash, c->server_chal, resp);
             if (!crypto_memeq(resp, a.nt.data, 24)) {
-                st = SEC_E_LOGON_DENIED;
+                st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
                 goto out;
             }
         } else {
             ntlm_v1_response(lm_hash, c->server_chal, resp);
             if (!has_lm || !crypto_memeq(resp, a.lm.data, 24)) {
-                st = SEC_E_LOGON_DENIED;
+                st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
                 goto out;
             }
         }
