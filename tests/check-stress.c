@@ -283,6 +283,43 @@ START_TEST(test_delete_while_signing)
 }
 END_TEST
 
+/* ExportSecurityContext with DELETE_OLD while other threads sign on the
+ * same handle: the package's delete must wait for the calls in flight (no
+ * use after free under ASan/valgrind), every call returns OK or
+ * SEC_E_INVALID_HANDLE, and the exported blob imports and signs. */
+START_TEST(test_export_delete_old_while_signing)
+{
+    load_sample();
+    for (int round = 0; round < 20; round++) {
+        struct pair p;
+        pthread_t t[3];
+        SecBuffer blob = {0, SECBUFFER_EMPTY, NULL};
+        CtxtHandle imported;
+
+        ck_assert_int_eq(establish(&p), SEC_E_OK);
+        for (int i = 0; i < 3; i++)
+            ck_assert_int_eq(pthread_create(&t[i], NULL, sign_until_gone, &p.cctx), 0);
+        ck_assert_int_eq(ExportSecurityContext(&p.cctx, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &blob,
+                                               NULL),
+                         SEC_E_OK);
+        for (int i = 0; i < 3; i++)
+            pthread_join(t[i], NULL);
+        ck_assert_int_eq(DeleteSecurityContext(&p.cctx), SEC_E_INVALID_HANDLE);
+        ck_assert_int_eq(ImportSecurityContextA("Sample", &blob, NULL, &imported), SEC_E_OK);
+        ck_assert_int_eq(FreeContextBuffer(blob.pvBuffer), SEC_E_OK);
+        uint8_t data[16] = {1}, tok[128];
+        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(tok), SECBUFFER_TOKEN, tok}};
+        SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+        ck_assert_int_eq(MakeSignature(&imported, 0, &d, 0), SEC_E_OK);
+        ck_assert_int_eq(DeleteSecurityContext(&imported), SEC_E_OK);
+        ck_assert_int_eq(DeleteSecurityContext(&p.sctx), SEC_E_OK);
+        ck_assert_int_eq(FreeCredentialsHandle(&p.ccred), SEC_E_OK);
+        ck_assert_int_eq(FreeCredentialsHandle(&p.scred), SEC_E_OK);
+    }
+    ck_assert_uint_eq(atomic_load(&failures), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stress");
@@ -290,6 +327,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_stress);
     tcase_add_test(tc, test_delete_while_signing);
+    tcase_add_test(tc, test_export_delete_old_while_signing);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -738,9 +738,12 @@ SECURITY_STATUS SEC_ENTRY SetContextAttributesA(PCtxtHandle phContext, uint32_t 
 /*
  * ExportSecurityContext: the package's user-mode ExportContext serialises
  * the context into pPackedContext->pvBuffer (freed with FreeContextBuffer).
- * With SECPKG_CONTEXT_EXPORT_DELETE_OLD the handle is closed on success (the
- * package has dropped its user-mode context; the LSA side is deleted).
- * NULL pPackedContext -> SEC_E_INVALID_PARAMETER.
+ * SECPKG_CONTEXT_EXPORT_DELETE_OLD is carried out here, not by the package:
+ * the package only serialises, then the handle is closed, so its
+ * DeleteUserModeContext/DeleteContext run when the last call still using
+ * the context returns, as for DeleteSecurityContext.  If another thread
+ * deleted the handle meanwhile, the blob is wiped and SEC_E_INVALID_HANDLE
+ * returned.  NULL pPackedContext -> SEC_E_INVALID_PARAMETER.
  */
 SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, uint32_t fFlags,
                                                 PSecBuffer pPackedContext, void **pToken)
@@ -749,6 +752,7 @@ SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, uint32_t 
     struct sspi_slot *slot = NULL;
     struct sspi_context *ctx;
     struct sspi_package *pkg = NULL;
+    uint32_t pkg_flags = fFlags & ~(uint32_t)SECPKG_CONTEXT_EXPORT_DELETE_OLD;
     SECURITY_STATUS st;
 
     sspi_registry_init();
@@ -765,7 +769,8 @@ SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, uint32_t 
     if (pkg->shape == SSPI_SHAPE_PROVIDER) {
         EXPORT_SECURITY_CONTEXT_FN f = SSPI_PROV_FN(pkg, ExportSecurityContext);
 
-        st = f != NULL ? f(&ctx->prov, fFlags, pPackedContext, pToken) : SEC_E_UNSUPPORTED_FUNCTION;
+        st = f != NULL ? f(&ctx->prov, pkg_flags, pPackedContext, pToken)
+                       : SEC_E_UNSUPPORTED_FUNCTION;
         if (SEC_SUCCESS(st) && pPackedContext->pvBuffer != NULL) {
             pPackedContext->pvBuffer =
                 sspi_api_prov_adopt(pkg, pPackedContext->pvBuffer, pPackedContext->cbBuffer);
@@ -774,18 +779,19 @@ SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, uint32_t 
                 st = SEC_E_INSUFFICIENT_MEMORY;
             }
         }
-        if (SEC_SUCCESS(st) && (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD))
-            atomic_store(&ctx->prov_live, false);
     } else if (!pkg->has_user || pkg->user.ExportContext == NULL) {
         st = SEC_E_UNSUPPORTED_FUNCTION;
     } else {
         st = sspi_status_from_nt(
-            pkg->user.ExportContext(ctx_lsa(ctx), fFlags, pPackedContext, (PHANDLE)pToken));
-        if (SEC_SUCCESS(st) && (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD))
-            atomic_store(&ctx->mapped, false);
+            pkg->user.ExportContext(ctx_lsa(ctx), pkg_flags, pPackedContext, (PHANDLE)pToken));
     }
-    if (SEC_SUCCESS(st) && (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD))
-        (void)sspi_handle_close_slot(slot);
+    if (SEC_SUCCESS(st) && (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) &&
+        !sspi_handle_close_slot(slot)) {
+        sspi_mem_free(pPackedContext->pvBuffer);
+        pPackedContext->pvBuffer = NULL;
+        pPackedContext->cbBuffer = 0;
+        st = SEC_E_INVALID_HANDLE;
+    }
 out:
     if (slot != NULL)
         sspi_handle_release(slot);

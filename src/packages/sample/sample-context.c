@@ -17,6 +17,7 @@
  *   32 u64 next send seqno    40 u64 next expected receive seqno
  *   48 keys: sign out, sign in, seal out, seal in, session (32 bytes each)
  *  208 u16 user byte length, user (UTF-16LE), u16 domain byte length, domain
+ *      (the user is not empty; neither name holds a NUL)
  * The blob holds the session keys in the clear: it is meant for another
  * process of the same machine, as on Windows.
  */
@@ -155,6 +156,9 @@ SECURITY_STATUS sample_pack_lsa(const struct sample_context *ctx,
     return sample_pack(&f, alloc, out);
 }
 
+/* A u16 byte length and a UTF-16LE name at *pos; false if it does not fit,
+ * is odd or too long, or holds a NUL (no handshake produces one, and the
+ * name would be cut short wherever it is used as a string). */
 static bool sample_unpack_name(const uint8_t *p, size_t len, size_t *pos, char16_t *name,
                                uint16_t *name_len)
 {
@@ -166,8 +170,11 @@ static bool sample_unpack_name(const uint8_t *p, size_t len, size_t *pos, char16
     *pos += 2;
     if (n % 2 != 0 || n / 2 > SAMPLE_MAX_NAME || len - *pos < n)
         return false;
-    for (size_t i = 0; i < n / 2; i++)
+    for (size_t i = 0; i < n / 2; i++) {
         name[i] = sample_get_u16(p + *pos + 2 * i);
+        if (name[i] == 0)
+            return false;
+    }
     name[n / 2] = 0;
     *name_len = (uint16_t)(n / 2);
     *pos += n;
@@ -190,7 +197,8 @@ static SECURITY_STATUS sample_unpack(const SecBuffer *in, struct sample_user_con
         sample_get_u16(p + 6) != 0 || sample_get_u32(p + 12) != 0)
         return SEC_E_INVALID_TOKEN;
     if (!sample_unpack_name(p, len, &pos, um->user, &um->user_len) ||
-        !sample_unpack_name(p, len, &pos, um->domain, &um->domain_len) || pos != len)
+        !sample_unpack_name(p, len, &pos, um->domain, &um->domain_len) || pos != len ||
+        um->user_len == 0)
         return SEC_E_INVALID_TOKEN;
 
     um->server = p[5] == 1;
@@ -426,9 +434,10 @@ NTSTATUS NTAPI sample_query_context_attributes(LSA_SEC_HANDLE ContextHandle, ULO
  * allocated with AllocateHeap; the caller frees it with FreeContextBuffer.
  * SECPKG_CONTEXT_EXPORT_RESET_NEW is accepted but does not reset the
  * counters (that would reuse AES-GCM nonces).  With
- * SECPKG_CONTEXT_EXPORT_DELETE_OLD the user-mode half is released here (the
- * host then calls no user-mode function on the old handle and closes it);
- * without it, only one of the two contexts should send afterwards.
+ * SECPKG_CONTEXT_EXPORT_DELETE_OLD (as a Windows host passes it; libsspi
+ * handles the flag itself and never passes it) the user-mode half is
+ * released here; without it, only one of the two contexts should send
+ * afterwards.
  * *pToken is set to NULL (no impersonation token).  Errors:
  * STATUS_INVALID_HANDLE, SEC_E_UNSUPPORTED_FUNCTION (TO_KERNEL or unknown
  * flags), SEC_E_INSUFFICIENT_MEMORY.
