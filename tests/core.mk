@@ -141,20 +141,3 @@ tests_check_noalloc_LDADD = $(coretests_ldadd)
 endif
 
 EXTRA_DIST += tests/check-symbols.sh
-
-# `make memcheck`: the core suites under valgrind, in one process each
-# (CK_FORK=no) and with the environment `make check` gives them.  Scenario
-# children (fork + exec of the suite) are traced too.
-coretests_valgrind = $(LIBTOOL) --mode=execute $(VALGRIND) --quiet --error-exitcode=1 \
-	--leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
-	--trace-children=yes --child-silent-after-fork=yes
-
-memcheck: $(check_LTLIBRARIES) $(coretests_programs)
-	@test -n "$(VALGRIND)" || { echo "memcheck: valgrind not found"; exit 1; }
-	@failed=0; for t in $(coretests_programs); do \
-	    echo "memcheck: $$t"; \
-	    ( $(AM_TESTS_ENVIRONMENT) CK_FORK=no; export CK_FORK; \
-	      $(coretests_valgrind) ./$$t ) || { echo "memcheck: $$t FAILED"; failed=1; }; \
-	done; test $$failed = 0
-
-.PHONY: memcheck
