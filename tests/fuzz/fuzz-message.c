@@ -79,7 +79,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     SecBuffer bufs[MAX_BUFFERS];
-    static uint8_t arena[MAX_BUFFERS][MAX_BYTES];
+    /* Each buffer is its own exact-size block, so a read or write past
+     * cbBuffer is caught by ASan. */
+    uint8_t *mem[MAX_BUFFERS] = {NULL};
     size_t pos = 4;
     uint32_t qop = 0;
 
@@ -101,8 +103,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pos += 7;
         bufs[i].BufferType = type;
         bufs[i].cbBuffer = len;
-        bufs[i].pvBuffer = (null & 1) ? NULL : arena[i];
-        memset(arena[i], 0, len);
+        if ((null & 1) == 0) {
+            mem[i] = calloc(1, len);
+            if (mem[i] == NULL && len != 0)
+                goto out;
+        }
+        bufs[i].pvBuffer = mem[i];
     }
     for (uint32_t i = 0; i < count && pos < size; i++) {
         size_t n = size - pos < bufs[i].cbBuffer ? size - pos : bufs[i].cbBuffer;
@@ -127,5 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)EncryptMessage(ctx, (flags & 8) ? SECQOP_WRAP_NO_ENCRYPT : 0, &desc, 0);
         break;
     }
+out:
+    for (uint32_t i = 0; i < MAX_BUFFERS; i++)
+        free(mem[i]);
     return 0;
 }
