@@ -76,6 +76,21 @@ START_TEST(test_invalid)
     ck_assert_ptr_null(sspi_utf16_to_utf8(cut, SSPI_UTF16_NUL_TERMINATED, NULL));
     for (size_t i = 0; i < sizeof(bad8) / sizeof(bad8[0]); i++)
         ck_assert_ptr_null(sspi_utf8_to_utf16(bad8[i], SSPI_UTF16_NUL_TERMINATED, NULL));
+
+    /* The lossy form replaces each unpaired surrogate with U+FFFD. */
+    size_t n;
+    char *t = sspi_utf16_to_utf8_lossy(lone_high, SSPI_UTF16_NUL_TERMINATED, &n);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(t, "\xef\xbf\xbd" "a");
+    ck_assert_uint_eq(n, 4);
+    free(t);
+    t = sspi_utf16_to_utf8_lossy(cut, SSPI_UTF16_NUL_TERMINATED, NULL);
+    ck_assert_str_eq(t, "a\xef\xbf\xbd");
+    free(t);
+    static const char16_t good[] = {'o', 0xD83D, 0xDE00, 0};
+    t = sspi_utf16_to_utf8_lossy(good, SSPI_UTF16_NUL_TERMINATED, NULL);
+    ck_assert_str_eq(t, "o\xf0\x9f\x98\x80");
+    free(t);
 }
 END_TEST
 

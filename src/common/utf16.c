@@ -3,6 +3,7 @@
  * comparison of UTF-16 strings.
  */
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,16 @@ static uint32_t u8_next(const unsigned char *s, size_t len, size_t *i)
     return c;
 }
 
-size_t sspi_utf16_utf8_size(const char16_t *s, size_t len)
+/* Next code point for UTF-8 output: unpaired surrogates fail, or become
+ * U+FFFD when `lossy`. */
+static uint32_t u16_next_out(const char16_t *s, size_t len, size_t *i, bool lossy)
+{
+    uint32_t c = u16_next(s, len, i);
+
+    return c == (uint32_t)-1 && lossy ? 0xFFFD : c;
+}
+
+static size_t utf8_size(const char16_t *s, size_t len, bool lossy)
 {
     size_t i = 0, n = 0;
 
@@ -94,7 +104,7 @@ size_t sspi_utf16_utf8_size(const char16_t *s, size_t len)
     if (s == NULL)
         return len == 0 ? 0 : INVALID;
     while (i < len) {
-        uint32_t c = u16_next(s, len, &i);
+        uint32_t c = u16_next_out(s, len, &i, lossy);
 
         if (c == (uint32_t)-1)
             return INVALID;
@@ -103,7 +113,12 @@ size_t sspi_utf16_utf8_size(const char16_t *s, size_t len)
     return n;
 }
 
-size_t sspi_utf16_to_utf8_buf(const char16_t *s, size_t len, char *out, size_t cap)
+size_t sspi_utf16_utf8_size(const char16_t *s, size_t len)
+{
+    return utf8_size(s, len, false);
+}
+
+static size_t to_utf8_buf(const char16_t *s, size_t len, char *out, size_t cap, bool lossy)
 {
     size_t i = 0, o = 0;
 
@@ -112,7 +127,7 @@ size_t sspi_utf16_to_utf8_buf(const char16_t *s, size_t len, char *out, size_t c
     if ((s == NULL && len != 0) || out == NULL || cap == 0)
         return INVALID;
     while (i < len) {
-        uint32_t c = u16_next(s, len, &i);
+        uint32_t c = u16_next_out(s, len, &i, lossy);
         size_t n;
 
         if (c == (uint32_t)-1)
@@ -145,20 +160,25 @@ size_t sspi_utf16_to_utf8_buf(const char16_t *s, size_t len, char *out, size_t c
     return o;
 }
 
-char *sspi_utf16_to_utf8(const char16_t *s, size_t len, size_t *out_len)
+size_t sspi_utf16_to_utf8_buf(const char16_t *s, size_t len, char *out, size_t cap)
+{
+    return to_utf8_buf(s, len, out, cap, false);
+}
+
+static char *to_utf8(const char16_t *s, size_t len, size_t *out_len, bool lossy)
 {
     size_t n, w;
     char *out;
 
     if (len == INVALID)
         len = sspi_utf16_len(s);
-    n = sspi_utf16_utf8_size(s, len);
+    n = utf8_size(s, len, lossy);
     if (n == INVALID)
         return NULL;
     out = malloc(n + 1);
     if (out == NULL)
         return NULL;
-    w = sspi_utf16_to_utf8_buf(s, len, out, n + 1);
+    w = to_utf8_buf(s, len, out, n + 1, lossy);
     if (w == INVALID) {
         free(out);
         return NULL;
@@ -166,6 +186,16 @@ char *sspi_utf16_to_utf8(const char16_t *s, size_t len, size_t *out_len)
     if (out_len != NULL)
         *out_len = w;
     return out;
+}
+
+char *sspi_utf16_to_utf8(const char16_t *s, size_t len, size_t *out_len)
+{
+    return to_utf8(s, len, out_len, false);
+}
+
+char *sspi_utf16_to_utf8_lossy(const char16_t *s, size_t len, size_t *out_len)
+{
+    return to_utf8(s, len, out_len, true);
 }
 
 size_t sspi_utf8_utf16_size(const char *s, size_t len)

@@ -27,6 +27,14 @@ size_t sspi_utf16_len(const char16_t *s);
 char *sspi_utf16_to_utf8(const char16_t *s, size_t len, size_t *out_len);
 
 /*
+ * Same as sspi_utf16_to_utf8, but an unpaired surrogate becomes U+FFFD (as
+ * WideCharToMultiByte does) instead of failing: for text that came from a
+ * peer and is only being shown, such as a client's user name.  Returns NULL
+ * only if s is NULL with a non-zero len, or out of memory.
+ */
+char *sspi_utf16_to_utf8_lossy(const char16_t *s, size_t len, size_t *out_len);
+
+/*
  * Convert `len` bytes of UTF-8 `s` (or up to its NUL if len is (size_t)-1)
  * to a malloc()ed NUL-terminated UTF-16 string.  *out_len (may be NULL)
  * receives the length in code units without the NUL.  Returns NULL on

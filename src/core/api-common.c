@@ -393,7 +393,7 @@ static void *convert_field(const struct field *f, void *src, const unsigned char
     case FK_STR:
     case FK_WSTR:
         if (mode == SSPI_FIXUP_W2A && f->kind == FK_STR) {
-            char *tmp = sspi_utf16_to_utf8(src, SSPI_UTF16_NUL_TERMINATED, NULL);
+            char *tmp = sspi_utf16_to_utf8_lossy(src, SSPI_UTF16_NUL_TERMINATED, NULL);
 
             if (tmp != NULL) {
                 dst = sspi_mem_strdup(tmp);
