@@ -57,6 +57,16 @@ void free(void *ptr)
     __libc_free(ptr);
 }
 
+/* Each test starts with no secrets and zero counts, also when Check runs
+ * the tests in one process (CK_FORK=no, e.g. under valgrind). */
+static void reset_scanner(void)
+{
+    atomic_store(&scanning, false);
+    atomic_store(&nsecrets, 0);
+    atomic_store(&dirty_frees, 0);
+    atomic_store(&scanned_frees, 0);
+}
+
 static void add_secret(const void *p, size_t len)
 {
     int k = atomic_load(&nsecrets);
@@ -158,6 +168,7 @@ static void load(const char *name)
 START_TEST(test_sample_wipes)
 {
     const char *pw = "Sw0rdfish-Wipe-Check";
+    reset_scanner();
     load("sample");
     add_password(pw);
     atomic_store(&scanning, true);
@@ -172,6 +183,7 @@ START_TEST(test_scanner_detects)
 {
     /* The scanner itself must see a secret left in a freed block. */
     const char *pw = "Detect-Me-Please";
+    reset_scanner();
     add_password(pw);
     char *p = malloc(64);
     ck_assert_ptr_nonnull(p);
