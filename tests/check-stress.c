@@ -320,6 +320,46 @@ START_TEST(test_export_delete_old_while_signing)
 }
 END_TEST
 
+/* ExportSecurityContext (keeping the context) while other threads sign on
+ * it: the export reads state the signers update, which must be safe (no
+ * data race under TSan) and give a blob that imports. */
+static void *sign_n(void *arg)
+{
+    CtxtHandle h = *(CtxtHandle *)arg;
+    for (uint32_t i = 0; i < 2000; i++) {
+        uint8_t data[16] = {0}, tok[128];
+        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(tok), SECBUFFER_TOKEN, tok}};
+        SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+        if (MakeSignature(&h, 0, &d, 0) != SEC_E_OK)
+            atomic_fetch_add(&failures, 1);
+    }
+    return NULL;
+}
+
+START_TEST(test_export_while_signing)
+{
+    struct pair p;
+    pthread_t t[2];
+
+    load_sample();
+    ck_assert_int_eq(establish(&p), SEC_E_OK);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, sign_n, &p.cctx), 0);
+    for (int i = 0; i < 50; i++) {
+        SecBuffer blob = {0, SECBUFFER_EMPTY, NULL};
+        CtxtHandle imported;
+        ck_assert_int_eq(ExportSecurityContext(&p.cctx, 0, &blob, NULL), SEC_E_OK);
+        ck_assert_int_eq(ImportSecurityContextA("Sample", &blob, NULL, &imported), SEC_E_OK);
+        ck_assert_int_eq(FreeContextBuffer(blob.pvBuffer), SEC_E_OK);
+        ck_assert_int_eq(DeleteSecurityContext(&imported), SEC_E_OK);
+    }
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_uint_eq(atomic_load(&failures), 0);
+    release(&p);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stress");
@@ -328,6 +368,7 @@ int main(void)
     tcase_add_test(tc, test_stress);
     tcase_add_test(tc, test_delete_while_signing);
     tcase_add_test(tc, test_export_delete_old_while_signing);
+    tcase_add_test(tc, test_export_while_signing);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
