@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sspi.h"
 
@@ -179,6 +180,31 @@ START_TEST(test_sample_wipes)
 }
 END_TEST
 
+START_TEST(test_ntlm_wipes)
+{
+    const char *pw = "Ntlm-Wipe-Secret-42";
+    char users[4096];
+    FILE *f;
+
+    reset_scanner();
+    snprintf(users, sizeof(users), "%s/tests/wipe-users.%d", getenv("top_builddir"),
+             (int)getpid());
+    f = fopen(users, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "EXAMPLE:alice:%s\n", pw);
+    fclose(f);
+    setenv("NTLM_USER_FILE", users, 1);
+    load("ntlm");
+    add_password(pw);
+    atomic_store(&scanning, true);
+    run_session("NTLM", "alice", "EXAMPLE", pw);
+    atomic_store(&scanning, false);
+    unlink(users);
+    ck_assert_uint_gt(atomic_load(&scanned_frees), 0);
+    ck_assert_uint_eq(atomic_load(&dirty_frees), 0);
+}
+END_TEST
+
 START_TEST(test_scanner_detects)
 {
     /* The scanner itself must see a secret left in a freed block. */
@@ -201,6 +227,7 @@ int main(void)
     TCase *tc = tcase_create("secrets");
     tcase_add_test(tc, test_scanner_detects);
     tcase_add_test(tc, test_sample_wipes);
+    tcase_add_test(tc, test_ntlm_wipes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

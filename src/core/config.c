@@ -266,6 +266,8 @@ static void module_clear(struct sspi_conf_module *m)
     free(m->packages);
     for (size_t i = 0; i < m->noptions; i++) {
         free(m->options[i].key);
+        if (m->options[i].value != NULL)
+            explicit_bzero(m->options[i].value, strlen(m->options[i].value));
         free(m->options[i].value);
     }
     free(m->options);
@@ -616,6 +618,7 @@ static void parse_stream(struct parser *p, FILE *f)
     }
     if (ferror(f))
         diag(p, 0, "read error: %s", strerror(errno));
+    explicit_bzero(buf, sizeof(buf));
 }
 
 /*
@@ -645,7 +648,12 @@ static FILE *open_conf(const char *path, struct stat *st, int *err)
     if (f == NULL) {
         *err = errno;
         close(fd);
+        return NULL;
     }
+    /* Option values may be secrets (a package's default password): keep
+     * no stdio buffer of the file that would be freed unwiped.  Files are
+     * small, so reading byte by byte costs nothing that matters. */
+    setvbuf(f, NULL, _IONBF, 0);
     return f;
 }
 

@@ -89,23 +89,44 @@ static void entry_clear(struct uf_entry *e)
     crypto_wipe(e, sizeof(*e));
 }
 
-/* Iterate the file; match==NULL takes the first entry. */
+/* Longest user-file line read; longer lines are skipped. */
+#define UF_LINE_MAX 4096
+
+/* Iterate the file; match==NULL takes the first entry.  The file holds
+ * passwords, so stdio reads into a buffer of ours and lines go into a fixed
+ * buffer (no realloc leaving copies behind); both are wiped before free. */
 static int scan(const char *path, const uint8_t *user, size_t userlen, const uint8_t *domain,
                 size_t domainlen, bool first, struct uf_entry *found)
 {
     FILE *f;
-    char *line = NULL;
-    size_t cap = 0;
+    char *iobuf = NULL, *line = NULL;
     int rc = 0;
 
     if (!path || !*path)
         return -1;
+    iobuf = malloc(BUFSIZ);
+    line = malloc(UF_LINE_MAX);
+    if (!iobuf || !line) {
+        rc = -1;
+        goto out;
+    }
     f = fopen(path, "re");
-    if (!f)
-        return -1;
-    while (getline(&line, &cap, f) >= 0) {
+    if (!f) {
+        rc = -1;
+        goto out;
+    }
+    setvbuf(f, iobuf, _IOFBF, BUFSIZ);
+    while (fgets(line, UF_LINE_MAX, f) != NULL) {
         struct uf_entry e;
+        size_t n = strlen(line);
 
+        if (n == UF_LINE_MAX - 1 && line[n - 1] != '\n') {
+            int c;
+
+            while ((c = getc(f)) != EOF && c != '\n')
+                ;
+            continue;
+        }
         if (!parse_line(line, &e))
             continue;
         if (first ||
@@ -118,11 +139,16 @@ static int scan(const char *path, const uint8_t *user, size_t userlen, const uin
         }
         entry_clear(&e);
     }
+    fclose(f);
+out:
+    if (iobuf) {
+        crypto_wipe(iobuf, BUFSIZ);
+        free(iobuf);
+    }
     if (line) {
-        crypto_wipe(line, cap);
+        crypto_wipe(line, UF_LINE_MAX);
         free(line);
     }
-    fclose(f);
     return rc;
 }
 
