@@ -9,8 +9,9 @@
  * directory under the build directory: the Sample package from
  * $LIBSSPI_TEST_PKGDIR, a module that is not a shared object, and the
  * NTLM package with an NTLM_USER_FILE written next to it.
- * The server/client test synchronises on the "listening on" line the
- * server prints, never on time.
+ * The server/client tests synchronise on the "listening on" line (or the
+ * "listening" JSON event) the server prints, and on the server's own
+ * output, never on time.
  */
 #include <check.h>
 #include <errno.h>
@@ -262,6 +263,45 @@ static bool json_valid(const char *text)
 #define ck_assert_json(text) ck_assert_msg(json_valid(text), "invalid JSON:\n%s", text)
 #define ck_assert_has(text, needle) \
     ck_assert_msg(strstr((text), (needle)) != NULL, "'%s' not found in:\n%s", (needle), (text))
+#define ck_assert_hasnt(text, needle) \
+    ck_assert_msg(strstr((text), (needle)) == NULL, "'%s' found in:\n%s", (needle), (text))
+
+/* Occurrences of `needle` in `text`. */
+static int count_str(const char *text, const char *needle)
+{
+    int n = 0;
+
+    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/*
+ * Check that `text` is JSON Lines as `sspi server --json` writes them:
+ * every line is one complete JSON object starting with its "event"
+ * member (so lines of concurrent clients did not mix).  Returns the number
+ * of lines.
+ */
+static int json_lines_check(const char *text)
+{
+    const char *p = text;
+    int n = 0;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        char *line;
+
+        ck_assert_msg(nl != NULL, "unterminated line: %s", p);
+        line = strndup(p, (size_t)(nl - p));
+        ck_assert_ptr_nonnull(line);
+        ck_assert_json(line);
+        ck_assert_msg(strncmp(line, "{\"event\":\"", 10) == 0, "not an event: %s", line);
+        free(line);
+        n++;
+        p = nl + 1;
+    }
+    return n;
+}
 
 /* ---- fixtures */
 
@@ -766,11 +806,15 @@ struct server_proc {
     pid_t pid;
     FILE *out;
     char port[16];
+    char first[512];             /* "listening on ..." or the listening event */
     char err_path[4200];
 };
 
-static void server_start(struct server_proc *s, const char *package,
-                         const char *const *extra)
+/* Start `sspi server` on 127.0.0.1 and a free port; return once it has
+ * printed where it listens (text or --json).  With `once`, it serves a
+ * single client. */
+static void server_spawn(struct server_proc *s, const char *package,
+                         const char *const *extra, bool once)
 {
     const char *argv[MAX_ARGS];
     char line[512];
@@ -780,7 +824,8 @@ static void server_start(struct server_proc *s, const char *package,
     argv[n++] = "server";
     argv[n++] = "--listen";
     argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--once";
+    if (once)
+        argv[n++] = "--once";
     for (; *extra && n < MAX_ARGS - 2; extra++)
         argv[n++] = *extra;
     argv[n++] = package;
@@ -802,8 +847,22 @@ static void server_start(struct server_proc *s, const char *package,
     s->out = fdopen(fds[0], "r");
     ck_assert_ptr_nonnull(s->out);
     ck_assert_msg(fgets(line, sizeof(line), s->out) != NULL, "server printed nothing");
-    ck_assert_msg(sscanf(line, "listening on 127.0.0.1:%15[0-9]", s->port) == 1,
-                  "unexpected first line: %s", line);
+    snprintf(s->first, sizeof(s->first), "%s", line);
+    if (line[0] == '{') {
+        const char *a = strstr(line, "\"address\":\"");
+
+        ck_assert_msg(a && sscanf(a, "\"address\":\"127.0.0.1:%15[0-9]\"", s->port) == 1,
+                      "unexpected first line: %s", line);
+    } else {
+        ck_assert_msg(sscanf(line, "listening on 127.0.0.1:%15[0-9]", s->port) == 1,
+                      "unexpected first line: %s", line);
+    }
+}
+
+static void server_start(struct server_proc *s, const char *package,
+                         const char *const *extra)
+{
+    server_spawn(s, package, extra, true);
 }
 
 /* Wait for the server; returns its exit code and its output in *out. */
@@ -923,6 +982,264 @@ START_TEST(test_client_connection_refused)
 }
 END_TEST
 
+/* ---- server and client with --json */
+
+/* The server's events of one session: valid lines, in order, ending with
+ * "closed"; returns the "closed" line. */
+static const char *server_events_check(const char *sout)
+{
+    const char *conn, *hs, *closed;
+
+    json_lines_check(sout);
+    conn = strstr(sout, "{\"event\":\"connected\",\"peer\":\"127.0.0.1:");
+    hs = strstr(sout, "{\"event\":\"handshake\",");
+    closed = strstr(sout, "{\"event\":\"closed\",");
+    ck_assert_msg(conn && hs && closed && conn < hs && hs < closed, "%s", sout);
+    ck_assert_int_eq(count_str(sout, "\"event\":\"closed\""), 1);
+    ck_assert_str_eq(strchr(closed, '\n'), "\n");
+    return closed;
+}
+
+START_TEST(test_server_client_json)
+{
+    static const char *const extra[] = { "--json", NULL };
+    struct server_proc s;
+    struct run_result r;
+    char addr[64], peer[96], first[512], *sout;
+    const char *auth, *msg, *closed;
+
+    server_start(&s, "Sample", extra);
+    snprintf(first, sizeof(first), "%s", s.first);
+    *strchr(first, '\n') = '\0';
+    ck_assert_json(first);
+    ck_assert_has(first, "{\"event\":\"listening\",\"address\":\"127.0.0.1:");
+    ck_assert_has(first, "\"package\":\"Sample\"");
+    snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
+    r = RUN("client", "--json", addr, "Sample", "--messages", "2", "--seal");
+    ck_assert_exit(r, 0);
+    ck_assert_json(r.out);
+    ck_assert_str_eq(r.err, "");
+    snprintf(peer, sizeof(peer), "\"peer\": \"%s\"", addr);
+    ck_assert_has(r.out, peer);
+    ck_assert_has(r.out, "\"package\": \"Sample\"");
+    ck_assert_has(r.out, "\"handshake\": [");
+    ck_assert_has(r.out, "\"side\": \"server\"");
+    ck_assert_has(r.out, "\"call\": \"AcceptSecurityContext\"");
+    ck_assert_has(r.out, "\"status_value\": \"0x00000000\"");
+    ck_assert_has(r.out, "\"name\": \"EXAMPLE\\\\alice\"");
+    ck_assert_has(r.out, "\"names_status\": \"SEC_E_OK\"");
+    ck_assert_has(r.out, "\"seal\": true");
+    ck_assert_int_eq(count_str(r.out, "\"make_call\": "), 4);
+    ck_assert_int_eq(count_str(r.out, "\"kind\": \"seal\""), 2);
+    ck_assert_int_eq(count_str(r.out, "\"server_status\": \"SEC_E_OK\""), 4);
+    ck_assert_int_eq(count_str(r.out, "\"answer_status\": \"SEC_E_OK\""), 4);
+    ck_assert_has(r.out, "\"result\": \"SEC_E_OK\"");
+    ck_assert_has(r.out, "\"failed_call\": null");
+    run_free(&r);
+
+    ck_assert_int_eq(server_wait(&s, &sout), 0);
+    closed = server_events_check(sout);
+    auth = strstr(sout, "{\"event\":\"authenticated\",");
+    msg = strstr(sout, "{\"event\":\"message\",");
+    ck_assert_msg(auth && msg && auth < msg && msg < closed, "%s", sout);
+    ck_assert_has(auth, "\"name\":\"EXAMPLE\\\\alice\",\"names_status\":\"SEC_E_OK\"}");
+    ck_assert_int_eq(count_str(sout, "\"event\":\"message\""), 4);
+    ck_assert_int_eq(count_str(sout, "\"check_status\":\"SEC_E_OK\""), 4);
+    ck_assert_int_eq(count_str(sout, "\"kind\":\"seal\""), 2);
+    ck_assert_has(closed, "\"messages\":4,\"result\":\"SEC_E_OK\"");
+    ck_assert_has(closed, "\"failed_call\":null");
+    free(sout);
+}
+END_TEST
+
+START_TEST(test_server_client_json_wrong_password)
+{
+    static const char *const extra[] = { "--json", "--password", "server-secret", NULL };
+    struct server_proc s;
+    struct run_result r;
+    char addr[64], *sout;
+    const char *closed;
+
+    server_start(&s, "Sample", extra);
+    snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
+    r = RUN("client", addr, "Sample", "--json", "--password", "client-secret");
+    ck_assert_exit(r, 1);
+    ck_assert_json(r.out);
+    ck_assert_hasnt(r.out, "\"result\": \"SEC_E_OK\"");
+    ck_assert_has(r.out, "\"result\": \"SEC_E_");
+    ck_assert_has(r.out, "\"failed_call\": \"");
+    ck_assert_has(r.err, "sspi: client: ");
+    run_free(&r);
+    ck_assert_int_eq(server_wait(&s, &sout), 1);
+    closed = server_events_check(sout);
+    ck_assert_hasnt(closed, "\"result\":\"SEC_E_OK\"");
+    ck_assert_hasnt(closed, "\"failed_call\":null");
+    ck_assert_hasnt(sout, "\"event\":\"message\"");
+    free(sout);
+}
+END_TEST
+
+START_TEST(test_server_client_json_ntlm)
+{
+    static const char *const extra[] = { "--json", NULL };
+    struct server_proc s;
+    struct run_result r;
+    char addr[64], *sout;
+    const char *closed;
+
+    server_start(&s, "NTLM", extra);
+    snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
+    r = RUN("client", "--json", addr, "NTLM", "--user", "alice", "--domain", "EXAMPLE",
+            "--password", "secret", "--bindings", "cb", "--messages", "3");
+    ck_assert_exit(r, 0);
+    ck_assert_json(r.out);
+    ck_assert_has(r.out, "\"bindings\": true");
+    ck_assert_has(r.out, "\"name\": \"EXAMPLE\\\\alice\"");
+    ck_assert_int_eq(count_str(r.out, "\"make_call\": "), 6);
+    ck_assert_has(r.out, "\"result\": \"SEC_E_OK\"");
+    run_free(&r);
+    ck_assert_int_eq(server_wait(&s, &sout), 0);
+    closed = server_events_check(sout);
+    ck_assert_has(sout, "{\"event\":\"authenticated\",");
+    ck_assert_has(sout, "\"name\":\"EXAMPLE\\\\alice\"");
+    ck_assert_has(closed, "\"messages\":6,\"result\":\"SEC_E_OK\"");
+    free(sout);
+
+    server_start(&s, "NTLM", extra);
+    snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
+    r = RUN("client", "--json", addr, "NTLM", "--user", "alice", "--domain", "EXAMPLE",
+            "--password", "wrong");
+    ck_assert_exit(r, 1);
+    ck_assert_json(r.out);
+    ck_assert_has(r.out, "\"status\": \"SEC_E_LOGON_DENIED\"");
+    ck_assert_has(r.out, "\"result\": \"SEC_E_LOGON_DENIED\"");
+    ck_assert_has(r.out, "\"result_value\": \"0x8009030C\"");
+    ck_assert_has(r.out, "\"failed_side\": \"server\"");
+    ck_assert_has(r.out, "\"failed_call\": \"AcceptSecurityContext\"");
+    ck_assert_hasnt(r.out, "\"messages\": [");
+    ck_assert_has(r.err, "server AcceptSecurityContext: SEC_E_LOGON_DENIED (0x8009030C)");
+    run_free(&r);
+    ck_assert_int_eq(server_wait(&s, &sout), 1);
+    closed = server_events_check(sout);
+    ck_assert_hasnt(sout, "\"event\":\"authenticated\"");
+    ck_assert_has(closed, "\"result\":\"SEC_E_LOGON_DENIED\",\"result_value\":\"0x8009030C\","
+                          "\"failed_call\":\"AcceptSecurityContext\"");
+    free(sout);
+}
+END_TEST
+
+/* Clients served at the same time: every line is still one whole event. */
+START_TEST(test_server_json_concurrent)
+{
+    static const char *const extra[] = { "--json", "--max-clients", "4", NULL };
+    enum { CLIENTS = 4 };
+    struct server_proc s;
+    pid_t pids[CLIENTS];
+    size_t cap = 4096, len = 0;
+    char addr[64], line[1024], *all = malloc(cap), *rest;
+    int closed = 0;
+
+    ck_assert_ptr_nonnull(all);
+    all[0] = '\0';
+    server_spawn(&s, "Sample", extra, false);
+    snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
+    for (int i = 0; i < CLIENTS; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0) {
+            int null = open("/dev/null", O_WRONLY);
+
+            if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+                _exit(127);
+            execl(sspi_path, sspi_path, "client", "--json", addr, "Sample", "--seal",
+                  "--messages", "10", (char *)NULL);
+            _exit(127);
+        }
+    }
+    /* read events while the clients run, until every session closed */
+    while (closed < CLIENTS) {
+        size_t n;
+
+        ck_assert_msg(fgets(line, sizeof(line), s.out) != NULL, "server output ended:\n%s", all);
+        n = strlen(line);
+        ck_assert_msg(n > 0 && line[n - 1] == '\n', "line too long: %s", line);
+        if (strncmp(line, "{\"event\":\"closed\"", 17) == 0)
+            closed++;
+        while (len + n + 1 > cap) {
+            cap *= 2;
+            all = realloc(all, cap);
+            ck_assert_ptr_nonnull(all);
+        }
+        memcpy(all + len, line, n + 1);
+        len += n;
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        int wst;
+
+        ck_assert_int_eq(waitpid(pids[i], &wst, 0), pids[i]);
+        ck_assert_msg(WIFEXITED(wst) && WEXITSTATUS(wst) == 0, "client %d failed", i);
+    }
+    kill(s.pid, SIGTERM);
+    server_wait(&s, &rest);
+    ck_assert_str_eq(rest, "");
+    free(rest);
+    ck_assert_int_eq(json_lines_check(all),
+                     (3 + 2 * 10) * CLIENTS + count_str(all, "\"event\":\"handshake\""));
+    ck_assert_int_ge(count_str(all, "\"event\":\"handshake\""), CLIENTS);
+    ck_assert_int_eq(count_str(all, "\"event\":\"connected\""), CLIENTS);
+    ck_assert_int_eq(count_str(all, "\"event\":\"authenticated\""), CLIENTS);
+    ck_assert_int_eq(count_str(all, "\"event\":\"message\""), 2 * 10 * CLIENTS);
+    ck_assert_int_eq(count_str(all, "\"messages\":20,\"result\":\"SEC_E_OK\""), CLIENTS);
+    free(all);
+}
+END_TEST
+
+START_TEST(test_client_json_failures)
+{
+    static const char *const no_extra[] = { NULL };
+    struct server_proc s;
+    struct run_result r;
+    char addr[64], *sout;
+
+    r = RUN("client", "--help");
+    ck_assert_has(r.out, "--json");
+    run_free(&r);
+    r = RUN("server", "--help");
+    ck_assert_has(r.out, "--json");
+    run_free(&r);
+
+    /* usage errors write no document */
+    r = RUN("client", "--json", "noport", "Sample");
+    ck_assert_exit(r, 2);
+    ck_assert_str_eq(r.out, "");
+    run_free(&r);
+
+    r = RUN("client", "--json", "127.0.0.1:1", "NoSuchPackage");
+    ck_assert_exit(r, 1);
+    ck_assert_json(r.out);
+    ck_assert_has(r.out, "\"peer\": null");
+    ck_assert_has(r.out, "\"result\": \"SEC_E_SECPKG_NOT_FOUND\"");
+    ck_assert_has(r.out, "\"failed_call\": \"QuerySecurityPackageInfoA\"");
+    run_free(&r);
+
+    /* learn a free port from a server, then let that server go */
+    server_start(&s, "Sample", no_extra);
+    snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
+    kill(s.pid, SIGTERM);
+    server_wait(&s, &sout);
+    free(sout);
+    r = RUN("client", "--json", addr, "Sample");
+    ck_assert_exit(r, 1);
+    ck_assert_json(r.out);
+    ck_assert_has(r.out, "\"peer\": null");
+    ck_assert_has(r.out, "\"failed_side\": \"client\"");
+    ck_assert_has(r.out, "\"failed_call\": \"connect\"");
+    ck_assert_hasnt(r.out, "\"result\": \"SEC_E_OK\"");
+    ck_assert_str_ne(r.err, "");
+    run_free(&r);
+}
+END_TEST
+
 static Suite *tool_suite(void)
 {
     Suite *s = suite_create("tool");
@@ -970,6 +1287,11 @@ static Suite *tool_suite(void)
     tcase_add_test(tc, test_server_client_wrong_password);
     tcase_add_test(tc, test_server_client_ntlm);
     tcase_add_test(tc, test_client_connection_refused);
+    tcase_add_test(tc, test_server_client_json);
+    tcase_add_test(tc, test_server_client_json_wrong_password);
+    tcase_add_test(tc, test_server_client_json_ntlm);
+    tcase_add_test(tc, test_server_json_concurrent);
+    tcase_add_test(tc, test_client_json_failures);
     suite_add_tcase(s, tc);
     return s;
 }

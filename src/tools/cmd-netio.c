@@ -16,6 +16,11 @@
  *              signed or sealed with its own context, as the same frames
  *              without the kind.  The client closes the connection when
  *              done.
+ *
+ * With --json the client prints one JSON document at the end (shaped like
+ * that of `sspi loopback`), and the server one compact JSON object per
+ * event (JSON Lines), written under a lock so that the lines of clients
+ * served at the same time never mix.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,6 +36,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "tools/json.h"
 #include "tools/tool.h"
 
 #define NET_MAX_DATA (1u << 20)
@@ -166,20 +172,27 @@ static void net_bufs_free(struct net_bufs *b)
     free(b->pad);
 }
 
-/* Send b->data[0..len) signed ("S") or sealed ("E") as frames. */
+/*
+ * Send b->data[0..len) signed ("S") or sealed ("E") as frames.  *make_st
+ * gets the status of MakeSignature/EncryptMessage and *tok_size the size
+ * of the signature, or of the trailer and padding.
+ */
 static SECURITY_STATUS net_send_msg(int fd, CtxtHandle *ctx, struct net_bufs *b, char kind,
                                     uint32_t len, uint32_t seq, bool with_kind,
-                                    const char **call)
+                                    const char **call, SECURITY_STATUS *make_st,
+                                    uint32_t *tok_size)
 {
     SECURITY_STATUS st;
 
+    *tok_size = 0;
     if (kind == 'S') {
         uint32_t sig_len = b->sz.cbMaxSignature;
 
         *call = "MakeSignature";
-        st = tool_sign(ctx, b->data, len, b->sig, &sig_len, seq);
+        st = *make_st = tool_sign(ctx, b->data, len, b->sig, &sig_len, seq);
         if (st != SEC_E_OK)
             return st;
+        *tok_size = sig_len;
         *call = "send";
         if ((with_kind && !tool_send_frame(fd, "S", 1)) ||
             !tool_send_frame(fd, b->data, len) || !tool_send_frame(fd, b->sig, sig_len))
@@ -190,9 +203,10 @@ static SECURITY_STATUS net_send_msg(int fd, CtxtHandle *ctx, struct net_bufs *b,
         uint32_t tok_len = b->sz.cbSecurityTrailer, pad_len = b->sz.cbBlockSize;
 
         *call = "EncryptMessage";
-        st = tool_seal(ctx, b->tok, &tok_len, b->data, len, b->pad, &pad_len, seq);
+        st = *make_st = tool_seal(ctx, b->tok, &tok_len, b->data, len, b->pad, &pad_len, seq);
         if (st != SEC_E_OK)
             return st;
+        *tok_size = tok_len + pad_len;
         *call = "send";
         if ((with_kind && !tool_send_frame(fd, "E", 1)) ||
             !tool_send_frame(fd, b->tok, tok_len) || !tool_send_frame(fd, b->data, len) ||
@@ -237,12 +251,24 @@ struct net_server {
     pthread_cond_t cond;
     unsigned long active;
     unsigned long max_clients;
+    bool json;                   /* JSON Lines events instead of text */
+    pthread_mutex_t out_lock;    /* one JSON line at a time on stdout */
 };
 
 struct net_conn {
     struct net_server *srv;
     int fd;
     char peer[NI_MAXHOST + NI_MAXSERV + 4];
+};
+
+/* One served connection: where it stands and how it ended. */
+struct net_session {
+    struct net_server *srv;
+    const char *peer;
+    SECURITY_STATUS result;
+    const char *failed_call;     /* NULL while nothing failed */
+    const char *error;           /* failure that is not an SSPI status */
+    uint32_t messages;
 };
 
 static void net_log(const char *peer, const char *fmt, ...)
@@ -267,101 +293,232 @@ static void net_log_status(const char *peer, const char *call, SECURITY_STATUS s
     net_log(peer, "%s: %s", call, tool_status_str(st, buf, sizeof(buf)));
 }
 
+/*
+ * Start one JSON Lines event on stdout; holds srv->out_lock until
+ * net_event_end() so that lines of concurrent clients never mix.  `peer`
+ * may be NULL (server-wide events).
+ */
+static void net_event_begin(struct net_server *srv, struct json_writer *jw,
+                            const char *event, const char *peer)
+{
+    pthread_mutex_lock(&srv->out_lock);
+    json_init_compact(jw, stdout);
+    json_begin_object(jw);
+    json_kv_string(jw, "event", event);
+    if (peer)
+        json_kv_string(jw, "peer", peer);
+}
+
+static void net_event_end(struct net_server *srv, struct json_writer *jw)
+{
+    json_end_object(jw);
+    json_finish(jw);
+    pthread_mutex_unlock(&srv->out_lock);
+}
+
+/* "closed" event of a session (JSON mode). */
+static void net_event_closed(struct net_server *srv, const char *peer, uint32_t messages,
+                             SECURITY_STATUS result, const char *failed_call,
+                             const char *error)
+{
+    struct json_writer jw;
+    char hex[16];
+
+    net_event_begin(srv, &jw, "closed", peer);
+    json_kv_uint(&jw, "messages", messages);
+    json_kv_string(&jw, "result", libsspi_status_name(result));
+    json_kv_string(&jw, "result_value", tool_hex32((uint32_t)result, hex, sizeof(hex)));
+    json_kv_string(&jw, "failed_call", failed_call);
+    json_kv_string(&jw, "error", error);
+    net_event_end(srv, &jw);
+}
+
+/* Record the failure that ends a session and report it in text mode:
+ * `error` (if not NULL) or the call and its status. */
+static void net_session_fail(struct net_session *s, const char *call, SECURITY_STATUS st,
+                             const char *error)
+{
+    s->failed_call = call;
+    s->result = st;
+    s->error = error;
+    if (s->srv->json)
+        return;
+    if (error)
+        net_log(s->peer, "%s", error);
+    else
+        net_log_status(s->peer, call, st);
+}
+
+static void net_session_leg(struct net_session *s, int leg, SECURITY_STATUS st,
+                            uint32_t in_len, uint32_t out_len)
+{
+    struct json_writer jw;
+    char hex[16];
+
+    if (!s->srv->json)
+        return;
+    net_event_begin(s->srv, &jw, "handshake", s->peer);
+    json_kv_int(&jw, "leg", leg);
+    json_kv_string(&jw, "side", "server");
+    json_kv_string(&jw, "call", "AcceptSecurityContext");
+    json_kv_string(&jw, "status", libsspi_status_name(st));
+    json_kv_string(&jw, "status_value", tool_hex32((uint32_t)st, hex, sizeof(hex)));
+    json_kv_uint(&jw, "input_size", in_len);
+    json_kv_uint(&jw, "output_size", out_len);
+    net_event_end(s->srv, &jw);
+}
+
+static void net_session_name(struct net_session *s, SECURITY_STATUS st, const char *name)
+{
+    struct json_writer jw;
+
+    if (!s->srv->json) {
+        if (st == SEC_E_OK)
+            net_log(s->peer, "authenticated as %s", name ? name : "(no name)");
+        else
+            net_log(s->peer, "authenticated (SECPKG_ATTR_NAMES: %s)",
+                    libsspi_status_name(st));
+        return;
+    }
+    net_event_begin(s->srv, &jw, "authenticated", s->peer);
+    json_kv_string(&jw, "name", st == SEC_E_OK ? name : NULL);
+    json_kv_string(&jw, "names_status", libsspi_status_name(st));
+    net_event_end(s->srv, &jw);
+}
+
+/* A received message: its check and (if attempted) the answer's status. */
+static void net_session_msg(struct net_session *s, uint32_t index, char kind, uint32_t len,
+                            const char *check_call, SECURITY_STATUS cst,
+                            const char *answer_call, const SECURITY_STATUS *ast)
+{
+    struct json_writer jw;
+
+    if (!s->srv->json)
+        return;
+    net_event_begin(s->srv, &jw, "message", s->peer);
+    json_kv_uint(&jw, "index", index);
+    json_kv_string(&jw, "kind", kind == 'S' ? "sign" : "seal");
+    json_kv_uint(&jw, "size", len);
+    json_kv_string(&jw, "check_call", check_call);
+    json_kv_string(&jw, "check_status", libsspi_status_name(cst));
+    json_kv_string(&jw, "answer_call", answer_call);
+    json_kv_string(&jw, "answer_status", ast ? libsspi_status_name(*ast) : NULL);
+    net_event_end(s->srv, &jw);
+}
+
 /* Serve one connection; returns a TOOL_EXIT_* code. */
 static int net_serve(struct net_server *srv, int fd, const char *peer)
 {
     struct tool_side side = srv->proto;
+    struct net_session s = { .srv = srv, .peer = peer, .result = SEC_E_OK };
     struct net_bufs b = { 0 };
     uint8_t *ctok = NULL, *stok = NULL;
-    uint32_t clen, slen, rseq = 0, sseq = 0, msgs = 0;
+    uint32_t clen, slen, rseq = 0, sseq = 0;
     SECURITY_STATUS st = SEC_E_OK;
     const char *call;
     char *name = NULL;
-    int rc = TOOL_EXIT_FAILED, legs = 0;
+    int legs = 0;
 
+    if (srv->json) {
+        struct json_writer jw;
+
+        net_event_begin(srv, &jw, "connected", peer);
+        net_event_end(srv, &jw);
+    }
     side.have_cred = false;      /* the credential belongs to srv->proto */
     side.have_ctx = false;
     ctok = malloc(side.max_token);
     stok = malloc(side.max_token);
     if (!ctok || !stok) {
-        net_log(peer, "out of memory");
+        net_session_fail(&s, "malloc", SEC_E_INSUFFICIENT_MEMORY, "out of memory");
         goto out;
     }
     for (;;) {
         int r = tool_recv_frame(fd, ctok, side.max_token, &clen);
 
         if (r != 1) {
-            net_log(peer, "connection lost during the handshake");
+            net_session_fail(&s, "recv", SEC_E_INTERNAL_ERROR,
+                             "connection lost during the handshake");
             goto out;
         }
         st = tool_side_step(&side, ctok, clen, stok, &slen);
         legs++;
+        net_session_leg(&s, legs, st, clen, slen);
         if (!net_send_status(fd, st) || !tool_send_frame(fd, stok, slen)) {
-            net_log(peer, "connection lost during the handshake");
+            net_session_fail(&s, "send", SEC_E_INTERNAL_ERROR,
+                             "connection lost during the handshake");
             goto out;
         }
         if (!SEC_SUCCESS(st)) {
-            net_log_status(peer, "AcceptSecurityContext", st);
+            net_session_fail(&s, "AcceptSecurityContext", st, NULL);
             goto out;
         }
         if (st == SEC_E_OK)
             break;
         if (legs >= NET_MAX_LEGS) {
-            net_log(peer, "too many handshake legs");
+            net_session_fail(&s, "handshake (too many legs)", SEC_E_INTERNAL_ERROR,
+                             "too many handshake legs");
             goto out;
         }
     }
     st = tool_query_name(&side.ctx, &name);
-    if (st == SEC_E_OK)
-        net_log(peer, "authenticated as %s", name ? name : "(no name)");
-    else
-        net_log(peer, "authenticated (SECPKG_ATTR_NAMES: %s)",
-                libsspi_status_name(st));
+    net_session_name(&s, st, name);
     st = net_bufs_init(&b, &side.ctx);
     if (st != SEC_E_OK) {
-        net_log_status(peer, "QueryContextAttributesA(SECPKG_ATTR_SIZES)", st);
+        net_session_fail(&s, "QueryContextAttributesA(SECPKG_ATTR_SIZES)", st, NULL);
         goto out;
     }
     for (;;) {
         uint8_t kind;
-        uint32_t klen, len;
+        uint32_t klen, len = 0, tok_size;
+        SECURITY_STATUS mst = SEC_E_OK;
+        const char *check_call, *answer_call;
         int r = tool_recv_frame(fd, &kind, 1, &klen);
 
         if (r == 0)
             break;
         if (r < 0 || klen != 1 || (kind != 'S' && kind != 'E')) {
-            net_log(peer, "bad message frame");
+            net_session_fail(&s, "recv", SEC_E_INVALID_TOKEN, "bad message frame");
             goto out;
         }
+        check_call = kind == 'S' ? "VerifySignature" : "DecryptMessage";
+        answer_call = kind == 'S' ? "MakeSignature" : "EncryptMessage";
         st = net_recv_msg(fd, &side.ctx, &b, (char)kind, &len, rseq++, &call);
         if (!net_send_status(fd, st)) {
-            net_log(peer, "connection lost");
+            net_session_msg(&s, s.messages, (char)kind, len, call, st, answer_call, NULL);
+            net_session_fail(&s, "send", SEC_E_INTERNAL_ERROR, "connection lost");
             goto out;
         }
         if (st != SEC_E_OK) {
-            net_log_status(peer, call, st);
+            net_session_msg(&s, s.messages, (char)kind, len, call, st, answer_call, NULL);
+            net_session_fail(&s, call, st, NULL);
             goto out;
         }
-        msgs++;
-        net_log(peer, "%s message %u (%u bytes): %s SEC_E_OK",
-                kind == 'S' ? "signed" : "sealed", msgs, len,
-                kind == 'S' ? "VerifySignature" : "DecryptMessage");
-        st = net_send_msg(fd, &side.ctx, &b, (char)kind, len, sseq++, false, &call);
+        s.messages++;
+        if (!srv->json)
+            net_log(peer, "%s message %u (%u bytes): %s SEC_E_OK",
+                    kind == 'S' ? "signed" : "sealed", s.messages, len, check_call);
+        st = net_send_msg(fd, &side.ctx, &b, (char)kind, len, sseq++, false, &call, &mst,
+                          &tok_size);
+        net_session_msg(&s, s.messages - 1, (char)kind, len, check_call, SEC_E_OK,
+                        answer_call, &mst);
         if (st != SEC_E_OK) {
-            net_log_status(peer, call, st);
+            net_session_fail(&s, call, st, NULL);
             goto out;
         }
     }
-    net_log(peer, "done, %u messages", msgs);
-    rc = TOOL_EXIT_OK;
+    if (!srv->json)
+        net_log(peer, "done, %u messages", s.messages);
 out:
+    if (srv->json)
+        net_event_closed(srv, peer, s.messages, s.result, s.failed_call, s.error);
     free(name);
     free(ctok);
     free(stok);
     net_bufs_free(&b);
     side.cb_buf = NULL;          /* shared with srv->proto */
     tool_side_free(&side);
-    return rc;
+    return s.result == SEC_E_OK ? TOOL_EXIT_OK : TOOL_EXIT_FAILED;
 }
 
 static void *net_conn_thread(void *arg)
@@ -430,13 +587,16 @@ static void server_usage(FILE *out)
             "Accept TCP clients (`sspi client`), authenticate each with package NAME,\n"
             "print who authenticated (SECPKG_ATTR_NAMES), then verify and answer their\n"
             "signed and sealed messages.  Port 0 picks a free port; the line\n"
-            "\"listening on HOST:PORT\" tells which.\n"
+            "\"listening on HOST:PORT\" (or the \"listening\" event) tells which.\n"
             "\n"
             "  --listen HOST:PORT     address to listen on (required)\n"
             "  --once                 exit after the first client; the exit status is\n"
             "                         that of the session\n"
             "  --max-clients N        clients served at once (default 16)\n"
             "%s"
+            "  --json                 print JSON Lines: one object per event (listening,\n"
+            "                         connected, handshake, authenticated, message,\n"
+            "                         closed), each on its own line\n"
             "  --help                 print this help\n",
             net_identity_help);
 }
@@ -452,11 +612,12 @@ int tool_cmd_server(int argc, char **argv)
         { "listen", required_argument, NULL, NET_OPT_LISTEN },
         { "once", no_argument, NULL, NET_OPT_ONCE },
         { "max-clients", required_argument, NULL, NET_OPT_MAX_CLIENTS },
+        { "json", no_argument, NULL, TOOL_OPT_JSON },
         NET_SESSION_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
     struct tool_session_opts o = { 0 };
-    struct net_server srv = { .max_clients = 16 };
+    struct net_server srv = { .max_clients = 16, .out_lock = PTHREAD_MUTEX_INITIALIZER };
     const char *listen_arg = NULL, *call = NULL;
     bool once = false, have_srv = false;
     SECURITY_STATUS st;
@@ -476,6 +637,9 @@ int tool_cmd_server(int argc, char **argv)
             break;
         case NET_OPT_ONCE:
             once = true;
+            break;
+        case TOOL_OPT_JSON:
+            srv.json = true;
             break;
         case NET_OPT_MAX_CLIENTS:
             if (!tool_parse_uint(optarg, 1, 4096, &srv.max_clients)) {
@@ -527,8 +691,19 @@ int tool_cmd_server(int argc, char **argv)
         net_addr_str((struct sockaddr *)&ss, sslen, addr, sizeof(addr));
     else
         snprintf(addr, sizeof(addr), "%s", listen_arg);
-    printf("listening on %s (package %s)\n", addr, o.package);
-    fflush(stdout);
+    if (srv.json) {
+        struct json_writer jw;
+
+        net_event_begin(&srv, &jw, "listening", NULL);
+        json_kv_string(&jw, "address", addr);
+        json_kv_string(&jw, "package", o.package);
+        json_kv_bool(&jw, "once", once);
+        json_kv_uint(&jw, "max_clients", srv.max_clients);
+        net_event_end(&srv, &jw);
+    } else {
+        printf("listening on %s (package %s)\n", addr, o.package);
+        fflush(stdout);
+    }
 
     for (;;) {
         struct sockaddr_storage peer;
@@ -570,7 +745,11 @@ int tool_cmd_server(int argc, char **argv)
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         if (pthread_create(&tid, &attr, net_conn_thread, conn) != 0) {
-            net_log(addr, "cannot start a thread");
+            if (srv.json)
+                net_event_closed(&srv, addr, 0, SEC_E_INSUFFICIENT_MEMORY, "pthread_create",
+                                 "cannot start a thread");
+            else
+                net_log(addr, "cannot start a thread");
             close(cfd);
             free(conn);
             pthread_mutex_lock(&srv.lock);
@@ -645,18 +824,52 @@ static void client_usage(FILE *out)
             "  --messages N           messages of each kind (default 1)\n"
             "  --seal / --no-seal     also exchange sealed messages (default: when\n"
             "                         the package has SECPKG_FLAG_PRIVACY)\n"
-            "  --help                 print this help\n",
+            "  --json                 print a JSON object instead of text\n"
+            "  --help                 print this help\n"
+            "\n"
+            "Exit status: 0 all calls succeeded, 1 a call failed (its status is\n"
+            "printed), 2 usage error.\n",
             net_identity_help);
 }
 
-/* Client side of the handshake; returns the failing status or SEC_E_OK. */
-static SECURITY_STATUS net_client_handshake(int fd, struct tool_side *side,
-                                            const char **who, const char **call)
+/* What the client reports: text lines, or one JSON document. */
+struct net_client {
+    struct json_writer jw;
+    bool json;
+    int legs;
+};
+
+static void net_client_leg(struct net_client *cl, const char *side, const char *call,
+                           SECURITY_STATUS st, uint32_t in_len, uint32_t out_len)
 {
+    char buf[96];
+
+    cl->legs++;
+    if (!cl->json) {
+        printf("%s%s: %s, token %u bytes\n", strcmp(side, "server") == 0 ? "server " : "",
+               call, tool_status_str(st, buf, sizeof(buf)), out_len);
+        return;
+    }
+    json_begin_object(&cl->jw);
+    json_kv_int(&cl->jw, "leg", cl->legs);
+    json_kv_string(&cl->jw, "side", side);
+    json_kv_string(&cl->jw, "call", call);
+    json_kv_string(&cl->jw, "status", libsspi_status_name(st));
+    json_kv_string(&cl->jw, "status_value", tool_hex32((uint32_t)st, buf, sizeof(buf)));
+    json_kv_uint(&cl->jw, "input_size", in_len);
+    json_kv_uint(&cl->jw, "output_size", out_len);
+    json_end_object(&cl->jw);
+}
+
+/* Client side of the handshake; returns the failing status or SEC_E_OK. */
+static SECURITY_STATUS net_client_handshake(struct net_client *cl, int fd,
+                                            struct tool_side *side, const char **who,
+                                            const char **call)
+{
+    static const char isc[] = "InitializeSecurityContextA";
     uint8_t *ctok = malloc(side->max_token), *stok = malloc(side->max_token);
     uint32_t clen = 0, slen = 0;
     SECURITY_STATUS st, sst = SEC_E_OK;
-    char buf[96];
     int legs = 0;
 
     *who = "client";
@@ -664,10 +877,9 @@ static SECURITY_STATUS net_client_handshake(int fd, struct tool_side *side,
     st = SEC_E_INSUFFICIENT_MEMORY;
     if (!ctok || !stok)
         goto out;
-    *call = "InitializeSecurityContextA";
+    *call = isc;
     st = tool_side_step(side, NULL, 0, ctok, &clen);
-    printf("InitializeSecurityContextA: %s, token %u bytes\n",
-           tool_status_str(st, buf, sizeof(buf)), clen);
+    net_client_leg(cl, "client", isc, st, 0, clen);
     for (;;) {
         if (!SEC_SUCCESS(st))
             goto out;
@@ -682,8 +894,7 @@ static SECURITY_STATUS net_client_handshake(int fd, struct tool_side *side,
             st = SEC_E_INTERNAL_ERROR;
             goto out;
         }
-        printf("server AcceptSecurityContext: %s, token %u bytes\n",
-               tool_status_str(sst, buf, sizeof(buf)), slen);
+        net_client_leg(cl, "server", "AcceptSecurityContext", sst, clen, slen);
         if (!SEC_SUCCESS(sst)) {
             *who = "server";
             *call = "AcceptSecurityContext";
@@ -697,10 +908,9 @@ static SECURITY_STATUS net_client_handshake(int fd, struct tool_side *side,
             st = SEC_E_INCOMPLETE_MESSAGE;
             goto out;
         }
-        *call = "InitializeSecurityContextA";
+        *call = isc;
         st = tool_side_step(side, stok, slen, ctok, &clen);
-        printf("InitializeSecurityContextA: %s, token %u bytes\n",
-               tool_status_str(st, buf, sizeof(buf)), clen);
+        net_client_leg(cl, "client", isc, st, slen, clen);
         if (sst == SEC_E_OK && SEC_SUCCESS(st)) {
             if (st == SEC_E_OK && clen == 0)
                 break;
@@ -717,43 +927,71 @@ out:
 }
 
 /* One message round trip of `kind`; the answer must match what was sent. */
-static SECURITY_STATUS net_client_roundtrip(int fd, struct tool_side *side, struct net_bufs *b,
+static SECURITY_STATUS net_client_roundtrip(struct net_client *cl, int fd,
+                                            struct tool_side *side, struct net_bufs *b,
                                             char kind, unsigned long index, uint32_t *cseq,
-                                            uint32_t *sseq, const char **who, const char **call)
+                                            uint32_t *sseq, const char **who,
+                                            const char **call)
 {
+    const char *make_call = kind == 'S' ? "MakeSignature" : "EncryptMessage";
+    const char *check_call = kind == 'S' ? "VerifySignature" : "DecryptMessage";
     char text[128];
-    uint32_t len, rlen;
-    SECURITY_STATUS st, sst;
+    uint32_t len, rlen, tok_size = 0;
+    SECURITY_STATUS st, mst = SEC_E_OK, sst = SEC_E_OK, ast = SEC_E_OK;
+    bool have_sst = false, answered = false;
     char buf[96];
 
     len = (uint32_t)snprintf(text, sizeof(text), "%s message %lu from the client",
                              kind == 'S' ? "signed" : "sealed", index);
     memcpy(b->data, text, len);
     *who = "client";
-    st = net_send_msg(fd, &side->ctx, b, kind, len, (*cseq)++, true, call);
+    st = net_send_msg(fd, &side->ctx, b, kind, len, (*cseq)++, true, call, &mst, &tok_size);
     if (st != SEC_E_OK)
-        return st;
+        goto out;
     *call = "recv";
-    if (net_recv_status(fd, &sst) != 1)
-        return SEC_E_INTERNAL_ERROR;
+    if (net_recv_status(fd, &sst) != 1) {
+        st = SEC_E_INTERNAL_ERROR;
+        goto out;
+    }
+    have_sst = true;
     if (sst != SEC_E_OK) {
         *who = "server";
-        *call = kind == 'S' ? "VerifySignature" : "DecryptMessage";
-        return sst;
+        *call = check_call;
+        st = sst;
+        goto out;
     }
-    st = net_recv_msg(fd, &side->ctx, b, kind, &rlen, (*sseq)++, call);
+    answered = true;
+    st = ast = net_recv_msg(fd, &side->ctx, b, kind, &rlen, (*sseq)++, call);
     if (st == SEC_E_OK && (rlen != len || memcmp(b->data, text, len) != 0)) {
         *call = "compare";
-        st = SEC_E_MESSAGE_ALTERED;
+        st = ast = SEC_E_MESSAGE_ALTERED;
     }
-    printf("%s message %lu (%u bytes): server %s, answer %s\n",
-           kind == 'S' ? "signed" : "sealed", index, len,
-           libsspi_status_name(sst), tool_status_str(st, buf, sizeof(buf)));
+    if (!cl->json)
+        printf("%s message %lu (%u bytes): server %s, answer %s\n",
+               kind == 'S' ? "signed" : "sealed", index, len,
+               libsspi_status_name(sst), tool_status_str(st, buf, sizeof(buf)));
+out:
+    if (cl->json) {
+        json_begin_object(&cl->jw);
+        json_kv_uint(&cl->jw, "index", index);
+        json_kv_string(&cl->jw, "kind", kind == 'S' ? "sign" : "seal");
+        json_kv_uint(&cl->jw, "size", len);
+        json_kv_uint(&cl->jw, "token_size", tok_size);
+        json_kv_string(&cl->jw, "make_call", make_call);
+        json_kv_string(&cl->jw, "make_status", libsspi_status_name(mst));
+        json_kv_string(&cl->jw, "server_call", check_call);
+        json_kv_string(&cl->jw, "server_status", have_sst ? libsspi_status_name(sst) : NULL);
+        json_kv_string(&cl->jw, "answer_call", check_call);
+        json_kv_string(&cl->jw, "answer_status", answered ? libsspi_status_name(ast) : NULL);
+        json_end_object(&cl->jw);
+    }
     return st;
 }
 
 /* `sspi client`: see client_usage(); returns a TOOL_EXIT_* code, 1 after
- * printing the failing call (the client's or the server's) and its status. */
+ * printing the failing call (the client's or the server's) and its status.
+ * With --json, standard output gets one JSON document, complete even on
+ * failure (but empty after a usage error). */
 int tool_cmd_client(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -761,20 +999,24 @@ int tool_cmd_client(int argc, char **argv)
         { "messages", required_argument, NULL, NET_OPT_MESSAGES },
         { "seal", no_argument, NULL, NET_OPT_SEAL },
         { "no-seal", no_argument, NULL, NET_OPT_NO_SEAL },
+        { "json", no_argument, NULL, TOOL_OPT_JSON },
         NET_SESSION_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
     struct tool_session_opts o = { 0 };
     struct tool_side side = { 0 };
     struct net_bufs b = { 0 };
+    struct net_client cl = { .json = false };
     unsigned long messages = 1;
     uint32_t cseq = 0, sseq = 0;
     int seal = -1;
     const char *call = NULL, *who = "client";
     PSecPkgInfoA info = NULL;
-    SECURITY_STATUS st;
+    SECURITY_STATUS st = SEC_E_OK;
     char addr[NI_MAXHOST + NI_MAXSERV + 4] = "";
+    char buf[96];
     char *name = NULL;
+    bool in_array = false;
     int c, fd = -1, rc = TOOL_EXIT_USAGE;
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -783,6 +1025,9 @@ int tool_cmd_client(int argc, char **argv)
             client_usage(stdout);
             rc = TOOL_EXIT_OK;
             goto out;
+        case TOOL_OPT_JSON:
+            cl.json = true;
+            break;
         case NET_OPT_MESSAGES:
             if (!tool_parse_uint(optarg, 0, 1000000, &messages)) {
                 tool_err("client", "--messages: '%s' is not a number from 0 to 1000000", optarg);
@@ -814,53 +1059,102 @@ int tool_cmd_client(int argc, char **argv)
     tool_session_defaults(&o);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Up to the connection nothing is written to stdout: a bad HOST:PORT
+     * is a usage error with no JSON document. */
     rc = TOOL_EXIT_FAILED;
+    call = "QuerySecurityPackageInfoA";
     st = QuerySecurityPackageInfoA((SEC_CHAR *)o.package, &info);
-    if (st != SEC_E_OK) {
-        tool_err_status("client", "QuerySecurityPackageInfoA", st);
-        goto out;
+    if (st == SEC_E_OK) {
+        if (seal < 0)
+            seal = (info->fCapabilities & SECPKG_FLAG_PRIVACY) != 0;
+        FreeContextBuffer(info);
+        st = tool_side_init(&side, &o, false, &call);
     }
-    if (seal < 0)
-        seal = (info->fCapabilities & SECPKG_FLAG_PRIVACY) != 0;
-    FreeContextBuffer(info);
-    st = tool_side_init(&side, &o, false, &call);
-    if (st != SEC_E_OK) {
-        tool_err_status("client", call, st);
-        goto out;
+    if (st == SEC_E_OK) {
+        fd = net_connect(argv[optind], addr, sizeof(addr));
+        if (fd == -2) {
+            rc = TOOL_EXIT_USAGE;
+            goto out;
+        }
+        if (fd < 0) {
+            /* net_connect() printed why */
+            call = "connect";
+            st = SEC_E_INTERNAL_ERROR;
+        }
     }
-    fd = net_connect(argv[optind], addr, sizeof(addr));
-    if (fd < 0) {
-        rc = fd == -2 ? TOOL_EXIT_USAGE : TOOL_EXIT_FAILED;
-        goto out;
+    if (cl.json) {
+        json_init(&cl.jw, stdout);
+        json_begin_object(&cl.jw);
+        json_kv_string(&cl.jw, "package", o.package);
+        json_kv_string(&cl.jw, "user", o.id.user);
+        json_kv_string(&cl.jw, "domain", o.id.domain);
+        json_kv_string(&cl.jw, "target", o.target);
+        json_kv_bool(&cl.jw, "bindings", o.bindings != NULL);
+        json_kv_string(&cl.jw, "peer", fd >= 0 ? addr : NULL);
+    }
+    if (st != SEC_E_OK) {
+        if (fd < 0 && strcmp(call, "connect") == 0)
+            goto report;         /* the reason is already on stderr */
+        goto fail;
     }
     net_set_timeouts(fd);
-    printf("connected to %s (package %s)\n", addr, o.package);
+    if (cl.json) {
+        json_key(&cl.jw, "handshake");
+        json_begin_array(&cl.jw);
+        in_array = true;
+    } else {
+        printf("connected to %s (package %s)\n", addr, o.package);
+    }
 
-    st = net_client_handshake(fd, &side, &who, &call);
+    st = net_client_handshake(&cl, fd, &side, &who, &call);
+    if (cl.json) {
+        json_end_array(&cl.jw);
+        in_array = false;
+    }
     if (st != SEC_E_OK)
         goto fail;
     st = tool_query_name(&side.ctx, &name);
-    if (st == SEC_E_OK)
+    if (cl.json) {
+        json_kv_string(&cl.jw, "name", st == SEC_E_OK ? name : NULL);
+        json_kv_string(&cl.jw, "names_status", libsspi_status_name(st));
+    } else if (st == SEC_E_OK) {
         printf("authenticated as %s\n", name ? name : "(no name)");
-    else
+    } else {
         printf("authenticated (SECPKG_ATTR_NAMES: %s)\n", libsspi_status_name(st));
+    }
     call = "QueryContextAttributesA(SECPKG_ATTR_SIZES)";
     st = net_bufs_init(&b, &side.ctx);
+    if (cl.json) {
+        json_key(&cl.jw, "sizes");
+        json_begin_object(&cl.jw);
+        json_kv_string(&cl.jw, "status", libsspi_status_name(st));
+        json_kv_uint(&cl.jw, "max_token", b.sz.cbMaxToken);
+        json_kv_uint(&cl.jw, "max_signature", b.sz.cbMaxSignature);
+        json_kv_uint(&cl.jw, "block_size", b.sz.cbBlockSize);
+        json_kv_uint(&cl.jw, "security_trailer", b.sz.cbSecurityTrailer);
+        json_end_object(&cl.jw);
+    }
     if (st != SEC_E_OK)
         goto fail;
+    if (cl.json) {
+        json_kv_bool(&cl.jw, "seal", seal != 0);
+        json_key(&cl.jw, "messages");
+        json_begin_array(&cl.jw);
+        in_array = true;
+    }
     for (unsigned long i = 0; i < messages; i++) {
-        st = net_client_roundtrip(fd, &side, &b, 'S', i, &cseq, &sseq, &who, &call);
+        st = net_client_roundtrip(&cl, fd, &side, &b, 'S', i, &cseq, &sseq, &who, &call);
         if (st != SEC_E_OK)
             goto fail;
         if (!seal)
             continue;
-        st = net_client_roundtrip(fd, &side, &b, 'E', i, &cseq, &sseq, &who, &call);
+        st = net_client_roundtrip(&cl, fd, &side, &b, 'E', i, &cseq, &sseq, &who, &call);
         if (st != SEC_E_OK)
             goto fail;
     }
-    printf("result: SEC_E_OK (0x00000000)\n");
-    rc = TOOL_EXIT_OK;
-    goto out;
+    if (!cl.json)
+        printf("result: SEC_E_OK (0x00000000)\n");
+    goto report;
 fail:
     {
         char what[128];
@@ -870,6 +1164,18 @@ fail:
         else
             snprintf(what, sizeof(what), "%s", call ? call : "?");
         tool_err_status("client", what, st);
+    }
+report:
+    rc = st == SEC_E_OK ? TOOL_EXIT_OK : TOOL_EXIT_FAILED;
+    if (cl.json) {
+        if (in_array)
+            json_end_array(&cl.jw);
+        json_kv_string(&cl.jw, "result", libsspi_status_name(st));
+        json_kv_string(&cl.jw, "result_value", tool_hex32((uint32_t)st, buf, sizeof(buf)));
+        json_kv_string(&cl.jw, "failed_side", st == SEC_E_OK ? NULL : who);
+        json_kv_string(&cl.jw, "failed_call", st == SEC_E_OK ? NULL : call);
+        json_end_object(&cl.jw);
+        json_finish(&cl.jw);
     }
 out:
     free(name);

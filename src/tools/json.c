@@ -2,7 +2,8 @@
  * json.c - the streaming JSON writer behind `sspi ... --json`.
  *
  * Output is indented by two spaces per level so that it stays readable;
- * scripts only rely on it being valid JSON.
+ * scripts only rely on it being valid JSON.  The compact layout puts a
+ * document on one line (JSON Lines).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -15,10 +16,19 @@ void json_init(struct json_writer *w, FILE *out)
     w->depth = 0;
     w->first[0] = true;
     w->after_key = false;
+    w->compact = false;
+}
+
+void json_init_compact(struct json_writer *w, FILE *out)
+{
+    json_init(w, out);
+    w->compact = true;
 }
 
 static void json_indent(struct json_writer *w)
 {
+    if (w->compact)
+        return;
     fputc('\n', w->out);
     for (int i = 0; i < w->depth; i++)
         fputs("  ", w->out);
@@ -135,7 +145,7 @@ void json_key(struct json_writer *w, const char *key)
 {
     json_pre_value(w);
     json_write_string(w->out, key);
-    fputs(": ", w->out);
+    fputs(w->compact ? ":" : ": ", w->out);
     w->after_key = true;
 }
 

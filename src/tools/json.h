@@ -6,6 +6,10 @@
  * indentation.  Inside an object, call json_key() before each value.
  * Strings are UTF-8 and escaped as RFC 8259 requires (bytes that are not
  * valid UTF-8 are written as U+FFFD).
+ *
+ * The default layout is indented, one member per line; the compact layout
+ * (json_init_compact) writes a whole document on one line, for JSON Lines
+ * output.
  */
 #ifndef LIBSSPI_TOOL_JSON_H
 #define LIBSSPI_TOOL_JSON_H
@@ -21,10 +25,15 @@ struct json_writer {
     int depth;
     bool first[JSON_MAX_DEPTH];  /* no value written yet at this level */
     bool after_key;
+    bool compact;                /* no newlines or indentation */
 };
 
 /* Start writing to `out`.  The writer owns no resources. */
 void json_init(struct json_writer *w, FILE *out);
+
+/* Like json_init(), but the document is written on a single line without
+ * spaces; json_finish() then ends the line. */
+void json_init_compact(struct json_writer *w, FILE *out);
 
 void json_begin_object(struct json_writer *w);
 void json_end_object(struct json_writer *w);
