@@ -36,12 +36,20 @@ static SECURITY_STATUS ntlm_server_refuse(SECURITY_STATUS st, NTSTATUS why)
     return st;
 }
 
+/* ASC_RET_* for the requirements `req` and the negotiate flags: only the
+ * services the client agreed to (MS-NLMP 3.1.1.2 and 3.4.1): SEAL for
+ * confidentiality, SIGN (or SEAL) for integrity, replay and sequence
+ * detection. */
 static uint32_t server_attrs(uint32_t req, uint32_t flags)
 {
     uint32_t a = req & (ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT |
                         ASC_REQ_CONFIDENTIALITY | ASC_REQ_CONNECTION);
     if (req & ASC_REQ_INTEGRITY)
         a |= ASC_RET_INTEGRITY;
+    if (!(flags & NTLMSSP_NEGOTIATE_SEAL))
+        a &= ~(uint32_t)ASC_RET_CONFIDENTIALITY;
+    if (!(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
+        a &= ~(uint32_t)(ASC_RET_INTEGRITY | ASC_RET_REPLAY_DETECT | ASC_RET_SEQUENCE_DETECT);
     if (req & ASC_REQ_ALLOCATE_MEMORY)
         a |= ASC_RET_ALLOCATED_MEMORY;
     if (flags & NTLMSSP_NEGOTIATE_DATAGRAM)
@@ -349,7 +357,12 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
     }
 
 keys:
-    if (c->flags & NTLMSSP_NEGOTIATE_KEY_EXCH) {
+    /* MS-NLMP 3.1.5.1.2 and 3.2.5.1.2: EncryptedRandomSessionKey is sent
+     * and used when key exchange comes with SIGN or SEAL; without them the
+     * exported key is the key-exchange key.  Some clients (Samba) send one
+     * anyway, and then use it: so does the acceptor. */
+    if ((c->flags & NTLMSSP_NEGOTIATE_KEY_EXCH) &&
+        (a.enc_key.len != 0 || (c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))) {
         crypto_rc4 rc4;
         if (a.enc_key.len != 16) {
             st = SEC_E_INVALID_TOKEN;
@@ -408,6 +421,7 @@ keys:
     c->workstation = ws;
     user.data = domain.data = ws.data = NULL;
     c->null_session = anon;
+    c->attrs = server_attrs(c->req, c->flags);
     if (anon)
         c->attrs |= ASC_RET_NULL_SESSION;
     if (attrs)
