@@ -663,6 +663,50 @@ START_TEST(test_oem_client)
 }
 END_TEST
 
+/* The client reports only the services the server agreed to: a CHALLENGE
+ * without SEAL takes away confidentiality, one without SIGN and SEAL also
+ * integrity, replay and sequence detection. */
+static ULONG isc_services(uint32_t strip)
+{
+    const uint32_t req = ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |
+                         ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION;
+    LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
+    LSA_SEC_HANDLE c = 0, s = 0;
+    struct nt_test_tok neg, chal, auth;
+    uint8_t *p;
+    ULONG attrs;
+
+    ck_assert(cc && sc);
+    ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, req, &neg), SEC_I_CONTINUE_NEEDED);
+    ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal), SEC_I_CONTINUE_NEEDED);
+    p = exact(chal.data, chal.len);
+    ntlm_put32(p + 20, ntlm_get32(p + 20) & ~strip);
+    ck_assert_int_eq(nt_test_isc(cc, &c, p, chal.len, req, &auth), SEC_E_OK);
+    attrs = nt_test_last_attrs;
+    free(p);
+    nt_test_delete(c);
+    nt_test_delete(s);
+    ntlm_sp_free_credentials_handle(cc);
+    ntlm_sp_free_credentials_handle(sc);
+    return attrs;
+}
+
+START_TEST(test_negotiated_services)
+{
+    const ULONG all = ISC_RET_CONFIDENTIALITY | ISC_RET_INTEGRITY | ISC_RET_REPLAY_DETECT |
+                      ISC_RET_SEQUENCE_DETECT;
+    ULONG a;
+
+    a = isc_services(0);
+    ck_assert_uint_eq(a & all, all);
+    a = isc_services(NTLMSSP_NEGOTIATE_SEAL);
+    ck_assert_uint_eq(a & all, all & ~(ULONG)ISC_RET_CONFIDENTIALITY);
+    a = isc_services(NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN);
+    ck_assert_uint_eq(a & all, 0);
+    ck_assert_uint_ne(a & ISC_RET_CONNECTION, 0);
+}
+END_TEST
+
 static Suite *malformed_suite(void)
 {
     Suite *s = suite_create("ntlm-malformed");
@@ -683,6 +727,7 @@ static Suite *malformed_suite(void)
     tcase_add_test(tc, test_ntlmv2_skew);
     tcase_add_test(tc, test_options);
     tcase_add_test(tc, test_oem_client);
+    tcase_add_test(tc, test_negotiated_services);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -66,6 +66,9 @@ struct nt_test_tok {
     uint32_t len;
 };
 
+/* The context attributes the last nt_test_isc / nt_test_asc returned. */
+static ULONG nt_test_last_attrs;
+
 /* One ISC leg.  `in` NULL for the first leg.  On completion the context
  * is mapped (SpInitUserModeContext) so per-message calls work. */
 static inline SECURITY_STATUS nt_test_isc(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE *ctx,
@@ -86,6 +89,7 @@ static inline SECURITY_STATUS nt_test_isc(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE *c
     st = ntlm_sp_init_lsa_mode_context(cred, *ctx, NULL, req, 0, in ? &id : NULL, &newh, &od,
                                        &attrs, &ts, &mapped, &cd);
     out->len = ob.cbBuffer;
+    nt_test_last_attrs = attrs;
     if (newh)
         *ctx = newh;
     if (st == SEC_E_OK && mapped) {
@@ -114,6 +118,7 @@ static inline SECURITY_STATUS nt_test_asc(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE *c
     st = ntlm_sp_accept_lsa_mode_context(cred, *ctx, &id, req, 0, &newh, &od, &attrs, &ts,
                                          &mapped, &cd);
     out->len = ob.cbBuffer;
+    nt_test_last_attrs = attrs;
     if (newh)
         *ctx = newh;
     if (st == SEC_E_OK && mapped) {

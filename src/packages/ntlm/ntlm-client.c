@@ -33,6 +33,18 @@ static uint32_t client_attrs(uint32_t req)
     return a;
 }
 
+/* Drop from ISC_RET_* `a` the services the server did not agree to in
+ * the negotiated `flags` (as the acceptor does): SEAL for confidentiality,
+ * SIGN or SEAL for integrity, replay and sequence detection. */
+static uint32_t client_attrs_negotiated(uint32_t a, uint32_t flags)
+{
+    if (!(flags & NTLMSSP_NEGOTIATE_SEAL))
+        a &= ~(uint32_t)ISC_RET_CONFIDENTIALITY;
+    if (!(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
+        a &= ~(uint32_t)(ISC_RET_INTEGRITY | ISC_RET_REPLAY_DETECT | ISC_RET_SEQUENCE_DETECT);
+    return a;
+}
+
 static SECURITY_STATUS client_negotiate(struct ntlm_cred *cred, PUNICODE_STRING target,
                                         ULONG req, PLSA_SEC_HANDLE newh, PSecBufferDesc out,
                                         PULONG attrs)
@@ -173,6 +185,7 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
     if (anon)
         c->flags |= NTLMSSP_NEGOTIATE_ANONYMOUS;
     c->flags |= NTLMSSP_NEGOTIATE_TARGET_INFO & ch.flags;
+    c->attrs = client_attrs_negotiated(c->attrs, c->flags);
 
     if (cbb && cbb->pvBuffer && cbb->cbBuffer) {
         if (!ntlm_cbt_hash(cbb->pvBuffer, cbb->cbBuffer, cbt)) {
