@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sspi.h"
+#include "libsspi.h"
 
 extern void __libc_free(void *ptr);
 
@@ -91,13 +92,15 @@ static void add_password(const char *pw)
 }
 
 /* Handshake plus one signed and one sealed message, then query the session
- * key (registered as a secret), then release everything. */
+ * key (registered as a secret), then release everything.  `user` NULL: the
+ * client uses the package's default identity (no pAuthData). */
 static void run_session(const char *package, const char *user, const char *domain,
                         const char *password)
 {
     SEC_WINNT_AUTH_IDENTITY_A id = {
-        (unsigned char *)user,     (uint32_t)strlen(user),     (unsigned char *)domain,
-        (uint32_t)strlen(domain),  (unsigned char *)password, (uint32_t)strlen(password),
+        (unsigned char *)user,     user ? (uint32_t)strlen(user) : 0,
+        (unsigned char *)domain,   domain ? (uint32_t)strlen(domain) : 0,
+        (unsigned char *)password, password ? (uint32_t)strlen(password) : 0,
         SEC_WINNT_AUTH_IDENTITY_ANSI};
     CredHandle cc, sc;
     CtxtHandle cx, sx;
@@ -107,10 +110,10 @@ static void run_session(const char *package, const char *user, const char *domai
     SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
 
     ck_assert_int_eq(AcquireCredentialsHandleA(NULL, (char *)package, SECPKG_CRED_OUTBOUND, NULL,
-                                               &id, NULL, NULL, &cc, &ts),
+                                               user ? &id : NULL, NULL, NULL, &cc, &ts),
                      SEC_E_OK);
     ck_assert_int_eq(AcquireCredentialsHandleA(NULL, (char *)package, SECPKG_CRED_INBOUND, NULL,
-                                               &id, NULL, NULL, &sc, &ts),
+                                               user ? &id : NULL, NULL, NULL, &sc, &ts),
                      SEC_E_OK);
     SecBuffer ob = {sizeof(t1), SECBUFFER_TOKEN, t1}, ib = {0, SECBUFFER_TOKEN, t2};
     SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob}, idsc = {SECBUFFER_VERSION, 1, &ib};
@@ -205,6 +208,52 @@ START_TEST(test_ntlm_wipes)
 }
 END_TEST
 
+/* The password as a configuration option (option.default_password): the
+ * file is read, its option values handed to the package, and the client's
+ * default identity built from them; no block freed on the way may hold
+ * it. */
+START_TEST(test_config_password_wipes)
+{
+    const char *pw = "Config-Default-Secret-7";
+    char users[4096], conf[4096], old_conf[4096];
+    FILE *f;
+
+    reset_scanner();
+    snprintf(users, sizeof(users), "%s/tests/wipe-cfg-users.%d", getenv("top_builddir"),
+             (int)getpid());
+    snprintf(conf, sizeof(conf), "%s/tests/wipe-cfg.%d.conf", getenv("top_builddir"),
+             (int)getpid());
+    f = fopen(users, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "EXAMPLE:alice:%s\n", pw);
+    fclose(f);
+    f = fopen(conf, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f,
+            "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/ntlm/.libs/ntlm.so\n"
+            "option.user_file = %s\noption.default_user = EXAMPLE\\alice\n"
+            "option.default_password = %s\n",
+            getenv("LIBSSPI_TEST_PKGDIR"), users, pw);
+    fclose(f);
+    ck_assert_ptr_nonnull(getenv("LIBSSPI_CONFIG"));
+    snprintf(old_conf, sizeof(old_conf), "%s", getenv("LIBSSPI_CONFIG"));
+    setenv("LIBSSPI_CONFIG", conf, 1);
+    add_password(pw);
+    atomic_store(&scanning, true);
+    ck_assert_int_eq(libsspi_reload_config(), SEC_E_OK);
+    run_session("NTLM", NULL, NULL, NULL);
+    /* Back to the suite's configuration (each configuration read stays
+     * in memory until the library is unloaded; only copies are freed). */
+    setenv("LIBSSPI_CONFIG", old_conf, 1);
+    ck_assert_int_eq(libsspi_reload_config(), SEC_E_OK);
+    atomic_store(&scanning, false);
+    unlink(users);
+    unlink(conf);
+    ck_assert_uint_gt(atomic_load(&scanned_frees), 0);
+    ck_assert_uint_eq(atomic_load(&dirty_frees), 0);
+}
+END_TEST
+
 START_TEST(test_scanner_detects)
 {
     /* The scanner itself must see a secret left in a freed block. */
@@ -228,6 +277,7 @@ int main(void)
     tcase_add_test(tc, test_scanner_detects);
     tcase_add_test(tc, test_sample_wipes);
     tcase_add_test(tc, test_ntlm_wipes);
+    tcase_add_test(tc, test_config_password_wipes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
