@@ -169,6 +169,14 @@ static void load(const char *name)
     ck_assert_int_eq(AddSecurityPackageA(path, NULL), SEC_E_OK);
 }
 
+/* The NTLM user file of this process.  Both NTLM cases use the same path:
+ * with CK_FORK=no the package keeps the option.user_file of the first
+ * load, and re-reads the file at each logon. */
+static void users_path(char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/tests/wipe-users.%d", getenv("top_builddir"), (int)getpid());
+}
+
 START_TEST(test_sample_wipes)
 {
     const char *pw = "Sw0rdfish-Wipe-Check";
@@ -190,8 +198,7 @@ START_TEST(test_ntlm_wipes)
     FILE *f;
 
     reset_scanner();
-    snprintf(users, sizeof(users), "%s/tests/wipe-users.%d", getenv("top_builddir"),
-             (int)getpid());
+    users_path(users, sizeof(users));
     f = fopen(users, "w");
     ck_assert_ptr_nonnull(f);
     fprintf(f, "EXAMPLE:alice:%s\n", pw);
@@ -219,8 +226,7 @@ START_TEST(test_config_password_wipes)
     FILE *f;
 
     reset_scanner();
-    snprintf(users, sizeof(users), "%s/tests/wipe-cfg-users.%d", getenv("top_builddir"),
-             (int)getpid());
+    users_path(users, sizeof(users));
     snprintf(conf, sizeof(conf), "%s/tests/wipe-cfg.%d.conf", getenv("top_builddir"),
              (int)getpid());
     f = fopen(users, "w");
@@ -276,8 +282,10 @@ int main(void)
     TCase *tc = tcase_create("secrets");
     tcase_add_test(tc, test_scanner_detects);
     tcase_add_test(tc, test_sample_wipes);
-    tcase_add_test(tc, test_ntlm_wipes);
+    /* First the configuration case: it must load NTLM itself to hand
+     * it the options, which it cannot once AddSecurityPackage has. */
     tcase_add_test(tc, test_config_password_wipes);
+    tcase_add_test(tc, test_ntlm_wipes);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
