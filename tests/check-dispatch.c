@@ -348,6 +348,22 @@ START_TEST(test_user_init_failure)
 }
 END_TEST
 
+/* A package that frees PackedContext itself in SpInitUserModeContext (with
+ * FreeContextBuffer, as Microsoft documents): the host must not touch or
+ * free the block again (valgrind and ASan runs catch a write), and the
+ * context works. */
+START_TEST(test_user_init_frees_packed)
+{
+    struct tu_pair p;
+    uint32_t freed = rec->init_user_mode_freed_packed;
+
+    ck_assert_status(tu_pair_open_target("MockGood", MOCK_TARGET_FREE_PACKED, &p), SEC_E_OK);
+    ck_assert_uint_eq(rec->init_user_mode_freed_packed, freed + 1);
+    ck_assert_status(tu_sign_verify(&p.client, &p.server, 0, 0), SEC_E_OK);
+    ck_assert_status(tu_pair_close(&p), SEC_E_OK);
+}
+END_TEST
+
 START_TEST(test_names_null_and_bad)
 {
     struct tu_pair p;
@@ -725,6 +741,7 @@ static Suite *dispatch_suite(void)
     tcase_add_test(tc, test_export_import);
     tcase_add_test(tc, test_import_garbage);
     tcase_add_test(tc, test_user_init_failure);
+    tcase_add_test(tc, test_user_init_frees_packed);
     tcase_add_test(tc, test_names_null_and_bad);
     tcase_add_test(tc, test_output_too_small);
     tcase_add_test(tc, test_allocate_memory_failure);

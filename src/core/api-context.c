@@ -128,6 +128,35 @@ static SECURITY_STATUS establish_provider(const struct establish_args *a, struct
     return SEC_E_UNSUPPORTED_FUNCTION;
 }
 
+/*
+ * SpInitUserModeContext with the LSA side's ContextData, as the client
+ * process would get it on Windows: a copy in FreeContextBuffer memory.
+ * Microsoft's documentation has the package free it with FreeContextBuffer;
+ * packages written for libsspi may leave it: what the package did not free
+ * during the call is wiped and freed here.  SEC_E_INSUFFICIENT_MEMORY if
+ * the copy cannot be made, else the package's status.
+ */
+static SECURITY_STATUS map_user_context(struct sspi_package *pkg, LSA_SEC_HANDLE h,
+                                        const SecBuffer *lsa_data)
+{
+    SecBuffer packed = *lsa_data;
+    void *copy = NULL;
+    SECURITY_STATUS st;
+
+    if (lsa_data->pvBuffer != NULL) {
+        copy = sspi_mem_alloc(lsa_data->cbBuffer);
+        if (copy == NULL)
+            return SEC_E_INSUFFICIENT_MEMORY;
+        memcpy(copy, lsa_data->pvBuffer, lsa_data->cbBuffer);
+        packed.pvBuffer = copy;
+        sspi_mem_watch(copy);
+    }
+    st = sspi_status_from_nt(pkg->user.InitUserModeContext(h, &packed));
+    if (copy != NULL && !sspi_mem_unwatch())
+        (void)sspi_mem_free(copy);
+    return st;
+}
+
 static SECURITY_STATUS establish(const struct establish_args *a)
 {
     TRACE_BEGIN();
@@ -249,8 +278,7 @@ static SECURITY_STATUS establish(const struct establish_args *a)
                 atomic_store(&c->lsa, newh);
                 atomic_store(&c->has_lsa, true);
                 if (mapped && pkg->has_user && pkg->user.InitUserModeContext != NULL) {
-                    SECURITY_STATUS us =
-                        sspi_status_from_nt(pkg->user.InitUserModeContext(newh, &cdata));
+                    SECURITY_STATUS us = map_user_context(pkg, newh, &cdata);
 
                     if (SEC_SUCCESS(us))
                         atomic_store(&c->mapped, true);
@@ -259,6 +287,7 @@ static SECURITY_STATUS establish(const struct establish_args *a)
                 }
             }
         }
+        /* The LSA-mode copy is the host's to release (FreeLsaHeap). */
         if (cdata.pvBuffer != NULL) {
             if (!sspi_mem_free(cdata.pvBuffer))
                 explicit_bzero(cdata.pvBuffer, cdata.cbBuffer);

@@ -126,6 +126,12 @@ SSPI_HIDDEN void *sspi_mem_alloc(size_t size);
  * frees nothing, if ptr was not allocated by sspi_mem_alloc or was already
  * freed (FreeContextBuffer then reports SEC_E_INVALID_HANDLE). */
 SSPI_HIDDEN bool sspi_mem_free(void *ptr);
+/* Watch `ptr` (a live sspi_mem_alloc block) on the calling thread until
+ * sspi_mem_unwatch: returns whether it was freed in between, through any
+ * path that ends in sspi_mem_free (FreeContextBuffer, the LSA and user-mode
+ * heap functions).  One watch per thread; no lock. */
+SSPI_HIDDEN void sspi_mem_watch(const void *ptr);
+SSPI_HIDDEN bool sspi_mem_unwatch(void);
 SSPI_HIDDEN char *sspi_mem_strdup(const char *s);
 SSPI_HIDDEN char16_t *sspi_mem_u16dup(const char16_t *s);
 

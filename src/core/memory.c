@@ -138,6 +138,24 @@ void *sspi_mem_alloc(size_t size)
     return user;
 }
 
+static _Thread_local const void *watched;
+static _Thread_local bool watched_freed;
+
+void sspi_mem_watch(const void *ptr)
+{
+    watched = ptr;
+    watched_freed = false;
+}
+
+bool sspi_mem_unwatch(void)
+{
+    bool freed = watched_freed;
+
+    watched = NULL;
+    watched_freed = false;
+    return freed;
+}
+
 bool sspi_mem_free(void *ptr)
 {
     struct mem_hdr *h;
@@ -150,6 +168,8 @@ bool sspi_mem_free(void *ptr)
     pthread_mutex_unlock(&set_lock);
     if (!ok)
         return false;
+    if (ptr == watched)
+        watched_freed = true;
     h = (struct mem_hdr *)((unsigned char *)ptr - MEM_HDR);
     if (h->magic != (MEM_MAGIC ^ (uint64_t)(uintptr_t)h))
         abort(); /* our own bookkeeping was overwritten: heap corruption */

@@ -3,6 +3,7 @@
  * mock-common.h).  Test code: simple and defensive rather than fast; one
  * mutex guards all package state.
  */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@ struct mock_obj {
 #define MOCK_CTX_FAIL_USER_INIT 0x1
 #define MOCK_CTX_NULL_NAMES 0x2
 #define MOCK_CTX_BAD_NAMES 0x4
+#define MOCK_CTX_FREE_PACKED 0x8
 
 /* Context behaviour selected by the client's target name (mock-state.h). */
 static uint32_t target_flags(const char *target)
@@ -51,6 +53,8 @@ static uint32_t target_flags(const char *target)
         return MOCK_CTX_NULL_NAMES;
     if (strcmp(target, MOCK_TARGET_BAD_NAMES) == 0)
         return MOCK_CTX_BAD_NAMES;
+    if (strcmp(target, MOCK_TARGET_FREE_PACKED) == 0)
+        return MOCK_CTX_FREE_PACKED;
     return 0;
 }
 
@@ -998,6 +1002,16 @@ static NTSTATUS sp_init_user_mode_context(uint32_t idx, LSA_SEC_HANDLE h, PSecBu
     if (o->flags & MOCK_CTX_FAIL_USER_INIT) {
         st = STATUS_INSUFFICIENT_RESOURCES;
         goto out;
+    }
+    if (o->flags & MOCK_CTX_FREE_PACKED) {
+        /* FreeContextBuffer of the host process, found as a Windows
+         * package finds it in secur32 (the package does not link it). */
+        SECURITY_STATUS(SEC_ENTRY * fcb)(PVOID) = NULL;
+        void *sym = dlsym(RTLD_DEFAULT, "FreeContextBuffer");
+
+        memcpy(&fcb, &sym, sizeof(fcb));
+        if (fcb != NULL && fcb(packed->pvBuffer) == SEC_E_OK)
+            mock_state.pkg[idx].init_user_mode_freed_packed++;
     }
     o->mapped = true;
 out:

@@ -37,6 +37,9 @@
 #define MOCK_TARGET_FAIL_USER_INIT "fail-user-init" /* SpInitUserModeContext fails */
 #define MOCK_TARGET_NULL_NAMES "null-names"         /* NAMES: sUserName NULL */
 #define MOCK_TARGET_BAD_NAMES "bad-names"           /* NAMES: invalid UTF-16 */
+/* SpInitUserModeContext frees PackedContext->pvBuffer with FreeContextBuffer,
+ * as Microsoft documents it and Microsoft's own packages do. */
+#define MOCK_TARGET_FREE_PACKED "free-packed"
 
 struct mock_pkg_record {
     char name[64];
@@ -95,6 +98,7 @@ struct mock_pkg_record {
     /* MappedContext -> SpInitUserModeContext */
     uint32_t init_user_mode_calls;
     uint32_t init_user_mode_data_ok;
+    uint32_t init_user_mode_freed_packed; /* FreeContextBuffer(packed) == SEC_E_OK */
 
     /* Per-message calls: the last arguments seen. */
     uint32_t sign_calls;
