@@ -6,4 +6,6 @@ libsspiinclude_HEADERS += \
 	include/libsspi/security.h \
 	include/libsspi/ntsecapi.h \
 	include/libsspi/ntsecpkg.h \
-	include/libsspi/libsspi.h
+	include/libsspi/libsspi.h \
+	include/libsspi/ntstatus.h \
+	include/libsspi/winerror.h

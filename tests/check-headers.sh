@@ -13,7 +13,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 hdrdir=$top_srcdir/include/libsspi
 srcdir=$top_srcdir/tests/headers
 
-HEADERS="sspi-types.h sspi-status.h sspi.h security.h ntsecapi.h ntsecpkg.h libsspi.h"
+HEADERS="sspi-types.h sspi-status.h sspi.h security.h ntsecapi.h ntsecpkg.h libsspi.h ntstatus.h winerror.h"
 CWARN="-Wall -Wextra -Werror -pedantic -Wundef -Wshadow -Wstrict-prototypes"
 CXXWARN="-Wall -Wextra -Werror -pedantic -Wundef -Wshadow"
 
@@ -100,6 +100,13 @@ for std in c++11 c++17; do
     cxx "skeleton-package.c, $std" $CXX -std=$std $CXXWARN -Wmissing-declarations -I"$hdrdir" -fsyntax-only -x c++ "$srcdir/skeleton-package.c"
 done
 cxx "skeleton-package.c, c++11, UNICODE" $CXX -std=c++11 -DUNICODE $CXXWARN -Wmissing-declarations -I"$hdrdir" -fsyntax-only -x c++ "$srcdir/skeleton-package.c"
+
+# ---- The usual Windows opening (WIN32_NO_STATUS, <ntstatus.h>, <winerror.h>).
+for std in c99 c11; do
+    run "windows-opening.c, $std" $CC -std=$std $CWARN -Wmissing-prototypes -I"$hdrdir" -fsyntax-only "$srcdir/windows-opening.c"
+done
+run "windows-opening.c, c11, UNICODE" $CC -std=c11 -DUNICODE $CWARN -I"$hdrdir" -fsyntax-only "$srcdir/windows-opening.c"
+cxx "windows-opening.c, c++11" $CXX -std=c++11 $CXXWARN -Wmissing-declarations -I"$hdrdir" -fsyntax-only -x c++ "$srcdir/windows-opening.c"
 
 # ---- Credential-manager slot names (_WINCRED_H_) keep the same layout.
 run "wincred-names.c, c11" $CC -std=c11 $CWARN -I"$hdrdir" -fsyntax-only "$srcdir/wincred-names.c"

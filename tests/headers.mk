@@ -12,4 +12,5 @@ EXTRA_DIST += \
 	tests/check-headers.sh \
 	tests/headers/porter-client.c \
 	tests/headers/skeleton-package.c \
-	tests/headers/wincred-names.c
+	tests/headers/wincred-names.c \
+	tests/headers/windows-opening.c
