@@ -620,8 +620,12 @@ START_TEST(test_name_forms)
     CredHandle cc, sc;
     CtxtHandle c, s;
 
-    /* Case-insensitive user and domain, DOMAIN\user and user@domain. */
+    /* Case-insensitive user and domain, DOMAIN\user and user@domain; the
+     * context names the account as the user file spells it. */
     open_pair(&p, "user", "domain", "Password", NULL);
+    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
+    FreeContextBuffer(n.sUserName);
     close_pair(&p);
     open_pair(&p, "DOMAIN\\User", "", "Password", NULL);
     ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
@@ -630,13 +634,18 @@ START_TEST(test_name_forms)
     close_pair(&p);
     open_pair(&p, "User@DOMAIN", "", "Password", NULL);
     close_pair(&p);
-    /* Empty domain in the file matches any domain. */
-    open_pair(&p, "anyuser", "WHATEVER", "secret", NULL);
+    /* Empty domain in the file matches any domain, and keeps the
+     * client's. */
+    open_pair(&p, "ANYUSER", "WHATEVER", "secret", NULL);
+    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_str_eq(n.sUserName, "WHATEVER\\anyuser");
+    FreeContextBuffer(n.sUserName);
     close_pair(&p);
-    /* No domain from the client: the user in any domain. */
+    /* No domain from the client: the user in any domain, named with the
+     * domain of the matching line. */
     open_pair(&p, "User", "", "Password", NULL);
     ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
-    ck_assert_str_eq(n.sUserName, "User");
+    ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
     /* NT-hash entry, password with a colon, non-ASCII names. */

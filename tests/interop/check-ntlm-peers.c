@@ -11,8 +11,8 @@
  * "GF 0x<flags>".  Every case decodes the client's NEGOTIATE and
  * AUTHENTICATE to prove it tested what it claims (flags, kind of response,
  * MIC announced), then checks the status of AcceptSecurityContext and, on
- * success: SECPKG_ATTR_NAMES ("DOMAIN\user" as the client sent it,
- * compared case-insensitively); ASC_RET_CONFIDENTIALITY and
+ * success: SECPKG_ATTR_NAMES ("DOMAIN\user" as the user file spells the
+ * account, whatever case the client used); ASC_RET_CONFIDENTIALITY and
  * ASC_RET_INTEGRITY only for the SEAL and SIGN flags the client agreed to;
  * and Samba's session key equal to our SECPKG_ATTR_SESSION_KEY byte for
  * byte, which proves that key derivation and key exchange agree.
@@ -190,8 +190,8 @@ static SECURITY_STATUS peers_accept(struct peers_server *s, const uint8_t *in, s
     return st;
 }
 
-/* SECPKG_ATTR_NAMES must name `want` ("DOMAIN\user"; names compare
- * case-insensitively, as on Windows), and so must the client name of
+/* SECPKG_ATTR_NAMES must name `want` ("DOMAIN\user" as the user file
+ * spells them, whatever case the client used), and so must the client name of
  * SECPKG_ATTR_NATIVE_NAMES; its server name is the client's target name
  * `server` ("" when the client sent none, NULL: not checked). */
 static void peers_check_names(CtxtHandle *ctx, const char *want, const char *server)
@@ -203,7 +203,7 @@ static void peers_check_names(CtxtHandle *ctx, const char *want, const char *ser
     st = QueryContextAttributesA(ctx, SECPKG_ATTR_NAMES, &names);
     ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(NAMES): %s", peers_status(st));
     ck_assert_ptr_nonnull(names.sUserName);
-    ck_assert_msg(strcasecmp(names.sUserName, want) == 0, "NAMES is \"%s\", expected \"%s\"",
+    ck_assert_msg(strcmp(names.sUserName, want) == 0, "NAMES is \"%s\", expected \"%s\"",
                   names.sUserName, want);
     st = QueryContextAttributesA(ctx, SECPKG_ATTR_NATIVE_NAMES, &native);
     ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(NATIVE_NAMES): %s",
@@ -339,7 +339,7 @@ static const struct peers_samba_case peers_samba_cases[] = {
       .features = PEERS_SIGN_SEAL,
       .want_set = PEER_NEGOTIATE_OEM | PEER_NEGOTIATE_NTLM | PEERS_SS,
       .want_clear = PEER_NEGOTIATE_UNICODE, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\J\xc3\x96RG" },
+      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\j\xc3\xb6rg" },
     /* NTLMv1 with extended session security */
     { .name = "ntlmv1-ess", PEERS_ALICE, .options = { "client ntlmv2 auth=no" },
       .features = PEERS_SIGN_SEAL,
@@ -409,7 +409,7 @@ static const struct peers_samba_case peers_samba_cases[] = {
     { .name = "non-ascii-user", .user = "J\xc3\x96RG", .domain = PEERS_DOMAIN,
       .password = "Secret123", .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2 | PEERS_SS,
       .resp = PEERS_NTLMV2, .need_mic = 1, .expect = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\J\xc3\x96RG" },
+      .names = PEERS_DOMAIN "\\j\xc3\xb6rg" },
     /* MsvAvTargetName (option.target_name = if_present): an SPN naming this
      * host by its DNS name, by its NetBIOS name, and naming another host */
     { .name = "target-name", PEERS_ALICE, .target_service = "HTTP",
@@ -761,7 +761,7 @@ START_TEST(test_curl_ok)
         { PEERS_DOMAIN "\\alice:Secret123", PEERS_DOMAIN "\\alice" },
         { PEERS_DOMAIN "\\erin:Gr\xfc\xdf" "e!", PEERS_DOMAIN "\\erin" },
         { PEERS_DOMAIN "\\ALICE:Secret123", PEERS_DOMAIN "\\alice" },
-        { "alice:Secret123", "alice" },
+        { "alice:Secret123", PEERS_DOMAIN "\\alice" },
     };
     struct peer_http h;
     struct peers_curl_result r;
@@ -771,7 +771,7 @@ START_TEST(test_curl_ok)
     peers_curl_run(&h, cases[_i].userpass, &r);
     ck_assert_msg(r.code == 200, "curl got HTTP %u; output:\n%s", r.code, r.out);
     ck_assert_uint_eq(h.logons, 1);
-    ck_assert_msg(strcasecmp(h.user, cases[_i].names) == 0, "NAMES \"%s\", expected \"%s\"",
+    ck_assert_msg(strcmp(h.user, cases[_i].names) == 0, "NAMES \"%s\", expected \"%s\"",
                   h.user, cases[_i].names);
     snprintf(want, sizeof(want), "user=%s\n", h.user);
     ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "body \"%s\", expected \"%s\"",

@@ -245,6 +245,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
     struct ntlm_options o;
     struct ntlm_avpairs av;
     struct ntlm_buf user = { 0 }, domain = { 0 }, ws = { 0 };
+    struct ntlm_buf canon[2] = { { 0 }, { 0 } }; /* user, domain as the user file has them */
     uint8_t nt_hash[16], lm_hash[16], ntowfv2[16], proof[16], sbk[16], kx[16];
     bool has_lm = false, anon = false, have_opts = false;
     SECURITY_STATUS st;
@@ -288,7 +289,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
         goto out;
     }
     if (ntlm_userfile_lookup(o.user_file, user.data, user.len, domain.data, domain.len,
-                             nt_hash, lm_hash, &has_lm) != 1) {
+                             nt_hash, lm_hash, &has_lm, canon) != 1) {
         st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_NO_SUCH_USER);
         goto out;
     }
@@ -416,6 +417,19 @@ keys:
         goto out;
     }
 
+    /* The names the context reports are the account's, as the user file
+     * spells them (Windows reports the account's, not the client's,
+     * spelling); a line with an empty domain keeps the client's. */
+    if (canon[0].data != NULL) {
+        ntlm_buf_free(&user);
+        user = canon[0];
+        canon[0].data = NULL;
+    }
+    if (canon[1].len != 0) {
+        ntlm_buf_free(&domain);
+        domain = canon[1];
+        canon[1].data = NULL;
+    }
     c->user = user;
     c->domain = domain;
     c->workstation = ws;
@@ -435,6 +449,8 @@ out:
     ntlm_buf_free(&user);
     ntlm_buf_free(&domain);
     ntlm_buf_free(&ws);
+    ntlm_buf_free(&canon[0]);
+    ntlm_buf_free(&canon[1]);
     crypto_wipe(nt_hash, sizeof(nt_hash));
     crypto_wipe(lm_hash, sizeof(lm_hash));
     crypto_wipe(ntowfv2, sizeof(ntowfv2));

@@ -155,7 +155,7 @@ out:
 /* See ntlm.h. */
 int ntlm_userfile_lookup(const char *path, const uint8_t *user, size_t userlen,
                          const uint8_t *domain, size_t domainlen, uint8_t nt_hash[16],
-                         uint8_t lm_hash[16], bool *has_lm)
+                         uint8_t lm_hash[16], bool *has_lm, struct ntlm_buf canon[2])
 {
     struct uf_entry e;
     int rc = scan(path, user, userlen, domain, domainlen, false, &e);
@@ -164,6 +164,12 @@ int ntlm_userfile_lookup(const char *path, const uint8_t *user, size_t userlen,
         memcpy(nt_hash, e.nt, 16);
         memcpy(lm_hash, e.lm, 16);
         *has_lm = e.has_lm;
+        if (canon != NULL) {
+            canon[0] = e.user;
+            canon[1] = e.domain;
+            memset(&e.user, 0, sizeof(e.user));
+            memset(&e.domain, 0, sizeof(e.domain));
+        }
         entry_clear(&e);
     }
     return rc;

@@ -310,12 +310,15 @@ void ntlm_datagram_rc4(uint32_t flags, const struct ntlm_dir_keys *k, uint32_t s
 /* Look up `user` (UTF-16LE) in `domain` in the user file at `path`.  Lines
  * are `DOMAIN:user:password` or `DOMAIN:user:NT:<32 hex>`; `#` starts a
  * comment; an empty DOMAIN in the file, or an empty `domain` asked for,
- * matches any domain; user names compare case-insensitively, domains too.  On a match writes NTOWFv1 and, when the
- * line has a clear-text password, LMOWFv1 (else *has_lm = false).
+ * matches any domain; user names compare case-insensitively, domains too.
+ * On a match writes NTOWFv1 and, when the line has a clear-text password,
+ * LMOWFv1 (else *has_lm = false); and, if `canon` is not NULL, the names as
+ * the file spells them (UTF-16LE, owned by the caller; canon[1], the
+ * domain, stays empty for a line with an empty DOMAIN).
  * Returns 1 found, 0 not found, -1 file unreadable. */
 int ntlm_userfile_lookup(const char *path, const uint8_t *user, size_t userlen,
                          const uint8_t *domain, size_t domainlen, uint8_t nt_hash[16],
-                         uint8_t lm_hash[16], bool *has_lm);
+                         uint8_t lm_hash[16], bool *has_lm, struct ntlm_buf canon[2]);
 /* The first entry of the file (default identity for initiators): user,
  * domain as UTF-16LE (malloc()ed) and the hashes.  Returns 1/0/-1 as above. */
 int ntlm_userfile_first(const char *path, struct ntlm_buf *user, struct ntlm_buf *domain,
