@@ -511,11 +511,15 @@ END_TEST
 
 /* Build an NTLMv2 AUTHENTICATE (no MIC) whose blob carries `ts_delta`
  * (100 ns units) added to the server's MsvAvTimestamp. */
-static void v2_auth(const struct nt_test_tok *chal, int64_t ts_delta, struct ntlm_buf *out)
+static const uint8_t v2_user[] = { 'U', 0, 's', 0, 'e', 0, 'r', 0 };
+static const uint8_t v2_dom[] = { 'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0 };
+
+/* An NTLMv2 AUTHENTICATE for Password, computed with the names as given
+ * (UTF-16LE): the proof uses exactly what is sent. */
+static void v2_auth_as(const struct nt_test_tok *chal, int64_t ts_delta, const struct ntlm_view *u,
+                       const struct ntlm_view *d, struct ntlm_buf *out)
 {
     static const uint8_t pw[] = { 'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0 };
-    static const uint8_t user[] = { 'U', 0, 's', 0, 'e', 0, 'r', 0 };
-    static const uint8_t dom[] = { 'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0 };
     struct ntlm_challenge c;
     struct ntlm_avpairs av;
     uint8_t nt1[16], nt2[16], blob[512], resp[600], sbk[16], enc[16], exp[16], lm[24] = { 0 };
@@ -527,7 +531,7 @@ static void v2_auth(const struct nt_test_tok *chal, int64_t ts_delta, struct ntl
     ck_assert(ntlm_avpairs_parse(c.target_info.data, c.target_info.len, &av));
     ck_assert(av.present[MsvAvTimestamp]);
     ntlm_ntowfv1(pw, sizeof pw, nt1);
-    ntlm_ntowfv2(nt1, user, sizeof user, dom, sizeof dom, nt2);
+    ntlm_ntowfv2(nt1, u->data, u->len, d->data, d->len, nt2);
     bl = ntlm_v2_blob(ntlm_get64(av.v[MsvAvTimestamp].data) + (uint64_t)ts_delta, cchal,
                       c.target_info.data, c.target_info.len, blob);
     ntlm_v2_proof(nt2, c.server_chal, blob, bl, resp);
@@ -537,12 +541,68 @@ static void v2_auth(const struct nt_test_tok *chal, int64_t ts_delta, struct ntl
     crypto_rc4_set_key(&rc4, sbk, 16);
     crypto_rc4_crypt(&rc4, 16, enc, exp);
     {
-        struct ntlm_view vlm = { lm, 24 }, vnt = { resp, 16 + bl }, vd = { dom, sizeof dom };
-        struct ntlm_view vu = { user, sizeof user }, vw = { NULL, 0 }, ve = { enc, 16 };
-        ck_assert(ntlm_msg_encode_authenticate(c.flags, &vlm, &vnt, &vd, &vu, &vw, &ve,
+        struct ntlm_view vlm = { lm, 24 }, vnt = { resp, 16 + bl };
+        struct ntlm_view vw = { NULL, 0 }, ve = { enc, 16 };
+        ck_assert(ntlm_msg_encode_authenticate(c.flags, &vlm, &vnt, d, u, &vw, &ve,
                                                &ntlm_our_version, false, out));
     }
 }
+
+static void v2_auth(const struct nt_test_tok *chal, int64_t ts_delta, struct ntlm_buf *out)
+{
+    struct ntlm_view u = { v2_user, sizeof v2_user }, d = { v2_dom, sizeof v2_dom };
+
+    v2_auth_as(chal, ts_delta, &u, &d, out);
+}
+
+/* A user name in UPN form with an empty domain, as Windows clients send it
+ * for user@domain credentials: found as user in domain, proof over the
+ * names as sent, named as the user file has it. */
+START_TEST(test_upn_user)
+{
+    static const uint8_t upn[] = { 'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0, 'd', 0,
+                                   'o', 0, 'm', 0, 'a', 0, 'i', 0, 'n', 0 };
+    static const uint8_t bad[] = { 'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0, 'o', 0,
+                                   't', 0, 'h', 0, 'e', 0, 'r', 0 };
+    static const uint8_t at_end[] = { 'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0 };
+    const struct {
+        struct ntlm_view u;
+        SECURITY_STATUS want;
+    } cases[] = {
+        { { upn, sizeof upn }, SEC_E_OK },
+        { { bad, sizeof bad }, SEC_E_LOGON_DENIED },
+        { { at_end, sizeof at_end }, SEC_E_LOGON_DENIED },
+    };
+    LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ntlm_view empty = { (const uint8_t *)"", 0 };
+        LSA_SEC_HANDLE c = 0, s = 0;
+        struct nt_test_tok neg, chal, out;
+        struct ntlm_buf auth;
+
+        ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, 0, &neg), SEC_I_CONTINUE_NEEDED);
+        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal),
+                         SEC_I_CONTINUE_NEEDED);
+        v2_auth_as(&chal, 0, &cases[i].u, &empty, &auth);
+        ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), cases[i].want);
+        if (cases[i].want == SEC_E_OK) {
+            SecPkgContext_NamesW n;
+            static const char16_t want[] = u"DOMAIN\\User";
+
+            ck_assert_int_eq(ntlm_sp_query_context_attributes(s, SECPKG_ATTR_NAMES, &n),
+                             STATUS_SUCCESS);
+            ck_assert_int_eq(memcmp(n.sUserName, want, sizeof want), 0);
+            free(n.sUserName);
+        }
+        ntlm_buf_free(&auth);
+        nt_test_delete(c);
+        nt_test_delete(s);
+    }
+    ntlm_sp_free_credentials_handle(cc);
+    ntlm_sp_free_credentials_handle(sc);
+}
+END_TEST
 
 START_TEST(test_ntlmv2_skew)
 {
@@ -728,6 +788,7 @@ static Suite *malformed_suite(void)
     tcase_add_test(tc, test_options);
     tcase_add_test(tc, test_oem_client);
     tcase_add_test(tc, test_negotiated_services);
+    tcase_add_test(tc, test_upn_user);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -36,6 +36,28 @@ static SECURITY_STATUS ntlm_server_refuse(SECURITY_STATUS st, NTSTATUS why)
     return st;
 }
 
+/* The AUTHENTICATE's user in the user file.  A user name in UPN form
+ * (user@domain) with an empty domain, as Windows clients send for UPN
+ * credentials, is looked up as that user in that domain when no line has
+ * the whole name; the NTLMv2 proof keeps using the names as sent. */
+static int user_lookup(const char *file, const struct ntlm_buf *user,
+                       const struct ntlm_buf *domain, uint8_t nt_hash[16], uint8_t lm_hash[16],
+                       bool *has_lm, struct ntlm_buf canon[2])
+{
+    int rc = ntlm_userfile_lookup(file, user->data, user->len, domain->data, domain->len,
+                                  nt_hash, lm_hash, has_lm, canon);
+    size_t at = user->len;
+
+    if (rc != 0 || domain->len != 0)
+        return rc;
+    while (at >= 2 && !(user->data[at - 2] == '@' && user->data[at - 1] == 0))
+        at -= 2;
+    if (at < 4 || at >= user->len)
+        return rc; /* no '@', or nothing before or after it */
+    return ntlm_userfile_lookup(file, user->data, at - 2, user->data + at, user->len - at,
+                                nt_hash, lm_hash, has_lm, canon);
+}
+
 /* ASC_RET_* for the requirements `req` and the negotiate flags: only the
  * services the client agreed to (MS-NLMP 3.1.1.2 and 3.4.1): SEAL for
  * confidentiality, SIGN (or SEAL) for integrity, replay and sequence
@@ -288,8 +310,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
         st = SEC_E_NO_AUTHENTICATING_AUTHORITY;
         goto out;
     }
-    if (ntlm_userfile_lookup(o.user_file, user.data, user.len, domain.data, domain.len,
-                             nt_hash, lm_hash, &has_lm, canon) != 1) {
+    if (user_lookup(o.user_file, &user, &domain, nt_hash, lm_hash, &has_lm, canon) != 1) {
         st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_NO_SUCH_USER);
         goto out;
     }
