@@ -726,7 +726,7 @@ END_TEST
 /* The client reports only the services the server agreed to: a CHALLENGE
  * without SEAL takes away confidentiality, one without SIGN and SEAL also
  * integrity, replay and sequence detection. */
-static ULONG isc_services(uint32_t strip)
+static ULONG isc_services(uint32_t strip, uint32_t *auth_flags, uint16_t *enc_key_len)
 {
     const uint32_t req = ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |
                          ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION;
@@ -743,6 +743,9 @@ static ULONG isc_services(uint32_t strip)
     ntlm_put32(p + 20, ntlm_get32(p + 20) & ~strip);
     ck_assert_int_eq(nt_test_isc(cc, &c, p, chal.len, req, &auth), SEC_E_OK);
     attrs = nt_test_last_attrs;
+    ck_assert_uint_ge(auth.len, 64);
+    *auth_flags = ntlm_get32(auth.data + 60);
+    *enc_key_len = ntlm_get16(auth.data + 52);
     free(p);
     nt_test_delete(c);
     nt_test_delete(s);
@@ -755,15 +758,23 @@ START_TEST(test_negotiated_services)
 {
     const ULONG all = ISC_RET_CONFIDENTIALITY | ISC_RET_INTEGRITY | ISC_RET_REPLAY_DETECT |
                       ISC_RET_SEQUENCE_DETECT;
+    uint32_t flags;
+    uint16_t enc;
     ULONG a;
 
-    a = isc_services(0);
+    a = isc_services(0, &flags, &enc);
     ck_assert_uint_eq(a & all, all);
-    a = isc_services(NTLMSSP_NEGOTIATE_SEAL);
+    ck_assert_uint_ne(flags & NTLMSSP_NEGOTIATE_KEY_EXCH, 0);
+    ck_assert_uint_eq(enc, 16);
+    a = isc_services(NTLMSSP_NEGOTIATE_SEAL, &flags, &enc);
     ck_assert_uint_eq(a & all, all & ~(ULONG)ISC_RET_CONFIDENTIALITY);
-    a = isc_services(NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN);
+    ck_assert_uint_eq(enc, 16);
+    /* Neither SIGN nor SEAL: no key exchange either (MS-NLMP 3.1.5.1.2). */
+    a = isc_services(NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_SIGN, &flags, &enc);
     ck_assert_uint_eq(a & all, 0);
     ck_assert_uint_ne(a & ISC_RET_CONNECTION, 0);
+    ck_assert_uint_eq(flags & NTLMSSP_NEGOTIATE_KEY_EXCH, 0);
+    ck_assert_uint_eq(enc, 0);
 }
 END_TEST
 

@@ -185,6 +185,11 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
     if (anon)
         c->flags |= NTLMSSP_NEGOTIATE_ANONYMOUS;
     c->flags |= NTLMSSP_NEGOTIATE_TARGET_INFO & ch.flags;
+    /* MS-NLMP 3.1.5.1.2: a random session key is exchanged only for
+     * signing or sealing; without them the exported key is the key-exchange
+     * key, which is what an acceptor following the spec then uses. */
+    if (!(c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
+        c->flags &= ~(uint32_t)NTLMSSP_NEGOTIATE_KEY_EXCH;
     c->attrs = client_attrs_negotiated(c->attrs, c->flags);
 
     if (cbb && cbb->pvBuffer && cbb->cbBuffer) {
