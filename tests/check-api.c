@@ -420,6 +420,17 @@ START_TEST(test_attribute_args)
                       SEC_E_INVALID_TOKEN, SEC_E_INVALID_PARAMETER);
     ck_assert_status2(ImportSecurityContextA((SEC_CHAR *)"MockGood", &packed, NULL, NULL),
                       SEC_E_INVALID_HANDLE, SEC_E_INVALID_PARAMETER);
+    /* An empty blob is refused by the core, the same for every package. */
+    {
+        SecBuffer empty = { 0, SECBUFFER_TOKEN, NULL };
+        uint8_t byte = 0;
+        SecBuffer none = { 0, SECBUFFER_TOKEN, &byte };
+
+        ck_assert_status(ImportSecurityContextA((SEC_CHAR *)"MockGood", &empty, NULL, &x),
+                         SEC_E_INVALID_TOKEN);
+        ck_assert_status(ImportSecurityContextW((SEC_WCHAR *)u"MockGood", &none, NULL, &x),
+                         SEC_E_INVALID_TOKEN);
+    }
 }
 END_TEST
 

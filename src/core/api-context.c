@@ -846,7 +846,7 @@ static SECURITY_STATUS import_common(bool ansi, const void *package, const char1
         st = SEC_E_SECPKG_NOT_FOUND;
         goto out;
     }
-    if (packed == NULL || (packed->cbBuffer != 0 && packed->pvBuffer == NULL)) {
+    if (packed == NULL || packed->cbBuffer == 0 || packed->pvBuffer == NULL) {
         st = SEC_E_INVALID_TOKEN;
         goto out;
     }
@@ -901,8 +901,9 @@ out:
  * ImportSecurityContextW: rebuild an exported context in package
  * pszPackage through its user-mode ImportContext; *phContext gets a new
  * user-mode-only context handle (delete with DeleteSecurityContext).
- * NULL or unknown package -> SEC_E_SECPKG_NOT_FOUND; NULL pPackedContext ->
- * SEC_E_INVALID_TOKEN; NULL phContext -> SEC_E_INVALID_HANDLE.
+ * NULL or unknown package -> SEC_E_SECPKG_NOT_FOUND; NULL pPackedContext,
+ * or one with no bytes -> SEC_E_INVALID_TOKEN (for every package alike);
+ * NULL phContext -> SEC_E_INVALID_HANDLE.
  */
 SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(SEC_WCHAR *pszPackage, PSecBuffer pPackedContext,
                                                  void *Token, PCtxtHandle phContext)

@@ -508,8 +508,10 @@ NTSTATUS NTAPI ntlm_sp_import_context(PSecBuffer pPackedContext, HANDLE Token,
     const uint8_t *p;
 
     (void)Token;
-    if (!pPackedContext || !phContext || !pPackedContext->pvBuffer)
+    if (!pPackedContext || !phContext)
         return STATUS_INVALID_PARAMETER;
+    if (!pPackedContext->pvBuffer)
+        return SEC_E_INVALID_TOKEN;
     p = pPackedContext->pvBuffer;
     if (pPackedContext->cbBuffer < 64)
         return SEC_E_INVALID_TOKEN;
