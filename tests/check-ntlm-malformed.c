@@ -778,6 +778,32 @@ START_TEST(test_negotiated_services)
 }
 END_TEST
 
+/* A refused leg ends the context: after a truncated AUTHENTICATE (or
+ * CHALLENGE) the genuine message no longer completes it. */
+START_TEST(test_failed_leg_is_final)
+{
+    LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
+    LSA_SEC_HANDLE c = 0, s = 0, c2 = 0;
+    struct nt_test_tok neg, chal, auth, out;
+
+    ck_assert(cc && sc);
+    ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, 0, &neg), SEC_I_CONTINUE_NEEDED);
+    ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal), SEC_I_CONTINUE_NEEDED);
+    ck_assert_int_eq(nt_test_isc(cc, &c, chal.data, chal.len, 0, &auth), SEC_E_OK);
+    ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, 10, 0, &out), SEC_E_INVALID_TOKEN);
+    ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), SEC_E_OUT_OF_SEQUENCE);
+
+    ck_assert_int_eq(nt_test_isc(cc, &c2, NULL, 0, 0, &neg), SEC_I_CONTINUE_NEEDED);
+    ck_assert_int_eq(nt_test_isc(cc, &c2, chal.data, 10, 0, &auth), SEC_E_INVALID_TOKEN);
+    ck_assert_int_eq(nt_test_isc(cc, &c2, chal.data, chal.len, 0, &auth), SEC_E_OUT_OF_SEQUENCE);
+    nt_test_delete(c);
+    nt_test_delete(c2);
+    nt_test_delete(s);
+    ntlm_sp_free_credentials_handle(cc);
+    ntlm_sp_free_credentials_handle(sc);
+}
+END_TEST
+
 static Suite *malformed_suite(void)
 {
     Suite *s = suite_create("ntlm-malformed");
@@ -800,6 +826,7 @@ static Suite *malformed_suite(void)
     tcase_add_test(tc, test_oem_client);
     tcase_add_test(tc, test_negotiated_services);
     tcase_add_test(tc, test_upn_user);
+    tcase_add_test(tc, test_failed_leg_is_final);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -317,6 +317,7 @@ NTSTATUS NTAPI ntlm_sp_init_lsa_mode_context(
     PTimeStamp ExpirationTime, PBOOLEAN MappedContext, PSecBuffer ContextData)
 {
     struct ntlm_context *c;
+    SECURITY_STATUS st;
 
     (void)TargetDataRep;
     if (!NewContextHandle)
@@ -336,6 +337,11 @@ NTSTATUS NTAPI ntlm_sp_init_lsa_mode_context(
     if (c->state != NTLM_ST_CLIENT_NEGOTIATE_SENT)
         return SEC_E_OUT_OF_SEQUENCE;
     *NewContextHandle = ContextHandle;
-    return client_authenticate(c, InputBuffers, OutputBuffers, ContextAttributes,
-                               ExpirationTime, MappedContext, ContextData);
+    st = client_authenticate(c, InputBuffers, OutputBuffers, ContextAttributes, ExpirationTime,
+                             MappedContext, ContextData);
+    /* A refused CHALLENGE ends the context, as on Windows; only a caller's
+     * too-small output buffer may be retried. */
+    if (!SEC_SUCCESS(st) && st != SEC_E_BUFFER_TOO_SMALL)
+        c->state = NTLM_ST_FAILED;
+    return st;
 }

@@ -515,6 +515,10 @@ NTSTATUS NTAPI ntlm_sp_accept_lsa_mode_context(
     *NewContextHandle = ContextHandle;
     st = server_authenticate(c, InputBuffer, ContextAttributes, ExpirationTime, MappedContext,
                              ContextData);
+    /* Any refused AUTHENTICATE ends the context (a malformed one too), as
+     * on Windows: no second try on the same challenge. */
+    if (!SEC_SUCCESS(st))
+        c->state = NTLM_ST_FAILED;
     /* No output token on the last leg. */
     {
         SecBuffer *ob = ntlm_find_buffer(OutputBuffer, SECBUFFER_TOKEN);
