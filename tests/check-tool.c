@@ -24,6 +24,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define MAX_ARGS 32
@@ -913,6 +916,50 @@ START_TEST(test_server_client)
 }
 END_TEST
 
+/* A peer that connects and sends nothing holds the only client slot for
+ * at most --timeout seconds; a real client is then served.  (No timing is
+ * asserted: the client just waits for the slot.) */
+START_TEST(test_server_idle_peer_dropped)
+{
+    static const char *const extra[] = { "--timeout", "5", "--max-clients", "1", NULL };
+    struct server_proc s;
+    struct run_result r;
+    struct sockaddr_in sin = { 0 };
+    char addr[64], *sout;
+    int idle, wst;
+
+    server_spawn(&s, "Sample", extra, false);
+    idle = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(idle, 0);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)atoi(s.port));
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(idle, (struct sockaddr *)&sin, sizeof(sin)), 0);
+    snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
+    r = RUN("client", addr, "Sample");
+    ck_assert_exit(r, 0);
+    ck_assert_has(r.out, "result: SEC_E_OK");
+    run_free(&r);
+    close(idle);
+    kill(s.pid, SIGTERM);
+    sout = NULL;
+    {
+        size_t cap = 65536, len = 0, n;
+
+        sout = calloc(1, cap);
+        ck_assert_ptr_nonnull(sout);
+        while (len + 1 < cap && (n = fread(sout + len, 1, cap - len - 1, s.out)) > 0)
+            len += n;
+    }
+    fclose(s.out);
+    ck_assert_int_eq(waitpid(s.pid, &wst, 0), s.pid);
+    unlink(s.err_path);
+    ck_assert_has(sout, "timed out during the handshake");
+    ck_assert_has(sout, "authenticated as ");
+    free(sout);
+}
+END_TEST
+
 START_TEST(test_server_client_wrong_password)
 {
     static const char *const extra[] = { "--password", "server-secret", NULL };
@@ -1284,6 +1331,7 @@ static Suite *tool_suite(void)
     tc = tcase_create("network");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_server_client);
+    tcase_add_test(tc, test_server_idle_peer_dropped);
     tcase_add_test(tc, test_server_client_wrong_password);
     tcase_add_test(tc, test_server_client_ntlm);
     tcase_add_test(tc, test_client_connection_refused);

@@ -47,6 +47,7 @@ enum {
     NET_OPT_LISTEN = TOOL_OPT_FIRST_LOCAL,
     NET_OPT_ONCE,
     NET_OPT_MAX_CLIENTS,
+    NET_OPT_TIMEOUT,
     NET_OPT_MESSAGES,
     NET_OPT_SEAL,
     NET_OPT_NO_SEAL,
@@ -251,6 +252,7 @@ struct net_server {
     pthread_cond_t cond;
     unsigned long active;
     unsigned long max_clients;
+    unsigned long timeout;       /* seconds for the handshake, then per message */
     bool json;                   /* JSON Lines events instead of text */
     pthread_mutex_t out_lock;    /* one JSON line at a time on stdout */
 };
@@ -433,12 +435,17 @@ static int net_serve(struct net_server *srv, int fd, const char *peer)
         net_session_fail(&s, "malloc", SEC_E_INSUFFICIENT_MEMORY, "out of memory");
         goto out;
     }
+    /* The whole handshake within the timeout, then each message: a peer
+     * that stalls cannot keep a client slot. */
+    tool_io_deadline(srv->timeout);
     for (;;) {
         int r = tool_recv_frame(fd, ctok, side.max_token, &clen);
 
         if (r != 1) {
             net_session_fail(&s, "recv", SEC_E_INTERNAL_ERROR,
-                             "connection lost during the handshake");
+                             errno == ETIMEDOUT && r < 0
+                                 ? "timed out during the handshake (--timeout)"
+                                 : "connection lost during the handshake");
             goto out;
         }
         st = tool_side_step(&side, ctok, clen, stok, &slen);
@@ -473,7 +480,10 @@ static int net_serve(struct net_server *srv, int fd, const char *peer)
         uint32_t klen, len = 0, tok_size;
         SECURITY_STATUS mst = SEC_E_OK;
         const char *check_call, *answer_call;
-        int r = tool_recv_frame(fd, &kind, 1, &klen);
+        int r;
+
+        tool_io_deadline(srv->timeout);
+        r = tool_recv_frame(fd, &kind, 1, &klen);
 
         if (r == 0)
             break;
@@ -510,6 +520,7 @@ static int net_serve(struct net_server *srv, int fd, const char *peer)
     if (!srv->json)
         net_log(peer, "done, %u messages", s.messages);
 out:
+    tool_io_deadline(0);
     if (srv->json)
         net_event_closed(srv, peer, s.messages, s.result, s.failed_call, s.error);
     free(name);
@@ -593,6 +604,9 @@ static void server_usage(FILE *out)
             "  --once                 exit after the first client; the exit status is\n"
             "                         that of the session\n"
             "  --max-clients N        clients served at once (default 16)\n"
+            "  --timeout SECONDS      a client must finish the handshake, and then\n"
+            "                         send each message, within this time or it is\n"
+            "                         dropped, freeing its slot (default 30)\n"
             "%s"
             "  --json                 print JSON Lines: one object per event (listening,\n"
             "                         connected, handshake, authenticated, message,\n"
@@ -612,12 +626,14 @@ int tool_cmd_server(int argc, char **argv)
         { "listen", required_argument, NULL, NET_OPT_LISTEN },
         { "once", no_argument, NULL, NET_OPT_ONCE },
         { "max-clients", required_argument, NULL, NET_OPT_MAX_CLIENTS },
+        { "timeout", required_argument, NULL, NET_OPT_TIMEOUT },
         { "json", no_argument, NULL, TOOL_OPT_JSON },
         NET_SESSION_OPTIONS,
         { NULL, 0, NULL, 0 },
     };
     struct tool_session_opts o = { 0 };
-    struct net_server srv = { .max_clients = 16, .out_lock = PTHREAD_MUTEX_INITIALIZER };
+    struct net_server srv = { .max_clients = 16, .timeout = 30,
+                              .out_lock = PTHREAD_MUTEX_INITIALIZER };
     const char *listen_arg = NULL, *call = NULL;
     bool once = false, have_srv = false;
     SECURITY_STATUS st;
@@ -640,6 +656,12 @@ int tool_cmd_server(int argc, char **argv)
             break;
         case TOOL_OPT_JSON:
             srv.json = true;
+            break;
+        case NET_OPT_TIMEOUT:
+            if (!tool_parse_uint(optarg, 1, 86400, &srv.timeout)) {
+                tool_err("server", "--timeout: '%s' is not a number from 1 to 86400", optarg);
+                goto out;
+            }
             break;
         case NET_OPT_MAX_CLIENTS:
             if (!tool_parse_uint(optarg, 1, 4096, &srv.max_clients)) {

@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -248,13 +250,54 @@ bool tool_write_all(int fd, const void *buf, size_t len)
     return true;
 }
 
+static _Thread_local struct timespec io_deadline;
+static _Thread_local bool io_has_deadline;
+
+void tool_io_deadline(unsigned long seconds)
+{
+    io_has_deadline = seconds != 0;
+    if (io_has_deadline) {
+        clock_gettime(CLOCK_MONOTONIC, &io_deadline);
+        io_deadline.tv_sec += (time_t)seconds;
+    }
+}
+
+/* Wait until fd is readable or the deadline passes: 1 readable, 0 timed
+ * out (errno ETIMEDOUT), -1 error. */
+static int wait_readable(int fd)
+{
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        struct timespec now;
+        long long ms;
+        int r;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        ms = (long long)(io_deadline.tv_sec - now.tv_sec) * 1000 +
+             (io_deadline.tv_nsec - now.tv_nsec) / 1000000;
+        if (ms <= 0) {
+            errno = ETIMEDOUT;
+            return 0;
+        }
+        r = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
+        if (r > 0)
+            return 1;
+        if (r < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
 int tool_read_all(int fd, void *buf, size_t len)
 {
     uint8_t *p = buf;
     size_t got = 0;
 
     while (got < len) {
-        ssize_t n = read(fd, p + got, len - got);
+        ssize_t n;
+
+        if (io_has_deadline && wait_readable(fd) != 1)
+            return -1;
+        n = read(fd, p + got, len - got);
 
         if (n < 0) {
             if (errno == EINTR)

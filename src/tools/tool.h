@@ -234,8 +234,12 @@ void tool_package_json(struct json_writer *jw, const struct tool_package *pkg);
 
 /* Write all bytes; false on error. */
 bool tool_write_all(int fd, const void *buf, size_t len);
-/* Read exactly len bytes; 1 ok, 0 clean EOF before the first byte, -1 error. */
+/* Read exactly len bytes; 1 ok, 0 clean EOF before the first byte, -1 error
+ * (errno ETIMEDOUT once the calling thread's deadline has passed). */
 int tool_read_all(int fd, void *buf, size_t len);
+/* Reads on the calling thread must finish within `seconds` from now (0: no
+ * deadline).  Thread-local, so each served connection has its own. */
+void tool_io_deadline(unsigned long seconds);
 /* Send one frame (4-byte big-endian length, then the bytes). */
 bool tool_send_frame(int fd, const void *buf, uint32_t len);
 /* Receive one frame of at most `cap` bytes; 1 ok, 0 EOF, -1 error/too big. */
