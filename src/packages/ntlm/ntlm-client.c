@@ -33,18 +33,6 @@ static uint32_t client_attrs(uint32_t req)
     return a;
 }
 
-/* Drop from ISC_RET_* `a` the services the server did not agree to in
- * the negotiated `flags` (as the acceptor does): SEAL for confidentiality,
- * SIGN or SEAL for integrity, replay and sequence detection. */
-static uint32_t client_attrs_negotiated(uint32_t a, uint32_t flags)
-{
-    if (!(flags & NTLMSSP_NEGOTIATE_SEAL))
-        a &= ~(uint32_t)ISC_RET_CONFIDENTIALITY;
-    if (!(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
-        a &= ~(uint32_t)(ISC_RET_INTEGRITY | ISC_RET_REPLAY_DETECT | ISC_RET_SEQUENCE_DETECT);
-    return a;
-}
-
 static SECURITY_STATUS client_negotiate(struct ntlm_cred *cred, PUNICODE_STRING target,
                                         ULONG req, PLSA_SEC_HANDLE newh, PSecBufferDesc out,
                                         PULONG attrs)
@@ -190,7 +178,7 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
      * key, which is what an acceptor following the spec then uses. */
     if (!(c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
         c->flags &= ~(uint32_t)NTLMSSP_NEGOTIATE_KEY_EXCH;
-    c->attrs = client_attrs_negotiated(c->attrs, c->flags);
+    c->attrs = ntlm_attrs_negotiated(c->attrs, c->flags, ISC_RET_INTEGRITY);
 
     if (cbb && cbb->pvBuffer && cbb->cbBuffer) {
         if (!ntlm_cbt_hash(cbb->pvBuffer, cbb->cbBuffer, cbt)) {
@@ -288,8 +276,6 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
         *attrs = c->attrs;
     st = ntlm_context_map(c, mapped, ctxdata, expiry);
 out:
-    if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED)
-        c->state = NTLM_ST_FAILED;
     if (have_opts)
         ntlm_options_free(&o);
     ntlm_av_free(&avb);
@@ -339,9 +325,9 @@ NTSTATUS NTAPI ntlm_sp_init_lsa_mode_context(
     *NewContextHandle = ContextHandle;
     st = client_authenticate(c, InputBuffers, OutputBuffers, ContextAttributes, ExpirationTime,
                              MappedContext, ContextData);
-    /* A refused CHALLENGE ends the context, as on Windows; only a caller's
-     * too-small output buffer may be retried. */
-    if (!SEC_SUCCESS(st) && st != SEC_E_BUFFER_TOO_SMALL)
+    /* Any refused CHALLENGE (or failed leg) ends the context, as on
+     * Windows. */
+    if (!SEC_SUCCESS(st))
         c->state = NTLM_ST_FAILED;
     return st;
 }

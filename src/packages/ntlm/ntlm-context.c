@@ -243,6 +243,16 @@ SECURITY_STATUS ntlm_context_map(struct ntlm_context *ctx, PBOOLEAN MappedContex
     return SEC_E_OK;
 }
 
+/* See ntlm-pkg.h.  ISC_RET_ and ASC_RET_ agree on the other three bits. */
+uint32_t ntlm_attrs_negotiated(uint32_t a, uint32_t flags, uint32_t integrity_bit)
+{
+    if (!(flags & NTLMSSP_NEGOTIATE_SEAL))
+        a &= ~(uint32_t)ISC_RET_CONFIDENTIALITY;
+    if (!(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
+        a &= ~(integrity_bit | ISC_RET_REPLAY_DETECT | ISC_RET_SEQUENCE_DETECT);
+    return a;
+}
+
 /* See ntlm-pkg.h. */
 SecBuffer *ntlm_find_buffer(PSecBufferDesc d, uint32_t type)
 {

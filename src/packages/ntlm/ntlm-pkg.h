@@ -160,6 +160,12 @@ SECURITY_STATUS ntlm_context_unpack(struct ntlm_context *ctx, const uint8_t *p, 
 SECURITY_STATUS ntlm_context_map(struct ntlm_context *ctx, PBOOLEAN MappedContext,
                                  PSecBuffer ContextData, PTimeStamp ExpirationTime);
 
+/* Context attributes `a` (ISC_RET_* or ASC_RET_*) less the services the
+ * negotiated `flags` do not give (MS-NLMP 3.1.1.2, 3.4.1): confidentiality
+ * needs SEAL; integrity (`integrity_bit`, which differs between ISC_RET_
+ * and ASC_RET_), replay and sequence detection need SIGN or SEAL. */
+uint32_t ntlm_attrs_negotiated(uint32_t a, uint32_t flags, uint32_t integrity_bit);
+
 /* Find the first buffer of `type` (attribute bits ignored), or NULL. */
 SecBuffer *ntlm_find_buffer(PSecBufferDesc d, uint32_t type);
 /* Copy a token into the first SECBUFFER_TOKEN output buffer. */

@@ -59,19 +59,14 @@ static int user_lookup(const char *file, const struct ntlm_buf *user,
 }
 
 /* ASC_RET_* for the requirements `req` and the negotiate flags: only the
- * services the client agreed to (MS-NLMP 3.1.1.2 and 3.4.1): SEAL for
- * confidentiality, SIGN (or SEAL) for integrity, replay and sequence
- * detection. */
+ * services the client agreed to (ntlm_attrs_negotiated). */
 static uint32_t server_attrs(uint32_t req, uint32_t flags)
 {
     uint32_t a = req & (ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT |
                         ASC_REQ_CONFIDENTIALITY | ASC_REQ_CONNECTION);
     if (req & ASC_REQ_INTEGRITY)
         a |= ASC_RET_INTEGRITY;
-    if (!(flags & NTLMSSP_NEGOTIATE_SEAL))
-        a &= ~(uint32_t)ASC_RET_CONFIDENTIALITY;
-    if (!(flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL)))
-        a &= ~(uint32_t)(ASC_RET_INTEGRITY | ASC_RET_REPLAY_DETECT | ASC_RET_SEQUENCE_DETECT);
+    a = ntlm_attrs_negotiated(a, flags, ASC_RET_INTEGRITY);
     if (req & ASC_REQ_ALLOCATE_MEMORY)
         a |= ASC_RET_ALLOCATED_MEMORY;
     if (flags & NTLMSSP_NEGOTIATE_DATAGRAM)
@@ -463,8 +458,6 @@ keys:
         *attrs = c->attrs;
     st = ntlm_context_map(c, mapped, ctxdata, expiry);
 out:
-    if (st != SEC_E_OK)
-        c->state = NTLM_ST_FAILED;
     if (have_opts)
         ntlm_options_free(&o);
     ntlm_buf_free(&user);
