@@ -525,7 +525,15 @@ typedef enum _SECPKG_EXTENDED_INFORMATION_CLASS {
      * package its settings from the libsspi configuration through
      * SpSetExtendedInformation(SecpkgLibsspiConfig, Info->Info.LibsspiConfig).
      */
-    SecpkgLibsspiConfig = 0x4C530001
+    SecpkgLibsspiConfig = 0x4C530001,
+    /*
+     * libsspi extension, not in the Windows SDK: right after
+     * SecpkgLibsspiConfig the host offers every package its services table
+     * through SpSetExtendedInformation(SecpkgLibsspiHost,
+     * Info->Info.LibsspiHost); see SECPKG_LIBSSPI_HOST_SERVICES below.  A
+     * package that does not want it returns any error; the host ignores it.
+     */
+    SecpkgLibsspiHost = 0x4C530002
 } SECPKG_EXTENDED_INFORMATION_CLASS;
 
 typedef struct _SECPKG_GSS_INFO {
@@ -581,6 +589,14 @@ typedef struct _SECPKG_LIBSSPI_CONFIG {
     const char *ConfigFile;     /* file the settings came from, or NULL */
 } SECPKG_LIBSSPI_CONFIG, *PSECPKG_LIBSSPI_CONFIG;
 
+struct _SECPKG_LIBSSPI_HOST_SERVICES;
+
+/* libsspi extension: what SecpkgLibsspiHost hands over. */
+typedef struct _SECPKG_LIBSSPI_HOST {
+    ULONG Version;              /* SECPKG_LIBSSPI_HOST_VERSION_* of Services */
+    const struct _SECPKG_LIBSSPI_HOST_SERVICES *Services;
+} SECPKG_LIBSSPI_HOST, *PSECPKG_LIBSSPI_HOST;
+
 typedef struct _SECPKG_EXTENDED_INFORMATION {
     SECPKG_EXTENDED_INFORMATION_CLASS Class;
     union {
@@ -591,6 +607,7 @@ typedef struct _SECPKG_EXTENDED_INFORMATION {
         SECPKG_EXTRA_OIDS ExtraOids;
         SECPKG_NEGO2_INFO Nego2Info;
         SECPKG_LIBSSPI_CONFIG LibsspiConfig;    /* libsspi extension */
+        SECPKG_LIBSSPI_HOST LibsspiHost;        /* libsspi extension */
     } Info;
 } SECPKG_EXTENDED_INFORMATION, *PSECPKG_EXTENDED_INFORMATION;
 
@@ -1583,5 +1600,134 @@ typedef struct _SECPKG_KERNEL_FUNCTION_TABLE {
 #ifdef __cplusplus
 }
 #endif
+
+
+/* =========================================================================
+ * libsspi extension, not in the Windows SDK: host services for packages
+ * that drive other packages (Negotiate, and any package built like it).
+ *
+ * The table reaches a package through SpSetExtendedInformation(
+ * SecpkgLibsspiHost) right after SpInitialize and the configuration
+ * settings; it stays valid while libsspi is loaded.  With it a package uses
+ * its sibling packages without linking libsspi.so and without going through
+ * the exported SSPI names (which another SSPI library in the process may
+ * own): every member is libsspi's own internal implementation.
+ *
+ * Contract for every member:
+ *   - Statuses are SECURITY_STATUS values exactly as the public function
+ *     of the same name returns them (NTSTATUS already mapped).
+ *   - Credential and context handles are ordinary libsspi handles
+ *     (CredHandle/CtxtHandle), owned by the calling package: it must free
+ *     or delete each one, and never hand them to an application.
+ *   - Strings are UTF-16 (the W forms).  Memory the services return
+ *     (package lists, tokens with ISC_REQ_ALLOCATE_MEMORY, attribute
+ *     members, exported contexts) comes from the allocator behind
+ *     FreeContextBuffer, so a package may pass it on to its caller
+ *     unchanged or release it with FreeBuffer.
+ *   - A package may call the services from any thread and from inside its
+ *     own Sp* functions, except during its own SpInitialize and
+ *     SpSetExtendedInformation: calls made while packages are still being
+ *     loaded return SEC_E_INTERNAL_ERROR (never block).
+ *   - A package cannot reach itself through the services: its own name is
+ *     refused with SEC_E_SECPKG_NOT_FOUND.
+ * ========================================================================= */
+
+#define SECPKG_LIBSSPI_HOST_VERSION_1 1
+
+/* One package as EnumeratePackages reports it. */
+typedef struct _SECPKG_LIBSSPI_PACKAGE_INFO {
+    ULONG PackageId;
+    ULONG fCapabilities;        /* SECPKG_FLAG_* */
+    USHORT wVersion;
+    USHORT wRPCID;
+    ULONG cbMaxToken;
+    const SEC_WCHAR *Name;      /* valid while libsspi is loaded */
+    const SEC_WCHAR *Comment;
+    /* DER encoding of the package's mechanism OID (06 len value) from its
+     * SpGetExtendedInformation(SecpkgGssInfo), or NULL/0 if it gave none. */
+    const UCHAR *MechOid;
+    ULONG MechOidLength;
+} SECPKG_LIBSSPI_PACKAGE_INFO, *PSECPKG_LIBSSPI_PACKAGE_INFO;
+
+/*
+ * The per-message functions of a sibling context, to call directly with
+ * Context: this costs the same as the sibling's own per-message path.
+ * Valid until that context is deleted; the caller must not delete it while
+ * a call through the target may still be running.
+ */
+typedef struct _SECPKG_LIBSSPI_MESSAGE_TARGET {
+    LSA_SEC_HANDLE Context;
+    SpMakeSignatureFn *MakeSignature;      /* any slot may be NULL */
+    SpVerifySignatureFn *VerifySignature;
+    SpSealMessageFn *SealMessage;
+    SpUnsealMessageFn *UnsealMessage;
+} SECPKG_LIBSSPI_MESSAGE_TARGET, *PSECPKG_LIBSSPI_MESSAGE_TARGET;
+
+typedef struct _SECPKG_LIBSSPI_HOST_SERVICES {
+    ULONG Version;              /* SECPKG_LIBSSPI_HOST_VERSION_1 */
+    ULONG Size;                 /* sizeof(SECPKG_LIBSSPI_HOST_SERVICES) */
+
+    /* Live packages in the configured preference order (the caller left
+     * out).  *Packages is one block (strings included) freed with
+     * FreeBuffer; *PackageCount may be 0. */
+    SECURITY_STATUS (NTAPI *EnumeratePackages)(PULONG PackageCount,
+                                               PSECPKG_LIBSSPI_PACKAGE_INFO *Packages);
+    /* Releases memory the services returned (FreeContextBuffer). */
+    SECURITY_STATUS (NTAPI *FreeBuffer)(PVOID Buffer);
+
+    SECURITY_STATUS (NTAPI *AcquireCredentialsHandle)(
+        const SEC_WCHAR *Package, const SEC_WCHAR *Principal, ULONG CredentialUse,
+        PVOID LogonId, PVOID AuthData, PCredHandle Credential, PTimeStamp Expiry);
+    SECURITY_STATUS (NTAPI *FreeCredentialsHandle)(PCredHandle Credential);
+    SECURITY_STATUS (NTAPI *QueryCredentialsAttributes)(PCredHandle Credential, ULONG Attribute,
+                                                        PVOID Buffer);
+
+    SECURITY_STATUS (NTAPI *InitializeSecurityContext)(
+        PCredHandle Credential, PCtxtHandle Context, const SEC_WCHAR *TargetName,
+        ULONG ContextReq, ULONG TargetDataRep, PSecBufferDesc Input, PCtxtHandle NewContext,
+        PSecBufferDesc Output, PULONG ContextAttr, PTimeStamp Expiry);
+    SECURITY_STATUS (NTAPI *AcceptSecurityContext)(
+        PCredHandle Credential, PCtxtHandle Context, PSecBufferDesc Input, ULONG ContextReq,
+        ULONG TargetDataRep, PCtxtHandle NewContext, PSecBufferDesc Output,
+        PULONG ContextAttr, PTimeStamp Expiry);
+    SECURITY_STATUS (NTAPI *CompleteAuthToken)(PCtxtHandle Context, PSecBufferDesc Token);
+    SECURITY_STATUS (NTAPI *DeleteSecurityContext)(PCtxtHandle Context);
+
+    SECURITY_STATUS (NTAPI *QueryContextAttributes)(PCtxtHandle Context, ULONG Attribute,
+                                                    PVOID Buffer);
+    SECURITY_STATUS (NTAPI *SetContextAttributes)(PCtxtHandle Context, ULONG Attribute,
+                                                  PVOID Buffer, ULONG BufferSize);
+    SECURITY_STATUS (NTAPI *ExportSecurityContext)(PCtxtHandle Context, ULONG Flags,
+                                                   PSecBuffer PackedContext, PVOID *Token);
+    SECURITY_STATUS (NTAPI *ImportSecurityContext)(const SEC_WCHAR *Package,
+                                                   PSecBuffer PackedContext, PVOID Token,
+                                                   PCtxtHandle Context);
+
+    SECURITY_STATUS (NTAPI *MakeSignature)(PCtxtHandle Context, ULONG QualityOfProtection,
+                                           PSecBufferDesc Message, ULONG MessageSeqNo);
+    SECURITY_STATUS (NTAPI *VerifySignature)(PCtxtHandle Context, PSecBufferDesc Message,
+                                             ULONG MessageSeqNo, PULONG QualityOfProtection);
+    SECURITY_STATUS (NTAPI *EncryptMessage)(PCtxtHandle Context, ULONG QualityOfProtection,
+                                            PSecBufferDesc Message, ULONG MessageSeqNo);
+    SECURITY_STATUS (NTAPI *DecryptMessage)(PCtxtHandle Context, PSecBufferDesc Message,
+                                            ULONG MessageSeqNo, PULONG QualityOfProtection);
+
+    /* Fill *Target with the sibling context's per-message functions (see
+     * SECPKG_LIBSSPI_MESSAGE_TARGET).  SEC_E_INVALID_HANDLE for a bad
+     * handle; SEC_E_UNSUPPORTED_FUNCTION when the sibling cannot be called
+     * directly (the package then uses the four calls above). */
+    SECURITY_STATUS (NTAPI *GetMessageTarget)(PCtxtHandle Context,
+                                              PSECPKG_LIBSSPI_MESSAGE_TARGET Target);
+} SECPKG_LIBSSPI_HOST_SERVICES, *PSECPKG_LIBSSPI_HOST_SERVICES;
+
+/*
+ * libsspi extension: context attribute a wrapping package sets on a sibling
+ * context through SetContextAttributes (Buffer: a ULONG, BufferSize 4) to
+ * restart the sealing key stream of one direction, as SPNEGO requires for
+ * NTLM after a mechListMIC (MS-SPNG 3.3.5.1): 0 = the outbound (sign/seal)
+ * state, 1 = the inbound (verify/unseal) state.  Sequence numbers are not
+ * reset.  Packages without such state return SEC_E_UNSUPPORTED_FUNCTION.
+ */
+#define SECPKG_ATTR_LIBSSPI_RESET_CRYPTO 0x4C530001
 
 #endif /* LIBSSPI_NTSECPKG_H */
