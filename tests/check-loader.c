@@ -7,6 +7,7 @@
  * the LIBSSPI_DEBUG log.  Configuration scenarios run in child processes
  * (test-util.h).
  */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -327,6 +328,59 @@ END_TEST
 START_TEST(test_refuse_provider_noname)
 {
     assert_refused("mock-provider-noname");
+}
+END_TEST
+
+static char *read_text(const char *path);
+
+/* Whether a sanitizer runtime that refuses RTLD_DEEPBIND is in the process. */
+static bool deepbind_refused(void)
+{
+    return dlsym(RTLD_DEFAULT, "__asan_init") != NULL ||
+           dlsym(RTLD_DEFAULT, "__tsan_init") != NULL ||
+           dlsym(RTLD_DEFAULT, "__msan_init") != NULL ||
+           dlsym(RTLD_DEFAULT, "__hwasan_init") != NULL;
+}
+
+/* A provider whose own calls go through SSPI names this process also has
+ * (libsspi's): loaded isolated, its calls bind to itself and it works.
+ * Under a sanitizer that refuses the isolation, the loader says so in the
+ * log and the provider's interposed enumeration fails. */
+static int scenario_provider_deep(void)
+{
+    struct tu_pair p;
+    SECURITY_STATUS st = AddSecurityPackageA((LPSTR)tu_mock("mock-provider-deep"), NULL);
+
+    if (deepbind_refused()) {
+        SC_STATUS(st, SEC_E_CANNOT_INSTALL);
+        return 0;
+    }
+    SC_STATUS(st, SEC_E_OK);
+    SC_STATUS(tu_pair_open("MockDeep", &p), SEC_E_OK);
+    SC_STATUS(tu_sign_verify(&p.client, &p.server, 3, 4), SEC_E_OK);
+    SC_STATUS(tu_pair_close(&p), SEC_E_OK);
+    SC_CHECK(tu_state("mock-provider-deep") != NULL &&
+             tu_state("mock-provider-deep")->violations == 0);
+    return 0;
+}
+
+START_TEST(test_provider_binds_to_itself)
+{
+    char log[4096], env[4200];
+    char *text;
+
+    snprintf(log, sizeof(log), "%s/deep.log", tu_tmpdir());
+    snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", log);
+    ck_assert_int_eq(tu_run_scenario("provider-deep", NULL, env, NULL), 0);
+    text = read_text(log);
+    ck_assert_ptr_nonnull(text);
+    if (deepbind_refused())
+        ck_assert_msg(strstr(text, "without RTLD_DEEPBIND") != NULL,
+                      "the fallback is not logged");
+    else
+        ck_assert_msg(strstr(text, "provider package MockDeep loaded") != NULL,
+                      "MockDeep not loaded");
+    free(text);
 }
 END_TEST
 
@@ -1333,6 +1387,7 @@ END_TEST
 
 static const struct tu_scenario scenarios[] = {
     { "debug-calls", scenario_debug_calls },
+    { "provider-deep", scenario_provider_deep },
     { "reload-race", scenario_reload_race },
     { "config-garbage", scenario_config_garbage },
     { "empty", scenario_empty },
@@ -1370,6 +1425,7 @@ static Suite *loader_suite(void)
     tcase_add_test(tc, test_refuse_dup_name);
     tcase_add_test(tc, test_refuse_provider_null);
     tcase_add_test(tc, test_refuse_provider_noname);
+    tcase_add_test(tc, test_provider_binds_to_itself);
     tcase_add_test(tc, test_refuse_not_elf);
     tcase_add_test(tc, test_add_bad_specs);
     tcase_add_test(tc, test_init_fails_other_loads);

@@ -5,9 +5,12 @@
  *
  * Sequence for one module (DESIGN 4.3):
  *  1. refuse a group/world-writable file or one owned by another non-root
- *     user (unless check_permissions is off), dlopen(RTLD_NOW |
- *     RTLD_LOCAL | RTLD_NODELETE), resolve the entry points.  A module
- *     exporting both shapes is loaded as SSP/AP.
+ *     user (unless check_permissions is off), read which entry points it
+ *     exports from its dynamic symbol table (elf-probe.c), dlopen(RTLD_NOW
+ *     | RTLD_LOCAL | RTLD_NODELETE, plus RTLD_DEEPBIND for a provider, so
+ *     its internal calls bind to its own functions and not to same-named
+ *     ones of libsspi or another SSPI library in the process), resolve the
+ *     entry points.  A module exporting both shapes is loaded as SSP/AP.
  *  2. SpLsaModeInitialize(SECPKG_INTERFACE_VERSION, &ver, &tables, &n).
  *     `ver` must be one of the SECPKG_INTERFACE_VERSION* values; a single
  *     bit above SECPKG_INTERFACE_VERSION_11 (a newer interface) is
@@ -31,12 +34,14 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/utf16.h"
 #include "core/core.h"
@@ -544,6 +549,54 @@ out:
     return published;
 }
 
+/* Name of the sanitizer runtime in the process that refuses RTLD_DEEPBIND
+ * (its interceptors must stay first in every lookup scope), or NULL. */
+static const char *deepbind_refuser(void)
+{
+    static const char *const runtimes[][2] = {
+        {"__asan_init", "AddressSanitizer"},
+        {"__tsan_init", "ThreadSanitizer"},
+        {"__msan_init", "MemorySanitizer"},
+        {"__hwasan_init", "HWAddressSanitizer"},
+    };
+
+    for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
+        if (dlsym(RTLD_DEFAULT, runtimes[i][0]) != NULL)
+            return runtimes[i][1];
+    return NULL;
+}
+
+/* dlopen() flags for the module open on `fd`: a provider-shape module
+ * (InitSecurityInterface and no SpLsaModeInitialize) is isolated with
+ * RTLD_DEEPBIND when the process allows it; why not is traced. */
+static int load_flags(const struct sspi_load_request *req, int fd)
+{
+    static const char *const entries[] = {SECPKG_LSAMODEINIT_NAME, "InitSecurityInterfaceW",
+                                          "InitSecurityInterfaceA"};
+    bool found[3];
+    int flags = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
+    const char *refuser;
+
+    if (!sspi_elf_defines(fd, entries, 3, found)) {
+        sspi_trace("%s: dynamic symbols not readable before loading; loaded without "
+                   "RTLD_DEEPBIND", req->path);
+        return flags;
+    }
+    if (found[0] || (!found[1] && !found[2]))
+        return flags;
+#ifdef RTLD_DEEPBIND
+    refuser = deepbind_refuser();
+    if (refuser == NULL)
+        return flags | RTLD_DEEPBIND;
+    sspi_trace("%s: provider loaded without RTLD_DEEPBIND (%s refuses it): its internal calls "
+               "may bind to same-named functions of the process", req->path, refuser);
+#else
+    (void)refuser;
+    sspi_trace("%s: provider loaded without RTLD_DEEPBIND (not available)", req->path);
+#endif
+    return flags;
+}
+
 /* Load lock held.  The module stays open (and is never closed) once a
  * package from it is published; otherwise it is closed again. */
 uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *status)
@@ -558,6 +611,7 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     char why[160];
     void *dl = NULL;
     const char *err;
+    int fd = -1;
 
     sspi_trace("%s: loading%s%s", req->path, req->config_file ? " as configured in " : "",
                req->config_file ? req->config_file : "");
@@ -576,8 +630,9 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL, "load: module already loaded");
         goto out;
     }
+    fd = open(req->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     dlerror();
-    dl = dlopen(req->path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    dl = dlopen(req->path, fd >= 0 ? load_flags(req, fd) : RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (dl == NULL) {
         err = dlerror();
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL, "dlopen: %s", err ? err : "failed");
@@ -622,6 +677,8 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
                              "packages: %s is not a package of this module", req->only[i]);
     }
 out:
+    if (fd >= 0)
+        close(fd);
     if (n > 0) {
         mod->next = modules;
         modules = mod;

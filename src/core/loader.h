@@ -102,6 +102,18 @@ SSPI_HIDDEN bool sspi_loader_set_info(struct sspi_package *pkg, const SecPkgInfo
 /* Free a package that was never published. */
 SSPI_HIDDEN void sspi_loader_discard(struct sspi_package *pkg);
 
+/* ---- elf-probe.c --------------------------------------------------------- */
+
+/*
+ * Read the dynamic symbol table of the shared object open on `fd` (a
+ * regular file; nothing of it is run) and set found[i] for each of the
+ * `count` names it defines as an exported function.  Returns false, with
+ * every found[i] false, when the file is not an ELF shared object of this
+ * process's class and byte order with section headers, or is malformed.
+ * Reads only inside the file; allocates at most a few MiB.
+ */
+SSPI_HIDDEN bool sspi_elf_defines(int fd, const char *const *names, size_t count, bool *found);
+
 /* ---- registry.c --------------------------------------------------------- */
 
 /* Next PackageId (starts at 1; never reused). */
