@@ -71,8 +71,18 @@ struct sspi_package {
 
 /* Load configuration and packages exactly once (pthread_once).  Every entry
  * point calls it first; cheap after the first call.  Never fails: packages
- * that do not load are recorded with their reason. */
+ * that do not load are recorded with their reason.  Called back from
+ * package code that a load on this thread is running, it returns at once
+ * (the caller sees the packages published so far). */
 SSPI_HIDDEN void sspi_registry_init(void);
+
+/* Whether this thread is loading packages (package code of a load may be
+ * running below the caller). */
+SSPI_HIDDEN bool sspi_registry_loading_here(void);
+
+/* Whether the first load has finished and this thread is not loading:
+ * then a call into the registry never waits for a load. */
+SSPI_HIDDEN bool sspi_registry_ready(void);
 
 /* Find a live (not removed) package by name, ASCII case-insensitively.
  * Returns NULL if none.  The pointer stays valid for the life of the

@@ -615,11 +615,12 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
 
     sspi_trace("%s: loading%s%s", req->path, req->config_file ? " as configured in " : "",
                req->config_file ? req->config_file : "");
-    if (stat(req->path, &sb) != 0) {
-        int e = errno;
-
-        st = e == ENOENT ? SEC_E_SECPKG_NOT_FOUND : SEC_E_CANNOT_INSTALL;
-        sspi_loader_fail(req, NULL, st, "open: %s", strerror(e));
+    /* Anything but a regular file is refused before dlopen() opens it: a
+     * FIFO would block, a device could have side effects. */
+    fd = sspi_conf_open_regular(req->path, &sb, why, sizeof(why));
+    if (fd < 0) {
+        st = errno == ENOENT ? SEC_E_SECPKG_NOT_FOUND : SEC_E_CANNOT_INSTALL;
+        sspi_loader_fail(req, NULL, st, "open: %s", why);
         goto out;
     }
     if (req->check_permissions && !sspi_conf_file_trusted(&sb, why, sizeof(why))) {
@@ -630,9 +631,8 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL, "load: module already loaded");
         goto out;
     }
-    fd = open(req->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     dlerror();
-    dl = dlopen(req->path, fd >= 0 ? load_flags(req, fd) : RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    dl = dlopen(req->path, load_flags(req, fd));
     if (dl == NULL) {
         err = dlerror();
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL, "dlopen: %s", err ? err : "failed");

@@ -12,6 +12,13 @@
  *   from the package pointer a handle keeps.
  * Packages are never freed: a context may outlive DeleteSecurityPackage.
  *
+ * Re-entry: package code runs while this thread holds load_lock (module
+ * constructors, SpInitialize, SpGetInfo, ...).  If it calls back into
+ * libsspi, the entry points work with what is published so far (the
+ * initialisation in progress is not waited for), and anything that would
+ * load again (AddSecurityPackage, libsspi_reload_config) returns
+ * SEC_E_INTERNAL_ERROR at once instead of deadlocking on load_lock.
+ *
  * Shutdown policy: no library destructor calls a package's SpShutdown.
  * At exit other threads may still be inside package code, and a package
  * that must clean up can do so from its own destructor.  Packages that are
@@ -63,7 +70,10 @@ struct conf_entry {
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static atomic_bool init_done;
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+/* load_lock is held by this thread (package code may be running). */
+static _Thread_local bool loading_here;
 static pthread_rwlock_t reg_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 /* reg_lock */
@@ -545,30 +555,67 @@ static SECURITY_STATUS apply_config(bool initial)
     return SEC_E_OK;
 }
 
-static void registry_init_once(void)
+/* Take load_lock; false (nothing taken) when this thread holds it already,
+ * i.e. a package being loaded calls back into libsspi. */
+static bool load_begin(void)
 {
+    if (loading_here)
+        return false;
     pthread_mutex_lock(&load_lock);
-    apply_config(true);
+    loading_here = true;
+    return true;
+}
+
+static void load_end(void)
+{
+    loading_here = false;
     pthread_mutex_unlock(&load_lock);
 }
 
-/* Runs apply_config once (pthread_once) under the load lock. */
+bool sspi_registry_loading_here(void)
+{
+    return loading_here;
+}
+
+bool sspi_registry_ready(void)
+{
+    return atomic_load_explicit(&init_done, memory_order_acquire) && !loading_here;
+}
+
+static void registry_init_once(void)
+{
+    if (!load_begin())
+        return;
+    apply_config(true);
+    load_end();
+    atomic_store_explicit(&init_done, true, memory_order_release);
+}
+
+/* Runs apply_config once (pthread_once) under the load lock; returns at
+ * once when called back from package code this initialisation runs. */
 void sspi_registry_init(void)
 {
+    if (atomic_load_explicit(&init_done, memory_order_acquire) || loading_here)
+        return;
     pthread_once(&init_once, registry_init_once);
 }
 
 /* Reload the configuration (libsspi_reload_config): modules added to it
- * since the last read are loaded; loaded packages stay.  Returns SEC_E_OK
- * or SEC_E_INSUFFICIENT_MEMORY. */
+ * since the last read are loaded; loaded packages stay.  Returns SEC_E_OK,
+ * SEC_E_INSUFFICIENT_MEMORY, or SEC_E_INTERNAL_ERROR when called from a
+ * package that is being loaded. */
 SECURITY_STATUS sspi_registry_reload(void)
 {
     SECURITY_STATUS st;
 
     sspi_registry_init();
-    pthread_mutex_lock(&load_lock);
+    if (!load_begin()) {
+        sspi_trace("libsspi_reload_config: called while a package loads on this thread; "
+                   "refused");
+        return SEC_E_INTERNAL_ERROR;
+    }
     st = apply_config(false);
-    pthread_mutex_unlock(&load_lock);
+    load_end();
     return st;
 }
 
@@ -638,7 +685,8 @@ static SECURITY_STATUS add_name(const char *name)
 }
 
 /* Takes the load lock; `opts` (Type, Flags) is only traced: nothing is
- * made permanent. */
+ * made permanent.  SEC_E_INTERNAL_ERROR when called from package code
+ * that is being loaded on this thread. */
 SECURITY_STATUS sspi_registry_add(const char *spec, const SECURITY_PACKAGE_OPTIONS *opts)
 {
     SECURITY_STATUS st;
@@ -649,9 +697,13 @@ SECURITY_STATUS sspi_registry_add(const char *spec, const SECURITY_PACKAGE_OPTIO
     if (opts != NULL)
         sspi_trace("AddSecurityPackage %s: options Type %u Flags %#x ignored", spec,
                    (unsigned)opts->Type, (unsigned)opts->Flags);
-    pthread_mutex_lock(&load_lock);
+    if (!load_begin()) {
+        sspi_trace("AddSecurityPackage %s: called while a package loads on this thread; "
+                   "refused", spec);
+        return SEC_E_INTERNAL_ERROR;
+    }
     st = spec_is_path(spec) ? add_path(spec) : add_name(spec);
-    pthread_mutex_unlock(&load_lock);
+    load_end();
     sspi_trace("AddSecurityPackage %s -> %s", spec,
                sspi_status_name(st) ? sspi_status_name(st) : "UNKNOWN");
     return st;

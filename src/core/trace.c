@@ -6,6 +6,8 @@
  * registry initialises): LIBSSPI_DEBUG (secure_getenv) wins over the
  * configuration's `debug =` key; "stderr" means file descriptor 2, anything
  * else is a file opened for appending (O_CLOEXEC, created mode 0600).
+ * Logging never blocks the caller: the file is opened with O_NONBLOCK, so a
+ * FIFO without a reader is refused at once and a full one drops lines.
  * Nothing here ever receives secrets: callers pass names, handles, flags
  * and statuses only.
  */
@@ -39,7 +41,7 @@ static void write_all(int fd, const char *buf, size_t len)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return;
+            return; /* EAGAIN included: a full pipe loses the line */
         }
         buf += n;
         len -= (size_t)n;
@@ -58,7 +60,7 @@ static void trace_setup(void)
     if (strcmp(dest, "stderr") == 0) {
         fd = STDERR_FILENO;
     } else {
-        fd = open(dest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+        fd = open(dest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
         if (fd < 0) {
             char msg[512];
             int n = snprintf(msg, sizeof(msg), "libsspi[%ld]: cannot open debug log %s: %s\n",

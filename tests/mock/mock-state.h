@@ -120,6 +120,14 @@ struct mock_pkg_record {
     uint32_t set_context_attr_calls;
     uint32_t live_contexts;
     uint32_t live_credentials;
+
+    /* mock-reenter: statuses of the SSPI calls its SpInitialize makes. */
+    uint32_t reenter_calls;
+    int32_t reenter_enumerate;      /* EnumerateSecurityPackagesW */
+    uint32_t reenter_enumerated;    /* packages it returned */
+    int32_t reenter_query;          /* QuerySecurityPackageInfoW(own name) */
+    int32_t reenter_add;            /* AddSecurityPackageA($MOCK_REENTER_ADD) */
+    int32_t reenter_reload;         /* libsspi_reload_config */
 };
 
 struct mock_state {
