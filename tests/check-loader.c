@@ -1565,10 +1565,94 @@ START_TEST(test_reentry_during_add)
 }
 END_TEST
 
+/* Autoload from a package directory without any .so: nothing loaded, no
+ * undefined behaviour (qsort of an empty list under UBSan). */
+START_TEST(test_autoload_empty_dir)
+{
+    char dir[4096];
+    const char *cfg;
+
+    snprintf(dir, sizeof(dir), "%s/no-modules", tu_tmpdir());
+    mkdir(dir, 0700);
+    tu_write_filef("no-modules/readme.txt", "not a module\n");
+    cfg = tu_write_filef("no-modules.conf", "dropin_dir = none\ncheck_permissions = no\n"
+                         "package_dir = %s\n", dir);
+    ck_assert_int_eq(tu_run_scenario("empty", cfg, NULL), 0);
+}
+END_TEST
+
+/* ---- what the log shows ---------------------------------------------------- */
+
+#define EVIL_NAME_A "Evil\x1b[31mRed\n\xe2\x80\xaegnp\xe2\x81\xa6X"
+
+static int scenario_trace_names(void)
+{
+    LIBSSPI_PACKAGE_REPORT *rep = NULL;
+    PSecPkgInfoA ia = NULL;
+    PSecPkgInfoW iw = NULL;
+    CredHandle c;
+    uint32_t n = 0;
+    bool raw = false;
+
+    SC_STATUS(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)EVIL_NAME_A, SECPKG_CRED_OUTBOUND, NULL,
+                                        NULL, NULL, NULL, &c, NULL),
+              SEC_E_OK);
+    SC_STATUS(FreeCredentialsHandle(&c), SEC_E_OK);
+    /* The report keeps the name as data. */
+    SC_STATUS(libsspi_query_packages(&n, &rep), SEC_E_OK);
+    for (uint32_t i = 0; i < n; i++)
+        raw = raw || (rep[i].Name != NULL && strcmp(rep[i].Name, EVIL_NAME_A) == 0);
+    SC_STATUS(FreeContextBuffer(rep), SEC_E_OK);
+    SC_CHECK(raw);
+    /* Calls naming packages that are not there. */
+    SC_STATUS(QuerySecurityPackageInfoA((SEC_CHAR *)"NoSuchPkgA", &ia), SEC_E_SECPKG_NOT_FOUND);
+    SC_STATUS(QuerySecurityPackageInfoW((SEC_WCHAR *)u"NoSuchPkgW", &iw), SEC_E_SECPKG_NOT_FOUND);
+    SC_STATUS(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NoSuchAcqA", SECPKG_CRED_OUTBOUND,
+                                        NULL, NULL, NULL, NULL, &c, NULL),
+              SEC_E_SECPKG_NOT_FOUND);
+    SC_STATUS(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"NoSuchAcqW", SECPKG_CRED_OUTBOUND,
+                                        NULL, NULL, NULL, NULL, &c, NULL),
+              SEC_E_SECPKG_NOT_FOUND);
+    return 0;
+}
+
+/* Package names with control and bidi characters are escaped in the log
+ * (every line is one of libsspi's), and a call naming a missing package
+ * logs the name asked for. */
+START_TEST(test_trace_escapes_and_names)
+{
+    static const char *const asked[] = { "package=NoSuchPkgA", "package=NoSuchPkgW",
+                                         "package=NoSuchAcqA", "package=NoSuchAcqW" };
+    char log[4096], env[4200], *text, *line;
+    const char *cfg;
+
+    snprintf(log, sizeof(log), "%s/names.log", tu_tmpdir());
+    snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", log);
+    cfg = tu_write_filef("names.conf", "autoload = no\ndropin_dir = none\n"
+                         "check_permissions = no\n[module]\nmodule = %s\n", tu_mock("mock-evil"));
+    ck_assert_int_eq(tu_run_scenario("trace-names", cfg, env, NULL), 0);
+    text = read_text(log);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strchr(text, '\x1b') == NULL, "raw ESC in the log");
+    ck_assert_msg(strstr(text, "\xe2\x80\xae") == NULL, "raw U+202E in the log");
+    ck_assert_msg(strstr(text, "Evil\\x1b[31mRed\\n\\u{202E}gnp\\u{2066}X") != NULL,
+                  "escaped name not in the log");
+    for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++)
+        ck_assert_msg(strstr(text, asked[i]) != NULL, "log lacks %s", asked[i]);
+    for (line = text; *line != '\0'; line = strchr(line, '\n') + 1) {
+        ck_assert_msg(strncmp(line, "libsspi[", 8) == 0, "forged log line: %.40s", line);
+        if (strchr(line, '\n') == NULL)
+            break;
+    }
+    free(text);
+}
+END_TEST
+
 static const struct tu_scenario scenarios[] = {
     { "debug-calls", scenario_debug_calls },
     { "provider-deep", scenario_provider_deep },
     { "fifo-config", scenario_fifo_config },
+    { "trace-names", scenario_trace_names },
     { "fifo-dropin", scenario_fifo_dropin },
     { "fifo-debug", scenario_fifo_debug },
     { "reenter-init", scenario_reenter_init },
@@ -1635,9 +1719,11 @@ static Suite *loader_suite(void)
     tcase_add_test(tc, test_debug_log);
     tcase_add_test(tc, test_no_debug_log_by_default);
     tcase_add_test(tc, test_debug_calls);
+    tcase_add_test(tc, test_trace_escapes_and_names);
     tcase_add_test(tc, test_reload);
     tcase_add_test(tc, test_config_empty);
     tcase_add_test(tc, test_config_autoload);
+    tcase_add_test(tc, test_autoload_empty_dir);
     tcase_add_test(tc, test_config_untrusted_cannot_disable_check);
     tcase_add_test(tc, test_concurrent_add);
     tcase_add_test(tc, test_config_garbage);

@@ -28,6 +28,7 @@ check_LTLIBRARIES += \
 	tests/mock/mock-provider-noname.la \
 	tests/mock/mock-provider-deep.la \
 	tests/mock/mock-reenter.la \
+	tests/mock/mock-evil.la \
 	tests/mock/mock-garbage.la \
 	tests/mock/mock-dup-name.la
 
@@ -107,6 +108,10 @@ tests_mock_mock_provider_deep_la_LDFLAGS = $(coretests_mock_ldflags)
 tests_mock_mock_reenter_la_SOURCES = tests/mock/mock-reenter.c $(coretests_mock_common)
 tests_mock_mock_reenter_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_reenter_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_evil_la_SOURCES = tests/mock/mock-evil.c $(coretests_mock_common)
+tests_mock_mock_evil_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_evil_la_LDFLAGS = $(coretests_mock_ldflags)
 
 tests_mock_mock_garbage_la_SOURCES = tests/mock/mock-garbage.c $(coretests_mock_common)
 tests_mock_mock_garbage_la_CFLAGS = $(coretests_mock_cflags)

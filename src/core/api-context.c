@@ -157,6 +157,29 @@ static SECURITY_STATUS map_user_context(struct sspi_package *pkg, LSA_SEC_HANDLE
     return st;
 }
 
+/*
+ * Whether the ContextData a package returned with MappedContext is a block
+ * the core can copy and later free: from AllocateLsaHeap and holding its
+ * cbBuffer.  Otherwise (static, read-only or short memory, or a length
+ * without a buffer) it is refused with a trace line; nothing of it is read
+ * or written.
+ */
+static bool context_data_ours(const char *fn, const struct sspi_package *pkg,
+                              const SecBuffer *cdata)
+{
+    size_t size = 0;
+
+    if (cdata->pvBuffer == NULL && cdata->cbBuffer == 0)
+        return true;
+    if (cdata->pvBuffer != NULL && sspi_mem_lookup(cdata->pvBuffer, &size) &&
+        cdata->cbBuffer <= size)
+        return true;
+    sspi_trace("%s: package %s: ContextData (%p, %u bytes) is not a block from AllocateLsaHeap "
+               "of that size; refused", fn, sspi_pkg_name(pkg), cdata->pvBuffer,
+               (unsigned)cdata->cbBuffer);
+    return false;
+}
+
 static SECURITY_STATUS establish(const struct establish_args *a)
 {
     TRACE_BEGIN();
@@ -169,6 +192,10 @@ static SECURITY_STATUS establish(const struct establish_args *a)
     bool prealloc = false;
     uint32_t rattr = 0;
     TimeStamp ts = {.QuadPart = 0};
+    struct sspi_out_snapshot snap;
+    const char *fn = a->accept ? "AcceptSecurityContext"
+                     : a->ansi ? "InitializeSecurityContextA"
+                               : "InitializeSecurityContextW";
     SECURITY_STATUS st;
 
     if (a->phContext != NULL) {
@@ -212,6 +239,7 @@ static SECURITY_STATUS establish(const struct establish_args *a)
             goto out;
         prealloc = true;
     }
+    sspi_api_out_snapshot(a->out, &snap);
 
     if (pkg->shape == SSPI_SHAPE_PROVIDER) {
         CtxtHandle newp = ctx != NULL ? ctx->prov : (CtxtHandle){0, 0};
@@ -219,6 +247,13 @@ static SECURITY_STATUS establish(const struct establish_args *a)
         /* The buffers are ours already: the provider fills them in. */
         st = establish_provider(a, pkg, cred, ctx, &newp,
                                 a->req & ~(uint32_t)ISC_REQ_ALLOCATE_MEMORY, &rattr, &ts);
+        if (!sspi_api_out_verify(a->out, &snap, fn, pkg)) {
+            DELETE_SECURITY_CONTEXT_FN del = SSPI_PROV_FN(pkg, DeleteSecurityContext);
+
+            if (SEC_SUCCESS(st) && ctx == NULL && del != NULL)
+                del(&newp);
+            st = SEC_E_INTERNAL_ERROR;
+        }
         if (SEC_SUCCESS(st)) {
             if (ctx != NULL) {
                 ctx->prov = newp;
@@ -262,6 +297,15 @@ static SECURITY_STATUS establish(const struct establish_args *a)
                     a->drep, a->in, &newh, a->out, &rattr, &ts, &mapped, &cdata));
         }
         SSPI_CALL_ANSI_END();
+        if (!sspi_api_out_verify(a->out, &snap, fn, pkg)) {
+            if (SEC_SUCCESS(st) && ctx == NULL && pkg->lsa.DeleteContext != NULL)
+                pkg->lsa.DeleteContext(newh);
+            st = SEC_E_INTERNAL_ERROR;
+        } else if (SEC_SUCCESS(st) && mapped && !context_data_ours(fn, pkg, &cdata)) {
+            if (ctx == NULL && pkg->lsa.DeleteContext != NULL)
+                pkg->lsa.DeleteContext(newh);
+            st = SEC_E_INTERNAL_ERROR;
+        }
 
         if (SEC_SUCCESS(st)) {
             struct sspi_context *c = ctx;
@@ -287,11 +331,11 @@ static SECURITY_STATUS establish(const struct establish_args *a)
                 }
             }
         }
-        /* The LSA-mode copy is the host's to release (FreeLsaHeap). */
-        if (cdata.pvBuffer != NULL) {
-            if (!sspi_mem_free(cdata.pvBuffer))
-                explicit_bzero(cdata.pvBuffer, cdata.cbBuffer);
-        }
+        /* The LSA-mode copy is the host's to release (FreeLsaHeap, which
+         * wipes); memory the core did not allocate is never written. */
+        if (cdata.pvBuffer != NULL && !sspi_mem_free(cdata.pvBuffer))
+            sspi_trace("%s: package %s: ContextData %p is not from AllocateLsaHeap; left "
+                       "alone", fn, sspi_pkg_name(pkg), cdata.pvBuffer);
         if (fresh != NULL && !SEC_SUCCESS(st)) {
             sspi_api_context_destroy(fresh);
             fresh = NULL;
@@ -330,10 +374,7 @@ out:
     if (tr_) {
         char flags[512];
 
-        sspi_trace_call(a->accept ? "AcceptSecurityContext"
-                        : a->ansi ? "InitializeSecurityContextA"
-                                  : "InitializeSecurityContextW",
-                        pkg, SEC_SUCCESS(st) ? a->phNew : a->phContext,
+        sspi_trace_call(fn, sspi_pkg_name(pkg), SEC_SUCCESS(st) ? a->phNew : a->phContext,
                         sspi_api_flags_text(a->accept ? sspi_asc_req_names : sspi_isc_req_names,
                                             a->req, flags, sizeof(flags)),
                         st, t0_);
@@ -521,7 +562,7 @@ out:
     if (slot != NULL)
         sspi_handle_release(slot);
     if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, t0_);
     return st;
 }
 
@@ -654,7 +695,7 @@ out:
     if (slot != NULL)
         sspi_handle_release(slot);
     if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, t0_);
     return st;
 }
 
@@ -740,7 +781,7 @@ out:
     if (slot != NULL)
         sspi_handle_release(slot);
     if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, t0_);
     return st;
 }
 
@@ -825,7 +866,7 @@ out:
     if (slot != NULL)
         sspi_handle_release(slot);
     if (tr_)
-        sspi_trace_call("ExportSecurityContext", pkg, phContext, NULL, st, t0_);
+        sspi_trace_call("ExportSecurityContext", sspi_pkg_name(pkg), phContext, NULL, st, t0_);
     return st;
 }
 
@@ -891,9 +932,13 @@ static SECURITY_STATUS import_common(bool ansi, const void *package, const char1
 out:
     free(ctx);
     (void)name_w;
-    if (tr_)
-        sspi_trace_call(ansi ? "ImportSecurityContextA" : "ImportSecurityContextW", pkg,
+    if (tr_) {
+        char asked[SSPI_TRACE_NAME_MAX];
+
+        sspi_trace_call(ansi ? "ImportSecurityContextA" : "ImportSecurityContextW",
+                        sspi_api_trace_name(pkg, ansi, package, asked, sizeof(asked)),
                         SEC_SUCCESS(st) ? ph : NULL, NULL, st, t0_);
+    }
     return st;
 }
 

@@ -272,9 +272,10 @@ out:
     free(cred);
     identity_free(idc);
     if (tr_) {
-        char flags[256];
+        char flags[256], asked[SSPI_TRACE_NAME_MAX];
 
-        sspi_trace_call(ansi ? "AcquireCredentialsHandleA" : "AcquireCredentialsHandleW", pkg,
+        sspi_trace_call(ansi ? "AcquireCredentialsHandleA" : "AcquireCredentialsHandleW",
+                        sspi_api_trace_name(pkg, ansi, package, asked, sizeof(asked)),
                         SEC_SUCCESS(st) ? ph : NULL,
                         sspi_api_flags_text(sspi_cred_use_names, use, flags, sizeof(flags)), st,
                         t0_);
@@ -400,7 +401,7 @@ out:
     if (tr_) {
         char flags[256];
 
-        sspi_trace_call(ansi ? "AddCredentialsA" : "AddCredentialsW", pkg, ph,
+        sspi_trace_call(ansi ? "AddCredentialsA" : "AddCredentialsW", sspi_pkg_name(pkg), ph,
                         sspi_api_flags_text(sspi_cred_use_names, use, flags, sizeof(flags)), st,
                         t0_);
     }
@@ -516,7 +517,7 @@ out:
     if (slot != NULL)
         sspi_handle_release(slot);
     if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, t0_);
     return st;
 }
 
@@ -603,7 +604,7 @@ out:
     if (slot != NULL)
         sspi_handle_release(slot);
     if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, t0_);
     return st;
 }
 

@@ -65,6 +65,9 @@ SSPI_HIDDEN void sspi_api_context_destroy(void *obj);
 /* Size requested from sspi_mem_alloc for `ptr`, or 0 if it is not a live
  * block of ours (0-byte blocks also report 0). */
 SSPI_HIDDEN size_t sspi_mem_size(const void *ptr);
+/* Whether `ptr` is a live sspi_mem_alloc block (never reads memory that is
+ * not); its requested size in *size (may be NULL).  Takes the set lock. */
+SSPI_HIDDEN bool sspi_mem_lookup(const void *ptr, size_t *size);
 
 /* ---- api-common.c ------------------------------------------------------ */
 
@@ -96,6 +99,31 @@ SSPI_HIDDEN SECURITY_STATUS sspi_api_out_prealloc(SecBufferDesc *out, uint32_t s
  * own, and free and reset (NULL, 0) our blocks it left empty or, when the
  * call failed (`success` false), all of our blocks. */
 SSPI_HIDDEN void sspi_api_out_finish(SecBufferDesc *out, void **ours, bool success);
+
+/* The output descriptor as it was handed to a package. */
+struct sspi_out_snapshot {
+    const SecBuffer *pbuffers;
+    uint32_t count;
+    SecBuffer b[SSPI_MAX_BUFFERS];
+};
+
+/* Record `out` (may be NULL; already checked by sspi_api_check_desc)
+ * before a package call. */
+SSPI_HIDDEN void sspi_api_out_snapshot(const SecBufferDesc *out, struct sspi_out_snapshot *snap);
+
+/*
+ * After the package call: check what the package did to `out` against the
+ * snapshot.  Each buffer must keep its type; one that keeps its pvBuffer
+ * may not claim more than the cbBuffer it was given (the block size, for
+ * ALLOCATE_MEMORY blocks); one given a new pvBuffer must get memory from
+ * AllocateLsaHeap holding its cbBuffer (or NULL and 0); the descriptor's
+ * count and array must not change.  A broken buffer is put back (its old
+ * pvBuffer and type, cbBuffer 0; a package block it pointed at is freed),
+ * a trace line names the package and the buffer, and false is returned:
+ * the caller fails the call with SEC_E_INTERNAL_ERROR.
+ */
+SSPI_HIDDEN bool sspi_api_out_verify(SecBufferDesc *out, const struct sspi_out_snapshot *snap,
+                                     const char *fn, const struct sspi_package *pkg);
 
 /* How to dispose of what a package or provider returned. */
 typedef void (*sspi_free_fn)(void *p);
@@ -138,6 +166,16 @@ SSPI_HIDDEN SecPkgInfoA *sspi_api_pkginfo_block_a(struct sspi_package *const *pk
 
 /* Find a package by A or W name. */
 SSPI_HIDDEN struct sspi_package *sspi_api_find(bool ansi, const void *name);
+
+/* Longest package name shown in a trace line (bytes, with the NUL). */
+#define SSPI_TRACE_NAME_MAX 260
+
+/* The name to trace for a call that named a package: the package's own
+ * name when one was found, else the name the caller asked for (`asked`:
+ * UTF-8 when `ansi`, else UTF-16 converted into buf[cap], cut to fit),
+ * NULL when the caller gave none. */
+SSPI_HIDDEN const char *sspi_api_trace_name(const struct sspi_package *pkg, bool ansi,
+                                            const void *asked, char *buf, size_t cap);
 
 /* Flag names for tracing. */
 struct sspi_flag_name {

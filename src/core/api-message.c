@@ -31,7 +31,7 @@ static __attribute__((noinline, cold)) void trace_msg(enum msg_op op,
     char text[64];
 
     snprintf(text, sizeof(text), "qop=0x%x seq=%u", qop, seq);
-    sspi_trace_call(op_names[op], pkg, h, text, st, t0);
+    sspi_trace_call(op_names[op], sspi_pkg_name(pkg), h, text, st, t0);
 }
 
 static inline SECURITY_STATUS check_message(const SecBufferDesc *d)

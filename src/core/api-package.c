@@ -99,9 +99,13 @@ static SECURITY_STATUS query_info_common(bool ansi, const void *name, void **pp)
     *pp = blk;
     st = SEC_E_OK;
 out:
-    if (tr_)
-        sspi_trace_call(ansi ? "QuerySecurityPackageInfoA" : "QuerySecurityPackageInfoW", pkg, NULL,
-                        NULL, st, t0_);
+    if (tr_) {
+        char asked[SSPI_TRACE_NAME_MAX];
+
+        sspi_trace_call(ansi ? "QuerySecurityPackageInfoA" : "QuerySecurityPackageInfoW",
+                        sspi_api_trace_name(pkg, ansi, name, asked, sizeof(asked)), NULL, NULL,
+                        st, t0_);
+    }
     return st;
 }
 
@@ -134,7 +138,7 @@ static SECURITY_STATUS add_common(const char *fn, const char *spec,
     else
         st = sspi_registry_add(spec, opts);
     if (tr_)
-        sspi_trace_call(fn, spec != NULL ? sspi_registry_find_a(spec) : NULL, NULL, NULL, st, t0_);
+        sspi_trace_call(fn, spec, NULL, NULL, st, t0_);
     return st;
 }
 
@@ -182,7 +186,7 @@ static SECURITY_STATUS delete_common(const char *fn, const char *name, bool bad)
     else
         st = sspi_registry_delete(name);
     if (tr_)
-        sspi_trace_call(fn, NULL, NULL, name, st, t0_);
+        sspi_trace_call(fn, name, NULL, NULL, st, t0_);
     return st;
 }
 
@@ -273,9 +277,13 @@ static SECURITY_STATUS change_common(bool ansi, const void *package, const char1
         SSPI_CALL_ANSI_END();
     }
 out:
-    if (tr_)
-        sspi_trace_call(ansi ? "ChangeAccountPasswordA" : "ChangeAccountPasswordW", pkg, NULL, NULL,
-                        st, t0_);
+    if (tr_) {
+        char asked[SSPI_TRACE_NAME_MAX];
+
+        sspi_trace_call(ansi ? "ChangeAccountPasswordA" : "ChangeAccountPasswordW",
+                        sspi_api_trace_name(pkg, ansi, package, asked, sizeof(asked)), NULL,
+                        NULL, st, t0_);
+    }
     return st;
 }
 

@@ -441,7 +441,8 @@ static void autoload(const char *dir)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_autoload);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_autoload);
     sspi_trace("autoload: %zu module(s) in %s", n, dir);
     for (size_t i = 0; i < n; i++) {
         char *path = NULL;

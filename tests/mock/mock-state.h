@@ -40,6 +40,12 @@
 /* SpInitUserModeContext frees PackedContext->pvBuffer with FreeContextBuffer,
  * as Microsoft documents it and Microsoft's own packages do. */
 #define MOCK_TARGET_FREE_PACKED "free-packed"
+/* Broken packages: the host must contain what they hand back. */
+#define MOCK_TARGET_STATIC_CTXDATA "static-ctxdata" /* ContextData in read-only memory */
+#define MOCK_TARGET_SHORT_CTXDATA "short-ctxdata"   /* cbBuffer beyond its heap block */
+#define MOCK_TARGET_LONG_TOKEN "long-token"         /* leg 1: cbBuffer beyond the buffer */
+#define MOCK_TARGET_RETYPE_TOKEN "retype-token"     /* leg 1: output type changed */
+#define MOCK_TARGET_FOREIGN_TOKEN "foreign-token"   /* leg 1: pvBuffer to static memory */
 
 struct mock_pkg_record {
     char name[64];
