@@ -716,6 +716,76 @@ START_TEST(test_garbage_statuses)
 END_TEST
 
 
+/* ---- attributes the core answers ----------------------------------------- */
+
+static void check_negotiation_info(CtxtHandle *h, uint32_t state, const char *name)
+{
+    SecPkgContext_NegotiationInfoW w = { NULL, 99 };
+    SecPkgContext_NegotiationInfoA a = { NULL, 99 };
+    union {
+        SecPkgContext_NegotiationInfoW ni;
+        unsigned char b[64];
+    } ex;
+    char16_t wname[64];
+
+    for (size_t i = 0; i <= strlen(name); i++)
+        wname[i] = (char16_t)name[i];
+    ck_assert_status(QueryContextAttributesW(h, SECPKG_ATTR_NEGOTIATION_INFO, &w), SEC_E_OK);
+    ck_assert_uint_eq(w.NegotiationState, state);
+    ck_assert_ptr_nonnull(w.PackageInfo);
+    ck_assert(memcmp(w.PackageInfo->Name, wname, (strlen(name) + 1) * 2) == 0);
+    ck_assert_status(FreeContextBuffer(w.PackageInfo), SEC_E_OK);
+
+    ck_assert_status(QueryContextAttributesA(h, SECPKG_ATTR_NEGOTIATION_INFO, &a), SEC_E_OK);
+    ck_assert_uint_eq(a.NegotiationState, state);
+    ck_assert_str_eq(a.PackageInfo->Name, name);
+    ck_assert_status(FreeContextBuffer(a.PackageInfo), SEC_E_OK);
+
+    memset(&ex, 0, sizeof(ex));
+    ck_assert_status(QueryContextAttributesExW(h, SECPKG_ATTR_NEGOTIATION_INFO, &ex, 8),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(QueryContextAttributesExW(h, SECPKG_ATTR_NEGOTIATION_INFO, &ex, sizeof(ex)),
+                     SEC_E_OK);
+    ck_assert_uint_eq(ex.ni.NegotiationState, state);
+    ck_assert_status(FreeContextBuffer(ex.ni.PackageInfo), SEC_E_OK);
+}
+
+/* SECPKG_ATTR_NEGOTIATION_INFO for a package that does not answer it:
+ * SEC_E_OK, the package, IN_PROGRESS before the last leg, COMPLETE after,
+ * for SSP/AP and provider packages and imported contexts alike. */
+START_TEST(test_negotiation_info)
+{
+    uint8_t tok[64];
+    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
+    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    CtxtHandle x, imported;
+    struct tu_pair p;
+    uint32_t attrs;
+
+    check_negotiation_info(&pair.client, SECPKG_NEGOTIATION_COMPLETE, "MockGood");
+    check_negotiation_info(&pair.server, SECPKG_NEGOTIATION_COMPLETE, "MockGood");
+    ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)"t", 0, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
+                                                NULL),
+                     SEC_I_CONTINUE_NEEDED);
+    check_negotiation_info(&x, SECPKG_NEGOTIATION_IN_PROGRESS, "MockGood");
+    ck_assert_status(DeleteSecurityContext(&x), SEC_E_OK);
+
+    ck_assert_status(ExportSecurityContext(&pair.client, 0, &packed, NULL), SEC_E_OK);
+    ck_assert_status(ImportSecurityContextA((SEC_CHAR *)"MockGood", &packed, NULL, &imported),
+                     SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(packed.pvBuffer), SEC_E_OK);
+    check_negotiation_info(&imported, SECPKG_NEGOTIATION_COMPLETE, "MockGood");
+    ck_assert_status(DeleteSecurityContext(&imported), SEC_E_OK);
+
+    ck_assert_status(tu_ensure("mock-provider", "MockProvider"), SEC_E_OK);
+    ck_assert_status(tu_pair_open("MockProvider", &p), SEC_E_OK);
+    check_negotiation_info(&p.client, SECPKG_NEGOTIATION_COMPLETE, "MockProvider");
+    ck_assert_status(tu_pair_close(&p), SEC_E_OK);
+}
+END_TEST
+
 /* ---- containment of broken packages -------------------------------------- */
 
 /* ContextData not from AllocateLsaHeap (read-only, or shorter than it
@@ -857,6 +927,7 @@ static Suite *dispatch_suite(void)
     tcase_add_test(tc, test_output_too_small);
     tcase_add_test(tc, test_allocate_memory_failure);
     tcase_add_test(tc, test_export_delete_old);
+    tcase_add_test(tc, test_negotiation_info);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ansi");

@@ -62,6 +62,7 @@ static struct sspi_context *context_new(struct sspi_package *pkg)
         atomic_init(&ctx->has_lsa, false);
         atomic_init(&ctx->mapped, false);
         atomic_init(&ctx->prov_live, false);
+        atomic_init(&ctx->complete, false);
     }
     return ctx;
 }
@@ -344,6 +345,8 @@ static SECURITY_STATUS establish(const struct establish_args *a)
     if (!SEC_SUCCESS(st))
         goto out;
 
+    atomic_store(&(fresh != NULL ? fresh : ctx)->complete,
+                 st == SEC_E_OK || st == SEC_I_COMPLETE_NEEDED);
     if (fresh != NULL) {
         SECURITY_STATUS hs =
             sspi_handle_create(SSPI_HANDLE_CONTEXT, fresh, sspi_api_context_destroy, a->phNew);
@@ -603,6 +606,41 @@ SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext, HANDL
 
 /* ---- context attributes ------------------------------------------------- */
 
+/*
+ * Attributes the core answers for every package that does not answer them
+ * itself: PACKAGE_INFO, and NEGOTIATION_INFO (the package itself,
+ * SECPKG_NEGOTIATION_COMPLETE once the context is established, else
+ * IN_PROGRESS).  The SecPkgInfo is one block freed by one
+ * FreeContextBuffer, with UTF-8 strings for the A forms.  Other attributes
+ * stay SEC_E_UNSUPPORTED_FUNCTION.
+ */
+static SECURITY_STATUS core_attribute(struct sspi_context *ctx, bool ansi, uint32_t attr,
+                                      void *target)
+{
+    struct sspi_package *pkg = ctx->pkg;
+    void *info;
+
+    if (attr != SECPKG_ATTR_PACKAGE_INFO && attr != SECPKG_ATTR_NEGOTIATION_INFO)
+        return SEC_E_UNSUPPORTED_FUNCTION;
+    info = ansi ? (void *)sspi_api_pkginfo_block_a(&pkg, 1)
+                : (void *)sspi_api_pkginfo_block_w(&pkg, 1);
+    if (info == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    if (attr == SECPKG_ATTR_NEGOTIATION_INFO) {
+        SecPkgContext_NegotiationInfoW ni = {
+            .PackageInfo = info,
+            .NegotiationState = atomic_load(&ctx->complete) ? SECPKG_NEGOTIATION_COMPLETE
+                                                            : SECPKG_NEGOTIATION_IN_PROGRESS,
+        };
+
+        _Static_assert(sizeof(ni) == sizeof(SecPkgContext_NegotiationInfoA), "layout");
+        memcpy(target, &ni, sizeof(ni));
+    } else {
+        memcpy(target, &info, sizeof(info));
+    }
+    return SEC_E_OK;
+}
+
 static SECURITY_STATUS query_ctx_common(const char *fn, bool ansi, bool ex, PCtxtHandle ph,
                                         uint32_t attr, void *buf, uint32_t cb)
 {
@@ -681,14 +719,8 @@ static SECURITY_STATUS query_ctx_common(const char *fn, bool ansi, bool ex, PCtx
                 st = fs;
         }
     }
-    if (st == SEC_E_UNSUPPORTED_FUNCTION && attr == SECPKG_ATTR_PACKAGE_INFO) {
-        /* Answered by the core: one block, one FreeContextBuffer. */
-        void *info = ansi ? (void *)sspi_api_pkginfo_block_a(&pkg, 1)
-                          : (void *)sspi_api_pkginfo_block_w(&pkg, 1);
-
-        st = info != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
-        memcpy(target, &info, sizeof(info));
-    }
+    if (st == SEC_E_UNSUPPORTED_FUNCTION)
+        st = core_attribute(ctx, ansi, attr, target);
     if (SEC_SUCCESS(st) && target != buf)
         memcpy(buf, target, cb);
 out:
@@ -922,6 +954,7 @@ static SECURITY_STATUS import_common(bool ansi, const void *package, const char1
     }
     if (!SEC_SUCCESS(st))
         goto out;
+    atomic_store(&ctx->complete, true);
     st = sspi_handle_create(SSPI_HANDLE_CONTEXT, ctx, sspi_api_context_destroy, ph);
     if (st != SEC_E_OK) {
         sspi_api_context_destroy(ctx);

@@ -39,6 +39,8 @@ struct sspi_context {
     atomic_bool has_lsa;   /* the LSA-mode side exists (DeleteContext due) */
     atomic_bool mapped;    /* the user-mode side exists (DeleteUserModeContext due) */
     atomic_bool prov_live; /* provider shape: prov must be deleted */
+    atomic_bool complete;  /* established (a leg returned SEC_E_OK or
+                              SEC_I_COMPLETE_NEEDED) or imported */
     CtxtHandle prov;
 };
 
