@@ -171,3 +171,14 @@ tests_check_isolation_SOURCES = tests/check-isolation.c
 tests_check_isolation_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_isolation_LDADD = tests/isolation/libsspistub.la $(CHECK_LIBS) $(PTHREAD_LIBS)
 EXTRA_tests_check_isolation_DEPENDENCIES = src/core/libsspi.la $(check_LTLIBRARIES)
+
+# The loader on its own: loader, ELF probe and LSA services compiled in,
+# the registry replaced by a fake host in the test (no libsspi).
+check_PROGRAMS += tests/check-loader-alone
+TESTS += tests/check-loader-alone
+tests_check_loader_alone_SOURCES = tests/check-loader-alone.c \
+	src/core/loader.c src/core/loader-provider.c src/core/elf-probe.c \
+	src/core/lsa-services.c src/core/memory.c src/core/status.c src/core/trace.c \
+	src/core/config.c
+tests_check_loader_alone_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_loader_alone_LDADD = src/common/libcommon.la $(CHECK_LIBS) $(PTHREAD_LIBS)

@@ -577,44 +577,6 @@ SECURITY_STATUS sspi_api_attr_fixup(bool cred, uint32_t attribute, void *buf,
     return SEC_E_OK;
 }
 
-/* The provider whose memory is being released (the free callback takes only
- * the pointer). */
-static _Thread_local struct sspi_package *fixup_pkg;
-
-static void prov_free_current(void *p)
-{
-    FREE_CONTEXT_BUFFER_FN fn = SSPI_PROV_FN(fixup_pkg, FreeContextBuffer);
-
-    if (fn != NULL && p != NULL)
-        fn(p);
-}
-
-SECURITY_STATUS sspi_api_prov_fixup(bool cred, struct sspi_package *pkg, uint32_t attribute,
-                                    void *buf, enum sspi_fixup_mode mode)
-{
-    SECURITY_STATUS st;
-
-    fixup_pkg = pkg;
-    st = sspi_api_attr_fixup(cred, attribute, buf, mode, prov_free_current);
-    fixup_pkg = NULL;
-    return st;
-}
-
-void *sspi_api_prov_adopt(struct sspi_package *pkg, void *p, size_t len)
-{
-    void *copy;
-
-    if (p == NULL)
-        return NULL;
-    copy = sspi_mem_alloc(len);
-    if (copy != NULL)
-        memcpy(copy, p, len);
-    fixup_pkg = pkg;
-    prov_free_current(p);
-    fixup_pkg = NULL;
-    return copy;
-}
-
 /* ---- tracing ----------------------------------------------------------- */
 
 const struct sspi_flag_name sspi_isc_req_names[] = {

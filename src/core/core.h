@@ -30,7 +30,8 @@ enum sspi_pkg_shape {
     SSPI_SHAPE_PROVIDER = LIBSSPI_SHAPE_PROVIDER, /* InitSecurityInterface plugin */
 };
 
-struct sspi_module; /* one dlopen()ed object; private to the loader */
+struct sspi_module;  /* one dlopen()ed object; private to the loader */
+struct sspi_pkg_ops; /* how the core calls a package (dispatch.h) */
 
 /*
  * One loaded package.  Created by the loader, owned by the registry, and
@@ -60,6 +61,12 @@ struct sspi_package {
     /* Provider shape: the provider's own tables (either may be NULL). */
     const SecurityFunctionTableW *prov_w;
     const SecurityFunctionTableA *prov_a;
+
+    /* Set when the package is published (dispatch.h): the operations of
+     * its shape, and its per-message functions (Context unused here; a
+     * NULL function means SEC_E_UNSUPPORTED_FUNCTION). */
+    const struct sspi_pkg_ops *ops;
+    SECPKG_LIBSSPI_MESSAGE_TARGET msg;
 
     struct sspi_module *module;
     const char *module_path;     /* absolute path, owned by the module */

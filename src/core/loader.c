@@ -145,7 +145,7 @@ void sspi_loader_fail(const struct sspi_load_request *req, const char *name, SEC
         sspi_trace("%s: package %s: %s", req->path, name, reason);
     else
         sspi_trace("%s: %s", req->path, reason);
-    sspi_registry_record_failure(req->path, req->config_file, req->config_line, name, st, reason);
+    req->host->record_failure(req->path, req->config_file, req->config_line, name, st, reason);
 }
 
 /* ASCII case-insensitive; no filter selects everything. */
@@ -262,9 +262,10 @@ struct sspi_module *sspi_loader_find_module(const char *path)
 
 /* Whether `name` is already taken by a published package or by one of the
  * first `n` candidates of this module. */
-static bool name_clash(const char16_t *name, struct sspi_package *const *cands, size_t n)
+static bool name_clash(const struct sspi_load_request *req, const char16_t *name,
+                       struct sspi_package *const *cands, size_t n)
 {
-    if (sspi_registry_name_taken(name))
+    if (req->host->name_taken(name))
         return true;
     for (size_t i = 0; i < n; i++) {
         if (cands[i] != NULL && sspi_utf16_casecmp(cands[i]->name, name) == 0)
@@ -360,7 +361,7 @@ static bool init_lsa_package(const struct sspi_load_request *req, struct sspi_pa
                    pkg->name_utf8, req->config_file ? req->config_file : "?", req->config_line);
         goto fail;
     }
-    if (name_clash(pkg->name, cands, index)) {
+    if (name_clash(req, pkg->name, cands, index)) {
         sspi_loader_fail(req, pkg->name_utf8, SEC_E_CANNOT_INSTALL,
                          "SpGetInfo (%s): duplicate package name %s (the first one loaded wins)",
                          label, pkg->name_utf8);
@@ -504,7 +505,7 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
         memcpy(&pkg->lsa, (const char *)tables + i * sizeof(SECPKG_FUNCTION_TABLE), size);
         pkg->lsa_version = ver;
         pkg->shape = SSPI_SHAPE_SSPAP;
-        pkg->id = sspi_registry_next_id();
+        pkg->id = req->host->next_id();
         pkg->module = mod;
         pkg->module_path = mod->path;
         pkg->config_file = req->config_file;
@@ -530,7 +531,7 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
 
         if (pkg == NULL)
             continue;
-        if (!sspi_registry_publish(pkg)) {
+        if (!req->host->publish(pkg)) {
             sspi_loader_fail(req, pkg->name_utf8, SEC_E_INSUFFICIENT_MEMORY,
                              "publish: out of memory");
             shutdown_package(pkg);
@@ -670,7 +671,7 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     }
     /* Names the configuration asked for that the module did not provide. */
     for (size_t i = 0; i < req->nonly && mod->shape != 0; i++) {
-        struct sspi_package *p = sspi_registry_find_a(req->only[i]);
+        struct sspi_package *p = req->host->find(req->only[i]);
 
         if (p == NULL || p->module != mod)
             sspi_loader_fail(req, req->only[i], SEC_E_SECPKG_NOT_FOUND,

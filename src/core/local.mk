@@ -6,6 +6,8 @@ src_core_libsspi_la_SOURCES = \
 	src/core/memory.c \
 	src/core/api-internal.h \
 	src/core/api-common.c \
+	src/core/api-attributes.c \
+	src/core/dispatch.h src/core/dispatch-sspap.c src/core/dispatch-provider.c \
 	src/core/api-credentials.c \
 	src/core/api-context.c \
 	src/core/api-message.c \

@@ -37,6 +37,7 @@
 #include "common/utf16.h"
 #include "core/config.h"
 #include "core/core.h"
+#include "core/dispatch.h"
 #include "core/loader.h"
 
 /* Kinds of report records besides loaded packages. */
@@ -114,27 +115,28 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-/* ---- loader callbacks --------------------------------------------------- */
+/* ---- loader callbacks (struct sspi_loader_host) ------------------------- */
 
 /* Atomic; any thread. */
-uint32_t sspi_registry_next_id(void)
+static uint32_t next_id(void)
 {
     return atomic_fetch_add(&next_package_id, 1);
 }
 
 /* Live packages only (a removed name may be reused).  Takes the read lock. */
-bool sspi_registry_name_taken(const char16_t *name)
+static bool name_taken(const char16_t *name)
 {
     return sspi_registry_find_w(name) != NULL;
 }
 
 /* Load lock held by the caller; takes the write lock.  The registry owns
- * `pkg` from here on and never frees it. */
-bool sspi_registry_publish(struct sspi_package *pkg)
+ * `pkg` from here on and never frees it; its operations are bound here. */
+static bool publish(struct sspi_package *pkg)
 {
     struct sspi_package **arr;
     bool ok = false;
 
+    sspi_dispatch_bind(pkg);
     pthread_rwlock_wrlock(&reg_lock);
     arr = grow_array(packages, &cap_packages, (size_t)npackages + 1, sizeof(*arr));
     if (arr == NULL)
@@ -181,9 +183,8 @@ out:
 }
 
 /* Load lock held by the caller; takes the write lock.  Strings copied. */
-void sspi_registry_record_failure(const char *module, const char *config_file,
-                                  uint32_t config_line, const char *name,
-                                  SECURITY_STATUS status, const char *reason)
+static void record_failure(const char *module, const char *config_file, uint32_t config_line,
+                           const char *name, SECURITY_STATUS status, const char *reason)
 {
     add_record(REC_LOAD, module, config_file, config_line, name, status, reason);
 }
@@ -329,12 +330,21 @@ static bool restore_by_name(const char *name)
 
 /* ---- loading ------------------------------------------------------------ */
 
+static const struct sspi_loader_host loader_host = {
+    .next_id = next_id,
+    .name_taken = name_taken,
+    .publish = publish,
+    .record_failure = record_failure,
+    .find = sspi_registry_find_a,
+};
+
 /* Load `path` (already resolved) with the settings of `mod` (may be NULL);
  * earlier records about the module are superseded.  load_lock held. */
 static uint32_t load_path(const char *path, const struct sspi_conf_module *mod,
                           SECURITY_STATUS *status)
 {
     struct sspi_load_request req = {
+        .host = &loader_host,
         .path = path,
         .check_permissions = cur_check_permissions,
     };
