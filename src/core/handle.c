@@ -56,7 +56,7 @@ static void barrier_mode_init(void)
 static void reclaimer_fence(void)
 {
     if (!sspi_handle_light_readers || membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0)
-        atomic_thread_fence(memory_order_seq_cst);
+        sspi_full_fence();
 }
 
 __attribute__((constructor)) static void handle_keys_init(void)

@@ -109,6 +109,27 @@ SSPI_HIDDEN struct sspi_hazards *sspi_hazards_claim(void);
  * thread, no lock; concurrent calls reclaim it once. */
 SSPI_HIDDEN void sspi_handle_reclaim(struct sspi_slot *s);
 
+#if defined(__SANITIZE_THREAD__)
+#define SSPI_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SSPI_TSAN 1
+#endif
+#endif
+
+/* A full memory barrier.  ThreadSanitizer does not take fences: there a
+ * sequentially consistent read-modify-write stands in for one. */
+static inline void sspi_full_fence(void)
+{
+#ifdef SSPI_TSAN
+    static _Atomic int sspi_fence_word;
+
+    (void)atomic_fetch_add_explicit(&sspi_fence_word, 0, memory_order_seq_cst);
+#else
+    atomic_thread_fence(memory_order_seq_cst);
+#endif
+}
+
 /* Order this thread's hazard store before its following loads, as seen by
  * a reclaimer: a compiler barrier when reclaimers use membarrier, else a
  * full fence. */
@@ -117,7 +138,7 @@ static inline void sspi_hazard_fence(void)
     if (__builtin_expect(sspi_handle_light_readers, 1))
         atomic_signal_fence(memory_order_seq_cst);
     else
-        atomic_thread_fence(memory_order_seq_cst);
+        sspi_full_fence();
 }
 
 /* Decode a handle: its slot, the identity bits the slot word must carry
@@ -240,10 +261,9 @@ sspi_handle_enter(const SecHandle *h, enum sspi_handle_kind kind, struct sspi_gu
         rec = sspi_hazards_claim();
     g->rec = rec;
     g->slot = NULL;
-    if (__builtin_expect(rec == NULL || rec->depth >= SSPI_HAZARDS, 0)) {
-        g->hp = NULL;
+    g->hp = NULL;
+    if (__builtin_expect(rec == NULL || rec->depth >= SSPI_HAZARDS, 0))
         return sspi_handle_acquire(h, kind, &g->slot);
-    }
     s = sspi_handle_decode(h, (uint32_t)kind, &id, &check);
     if (s == NULL)
         return NULL;
