@@ -315,3 +315,8 @@ int sspi_utf16_casecmp_utf8(const char16_t *a, const char *b)
             return x < y ? -1 : 1;
     }
 }
+
+uint32_t sspi_utf8_next(const char *s, size_t len, size_t *i)
+{
+    return u8_next((const unsigned char *)s, len, i);
+}

@@ -10,6 +10,7 @@
 #define LIBSSPI_COMMON_UTF16_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uchar.h>
 
 #define SSPI_UTF16_NUL_TERMINATED ((size_t)-1)
@@ -68,5 +69,10 @@ size_t sspi_utf8_utf16_size(const char *s, size_t len);
 /* Convert into a caller buffer of `cap` code units; writes a NUL.  Returns
  * the length written without the NUL, or (size_t)-1 if invalid or too small. */
 size_t sspi_utf8_to_utf16_buf(const char *s, size_t len, char16_t *out, size_t cap);
+
+/* Decode the code point at s[*i] (*i < len) and advance *i past it;
+ * (uint32_t)-1, *i unchanged, for malformed, overlong, surrogate or
+ * out-of-range UTF-8. */
+uint32_t sspi_utf8_next(const char *s, size_t len, size_t *i);
 
 #endif
