@@ -7,6 +7,8 @@
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/handle.h"
 
@@ -206,6 +208,56 @@ START_TEST(test_enter_refuses_bad_handles)
 }
 END_TEST
 
+/* fork() while another thread holds a handle in a per-message call: in the
+ * child that thread does not exist, so its hazard must not keep the
+ * object alive there. */
+static pthread_barrier_t fork_barrier;
+
+static void *hold_entered(void *arg)
+{
+    struct sspi_guard g;
+
+    if (sspi_handle_enter(arg, SSPI_HANDLE_CONTEXT, &g) == NULL)
+        abort();
+    pthread_barrier_wait(&fork_barrier); /* entered */
+    pthread_barrier_wait(&fork_barrier); /* the parent has forked */
+    sspi_handle_leave(&g);
+    return NULL;
+}
+
+START_TEST(test_fork_forgets_other_threads)
+{
+    SecHandle h;
+    pthread_t t;
+    long before = atomic_load(&destroyed);
+    pid_t pid;
+    int status = 0;
+
+    ck_assert_int_eq(sspi_handle_create(SSPI_HANDLE_CONTEXT, obj_new(), obj_destroy, &h),
+                     SEC_E_OK);
+    pthread_barrier_init(&fork_barrier, NULL, 2);
+    ck_assert_int_eq(pthread_create(&t, NULL, hold_entered, &h), 0);
+    pthread_barrier_wait(&fork_barrier);
+    pid = fork();
+    if (pid == 0) {
+        bool ok = sspi_handle_close(&h, SSPI_HANDLE_CONTEXT) == SEC_E_OK &&
+                  atomic_load(&destroyed) == before + 1;
+        _exit(ok ? 0 : 1);
+    }
+    ck_assert_int_ge(pid, 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the child could not reclaim a handle the parent's other thread held");
+    /* In the parent the holder is still inside its call. */
+    ck_assert_int_eq(sspi_handle_close(&h, SSPI_HANDLE_CONTEXT), SEC_E_OK);
+    ck_assert_int_eq(atomic_load(&destroyed), before);
+    pthread_barrier_wait(&fork_barrier);
+    pthread_join(t, NULL);
+    ck_assert_int_eq(atomic_load(&destroyed), before + 1);
+    pthread_barrier_destroy(&fork_barrier);
+}
+END_TEST
+
 START_TEST(test_many_handles)
 {
     enum { N = 3000 };
@@ -309,6 +361,7 @@ int main(void)
     tcase_add_test(tc, test_enter_writes_nothing_shared);
     tcase_add_test(tc, test_close_while_entered);
     tcase_add_test(tc, test_enter_refuses_bad_handles);
+    tcase_add_test(tc, test_fork_forgets_other_threads);
     tcase_add_test(tc, test_many_handles);
     tcase_add_test(tc, test_concurrent_churn);
     suite_add_tcase(s, tc);

@@ -52,6 +52,25 @@ static void barrier_mode_init(void)
                                 membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
 }
 
+/* In the child of fork(), only the forking thread exists: records of the
+ * other threads are given back with their hazards cleared (a call they
+ * were in will never end), and the membarrier registration, which a new
+ * process does not inherit, is made again (or readers fence themselves;
+ * no other thread can be reading yet). */
+static void handle_after_fork(void)
+{
+    for (struct sspi_hazards *rec = atomic_load(&hazard_records); rec != NULL; rec = rec->next) {
+        if (rec == sspi_hazards_self)
+            continue;
+        for (int i = 0; i < SSPI_HAZARDS; i++)
+            atomic_store(&rec->hp[i], NULL);
+        rec->depth = 0;
+        atomic_store(&rec->in_use, false);
+    }
+    if (sspi_handle_light_readers && membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0)
+        sspi_handle_light_readers = false;
+}
+
 /* The barrier that pairs with sspi_hazard_fence() of every reader. */
 static void reclaimer_fence(void)
 {
@@ -74,6 +93,7 @@ __attribute__((constructor)) static void handle_keys_init(void)
     sspi_handle_key_lower = k[0];
     sspi_handle_key_tag = k[1];
     barrier_mode_init();
+    (void)pthread_atfork(NULL, NULL, handle_after_fork);
 }
 
 /* A thread exits: its record (all hazards clear) goes back to the pool. */
