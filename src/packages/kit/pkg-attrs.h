@@ -60,15 +60,15 @@ struct pkg_key_info {
 };
 
 struct pkg_attr_data {
-    const struct pkg_descriptor *pkg; /* required */
-    bool complete;                    /* the handshake is over */
+    const struct pkg_descriptor *pkg;                     /* required */
+    bool complete;                                        /* the handshake is over */
     uint32_t max_signature, block_size, security_trailer; /* SIZES */
-    const SecPkgContext_StreamSizes *stream_sizes;       /* or NULL */
+    const SecPkgContext_StreamSizes *stream_sizes;        /* or NULL */
     uint32_t flags;                                       /* FLAGS */
     int64_t start, expiry;                                /* LIFESPAN */
-    struct pkg_str16 user, domain; /* the client's names */
-    struct pkg_str16 server;       /* NATIVE_NAMES server (target) */
-    const uint8_t *session_key;    /* NULL before completion */
+    struct pkg_str16 user, domain;                        /* the client's names */
+    struct pkg_str16 server;                              /* NATIVE_NAMES server (target) */
+    const uint8_t *session_key;                           /* NULL before completion */
     size_t session_key_len;
     const struct pkg_key_info *key_info; /* NULL before completion */
     bool dce_info;

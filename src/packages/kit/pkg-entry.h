@@ -162,7 +162,7 @@ NTSTATUS pkg_user_mode_initialize(const struct pkg_descriptor *const *pkgs, ULON
  * STATUS_INVALID_PARAMETER.
  */
 #define PKG_MODULE(...)                                                                            \
-    static const struct pkg_descriptor *const pkg_module_packages_[] = {__VA_ARGS__};             \
+    static const struct pkg_descriptor *const pkg_module_packages_[] = {__VA_ARGS__};              \
     NTSTATUS NTAPI SpLsaModeInitialize(ULONG LsaVersion, PULONG PackageVersion,                    \
                                        PSECPKG_FUNCTION_TABLE *ppTables, PULONG pcTables)          \
     {                                                                                              \

@@ -22,7 +22,7 @@
  */
 struct pkg_identity {
     bool given;     /* AuthorizationData was not NULL and named someone */
-    bool anonymous; /* user, domain and password present and all empty */
+    bool anonymous; /* given, and user, domain and password all empty */
     struct sspi_identity id;
 };
 

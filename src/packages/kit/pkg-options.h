@@ -63,14 +63,34 @@ struct pkg_option_def {
     const char *const *names; /* ENUM: NULL-terminated */
 };
 
-#define PKG_OPTION_BOOL(k, T, f) {(k), PKG_OPT_BOOL, offsetof(T, f), 0, 0, NULL}
-#define PKG_OPTION_UINT(k, T, f, lo, hi) {(k), PKG_OPT_UINT, offsetof(T, f), (lo), (hi), NULL}
-#define PKG_OPTION_SECONDS(k, T, f, lo, hi)                                                         \
-    {(k), PKG_OPT_SECONDS, offsetof(T, f), (lo), (hi), NULL}
-#define PKG_OPTION_STRING(k, T, f) {(k), PKG_OPT_STRING, offsetof(T, f), 0, 0, NULL}
-#define PKG_OPTION_SECRET(k, T, f) {(k), PKG_OPT_SECRET, offsetof(T, f), 0, 0, NULL}
-#define PKG_OPTION_PATH(k, T, f) {(k), PKG_OPT_PATH, offsetof(T, f), 0, 0, NULL}
-#define PKG_OPTION_ENUM(k, T, f, names) {(k), PKG_OPT_ENUM, offsetof(T, f), 0, 0, (names)}
+#define PKG_OPTION_BOOL(k, T, f)                                                                   \
+    {                                                                                              \
+        (k), PKG_OPT_BOOL, offsetof(T, f), 0, 0, NULL                                              \
+    }
+#define PKG_OPTION_UINT(k, T, f, lo, hi)                                                           \
+    {                                                                                              \
+        (k), PKG_OPT_UINT, offsetof(T, f), (lo), (hi), NULL                                        \
+    }
+#define PKG_OPTION_SECONDS(k, T, f, lo, hi)                                                        \
+    {                                                                                              \
+        (k), PKG_OPT_SECONDS, offsetof(T, f), (lo), (hi), NULL                                     \
+    }
+#define PKG_OPTION_STRING(k, T, f)                                                                 \
+    {                                                                                              \
+        (k), PKG_OPT_STRING, offsetof(T, f), 0, 0, NULL                                            \
+    }
+#define PKG_OPTION_SECRET(k, T, f)                                                                 \
+    {                                                                                              \
+        (k), PKG_OPT_SECRET, offsetof(T, f), 0, 0, NULL                                            \
+    }
+#define PKG_OPTION_PATH(k, T, f)                                                                   \
+    {                                                                                              \
+        (k), PKG_OPT_PATH, offsetof(T, f), 0, 0, NULL                                              \
+    }
+#define PKG_OPTION_ENUM(k, T, f, names)                                                            \
+    {                                                                                              \
+        (k), PKG_OPT_ENUM, offsetof(T, f), 0, 0, (names)                                           \
+    }
 
 /* A package's settings: the table, the defaults and the current values. */
 struct pkg_options {
@@ -86,13 +106,9 @@ struct pkg_options {
 /* Define `name` (a struct pkg_options) for settings struct T. */
 #define PKG_OPTIONS(name, T, defs_, defaults_)                                                     \
     static T name##_current_;                                                                      \
-    struct pkg_options name = {(defs_),                                                            \
-                               sizeof(defs_) / sizeof((defs_)[0]),                                 \
-                               sizeof(T),                                                          \
-                               (defaults_),                                                        \
-                               &name##_current_,                                                   \
-                               PTHREAD_MUTEX_INITIALIZER,                                          \
-                               false}
+    struct pkg_options name = {                                                                    \
+        (defs_),          sizeof(defs_) / sizeof((defs_)[0]), sizeof(T), (defaults_),              \
+        &name##_current_, PTHREAD_MUTEX_INITIALIZER,          false}
 
 /* Replace the current values: the defaults, then every valid setting of
  * `cfg` (cfg->ConfigFile anchors relative paths).  STATUS_SUCCESS, or

@@ -58,10 +58,10 @@ static inline void pkg_put_le64(uint8_t *p, uint64_t v)
 /* ---- writer --------------------------------------------------------------- */
 
 struct pkg_writer {
-    uint8_t *p;   /* NULL: measuring only */
-    size_t cap;   /* bytes available at p */
-    size_t len;   /* bytes written (or that would have been) */
-    bool failed;  /* an item did not fit */
+    uint8_t *p;  /* NULL: measuring only */
+    size_t cap;  /* bytes available at p */
+    size_t len;  /* bytes written (or that would have been) */
+    bool failed; /* an item did not fit */
 };
 
 /* Write into `buf` of `cap` bytes; buf NULL (cap ignored) only measures. */
@@ -99,8 +99,7 @@ const uint8_t *pkg_read_blob(struct pkg_reader *r, size_t max, size_t *n);
 /* A pkg_write_utf16 item of at most `max` code units, into `dst` (room for
  * max + 1, NUL-terminated); *len receives the count.  An odd byte count
  * fails, and so does a NUL code unit unless `allow_nul`. */
-void pkg_read_utf16(struct pkg_reader *r, char16_t *dst, size_t max, size_t *len,
-                    bool allow_nul);
+void pkg_read_utf16(struct pkg_reader *r, char16_t *dst, size_t max, size_t *len, bool allow_nul);
 /* The same into a malloc()ed NUL-terminated string (*dst NULL on failure;
  * the caller frees it). */
 void pkg_read_utf16_dup(struct pkg_reader *r, char16_t **dst, size_t max, size_t *len);
