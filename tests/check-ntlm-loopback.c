@@ -19,14 +19,7 @@
 
 #include "sspi.h"
 #include "libsspi.h"
-
-#define ck_status(got, want)                                                      \
-    do {                                                                          \
-        SECURITY_STATUS got_ = (got), want_ = (want);                             \
-        ck_assert_msg(got_ == want_, "%s: got %s (0x%08x), want %s (0x%08x)", #got, \
-                      libsspi_status_name(got_), (unsigned)got_,                  \
-                      libsspi_status_name(want_), (unsigned)want_);               \
-    } while (0)
+#include "pkg-harness.h"
 
 #define ISC_FLAGS (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT | \
                    ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
@@ -96,7 +89,7 @@ static void setup(void)
             return;
         }
     }
-    ck_status(AddSecurityPackageA(path, NULL), SEC_E_OK);
+    ck_assert_status(AddSecurityPackageA(path, NULL), SEC_E_OK);
 }
 
 static void teardown(void)
@@ -109,16 +102,9 @@ static void teardown(void)
 static SECURITY_STATUS acquire_a(const char *user, const char *domain, const char *password,
                                  uint32_t use, CredHandle *cred)
 {
-    SEC_WINNT_AUTH_IDENTITY_A id = { 0 };
+    struct ph_identity id = {user, domain, password};
 
-    id.User = (unsigned char *)user;
-    id.UserLength = (uint32_t)strlen(user);
-    id.Domain = (unsigned char *)domain;
-    id.DomainLength = (uint32_t)strlen(domain);
-    id.Password = (unsigned char *)password;
-    id.PasswordLength = (uint32_t)strlen(password);
-    id.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI;
-    return AcquireCredentialsHandleA(NULL, "NTLM", use, NULL, &id, NULL, NULL, cred, NULL);
+    return ph_acquire("NTLM", PH_FORM_A, &id, use, cred);
 }
 
 static SECURITY_STATUS acquire_exw(const char16_t *user, const char16_t *domain,
@@ -243,17 +229,17 @@ struct pair {
 static void open_pair(struct pair *p, const char *user, const char *domain, const char *pw,
                       struct hs_opts *o)
 {
-    ck_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &p->cc), SEC_E_OK);
-    ck_status(server_cred(&p->sc), SEC_E_OK);
-    ck_status(handshake(&p->cc, &p->sc, &p->c, &p->s, o), SEC_E_OK);
+    ck_assert_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &p->cc), SEC_E_OK);
+    ck_assert_status(server_cred(&p->sc), SEC_E_OK);
+    ck_assert_status(handshake(&p->cc, &p->sc, &p->c, &p->s, o), SEC_E_OK);
 }
 
 static void close_pair(struct pair *p)
 {
-    ck_status(DeleteSecurityContext(&p->c), SEC_E_OK);
-    ck_status(DeleteSecurityContext(&p->s), SEC_E_OK);
-    ck_status(FreeCredentialsHandle(&p->cc), SEC_E_OK);
-    ck_status(FreeCredentialsHandle(&p->sc), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&p->c), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&p->s), SEC_E_OK);
+    ck_assert_status(FreeCredentialsHandle(&p->cc), SEC_E_OK);
+    ck_assert_status(FreeCredentialsHandle(&p->sc), SEC_E_OK);
 }
 
 static SECURITY_STATUS expect_denied(const char *user, const char *domain, const char *pw)
@@ -262,8 +248,8 @@ static SECURITY_STATUS expect_denied(const char *user, const char *domain, const
     CtxtHandle c, s;
     SECURITY_STATUS st;
 
-    ck_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
     st = handshake(&cc, &sc, &c, &s, NULL);
     if (st == SEC_E_OK) {
         DeleteSecurityContext(&c);
@@ -272,14 +258,6 @@ static SECURITY_STATUS expect_denied(const char *user, const char *domain, const
     FreeCredentialsHandle(&cc);
     FreeCredentialsHandle(&sc);
     return st;
-}
-
-static void fill(uint8_t *p, size_t n, uint32_t seed)
-{
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 1103515245u + 12345u;
-        p[i] = (uint8_t)(seed >> 16);
-    }
 }
 
 static SECURITY_STATUS sign(CtxtHandle *h, uint8_t *data, uint32_t len, uint8_t sig[16],
@@ -324,7 +302,7 @@ START_TEST(test_package_info)
 {
     PSecPkgInfoA info = NULL;
 
-    ck_status(QuerySecurityPackageInfoA("NTLM", &info), SEC_E_OK);
+    ck_assert_status(QuerySecurityPackageInfoA("NTLM", &info), SEC_E_OK);
     ck_assert_str_eq(info->Name, "NTLM");
     ck_assert_uint_eq(info->cbMaxToken, 2888);
     ck_assert_uint_eq(info->wRPCID, 10);
@@ -351,56 +329,56 @@ START_TEST(test_handshake_attributes)
     ck_assert(o.client_attrs & ISC_RET_INTEGRITY);
     ck_assert(o.server_attrs & ASC_RET_INTEGRITY);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SIZES, &sz), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SIZES, &sz), SEC_E_OK);
     ck_assert_uint_eq(sz.cbMaxToken, 2888);
     ck_assert_uint_eq(sz.cbMaxSignature, 16);
     ck_assert_uint_eq(sz.cbBlockSize, 0);
     ck_assert_uint_eq(sz.cbSecurityTrailer, 16);
 
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
     ck_assert_str_eq(names.sUserName, "DOMAIN\\User");
-    ck_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
     ck_assert_str_eq(names.sUserName, "DOMAIN\\User");
-    ck_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
 
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NATIVE_NAMES, &nn), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NATIVE_NAMES, &nn), SEC_E_OK);
     ck_assert_str_eq(nn.sClientName, "DOMAIN\\User");
     ck_assert_str_eq(nn.sServerName, "HTTP/server.example.com");
     FreeContextBuffer(nn.sClientName);
     FreeContextBuffer(nn.sServerName);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SESSION_KEY, &k1), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_SESSION_KEY, &k2), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SESSION_KEY, &k1), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_SESSION_KEY, &k2), SEC_E_OK);
     ck_assert_uint_eq(k1.SessionKeyLength, 16);
     ck_assert_uint_eq(k2.SessionKeyLength, 16);
     ck_assert_mem_eq(k1.SessionKey, k2.SessionKey, 16);
     FreeContextBuffer(k1.SessionKey);
     FreeContextBuffer(k2.SessionKey);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_FLAGS, &fl), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_FLAGS, &fl), SEC_E_OK);
     ck_assert_uint_eq(fl.Flags, o.client_attrs);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_LIFESPAN, &ls), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_LIFESPAN, &ls), SEC_E_OK);
     ck_assert(ls.tsExpiry.QuadPart > ls.tsStart.QuadPart);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_PACKAGE_INFO, &pi), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_PACKAGE_INFO, &pi), SEC_E_OK);
     ck_assert_str_eq(pi.PackageInfo->Name, "NTLM");
     ck_assert_uint_eq(pi.PackageInfo->cbMaxToken, 2888);
     FreeContextBuffer(pi.PackageInfo);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_KEY_INFO, &ki), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_KEY_INFO, &ki), SEC_E_OK);
     ck_assert_uint_eq(ki.KeySize, 128);
     ck_assert_str_eq(ki.sEncryptAlgorithmName, "RSADSI RC4");
     FreeContextBuffer(ki.sSignatureAlgorithmName);
     FreeContextBuffer(ki.sEncryptAlgorithmName);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_STREAM_SIZES, &sz),
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_STREAM_SIZES, &sz),
               SEC_E_UNSUPPORTED_FUNCTION);
     {
         SecPkgCredentials_NamesA cn;
-        ck_status(QueryCredentialsAttributesA(&p.cc, SECPKG_CRED_ATTR_NAMES, &cn), SEC_E_OK);
+        ck_assert_status(QueryCredentialsAttributesA(&p.cc, SECPKG_CRED_ATTR_NAMES, &cn), SEC_E_OK);
         ck_assert_str_eq(cn.sUserName, "DOMAIN\\User");
-        ck_status(FreeContextBuffer(cn.sUserName), SEC_E_OK);
+        ck_assert_status(FreeContextBuffer(cn.sUserName), SEC_E_OK);
     }
     close_pair(&p);
 }
@@ -415,10 +393,10 @@ START_TEST(test_sign_verify_many)
     for (uint32_t i = 0; i < 200; i++) {
         uint32_t len = (i * 37) % sizeof buf;
         CtxtHandle *from = (i % 3) ? &p.c : &p.s, *to = (i % 3) ? &p.s : &p.c;
-        fill(buf, len, i);
-        ck_status(sign(from, buf, len, sig, 0), SEC_E_OK);
+        ph_fill(buf, len, i);
+        ck_assert_status(sign(from, buf, len, sig, 0), SEC_E_OK);
         ck_assert_uint_eq(sig[0], 1);
-        ck_status(verify(to, buf, len, sig, 0), SEC_E_OK);
+        ck_assert_status(verify(to, buf, len, sig, 0), SEC_E_OK);
     }
     close_pair(&p);
 }
@@ -434,13 +412,13 @@ START_TEST(test_seal_unseal_many)
     for (uint32_t i = 0; i < 200; i++) {
         uint32_t len = 1 + (i * 53) % (sizeof buf - 1);
         CtxtHandle *from = (i & 1) ? &p.c : &p.s, *to = (i & 1) ? &p.s : &p.c;
-        fill(orig, len, i + 1000);
+        ph_fill(orig, len, i + 1000);
         memcpy(buf, orig, len);
-        ck_status(seal(from, buf, len, sig, 0), SEC_E_OK);
+        ck_assert_status(seal(from, buf, len, sig, 0), SEC_E_OK);
         if (len > 8)
             ck_assert(memcmp(buf, orig, len) != 0);
         qop = 99;
-        ck_status(unseal(to, buf, len, sig, &qop), SEC_E_OK);
+        ck_assert_status(unseal(to, buf, len, sig, &qop), SEC_E_OK);
         ck_assert_uint_eq(qop, 0);
         ck_assert_mem_eq(buf, orig, len);
     }
@@ -458,11 +436,11 @@ START_TEST(test_seal_layouts_readonly)
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(hdr, sizeof hdr, 1);
+    ph_fill(hdr, sizeof hdr, 1);
     memcpy(ohdr, hdr, sizeof hdr);
-    fill(data, sizeof data, 2);
+    ph_fill(data, sizeof data, 2);
     memcpy(orig, data, sizeof data);
-    fill(trailer, sizeof trailer, 3);
+    ph_fill(trailer, sizeof trailer, 3);
     /* [TOKEN][READONLY hdr][DATA][READONLY_WITH_CHECKSUM trailer][PADDING] */
     b[0] = (SecBuffer){ sizeof tok, SECBUFFER_TOKEN, tok };
     b[1] = (SecBuffer){ sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr };
@@ -470,7 +448,7 @@ START_TEST(test_seal_layouts_readonly)
     b[3] = (SecBuffer){ sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM,
                         trailer };
     b[4] = (SecBuffer){ sizeof pad, SECBUFFER_PADDING, pad };
-    ck_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
+    ck_assert_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
     ck_assert_uint_eq(b[0].cbBuffer, 16);
     ck_assert_uint_eq(b[4].cbBuffer, 0);
     ck_assert_mem_eq(hdr, ohdr, sizeof hdr);
@@ -484,11 +462,11 @@ START_TEST(test_seal_layouts_readonly)
             { 16, SECBUFFER_TOKEN, tok },
         };
         SecBufferDesc rd = { SECBUFFER_VERSION, 4, r };
-        ck_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_OK);
+        ck_assert_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_OK);
         ck_assert_mem_eq(data, orig, sizeof data);
     }
     /* A changed read-only header is detected. */
-    ck_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
+    ck_assert_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
     b[4].cbBuffer = sizeof pad;
     hdr[3] ^= 1;
     {
@@ -499,7 +477,7 @@ START_TEST(test_seal_layouts_readonly)
             { 16, SECBUFFER_TOKEN, tok },
         };
         SecBufferDesc rd = { SECBUFFER_VERSION, 4, r };
-        ck_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_MESSAGE_ALTERED);
+        ck_assert_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_MESSAGE_ALTERED);
     }
     close_pair(&p);
 }
@@ -512,19 +490,19 @@ START_TEST(test_wrap_no_encrypt)
     uint32_t qop = 0;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(orig, sizeof orig, 9);
+    ph_fill(orig, sizeof orig, 9);
     memcpy(buf, orig, sizeof buf);
-    ck_status(seal(&p.s, buf, sizeof buf, sig, SECQOP_WRAP_NO_ENCRYPT), SEC_E_OK);
+    ck_assert_status(seal(&p.s, buf, sizeof buf, sig, SECQOP_WRAP_NO_ENCRYPT), SEC_E_OK);
     ck_assert_mem_eq(buf, orig, sizeof buf);
-    ck_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
     ck_assert_uint_eq(qop, SECQOP_WRAP_NO_ENCRYPT);
     ck_assert_mem_eq(buf, orig, sizeof buf);
     /* Encrypted messages keep flowing afterwards. */
-    ck_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
-    ck_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
+    ck_assert_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
     ck_assert_uint_eq(qop, 0);
     ck_assert_mem_eq(buf, orig, sizeof buf);
-    ck_status(seal(&p.s, buf, sizeof buf, sig, 0x1234), SEC_E_QOP_NOT_SUPPORTED);
+    ck_assert_status(seal(&p.s, buf, sizeof buf, sig, 0x1234), SEC_E_QOP_NOT_SUPPORTED);
     close_pair(&p);
 }
 END_TEST
@@ -536,20 +514,20 @@ START_TEST(test_tamper)
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(buf, sizeof buf, 5);
-    ck_status(sign(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ph_fill(buf, sizeof buf, 5);
+    ck_assert_status(sign(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
     buf[10] ^= 0x80;
-    ck_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_MESSAGE_ALTERED);
     buf[10] ^= 0x80;
     memcpy(sig2, sig, 16);
     sig2[5] ^= 1;
-    ck_status(verify(&p.s, buf, sizeof buf, sig2, 0), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(verify(&p.s, buf, sizeof buf, sig2, 0), SEC_E_MESSAGE_ALTERED);
     /* The failures did not advance the receiver: the real message verifies. */
-    ck_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
 
-    ck_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
     buf[0] ^= 1;
-    ck_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_MESSAGE_ALTERED);
     close_pair(&p);
 }
 END_TEST
@@ -560,18 +538,18 @@ START_TEST(test_replay_reorder)
     uint8_t m0[32], m1[32], m2[32], s0[16], s1[16], s2[16];
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(m0, 32, 1);
-    fill(m1, 32, 2);
-    fill(m2, 32, 3);
-    ck_status(sign(&p.c, m0, 32, s0, 0), SEC_E_OK);
-    ck_status(sign(&p.c, m1, 32, s1, 0), SEC_E_OK);
-    ck_status(sign(&p.c, m2, 32, s2, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OUT_OF_SEQUENCE);      /* replay */
-    ck_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);      /* skipped one */
-    ck_status(verify(&p.s, m1, 32, s1, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);
+    ph_fill(m0, 32, 1);
+    ph_fill(m1, 32, 2);
+    ph_fill(m2, 32, 3);
+    ck_assert_status(sign(&p.c, m0, 32, s0, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, m1, 32, s1, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, m2, 32, s2, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OUT_OF_SEQUENCE);      /* replay */
+    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);      /* skipped one */
+    ck_assert_status(verify(&p.s, m1, 32, s1, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);
     close_pair(&p);
 }
 END_TEST
@@ -587,29 +565,29 @@ START_TEST(test_bad_buffers)
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    ck_status(MakeSignature(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(VerifySignature(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(DecryptMessage(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(MakeSignature(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
-    ck_status(EncryptMessage(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
-    ck_status(VerifySignature(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
-    ck_status(DecryptMessage(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
+    ck_assert_status(MakeSignature(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(VerifySignature(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(DecryptMessage(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(MakeSignature(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
+    ck_assert_status(EncryptMessage(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
+    ck_assert_status(VerifySignature(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
+    ck_assert_status(DecryptMessage(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
     /* A signature of another version. */
-    ck_status(sign(&p.c, buf, 32, sig, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, buf, 32, sig, 0), SEC_E_OK);
     sig[0] = 2;
-    ck_status(verify(&p.s, buf, 32, sig, 0), SEC_E_INVALID_TOKEN);
+    ck_assert_status(verify(&p.s, buf, 32, sig, 0), SEC_E_INVALID_TOKEN);
     sig[0] = 1;
-    ck_status(verify(&p.s, buf, 32, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, buf, 32, sig, 0), SEC_E_OK);
     close_pair(&p);
 }
 END_TEST
 
 START_TEST(test_wrong_password_unknown_user)
 {
-    ck_status(expect_denied("User", "DOMAIN", "wrong"), SEC_E_LOGON_DENIED);
-    ck_status(expect_denied("nobody", "DOMAIN", "Password"), SEC_E_LOGON_DENIED);
-    ck_status(expect_denied("User", "OTHERDOM", "Password"), SEC_E_LOGON_DENIED);
+    ck_assert_status(expect_denied("User", "DOMAIN", "wrong"), SEC_E_LOGON_DENIED);
+    ck_assert_status(expect_denied("nobody", "DOMAIN", "Password"), SEC_E_LOGON_DENIED);
+    ck_assert_status(expect_denied("User", "OTHERDOM", "Password"), SEC_E_LOGON_DENIED);
 }
 END_TEST
 
@@ -623,12 +601,12 @@ START_TEST(test_name_forms)
     /* Case-insensitive user and domain, DOMAIN\user and user@domain; the
      * context names the account as the user file spells it. */
     open_pair(&p, "user", "domain", "Password", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
     open_pair(&p, "DOMAIN\\User", "", "Password", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
@@ -637,14 +615,14 @@ START_TEST(test_name_forms)
     /* Empty domain in the file matches any domain, and keeps the
      * client's. */
     open_pair(&p, "ANYUSER", "WHATEVER", "secret", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "WHATEVER\\anyuser");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
     /* No domain from the client: the user in any domain, named with the
      * domain of the matching line. */
     open_pair(&p, "User", "", "Password", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
@@ -656,9 +634,9 @@ START_TEST(test_name_forms)
     open_pair(&p, "J\xc3\x9cRGEN", "testdom", "p\xc3\xa4ss", NULL);
     close_pair(&p);
     /* W identity (EX form). */
-    ck_status(acquire_exw(u"User", u"DOMAIN", u"Password", &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
+    ck_assert_status(acquire_exw(u"User", u"DOMAIN", u"Password", &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
@@ -673,12 +651,12 @@ START_TEST(test_default_identity)
     SecPkgContext_NamesA n;
 
     /* No identity: the first user-file entry. */
-    ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+    ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
                                         NULL, &cc, NULL),
               SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     DeleteSecurityContext(&c);
@@ -686,12 +664,12 @@ START_TEST(test_default_identity)
     FreeCredentialsHandle(&cc);
     /* Without a user file there is no default identity. */
     unsetenv("NTLM_USER_FILE");
-    ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+    ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
                                         NULL, &cc, NULL),
               SEC_E_NO_CREDENTIALS);
     /* ... and the acceptor cannot check anyone. */
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_NO_AUTHENTICATING_AUTHORITY);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_NO_AUTHENTICATING_AUTHORITY);
     FreeCredentialsHandle(&cc);
     FreeCredentialsHandle(&sc);
 }
@@ -711,8 +689,8 @@ START_TEST(test_channel_bindings)
     o.client_cb = &a;
     o.server_cb = &a;
     open_pair(&p, "User", "DOMAIN", "Password", &o);
-    ck_status(sign(&p.c, buf, 10, sig, 0), SEC_E_OK);
-    ck_status(verify(&p.s, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, buf, 10, sig, 0), SEC_E_OK);
     close_pair(&p);
 
     /* Client without bindings, server with: allowed (if_present). */
@@ -728,9 +706,9 @@ START_TEST(test_channel_bindings)
     /* Mismatch. */
     o.client_cb = &a;
     o.server_cb = &b;
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     FreeCredentialsHandle(&cc);
     FreeCredentialsHandle(&sc);
 }
@@ -743,23 +721,23 @@ START_TEST(test_anonymous)
     struct hs_opts o = { 0 };
     uint8_t buf[10] = { 1 }, sig[16];
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
     o.isc_req = ISC_FLAGS | ISC_REQ_NULL_SESSION;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_LOGON_DENIED);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_LOGON_DENIED);
     o.asc_req = ASC_FLAGS | ASC_REQ_ALLOW_NULL_SESSION;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     ck_assert(o.client_attrs & ISC_RET_NULL_SESSION);
     ck_assert(o.server_attrs & ASC_RET_NULL_SESSION);
-    ck_status(sign(&c, buf, 10, sig, 0), SEC_E_OK);
-    ck_status(verify(&s, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(sign(&c, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&s, buf, 10, sig, 0), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
     /* Empty identity strings also mean anonymous. */
-    ck_status(acquire_a("", "", "", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(acquire_a("", "", "", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
     o.isc_req = ISC_FLAGS;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     ck_assert(o.server_attrs & ASC_RET_NULL_SESSION);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
@@ -778,9 +756,9 @@ START_TEST(test_allocate_memory)
     uint8_t neg[2048];
     uint32_t neglen;
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS | ISC_REQ_ALLOCATE_MEMORY, 0,
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS | ISC_REQ_ALLOCATE_MEMORY, 0,
                                          SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &a, NULL),
               SEC_I_CONTINUE_NEEDED);
     ck_assert(a & ISC_RET_ALLOCATED_MEMORY);
@@ -789,15 +767,15 @@ START_TEST(test_allocate_memory)
     ck_assert_mem_eq(ob.pvBuffer, "NTLMSSP\0\1\0\0\0", 12);
     memcpy(neg, ob.pvBuffer, ob.cbBuffer);
     neglen = ob.cbBuffer;
-    ck_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
     ib = (SecBuffer){ neglen, SECBUFFER_TOKEN, neg };
     ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
-    ck_status(AcceptSecurityContext(&sc, NULL, &id, ASC_FLAGS | ASC_REQ_ALLOCATE_MEMORY,
+    ck_assert_status(AcceptSecurityContext(&sc, NULL, &id, ASC_FLAGS | ASC_REQ_ALLOCATE_MEMORY,
                                     SECURITY_NATIVE_DREP, &s, &od, &a, NULL),
               SEC_I_CONTINUE_NEEDED);
     ck_assert_ptr_nonnull(ob.pvBuffer);
     ck_assert_uint_gt(ob.cbBuffer, 56);
-    ck_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
@@ -814,8 +792,8 @@ START_TEST(test_small_output_buffer)
     SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
     uint32_t a;
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
                                          NULL, 0, &c, &od, &a, NULL),
               SEC_E_BUFFER_TOO_SMALL);
     FreeCredentialsHandle(&cc);
@@ -834,32 +812,32 @@ START_TEST(test_export_import)
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
     /* Advance the state first. */
     for (int i = 0; i < 5; i++) {
-        fill(buf, sizeof buf, (uint32_t)i);
-        ck_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_OK);
-        ck_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
+        ph_fill(buf, sizeof buf, (uint32_t)i);
+        ck_assert_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_OK);
+        ck_assert_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
     }
-    ck_status(ExportSecurityContext(&p.s, 0, &packed, NULL), SEC_E_OK);
+    ck_assert_status(ExportSecurityContext(&p.s, 0, &packed, NULL), SEC_E_OK);
     ck_assert_uint_gt(packed.cbBuffer, 64);
-    ck_status(ImportSecurityContextA("NTLM", &packed, NULL, &imported), SEC_E_OK);
-    ck_status(FreeContextBuffer(packed.pvBuffer), SEC_E_OK);
+    ck_assert_status(ImportSecurityContextA("NTLM", &packed, NULL, &imported), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(packed.pvBuffer), SEC_E_OK);
     for (int i = 0; i < 5; i++) {
-        fill(orig, sizeof orig, (uint32_t)i + 100);
+        ph_fill(orig, sizeof orig, (uint32_t)i + 100);
         memcpy(buf, orig, sizeof buf);
-        ck_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(unseal(&imported, buf, sizeof buf, sig, &qop), SEC_E_OK);
+        ck_assert_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(unseal(&imported, buf, sizeof buf, sig, &qop), SEC_E_OK);
         ck_assert_mem_eq(buf, orig, sizeof buf);
-        ck_status(sign(&imported, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(verify(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(sign(&imported, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(verify(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
     }
-    ck_status(QueryContextAttributesA(&imported, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&imported, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
-    ck_status(DeleteSecurityContext(&imported), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&imported), SEC_E_OK);
 
     /* A damaged blob is refused. */
-    ck_status(ExportSecurityContext(&p.c, 0, &packed, NULL), SEC_E_OK);
+    ck_assert_status(ExportSecurityContext(&p.c, 0, &packed, NULL), SEC_E_OK);
     ((uint8_t *)packed.pvBuffer)[3] ^= 0xff;
     ck_assert_int_ne(ImportSecurityContextA("NTLM", &packed, NULL, &imported), SEC_E_OK);
     packed.cbBuffer = 70;
@@ -881,18 +859,18 @@ START_TEST(test_datagram)
     open_pair(&p, "User", "DOMAIN", "Password", &o);
     ck_assert(o.client_attrs & ISC_RET_DATAGRAM);
     for (uint32_t i = 0; i < 3; i++) {
-        fill(m[i], 40, i);
-        ck_status(sign(&p.c, m[i], 40, s[i], 10 + i), SEC_E_OK);
+        ph_fill(m[i], 40, i);
+        ck_assert_status(sign(&p.c, m[i], 40, s[i], 10 + i), SEC_E_OK);
     }
     /* Out of order, with the caller's sequence numbers. */
-    ck_status(verify(&p.s, m[2], 40, s[2], 12), SEC_E_OK);
-    ck_status(verify(&p.s, m[0], 40, s[0], 10), SEC_E_OK);
-    ck_status(verify(&p.s, m[1], 40, s[1], 10), SEC_E_OUT_OF_SEQUENCE);
-    ck_status(verify(&p.s, m[1], 40, s[1], 11), SEC_E_OK);
-    fill(orig, 40, 77);
+    ck_assert_status(verify(&p.s, m[2], 40, s[2], 12), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m[0], 40, s[0], 10), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m[1], 40, s[1], 10), SEC_E_OUT_OF_SEQUENCE);
+    ck_assert_status(verify(&p.s, m[1], 40, s[1], 11), SEC_E_OK);
+    ph_fill(orig, 40, 77);
     memcpy(m[0], orig, 40);
-    ck_status(seal(&p.s, m[0], 40, s[0], 0), SEC_E_OK);
-    ck_status(unseal(&p.c, m[0], 40, s[0], &qop), SEC_E_OK);
+    ck_assert_status(seal(&p.s, m[0], 40, s[0], 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, m[0], 40, s[0], &qop), SEC_E_OK);
     ck_assert_mem_eq(m[0], orig, 40);
     close_pair(&p);
 }
@@ -909,15 +887,15 @@ START_TEST(test_incomplete_context)
     SecPkgContext_Sizes sz;
     SECURITY_STATUS st;
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
                                          NULL, 0, &c, &od, &a, NULL),
               SEC_I_CONTINUE_NEEDED);
     st = sign(&c, buf, 4, sig, 0);
     ck_assert_int_ne(st, SEC_E_OK);
     st = QueryContextAttributesA(&c, SECPKG_ATTR_SIZES, &sz);
     ck_assert(st == SEC_E_OK || st == SEC_E_INVALID_HANDLE || st == SEC_E_UNSUPPORTED_FUNCTION);
-    ck_status(DeleteSecurityContext(&c), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&c), SEC_E_OK);
     FreeCredentialsHandle(&cc);
 }
 END_TEST
@@ -944,7 +922,7 @@ static void *mt_signer(void *p)
 
     for (int i = 0; i < MT_EACH; i++) {
         struct mt_msg *m = &a->out[i];
-        fill(m->data, sizeof m->data, (uint32_t)(a->id * 1000 + i));
+        ph_fill(m->data, sizeof m->data, (uint32_t)(a->id * 1000 + i));
         if (sign(a->h, m->data, sizeof m->data, m->sig, 0) != SEC_E_OK)
             return (void *)1;
     }
@@ -977,7 +955,7 @@ START_TEST(test_threads)
         by_seq[seq] = &msgs[i];
     }
     for (int i = 0; i < MT_THREADS * MT_EACH; i++)
-        ck_status(verify(&p.s, by_seq[i]->data, sizeof by_seq[i]->data, by_seq[i]->sig, 0),
+        ck_assert_status(verify(&p.s, by_seq[i]->data, sizeof by_seq[i]->data, by_seq[i]->sig, 0),
                   SEC_E_OK);
     close_pair(&p);
 }
@@ -1020,25 +998,25 @@ START_TEST(test_config_required_bindings)
     load_with_config("option.channel_bindings = required\noption.target_name = required\n"
                      "option.service_names = HTTP/web.example.com\n");
     make_cb(&a, "tls-unique:1234");
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
     o.target = "HTTP/web.example.com";
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     o.asc_req = ASC_FLAGS | ASC_REQ_ALLOW_MISSING_BINDINGS;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     o.asc_req = 0;
     o.client_cb = o.server_cb = &a;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     o.target = "HTTP/other.example.com";
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     o.target = NULL;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     o.target = "host/localhost";
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
@@ -1057,12 +1035,12 @@ START_TEST(test_config_default_user)
         return;
     load_with_config("option.default_user = TESTDOM\\hashuser\n"
                      "option.default_password = Password\n");
-    ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+    ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
                                         NULL, &cc, NULL),
               SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "TESTDOM\\hashuser");
     FreeContextBuffer(n.sUserName);
     DeleteSecurityContext(&c);

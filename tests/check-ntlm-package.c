@@ -1,8 +1,10 @@
 /*
- * check-ntlm-malformed.c - hostile input for the NTLM package: truncated,
- * oversized and garbage NEGOTIATE/CHALLENGE/AUTHENTICATE messages, field
- * offsets and lengths outside the message or overflowing, AV_PAIR lists
- * without MsvAvEOL, damaged NTLMv2 blobs, MICs and exported contexts.
+ * check-ntlm-package.c - the NTLM package called directly through its
+ * SSP/AP tables (no libsspi core): hostile input (truncated, oversized and
+ * garbage NEGOTIATE/CHALLENGE/AUTHENTICATE messages, field offsets and
+ * lengths outside the message or overflowing, AV_PAIR lists without
+ * MsvAvEOL, damaged NTLMv2 blobs, MICs and exported contexts) and the
+ * package's own behaviour the public API cannot show.
  * Every message is copied into an exact-size heap block so that an
  * out-of-bounds read is caught by valgrind/ASan.  Also checks the NTLMv1
  * acceptor paths, which only option.allow_ntlmv1 enables.
@@ -22,7 +24,7 @@ static void setup(void)
     FILE *f;
 
     nt_test_tables();
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check-ntlm-malformed-XXXXXX");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/check-ntlm-package-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     snprintf(userfile, sizeof userfile, "%s/users", tmpdir);
     f = fopen(userfile, "w");
