@@ -19,6 +19,7 @@
 
 #include "sspi.h"
 #include "libsspi.h"
+#include "ntsecpkg.h" /* SECPKG_ATTR_LIBSSPI_RESET_CRYPTO */
 #include "pkg-harness.h"
 
 #define ISC_FLAGS (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT | \
@@ -1051,6 +1052,215 @@ START_TEST(test_config_default_user)
 }
 END_TEST
 
+/* ---- Windows-verified behaviour ---------------------------------------------- */
+
+/* InitializeSecurityContext's first leg and its output buffer, as Windows
+ * answers: no descriptor, an empty TOKEN or only a DATA buffer are
+ * SEC_E_BUFFER_TOO_SMALL (the empty TOKEN keeps cbBuffer 0), a TOKEN with
+ * no memory is SEC_E_INTERNAL_ERROR; none leaves a context behind. */
+START_TEST(test_first_leg_output_buffer)
+{
+    uint8_t tok[4096];
+    CredHandle cc;
+    CtxtHandle c = {0x5a5a, 0xa5a5};
+    SecBuffer ob = {0, SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    uint32_t attrs;
+
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, NULL, &attrs,
+                                                NULL),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                NULL),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_uint_eq(ob.cbBuffer, 0);
+    ob = (SecBuffer){sizeof tok, SECBUFFER_DATA, tok};
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                NULL),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                NULL),
+                     SEC_E_INTERNAL_ERROR);
+    ck_assert(c.dwLower == 0x5a5a && c.dwUpper == 0xa5a5);
+    ck_assert_status(FreeCredentialsHandle(&cc), SEC_E_OK);
+}
+END_TEST
+
+/* NEGOTIATE asks for SIGN (0x10) and SEAL (0x20) only for the services the
+ * caller asked for. */
+START_TEST(test_negotiate_flags)
+{
+    static const struct {
+        uint32_t req, flags;
+    } cases[] = {
+        {0, 0xe2088207},
+        {ISC_REQ_CONNECTION, 0xe2088207},
+        {ISC_REQ_EXTENDED_ERROR, 0xe2088207},
+        {ISC_REQ_MUTUAL_AUTH, 0xe2088207},
+        {ISC_REQ_USE_DCE_STYLE, 0xe2088207},
+        {ISC_REQ_DELEGATE, 0xe2088207},
+        {ISC_REQ_INTEGRITY, 0xe2088217},
+        {ISC_REQ_CONFIDENTIALITY, 0xe2088227},
+        {ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY, 0xe2088237},
+    };
+    CredHandle cc;
+
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t tok[4096];
+        SecBuffer ob = {sizeof tok, SECBUFFER_TOKEN, tok};
+        SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+        CtxtHandle c;
+        uint32_t attrs, flags;
+
+        ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, cases[i].req, 0,
+                                                    SECURITY_NATIVE_DREP, NULL, 0, &c, &od,
+                                                    &attrs, NULL),
+                         SEC_I_CONTINUE_NEEDED);
+        ck_assert_uint_ge(ob.cbBuffer, 16);
+        flags = (uint32_t)tok[12] | (uint32_t)tok[13] << 8 | (uint32_t)tok[14] << 16 |
+                (uint32_t)tok[15] << 24;
+        ck_assert_msg(flags == cases[i].flags, "req 0x%x: flags 0x%08x, expected 0x%08x",
+                      cases[i].req, flags, cases[i].flags);
+        ck_assert_status(DeleteSecurityContext(&c), SEC_E_OK);
+    }
+    ck_assert_status(FreeCredentialsHandle(&cc), SEC_E_OK);
+}
+END_TEST
+
+/* Neither integrity nor confidentiality asked for: ALWAYS_SIGN alone gives
+ * the placeholder signature, which is the only one VerifySignature takes
+ * (MS-NLMP 3.4.4). */
+START_TEST(test_placeholder_signature)
+{
+    static const uint8_t placeholder[16] = {1, 0, 0, 0};
+    struct hs_opts o = {.isc_req = ISC_REQ_CONNECTION, .asc_req = ASC_REQ_CONNECTION};
+    uint8_t data[32], sig[16];
+    struct pair p;
+
+    open_pair(&p, "User", "DOMAIN", "Password", &o);
+    ck_assert_uint_eq(o.client_attrs & (ISC_RET_INTEGRITY | ISC_RET_CONFIDENTIALITY), 0);
+    for (int i = 0; i < 3; i++) {
+        ph_fill(data, sizeof data, (uint32_t)i);
+        ck_assert_status(sign(&p.c, data, sizeof data, sig, 0), SEC_E_OK);
+        ck_assert_mem_eq(sig, placeholder, 16);
+        ck_assert_status(verify(&p.s, data, sizeof data, sig, 0), SEC_E_OK);
+        ck_assert_status(sign(&p.s, data, sizeof data, sig, 0), SEC_E_OK);
+        ck_assert_mem_eq(sig, placeholder, 16);
+        ck_assert_status(verify(&p.c, data, sizeof data, sig, 0), SEC_E_OK);
+    }
+    for (int i = 0; i < 16; i++) {
+        memcpy(sig, placeholder, 16);
+        sig[i] ^= 0x80;
+        ck_assert_status(verify(&p.s, data, sizeof data, sig, 0), SEC_E_MESSAGE_ALTERED);
+    }
+    close_pair(&p);
+}
+END_TEST
+
+/* SECPKG_ATTR_KEY_INFO and NEGOTIATION_INFO of an NTLMv2 context, W forms. */
+START_TEST(test_key_info_negotiation_info)
+{
+    SecPkgContext_KeyInfoW ki;
+    SecPkgContext_NegotiationInfoW ni;
+    struct pair p;
+    CtxtHandle *ends[2];
+
+    open_pair(&p, "User", "DOMAIN", "Password", NULL);
+    ends[0] = &p.c;
+    ends[1] = &p.s;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_status(QueryContextAttributesW(ends[i], SECPKG_ATTR_KEY_INFO, &ki), SEC_E_OK);
+        ck_assert_uint_eq(ki.SignatureAlgorithm, 0xffffff76u);
+        ck_assert_uint_eq(ki.EncryptAlgorithm, 0x6801u);
+        ck_assert_uint_eq(ki.KeySize, 128);
+        ck_assert_mem_eq(ki.sSignatureAlgorithmName, u"HMAC-MD5", sizeof u"HMAC-MD5");
+        ck_assert_mem_eq(ki.sEncryptAlgorithmName, u"RSADSI RC4", sizeof u"RSADSI RC4");
+        FreeContextBuffer(ki.sSignatureAlgorithmName);
+        FreeContextBuffer(ki.sEncryptAlgorithmName);
+        ck_assert_status(QueryContextAttributesW(ends[i], SECPKG_ATTR_NEGOTIATION_INFO, &ni),
+                         SEC_E_OK);
+        ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
+        ck_assert_mem_eq(ni.PackageInfo->Name, u"NTLM", sizeof u"NTLM");
+        ck_assert_uint_eq(ni.PackageInfo->wRPCID, 10);
+        FreeContextBuffer(ni.PackageInfo);
+    }
+    close_pair(&p);
+}
+END_TEST
+
+static SECURITY_STATUS reset_crypto(CtxtHandle *h, uint32_t direction)
+{
+    return SetContextAttributesW(h, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, &direction,
+                                 sizeof direction);
+}
+
+/*
+ * SECPKG_ATTR_LIBSSPI_RESET_CRYPTO restarts one direction's RC4 sealing
+ * key stream: after a reset a message seals to the same bytes as the very
+ * first one did, and the receiver reads it only once it restarts its
+ * inbound state too.  Sequence numbers go on (the third message is still
+ * number 2).
+ */
+START_TEST(test_reset_crypto)
+{
+    uint8_t plain[32], a[32], b[32], c[32], sa[16], sb[16], sc[16];
+    uint32_t qop, bad = 2;
+    struct pair p;
+
+    open_pair(&p, "User", "DOMAIN", "Password", NULL);
+    ph_fill(plain, sizeof plain, 7);
+    memcpy(a, plain, sizeof plain);
+    memcpy(b, plain, sizeof plain);
+    memcpy(c, plain, sizeof plain);
+    ck_assert_status(seal(&p.c, a, sizeof a, sa, 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.s, a, sizeof a, sa, &qop), SEC_E_OK);
+    ck_assert_status(seal(&p.c, a, sizeof a, sa, 0), SEC_E_OK);
+    memcpy(a, plain, sizeof plain);
+    ck_assert_status(reset_crypto(&p.c, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, b, sizeof b, sb, 0), SEC_E_OK);
+    ck_assert_status(reset_crypto(&p.c, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, c, sizeof c, sc, 0), SEC_E_OK);
+    ck_assert_mem_eq(b, c, sizeof b);        /* the same key stream ... */
+    ck_assert_int_ne(memcmp(sb, sc, 16), 0); /* ... and a later sequence number */
+    close_pair(&p);
+
+    /* The receiver: message 2 needs the restarted stream. */
+    open_pair(&p, "User", "DOMAIN", "Password", NULL);
+    memcpy(a, plain, sizeof plain);
+    memcpy(b, plain, sizeof plain);
+    ck_assert_status(seal(&p.c, a, sizeof a, sa, 0), SEC_E_OK);
+    ck_assert_status(reset_crypto(&p.c, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, b, sizeof b, sb, 0), SEC_E_OK);
+    ck_assert_mem_eq(a, b, sizeof a);
+    ck_assert_status(unseal(&p.s, a, sizeof a, sa, &qop), SEC_E_OK);
+    ck_assert_mem_eq(a, plain, sizeof a);
+    ck_assert_status(unseal(&p.s, b, sizeof b, sb, &qop), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(reset_crypto(&p.s, 1), SEC_E_OK);
+    ck_assert_status(unseal(&p.s, b, sizeof b, sb, &qop), SEC_E_OK);
+    ck_assert_mem_eq(b, plain, sizeof b);
+    /* The other direction is untouched. */
+    memcpy(c, plain, sizeof plain);
+    ck_assert_status(seal(&p.s, c, sizeof c, sc, 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, c, sizeof c, sc, &qop), SEC_E_OK);
+
+    /* Bad input. */
+    ck_assert_status(reset_crypto(&p.c, 2), SEC_E_INVALID_PARAMETER);
+    ck_assert_status(SetContextAttributesW(&p.c, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, &bad, 2),
+                     SEC_E_INVALID_PARAMETER);
+    ck_assert_status(SetContextAttributesW(&p.c, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, NULL, 4),
+                     SEC_E_INVALID_PARAMETER);
+    ck_assert_status(SetContextAttributesW(&p.c, 0x7ff0, &bad, 4), SEC_E_UNSUPPORTED_FUNCTION);
+    close_pair(&p);
+}
+END_TEST
+
 static Suite *loopback_suite(void)
 {
     Suite *s = suite_create("ntlm-loopback");
@@ -1078,6 +1288,11 @@ static Suite *loopback_suite(void)
     tcase_add_test(tc, test_datagram);
     tcase_add_test(tc, test_incomplete_context);
     tcase_add_test(tc, test_threads);
+    tcase_add_test(tc, test_first_leg_output_buffer);
+    tcase_add_test(tc, test_negotiate_flags);
+    tcase_add_test(tc, test_placeholder_signature);
+    tcase_add_test(tc, test_key_info_negotiation_info);
+    tcase_add_test(tc, test_reset_crypto);
     suite_add_tcase(s, tc);
     tcase_add_test(cfg, test_config_required_bindings);
     tcase_add_test(cfg, test_config_default_user);
