@@ -27,3 +27,11 @@ tests_check_ntlm_conformance_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
 tests_check_ntlm_conformance_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_ntlm_conformance_LDADD = $(TESTUTIL_LIBS)
 EXTRA_tests_check_ntlm_conformance_DEPENDENCIES = src/packages/ntlm/ntlm.la
+
+# The package kit on its own (no libsspi core): a module of two packages.
+check_PROGRAMS += tests/check-pkg-kit
+TESTS += tests/check-pkg-kit
+tests_check_pkg_kit_SOURCES = tests/check-pkg-kit.c
+tests_check_pkg_kit_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
+tests_check_pkg_kit_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_pkg_kit_LDADD = $(PACKAGE_LIBADD) tests/util/libtestutil.la $(CHECK_LIBS)
