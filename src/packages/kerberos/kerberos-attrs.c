@@ -74,13 +74,15 @@ static void sizes(struct krb_context *ctx, SecPkgContext_Sizes *s)
 
         pthread_mutex_lock(&ctx->mit_lock);
         if (gss_wrap_iov_length(&minor, ctx->gss, 1, 0, NULL, iov, 3) == GSS_S_COMPLETE) {
-            s->cbSecurityTrailer = (uint32_t)iov[0].buffer.length;
+            if (iov[0].buffer.length > s->cbSecurityTrailer)
+                s->cbSecurityTrailer = (uint32_t)iov[0].buffer.length;
             s->cbBlockSize = iov[2].buffer.length > 0 ? 8 : 1;
         }
         iov[1].type = GSS_IOV_BUFFER_TYPE_MIC_TOKEN;
         iov[1].buffer.length = 0;
         iov[0].type = GSS_IOV_BUFFER_TYPE_DATA;
-        if (gss_get_mic_iov_length(&minor, ctx->gss, 0, iov, 2) == GSS_S_COMPLETE)
+        if (gss_get_mic_iov_length(&minor, ctx->gss, 0, iov, 2) == GSS_S_COMPLETE &&
+            iov[1].buffer.length > s->cbMaxSignature)
             s->cbMaxSignature = (uint32_t)iov[1].buffer.length;
         pthread_mutex_unlock(&ctx->mit_lock);
     }

@@ -5,8 +5,9 @@
  * the collection, a credential delegated to this process's acceptor (found
  * by the client's principal), or an identity with a password.  A password
  * is kept until the first InitializeSecurityContext, as on Windows, and
- * then turned into tickets by gss_acquire_cred_with_password, which keeps
- * them in a private MEMORY ccache: the user's ccache is never touched.
+ * then turned into tickets (krb5_get_init_creds_password, so the KDC's
+ * answer maps to a precise status) kept in a MEMORY ccache of the
+ * credential's own, destroyed with it: the user's ccache is never touched.
  * Initiator credentials are marked GSS_KRB5_CRED_NO_CI_FLAGS_X so that a
  * context asks for confidentiality only when the caller does.
  * INBOUND: the keytab (option.keytab, else KRB5_KTNAME or the default),
@@ -53,6 +54,10 @@ void krb_cred_unref(struct krb_cred *c)
         explicit_bzero(c->password, c->password_len);
         free(c->password);
     }
+    if (c->ccache != NULL)
+        krb5_cc_destroy(c->kctx, c->ccache);
+    if (c->kctx != NULL)
+        krb5_free_context(c->kctx);
     free(c->principal);
     pthread_mutex_destroy(&c->lock);
     explicit_bzero(c, sizeof(*c));
@@ -239,6 +244,64 @@ static SECURITY_STATUS acquire_inbound(struct krb_cred *c, const char *service, 
     return SEC_E_OK;
 }
 
+/* Initial tickets for c->principal with c->password into a new MEMORY
+ * ccache of the credential's own, then a GSS credential on it. */
+static SECURITY_STATUS tickets_from_password(struct krb_cred *c)
+{
+    krb5_context k = NULL;
+    krb5_principal p = NULL;
+    krb5_ccache cc = NULL;
+    krb5_creds creds;
+    krb5_error_code ret;
+    SECURITY_STATUS st = SEC_E_OK;
+    OM_uint32 major, minor, t = 0;
+    char name[128];
+
+    memset(&creds, 0, sizeof(creds));
+    if ((ret = krb5_init_context(&k)) != 0)
+        return SEC_E_INTERNAL_ERROR;
+    ret = krb5_parse_name(k, c->principal, &p);
+    if (ret == 0)
+        ret = krb5_get_init_creds_password(k, &creds, p, c->password, NULL, NULL, 0, NULL, NULL);
+    if (ret != 0) {
+        st = krb_status_from_krb5(KRB_OP_INIT, "krb5_get_init_creds_password", k, ret);
+        goto out;
+    }
+    ret = krb5_cc_new_unique(k, "MEMORY", NULL, &cc);
+    if (ret == 0)
+        ret = krb5_cc_initialize(k, cc, p);
+    if (ret == 0)
+        ret = krb5_cc_store_cred(k, cc, &creds);
+    if (ret != 0) {
+        st = krb_status_from_krb5(KRB_OP_ACQUIRE, "MEMORY ccache", k, ret);
+        goto out;
+    }
+    snprintf(name, sizeof(name), "MEMORY:%s", krb5_cc_get_name(k, cc));
+    gss_key_value_element_desc kv = {"ccache", name};
+    gss_key_value_set_desc store = {1, &kv};
+    major = gss_acquire_cred_from(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, &krb_mechs,
+                                  GSS_C_INITIATE, &store, &c->initiate, NULL, &t);
+    if (GSS_ERROR(major)) {
+        st = krb_status_from_gss(KRB_OP_ACQUIRE, "gss_acquire_cred_from(password)", major, minor);
+        goto out;
+    }
+    no_ci_flags(&c->initiate);
+    c->expiry = expiry_from(t);
+    c->kctx = k;
+    c->ccache = cc;
+    k = NULL;
+    cc = NULL;
+out:
+    krb5_free_cred_contents(k != NULL ? k : c->kctx, &creds);
+    if (p != NULL)
+        krb5_free_principal(k != NULL ? k : c->kctx, p);
+    if (cc != NULL)
+        krb5_cc_destroy(k, cc);
+    if (k != NULL)
+        krb5_free_context(k);
+    return st;
+}
+
 SECURITY_STATUS krb_cred_initiator(struct krb_cred *c, gss_cred_id_t *out)
 {
     SECURITY_STATUS st = SEC_E_OK;
@@ -247,23 +310,8 @@ SECURITY_STATUS krb_cred_initiator(struct krb_cred *c, gss_cred_id_t *out)
         return SEC_E_NO_CREDENTIALS;
     pthread_mutex_lock(&c->lock);
     if (c->initiate == GSS_C_NO_CREDENTIAL && c->password != NULL) {
-        OM_uint32 major, minor, t = 0;
-        gss_name_t name = GSS_C_NO_NAME;
-        gss_buffer_desc pw = {c->password_len, c->password};
-
-        major = krb_import_principal(c->principal, &name, &minor);
-        if (!GSS_ERROR(major))
-            major = gss_acquire_cred_with_password(&minor, name, &pw, GSS_C_INDEFINITE, &krb_mechs,
-                                                   GSS_C_INITIATE, &c->initiate, NULL, &t);
-        if (name != GSS_C_NO_NAME)
-            gss_release_name(&minor, &name);
-        if (GSS_ERROR(major)) {
-            st = krb_status_from_gss(KRB_OP_INIT, "gss_acquire_cred_with_password", major, minor);
-            if (st == SEC_E_NO_CREDENTIALS || st == SEC_E_INTERNAL_ERROR)
-                st = SEC_E_LOGON_DENIED;
-        } else {
-            no_ci_flags(&c->initiate);
-            c->expiry = expiry_from(t);
+        st = tickets_from_password(c);
+        if (st == SEC_E_OK) {
             explicit_bzero(c->password, c->password_len);
             free(c->password);
             c->password = NULL;

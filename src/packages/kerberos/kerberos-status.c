@@ -146,6 +146,24 @@ static SECURITY_STATUS from_minor(enum krb_op op, OM_uint32 minor)
     return 0;
 }
 
+SECURITY_STATUS krb_status_from_krb5(enum krb_op op, const char *call, void *kctx, int32_t code)
+{
+    SECURITY_STATUS st = from_minor(op, (OM_uint32)code);
+
+    if (st == 0)
+        st = op == KRB_OP_INIT ? SEC_E_LOGON_DENIED : SEC_E_INTERNAL_ERROR;
+    if (krb_tracing()) {
+        const char *msg = krb5_get_error_message(kctx, code);
+        krb_trace("%s: krb5 error %d (%s) -> 0x%08X", call, (int)code, msg, (unsigned)st);
+        krb5_free_error_message(kctx, msg);
+    }
+    if (krb_lsa != NULL && krb_lsa->SetSecpkgFailureReason != NULL) {
+        SECPKG_FAILURE_REASON r = {st, SecpkgFailureReason_Unknown};
+        krb_lsa->SetSecpkgFailureReason(r);
+    }
+    return st;
+}
+
 SECURITY_STATUS krb_status_from_gss(enum krb_op op, const char *call, OM_uint32 major,
                                     OM_uint32 minor)
 {

@@ -73,6 +73,9 @@ enum krb_op { KRB_OP_ACQUIRE, KRB_OP_INIT, KRB_OP_ACCEPT, KRB_OP_MESSAGE };
  * major and minor texts when LIBSSPI_DEBUG is set (never key material). */
 KRB_HIDDEN SECURITY_STATUS krb_status_from_gss(enum krb_op op, const char *call, OM_uint32 major,
                                                OM_uint32 minor);
+/* The same for a krb5 error code (kctx: the krb5_context it came from). */
+KRB_HIDDEN SECURITY_STATUS krb_status_from_krb5(enum krb_op op, const char *call, void *kctx,
+                                                int32_t code);
 /* printf-style line to the LIBSSPI_DEBUG destination, if tracing. */
 KRB_HIDDEN void krb_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 KRB_HIDDEN bool krb_tracing(void);
@@ -102,6 +105,7 @@ struct krb_cred {
     char *principal; /* who asked (UTF-8) or NULL */
     char *password;  /* kept until the first use, then wiped */
     size_t password_len;
+    void *kctx, *ccache; /* krb5 context and private MEMORY ccache, if any */
     int64_t expiry;
 };
 

@@ -1,0 +1,11 @@
+# tests/kerberos.mk - the Kerberos package against a real MIT KDC started
+# by the test (src/tools/sspi-test-realm) and MIT's GSSAPI as the peer.
+# Skips (77) when krb5-kdc/krb5-admin-server/krb5-user are not installed.
+check_PROGRAMS += tests/check-kerberos
+TESTS += tests/check-kerberos
+tests_check_kerberos_SOURCES = tests/interop/check-kerberos.c tests/interop/krb-test.c \
+	tests/interop/krb-test.h
+tests_check_kerberos_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_check_kerberos_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(KRB5_CFLAGS)
+tests_check_kerberos_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(KRB5_LIBS)
+EXTRA_tests_check_kerberos_DEPENDENCIES = src/packages/kerberos/kerberos.la src/tools/sspi-test-realm
