@@ -2,8 +2,10 @@
  * kerberos-attrs.c - QueryContextAttributes, ExportSecurityContext and
  * ImportSecurityContext for Kerberos contexts.
  *
- * Strings and keys handed out come from the host's heap (FreeContextBuffer
- * frees them).  SIZES answers what Windows reports for AES contexts
+ * The kit answers from the context's data (pkg-attrs.h); strings and keys
+ * come from the host's heap (FreeContextBuffer frees them).  NAMES is the
+ * client's principal, NATIVE_NAMES the client's and the service's.  SIZES
+ * answers what Windows reports for AES contexts
  * (48000/28/1/76); contexts with a larger MIC or trailer (the SHA-2
  * enctypes, MIT-path enctypes) report their real sizes where larger.
  *
@@ -24,31 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf16.h"
 #include "packages/kerberos/kerberos.h"
 
 #define EXPORT_MAGIC 0x58425253u /* "KRBX" read as LE */
 #define EXPORT_FIXED 96
-
-/* ---- package info ------------------------------------------------------- */
-
-SecPkgInfoW *krb_package_info_block(void)
-{
-    static const char16_t name[] = KRB_PACKAGE_NAME, comment[] = KRB_PACKAGE_COMMENT;
-    uint8_t *p = krb_alloc(sizeof(SecPkgInfoW) + sizeof(name) + sizeof(comment));
-    SecPkgInfoW *info = (SecPkgInfoW *)p;
-
-    if (p == NULL)
-        return NULL;
-    info->fCapabilities = KRB_CAPABILITIES;
-    info->wVersion = KRB_PACKAGE_VERSION;
-    info->wRPCID = KRB_RPCID;
-    info->cbMaxToken = KRB_MAX_TOKEN;
-    info->Name = (SEC_WCHAR *)(p + sizeof(SecPkgInfoW));
-    memcpy(info->Name, name, sizeof(name));
-    info->Comment = (SEC_WCHAR *)(p + sizeof(SecPkgInfoW) + sizeof(name));
-    memcpy(info->Comment, comment, sizeof(comment));
-    return info;
-}
 
 /* ---- attributes --------------------------------------------------------- */
 
@@ -88,121 +70,75 @@ static void sizes(struct krb_context *ctx, SecPkgContext_Sizes *s)
     }
 }
 
-static const char *cksum_name(int32_t enctype, uint32_t *cksumtype)
+/* KEY_INFO: the enctype and its checksum type, as Windows numbers them. */
+static void key_info(int32_t enctype, uint32_t key_len, struct pkg_key_info *k)
 {
-    switch (enctype) {
-    case 17:
-        *cksumtype = 15;
-        return "HMAC-SHA1-96-AES128";
-    case 18:
-        *cksumtype = 16;
-        return "HMAC-SHA1-96-AES256";
-    case 19:
-        *cksumtype = 19;
-        return "HMAC-SHA256-128-AES128";
-    case 20:
-        *cksumtype = 20;
-        return "HMAC-SHA384-192-AES256";
-    case 23:
-        *cksumtype = (uint32_t)-138;
-        return "HMAC-MD5";
+    static const struct {
+        int32_t enctype;
+        uint32_t cksum;
+        const char16_t *sig, *enc;
+    } names[] = {
+        {17, 15, u"HMAC-SHA1-96-AES128", u"AES-128-CTS-HMAC-SHA1-96"},
+        {18, 16, u"HMAC-SHA1-96-AES256", u"AES-256-CTS-HMAC-SHA1-96"},
+        {19, 19, u"HMAC-SHA256-128-AES128", u"AES-128-CTS-HMAC-SHA256-128"},
+        {20, 20, u"HMAC-SHA384-192-AES256", u"AES-256-CTS-HMAC-SHA384-192"},
+        {23, (uint32_t)-138, u"HMAC-MD5", u"RSADSI RC4-HMAC"},
+    };
+
+    *k = (struct pkg_key_info){u"unknown", u"unknown", key_len * 8, 0, (uint32_t)enctype};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (names[i].enctype == enctype) {
+            k->signature_name = names[i].sig;
+            k->encrypt_name = names[i].enc;
+            k->signature_algorithm = names[i].cksum;
+        }
     }
-    *cksumtype = 0;
-    return "unknown";
 }
 
-static const char *enc_name(int32_t enctype)
-{
-    switch (enctype) {
-    case 17:
-        return "AES-128-CTS-HMAC-SHA1-96";
-    case 18:
-        return "AES-256-CTS-HMAC-SHA1-96";
-    case 19:
-        return "AES-128-CTS-HMAC-SHA256-128";
-    case 20:
-        return "AES-256-CTS-HMAC-SHA384-192";
-    case 23:
-        return "RSADSI RC4-HMAC";
-    }
-    return "unknown";
-}
-
+/* Names are principals ("user@REALM", "host/h@REALM"), given to the kit as
+ * a user with no domain. */
 static NTSTATUS query(struct krb_context *ctx, ULONG attr, void *buf)
 {
     bool done = ctx->state == KRB_STATE_COMPLETE;
+    enum pkg_mode mode = pkg_lsa != NULL ? PKG_MODE_LSA : PKG_MODE_USER;
+    SecPkgContext_Sizes sz;
+    struct pkg_key_info ki;
+    char16_t *client = NULL, *service = NULL;
+    size_t cl = 0, sl = 0;
+    NTSTATUS st;
 
-    switch (attr) {
-    case SECPKG_ATTR_SIZES:
-        sizes(ctx, buf);
-        return SEC_E_OK;
-    case SECPKG_ATTR_FLAGS:
-        ((SecPkgContext_Flags *)buf)->Flags = ctx->attrs;
-        return SEC_E_OK;
-    case SECPKG_ATTR_PACKAGE_INFO:
-        ((SecPkgContext_PackageInfoW *)buf)->PackageInfo = krb_package_info_block();
-        return ((SecPkgContext_PackageInfoW *)buf)->PackageInfo ? SEC_E_OK
-                                                                : SEC_E_INSUFFICIENT_MEMORY;
-    case SECPKG_ATTR_NEGOTIATION_INFO: {
-        SecPkgContext_NegotiationInfoW *n = buf;
-        n->PackageInfo = krb_package_info_block();
-        n->NegotiationState = done ? SECPKG_NEGOTIATION_COMPLETE : SECPKG_NEGOTIATION_IN_PROGRESS;
-        return n->PackageInfo ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
-    }
-    }
-    if (!done)
-        return SEC_E_INVALID_HANDLE;
-    switch (attr) {
-    case SECPKG_ATTR_NAMES: {
-        SecPkgContext_NamesW *n = buf;
-        n->sUserName = krb_utf16_out(ctx->client != NULL ? ctx->client : "");
-        return n->sUserName ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
-    }
-    case SECPKG_ATTR_NATIVE_NAMES: {
-        SecPkgContext_NativeNamesW *n = buf;
-        n->sClientName = krb_utf16_out(ctx->client != NULL ? ctx->client : "");
-        n->sServerName = krb_utf16_out(ctx->service != NULL ? ctx->service : "");
-        if (n->sClientName == NULL || n->sServerName == NULL) {
-            krb_free(n->sClientName);
-            krb_free(n->sServerName);
+    sizes(ctx, &sz);
+    key_info(ctx->enctype, ctx->key_len, &ki);
+    if (done && (attr == SECPKG_ATTR_NAMES || attr == SECPKG_ATTR_NATIVE_NAMES)) {
+        client = sspi_utf8_to_utf16(ctx->client ? ctx->client : "",
+                                    ctx->client ? strlen(ctx->client) : 0, &cl);
+        service = sspi_utf8_to_utf16(ctx->service ? ctx->service : "",
+                                     ctx->service ? strlen(ctx->service) : 0, &sl);
+        if (client == NULL || service == NULL) {
+            free(client);
+            free(service);
             return SEC_E_INSUFFICIENT_MEMORY;
         }
-        return SEC_E_OK;
     }
-    case SECPKG_ATTR_LIFESPAN: {
-        SecPkgContext_Lifespan *l = buf;
-        l->tsStart.QuadPart = ctx->start;
-        l->tsExpiry.QuadPart = ctx->expiry;
-        return SEC_E_OK;
-    }
-    case SECPKG_ATTR_SESSION_KEY: {
-        SecPkgContext_SessionKey *k = buf;
-        k->SessionKey = krb_alloc(ctx->key_len ? ctx->key_len : 1);
-        if (k->SessionKey == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        memcpy(k->SessionKey, ctx->key, ctx->key_len);
-        k->SessionKeyLength = ctx->key_len;
-        return SEC_E_OK;
-    }
-    case SECPKG_ATTR_KEY_INFO: {
-        SecPkgContext_KeyInfoW *k = buf;
-        uint32_t ck;
-        const char *sig = cksum_name(ctx->enctype, &ck);
-
-        k->sSignatureAlgorithmName = krb_utf16_out(sig);
-        k->sEncryptAlgorithmName = krb_utf16_out(enc_name(ctx->enctype));
-        if (k->sSignatureAlgorithmName == NULL || k->sEncryptAlgorithmName == NULL) {
-            krb_free(k->sSignatureAlgorithmName);
-            krb_free(k->sEncryptAlgorithmName);
-            return SEC_E_INSUFFICIENT_MEMORY;
-        }
-        k->KeySize = ctx->key_len * 8;
-        k->SignatureAlgorithm = ck;
-        k->EncryptAlgorithm = (uint32_t)ctx->enctype;
-        return SEC_E_OK;
-    }
-    }
-    return SEC_E_UNSUPPORTED_FUNCTION;
+    struct pkg_attr_data d = {
+        .pkg = &krb_package,
+        .complete = done,
+        .max_signature = sz.cbMaxSignature,
+        .block_size = sz.cbBlockSize,
+        .security_trailer = sz.cbSecurityTrailer,
+        .flags = ctx->attrs,
+        .start = ctx->start,
+        .expiry = ctx->expiry,
+        .user = {client, cl},
+        .server = {service, sl},
+        .session_key = done ? ctx->key : NULL,
+        .session_key_len = ctx->key_len,
+        .key_info = done ? &ki : NULL,
+    };
+    st = pkg_attr_query(&d, attr, buf, mode);
+    free(client);
+    free(service);
+    return st;
 }
 
 NTSTATUS NTAPI krb_query_context_attributes(LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute,
@@ -358,7 +294,7 @@ NTSTATUS NTAPI krb_import_context(PSecBuffer pPackedContext, HANDLE Token,
     if (get32(p) != EXPORT_MAGIC || p[4] != 1 || p[5] > 1 || p[6] > 1 || p[7] > 15 || keylen > 32)
         return SEC_E_INVALID_TOKEN;
     fast = p[6] != 0;
-    ctx = krb_context_new(p[5] != 0);
+    ctx = krb_context_new(p[5] != 0, PKG_SIDE_USER);
     if (ctx == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
     ctx->imported = true;
@@ -398,17 +334,11 @@ NTSTATUS NTAPI krb_import_context(PSecBuffer pPackedContext, HANDLE Token,
     (void)Token;
     return SEC_E_OK;
 bad:
-    krb_context_free(ctx);
+    pkg_object_discard(ctx);
     return SEC_E_INVALID_TOKEN;
 }
 
 NTSTATUS NTAPI krb_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle)
 {
-    struct krb_context *ctx = krb_context_from_handle(ContextHandle);
-
-    if (ctx == NULL)
-        return SEC_E_INVALID_HANDLE;
-    if (ctx->imported)
-        krb_context_free(ctx);
-    return SEC_E_OK;
+    return pkg_delete_side(&krb_context_class, ContextHandle, PKG_SIDE_USER);
 }

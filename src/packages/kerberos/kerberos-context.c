@@ -23,50 +23,21 @@
 
 #include "packages/kerberos/kerberos.h"
 
-#define EPOCH_DELTA 11644473600LL
-
 int64_t krb_filetime(int64_t unix_seconds)
 {
-    return (unix_seconds + EPOCH_DELTA) * 10000000;
+    return pkg_filetime_from_unix((time_t)unix_seconds);
 }
 
 int64_t krb_now(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return ((int64_t)ts.tv_sec + EPOCH_DELTA) * 10000000 + ts.tv_nsec / 100;
+    return pkg_filetime_now();
 }
 
-struct krb_context *krb_context_from_handle(LSA_SEC_HANDLE h)
+static void context_destroy(void *object)
 {
-    struct krb_context *ctx = (struct krb_context *)h;
-
-    if (ctx == NULL || ctx->magic != KRB_CONTEXT_MAGIC)
-        return NULL;
-    return ctx;
-}
-
-struct krb_context *krb_context_new(bool server)
-{
-    struct krb_context *ctx = calloc(1, sizeof(*ctx));
-
-    if (ctx == NULL)
-        return NULL;
-    ctx->magic = KRB_CONTEXT_MAGIC;
-    ctx->server = server;
-    ctx->gss = GSS_C_NO_CONTEXT;
-    ctx->target = GSS_C_NO_NAME;
-    pthread_mutex_init(&ctx->mit_lock, NULL);
-    return ctx;
-}
-
-void krb_context_free(struct krb_context *ctx)
-{
+    struct krb_context *ctx = object;
     OM_uint32 minor;
 
-    if (ctx == NULL)
-        return;
     if (ctx->gss != GSS_C_NO_CONTEXT)
         gss_delete_sec_context(&minor, &ctx->gss, GSS_C_NO_BUFFER);
     if (ctx->target != GSS_C_NO_NAME)
@@ -75,19 +46,35 @@ void krb_context_free(struct krb_context *ctx)
     krb_delegation_drop(ctx->delegation);
     free(ctx->client);
     free(ctx->service);
+    if (ctx->fast)
+        krb_cfx_wipe(&ctx->cfx);
     pthread_mutex_destroy(&ctx->mit_lock);
-    explicit_bzero(ctx, sizeof(*ctx));
-    free(ctx);
+}
+
+const struct pkg_class krb_context_class = {0x4B435458u /* "KCTX" */, sizeof(struct krb_context),
+                                            context_destroy};
+
+struct krb_context *krb_context_from_handle(LSA_SEC_HANDLE h)
+{
+    return pkg_object_from_handle(&krb_context_class, h, 0);
+}
+
+struct krb_context *krb_context_new(bool server, uint32_t side)
+{
+    struct krb_context *ctx = pkg_object_new(&krb_context_class, side);
+
+    if (ctx == NULL)
+        return NULL;
+    ctx->server = server;
+    ctx->gss = GSS_C_NO_CONTEXT;
+    ctx->target = GSS_C_NO_NAME;
+    pthread_mutex_init(&ctx->mit_lock, NULL);
+    return ctx;
 }
 
 NTSTATUS NTAPI krb_delete_context(LSA_SEC_HANDLE ContextHandle)
 {
-    struct krb_context *ctx = krb_context_from_handle(ContextHandle);
-
-    if (ctx == NULL)
-        return SEC_E_INVALID_HANDLE;
-    krb_context_free(ctx);
-    return SEC_E_OK;
+    return pkg_delete_side(&krb_context_class, ContextHandle, PKG_SIDE_LSA);
 }
 
 /* ---- flags -------------------------------------------------------------- */
@@ -192,21 +179,11 @@ static uint32_t report_attrs(const struct krb_context *ctx, OM_uint32 granted)
 
 /* ---- buffers ------------------------------------------------------------ */
 
-static PSecBuffer find_buffer(PSecBufferDesc d, uint32_t type)
-{
-    if (d == NULL || d->pBuffers == NULL)
-        return NULL;
-    for (uint32_t i = 0; i < d->cBuffers; i++)
-        if ((d->pBuffers[i].BufferType & ~SECBUFFER_ATTRMASK) == type)
-            return &d->pBuffers[i];
-    return NULL;
-}
-
 /* SECBUFFER_CHANNEL_BINDINGS -> gss_channel_bindings_struct (pointing into
  * the caller's buffer).  False if malformed. */
 static bool read_bindings(PSecBufferDesc in, struct gss_channel_bindings_struct *cb, bool *have)
 {
-    PSecBuffer b = find_buffer(in, SECBUFFER_CHANNEL_BINDINGS);
+    PSecBuffer b = pkg_buffer_find(in, SECBUFFER_CHANNEL_BINDINGS);
     const SEC_CHANNEL_BINDINGS *s;
     uint8_t *base;
 
@@ -236,19 +213,14 @@ static bool read_bindings(PSecBufferDesc in, struct gss_channel_bindings_struct 
     return true;
 }
 
-/* Copy the GSS output token into the caller's TOKEN buffer. */
-static SECURITY_STATUS write_token(PSecBufferDesc out, const gss_buffer_desc *tok)
+/* Hand the GSS output token to the caller (none: TOKEN.cbBuffer 0). */
+static SECURITY_STATUS write_token(PSecBufferDesc out, ULONG req, const gss_buffer_desc *tok)
 {
-    PSecBuffer b = find_buffer(out, SECBUFFER_TOKEN);
-
-    if (b == NULL)
-        return tok->length == 0 ? SEC_E_OK : SEC_E_INVALID_TOKEN;
-    if (tok->length > b->cbBuffer || (tok->length > 0 && b->pvBuffer == NULL))
-        return SEC_E_BUFFER_TOO_SMALL;
-    if (tok->length > 0)
-        memcpy(b->pvBuffer, tok->value, tok->length);
-    b->cbBuffer = (ULONG)tok->length;
-    return SEC_E_OK;
+    if (tok->length == 0) {
+        pkg_output_none(out);
+        return SEC_E_OK;
+    }
+    return pkg_output_token(out, req, tok->value, tok->length);
 }
 
 /* ---- completion --------------------------------------------------------- */
@@ -341,7 +313,7 @@ static NTSTATUS settle(struct krb_context *ctx, bool fresh, SECURITY_STATUS st,
 {
     if (!SEC_SUCCESS(st)) {
         if (fresh)
-            krb_context_free(ctx);
+            pkg_object_discard(ctx);
         return st;
     }
     *NewContextHandle = (LSA_SEC_HANDLE)ctx;
@@ -380,7 +352,7 @@ static struct krb_context *leg_context(LSA_SEC_HANDLE cred_h, LSA_SEC_HANDLE ctx
         *st = SEC_E_NO_CREDENTIALS;
         return NULL;
     }
-    ctx = krb_context_new(server);
+    ctx = krb_context_new(server, PKG_SIDE_LSA);
     if (ctx == NULL) {
         *st = SEC_E_INSUFFICIENT_MEMORY;
         return NULL;
@@ -439,11 +411,12 @@ NTSTATUS NTAPI krb_init_lsa_mode_context(
     if (fresh) {
         st = init_target(ctx, TargetName);
     } else {
-        PSecBuffer t = find_buffer(InputBuffers, SECBUFFER_TOKEN);
-        if (t == NULL || t->cbBuffer == 0 || t->pvBuffer == NULL)
-            st = SEC_E_INVALID_TOKEN;
-        else
-            in = (gss_buffer_desc){t->cbBuffer, t->pvBuffer};
+        const uint8_t *t;
+        size_t tl;
+
+        st = pkg_input_token(InputBuffers, &t, &tl);
+        if (st == SEC_E_OK)
+            in = (gss_buffer_desc){tl, (void *)t};
     }
     if (st == SEC_E_OK && ctx->cred != NULL)
         st = krb_cred_initiator(ctx->cred, &gcred);
@@ -465,7 +438,7 @@ NTSTATUS NTAPI krb_init_lsa_mode_context(
         return settle(ctx, fresh, fail(ctx, st), NewContextHandle, ContextAttributes,
                       ExpirationTime);
     }
-    st = write_token(OutputBuffers, &out);
+    st = write_token(OutputBuffers, ctx->req, &out);
     gss_release_buffer(&minor2, &out);
     ctx->gss_flags = ret;
     ctx->attrs = report_attrs(ctx, ret);
@@ -501,7 +474,8 @@ NTSTATUS NTAPI krb_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
     gss_name_t src = GSS_C_NO_NAME;
     struct krb_context *ctx;
     SECURITY_STATUS st = SEC_E_OK;
-    PSecBuffer t;
+    const uint8_t *t;
+    size_t tl;
     bool fresh, have_cb;
 
     if (NewContextHandle == NULL)
@@ -511,12 +485,11 @@ NTSTATUS NTAPI krb_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
     ctx = leg_context(CredentialHandle, ContextHandle, true, ContextRequirements, &fresh, &st);
     if (ctx == NULL)
         return st;
-    t = find_buffer(InputBuffer, SECBUFFER_TOKEN);
-    if (t == NULL || t->cbBuffer == 0 || t->pvBuffer == NULL ||
+    if (pkg_input_token(InputBuffer, &t, &tl) != SEC_E_OK ||
         !read_bindings(InputBuffer, &cb, &have_cb))
         return settle(ctx, fresh, fresh ? SEC_E_INVALID_TOKEN : fail(ctx, SEC_E_INVALID_TOKEN),
                       NewContextHandle, ContextAttributes, ExpirationTime);
-    in = (gss_buffer_desc){t->cbBuffer, t->pvBuffer};
+    in = (gss_buffer_desc){tl, (void *)t};
     major = gss_accept_sec_context(
         &minor, &ctx->gss, ctx->cred != NULL ? ctx->cred->accept : GSS_C_NO_CREDENTIAL, &in,
         have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out, &ret, NULL, &deleg);
@@ -526,14 +499,14 @@ NTSTATUS NTAPI krb_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
             st = SEC_E_INVALID_TOKEN;
         /* Tell the client why, as Windows does, when MIT made a KRB-ERROR. */
         if (out.length > 0)
-            (void)write_token(OutputBuffer, &out);
+            (void)write_token(OutputBuffer, ctx->req, &out);
         gss_release_buffer(&minor2, &out);
         if (src != GSS_C_NO_NAME)
             gss_release_name(&minor2, &src);
         return settle(ctx, fresh, fail(ctx, st), NewContextHandle, ContextAttributes,
                       ExpirationTime);
     }
-    st = write_token(OutputBuffer, &out);
+    st = write_token(OutputBuffer, ctx->req, &out);
     gss_release_buffer(&minor2, &out);
     ctx->gss_flags = ret;
     ctx->attrs = report_attrs(ctx, ret);

@@ -26,13 +26,18 @@
 #include "common/utf16.h"
 #include "packages/kerberos/kerberos.h"
 
+static void cred_handle_destroy(void *object)
+{
+    krb_cred_unref(((struct krb_cred_handle *)object)->cred);
+}
+
+static const struct pkg_class krb_cred_class = {
+    0x4B435244u /* "KCRD" */, sizeof(struct krb_cred_handle), cred_handle_destroy};
+
 struct krb_cred *krb_cred_from_handle(LSA_SEC_HANDLE h)
 {
-    struct krb_cred *c = (struct krb_cred *)h;
-
-    if (c == NULL || c->magic != KRB_CRED_MAGIC)
-        return NULL;
-    return c;
+    struct krb_cred_handle *ch = pkg_object_from_handle(&krb_cred_class, h, PKG_SIDE_LSA);
+    return ch != NULL ? ch->cred : NULL;
 }
 
 void krb_cred_ref(struct krb_cred *c)
@@ -218,7 +223,7 @@ static SECURITY_STATUS acquire_inbound(struct krb_cred *c, const char *service, 
 {
     OM_uint32 major, minor;
     gss_name_t name = GSS_C_NO_NAME;
-    const char *keytab = krb_option_keytab();
+    char *keytab = krb_option_keytab();
 
     if (service != NULL) {
         major = krb_import_target(service, &name, &minor);
@@ -235,6 +240,7 @@ static SECURITY_STATUS acquire_inbound(struct krb_cred *c, const char *service, 
         major = gss_acquire_cred(&minor, name, GSS_C_INDEFINITE, &krb_mechs, GSS_C_ACCEPT,
                                  &c->accept, NULL, time_rec);
     }
+    free(keytab);
     if (name != GSS_C_NO_NAME)
         gss_release_name(&minor, &name);
     if (GSS_ERROR(major)) {
@@ -354,7 +360,8 @@ static char *identity_principal(const struct sspi_identity *id)
 static SECURITY_STATUS read_names(struct krb_cred *c, PUNICODE_STRING principal, void *auth,
                                   char **service)
 {
-    struct sspi_identity id;
+    struct pkg_identity pid;
+    const struct sspi_identity *idp = &pid.id;
     SECURITY_STATUS st;
     char *pname = NULL;
 
@@ -363,27 +370,27 @@ static SECURITY_STATUS read_names(struct krb_cred *c, PUNICODE_STRING principal,
         if (pname == NULL)
             return SEC_E_INVALID_PARAMETER;
     }
-    st = sspi_identity_parse(auth, SIZE_MAX, NULL, &id);
+    st = pkg_identity_parse(auth, false, &pid);
     if (st != SEC_E_OK) {
         free(pname);
-        sspi_identity_clear(&id);
+        pkg_identity_clear(&pid);
         return st;
     }
-    if (sspi_identity_is_anonymous(&id)) {
+    if (pid.anonymous) {
         st = SEC_E_NO_CREDENTIALS;
-    } else if (id.form != SSPI_IDENTITY_NONE && !sspi_identity_is_empty(&id)) {
-        c->principal = identity_principal(&id);
-        if (id.password.s != NULL && c->principal != NULL && (c->use & SECPKG_CRED_OUTBOUND)) {
+    } else if (pid.given) {
+        c->principal = identity_principal(idp);
+        if (idp->password.s != NULL && c->principal != NULL && (c->use & SECPKG_CRED_OUTBOUND)) {
             size_t n;
-            c->password = sspi_utf16_to_utf8(id.password.s, id.password.len, &n);
+            c->password = sspi_utf16_to_utf8(idp->password.s, idp->password.len, &n);
             c->password_len = c->password != NULL ? n : 0;
             if (c->password == NULL)
                 st = SEC_E_INSUFFICIENT_MEMORY;
         }
-        if (c->principal == NULL && id.user.s != NULL && id.user.len > 0)
+        if (c->principal == NULL && idp->user.s != NULL && idp->user.len > 0)
             st = SEC_E_INSUFFICIENT_MEMORY;
     }
-    sspi_identity_clear(&id);
+    pkg_identity_clear(&pid);
     if (st == SEC_E_OK && pname != NULL) {
         if (c->use & SECPKG_CRED_INBOUND) {
             *service = pname;
@@ -405,10 +412,11 @@ NTSTATUS NTAPI krb_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                               PTimeStamp ExpirationTime)
 {
     struct krb_cred *c;
+    struct krb_cred_handle *ch;
     char *service = NULL;
     OM_uint32 t_out = GSS_C_INDEFINITE, t_in = GSS_C_INDEFINITE;
     SECURITY_STATUS st;
-    uint32_t use = CredentialUseFlags & SECPKG_CRED_BOTH;
+    uint32_t use = pkg_credential_use(CredentialUseFlags);
 
     if (CredentialHandle == NULL)
         return SEC_E_INVALID_HANDLE;
@@ -417,7 +425,6 @@ NTSTATUS NTAPI krb_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
     c = calloc(1, sizeof(*c));
     if (c == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
-    c->magic = KRB_CRED_MAGIC;
     atomic_init(&c->refs, 1);
     c->use = use;
     c->initiate = c->accept = GSS_C_NO_CREDENTIAL;
@@ -433,21 +440,21 @@ NTSTATUS NTAPI krb_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
         return st;
     }
     c->expiry = expiry_from(t_out < t_in ? t_out : t_in);
+    ch = pkg_object_new(&krb_cred_class, PKG_SIDE_LSA);
+    if (ch == NULL) {
+        krb_cred_unref(c);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    ch->cred = c;
     if (ExpirationTime != NULL)
         ExpirationTime->QuadPart = c->expiry;
-    *CredentialHandle = (LSA_SEC_HANDLE)c;
+    *CredentialHandle = pkg_object_handle(ch);
     return SEC_E_OK;
 }
 
 NTSTATUS NTAPI krb_free_credentials_handle(LSA_SEC_HANDLE CredentialHandle)
 {
-    struct krb_cred *c = krb_cred_from_handle(CredentialHandle);
-
-    if (c == NULL)
-        return SEC_E_INVALID_HANDLE;
-    c->magic = 0;
-    krb_cred_unref(c);
-    return SEC_E_OK;
+    return pkg_delete_side(&krb_cred_class, CredentialHandle, PKG_SIDE_LSA);
 }
 
 /* The principal a credential stands for (malloc), or NULL. */

@@ -29,50 +29,38 @@
 
 #include "packages/kerberos/kerberos.h"
 
-#define KRB_MAX_IOV 32
+#define KRB_MAX_IOV PKG_MAX_DATA
 
+/* The kit's parse of the buffers, and the DATA buffers as segments. */
 struct layout {
     SecBuffer *token, *stream, *padding;
     size_t n;          /* DATA buffers */
-    size_t data_first; /* index in seg of the first writable DATA */
-    SecBuffer *buf[KRB_MAX_IOV];
+    size_t data_first; /* index of the first writable DATA, or KRB_MAX_IOV */
+    SecBuffer **buf;
+    struct pkg_message m;
     struct krb_seg seg[KRB_MAX_IOV];
 };
 
-static bool readonly(const SecBuffer *b)
+static SECURITY_STATUS get_layout(PSecBufferDesc desc, struct layout *l)
 {
-    return (b->BufferType & (SECBUFFER_READONLY | SECBUFFER_READONLY_WITH_CHECKSUM)) != 0;
-}
+    SECURITY_STATUS st = pkg_message_parse(desc, &l->m);
 
-static SECURITY_STATUS get_layout(PSecBufferDesc m, struct layout *l)
-{
-    l->token = l->stream = l->padding = NULL;
-    l->n = 0;
+    if (st != SEC_E_OK)
+        return st;
+    l->token = l->m.token;
+    l->stream = l->m.stream;
+    l->padding = l->m.padding;
+    l->n = l->m.ndata;
+    l->buf = l->m.data;
     l->data_first = KRB_MAX_IOV;
-    if (m == NULL || m->pBuffers == NULL || m->cBuffers == 0)
-        return SEC_E_INVALID_TOKEN;
-    for (uint32_t i = 0; i < m->cBuffers; i++) {
-        SecBuffer *b = &m->pBuffers[i];
-        uint32_t type = b->BufferType & ~SECBUFFER_ATTRMASK;
+    for (size_t i = 0; i < l->n; i++) {
+        SecBuffer *b = l->buf[i];
+        bool ro = pkg_buffer_readonly(b);
 
-        if (type == SECBUFFER_TOKEN && l->token == NULL) {
-            l->token = b;
-        } else if (type == SECBUFFER_STREAM && l->stream == NULL) {
-            l->stream = b;
-        } else if (type == SECBUFFER_PADDING && l->padding == NULL) {
-            l->padding = b;
-        } else if (type == SECBUFFER_DATA) {
-            if (l->n >= KRB_MAX_IOV)
-                return SEC_E_INVALID_TOKEN;
-            if (b->cbBuffer > 0 && b->pvBuffer == NULL)
-                return SEC_E_INVALID_TOKEN;
-            if (!readonly(b) && l->data_first == KRB_MAX_IOV)
-                l->data_first = l->n;
-            l->buf[l->n] = b;
-            l->seg[l->n] = (struct krb_seg){
-                b->pvBuffer, b->cbBuffer, readonly(b) ? KRB_SEG_SIGN : KRB_SEG_SIGN | KRB_SEG_ENC};
-            l->n++;
-        }
+        if (!ro && l->data_first == KRB_MAX_IOV)
+            l->data_first = i;
+        l->seg[i] = (struct krb_seg){b->pvBuffer, b->cbBuffer,
+                                     ro ? KRB_SEG_SIGN : KRB_SEG_SIGN | KRB_SEG_ENC};
     }
     return SEC_E_OK;
 }

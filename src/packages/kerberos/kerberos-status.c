@@ -157,11 +157,7 @@ SECURITY_STATUS krb_status_from_krb5(enum krb_op op, const char *call, void *kct
         krb_trace("%s: krb5 error %d (%s) -> 0x%08X", call, (int)code, msg, (unsigned)st);
         krb5_free_error_message(kctx, msg);
     }
-    if (krb_lsa != NULL && krb_lsa->SetSecpkgFailureReason != NULL) {
-        SECPKG_FAILURE_REASON r = {st, SecpkgFailureReason_Unknown};
-        krb_lsa->SetSecpkgFailureReason(r);
-    }
-    return st;
+    return pkg_refuse(st, st);
 }
 
 SECURITY_STATUS krb_status_from_gss(enum krb_op op, const char *call, OM_uint32 major,
@@ -223,9 +219,5 @@ SECURITY_STATUS krb_status_from_gss(enum krb_op op, const char *call, OM_uint32 
         krb_trace("%s: major 0x%08x (%s), minor %u (%s) -> 0x%08X", call, (unsigned)major, mj,
                   (unsigned)minor, mn, (unsigned)st);
     }
-    if (krb_lsa != NULL && krb_lsa->SetSecpkgFailureReason != NULL) {
-        SECPKG_FAILURE_REASON r = {st, SecpkgFailureReason_Unknown};
-        krb_lsa->SetSecpkgFailureReason(r);
-    }
-    return st;
+    return pkg_refuse(st, st);
 }

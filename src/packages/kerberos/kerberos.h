@@ -40,6 +40,7 @@
 #include "ntsecpkg.h"
 #include "ntsecapi.h"
 #include "packages/kerberos/kerberos-cfx.h"
+#include "packages/kit/kit.h"
 
 #define KRB_HIDDEN __attribute__((visibility("hidden")))
 
@@ -57,10 +58,9 @@
 #define KRB_SIZES_TRAILER 76
 
 /* ---- Package-wide state (kerberos-entry.c) ------------------------------ */
-KRB_HIDDEN extern PLSA_SECPKG_FUNCTION_TABLE krb_lsa;
-KRB_HIDDEN extern PSECPKG_DLL_FUNCTIONS krb_dll;
-/* option.keytab (NULL: KRB5_KTNAME or the default keytab). */
-KRB_HIDDEN const char *krb_option_keytab(void);
+KRB_HIDDEN extern const struct pkg_descriptor krb_package;
+/* option.keytab, a malloc()ed copy (NULL: KRB5_KTNAME or the default). */
+KRB_HIDDEN char *krb_option_keytab(void);
 /* option.message_crypto = mit: per-message calls through MIT's gss_*_iov. */
 KRB_HIDDEN bool krb_option_mit_messages(void);
 /* Memory handed to the caller (FreeContextBuffer frees it). */
@@ -93,10 +93,11 @@ KRB_HIDDEN OM_uint32 krb_import_principal(const char *name, gss_name_t *out, OM_
 KRB_HIDDEN char *krb_display_name(gss_name_t name);
 
 /* ---- Credentials (kerberos-cred.c) -------------------------------------- */
-#define KRB_CRED_MAGIC 0x4B435244u /* "KCRD" */
 
+/* What a credential handle holds; referenced by the handle and by each
+ * context whose handshake is running, so FreeCredentialsHandle during a
+ * handshake is safe. */
 struct krb_cred {
-    uint32_t magic;
     _Atomic uint32_t refs;
     uint32_t use; /* SECPKG_CRED_INBOUND / OUTBOUND / BOTH */
     pthread_mutex_t lock;
@@ -109,6 +110,13 @@ struct krb_cred {
     int64_t expiry;
 };
 
+/* The kit object behind a credential LSA_SEC_HANDLE. */
+struct krb_cred_handle {
+    struct pkg_object obj;
+    struct krb_cred *cred;
+};
+
+/* The credential behind `h`, or NULL if `h` is not a credential of ours. */
 KRB_HIDDEN struct krb_cred *krb_cred_from_handle(LSA_SEC_HANDLE h);
 KRB_HIDDEN void krb_cred_ref(struct krb_cred *c);
 KRB_HIDDEN void krb_cred_unref(struct krb_cred *c);
@@ -132,12 +140,13 @@ KRB_HIDDEN NTSTATUS NTAPI krb_query_credentials_attributes(LSA_SEC_HANDLE Creden
                                                            ULONG CredentialAttribute, PVOID Buffer);
 
 /* ---- Contexts (kerberos-context.c) -------------------------------------- */
-#define KRB_CONTEXT_MAGIC 0x4B435458u /* "KCTX" */
 
 enum krb_state { KRB_STATE_NEW, KRB_STATE_CONTINUE, KRB_STATE_COMPLETE, KRB_STATE_FAILED };
 
+/* The object behind a context LSA_SEC_HANDLE: the LSA side for a context
+ * made by a handshake, the user side for an imported one. */
 struct krb_context {
-    uint32_t magic;
+    struct pkg_object obj;
     bool server;
     bool imported;
     enum krb_state state;
@@ -160,9 +169,12 @@ struct krb_context {
     pthread_mutex_t mit_lock;
 };
 
+KRB_HIDDEN extern const struct pkg_class krb_context_class;
+/* The context behind `h` (either side alive), or NULL. */
 KRB_HIDDEN struct krb_context *krb_context_from_handle(LSA_SEC_HANDLE h);
-KRB_HIDDEN struct krb_context *krb_context_new(bool server);
-KRB_HIDDEN void krb_context_free(struct krb_context *ctx);
+/* A new context with `side` alive, or NULL; pkg_object_discard drops one
+ * no handle was given out for. */
+KRB_HIDDEN struct krb_context *krb_context_new(bool server, uint32_t side);
 /* Take keys and sequence numbers out of the established GSS context and
  * set up the per-message path.  SSPI status. */
 KRB_HIDDEN SECURITY_STATUS krb_context_finish(struct krb_context *ctx);
@@ -209,8 +221,6 @@ KRB_HIDDEN NTSTATUS NTAPI krb_export_context(LSA_SEC_HANDLE phContext, ULONG fFl
 KRB_HIDDEN NTSTATUS NTAPI krb_import_context(PSecBuffer pPackedContext, HANDLE Token,
                                              PLSA_SEC_HANDLE phContext);
 KRB_HIDDEN NTSTATUS NTAPI krb_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle);
-/* A SecPkgInfoW block (one allocation) describing the package. */
-KRB_HIDDEN SecPkgInfoW *krb_package_info_block(void);
 
 /* ---- LSA messages (kerberos-lsa.c) -------------------------------------- */
 KRB_HIDDEN NTSTATUS NTAPI krb_call_package(PLSA_CLIENT_REQUEST ClientRequest,

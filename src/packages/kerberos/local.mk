@@ -21,8 +21,7 @@ packages_LTLIBRARIES += src/packages/kerberos/kerberos.la
 src_packages_kerberos_kerberos_la_SOURCES = src/packages/kerberos/kerberos-entry.c
 src_packages_kerberos_kerberos_la_CFLAGS = $(AM_CFLAGS) $(KRB5_CFLAGS)
 src_packages_kerberos_kerberos_la_LIBADD = src/packages/kerberos/libkerberos-internal.la \
-	src/crypto/libsspicrypto.la src/common/libcommon.la $(KRB5_LIBS) $(PTHREAD_LIBS)
-src_packages_kerberos_kerberos_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
-	-export-symbols-regex '^(SpLsaModeInitialize|SpUserModeInitialize)$$'
+	src/crypto/libsspicrypto.la $(KRB5_LIBS) $(PACKAGE_LIBADD)
+src_packages_kerberos_kerberos_la_LDFLAGS = $(PACKAGE_LDFLAGS)
 endif
 EXTRA_DIST += doc/kerberos.md
