@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "libsspi.h"
 #include "ntsecapi.h"
+#include "ntsecpkg.h"
 #include "interop/krb-test.h"
 
 #define ck_status(a, e)                                                                            \
@@ -769,6 +771,181 @@ START_TEST(test_credentials_names_and_bad_use)
 }
 END_TEST
 
+/* ---- LSA messages, through the plugin's CallPackage slot ------------------ */
+
+static NTSTATUS NTAPI test_alloc_client(PLSA_CLIENT_REQUEST r, ULONG len, PVOID *out)
+{
+    (void)r;
+    *out = malloc(len);
+    return *out ? STATUS_SUCCESS : STATUS_NO_MEMORY;
+}
+
+static PVOID NTAPI test_alloc_heap(ULONG len)
+{
+    return calloc(1, len);
+}
+
+static void NTAPI test_free_heap(PVOID p)
+{
+    free(p);
+}
+
+static NTSTATUS NTAPI test_failure_reason(const SECPKG_FAILURE_REASON r)
+{
+    (void)r;
+    return STATUS_SUCCESS;
+}
+
+static PSECPKG_FUNCTION_TABLE load_plugin(void)
+{
+    static LSA_SECPKG_FUNCTION_TABLE lsa;
+    static SECPKG_PARAMETERS params;
+    char path[1024];
+    void *h;
+    SpLsaModeInitializeFn init;
+    PSECPKG_FUNCTION_TABLE t;
+    ULONG ver, n;
+
+    snprintf(path, sizeof(path), "%s/kerberos/.libs/kerberos.so", getenv("LIBSSPI_TEST_PKGDIR"));
+    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    ck_assert_msg(h != NULL, "%s", dlerror());
+    init = (SpLsaModeInitializeFn)dlsym(h, "SpLsaModeInitialize");
+    ck_assert_ptr_nonnull(init);
+    ck_assert_int_eq(init(SECPKG_INTERFACE_VERSION, &ver, &t, &n), STATUS_SUCCESS);
+    lsa.AllocateClientBuffer = test_alloc_client;
+    lsa.AllocateLsaHeap = test_alloc_heap;
+    lsa.FreeLsaHeap = test_free_heap;
+    lsa.SetSecpkgFailureReason = test_failure_reason;
+    ck_assert_int_eq(t->Initialize(1, &params, &lsa), STATUS_SUCCESS);
+    return t;
+}
+
+/* A request with its strings after it, in one block, as Windows wants. */
+static size_t retrieve_request(uint8_t *buf, const char *target, ULONG options)
+{
+    KERB_RETRIEVE_TKT_REQUEST *r = (KERB_RETRIEVE_TKT_REQUEST *)buf;
+    char16_t *w = (char16_t *)(buf + sizeof(*r));
+    size_t n = strlen(target);
+
+    memset(r, 0, sizeof(*r));
+    r->MessageType = KerbRetrieveEncodedTicketMessage;
+    r->CacheOptions = options;
+    for (size_t i = 0; i < n; i++)
+        w[i] = (char16_t)target[i];
+    r->TargetName.Length = (USHORT)(2 * n);
+    r->TargetName.MaximumLength = (USHORT)(2 * n);
+    r->TargetName.Buffer = w;
+    return sizeof(*r) + 2 * n;
+}
+
+START_TEST(test_lsa_ticket_cache_messages)
+{
+    PSECPKG_FUNCTION_TABLE t = load_plugin();
+    KERB_QUERY_TKT_CACHE_REQUEST q = {KerbQueryTicketCacheMessage, {0, 0}};
+    PVOID out = NULL;
+    ULONG outlen = 0;
+    NTSTATUS proto = -1;
+    uint8_t req[512];
+    size_t len;
+
+    /* The realm's ccache holds user's TGT (from kinit). */
+    ck_assert_int_eq(t->CallPackage(NULL, &q, &q, sizeof(q), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_int_eq(proto, STATUS_SUCCESS);
+    KERB_QUERY_TKT_CACHE_RESPONSE *r = out;
+    ck_assert_uint_ge(r->CountOfTickets, 1);
+    ck_assert_int_eq(r->Tickets[0].ServerName.Length, 2 * strlen("krbtgt/KRBTEST.COM"));
+    ck_assert_mem_eq(r->Tickets[0].ServerName.Buffer, u"krbtgt/KRBTEST.COM", 36);
+    ck_assert_int_eq(r->Tickets[0].EncryptionType, 18);
+    ck_assert(r->Tickets[0].TicketFlags & KERB_TICKET_FLAGS_forwardable);
+    ck_assert(r->Tickets[0].EndTime.QuadPart > r->Tickets[0].StartTime.QuadPart);
+    free(out);
+
+    /* A service ticket, as KERB_EXTERNAL_TICKET with the DER ticket. */
+    len = retrieve_request(req, "HTTP/localhost", 0);
+    ck_assert_int_eq(t->CallPackage(NULL, req, req, (ULONG)len, &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_int_eq(proto, STATUS_SUCCESS);
+    KERB_EXTERNAL_TICKET *tk = &((KERB_RETRIEVE_TKT_RESPONSE *)out)->Ticket;
+    ck_assert_uint_gt(tk->EncodedTicketSize, 100);
+    ck_assert_uint_eq(tk->EncodedTicket[0], 0x61); /* [APPLICATION 1] Ticket */
+    ck_assert_uint_eq(tk->SessionKey.Length, 32);
+    ck_assert_uint_eq(tk->ServiceName->NameCount, 2);
+    ck_assert_mem_eq(tk->ServiceName->Names[0].Buffer, u"HTTP", 8);
+    ck_assert_mem_eq(tk->ClientName->Names[0].Buffer, u"user", 8);
+    free(out);
+
+    /* Ex now lists two tickets, with client names. */
+    q.MessageType = KerbQueryTicketCacheExMessage;
+    ck_assert_int_eq(t->CallPackage(NULL, &q, &q, sizeof(q), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    KERB_QUERY_TKT_CACHE_EX_RESPONSE *rx = out;
+    ck_assert_uint_ge(rx->CountOfTickets, 2);
+    ck_assert_mem_eq(rx->Tickets[0].ClientName.Buffer, u"user", 8);
+    ULONG before = rx->CountOfTickets;
+    free(out);
+
+    /* Purge one server's tickets, then a cache-only retrieve misses. */
+    KERB_PURGE_TKT_CACHE_REQUEST *p = (KERB_PURGE_TKT_CACHE_REQUEST *)req;
+    char16_t *w = (char16_t *)(req + sizeof(*p));
+    memset(p, 0, sizeof(*p));
+    p->MessageType = KerbPurgeTicketCacheMessage;
+    memcpy(w, u"HTTP/localhost", 28);
+    p->ServerName = (UNICODE_STRING){28, 28, w};
+    ck_assert_int_eq(t->CallPackage(NULL, req, req, sizeof(*p) + 28, &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_int_eq(proto, STATUS_SUCCESS);
+    ck_assert_int_eq(t->CallPackage(NULL, &q, &q, sizeof(q), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_uint_eq(((KERB_QUERY_TKT_CACHE_EX_RESPONSE *)out)->CountOfTickets, before - 1);
+    free(out);
+    len = retrieve_request(req, "HTTP/localhost", KERB_RETRIEVE_TICKET_USE_CACHE_ONLY);
+    ck_assert_int_eq(t->CallPackage(NULL, req, req, (ULONG)len, &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_int_ne(proto, STATUS_SUCCESS);
+
+    /* Bad requests: short, a string outside the buffer, unknown message. */
+    ck_assert_int_eq(t->CallPackage(NULL, &q, &q, 3, &out, &outlen, &proto),
+                     STATUS_INVALID_PARAMETER);
+    len = retrieve_request(req, "HTTP/localhost", 0);
+    ((KERB_RETRIEVE_TKT_REQUEST *)req)->TargetName.Buffer = (PWSTR) "elsewhere";
+    ck_assert_int_eq(t->CallPackage(NULL, req, req, (ULONG)len, &out, &outlen, &proto),
+                     STATUS_INVALID_PARAMETER);
+    ck_assert_int_eq(t->CallPackage(NULL, req, req, (ULONG)sizeof(KERB_RETRIEVE_TKT_REQUEST) - 1,
+                                    &out, &outlen, &proto),
+                     STATUS_INVALID_PARAMETER);
+    q.MessageType = KerbChangePasswordMessage;
+    ck_assert_int_eq(t->CallPackage(NULL, &q, &q, sizeof(q), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_int_eq(proto, STATUS_NOT_SUPPORTED);
+
+    /* Purge everything: nothing left. */
+    memset(p, 0, sizeof(*p));
+    p->MessageType = KerbPurgeTicketCacheMessage;
+    ck_assert_int_eq(t->CallPackage(NULL, req, req, sizeof(*p), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    q.MessageType = KerbQueryTicketCacheMessage;
+    ck_assert_int_eq(t->CallPackage(NULL, &q, &q, sizeof(q), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_uint_eq(((KERB_QUERY_TKT_CACHE_RESPONSE *)out)->CountOfTickets, 0);
+    free(out);
+}
+END_TEST
+
+/* SpGetExtendedInformation(SecpkgGssInfo): the Kerberos OID. */
+START_TEST(test_gss_info_oid)
+{
+    PSECPKG_FUNCTION_TABLE t = load_plugin();
+    PSECPKG_EXTENDED_INFORMATION info = NULL;
+    static const uint8_t oid[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+
+    ck_assert_int_eq(t->GetExtendedInformation(SecpkgGssInfo, &info), STATUS_SUCCESS);
+    ck_assert_uint_eq(info->Info.GssInfo.EncodedIdLength, sizeof(oid));
+    ck_assert_mem_eq(info->Info.GssInfo.EncodedId, oid, sizeof(oid));
+    free(info);
+}
+END_TEST
+
 static Suite *kerberos_suite(void)
 {
     Suite *s = suite_create("kerberos");
@@ -792,6 +969,8 @@ static Suite *kerberos_suite(void)
     tcase_add_test(tc, test_expired_ticket);
     tcase_add_test(tc, test_credentials_names_and_bad_use);
     tcase_add_test(tc, test_wrong_keytab_key);
+    tcase_add_test(tc, test_lsa_ticket_cache_messages);
+    tcase_add_test(tc, test_gss_info_oid);
     suite_add_tcase(s, tc);
     return s;
 }
