@@ -18,3 +18,21 @@ tests_bench_bench_kerberos_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_bench_bench_kerberos_CFLAGS = $(AM_CFLAGS) $(KRB5_CFLAGS)
 tests_bench_bench_kerberos_LDADD = src/core/libsspi.la src/crypto/libsspicrypto.la $(KRB5_LIBS)
 EXTRA_tests_bench_bench_kerberos_DEPENDENCIES = src/packages/kerberos/kerberos.la
+
+# The fuzz target of the package's own token handling (RFC 4121 tokens);
+# replayed over its seed corpus in every `make check`.
+check_PROGRAMS += tests/fuzz/replay-kerberos-cfx
+TESTS += tests/fuzz/replay-kerberos-cfx
+tests_fuzz_replay_kerberos_cfx_SOURCES = tests/fuzz/fuzz-kerberos-cfx.c tests/fuzz/replay.c \
+	src/packages/kerberos/kerberos-cfx.c
+tests_fuzz_replay_kerberos_cfx_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"kerberos-cfx"'
+tests_fuzz_replay_kerberos_cfx_LDADD = src/crypto/libsspicrypto.la
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-kerberos-cfx
+tests_fuzz_fuzz_kerberos_cfx_SOURCES = tests/fuzz/fuzz-kerberos-cfx.c \
+	src/packages/kerberos/kerberos-cfx.c
+tests_fuzz_fuzz_kerberos_cfx_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_kerberos_cfx_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_kerberos_cfx_LDADD = src/crypto/libsspicrypto.la
+endif
