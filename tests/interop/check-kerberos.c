@@ -19,6 +19,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "libsspi.h"
 #include "ntsecapi.h"
@@ -771,6 +775,225 @@ START_TEST(test_credentials_names_and_bad_use)
 }
 END_TEST
 
+/* ---- MIT's sample programs (krb5-gss-samples) as separate peers ----------- */
+
+/* gss-sample framing: flags:u8, length:u32be, bytes. */
+#define GS_NOOP 0x01
+#define GS_CONTEXT 0x02
+#define GS_DATA 0x04
+#define GS_MIC 0x08
+#define GS_CONTEXT_NEXT 0x10
+#define GS_WRAPPED 0x20
+#define GS_ENCRYPTED 0x40
+#define GS_SEND_MIC 0x80
+
+static bool io_all(int fd, void *p, size_t n, bool wr)
+{
+    uint8_t *b = p;
+    while (n > 0) {
+        ssize_t r = wr ? write(fd, b, n) : read(fd, b, n);
+        if (r <= 0)
+            return false;
+        b += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+static void gs_send(int fd, uint8_t flags, const void *p, size_t n)
+{
+    uint8_t h[5] = {flags, (uint8_t)(n >> 24), (uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n};
+    ck_assert(io_all(fd, h, 5, true));
+    ck_assert(n == 0 || io_all(fd, (void *)p, n, true));
+}
+
+static size_t gs_recv(int fd, uint8_t *flags, uint8_t *p, size_t cap)
+{
+    uint8_t h[5];
+    size_t n;
+    ck_assert(io_all(fd, h, 5, false));
+    *flags = h[0];
+    n = (size_t)h[1] << 24 | (size_t)h[2] << 16 | (size_t)h[3] << 8 | h[4];
+    ck_assert_uint_le(n, cap);
+    ck_assert(n == 0 || io_all(fd, p, n, false));
+    return n;
+}
+
+static int listen_any(int *port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(listen(fd, 1), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static pid_t spawn(const char *out, char *const argv[])
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        FILE *f = freopen(out, "w", stdout);
+        (void)f;
+        dup2(1, 2);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static bool file_has(const char *path, const char *text)
+{
+    static char buf[65536];
+    FILE *f = fopen(path, "r");
+    size_t n;
+    if (f == NULL)
+        return false;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return strstr(buf, text) != NULL;
+}
+
+/* libsspi's client against MIT's gss-server. */
+START_TEST(test_sspi_client_gss_server)
+{
+    struct kt_side c = {0};
+    char out[600], portstr[16];
+    int port, fd = -1, status;
+    uint8_t tok[8192], in[8192], flags;
+    size_t inlen = 0;
+    SECURITY_STATUS st;
+    ULONG attrs;
+    TimeStamp ts;
+
+    close(listen_any(&port)); /* a free port for gss-server */
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    snprintf(out, sizeof(out), "%s/gss-server.out", kt_realm_dir());
+    char *argv[] = {"gss-server", "-port", portstr, "-once", KT_GSS_TARGET, NULL};
+    pid_t pid = spawn(out, argv);
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    for (int i = 0; i < 100 && fd < 0; i++) {
+        fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+            close(fd);
+            fd = -1;
+            usleep(50000);
+        }
+    }
+    ck_assert_int_ge(fd, 0);
+    gs_send(fd, GS_NOOP | GS_CONTEXT_NEXT, NULL, 0);
+    ck_status(kt_acquire(SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, &c.cred), SEC_E_OK);
+    do {
+        SecBuffer ib = {(uint32_t)inlen, SECBUFFER_TOKEN, in},
+                  ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+        SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
+        st = InitializeSecurityContextA(&c.cred, c.have_ctx ? &c.ctx : NULL, KT_SPN, REQ_CLIENT, 0,
+                                        SECURITY_NATIVE_DREP, inlen ? &id : NULL, 0, &c.ctx, &od,
+                                        &attrs, &ts);
+        ck_assert(st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED);
+        c.have_ctx = true;
+        if (ob.cbBuffer > 0)
+            gs_send(fd, GS_CONTEXT, tok, ob.cbBuffer);
+        if (st == SEC_I_CONTINUE_NEEDED) {
+            inlen = gs_recv(fd, &flags, in, sizeof(in));
+            ck_assert_uint_eq(flags, GS_CONTEXT);
+        }
+    } while (st == SEC_I_CONTINUE_NEEDED);
+    for (int conf = 1; conf >= 0; conf--) {
+        uint8_t wire[256], mic[128];
+        const char *text = "hello";
+        /* One gss_wrap token: TOKEN | DATA as the sample expects. */
+        memcpy(wire + 60, text, 5);
+        SecBuffer eb[2] = {{60, SECBUFFER_TOKEN, wire}, {5, SECBUFFER_DATA, wire + 60}};
+        SecBufferDesc ed = {SECBUFFER_VERSION, 2, eb};
+        ck_status(EncryptMessage(&c.ctx, conf ? 0 : KERB_WRAP_NO_ENCRYPT, &ed, 0), SEC_E_OK);
+        memmove(wire + eb[0].cbBuffer, wire + 60, 5);
+        gs_send(fd, GS_DATA | GS_WRAPPED | (conf ? GS_ENCRYPTED : 0) | GS_SEND_MIC, wire,
+                eb[0].cbBuffer + 5);
+        size_t ml = gs_recv(fd, &flags, mic, sizeof(mic));
+        ck_assert_uint_eq(flags, GS_MIC);
+        SecBuffer vb[2] = {{5, SECBUFFER_DATA, (void *)text}, {(uint32_t)ml, SECBUFFER_TOKEN, mic}};
+        SecBufferDesc vd = {SECBUFFER_VERSION, 2, vb};
+        ck_status(VerifySignature(&c.ctx, &vd, 0, NULL), SEC_E_OK);
+    }
+    gs_send(fd, GS_NOOP, NULL, 0);
+    close(fd);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert(file_has(out, "Accepted connection: \"user@KRBTEST.COM\""));
+    ck_assert(file_has(out, "Received message: \"hello\""));
+    kt_side_free(&c);
+}
+END_TEST
+
+/* MIT's gss-client against a libsspi acceptor. */
+START_TEST(test_gss_client_sspi_server)
+{
+    struct kt_side s = {0};
+    char out[600], portstr[16];
+    int port, lfd, fd, status;
+    uint8_t tok[8192], in[8192], flags;
+    size_t inlen;
+    SECURITY_STATUS st = SEC_I_CONTINUE_NEEDED;
+    ULONG attrs;
+    TimeStamp ts;
+
+    lfd = listen_any(&port);
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    snprintf(out, sizeof(out), "%s/gss-client.out", kt_realm_dir());
+    char *argv[] = {"gss-client",  "-port",          portstr, "127.0.0.1",
+                    KT_GSS_TARGET, "hello from MIT", NULL};
+    pid_t pid = spawn(out, argv);
+    ck_status(kt_acquire(SECPKG_CRED_INBOUND, NULL, NULL, NULL, &s.cred), SEC_E_OK);
+    fd = accept(lfd, NULL, NULL);
+    ck_assert_int_ge(fd, 0);
+    inlen = gs_recv(fd, &flags, in, sizeof(in));
+    ck_assert_uint_eq(flags, GS_NOOP | GS_CONTEXT_NEXT);
+    while (st == SEC_I_CONTINUE_NEEDED) {
+        inlen = gs_recv(fd, &flags, in, sizeof(in));
+        ck_assert_uint_eq(flags, GS_CONTEXT);
+        SecBuffer ib = {(uint32_t)inlen, SECBUFFER_TOKEN, in},
+                  ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+        SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
+        st = AcceptSecurityContext(&s.cred, s.have_ctx ? &s.ctx : NULL, &id, REQ_SERVER,
+                                   SECURITY_NATIVE_DREP, &s.ctx, &od, &attrs, &ts);
+        ck_assert(st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED);
+        s.have_ctx = true;
+        if (ob.cbBuffer > 0)
+            gs_send(fd, GS_CONTEXT, tok, ob.cbBuffer);
+    }
+    inlen = gs_recv(fd, &flags, in, sizeof(in));
+    ck_assert_uint_eq(flags, GS_DATA | GS_WRAPPED | GS_ENCRYPTED | GS_SEND_MIC);
+    SecBuffer db[2] = {{(uint32_t)inlen, SECBUFFER_STREAM, in}, {0, SECBUFFER_DATA, NULL}};
+    SecBufferDesc dd = {SECBUFFER_VERSION, 2, db};
+    ULONG qop;
+    ck_status(DecryptMessage(&s.ctx, &dd, 0, &qop), SEC_E_OK);
+    ck_assert_uint_eq(qop, 0);
+    ck_assert_uint_eq(db[1].cbBuffer, 14);
+    ck_assert_mem_eq(db[1].pvBuffer, "hello from MIT", 14);
+    SecBuffer sb[2] = {{db[1].cbBuffer, SECBUFFER_DATA, db[1].pvBuffer},
+                       {sizeof(tok), SECBUFFER_TOKEN, tok}};
+    SecBufferDesc sd = {SECBUFFER_VERSION, 2, sb};
+    ck_status(MakeSignature(&s.ctx, 0, &sd, 0), SEC_E_OK);
+    gs_send(fd, GS_MIC, tok, sb[1].cbBuffer);
+    inlen = gs_recv(fd, &flags, in, sizeof(in));
+    ck_assert_uint_eq(flags, GS_NOOP);
+    close(fd);
+    close(lfd);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert(file_has(out, "Signature verified."));
+    kt_side_free(&s);
+}
+END_TEST
+
 /* ---- LSA messages, through the plugin's CallPackage slot ------------------ */
 
 static NTSTATUS NTAPI test_alloc_client(PLSA_CLIENT_REQUEST r, ULONG len, PVOID *out)
@@ -841,6 +1064,14 @@ static size_t retrieve_request(uint8_t *buf, const char *target, ULONG options)
 START_TEST(test_lsa_ticket_cache_messages)
 {
     PSECPKG_FUNCTION_TABLE t = load_plugin();
+    char cc[600], cmd[1400];
+
+    /* A ccache of this test's own: it is purged below. */
+    snprintf(cc, sizeof(cc), "FILE:%s/ccache.lsa", kt_realm_dir());
+    snprintf(cmd, sizeof(cmd), "echo %s | KRB5CCNAME=%s kinit %s >/dev/null", KT_PASSWORD, cc,
+             KT_USER);
+    ck_assert_int_eq(system(cmd), 0);
+    setenv("KRB5CCNAME", cc, 1);
     KERB_QUERY_TKT_CACHE_REQUEST q = {KerbQueryTicketCacheMessage, {0, 0}};
     PVOID out = NULL;
     ULONG outlen = 0;
@@ -971,6 +1202,8 @@ static Suite *kerberos_suite(void)
     tcase_add_test(tc, test_wrong_keytab_key);
     tcase_add_test(tc, test_lsa_ticket_cache_messages);
     tcase_add_test(tc, test_gss_info_oid);
+    tcase_add_test(tc, test_sspi_client_gss_server);
+    tcase_add_test(tc, test_gss_client_sspi_server);
     suite_add_tcase(s, tc);
     return s;
 }
