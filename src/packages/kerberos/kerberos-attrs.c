@@ -107,9 +107,15 @@ static NTSTATUS query(struct krb_context *ctx, ULONG attr, void *buf)
     size_t cl = 0, sl = 0;
     NTSTATUS st;
 
+    if (done &&
+        (attr == SECPKG_ATTR_SIZES || attr == SECPKG_ATTR_SESSION_KEY ||
+         attr == SECPKG_ATTR_KEY_INFO) &&
+        krb_context_keys(ctx) != SEC_E_OK)
+        return SEC_E_INTERNAL_ERROR;
     sizes(ctx, &sz);
     key_info(ctx->enctype, ctx->key_len, &ki);
     if (done && (attr == SECPKG_ATTR_NAMES || attr == SECPKG_ATTR_NATIVE_NAMES)) {
+        krb_context_names(ctx);
         client = sspi_utf8_to_utf16(ctx->client ? ctx->client : "",
                                     ctx->client ? strlen(ctx->client) : 0, &cl);
         service = sspi_utf8_to_utf16(ctx->service ? ctx->service : "",
@@ -192,6 +198,9 @@ NTSTATUS NTAPI krb_export_context(LSA_SEC_HANDLE phContext, ULONG fFlags, PSecBu
         return SEC_E_INVALID_PARAMETER;
     if (pToken != NULL)
         *pToken = NULL;
+    if (krb_context_keys(ctx) != SEC_E_OK)
+        return SEC_E_INTERNAL_ERROR;
+    krb_context_names(ctx);
     cl = ctx->client ? strlen(ctx->client) : 0;
     sl = ctx->service ? strlen(ctx->service) : 0;
     if (cl > 0xFFFF || sl > 0xFFFF)
@@ -306,6 +315,8 @@ NTSTATUS NTAPI krb_import_context(PSecBuffer pPackedContext, HANDLE Token,
     ctx->enctype = (int32_t)get32(p + 32);
     ctx->key_len = keylen;
     memcpy(ctx->key, p + 40, keylen);
+    ctx->names = true;
+    atomic_store(&ctx->ready, 1);
     ctx->client = take_string(p, len, &pos);
     ctx->service = ctx->client != NULL ? take_string(p, len, &pos) : NULL;
     if (ctx->service == NULL)

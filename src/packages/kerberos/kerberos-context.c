@@ -256,8 +256,6 @@ static SECURITY_STATUS take_keys(struct krb_context *ctx)
     ctx->enctype = (int32_t)key->type;
     ctx->key_len = key->length <= sizeof(ctx->key) ? key->length : 0;
     memcpy(ctx->key, key->data, ctx->key_len);
-    if (lc->endtime != 0)
-        ctx->expiry = krb_filetime(lc->endtime);
     ctx->fast = false;
     if (lc->protocol == 1 && !krb_option_mit_messages() && krb_cfx_supported(ctx->enctype))
         ctx->fast = krb_cfx_init(
@@ -270,29 +268,50 @@ static SECURITY_STATUS take_keys(struct krb_context *ctx)
     return SEC_E_OK;
 }
 
-SECURITY_STATUS krb_context_finish(struct krb_context *ctx)
+SECURITY_STATUS krb_context_keys_slow(struct krb_context *ctx)
 {
-    OM_uint32 minor, lifetime = 0;
+    SECURITY_STATUS st;
+
+    pthread_mutex_lock(&ctx->mit_lock);
+    if (atomic_load(&ctx->ready) == 0)
+        atomic_store_explicit(&ctx->ready, take_keys(ctx) == SEC_E_OK ? 1 : -1,
+                              memory_order_release);
+    st = atomic_load(&ctx->ready) == 1 ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
+    pthread_mutex_unlock(&ctx->mit_lock);
+    return st;
+}
+
+void krb_context_names(struct krb_context *ctx)
+{
+    OM_uint32 minor;
     gss_name_t src = GSS_C_NO_NAME, targ = GSS_C_NO_NAME;
 
-    if (gss_inquire_context(&minor, ctx->gss, &src, &targ, &lifetime, NULL, NULL, NULL, NULL) ==
-        GSS_S_COMPLETE) {
+    pthread_mutex_lock(&ctx->mit_lock);
+    if (!ctx->names && ctx->gss != GSS_C_NO_CONTEXT &&
+        gss_inquire_context(&minor, ctx->gss, &src, &targ, NULL, NULL, NULL, NULL, NULL) ==
+            GSS_S_COMPLETE) {
         free(ctx->client);
         free(ctx->service);
         ctx->client = krb_display_name(src);
         ctx->service = krb_display_name(targ);
+        ctx->names = true;
     }
     if (src != GSS_C_NO_NAME)
         gss_release_name(&minor, &src);
     if (targ != GSS_C_NO_NAME)
         gss_release_name(&minor, &targ);
+    pthread_mutex_unlock(&ctx->mit_lock);
+}
+
+SECURITY_STATUS krb_context_finish(struct krb_context *ctx, OM_uint32 time_rec)
+{
     ctx->start = krb_now();
     ctx->expiry =
-        lifetime == GSS_C_INDEFINITE ? INT64_MAX : ctx->start + (int64_t)lifetime * 10000000;
+        time_rec == GSS_C_INDEFINITE ? INT64_MAX : ctx->start + (int64_t)time_rec * 10000000;
     ctx->state = KRB_STATE_COMPLETE;
     krb_cred_unref(ctx->cred);
     ctx->cred = NULL;
-    return take_keys(ctx);
+    return SEC_E_OK;
 }
 
 /* A leg failed: the context can go no further. */
@@ -390,7 +409,7 @@ NTSTATUS NTAPI krb_init_lsa_mode_context(
 {
     struct gss_channel_bindings_struct cb;
     gss_buffer_desc in = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-    OM_uint32 major, minor, ret = 0, minor2;
+    OM_uint32 major, minor, ret = 0, minor2, time_rec = GSS_C_INDEFINITE;
     gss_cred_id_t gcred = GSS_C_NO_CREDENTIAL;
     struct krb_context *ctx;
     SECURITY_STATUS st = SEC_E_OK;
@@ -427,7 +446,7 @@ NTSTATUS NTAPI krb_init_lsa_mode_context(
     major = gss_init_sec_context(&minor, gcred, &ctx->gss, ctx->target, (gss_OID)gss_mech_krb5,
                                  flags_sspi_to_gss(ctx->req, false), GSS_C_INDEFINITE,
                                  have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &in, NULL, &out, &ret,
-                                 NULL);
+                                 &time_rec);
     if (GSS_ERROR(major)) {
         st = krb_status_from_gss(KRB_OP_INIT, "gss_init_sec_context", major, minor);
         if (st == SEC_E_INVALID_HANDLE || st == SEC_E_INTERNAL_ERROR)
@@ -447,7 +466,7 @@ NTSTATUS NTAPI krb_init_lsa_mode_context(
             ctx->state = KRB_STATE_CONTINUE;
             st = SEC_I_CONTINUE_NEEDED;
         } else {
-            st = krb_context_finish(ctx);
+            st = krb_context_finish(ctx, time_rec);
         }
     }
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED)
@@ -469,7 +488,7 @@ NTSTATUS NTAPI krb_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
 {
     struct gss_channel_bindings_struct cb;
     gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
-    OM_uint32 major, minor, ret = 0, minor2;
+    OM_uint32 major, minor, ret = 0, minor2, time_rec = GSS_C_INDEFINITE;
     gss_cred_id_t deleg = GSS_C_NO_CREDENTIAL;
     gss_name_t src = GSS_C_NO_NAME;
     struct krb_context *ctx;
@@ -492,7 +511,7 @@ NTSTATUS NTAPI krb_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
     in = (gss_buffer_desc){tl, (void *)t};
     major = gss_accept_sec_context(
         &minor, &ctx->gss, ctx->cred != NULL ? ctx->cred->accept : GSS_C_NO_CREDENTIAL, &in,
-        have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out, &ret, NULL, &deleg);
+        have_cb ? &cb : GSS_C_NO_CHANNEL_BINDINGS, &src, NULL, &out, &ret, &time_rec, &deleg);
     if (GSS_ERROR(major)) {
         st = krb_status_from_gss(KRB_OP_ACCEPT, "gss_accept_sec_context", major, minor);
         if (st == SEC_E_INVALID_HANDLE || st == SEC_E_INTERNAL_ERROR)
@@ -526,7 +545,7 @@ NTSTATUS NTAPI krb_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
             ctx->state = KRB_STATE_CONTINUE;
             st = SEC_I_CONTINUE_NEEDED;
         } else {
-            st = krb_context_finish(ctx);
+            st = krb_context_finish(ctx, time_rec);
         }
     }
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED)

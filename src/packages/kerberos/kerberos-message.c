@@ -82,6 +82,8 @@ static struct krb_context *live(LSA_SEC_HANDLE h, SECURITY_STATUS *st)
             return NULL;
         }
     }
+    if ((*st = krb_context_keys(ctx)) != SEC_E_OK)
+        return NULL;
     return ctx;
 }
 

@@ -163,10 +163,14 @@ struct krb_context {
     int32_t enctype;
     uint8_t key[32];
     uint32_t key_len;
-    /* Per-message state. */
-    bool fast; /* cfx (nettle) in use, else MIT gss_*_iov under `mit_lock` */
+    /* Per-message state, set up by the first call that needs it
+     * (krb_context_keys): `ready` is 1 once keys are in place (-1 if that
+     * failed), published with release order. */
+    _Atomic int ready;
+    bool names; /* client/service filled in */
+    bool fast;  /* cfx (nettle) in use, else MIT gss_*_iov under `mit_lock` */
     struct krb_cfx cfx;
-    pthread_mutex_t mit_lock;
+    pthread_mutex_t mit_lock; /* MIT's context, and the one-time set-up */
 };
 
 KRB_HIDDEN extern const struct pkg_class krb_context_class;
@@ -175,9 +179,21 @@ KRB_HIDDEN struct krb_context *krb_context_from_handle(LSA_SEC_HANDLE h);
 /* A new context with `side` alive, or NULL; pkg_object_discard drops one
  * no handle was given out for. */
 KRB_HIDDEN struct krb_context *krb_context_new(bool server, uint32_t side);
-/* Take keys and sequence numbers out of the established GSS context and
- * set up the per-message path.  SSPI status. */
-KRB_HIDDEN SECURITY_STATUS krb_context_finish(struct krb_context *ctx);
+/* The handshake is over: lifetime from MIT's time_rec (seconds). */
+KRB_HIDDEN SECURITY_STATUS krb_context_finish(struct krb_context *ctx, OM_uint32 time_rec);
+/* Take keys and sequence numbers out of the established GSS context and set
+ * up the per-message path, once (later calls return at once).  Done on
+ * first use, as MIT derives its per-message keys on first use, so the
+ * handshake costs what MIT's does.  SEC_E_OK or the status of the failure;
+ * thread-safe. */
+KRB_HIDDEN SECURITY_STATUS krb_context_keys_slow(struct krb_context *ctx);
+static inline SECURITY_STATUS krb_context_keys(struct krb_context *ctx)
+{
+    int r = atomic_load_explicit(&ctx->ready, memory_order_acquire);
+    return r == 1 ? SEC_E_OK : krb_context_keys_slow(ctx);
+}
+/* Fill ctx->client / ctx->service from MIT's context, once. */
+KRB_HIDDEN void krb_context_names(struct krb_context *ctx);
 /* Seconds-since-1970 to a TimeStamp (FILETIME units). */
 KRB_HIDDEN int64_t krb_filetime(int64_t unix_seconds);
 KRB_HIDDEN int64_t krb_now(void);
