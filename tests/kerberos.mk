@@ -13,7 +13,7 @@ EXTRA_tests_check_kerberos_DEPENDENCIES = src/packages/kerberos/kerberos.la src/
 # Built by `make check`, run by hand: tests/bench/bench-kerberos [-n N]
 check_PROGRAMS += tests/bench/bench-kerberos
 tests_bench_bench_kerberos_SOURCES = tests/bench/bench-kerberos.c tests/interop/krb-test.c \
-	tests/interop/krb-test.h
+	tests/interop/krb-test.h tests/bench/alloc-count.c tests/bench/alloc-count.h
 tests_bench_bench_kerberos_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_bench_bench_kerberos_CFLAGS = $(AM_CFLAGS) $(KRB5_CFLAGS)
 tests_bench_bench_kerberos_LDADD = src/core/libsspi.la src/crypto/libsspicrypto.la $(KRB5_LIBS)

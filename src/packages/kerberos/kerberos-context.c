@@ -79,39 +79,37 @@ NTSTATUS NTAPI krb_delete_context(LSA_SEC_HANDLE ContextHandle)
 
 /* ---- flags -------------------------------------------------------------- */
 
+/* One row per GSS flag: the SSPI request and return bits of each side
+ * (reference kerberos.md 3.1); 0 where a side has no such bit. */
+static const struct flag_map {
+    OM_uint32 gss;
+    uint32_t isc_req, isc_ret, asc_req, asc_ret;
+} flag_map[] = {
+    {GSS_C_DELEG_FLAG, ISC_REQ_DELEGATE, ISC_RET_DELEGATE, ASC_REQ_DELEGATE, ASC_RET_DELEGATE},
+    {GSS_C_MUTUAL_FLAG, ISC_REQ_MUTUAL_AUTH, ISC_RET_MUTUAL_AUTH, ASC_REQ_MUTUAL_AUTH,
+     ASC_RET_MUTUAL_AUTH},
+    {GSS_C_REPLAY_FLAG, ISC_REQ_REPLAY_DETECT, ISC_RET_REPLAY_DETECT, ASC_REQ_REPLAY_DETECT,
+     ASC_RET_REPLAY_DETECT},
+    {GSS_C_SEQUENCE_FLAG, ISC_REQ_SEQUENCE_DETECT, ISC_RET_SEQUENCE_DETECT, ASC_REQ_SEQUENCE_DETECT,
+     ASC_RET_SEQUENCE_DETECT},
+    {GSS_C_CONF_FLAG, ISC_REQ_CONFIDENTIALITY, ISC_RET_CONFIDENTIALITY, ASC_REQ_CONFIDENTIALITY,
+     ASC_RET_CONFIDENTIALITY},
+    {GSS_C_INTEG_FLAG, ISC_REQ_INTEGRITY, ISC_RET_INTEGRITY, ASC_REQ_INTEGRITY, ASC_RET_INTEGRITY},
+    {GSS_C_ANON_FLAG, ISC_REQ_NULL_SESSION, ISC_RET_NULL_SESSION, 0, ASC_RET_NULL_SESSION},
+    {GSS_C_DCE_STYLE, ISC_REQ_USE_DCE_STYLE, ISC_RET_USED_DCE_STYLE, ASC_REQ_USE_DCE_STYLE,
+     ASC_RET_USED_DCE_STYLE},
+    {GSS_C_IDENTIFY_FLAG, ISC_REQ_IDENTIFY, ISC_RET_IDENTIFY, ASC_REQ_IDENTIFY, ASC_RET_IDENTIFY},
+    {GSS_C_EXTENDED_ERROR_FLAG, ISC_REQ_EXTENDED_ERROR, ISC_RET_EXTENDED_ERROR,
+     ASC_REQ_EXTENDED_ERROR, ASC_RET_EXTENDED_ERROR},
+};
+
 static OM_uint32 flags_sspi_to_gss(uint32_t req, bool server)
 {
     OM_uint32 f = 0;
 
-    if (req & ISC_REQ_DELEGATE)
-        f |= GSS_C_DELEG_FLAG;
-    if (req & ISC_REQ_MUTUAL_AUTH)
-        f |= GSS_C_MUTUAL_FLAG;
-    if (req & ISC_REQ_REPLAY_DETECT)
-        f |= GSS_C_REPLAY_FLAG;
-    if (req & ISC_REQ_SEQUENCE_DETECT)
-        f |= GSS_C_SEQUENCE_FLAG;
-    if (req & ISC_REQ_CONFIDENTIALITY)
-        f |= GSS_C_CONF_FLAG;
-    if (req & ISC_REQ_USE_DCE_STYLE)
-        f |= GSS_C_DCE_STYLE;
-    if (server) {
-        if (req & ASC_REQ_INTEGRITY)
-            f |= GSS_C_INTEG_FLAG;
-        if (req & ASC_REQ_IDENTIFY)
-            f |= GSS_C_IDENTIFY_FLAG;
-        if (req & ASC_REQ_EXTENDED_ERROR)
-            f |= GSS_C_EXTENDED_ERROR_FLAG;
-    } else {
-        if (req & ISC_REQ_INTEGRITY)
-            f |= GSS_C_INTEG_FLAG;
-        if (req & ISC_REQ_IDENTIFY)
-            f |= GSS_C_IDENTIFY_FLAG;
-        if (req & ISC_REQ_EXTENDED_ERROR)
-            f |= GSS_C_EXTENDED_ERROR_FLAG;
-        if (req & ISC_REQ_NULL_SESSION)
-            f |= GSS_C_ANON_FLAG;
-    }
+    for (size_t i = 0; i < sizeof(flag_map) / sizeof(flag_map[0]); i++)
+        if (req & (server ? flag_map[i].asc_req : flag_map[i].isc_req))
+            f |= flag_map[i].gss;
     /* Signing or sequencing needs integrity protection on the wire. */
     if (f & (GSS_C_CONF_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG))
         f |= GSS_C_INTEG_FLAG;
@@ -122,37 +120,9 @@ uint32_t krb_flags_gss_to_sspi(OM_uint32 gss, bool server)
 {
     uint32_t r = 0;
 
-    if (gss & GSS_C_DELEG_FLAG)
-        r |= ISC_RET_DELEGATE;
-    if (gss & GSS_C_MUTUAL_FLAG)
-        r |= ISC_RET_MUTUAL_AUTH;
-    if (gss & GSS_C_REPLAY_FLAG)
-        r |= ISC_RET_REPLAY_DETECT;
-    if (gss & GSS_C_SEQUENCE_FLAG)
-        r |= ISC_RET_SEQUENCE_DETECT;
-    if (gss & GSS_C_CONF_FLAG)
-        r |= ISC_RET_CONFIDENTIALITY;
-    if (gss & GSS_C_DCE_STYLE)
-        r |= ISC_RET_USED_DCE_STYLE;
-    if (server) {
-        if (gss & GSS_C_INTEG_FLAG)
-            r |= ASC_RET_INTEGRITY;
-        if (gss & GSS_C_IDENTIFY_FLAG)
-            r |= ASC_RET_IDENTIFY;
-        if (gss & GSS_C_EXTENDED_ERROR_FLAG)
-            r |= ASC_RET_EXTENDED_ERROR;
-        if (gss & GSS_C_ANON_FLAG)
-            r |= ASC_RET_NULL_SESSION;
-    } else {
-        if (gss & GSS_C_INTEG_FLAG)
-            r |= ISC_RET_INTEGRITY;
-        if (gss & GSS_C_IDENTIFY_FLAG)
-            r |= ISC_RET_IDENTIFY;
-        if (gss & GSS_C_EXTENDED_ERROR_FLAG)
-            r |= ISC_RET_EXTENDED_ERROR;
-        if (gss & GSS_C_ANON_FLAG)
-            r |= ISC_RET_NULL_SESSION;
-    }
+    for (size_t i = 0; i < sizeof(flag_map) / sizeof(flag_map[0]); i++)
+        if (gss & flag_map[i].gss)
+            r |= server ? flag_map[i].asc_ret : flag_map[i].isc_ret;
     return r;
 }
 

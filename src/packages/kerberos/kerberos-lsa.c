@@ -149,6 +149,37 @@ static void split_principal(krb5_context k, krb5_const_principal p, char **name,
 
 /* ---- KerbQueryTicketCache(Ex)Message ------------------------------------ */
 
+/* The fields KERB_TICKET_CACHE_INFO and _EX share, from their StartTime on. */
+struct ticket_times {
+    LARGE_INTEGER StartTime, EndTime, RenewTime;
+    LONG EncryptionType;
+    ULONG TicketFlags;
+};
+_Static_assert(sizeof(struct ticket_times) ==
+                   sizeof(KERB_TICKET_CACHE_INFO) - offsetof(KERB_TICKET_CACHE_INFO, StartTime),
+               "KERB_TICKET_CACHE_INFO tail");
+_Static_assert(sizeof(struct ticket_times) == sizeof(KERB_TICKET_CACHE_INFO_EX) -
+                                                  offsetof(KERB_TICKET_CACHE_INFO_EX, StartTime),
+               "KERB_TICKET_CACHE_INFO_EX tail");
+
+static void put_times(void *at, const krb5_creds *cr)
+{
+    struct ticket_times t = {
+        .StartTime.QuadPart = ft(cr->times.starttime ? cr->times.starttime : cr->times.authtime),
+        .EndTime.QuadPart = ft(cr->times.endtime),
+        .RenewTime.QuadPart = ft(cr->times.renew_till),
+        .EncryptionType = cr->keyblock.enctype,
+        .TicketFlags = cr->ticket_flags,
+    };
+    memcpy(at, &t, sizeof(t));
+}
+
+/* A string field from a malloc()ed text that may be NULL. */
+static void put_text(struct block *b, UNICODE_STRING *u, const char *s)
+{
+    put_ustr(b, u, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
 static void fill_tickets(struct ccache *c, struct block *b, bool ex, void *resp)
 {
     krb5_cc_cursor cur;
@@ -184,33 +215,18 @@ static void fill_tickets(struct ccache *c, struct block *b, bool ex, void *resp)
         split_principal(c->k, cr.client, &cname, &crealm);
         if (ex) {
             KERB_TICKET_CACHE_INFO_EX *t = infos ? (void *)(infos + i * isz) : NULL;
-            put_ustr(b, t ? &t->ClientName : NULL, cname ? cname : "", cname ? strlen(cname) : 0);
-            put_ustr(b, t ? &t->ClientRealm : NULL, crealm ? crealm : "",
-                     crealm ? strlen(crealm) : 0);
-            put_ustr(b, t ? &t->ServerName : NULL, sname ? sname : "", sname ? strlen(sname) : 0);
-            put_ustr(b, t ? &t->ServerRealm : NULL, srealm ? srealm : "",
-                     srealm ? strlen(srealm) : 0);
-            if (t != NULL) {
-                t->StartTime.QuadPart =
-                    ft(cr.times.starttime ? cr.times.starttime : cr.times.authtime);
-                t->EndTime.QuadPart = ft(cr.times.endtime);
-                t->RenewTime.QuadPart = ft(cr.times.renew_till);
-                t->EncryptionType = cr.keyblock.enctype;
-                t->TicketFlags = cr.ticket_flags;
-            }
+            put_text(b, t ? &t->ClientName : NULL, cname);
+            put_text(b, t ? &t->ClientRealm : NULL, crealm);
+            put_text(b, t ? &t->ServerName : NULL, sname);
+            put_text(b, t ? &t->ServerRealm : NULL, srealm);
+            if (t != NULL)
+                put_times(&t->StartTime, &cr);
         } else {
             KERB_TICKET_CACHE_INFO *t = infos ? (void *)(infos + i * isz) : NULL;
-            put_ustr(b, t ? &t->ServerName : NULL, sname ? sname : "", sname ? strlen(sname) : 0);
-            put_ustr(b, t ? &t->RealmName : NULL, srealm ? srealm : "",
-                     srealm ? strlen(srealm) : 0);
-            if (t != NULL) {
-                t->StartTime.QuadPart =
-                    ft(cr.times.starttime ? cr.times.starttime : cr.times.authtime);
-                t->EndTime.QuadPart = ft(cr.times.endtime);
-                t->RenewTime.QuadPart = ft(cr.times.renew_till);
-                t->EncryptionType = cr.keyblock.enctype;
-                t->TicketFlags = cr.ticket_flags;
-            }
+            put_text(b, t ? &t->ServerName : NULL, sname);
+            put_text(b, t ? &t->RealmName : NULL, srealm);
+            if (t != NULL)
+                put_times(&t->StartTime, &cr);
         }
         krb5_free_unparsed_name(c->k, sname);
         krb5_free_unparsed_name(c->k, cname);
