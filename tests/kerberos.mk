@@ -7,7 +7,7 @@ tests_check_kerberos_SOURCES = tests/interop/check-kerberos.c tests/interop/krb-
 	tests/interop/krb-test.h
 tests_check_kerberos_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_check_kerberos_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(KRB5_CFLAGS)
-tests_check_kerberos_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(KRB5_LIBS) -ldl
+tests_check_kerberos_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(KRB5_LIBS) -ldl $(PTHREAD_LIBS)
 EXTRA_tests_check_kerberos_DEPENDENCIES = src/packages/kerberos/kerberos.la src/tools/sspi-test-realm
 
 # Built by `make check`, run by hand: tests/bench/bench-kerberos [-n N]

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <pthread.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -783,6 +784,56 @@ START_TEST(test_credentials_names_and_bad_use)
 }
 END_TEST
 
+/* One encryptor and one decryptor at once on each context (both ways). */
+struct dir_arg {
+    CtxtHandle *from, *to;
+    int n;
+    int failures;
+};
+
+static void *one_direction(void *p)
+{
+    struct dir_arg *a = p;
+    uint8_t buf[256], tok[64];
+
+    for (int i = 0; i < a->n; i++) {
+        memset(buf, i, sizeof(buf));
+        SecBuffer eb[2] = {{sizeof(tok), SECBUFFER_TOKEN, tok}, {sizeof(buf), SECBUFFER_DATA, buf}};
+        SecBufferDesc ed = {SECBUFFER_VERSION, 2, eb};
+        if (EncryptMessage(a->from, 0, &ed, 0) != SEC_E_OK ||
+            DecryptMessage(a->to, &ed, 0, NULL) != SEC_E_OK || buf[7] != (uint8_t)i)
+            a->failures++;
+        SecBuffer sb[2] = {{sizeof(buf), SECBUFFER_DATA, buf}, {sizeof(tok), SECBUFFER_TOKEN, tok}};
+        SecBufferDesc sd = {SECBUFFER_VERSION, 2, sb};
+        if (MakeSignature(a->from, 0, &sd, 0) != SEC_E_OK ||
+            VerifySignature(a->to, &sd, 0, NULL) != SEC_E_OK)
+            a->failures++;
+    }
+    return NULL;
+}
+
+START_TEST(test_threads_both_directions)
+{
+    struct kt_side c = {0}, s = {0};
+    struct kt_opts o = {.req = REQ_CLIENT};
+    OM_uint32 gm;
+    pthread_t t1, t2;
+
+    ck_status(kt_acquire(SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, &c.cred), SEC_E_OK);
+    ck_status(kt_acquire(SECPKG_CRED_INBOUND, NULL, NULL, NULL, &s.cred), SEC_E_OK);
+    ck_status(kt_handshake(&c, &s, &o, &gm), SEC_E_OK);
+    struct dir_arg up = {&c.ctx, &s.ctx, 2000, 0}, down = {&s.ctx, &c.ctx, 2000, 0};
+    ck_assert_int_eq(pthread_create(&t1, NULL, one_direction, &up), 0);
+    ck_assert_int_eq(pthread_create(&t2, NULL, one_direction, &down), 0);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    ck_assert_int_eq(up.failures, 0);
+    ck_assert_int_eq(down.failures, 0);
+    kt_side_free(&c);
+    kt_side_free(&s);
+}
+END_TEST
+
 /* ---- MIT's sample programs (krb5-gss-samples) as separate peers ----------- */
 
 /* gss-sample framing: flags:u8, length:u32be, bytes. */
@@ -1212,6 +1263,7 @@ static Suite *kerberos_suite(void)
     tcase_add_test(tc, test_gss_info_oid);
     tcase_add_test(tc, test_sspi_client_gss_server);
     tcase_add_test(tc, test_gss_client_sspi_server);
+    tcase_add_test(tc, test_threads_both_directions);
     suite_add_tcase(s, tc);
     return s;
 }
