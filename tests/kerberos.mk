@@ -36,3 +36,14 @@ tests_fuzz_fuzz_kerberos_cfx_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_kerberos_cfx_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_kerberos_cfx_LDADD = src/crypto/libsspicrypto.la
 endif
+
+# The package conformance battery with a Kerberos driver (its own realm).
+check_PROGRAMS += tests/check-kerberos-conformance
+TESTS += tests/check-kerberos-conformance
+tests_check_kerberos_conformance_SOURCES = tests/check-kerberos-conformance.c \
+	tests/interop/krb-test.c tests/interop/krb-test.h
+tests_check_kerberos_conformance_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
+tests_check_kerberos_conformance_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(KRB5_CFLAGS)
+tests_check_kerberos_conformance_LDADD = $(TESTUTIL_LIBS) $(KRB5_LIBS)
+EXTRA_tests_check_kerberos_conformance_DEPENDENCIES = src/packages/kerberos/kerberos.la \
+	src/tools/sspi-test-realm

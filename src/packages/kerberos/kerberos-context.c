@@ -6,8 +6,8 @@
  * (reference kerberos.md 3.1); the attributes reported are what the caller
  * asked for and MIT granted (MIT grants CONF and INTEG unasked on the
  * acceptor side; they are not reported unless asked).  A failed leg ends
- * the context: MIT's context is deleted, and a later leg on the handle gets
- * SEC_E_INVALID_HANDLE (a leg after completion: SEC_E_INVALID_TOKEN).
+ * the context: MIT's context is deleted, and a later leg on the handle (as
+ * one after completion) gets SEC_E_OUT_OF_SEQUENCE, as NTLM answers.
  *
  * Statuses: SEC_I_CONTINUE_NEEDED, SEC_E_OK, SEC_E_INVALID_TOKEN (no or
  * malformed token), SEC_E_BUFFER_TOO_SMALL (no room for the output token),
@@ -327,7 +327,7 @@ static struct krb_context *leg_context(LSA_SEC_HANDLE cred_h, LSA_SEC_HANDLE ctx
             return NULL;
         }
         if (ctx->state != KRB_STATE_CONTINUE) {
-            *st = ctx->state == KRB_STATE_COMPLETE ? SEC_E_INVALID_TOKEN : SEC_E_INVALID_HANDLE;
+            *st = SEC_E_OUT_OF_SEQUENCE;
             return NULL;
         }
         return ctx;
