@@ -670,14 +670,13 @@ SECURITY_STATUS krb_cfx_unwrap(struct krb_cfx *c, uint8_t *token, size_t len, bo
         static const uint8_t zero_iv[16];
         crypto_hmac_ctx hm;
         struct krb_seg ms[4];
-        size_t nms = 0, tail_pos = 16 + dlen, nconf;
+        size_t nms = 0, tail_pos = 16 + dlen;
         uint8_t copy[KRB_CFX_HEADER];
 
         if (!body_map(&b, 0, 16, KRB_SEG_ENC | KRB_SEG_SIGN, s, &ns) ||
             !data_segs(&b, stream, msg, n, data_index, dpos, dlen, KRB_SEG_ENC | KRB_SEG_SIGN, s,
                        &ns))
             return SEC_E_INVALID_TOKEN;
-        nconf = ns;
         if (!body_map(&b, tail_pos, h.ec + KRB_CFX_HEADER, KRB_SEG_ENC | KRB_SEG_SIGN, s, &ns) ||
             !body_map(&b, tail_pos + h.ec + KRB_CFX_HEADER, c->mac_len, 0, ms, &nms))
             return SEC_E_INVALID_TOKEN;
@@ -701,7 +700,6 @@ SECURITY_STATUS krb_cfx_unwrap(struct krb_cfx *c, uint8_t *token, size_t len, bo
             struct krb_seg cs[4];
             size_t ncs = 0;
 
-            (void)nconf;
             if (!body_map(&b, tail_pos + h.ec, KRB_CFX_HEADER, 0, cs, &ncs))
                 return SEC_E_INVALID_TOKEN;
             gather(cs, ncs, copy);

@@ -30,8 +30,9 @@
 #define KRB_CFX_MAX_MAC 24
 /* Extra count Windows and MIT use for DCE-style confidential wraps. */
 #define KRB_CFX_DCE_EC 16
-/* Most segments a message may be made of. */
-#define KRB_CFX_MAX_SEGS 40
+/* Most segments a message may be made of: the kit's 64 DATA buffers, the
+ * token's pieces, and the splits of a rotated token. */
+#define KRB_CFX_MAX_SEGS 80
 
 /* A piece of a message: bytes the MAC covers (SIGN) and, when sealing,
  * encrypts in place (ENC; always also signed). */
