@@ -925,6 +925,32 @@ static bool file_has(const char *path, const char *text)
     return strstr(buf, text) != NULL;
 }
 
+/* LIBSSPI_DEBUG names the failing call and MIT's reason, never the
+ * password (the sspi command, so the trace starts fresh). */
+START_TEST(test_trace_reasons)
+{
+    char log[600], cmd[2400];
+
+    snprintf(log, sizeof(log), "%s/trace.log", kt_realm_dir());
+    snprintf(cmd, sizeof(cmd),
+             "LIBSSPI_DEBUG='%s' '%s/src/tools/sspi' loopback --user user --domain KRBTEST.COM "
+             "--password Secret-Wrong-PW --target host/localhost Kerberos >/dev/null 2>&1",
+             log, getenv("top_builddir"));
+    ck_assert_int_ne(system(cmd), 0);
+    ck_assert(file_has(log, "krb5_get_init_creds_password"));
+    ck_assert(file_has(log, "Decrypt integrity check failed")); /* no preauth */
+    ck_assert(file_has(log, "0x8009030C"));
+    ck_assert(!file_has(log, "Secret-Wrong-PW"));
+    snprintf(cmd, sizeof(cmd),
+             "LIBSSPI_DEBUG='%s' '%s/src/tools/sspi' loopback --user user --domain KRBTEST.COM "
+             "--password userpw --target HTTP/nosuch.krbtest.com Kerberos >/dev/null 2>&1",
+             log, getenv("top_builddir"));
+    ck_assert_int_ne(system(cmd), 0);
+    ck_assert(file_has(log, "gss_init_sec_context: major"));
+    ck_assert(file_has(log, "not found in Kerberos database"));
+}
+END_TEST
+
 /* libsspi's client against MIT's gss-server. */
 START_TEST(test_sspi_client_gss_server)
 {
@@ -1287,6 +1313,7 @@ static Suite *kerberos_suite(void)
     tcase_add_test(tc, test_sspi_client_gss_server);
     tcase_add_test(tc, test_gss_client_sspi_server);
     tcase_add_test(tc, test_threads_both_directions);
+    tcase_add_test(tc, test_trace_reasons);
     /* Last: they initialise the plugin with a table of their own. */
     tcase_add_test(tc, test_lsa_ticket_cache_messages);
     tcase_add_test(tc, test_gss_info_oid);
