@@ -181,6 +181,19 @@ static void pairings(struct kt_side *sspi, gss_ctx_id_t g, bool dce)
                 ck_assert_uint_eq(qop, conf ? 0 : KERB_WRAP_NO_ENCRYPT);
                 ck_assert_uint_eq(db[1].cbBuffer, n);
                 ck_assert_mem_eq(db[1].pvBuffer, msg, n);
+
+                /* The same kind of token (RRC 0) cut as TOKEN = header,
+                 * DATA = the rest: the bytes are moved into Windows'
+                 * places and DATA ends up holding just the plaintext. */
+                ck_assert_uint_eq(gss_wrap(&minor, g, conf, 0, &in, &cs, &out), GSS_S_COMPLETE);
+                memcpy(buf, out.value, out.length);
+                SecBuffer cb2[2] = {{16, SECBUFFER_TOKEN, buf},
+                                    {(uint32_t)out.length - 16, SECBUFFER_DATA, buf + 16}};
+                SecBufferDesc cd2 = {SECBUFFER_VERSION, 2, cb2};
+                gss_release_buffer(&minor, &out);
+                ck_status(DecryptMessage(&sspi->ctx, &cd2, 0, &qop), SEC_E_OK);
+                ck_assert_uint_eq(cb2[1].cbBuffer, n);
+                ck_assert_mem_eq(buf + 16, msg, n);
             }
 
             /* gss_wrap_iov (HEADER + DATA: Windows' split) -> DecryptMessage */
