@@ -26,8 +26,8 @@
 #define WINCRYPT_MAX_NAME 1024
 
 WINCRYPT_API PCCERT_CONTEXT WINAPI CertCreateCertificateContext(DWORD dwCertEncodingType,
-                                                                 const BYTE *pbCertEncoded,
-                                                                 DWORD cbCertEncoded)
+                                                                const BYTE *pbCertEncoded,
+                                                                DWORD cbCertEncoded)
 {
     struct wincrypt_cert *c;
 
@@ -132,8 +132,8 @@ static BOOL wincrypt_prov_info(const struct wincrypt_cert *c, void *pvData, DWOR
 }
 
 WINCRYPT_API BOOL WINAPI CertGetCertificateContextProperty(PCCERT_CONTEXT pCertContext,
-                                                          DWORD dwPropId, void *pvData,
-                                                          DWORD *pcbData)
+                                                           DWORD dwPropId, void *pvData,
+                                                           DWORD *pcbData)
 {
     const struct wincrypt_cert *c = wincrypt_cert_check(pCertContext);
     uint8_t digest[32];
@@ -166,8 +166,8 @@ WINCRYPT_API BOOL WINAPI CertGetCertificateContextProperty(PCCERT_CONTEXT pCertC
 }
 
 /* The requested name of `c` as UTF-8 into out[WINCRYPT_MAX_NAME] ("" if none). */
-static void wincrypt_name(const struct wincrypt_cert *c, DWORD type, DWORD flags,
-                          const void *para, char *out)
+static void wincrypt_name(const struct wincrypt_cert *c, DWORD type, DWORD flags, const void *para,
+                          char *out)
 {
     gnutls_datum_t d = {c->ctx.pbCertEncoded, c->ctx.cbCertEncoded};
     gnutls_x509_crt_t crt;
@@ -236,8 +236,8 @@ WINCRYPT_API DWORD WINAPI CertGetNameStringA(PCCERT_CONTEXT pCertContext, DWORD 
 }
 
 WINCRYPT_API DWORD WINAPI CertGetNameStringW(PCCERT_CONTEXT pCertContext, DWORD dwType,
-                                             DWORD dwFlags, void *pvTypePara,
-                                             LPWSTR pszNameString, DWORD cchNameString)
+                                             DWORD dwFlags, void *pvTypePara, LPWSTR pszNameString,
+                                             DWORD cchNameString)
 {
     const struct wincrypt_cert *c = wincrypt_cert_check(pCertContext);
     char name[WINCRYPT_MAX_NAME];

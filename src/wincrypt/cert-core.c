@@ -41,8 +41,7 @@ static FILETIME wincrypt_filetime(time_t t)
 
 /* One DER TLV at p[0..len): tag, and the value's offset and length.  False
  * if it does not fit (lengths of up to 4 bytes). */
-static bool wincrypt_der_tlv(const uint8_t *p, size_t len, uint8_t *tag, size_t *off,
-                             size_t *vlen)
+static bool wincrypt_der_tlv(const uint8_t *p, size_t len, uint8_t *tag, size_t *off, size_t *vlen)
 {
     size_t n, pos = 2;
 
@@ -124,8 +123,8 @@ static bool wincrypt_decode(gnutls_x509_crt_t crt, struct wincrypt_fields *f)
         return false;
     if (gnutls_pubkey_import_x509(pub, crt, 0) >= 0 &&
         gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &f->spki) >= 0) {
-        ok = wincrypt_spki_bits(f->spki.data, f->spki.size, &f->bits, &f->bits_len,
-                                &f->unused_bits);
+        ok =
+            wincrypt_spki_bits(f->spki.data, f->spki.size, &f->bits, &f->bits_len, &f->unused_bits);
         if (!ok) {
             gnutls_free(f->spki.data);
             f->spki.data = NULL;
@@ -140,8 +139,8 @@ static bool wincrypt_fill(struct wincrypt_cert *cert, const uint8_t *der, size_t
                           gnutls_x509_crt_t crt, const struct wincrypt_fields *f)
 {
     size_t sig_len = strlen(f->sig_oid) + 1, pk_len = strlen(f->pk_oid) + 1;
-    size_t total = len + f->serial_len + sig_len + pk_len + f->issuer.size + f->subject.size +
-                   f->bits_len;
+    size_t total =
+        len + f->serial_len + sig_len + pk_len + f->issuer.size + f->subject.size + f->bits_len;
     uint8_t *p = malloc(total ? total : 1);
     CERT_INFO *info = &cert->info;
 
@@ -239,8 +238,8 @@ bool wincrypt_cert_set_key(struct wincrypt_cert *cert, uint32_t kind, const uint
 struct wincrypt_cert *wincrypt_cert_copy(const struct wincrypt_cert *cert,
                                          struct wincrypt_store_ref *store)
 {
-    struct wincrypt_cert *c = wincrypt_cert_from_der(cert->ctx.pbCertEncoded,
-                                                     cert->ctx.cbCertEncoded);
+    struct wincrypt_cert *c =
+        wincrypt_cert_from_der(cert->ctx.pbCertEncoded, cert->ctx.cbCertEncoded);
 
     if (c == NULL)
         return NULL;

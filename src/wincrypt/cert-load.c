@@ -68,10 +68,9 @@ static SECURITY_STATUS wincrypt_load_certs(const gnutls_datum_t *data, struct wi
     unsigned int n = 0;
     SECURITY_STATUS st = SEC_E_OK;
 
-    if (gnutls_x509_crt_list_import2(&list, &n, data,
-                                     wincrypt_is_pem(data) ? GNUTLS_X509_FMT_PEM
-                                                           : GNUTLS_X509_FMT_DER,
-                                     0) < 0) {
+    if (gnutls_x509_crt_list_import2(
+            &list, &n, data, wincrypt_is_pem(data) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, 0) <
+        0) {
         /* a PEM file with only a key has no certificate: not an error */
         return wincrypt_is_pem(data) ? SEC_E_OK : SEC_E_UNKNOWN_CREDENTIALS;
     }
@@ -106,10 +105,9 @@ static SECURITY_STATUS wincrypt_load_key(const gnutls_datum_t *data, bool requir
 
     if (gnutls_x509_privkey_init(&key) < 0)
         return SEC_E_INSUFFICIENT_MEMORY;
-    r = gnutls_x509_privkey_import2(key, data,
-                                    wincrypt_is_pem(data) ? GNUTLS_X509_FMT_PEM
-                                                          : GNUTLS_X509_FMT_DER,
-                                    NULL, GNUTLS_PKCS_PLAIN);
+    r = gnutls_x509_privkey_import2(
+        key, data, wincrypt_is_pem(data) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, NULL,
+        GNUTLS_PKCS_PLAIN);
     if (r < 0) {
         st = required ? SEC_E_UNKNOWN_CREDENTIALS : SEC_E_OK;
     } else {
@@ -186,8 +184,8 @@ SECURITY_STATUS wincrypt_load_file(const char *cert_file, const char *key_file,
 bool wincrypt_dn_string(gnutls_x509_crt_t crt, bool issuer, char *out, size_t cap)
 {
     gnutls_datum_t dn = {NULL, 0};
-    int r = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0)
-                   : gnutls_x509_crt_get_dn3(crt, &dn, 0);
+    int r =
+        issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &dn, 0) : gnutls_x509_crt_get_dn3(crt, &dn, 0);
 
     if (r < 0)
         return false;

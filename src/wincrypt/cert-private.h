@@ -19,6 +19,7 @@
 #ifndef LIBSSPI_WINCRYPT_CERT_PRIVATE_H
 #define LIBSSPI_WINCRYPT_CERT_PRIVATE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,6 +57,21 @@ struct wincrypt_cert {
     uint8_t sha1[20];
     /* One malloc() block holding the DER and every CERT_INFO field. */
     uint8_t *storage;
+};
+
+#define WINCRYPT_STORE_MAGIC 0x45524f54u /* "TORE" */
+
+/* An HCERTSTORE (a hRootStore handed to the package is read through this:
+ * take `lock`, read certs[0..n)). */
+struct wincrypt_store {
+    struct wincrypt_store_ref head; /* first */
+    uint32_t magic;                 /* WINCRYPT_STORE_MAGIC */
+    uint32_t version;               /* WINCRYPT_CERT_VERSION */
+    _Atomic uint32_t handles;
+    bool readonly;
+    pthread_mutex_t lock;
+    struct wincrypt_cert **certs;
+    size_t n, cap;
 };
 
 /* The context behind `c` if libsspi made it (magic and version match),

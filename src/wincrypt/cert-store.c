@@ -25,21 +25,10 @@
 #include "wincrypt/wincrypt-internal.h"
 
 #define WINCRYPT_API __attribute__((visibility("default")))
-#define WINCRYPT_STORE_MAGIC 0x45524f54u /* "TORE" */
 #define WINCRYPT_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #ifndef LIBSSPI_CERT_DIR_DEFAULT
 #define LIBSSPI_CERT_DIR_DEFAULT "/etc/libsspi/certs"
 #endif
-
-struct wincrypt_store {
-    struct wincrypt_store_ref head; /* first */
-    uint32_t magic;
-    _Atomic uint32_t handles;
-    bool readonly;
-    pthread_mutex_t lock;
-    struct wincrypt_cert **certs;
-    size_t n, cap;
-};
 
 static void wincrypt_store_release(struct wincrypt_store_ref *ref)
 {
@@ -62,6 +51,7 @@ static struct wincrypt_store *wincrypt_store_new(void)
     s->head.release = wincrypt_store_release;
     atomic_init(&s->handles, 1);
     s->magic = WINCRYPT_STORE_MAGIC;
+    s->version = WINCRYPT_CERT_VERSION;
     pthread_mutex_init(&s->lock, NULL);
     return s;
 }
@@ -142,8 +132,8 @@ static void wincrypt_store_load_dir(struct wincrypt_store *s, const char *dir)
         char path[4096], key[4096];
         FILE *f;
 
-        if (n < 5 || (strcmp(e->d_name + n - 4, ".pem") != 0 &&
-                      strcmp(e->d_name + n - 4, ".crt") != 0))
+        if (n < 5 ||
+            (strcmp(e->d_name + n - 4, ".pem") != 0 && strcmp(e->d_name + n - 4, ".crt") != 0))
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
         snprintf(key, sizeof(key), "%s/%.*s.key", dir, (int)(n - 4), e->d_name);
@@ -329,15 +319,12 @@ WINCRYPT_API BOOL WINAPI CertAddCertificateContextToStore(HCERTSTORE hCertStore,
     return added != NULL;
 }
 
-WINCRYPT_API BOOL WINAPI CertAddEncodedCertificateToStore(HCERTSTORE hCertStore,
-                                                          DWORD dwCertEncodingType,
-                                                          const BYTE *pbCertEncoded,
-                                                          DWORD cbCertEncoded,
-                                                          DWORD dwAddDisposition,
-                                                          PCCERT_CONTEXT *ppCertContext)
+WINCRYPT_API BOOL WINAPI CertAddEncodedCertificateToStore(
+    HCERTSTORE hCertStore, DWORD dwCertEncodingType, const BYTE *pbCertEncoded, DWORD cbCertEncoded,
+    DWORD dwAddDisposition, PCCERT_CONTEXT *ppCertContext)
 {
-    PCCERT_CONTEXT c = CertCreateCertificateContext(dwCertEncodingType, pbCertEncoded,
-                                                    cbCertEncoded);
+    PCCERT_CONTEXT c =
+        CertCreateCertificateContext(dwCertEncodingType, pbCertEncoded, cbCertEncoded);
     BOOL ok;
 
     if (c == NULL)
@@ -381,10 +368,10 @@ static bool wincrypt_matches(const struct wincrypt_cert *c, DWORD type, const vo
 }
 
 WINCRYPT_API PCCERT_CONTEXT WINAPI CertFindCertificateInStore(HCERTSTORE hCertStore,
-                                                             DWORD dwCertEncodingType,
-                                                             DWORD dwFindFlags, DWORD dwFindType,
-                                                             const void *pvFindPara,
-                                                             PCCERT_CONTEXT pPrevCertContext)
+                                                              DWORD dwCertEncodingType,
+                                                              DWORD dwFindFlags, DWORD dwFindType,
+                                                              const void *pvFindPara,
+                                                              PCCERT_CONTEXT pPrevCertContext)
 {
     struct wincrypt_store *s = wincrypt_store_check(hCertStore);
     struct wincrypt_cert *hit = NULL;
@@ -416,7 +403,7 @@ WINCRYPT_API PCCERT_CONTEXT WINAPI CertFindCertificateInStore(HCERTSTORE hCertSt
 }
 
 WINCRYPT_API PCCERT_CONTEXT WINAPI CertEnumCertificatesInStore(HCERTSTORE hCertStore,
-                                                              PCCERT_CONTEXT pPrevCertContext)
+                                                               PCCERT_CONTEXT pPrevCertContext)
 {
     return CertFindCertificateInStore(hCertStore, X509_ASN_ENCODING, 0, CERT_FIND_ANY, NULL,
                                       pPrevCertContext);
@@ -483,7 +470,8 @@ WINCRYPT_API HCERTSTORE WINAPI PFXImportCertStore(CRYPT_DATA_BLOB *pPFX, LPCWSTR
         errno = EINVAL;
         return NULL;
     }
-    if (szPassword != NULL && (password = sspi_utf16_to_utf8(szPassword, (size_t)-1, NULL)) == NULL) {
+    if (szPassword != NULL &&
+        (password = sspi_utf16_to_utf8(szPassword, (size_t)-1, NULL)) == NULL) {
         errno = EINVAL;
         return NULL;
     }

@@ -15,9 +15,9 @@
 struct wincrypt_loaded {
     struct wincrypt_cert **certs; /* one reference each, no key attached */
     size_t n_certs;
-    uint32_t key_kind;            /* enum wincrypt_key_kind */
-    gnutls_datum_t key;           /* PKCS#8 DER or the URI (gnutls_free) */
-    size_t key_index;             /* the certificate the key belongs to */
+    uint32_t key_kind;  /* enum wincrypt_key_kind */
+    gnutls_datum_t key; /* PKCS#8 DER or the URI (gnutls_free) */
+    size_t key_index;   /* the certificate the key belongs to */
 };
 
 /*
@@ -44,8 +44,8 @@ WINCRYPT_HIDDEN size_t wincrypt_key_match(gnutls_x509_privkey_t key,
 /* RFC 4514 string of the subject (or issuer) into out[cap]. */
 WINCRYPT_HIDDEN bool wincrypt_dn_string(gnutls_x509_crt_t crt, bool issuer, char *out, size_t cap);
 /* First value of attribute `oid` in the subject (or issuer); false if none. */
-WINCRYPT_HIDDEN bool wincrypt_dn_oid(gnutls_x509_crt_t crt, bool issuer, const char *oid,
-                                     char *out, size_t cap);
+WINCRYPT_HIDDEN bool wincrypt_dn_oid(gnutls_x509_crt_t crt, bool issuer, const char *oid, char *out,
+                                     size_t cap);
 /* First subjectAltName of the CERT_NAME_* `type` (DNS, EMAIL, URL). */
 WINCRYPT_HIDDEN bool wincrypt_san(gnutls_x509_crt_t crt, DWORD type, char *out, size_t cap);
 
