@@ -136,15 +136,7 @@ static SECURITY_STATUS schan_stream_sizes(struct schan_ctx *ctx, SecPkgContext_S
     size_t overhead = gnutls_record_overhead_size(ctx->session);
     uint32_t hdr;
 
-    if (ctx->tx.aead != NULL)
-        hdr = SCHAN_HEADER + (ctx->tx.explicit_nonce ? 8 : 0);
-    else
-        hdr = gnutls_protocol_get_version(ctx->session) >= GNUTLS_TLS1_1 &&
-                      gnutls_cipher_get_block_size(c) > 1 && c != GNUTLS_CIPHER_AES_128_GCM &&
-                      c != GNUTLS_CIPHER_AES_256_GCM
-                  ? SCHAN_HEADER + (uint32_t)gnutls_cipher_get_block_size(c)
-                  : SCHAN_HEADER +
-                        (c == GNUTLS_CIPHER_AES_128_CCM || c == GNUTLS_CIPHER_AES_256_CCM ? 8 : 0);
+    hdr = schan_header_size(ctx->session);
     z->cbHeader = hdr;
     z->cbTrailer = overhead > hdr ? (uint32_t)overhead - hdr : 16;
     z->cbMaximumMessage = (uint32_t)gnutls_record_get_max_size(ctx->session);

@@ -82,6 +82,12 @@ static bool schan_set_option(const char *key, const char *value)
         return schan_set_string(&schan_opts.key_file, value);
     if (strcmp(key, "ca_file") == 0)
         return schan_set_string(&schan_opts.ca_file, value);
+    if (strcmp(key, "record_layer") == 0) {
+        if (strcmp(value, "inplace") != 0 && strcmp(value, "gnutls") != 0)
+            return false;
+        schan_opts.gnutls_records = strcmp(value, "gnutls") == 0;
+        return true;
+    }
     if (strcmp(key, "tls13_post_handshake") == 0) {
         if (strcmp(value, "internal") != 0 && strcmp(value, "renegotiate") != 0)
             return false;

@@ -42,28 +42,12 @@ static SECURITY_STATUS schan_msg_ctx(LSA_SEC_HANDLE h, struct schan_ctx **out)
     return SEC_E_OK;
 }
 
-/* Header bytes before the ciphertext of a record of this session. */
-static uint32_t schan_header_size(struct schan_ctx *ctx)
-{
-    gnutls_cipher_algorithm_t c = gnutls_cipher_get(ctx->session);
-    gnutls_protocol_t v = gnutls_protocol_get_version(ctx->session);
-
-    if (v == GNUTLS_TLS1_3 || c == GNUTLS_CIPHER_CHACHA20_POLY1305)
-        return SCHAN_HEADER;
-    if (c == GNUTLS_CIPHER_AES_128_GCM || c == GNUTLS_CIPHER_AES_256_GCM ||
-        c == GNUTLS_CIPHER_AES_128_CCM || c == GNUTLS_CIPHER_AES_256_CCM)
-        return SCHAN_HEADER + 8;
-    if (v >= GNUTLS_TLS1_1 && gnutls_cipher_get_block_size(c) > 1)
-        return SCHAN_HEADER + (uint32_t)gnutls_cipher_get_block_size(c);
-    return SCHAN_HEADER;
-}
-
 /* EncryptMessage through GnuTLS's record layer (non-AEAD suites). */
 static SECURITY_STATUS schan_seal_slow(struct schan_ctx *ctx, SecBuffer *h, SecBuffer *d,
                                        SecBuffer *t)
 {
     struct schan_out *o = &ctx->out;
-    uint32_t hs = schan_header_size(ctx);
+    uint32_t hs = schan_header_size(ctx->session);
     ssize_t r;
 
     if (h->cbBuffer < hs)

@@ -64,6 +64,7 @@ struct schan_options {
     char *key_file;         /* option.key_file (file or pkcs11: URI) */
     char *ca_file;          /* option.ca_file: extra trusted roots */
     bool renegotiate_tls13; /* option.tls13_post_handshake = renegotiate */
+    bool gnutls_records;    /* option.record_layer = gnutls: no fast path */
 };
 SCHAN_HIDDEN extern struct schan_options schan_opts;
 SCHAN_HIDDEN extern PLSA_SECPKG_FUNCTION_TABLE schan_lsa;
@@ -220,6 +221,9 @@ SCHAN_HIDDEN size_t schan_records(const uint8_t *data, size_t len, size_t max_re
 /* One handshake step over ctx->in; output accumulates in ctx->out.
  * Returns the GnuTLS result (0 done, GNUTLS_E_AGAIN, or an error). */
 SCHAN_HIDDEN int schan_session_handshake(struct schan_ctx *ctx);
+
+/* Bytes before the ciphertext in a record of this session (cbHeader). */
+SCHAN_HIDDEN uint32_t schan_header_size(gnutls_session_t session);
 
 /* Map a GnuTLS error of the handshake or record layer to a status. */
 SCHAN_HIDDEN SECURITY_STATUS schan_status(struct schan_ctx *ctx, int err);

@@ -229,6 +229,21 @@ int schan_session_handshake(struct schan_ctx *ctx)
     return r;
 }
 
+uint32_t schan_header_size(gnutls_session_t session)
+{
+    gnutls_cipher_algorithm_t c = gnutls_cipher_get(session);
+    gnutls_protocol_t v = gnutls_protocol_get_version(session);
+
+    if (v == GNUTLS_TLS1_3 || c == GNUTLS_CIPHER_CHACHA20_POLY1305)
+        return SCHAN_HEADER;
+    if (c == GNUTLS_CIPHER_AES_128_GCM || c == GNUTLS_CIPHER_AES_256_GCM ||
+        c == GNUTLS_CIPHER_AES_128_CCM || c == GNUTLS_CIPHER_AES_256_CCM)
+        return SCHAN_HEADER + 8;
+    if (v >= GNUTLS_TLS1_1 && gnutls_cipher_get_block_size(c) > 1)
+        return SCHAN_HEADER + (uint32_t)gnutls_cipher_get_block_size(c);
+    return SCHAN_HEADER;
+}
+
 /* Certificate verification result -> the Windows status. */
 static SECURITY_STATUS schan_verify_status(unsigned status)
 {
