@@ -337,6 +337,8 @@ static NTSTATUS schan_establish(struct schan_leg *l, LSA_SEC_HANDLE cred_h, LSA_
     l->spare = schan_spare(l->in);
     if (l->server && (l->req & ASC_REQ_DELEGATE))
         return SEC_E_UNSUPPORTED_FUNCTION;
+    if (l->out_alert != NULL)
+        l->out_alert->cbBuffer = 0; /* only a failure fills it */
     if (ctx_h != 0) {
         ctx = schan_ctx_from_handle(ctx_h, SCHAN_SIDE_LSA);
         if (ctx == NULL || ctx->server != l->server)
