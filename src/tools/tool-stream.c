@@ -174,7 +174,7 @@ SECURITY_STATUS tool_stream_handshake(struct tool_stream *s, const struct tool_s
             continue;
         }
         if (st == SEC_I_INCOMPLETE_CREDENTIALS)
-            continue; /* go on without a client certificate */
+            st = tool_stream_leg(s, o); /* go on without a client certificate */
         if (st != SEC_I_CONTINUE_NEEDED)
             break;
     }

@@ -149,6 +149,10 @@ static SECURITY_STATUS schan_handshake_leg(struct schan_ctx *ctx, const struct s
         ctx->held = NULL;
         if (st != SEC_E_OK)
             return st;
+        if (len > 0 && l->spare != NULL) { /* not read yet: give it back */
+            l->spare->BufferType = SECBUFFER_EXTRA;
+            l->spare->cbBuffer = (ULONG)len;
+        }
         return ctx->state == SCHAN_ESTABLISHED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
     }
     whole = 0;
