@@ -19,3 +19,24 @@ tests_check_schannel_interop_SOURCES = tests/interop/check-schannel-interop.c
 tests_check_schannel_interop_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
 tests_check_schannel_interop_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la \
 	$(CHECK_LIBS) $(GNUTLS_LIBS)
+
+# Built by `make check`, run by hand: tests/bench/bench-schannel [-n N] [-h N]
+check_PROGRAMS += tests/bench/bench-schannel
+tests_bench_bench_schannel_SOURCES = tests/bench/bench-schannel.c tests/alloc-count.c
+tests_bench_bench_schannel_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+tests_bench_bench_schannel_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la $(GNUTLS_LIBS)
+if HAVE_OPENSSL
+tests_bench_bench_schannel_CFLAGS += $(OPENSSL_CFLAGS) -DHAVE_OPENSSL_BENCH
+tests_bench_bench_schannel_LDADD += $(OPENSSL_LIBS)
+endif
+
+# EncryptMessage / DecryptMessage allocate nothing, either direction, on
+# both protocols (allocation counting: not with sanitizers).
+if !ENABLE_SANITIZERS
+check_PROGRAMS += tests/check-schannel-noalloc
+TESTS += tests/check-schannel-noalloc
+tests_check_schannel_noalloc_SOURCES = tests/check-schannel-noalloc.c tests/alloc-count.c
+tests_check_schannel_noalloc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
+tests_check_schannel_noalloc_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la \
+	$(CHECK_LIBS) $(GNUTLS_LIBS)
+endif
