@@ -307,6 +307,7 @@ void tls_side_free(struct tls_side *s)
         DeleteSecurityContext(&s->ctx);
     free(s->in);
     s->in = NULL;
+    s->in_len = s->in_cap = 0;
     s->have_ctx = false;
 }
 

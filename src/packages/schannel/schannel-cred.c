@@ -60,6 +60,10 @@ void schan_cred_unref(struct schan_cred *cred)
         gnutls_priority_deinit(cred->priority);
     if (cred->cert != NULL)
         wincrypt_cert_unref(cred->cert);
+    if (cred->privkey != NULL) {
+        gnutls_privkey_deinit(cred->privkey);
+        gnutls_pcert_deinit(&cred->pcert);
+    }
     if (cred->ticket_key.data != NULL) {
         explicit_bzero(cred->ticket_key.data, cred->ticket_key.size);
         gnutls_free(cred->ticket_key.data);
@@ -232,6 +236,50 @@ static SECURITY_STATUS schan_own_cert(struct schan_cred *cred, const struct winc
     return SEC_E_OK;
 }
 
+/* Client: the certificate goes out whatever CA names the server lists, as
+ * Windows sends the certificate the caller chose. */
+static int schan_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
+                          const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
+                          gnutls_pcert_st **pcert, unsigned int *pcert_length,
+                          gnutls_privkey_t *privkey)
+{
+    struct schan_ctx *ctx = gnutls_transport_get_ptr(session);
+
+    *pcert_length = 0;
+    if (ctx == NULL || ctx->cred->privkey == NULL)
+        return 0;
+    *pcert = &ctx->cred->pcert;
+    *pcert_length = 1;
+    *privkey = ctx->cred->privkey;
+    return 0;
+}
+
+static SECURITY_STATUS schan_client_cert(struct schan_cred *cred, const struct wincrypt_cert *c)
+{
+    gnutls_datum_t der = {c->ctx.pbCertEncoded, c->ctx.cbCertEncoded};
+    gnutls_datum_t key = {c->key, c->key_len};
+    int r;
+
+    if (gnutls_pcert_import_x509_raw(&cred->pcert, &der, GNUTLS_X509_FMT_DER, 0) < 0)
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    r = gnutls_privkey_init(&cred->privkey);
+    if (r >= 0)
+        r = c->key_kind == WINCRYPT_KEY_PKCS11
+                ? gnutls_privkey_import_url(cred->privkey, (const char *)c->key, 0)
+                : gnutls_privkey_import_x509_raw(cred->privkey, &key, GNUTLS_X509_FMT_DER, NULL, 0);
+    if (r < 0) {
+        if (cred->privkey != NULL)
+            gnutls_privkey_deinit(cred->privkey);
+        cred->privkey = NULL;
+        gnutls_pcert_deinit(&cred->pcert);
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    }
+    gnutls_certificate_set_retrieve_function2(cred->x509, schan_retrieve);
+    wincrypt_cert_ref(c);
+    cred->cert = c;
+    return SEC_E_OK;
+}
+
 /* option.cert_file / option.key_file for inbound credentials with none. */
 static SECURITY_STATUS schan_default_cert(struct schan_cred *cred)
 {
@@ -280,9 +328,10 @@ static SECURITY_STATUS schan_cred_build(struct schan_cred *cred, const struct sc
     if (a->n_creds == 1) {
         const struct wincrypt_cert *c = wincrypt_cert_check(a->certs[0]);
 
-        if (c == NULL)
+        if (c == NULL || c->key_kind == WINCRYPT_KEY_NONE)
             return SEC_E_UNKNOWN_CREDENTIALS;
-        if ((st = schan_own_cert(cred, c)) != SEC_E_OK)
+        st = cred->server ? schan_own_cert(cred, c) : schan_client_cert(cred, c);
+        if (st != SEC_E_OK)
             return st;
     } else if (cred->server && (st = schan_default_cert(cred)) != SEC_E_OK) {
         return st;

@@ -52,6 +52,10 @@ static SECURITY_STATUS schan_seal_slow(struct schan_ctx *ctx, SecBuffer *h, SecB
 
     if (h->cbBuffer < hs)
         return SEC_E_BUFFER_TOO_SMALL;
+    if (d->cbBuffer == 0) { /* GnuTLS sends no empty record: nothing to send */
+        h->cbBuffer = t->cbBuffer = 0;
+        return SEC_E_OK;
+    }
     o->scatter = true;
     o->failed = false;
     o->seg[0] = h->pvBuffer;

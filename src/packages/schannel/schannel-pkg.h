@@ -32,6 +32,7 @@
 #include <pthread.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 
 #include "sspi.h"
@@ -92,6 +93,8 @@ struct schan_cred {
     gnutls_certificate_credentials_t x509;
     gnutls_priority_t priority;
     const struct wincrypt_cert *cert; /* our certificate (reference), or NULL */
+    gnutls_pcert_st pcert;            /* client: the certificate it always sends */
+    gnutls_privkey_t privkey;         /* client: its key (NULL: none) */
     gnutls_datum_t ticket_key;        /* server session tickets */
     pthread_mutex_t cache_lock;
     struct schan_cache_entry cache[SCHAN_CACHE_SLOTS];
@@ -212,8 +215,9 @@ SCHAN_HIDDEN SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uin
  * Look at the record headers at the start of data[0..len).  Returns the
  * number of bytes that form complete records (0 if not even one), sets
  * *missing to what the first incomplete record still needs, and returns
- * (size_t)-1 when a header is not a TLS record header.  `max_records` 0
- * = as many as there are.
+ * (size_t)-1 when the first header is not a TLS record header (a bad
+ * header further on ends the complete part).  `max_records` 0 = as many
+ * as there are.
  */
 SCHAN_HIDDEN size_t schan_records(const uint8_t *data, size_t len, size_t max_records,
                                   uint32_t *missing);

@@ -93,11 +93,10 @@ size_t schan_records(const uint8_t *data, size_t len, size_t max_records, uint32
             *missing = (uint32_t)(SCHAN_HEADER - (len - pos));
             break;
         }
-        if (data[pos] < SCHAN_CT_CCS || data[pos] > SCHAN_CT_APPDATA + 1 || data[pos + 1] != 3)
-            return (size_t)-1;
         body = (size_t)data[pos + 3] << 8 | data[pos + 4];
-        if (body > SCHAN_MAX_RECORD)
-            return (size_t)-1;
+        if (data[pos] < SCHAN_CT_CCS || data[pos] > SCHAN_CT_APPDATA + 1 || data[pos + 1] != 3 ||
+            body > SCHAN_MAX_RECORD)
+            return pos == 0 ? (size_t)-1 : pos; /* a later bad header stays for later */
         if (len - pos - SCHAN_HEADER < body) {
             *missing = (uint32_t)(SCHAN_HEADER + body - (len - pos));
             break;
