@@ -1,7 +1,8 @@
 # tests/schannel.mk - the Schannel package: loopback and bad-input suite,
 # interop against gnutls-serv/gnutls-cli/openssl, the fuzz-corpus replay.
 noinst_LTLIBRARIES += tests/schannel/libtlstest.la
-tests_schannel_libtlstest_la_SOURCES = tests/schannel/tls-test.h tests/schannel/tls-test.c
+tests_schannel_libtlstest_la_SOURCES = tests/schannel/tls-test.h tests/schannel/tls-test.c \
+	src/tools/tool-pki.h src/tools/tool-pki.c
 tests_schannel_libtlstest_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 tests_schannel_libtlstest_la_LIBADD = src/core/libsspi.la $(GNUTLS_LIBS)
 

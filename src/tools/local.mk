@@ -15,8 +15,12 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-loopback.c \
 	src/tools/tool-net.c \
 	src/tools/tool-stream.c \
+	src/tools/tool-pki.h \
+	src/tools/tool-pki.c \
+	src/tools/tool-stream-local.c \
 	src/tools/cmd-server.c \
 	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
 	src/tools/cmd-status.c
-src_tools_sspi_LDADD = src/core/libsspi.la $(PTHREAD_LIBS)
+src_tools_sspi_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+src_tools_sspi_LDADD = src/core/libsspi.la $(GNUTLS_LIBS) $(PTHREAD_LIBS)

@@ -348,4 +348,14 @@ SECURITY_STATUS tool_stream_shutdown(struct tool_stream *s, const struct tool_st
 void tool_stream_describe(struct tool_stream *s, FILE *out);
 void tool_stream_free(struct tool_stream *s);
 
+/* ---- tool-stream-local.c: loopback and bench for stream packages. */
+
+/* Is `package` a stream package (SECPKG_FLAG_STREAM: Schannel)? */
+bool tool_is_stream_package(const char *package);
+/* `sspi loopback` of a stream package: throwaway PKI, handshake, records. */
+int tool_stream_loopback(const char *package);
+/* `sspi bench` of a stream package: ns per EncryptMessage / DecryptMessage. */
+int tool_stream_bench(const char *package, const uint32_t *sizes, int n_sizes, double seconds,
+                      unsigned long count);
+
 #endif /* LIBSSPI_TOOL_H */

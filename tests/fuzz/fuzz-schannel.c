@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/schannel/tls-test.h"
 
@@ -21,14 +22,16 @@ static struct tls_pki pki;
 static CredHandle server_cred, client_cred[2];
 static bool ready;
 
+static char conf[512];
+
 static void fuzz_cleanup(void)
 {
+    unlink(conf);
     tls_pki_remove(&pki);
 }
 
 static void fuzz_setup(void)
 {
-    char conf[512];
     FILE *f;
 
     if (ready)

@@ -339,6 +339,25 @@ START_TEST(test_openssl_s_client_to_server)
 }
 END_TEST
 
+/* The tool's in-process verbs for a stream package. */
+START_TEST(test_tool_loopback_and_bench)
+{
+    char *out;
+
+    ck_assert_int_eq(run("%s loopback Schannel >%s/%s 2>&1", sspi, P("out.txt")), 0);
+    out = slurp("out.txt");
+    ck_assert_msg(strstr(out, "DecryptMessage (client): SEC_E_OK") &&
+                      strstr(out, "result: SEC_E_OK"),
+                  "%s", out);
+    free(out);
+    ck_assert_int_eq(
+        run("%s bench --count 20 --sizes 16,16384 Schannel >%s/%s 2>&1", sspi, P("out.txt")), 0);
+    out = slurp("out.txt");
+    ck_assert_msg(strstr(out, "records/s") && strstr(out, "16384"), "%s", out);
+    free(out);
+}
+END_TEST
+
 static bool have(const char *tool)
 {
     char cmd[256];
@@ -378,6 +397,7 @@ int main(void)
     tcase_add_test(tc, test_client_refuses_bad_certificates);
     tcase_add_test(tc, test_gnutls_cli_to_server);
     tcase_add_test(tc, test_openssl_s_client_to_server);
+    tcase_add_test(tc, test_tool_loopback_and_bench);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
