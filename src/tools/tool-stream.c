@@ -88,7 +88,8 @@ static bool stream_fill(struct tool_stream *s)
 /* Keep only the last `keep` bytes of the input. */
 static void stream_keep(struct tool_stream *s, size_t keep)
 {
-    memmove(s->in, s->in + s->in_len - keep, keep);
+    if (keep > 0)
+        memmove(s->in, s->in + s->in_len - keep, keep);
     s->in_len = keep;
 }
 

@@ -118,7 +118,8 @@ SECURITY_STATUS tls_side_step(struct tls_side *s, uint8_t **out, size_t *out_len
     if (st != SEC_E_INCOMPLETE_MESSAGE) {
         size_t keep = inb[1].BufferType == SECBUFFER_EXTRA ? inb[1].cbBuffer : 0;
 
-        memmove(s->in, s->in + s->in_len - keep, keep);
+        if (keep > 0)
+            memmove(s->in, s->in + s->in_len - keep, keep);
         s->in_len = keep;
     }
     if (outb[0].pvBuffer != NULL && outb[0].cbBuffer > 0) {
@@ -171,7 +172,8 @@ SECURITY_STATUS tls_drain(struct tls_side *s)
         st = tls_decrypt(&s->ctx, s->in, s->in_len, &plain, &plain_len, &used);
         if (st != SEC_E_OK || plain_len != 0)
             return st == SEC_E_OK ? SEC_E_INTERNAL_ERROR : st;
-        memmove(s->in, s->in + used, s->in_len - used);
+        if (s->in_len > used)
+            memmove(s->in, s->in + used, s->in_len - used);
         s->in_len -= used;
     }
     return st;
