@@ -82,6 +82,12 @@ static bool schan_set_option(const char *key, const char *value)
         return schan_set_string(&schan_opts.key_file, value);
     if (strcmp(key, "ca_file") == 0)
         return schan_set_string(&schan_opts.ca_file, value);
+    if (strcmp(key, "session_tickets") == 0) {
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return false;
+        schan_opts.no_tickets = strcmp(value, "no") == 0;
+        return true;
+    }
     if (strcmp(key, "record_layer") == 0) {
         if (strcmp(value, "inplace") != 0 && strcmp(value, "gnutls") != 0)
             return false;
@@ -150,6 +156,7 @@ static SECPKG_FUNCTION_TABLE schan_lsa_tables[2] = {
         .SealMessage = schan_seal_message, .UnsealMessage = schan_unseal_message,                  \
         .QueryContextAttributes = schan_query_context_attributes,                                  \
         .DeleteUserModeContext = schan_delete_user_mode_context,                                   \
+        .ImportContext = schan_import_context,                                                     \
     }
 
 static SECPKG_USER_FUNCTION_TABLE schan_user_tables[2] = {SCHAN_USER_TABLE, SCHAN_USER_TABLE};

@@ -66,6 +66,7 @@ struct schan_options {
     char *ca_file;          /* option.ca_file: extra trusted roots */
     bool renegotiate_tls13; /* option.tls13_post_handshake = renegotiate */
     bool gnutls_records;    /* option.record_layer = gnutls: no fast path */
+    bool no_tickets;        /* option.session_tickets = no */
 };
 SCHAN_HIDDEN extern struct schan_options schan_opts;
 SCHAN_HIDDEN extern PLSA_SECPKG_FUNCTION_TABLE schan_lsa;
@@ -203,6 +204,8 @@ SCHAN_HIDDEN NTSTATUS NTAPI schan_delete_context(LSA_SEC_HANDLE ContextHandle);
 SCHAN_HIDDEN NTSTATUS NTAPI schan_init_user_mode_context(LSA_SEC_HANDLE ContextHandle,
                                                          PSecBuffer PackedContext);
 SCHAN_HIDDEN NTSTATUS NTAPI schan_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle);
+SCHAN_HIDDEN NTSTATUS NTAPI schan_import_context(PSecBuffer pPackedContext, HANDLE Token,
+                                                 PLSA_SEC_HANDLE phContext);
 
 /* ---- Session engine (schannel-session.c). */
 

@@ -187,7 +187,8 @@ static void schan_set_verify(struct schan_ctx *ctx)
 SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uint8_t *alpn, size_t alpn_len)
 {
     unsigned flags = (ctx->server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK |
-                     GNUTLS_NO_SIGNAL | GNUTLS_NO_TICKETS_TLS12 * 0;
+                     GNUTLS_NO_SIGNAL |
+                     (ctx->server && schan_opts.no_tickets ? GNUTLS_NO_TICKETS : 0);
     SECURITY_STATUS st;
 
     if (gnutls_init(&ctx->session, flags) < 0)
@@ -206,7 +207,8 @@ SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uint8_t *alpn, s
         gnutls_certificate_server_set_request(ctx->session, (ctx->req & ASC_REQ_MUTUAL_AUTH)
                                                                 ? GNUTLS_CERT_REQUIRE
                                                                 : GNUTLS_CERT_IGNORE);
-        gnutls_session_ticket_enable_server(ctx->session, &ctx->cred->ticket_key);
+        if (!schan_opts.no_tickets)
+            gnutls_session_ticket_enable_server(ctx->session, &ctx->cred->ticket_key);
     } else {
         schan_set_verify(ctx);
         schan_cache_get(ctx->cred, ctx->target, ctx->session);
