@@ -79,6 +79,8 @@ SECURITY_STATUS tls_client_cred(const char *ca_file, const char *pem, uint32_t p
 
 void tls_side_feed(struct tls_side *s, const void *data, size_t len)
 {
+    if (len == 0)
+        return;
     if (s->in_len + len > s->in_cap) {
         s->in_cap = (s->in_len + len) * 2 + 1024;
         s->in = realloc(s->in, s->in_cap);
