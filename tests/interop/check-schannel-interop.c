@@ -339,6 +339,40 @@ START_TEST(test_openssl_s_client_to_server)
 }
 END_TEST
 
+/* openssl s_client's interactive commands mid-connection: "K" (a TLS 1.3
+ * KeyUpdate that asks for ours: SEC_I_RENEGOTIATE, then AcceptSecurityContext
+ * sends it) and "R" (a TLS 1.2 renegotiation the client starts). */
+static void server_post_handshake(int version, const char *command)
+{
+    int port = free_port();
+    pid_t pid = peer_start(port,
+                           "exec %s server --stream --listen 127.0.0.1:%d --cert %s Schannel "
+                           ">%s/srv.txt 2>&1",
+                           sspi, port, pki.server, P(""));
+    char *out, *srv;
+
+    ck_assert_int_eq(run("(echo before; sleep 0.5; echo %s; sleep 0.8; echo after; sleep 0.8) | "
+                         "openssl s_client -connect 127.0.0.1:%d -CAfile %s -servername localhost "
+                         "-tls1_%d >%s/out.txt 2>&1",
+                         command, port, pki.ca, version, P("")),
+                     0);
+    peer_stop(pid);
+    out = slurp("out.txt");
+    srv = slurp("srv.txt");
+    ck_assert_msg(strstr(out, "before\n") && strstr(out, "after\n"), "%s\nserver:\n%s", out, srv);
+    ck_assert_msg(strstr(out, version == 3 ? "KEYUPDATE" : "RENEGOTIATING"), "%s", out);
+    ck_assert_msg(strstr(srv, "close_notify received after 2 records"), "%s", srv);
+    free(out);
+    free(srv);
+}
+
+START_TEST(test_openssl_key_update_and_renegotiation)
+{
+    server_post_handshake(3, "K");
+    server_post_handshake(2, "R");
+}
+END_TEST
+
 /* The tool's in-process verbs for a stream package. */
 START_TEST(test_tool_loopback_and_bench)
 {
@@ -398,6 +432,7 @@ int main(void)
     tcase_add_test(tc, test_gnutls_cli_to_server);
     tcase_add_test(tc, test_openssl_s_client_to_server);
     tcase_add_test(tc, test_tool_loopback_and_bench);
+    tcase_add_test(tc, test_openssl_key_update_and_renegotiation);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -193,6 +193,7 @@ static SECURITY_STATUS schan_unseal_slow(struct schan_ctx *ctx, uint8_t *rec, si
     }
     if (r == GNUTLS_E_REHANDSHAKE) {
         ctx->renegotiating = true;
+        ctx->kick = true;
         return SEC_I_RENEGOTIATE;
     }
     ctx->state = SCHAN_FAILED;

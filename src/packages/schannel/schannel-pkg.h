@@ -181,6 +181,8 @@ struct schan_ctx {
     bool key_update_due;  /* TLS 1.3: the peer asked for our KeyUpdate */
     bool incomplete_told; /* SEC_I_INCOMPLETE_CREDENTIALS reported */
     bool started;         /* the first flight has been produced */
+    bool kick;            /* the next leg runs GnuTLS even with no input
+                           * (renegotiation: GnuTLS holds the peer's hello) */
     uint32_t req;         /* ISC_REQ_* / ASC_REQ_* of the first leg */
     uint32_t attrs;       /* ISC_RET_* / ASC_RET_* */
     char *target;         /* UTF-8 target name (client) */
