@@ -10,6 +10,7 @@
  * certificates are made at run time.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -796,6 +797,54 @@ START_TEST(test_client_certificates)
 }
 END_TEST
 
+/* One thread encrypts while another decrypts on the same context (the
+ * client sends to the server and receives the server's records at once). */
+struct flow {
+    CtxtHandle *from, *to;
+    int records;
+    int failures;
+};
+
+static void *flow_run(void *arg)
+{
+    struct flow *f = arg;
+    uint8_t msg[1500], rec[1600], *plain;
+    size_t len, plain_len, used;
+
+    memset(msg, 'm', sizeof(msg));
+    for (int i = 0; i < f->records; i++) {
+        size_t n = 1 + (size_t)(i * 37) % sizeof(msg);
+
+        if (tls_encrypt(f->from, msg, (uint32_t)n, rec, &len) != SEC_E_OK ||
+            tls_decrypt(f->to, rec, len, &plain, &plain_len, &used) != SEC_E_OK || plain_len != n)
+            f->failures++;
+    }
+    return NULL;
+}
+
+START_TEST(test_encrypt_and_decrypt_at_once)
+{
+    for (int v = 0; v < 2; v++) {
+        struct pair p;
+        pthread_t t[2];
+        struct flow up = {0}, down = {0};
+
+        pair_open(&p, v ? SP_PROT_TLS1_2_CLIENT : SP_PROT_TLS1_3_CLIENT);
+        /* thread 0: client EncryptMessage, server DecryptMessage;
+         * thread 1: server EncryptMessage, client DecryptMessage */
+        up = (struct flow){&p.c.ctx, &p.s.ctx, 2000, 0};
+        down = (struct flow){&p.s.ctx, &p.c.ctx, 2000, 0};
+        ck_assert_int_eq(pthread_create(&t[0], NULL, flow_run, &up), 0);
+        ck_assert_int_eq(pthread_create(&t[1], NULL, flow_run, &down), 0);
+        pthread_join(t[0], NULL);
+        pthread_join(t[1], NULL);
+        ck_assert_int_eq(up.failures, 0);
+        ck_assert_int_eq(down.failures, 0);
+        pair_close(&p);
+    }
+}
+END_TEST
+
 /* Handles: deleting twice, forged handles, contexts after their credential. */
 START_TEST(test_handles)
 {
@@ -839,6 +888,7 @@ static Suite *schannel_suite(void)
     tcase_add_test(tc, test_alpn);
     tcase_add_test(tc, test_client_certificates);
     tcase_add_test(tc, test_handles);
+    tcase_add_test(tc, test_encrypt_and_decrypt_at_once);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gnutls-record-layer");

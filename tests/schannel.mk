@@ -11,7 +11,7 @@ TESTS += tests/check-schannel
 tests_check_schannel_SOURCES = tests/check-schannel.c
 tests_check_schannel_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
 tests_check_schannel_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la $(CHECK_LIBS) \
-	$(GNUTLS_LIBS)
+	$(GNUTLS_LIBS) $(PTHREAD_LIBS)
 
 # Interop: needs gnutls-bin and openssl (exit 77 without them).
 check_PROGRAMS += tests/check-schannel-interop
