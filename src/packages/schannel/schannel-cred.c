@@ -75,6 +75,9 @@ void schan_cred_unref(struct schan_cred *cred)
     for (char **p = cred->scoped_alpn; p != NULL && *p != NULL; p++)
         free(*p);
     free(cred->scoped_alpn);
+    free(cred->opts.cert_file);
+    free(cred->opts.key_file);
+    free(cred->opts.ca_file);
     pthread_mutex_destroy(&cred->cache_lock);
     explicit_bzero(cred, sizeof(*cred));
     free(cred);
@@ -187,8 +190,8 @@ static SECURITY_STATUS schan_trust(struct schan_cred *cred, HCERTSTORE root)
     const char *dir = secure_getenv("SSL_CERT_DIR");
 
     gnutls_certificate_set_x509_system_trust(cred->x509);
-    if (schan_opts.ca_file != NULL)
-        gnutls_certificate_set_x509_trust_file(cred->x509, schan_opts.ca_file, GNUTLS_X509_FMT_PEM);
+    if (cred->opts.ca_file != NULL)
+        gnutls_certificate_set_x509_trust_file(cred->x509, cred->opts.ca_file, GNUTLS_X509_FMT_PEM);
     if (file != NULL && *file)
         gnutls_certificate_set_x509_trust_file(cred->x509, file, GNUTLS_X509_FMT_PEM);
     if (dir != NULL && *dir) {
@@ -285,11 +288,11 @@ static SECURITY_STATUS schan_default_cert(struct schan_cred *cred)
 {
     int r;
 
-    if (schan_opts.cert_file == NULL)
+    if (cred->opts.cert_file == NULL)
         return SEC_E_NO_CREDENTIALS;
-    r = gnutls_certificate_set_x509_key_file2(cred->x509, schan_opts.cert_file,
-                                              schan_opts.key_file ? schan_opts.key_file
-                                                                  : schan_opts.cert_file,
+    r = gnutls_certificate_set_x509_key_file2(cred->x509, cred->opts.cert_file,
+                                              cred->opts.key_file ? cred->opts.key_file
+                                                                  : cred->opts.cert_file,
                                               GNUTLS_X509_FMT_PEM, NULL, 0);
     return r < 0 ? SEC_E_NO_CREDENTIALS : SEC_E_OK;
 }
@@ -367,17 +370,21 @@ NTSTATUS NTAPI schan_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
     if (a.format != SCH_CRED_FORMAT_CERT_CONTEXT || a.n_creds > 1 ||
         (a.n_creds == 1 && (a.certs == NULL || a.certs[0] == NULL)))
         return SEC_E_UNKNOWN_CREDENTIALS;
-    if (use == SECPKG_CRED_INBOUND && a.n_creds == 0 && schan_opts.cert_file == NULL)
-        return SEC_E_NO_CREDENTIALS;
     cred = calloc(1, sizeof(*cred));
     if (cred == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
+    if (!pkg_options_get(&schan_settings, &cred->opts)) {
+        free(cred);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
     cred->magic = SCHAN_CRED_MAGIC;
     atomic_init(&cred->refs, 1);
     pthread_mutex_init(&cred->cache_lock, NULL);
     cred->server = use == SECPKG_CRED_INBOUND;
     cred->flags = a.flags;
-    st = schan_protocols(&a, cred->server, &cred->protocols);
+    st = cred->server && a.n_creds == 0 && cred->opts.cert_file == NULL
+             ? SEC_E_NO_CREDENTIALS
+             : schan_protocols(&a, cred->server, &cred->protocols);
     if (st == SEC_E_OK)
         st = schan_cred_build(cred, &a);
     if (st != SEC_E_OK) {

@@ -55,7 +55,7 @@ static SECURITY_STATUS schan_give(SecBuffer *b, const uint8_t *data, size_t len,
     }
     if (!alloc || len > UINT32_MAX)
         return SEC_E_INSUFFICIENT_MEMORY;
-    b->pvBuffer = schan_lsa->AllocateLsaHeap((ULONG)len);
+    b->pvBuffer = pkg_alloc(PKG_MODE_LSA, len);
     if (b->pvBuffer == NULL) {
         b->cbBuffer = 0;
         return SEC_E_INSUFFICIENT_MEMORY;

@@ -187,7 +187,8 @@ static SECURITY_STATUS schan_unseal_slow(struct schan_ctx *ctx, uint8_t *rec, si
         if (r == GNUTLS_E_AGAIN)
             schan_session_remember(ctx); /* a TLS 1.3 ticket may have come */
         return r == 0 ? SEC_I_CONTEXT_EXPIRED
-               : r == GNUTLS_E_AGAIN && *handshake && schan_opts.renegotiate_tls13
+               : r == GNUTLS_E_AGAIN && *handshake &&
+                       ctx->cred->opts.post_handshake == SCHAN_POST_RENEGOTIATE
                    ? SEC_I_RENEGOTIATE
                    : SEC_E_OK;
     }

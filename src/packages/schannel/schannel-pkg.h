@@ -38,6 +38,8 @@
 #include "sspi.h"
 #include "ntsecpkg.h"
 #include "schannel.h"
+#include "packages/kit/pkg-entry.h"
+#include "packages/kit/pkg-options.h"
 #include "wincrypt/cert-private.h"
 
 #define SCHAN_HIDDEN __attribute__((visibility("hidden")))
@@ -59,18 +61,21 @@
 /* "Never expires", as Windows reports it. */
 #define SCHAN_NEVER INT64_MAX
 
-/* ---- Package-wide settings (schannel-entry.c), set before any context. */
+/* ---- Package-wide settings (schannel-entry.c): the module's option.*
+ * lines through the package kit (pkg-options.h).  A credential takes a
+ * snapshot when it is acquired; contexts read their credential's. */
+enum schan_post_handshake { SCHAN_POST_INTERNAL, SCHAN_POST_RENEGOTIATE };
+enum schan_record_layer { SCHAN_RECORDS_INPLACE, SCHAN_RECORDS_GNUTLS };
+
 struct schan_options {
-    char *cert_file;        /* option.cert_file: default server certificate */
-    char *key_file;         /* option.key_file (file or pkcs11: URI) */
-    char *ca_file;          /* option.ca_file: extra trusted roots */
-    bool renegotiate_tls13; /* option.tls13_post_handshake = renegotiate */
-    bool gnutls_records;    /* option.record_layer = gnutls: no fast path */
-    bool no_tickets;        /* option.session_tickets = no */
+    char *cert_file;      /* option.cert_file: default server certificate */
+    char *key_file;       /* option.key_file (file or pkcs11: URI) */
+    char *ca_file;        /* option.ca_file: extra trusted roots */
+    int post_handshake;   /* option.tls13_post_handshake: enum schan_post_handshake */
+    bool session_tickets; /* option.session_tickets (default yes) */
+    int record_layer;     /* option.record_layer: enum schan_record_layer */
 };
-SCHAN_HIDDEN extern struct schan_options schan_opts;
-SCHAN_HIDDEN extern PLSA_SECPKG_FUNCTION_TABLE schan_lsa;
-SCHAN_HIDDEN extern PSECPKG_DLL_FUNCTIONS schan_dll;
+SCHAN_HIDDEN extern struct pkg_options schan_settings;
 
 /* ---- Credentials (schannel-cred.c). */
 
@@ -97,6 +102,7 @@ struct schan_cred {
     gnutls_pcert_st pcert;            /* client: the certificate it always sends */
     gnutls_privkey_t privkey;         /* client: its key (NULL: none) */
     gnutls_datum_t ticket_key;        /* server session tickets */
+    struct schan_options opts;        /* settings when acquired (strings owned) */
     pthread_mutex_t cache_lock;
     struct schan_cache_entry cache[SCHAN_CACHE_SLOTS];
     unsigned cache_next;

@@ -188,7 +188,7 @@ SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uint8_t *alpn, s
 {
     unsigned flags = (ctx->server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK |
                      GNUTLS_NO_SIGNAL |
-                     (ctx->server && schan_opts.no_tickets ? GNUTLS_NO_TICKETS : 0);
+                     (ctx->server && !ctx->cred->opts.session_tickets ? GNUTLS_NO_TICKETS : 0);
     SECURITY_STATUS st;
 
     if (gnutls_init(&ctx->session, flags) < 0)
@@ -207,7 +207,7 @@ SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uint8_t *alpn, s
         gnutls_certificate_server_set_request(ctx->session, (ctx->req & ASC_REQ_MUTUAL_AUTH)
                                                                 ? GNUTLS_CERT_REQUIRE
                                                                 : GNUTLS_CERT_IGNORE);
-        if (!schan_opts.no_tickets)
+        if (ctx->cred->opts.session_tickets)
             gnutls_session_ticket_enable_server(ctx->session, &ctx->cred->ticket_key);
     } else {
         schan_set_verify(ctx);
