@@ -57,3 +57,10 @@ tests_check_schannel_conformance_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
 tests_check_schannel_conformance_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
 tests_check_schannel_conformance_LDADD = $(TESTUTIL_LIBS) $(GNUTLS_LIBS)
 EXTRA_tests_check_schannel_conformance_DEPENDENCIES = src/packages/schannel/schannel.la
+
+# <wincrypt.h>: certificate contexts, stores, PKCS#12.
+check_PROGRAMS += tests/check-wincrypt
+TESTS += tests/check-wincrypt
+tests_check_wincrypt_SOURCES = tests/check-wincrypt.c src/tools/tool-pki.h src/tools/tool-pki.c
+tests_check_wincrypt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
+tests_check_wincrypt_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(GNUTLS_LIBS)

@@ -1,5 +1,6 @@
 /*
- * tool-pki.c - a throwaway PKI made at run time with the GnuTLS API: a CA,
+ * tool-pki.c - a throwaway PKI made at run time with the GnuTLS API: a CA
+ * (its file holds only the certificate),
  * a localhost server certificate, a client certificate, and certificates
  * that must be refused (expired, another name, another CA).  Used by
  * `sspi loopback` and `sspi bench` for stream packages, and by the tests.
@@ -71,7 +72,7 @@ static bool tool_pki_issue(const char *path, const char *cn, const char *dns, bo
     ok = ok && gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &pem_crt) >= 0 &&
          gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN,
                                            &pem_key) >= 0 &&
-         tool_pki_write(path, &pem_crt, &pem_key);
+         tool_pki_write(path, &pem_crt, is_ca ? NULL : &pem_key);
     gnutls_free(pem_crt.data);
     gnutls_free(pem_key.data);
     if (crt_out != NULL && ok) {
