@@ -163,7 +163,7 @@ static SECURITY_STATUS adopt_new_context(const struct sspi_establish_args *a,
     } else if (a->phNew != a->phContext) {
         *a->phNew = *a->phContext;
     }
-    if (a->req & ISC_REQ_ALLOCATE_MEMORY) /* == ASC_REQ_ALLOCATE_MEMORY */
+    if (a->req & ISC_REQ_ALLOCATE_MEMORY)       /* == ASC_REQ_ALLOCATE_MEMORY */
         s->r.attrs |= ISC_RET_ALLOCATED_MEMORY; /* == ASC_RET_ALLOCATED_MEMORY */
     if (a->pattr != NULL)
         *a->pattr = s->r.attrs;
@@ -178,8 +178,8 @@ static void report_establish(const struct sspi_establish_args *a, const struct e
     char flags[512];
 
     sspi_trace_call(a->fn, sspi_pkg_name(s->pkg), SEC_SUCCESS(st) ? a->phNew : a->phContext,
-                    sspi_api_flags_text(a->accept ? sspi_asc_req_names : sspi_isc_req_names,
-                                        a->req, flags, sizeof(flags)),
+                    sspi_api_flags_text(a->accept ? sspi_asc_req_names : sspi_isc_req_names, a->req,
+                                        flags, sizeof(flags)),
                     st, t0);
 }
 
@@ -192,6 +192,7 @@ SECURITY_STATUS sspi_api_establish(const struct sspi_establish_args *a)
     SECURITY_STATUS st;
 
     memset(&s, 0, sizeof(s));
+    sspi_hazards_prepare();
     st = resolve_handles(a, &s);
     if (st == SEC_E_OK)
         st = check_establish_args(a, alloc);
@@ -563,6 +564,7 @@ SECURITY_STATUS sspi_api_import(const char *fn, struct sspi_package *pkg, const 
     struct sspi_context *ctx = NULL;
     SECURITY_STATUS st;
 
+    sspi_hazards_prepare();
     if (ph == NULL) {
         st = SEC_E_INVALID_HANDLE;
         goto out;

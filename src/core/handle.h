@@ -104,6 +104,15 @@ SSPI_HIDDEN extern bool sspi_handle_light_readers;
  * first per-message call of a thread); NULL if out of memory. */
 SSPI_HIDDEN struct sspi_hazards *sspi_hazards_claim(void);
 
+/* Claim the calling thread's hazard record now if it has none, so that
+ * the thread's first per-message call does not allocate it (called where
+ * contexts are set up: establishing and importing). */
+static inline void sspi_hazards_prepare(void)
+{
+    if (__builtin_expect(sspi_hazards_self == NULL, 0))
+        (void)sspi_hazards_claim();
+}
+
 /* The slot may be reclaimable (closing, and a reference or hazard just
  * went away): reclaim it if no reference and no hazard is left.  Any
  * thread, no lock; concurrent calls reclaim it once. */
