@@ -8,13 +8,18 @@
  * GetMessageTarget and through the services' calls, export/import,
  * delete, bad handles, and the caller seen from a thread of its own.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "test-util.h"
 #include "ntsecpkg.h"
+#include "pkg-harness.h"
 
 #define EXPECT_OID "\x06\x0a\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"
+#define SAMPLE_REQ                                                                                 \
+    (ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |   \
+     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
 
 static struct mock_wrap_record *wrap(void)
 {
@@ -271,9 +276,65 @@ START_TEST(test_provider_sibling)
 }
 END_TEST
 
+static int scenario_real_siblings(void)
+{
+    static const struct ph_identity alice = {"alice", "EXAMPLE", "secret"};
+    const struct ph_handshake_opts o = {
+        .target = "host/server.example", .isc_req = SAMPLE_REQ, .asc_req = SAMPLE_REQ};
+    static const char msg[] = "through the wrapper";
+    struct mock_state *s;
+    struct ph_pair p;
+    CtxtHandle imported;
+
+    SC_STATUS(ph_pair_open(&p, "MockWrap", &alice, &alice, &o), SEC_E_OK);
+    s = tu_state("mock-wrapper");
+    SC_CHECK(s != NULL);
+    /* The kit packages give their OIDs in DER form; Sample has none. */
+    if (strcmp(s->wrap.order, "Sample:0,NTLM:12") != 0) {
+        fprintf(stderr, "order: %s\n", s->wrap.order);
+        return 1;
+    }
+    SC_STATUS(s->wrap.target_status, SEC_E_OK);
+    SC_STATUS(ph_sign_verify(&p.client.ctx, &p.server.ctx, msg, sizeof(msg)), SEC_E_OK);
+    SC_STATUS(ph_seal_unseal(&p.server.ctx, &p.client.ctx, PH_LAYOUT_TOKEN, msg, sizeof(msg)),
+              SEC_E_OK);
+    SC_STATUS(set_via_services(&p.client.ctx, 1), SEC_E_OK);
+    SC_STATUS(set_via_services(&p.server.ctx, 1), SEC_E_OK);
+    SC_STATUS(ph_sign_verify(&p.client.ctx, &p.server.ctx, msg, sizeof(msg)), SEC_E_OK);
+    SC_STATUS(ph_seal_unseal(&p.server.ctx, &p.client.ctx, PH_LAYOUT_TOKEN, msg, sizeof(msg)),
+              SEC_E_OK);
+    SC_CHECK(s->wrap.service_calls == 4);
+    /* Sample exports; the import is the wrapper's over Sample's. */
+    SC_STATUS(ph_export_import("MockWrap", &p.client.ctx, 0, &imported), SEC_E_OK);
+    SC_STATUS(ph_sign_verify(&imported, &p.server.ctx, msg, sizeof(msg)), SEC_E_OK);
+    SC_STATUS(DeleteSecurityContext(&imported), SEC_E_OK);
+    SC_STATUS(ph_pair_close(&p), SEC_E_OK);
+    SC_CHECK(s->violations == 0 && s->wrap.live_contexts == 0 && s->wrap.live_credentials == 0);
+    return 0;
+}
+
+/* Real kit-built siblings: MockWrap over the Sample package (handshake,
+ * messages both ways, export/import), with NTLM's OID enumerated. */
+START_TEST(test_real_siblings)
+{
+    const char *dir = getenv("LIBSSPI_TEST_PKGDIR");
+    const char *cfg;
+
+    ck_assert_ptr_nonnull(dir);
+    cfg = tu_write_filef("real-siblings.conf",
+                         "autoload = no\ndropin_dir = none\ncheck_permissions = no\n"
+                         "[module]\nmodule = %s/sample/.libs/sample.so\n"
+                         "[module]\nmodule = %s/ntlm/.libs/ntlm.so\n"
+                         "[module]\nmodule = %s\noption.inner = Sample\n",
+                         dir, dir, tu_mock("mock-wrapper"));
+    ck_assert_int_eq(tu_run_scenario("real-siblings", cfg, NULL), 0);
+}
+END_TEST
+
 static const struct tu_scenario scenarios[] = {
     {"order", scenario_order},
     {"provider-sibling", scenario_provider_sibling},
+    {"real-siblings", scenario_real_siblings},
     {NULL, NULL},
 };
 
@@ -293,6 +354,7 @@ static Suite *host_suite(void)
     tc = tcase_create("configured");
     tcase_add_test(tc, test_enumerate_order_and_oids);
     tcase_add_test(tc, test_provider_sibling);
+    tcase_add_test(tc, test_real_siblings);
     suite_add_tcase(s, tc);
     return s;
 }
