@@ -71,10 +71,8 @@ static void check_table(const void *table, size_t size, const char *which)
         else
             ck_assert_msg(slot(table, i) != NULL, "%s: slot %d is NULL", which, i);
     }
-    ck_assert_msg(slot(table, 18) == slot(table, 25), "%s: Reserved3 is not EncryptMessage",
-                  which);
-    ck_assert_msg(slot(table, 19) == slot(table, 26), "%s: Reserved4 is not DecryptMessage",
-                  which);
+    ck_assert_msg(slot(table, 18) == slot(table, 25), "%s: Reserved3 is not EncryptMessage", which);
+    ck_assert_msg(slot(table, 19) == slot(table, 26), "%s: Reserved4 is not DecryptMessage", which);
 }
 
 START_TEST(test_tables_complete)

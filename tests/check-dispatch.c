@@ -715,13 +715,12 @@ START_TEST(test_garbage_statuses)
 }
 END_TEST
 
-
 /* ---- attributes the core answers ----------------------------------------- */
 
 static void check_negotiation_info(CtxtHandle *h, uint32_t state, const char *name)
 {
-    SecPkgContext_NegotiationInfoW w = { NULL, 99 };
-    SecPkgContext_NegotiationInfoA a = { NULL, 99 };
+    SecPkgContext_NegotiationInfoW w = {NULL, 99};
+    SecPkgContext_NegotiationInfoA a = {NULL, 99};
     union {
         SecPkgContext_NegotiationInfoW ni;
         unsigned char b[64];
@@ -756,9 +755,9 @@ static void check_negotiation_info(CtxtHandle *h, uint32_t state, const char *na
 START_TEST(test_negotiation_info)
 {
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
     CtxtHandle x, imported;
     struct tu_pair p;
     uint32_t attrs;
@@ -792,8 +791,7 @@ END_TEST
  * claims) is refused, never written or read past its end. */
 START_TEST(test_context_data_not_ours)
 {
-    static const char *const targets[] = { MOCK_TARGET_STATIC_CTXDATA,
-                                           MOCK_TARGET_SHORT_CTXDATA };
+    static const char *const targets[] = {MOCK_TARGET_STATIC_CTXDATA, MOCK_TARGET_SHORT_CTXDATA};
     struct tu_pair p;
 
     for (size_t i = 0; i < 2; i++) {
@@ -811,13 +809,13 @@ END_TEST
 static void broken_first_leg(const char *target, bool allocate)
 {
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t live = rec->live_contexts, attrs;
     CtxtHandle x;
 
     if (allocate)
-        ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
+        ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
     SecInvalidateHandle(&x);
     ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)target,
                                                 allocate ? ISC_REQ_ALLOCATE_MEMORY : 0, 0,
@@ -848,8 +846,8 @@ END_TEST
 static int scenario_broken_trace(void)
 {
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     struct tu_pair p;
     uint32_t attrs;
     CtxtHandle x;
@@ -891,8 +889,8 @@ START_TEST(test_containment_is_traced)
 END_TEST
 
 static const struct tu_scenario scenarios[] = {
-    { "broken-trace", scenario_broken_trace },
-    { NULL, NULL },
+    {"broken-trace", scenario_broken_trace},
+    {NULL, NULL},
 };
 
 static Suite *dispatch_suite(void)

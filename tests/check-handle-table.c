@@ -233,8 +233,7 @@ START_TEST(test_fork_forgets_other_threads)
     pid_t pid;
     int status = 0;
 
-    ck_assert_int_eq(sspi_handle_create(SSPI_HANDLE_CONTEXT, obj_new(), obj_destroy, &h),
-                     SEC_E_OK);
+    ck_assert_int_eq(sspi_handle_create(SSPI_HANDLE_CONTEXT, obj_new(), obj_destroy, &h), SEC_E_OK);
     pthread_barrier_init(&fork_barrier, NULL, 2);
     ck_assert_int_eq(pthread_create(&t, NULL, hold_entered, &h), 0);
     pthread_barrier_wait(&fork_barrier);

@@ -375,8 +375,7 @@ START_TEST(test_provider_binds_to_itself)
     text = read_text(log);
     ck_assert_ptr_nonnull(text);
     if (deepbind_refused())
-        ck_assert_msg(strstr(text, "without RTLD_DEEPBIND") != NULL,
-                      "the fallback is not logged");
+        ck_assert_msg(strstr(text, "without RTLD_DEEPBIND") != NULL, "the fallback is not logged");
     else
         ck_assert_msg(strstr(text, "provider package MockDeep loaded") != NULL,
                       "MockDeep not loaded");
@@ -1385,7 +1384,6 @@ START_TEST(test_debug_calls)
 }
 END_TEST
 
-
 /* ---- nothing blocks: FIFOs, devices, directories, re-entry ------------- */
 
 /* A hung call fails the test (SIGALRM) instead of hanging the suite. */
@@ -1459,8 +1457,10 @@ START_TEST(test_fifo_dropin_does_not_block)
     mkdir(dir, 0700);
     make_fifo("fifo.d/a-fifo.conf");
     tu_write_filef("fifo.d/b-good.conf", "module = %s\n", tu_mock("mock-good"));
-    cfg = tu_write_filef("fifo-dropin.conf", "autoload = no\ncheck_permissions = no\n"
-                         "dropin_dir = %s\n", dir);
+    cfg = tu_write_filef("fifo-dropin.conf",
+                         "autoload = no\ncheck_permissions = no\n"
+                         "dropin_dir = %s\n",
+                         dir);
     ck_assert_int_eq(tu_run_scenario("fifo-dropin", cfg, NULL), 0);
 }
 END_TEST
@@ -1476,7 +1476,8 @@ static int scenario_fifo_debug(void)
 START_TEST(test_fifo_debug_log_does_not_block)
 {
     char env[4200];
-    const char *cfg = tu_write_filef("fifo-debug.conf", "autoload = no\ndropin_dir = none\n"
+    const char *cfg = tu_write_filef("fifo-debug.conf",
+                                     "autoload = no\ndropin_dir = none\n"
                                      "check_permissions = no\n[module]\nmodule = %s\n",
                                      tu_mock("mock-good"));
 
@@ -1489,7 +1490,7 @@ END_TEST
 START_TEST(test_module_not_a_regular_file)
 {
     const char *fifo = make_fifo("fifo.so");
-    const char *paths[] = { fifo, tu_tmpdir(), "/dev/zero", "/dev/null" };
+    const char *paths[] = {fifo, tu_tmpdir(), "/dev/zero", "/dev/null"};
 
     alarm(WATCHDOG_SECONDS);
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -1549,7 +1550,8 @@ START_TEST(test_reentry_during_autoload)
     const char *cfg;
 
     snprintf(env, sizeof(env), "MOCK_REENTER_ADD=%s", tu_mock("mock-good"));
-    cfg = tu_write_filef("reenter.conf", "autoload = no\ndropin_dir = none\n"
+    cfg = tu_write_filef("reenter.conf",
+                         "autoload = no\ndropin_dir = none\n"
                          "check_permissions = no\n[module]\nmodule = %s\n",
                          tu_mock("mock-reenter"));
     ck_assert_int_eq(tu_run_scenario("reenter-init", cfg, env, NULL), 0);
@@ -1575,8 +1577,10 @@ START_TEST(test_autoload_empty_dir)
     snprintf(dir, sizeof(dir), "%s/no-modules", tu_tmpdir());
     mkdir(dir, 0700);
     tu_write_filef("no-modules/readme.txt", "not a module\n");
-    cfg = tu_write_filef("no-modules.conf", "dropin_dir = none\ncheck_permissions = no\n"
-                         "package_dir = %s\n", dir);
+    cfg = tu_write_filef("no-modules.conf",
+                         "dropin_dir = none\ncheck_permissions = no\n"
+                         "package_dir = %s\n",
+                         dir);
     ck_assert_int_eq(tu_run_scenario("empty", cfg, NULL), 0);
 }
 END_TEST
@@ -1607,8 +1611,8 @@ static int scenario_trace_names(void)
     /* Calls naming packages that are not there. */
     SC_STATUS(QuerySecurityPackageInfoA((SEC_CHAR *)"NoSuchPkgA", &ia), SEC_E_SECPKG_NOT_FOUND);
     SC_STATUS(QuerySecurityPackageInfoW((SEC_WCHAR *)u"NoSuchPkgW", &iw), SEC_E_SECPKG_NOT_FOUND);
-    SC_STATUS(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NoSuchAcqA", SECPKG_CRED_OUTBOUND,
-                                        NULL, NULL, NULL, NULL, &c, NULL),
+    SC_STATUS(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NoSuchAcqA", SECPKG_CRED_OUTBOUND, NULL,
+                                        NULL, NULL, NULL, &c, NULL),
               SEC_E_SECPKG_NOT_FOUND);
     SC_STATUS(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"NoSuchAcqW", SECPKG_CRED_OUTBOUND,
                                         NULL, NULL, NULL, NULL, &c, NULL),
@@ -1621,15 +1625,17 @@ static int scenario_trace_names(void)
  * logs the name asked for. */
 START_TEST(test_trace_escapes_and_names)
 {
-    static const char *const asked[] = { "package=NoSuchPkgA", "package=NoSuchPkgW",
-                                         "package=NoSuchAcqA", "package=NoSuchAcqW" };
+    static const char *const asked[] = {"package=NoSuchPkgA", "package=NoSuchPkgW",
+                                        "package=NoSuchAcqA", "package=NoSuchAcqW"};
     char log[4096], env[4200], *text, *line;
     const char *cfg;
 
     snprintf(log, sizeof(log), "%s/names.log", tu_tmpdir());
     snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", log);
-    cfg = tu_write_filef("names.conf", "autoload = no\ndropin_dir = none\n"
-                         "check_permissions = no\n[module]\nmodule = %s\n", tu_mock("mock-evil"));
+    cfg = tu_write_filef("names.conf",
+                         "autoload = no\ndropin_dir = none\n"
+                         "check_permissions = no\n[module]\nmodule = %s\n",
+                         tu_mock("mock-evil"));
     ck_assert_int_eq(tu_run_scenario("trace-names", cfg, env, NULL), 0);
     text = read_text(log);
     ck_assert_ptr_nonnull(text);
@@ -1649,26 +1655,26 @@ START_TEST(test_trace_escapes_and_names)
 END_TEST
 
 static const struct tu_scenario scenarios[] = {
-    { "debug-calls", scenario_debug_calls },
-    { "provider-deep", scenario_provider_deep },
-    { "fifo-config", scenario_fifo_config },
-    { "trace-names", scenario_trace_names },
-    { "fifo-dropin", scenario_fifo_dropin },
-    { "fifo-debug", scenario_fifo_debug },
-    { "reenter-init", scenario_reenter_init },
-    { "reenter-add", scenario_reenter_add },
-    { "reload-race", scenario_reload_race },
-    { "config-garbage", scenario_config_garbage },
-    { "empty", scenario_empty },
-    { "autoload", scenario_autoload },
-    { "untrusted-config", scenario_untrusted_config },
-    { "concurrent-add", scenario_concurrent_add },
-    { "blocks", scenario_blocks },
-    { "dropins", scenario_dropins },
-    { "permissions", scenario_permissions },
-    { "load-only", scenario_load_only },
-    { "reload", scenario_reload },
-    { NULL, NULL },
+    {"debug-calls", scenario_debug_calls},
+    {"provider-deep", scenario_provider_deep},
+    {"fifo-config", scenario_fifo_config},
+    {"trace-names", scenario_trace_names},
+    {"fifo-dropin", scenario_fifo_dropin},
+    {"fifo-debug", scenario_fifo_debug},
+    {"reenter-init", scenario_reenter_init},
+    {"reenter-add", scenario_reenter_add},
+    {"reload-race", scenario_reload_race},
+    {"config-garbage", scenario_config_garbage},
+    {"empty", scenario_empty},
+    {"autoload", scenario_autoload},
+    {"untrusted-config", scenario_untrusted_config},
+    {"concurrent-add", scenario_concurrent_add},
+    {"blocks", scenario_blocks},
+    {"dropins", scenario_dropins},
+    {"permissions", scenario_permissions},
+    {"load-only", scenario_load_only},
+    {"reload", scenario_reload},
+    {NULL, NULL},
 };
 
 static Suite *loader_suite(void)

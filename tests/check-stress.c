@@ -405,9 +405,9 @@ static SECURITY_STATUS mock_pair(CredHandle *cc, CredHandle *sc, CtxtHandle *c, 
         st = AcceptSecurityContext(sc, NULL, one_token(&id, &ib, t1, ob.cbBuffer), 0, 0, sv,
                                    one_token(&od, &ob, t2, sizeof(t2)), &a, NULL);
     if (st == SEC_I_CONTINUE_NEEDED)
-        st = InitializeSecurityContextA(cc, c, "race", 0, 0, 0,
-                                        one_token(&id, &ib, t2, ob.cbBuffer), 0, c,
-                                        one_token(&od, &ob, t3, sizeof(t3)), &a, NULL);
+        st =
+            InitializeSecurityContextA(cc, c, "race", 0, 0, 0, one_token(&id, &ib, t2, ob.cbBuffer),
+                                       0, c, one_token(&od, &ob, t3, sizeof(t3)), &a, NULL);
     if (st == SEC_E_OK)
         st = AcceptSecurityContext(sc, sv, one_token(&id, &ib, t3, ob.cbBuffer), 0, 0, sv,
                                    one_token(&od, &ob, t4, sizeof(t4)), &a, NULL);
@@ -534,9 +534,8 @@ START_TEST(test_delete_races_every_call)
     for (int i = 0; i < WORKERS; i++)
         ck_assert_int_eq(pthread_create(&t[i], NULL, race_worker, (void *)(uintptr_t)(i + 1)), 0);
     for (int i = 0; i < REPLACERS; i++)
-        ck_assert_int_eq(pthread_create(&t[WORKERS + i], NULL, race_replacer,
-                                        (void *)(uintptr_t)(100 + i)),
-                         0);
+        ck_assert_int_eq(
+            pthread_create(&t[WORKERS + i], NULL, race_replacer, (void *)(uintptr_t)(100 + i)), 0);
     for (int i = 0; i < WORKERS + REPLACERS; i++)
         pthread_join(t[i], NULL);
     for (int k = 0; k < RACE_SLOTS; k++) {

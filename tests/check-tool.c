@@ -609,16 +609,18 @@ END_TEST
  * controls are shown escaped, never raw, in text and JSON output. */
 START_TEST(test_list_escapes_package_text)
 {
-    static const char *const raw[] = { "\x1b", "\a", "\xe2\x80\xae", "\xe2\x81\xa6",
-                                       "\xc2\x85", "Red\n" };
+    static const char *const raw[] = {"\x1b",         "\a",       "\xe2\x80\xae",
+                                      "\xe2\x81\xa6", "\xc2\x85", "Red\n"};
     const char *mockdir = getenv("LIBSSPI_TEST_MOCKDIR");
     struct run_result r;
     char path[4200];
 
     ck_assert_ptr_nonnull(mockdir);
     snprintf(path, sizeof(path), "%s/evil.conf", tmp_dir);
-    write_text(path, "autoload = no\ndropin_dir = none\ncheck_permissions = no\n"
-               "[module]\nmodule = %s/mock-evil.so\n", mockdir);
+    write_text(path,
+               "autoload = no\ndropin_dir = none\ncheck_permissions = no\n"
+               "[module]\nmodule = %s/mock-evil.so\n",
+               mockdir);
     setenv("LIBSSPI_CONFIG", path, 1);
 
     r = RUN("list");

@@ -179,9 +179,9 @@ bool sspi_api_out_verify(SecBufferDesc *out, const struct sspi_out_snapshot *sna
         if (why == NULL)
             continue;
         sspi_trace("%s: package %s: output buffer %u: %s (type %#x, %u bytes; given type %#x, "
-                   "%u bytes); refused", fn, sspi_pkg_name(pkg), (unsigned)i, why,
-                   (unsigned)b->BufferType, (unsigned)b->cbBuffer, (unsigned)o->BufferType,
-                   (unsigned)o->cbBuffer);
+                   "%u bytes); refused",
+                   fn, sspi_pkg_name(pkg), (unsigned)i, why, (unsigned)b->BufferType,
+                   (unsigned)b->cbBuffer, (unsigned)o->BufferType, (unsigned)o->cbBuffer);
         if (free_new)
             (void)sspi_mem_free(b->pvBuffer);
         b->pvBuffer = o->pvBuffer;

@@ -223,8 +223,7 @@ SECURITY_STATUS sspi_api_acquire(const char *fn, struct sspi_package *pkg, const
 out:
     free(cred);
     if (TRACE_ON())
-        trace_cred_call(fn, pkg, asked, a->ansi, SEC_SUCCESS(st) ? ph : NULL, a->use, st,
-                        TRACE_T0);
+        trace_cred_call(fn, pkg, asked, a->ansi, SEC_SUCCESS(st) ? ph : NULL, a->use, st, TRACE_T0);
     return st;
 }
 
@@ -423,8 +422,8 @@ SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExW(PCredHandle phCredential
                                                         uint32_t cbBuffer)
 {
     sspi_registry_init();
-    return sspi_api_query_attributes("QueryCredentialsAttributesExW", SSPI_HANDLE_CREDENTIAL,
-                                     false, true, phCredential, ulAttribute, pBuffer, cbBuffer);
+    return sspi_api_query_attributes("QueryCredentialsAttributesExW", SSPI_HANDLE_CREDENTIAL, false,
+                                     true, phCredential, ulAttribute, pBuffer, cbBuffer);
 }
 
 /* QueryCredentialsAttributesExA: the A form of the Ex call. */

@@ -85,7 +85,7 @@ struct sspi_establish_args {
     PCtxtHandle phContext;
     const char16_t *target_w; /* ISC only; converted from target_a for A */
     const char *target_a;
-    bool target_bad;          /* the A target was not valid UTF-8 */
+    bool target_bad; /* the A target was not valid UTF-8 */
     uint32_t req;
     uint32_t reserved1;
     uint32_t drep;
@@ -141,11 +141,15 @@ SSPI_HIDDEN SECURITY_STATUS sspi_api_free_credentials(const char *fn, PCredHandl
 SSPI_HIDDEN SECURITY_STATUS sspi_api_establish(const struct sspi_establish_args *a);
 SSPI_HIDDEN SECURITY_STATUS sspi_api_delete_context(const char *fn, PCtxtHandle ph);
 
-enum sspi_ctx_op { SSPI_OP_COMPLETE, SSPI_OP_APPLY, SSPI_OP_IMPERSONATE, SSPI_OP_REVERT,
-                   SSPI_OP_TOKEN };
-SSPI_HIDDEN SECURITY_STATUS sspi_api_context_op(const char *fn, enum sspi_ctx_op op,
-                                                PCtxtHandle ph, PSecBufferDesc desc,
-                                                HANDLE *token);
+enum sspi_ctx_op {
+    SSPI_OP_COMPLETE,
+    SSPI_OP_APPLY,
+    SSPI_OP_IMPERSONATE,
+    SSPI_OP_REVERT,
+    SSPI_OP_TOKEN
+};
+SSPI_HIDDEN SECURITY_STATUS sspi_api_context_op(const char *fn, enum sspi_ctx_op op, PCtxtHandle ph,
+                                                PSecBufferDesc desc, HANDLE *token);
 
 /* Query/Set(Context|Credentials)Attributes[Ex]: one path for both kinds. */
 SSPI_HIDDEN SECURITY_STATUS sspi_api_query_attributes(const char *fn, enum sspi_handle_kind kind,

@@ -99,8 +99,8 @@ out:
         char asked[SSPI_TRACE_NAME_MAX];
 
         sspi_trace_call(ansi ? "QuerySecurityPackageInfoA" : "QuerySecurityPackageInfoW",
-                        sspi_api_trace_name(pkg, ansi, name, asked, sizeof(asked)), NULL, NULL,
-                        st, TRACE_T0);
+                        sspi_api_trace_name(pkg, ansi, name, asked, sizeof(asked)), NULL, NULL, st,
+                        TRACE_T0);
     }
     return st;
 }

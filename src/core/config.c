@@ -689,8 +689,7 @@ int sspi_conf_open_regular(const char *path, struct stat *st, char *why, size_t 
  * the reason in why[] on failure (*missing set when the file does not
  * exist).  *st receives its status.
  */
-static FILE *open_conf(const char *path, struct stat *st, char *why, size_t whylen,
-                       bool *missing)
+static FILE *open_conf(const char *path, struct stat *st, char *why, size_t whylen, bool *missing)
 {
     int fd;
     FILE *f;

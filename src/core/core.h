@@ -194,9 +194,8 @@ SSPI_HIDDEN uint64_t sspi_trace_now_ns(void);
 /* One line per API call: function, package name (UTF-8, may be NULL:
  * "-"), handle (may be NULL), flags (decoded by the caller into
  * `flags_text`, may be NULL), status by name, microseconds since t0. */
-SSPI_HIDDEN void sspi_trace_call(const char *function, const char *package,
-                                 const SecHandle *handle, const char *flags_text,
-                                 SECURITY_STATUS status, uint64_t t0_ns);
+SSPI_HIDDEN void sspi_trace_call(const char *function, const char *package, const SecHandle *handle,
+                                 const char *flags_text, SECURITY_STATUS status, uint64_t t0_ns);
 
 /* The UTF-8 name of `pkg`, "-" for none (for tracing). */
 static inline const char *sspi_pkg_name(const struct sspi_package *pkg)

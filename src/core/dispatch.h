@@ -24,9 +24,9 @@
 struct sspi_pkg_ops {
     /* New credentials of `cred->pkg` into `cred` (zeroed, not yet
      * published); on failure nothing of the package's is left. */
-    SECURITY_STATUS (*acquire)
+    SECURITY_STATUS(*acquire)
     (struct sspi_credential *cred, const struct sspi_cred_args *a, TimeStamp *expiry);
-    SECURITY_STATUS (*add_credentials)
+    SECURITY_STATUS(*add_credentials)
     (struct sspi_credential *cred, const struct sspi_cred_args *a, TimeStamp *expiry);
     /* Release the package's side of a credential (last reference gone). */
     void (*free_credential)(struct sspi_credential *cred);
@@ -36,7 +36,7 @@ struct sspi_pkg_ops {
      * on success.  On failure of a fresh context nothing of the package's
      * is left.  Output buffers are the caller's (or ALLOCATE_MEMORY blocks
      * the API layer placed); the API layer checks them afterwards. */
-    SECURITY_STATUS (*establish)
+    SECURITY_STATUS(*establish)
     (const struct sspi_establish_args *a, struct sspi_credential *cred, struct sspi_context *ctx,
      bool fresh, struct sspi_establish_result *r);
     /* Release the package's side of a context (last reference gone, or a
@@ -46,22 +46,22 @@ struct sspi_pkg_ops {
     SECURITY_STATUS (*apply_control)(struct sspi_context *ctx, PSecBufferDesc desc);
     SECURITY_STATUS (*context_token)(struct sspi_context *ctx, HANDLE *token);
     /* Serialise into packed->pvBuffer, a block of ours (FreeContextBuffer). */
-    SECURITY_STATUS (*export_context)
+    SECURITY_STATUS(*export_context)
     (struct sspi_context *ctx, uint32_t flags, PSecBuffer packed, void **token);
     /* Rebuild a context into the fresh `ctx`. */
-    SECURITY_STATUS (*import_context)
+    SECURITY_STATUS(*import_context)
     (struct sspi_context *ctx, bool ansi, PSecBuffer packed, void *token);
 
     /* Attribute `attr` of a credential or context (`obj` is a struct
      * sspi_credential or sspi_context, after `kind`) into `buf`, every
      * variable-size member converted into memory of ours, UTF-8 strings
      * for `ansi`. */
-    SECURITY_STATUS (*query_attr)
+    SECURITY_STATUS(*query_attr)
     (enum sspi_handle_kind kind, void *obj, bool ansi, uint32_t attr, void *buf);
-    SECURITY_STATUS (*set_attr)
+    SECURITY_STATUS(*set_attr)
     (enum sspi_handle_kind kind, void *obj, bool ansi, uint32_t attr, void *buf, uint32_t cb);
 
-    SECURITY_STATUS (*change_password)
+    SECURITY_STATUS(*change_password)
     (struct sspi_package *pkg, const struct sspi_password_args *a);
 };
 

@@ -395,7 +395,8 @@ static void read_mech_oid(const struct sspi_load_request *req, struct sspi_packa
         (void)sspi_mem_free(info);
     if (len == 0) {
         sspi_trace("%s: package %s: SpGetExtendedInformation(SecpkgGssInfo): no well-formed OID "
-                   "(%zu bytes); none recorded", req->path, pkg->name_utf8, n);
+                   "(%zu bytes); none recorded",
+                   req->path, pkg->name_utf8, n);
         return;
     }
     pkg->mech_oid = malloc(len);
@@ -672,7 +673,8 @@ static int load_flags(const struct sspi_load_request *req, int fd)
 
     if (!sspi_elf_defines(fd, entries, 3, found)) {
         sspi_trace("%s: dynamic symbols not readable before loading; loaded without "
-                   "RTLD_DEEPBIND", req->path);
+                   "RTLD_DEEPBIND",
+                   req->path);
         return flags;
     }
     if (found[0] || (!found[1] && !found[2]))
@@ -682,7 +684,8 @@ static int load_flags(const struct sspi_load_request *req, int fd)
     if (refuser == NULL)
         return flags | RTLD_DEEPBIND;
     sspi_trace("%s: provider loaded without RTLD_DEEPBIND (%s refuses it): its internal calls "
-               "may bind to same-named functions of the process", req->path, refuser);
+               "may bind to same-named functions of the process",
+               req->path, refuser);
 #else
     (void)refuser;
     sspi_trace("%s: provider loaded without RTLD_DEEPBIND (not available)", req->path);

@@ -711,7 +711,8 @@ SECURITY_STATUS sspi_registry_add(const char *spec, const SECURITY_PACKAGE_OPTIO
                    (unsigned)opts->Type, (unsigned)opts->Flags);
     if (!load_begin()) {
         sspi_trace("AddSecurityPackage %s: called while a package loads on this thread; "
-                   "refused", spec);
+                   "refused",
+                   spec);
         return SEC_E_INTERNAL_ERROR;
     }
     st = spec_is_path(spec) ? add_path(spec) : add_name(spec);

@@ -136,8 +136,8 @@ uint64_t sspi_trace_now_ns(void)
 }
 
 /* Any thread; handle halves printed in hex as dwLower:dwUpper. */
-void sspi_trace_call(const char *function, const char *package, const SecHandle *handle, const char *flags_text,
-                     SECURITY_STATUS status, uint64_t t0_ns)
+void sspi_trace_call(const char *function, const char *package, const SecHandle *handle,
+                     const char *flags_text, SECURITY_STATUS status, uint64_t t0_ns)
 {
     const char *name;
     char hbuf[48];

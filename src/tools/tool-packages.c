@@ -199,8 +199,7 @@ void tool_package_print(FILE *out, const struct tool_package *pkg, bool detailed
     char buf[96];
 
     tool_put_text(out, tool_package_label(pkg));
-    fprintf(out, "%s\n",
-            loaded ? "" : tool_package_disabled(pkg) ? "  [DISABLED]" : "  [FAILED]");
+    fprintf(out, "%s\n", loaded ? "" : tool_package_disabled(pkg) ? "  [DISABLED]" : "  [FAILED]");
     if (comment && *comment)
         tool_print_field(out, "comment:", comment, NULL);
     if (loaded) {

@@ -9,7 +9,7 @@
 
 /* The mechanism OID 1.3.6.1.4.1.311.2.2.10, given without its DER tag and
  * length (the host must accept both forms). */
-static const uint8_t good_oid[] = { 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a };
+static const uint8_t good_oid[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
 
 static const struct mock_pkg_desc good_desc[] = {
     { u"MockGood", u"libsspi test package", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY |

@@ -8,9 +8,9 @@
 
 /* MockMultiA's OID 1.2.840.113554.1.2.2 in full DER form, from static
  * memory; MockMultiB's is malformed (an unfinished arc) and is ignored. */
-static const uint8_t multi_oid_a[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
-                                       0x12, 0x01, 0x02, 0x02 };
-static const uint8_t multi_oid_b[] = { 0x2a, 0x86 };
+static const uint8_t multi_oid_a[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                      0xf7, 0x12, 0x01, 0x02, 0x02};
+static const uint8_t multi_oid_b[] = {0x2a, 0x86};
 
 static const struct mock_pkg_desc multi_desc[] = {
     { u"MockMultiA", u"multi A", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_CONNECTION, 1,
