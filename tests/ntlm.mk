@@ -4,7 +4,7 @@ TESTS += tests/check-ntlm-vectors
 tests_check_ntlm_vectors_SOURCES = tests/check-ntlm-vectors.c
 tests_check_ntlm_vectors_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_ntlm_vectors_LDADD = src/packages/ntlm/libntlm-internal.la \
-	src/crypto/libsspicrypto.la $(CHECK_LIBS)
+	src/crypto/libsspicrypto.la src/common/libcommon.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/check-ntlm-loopback
 TESTS += tests/check-ntlm-loopback
@@ -18,7 +18,7 @@ TESTS += tests/check-ntlm-malformed
 tests_check_ntlm_malformed_SOURCES = tests/check-ntlm-malformed.c tests/ntlm-test.h
 tests_check_ntlm_malformed_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_ntlm_malformed_LDADD = src/packages/ntlm/libntlm-internal.la \
-	src/crypto/libsspicrypto.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+	src/crypto/libsspicrypto.la src/common/libcommon.la $(CHECK_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz targets: the libFuzzer builds need --enable-fuzzing; the replay
 # program runs every target over its seed corpus in each `make check`.
@@ -26,7 +26,7 @@ tests_check_ntlm_malformed_LDADD = src/packages/ntlm/libntlm-internal.la \
 # tests/fuzz/corpus.)
 EXTRA_DIST += tests/ntlm-users.txt
 NTLM_FUZZ_LIBS = src/packages/ntlm/libntlm-internal.la src/crypto/libsspicrypto.la \
-	$(PTHREAD_LIBS)
+	src/common/libcommon.la $(PTHREAD_LIBS)
 
 check_PROGRAMS += tests/fuzz/ntlm-fuzz-replay
 TESTS += tests/fuzz/ntlm-fuzz-replay

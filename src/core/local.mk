@@ -18,11 +18,16 @@ src_core_libsspi_la_SOURCES = \
 	src/core/config.h src/core/config.c \
 	src/core/trace.c \
 	src/core/status.c \
-	src/core/extras.c
+	src/core/extras.c \
+	src/core/identity-core.h \
+	src/core/client-memory.c \
+	src/core/identity-key.c \
+	src/core/identity-pack.c \
+	src/core/identity-in.c
 src_core_libsspi_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
 	-Wl,--version-script=$(srcdir)/src/core/libsspi.sym
-src_core_libsspi_la_LIBADD = src/common/libcommon.la $(PTHREAD_LIBS)
+src_core_libsspi_la_LIBADD = src/common/libcommon.la src/crypto/libsspicrypto.la $(PTHREAD_LIBS)
 EXTRA_src_core_libsspi_la_DEPENDENCIES = src/core/libsspi.sym
 EXTRA_DIST += src/core/libsspi.sym

@@ -5,8 +5,9 @@
  *
  * The package runs in the caller's process, so "client" buffers are
  * ordinary memory: AllocateClientBuffer allocates from the allocator
- * FreeContextBuffer frees, the copy functions are memcpy and MapBuffer
- * returns the buffer as it is.  Every slot of the 66-slot table is set;
+ * FreeContextBuffer frees, the copy functions are fault-tolerant copies
+ * (STATUS_ACCESS_VIOLATION for memory that cannot be read or written, as on
+ * Windows) and MapBuffer returns the buffer as it is.  Every slot of the 66-slot table is set;
  * services with no meaning here are typed stubs that return
  * STATUS_NOT_IMPLEMENTED (NULL, FALSE or nothing for slots whose return
  * type is a pointer, a BOOLEAN or void) and say so in the trace.
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "core/identity-core.h"
 #include "core/loader.h"
 
 _Thread_local uint32_t sspi_call_attributes;
@@ -122,8 +124,8 @@ static NTSTATUS NTAPI lsa_copy_to_client_buffer(PLSA_CLIENT_REQUEST ClientReques
         return STATUS_SUCCESS;
     if (ClientBaseAddress == NULL || BufferToCopy == NULL)
         return STATUS_INVALID_PARAMETER;
-    memcpy(ClientBaseAddress, BufferToCopy, Length);
-    return STATUS_SUCCESS;
+    return sspi_client_write(ClientBaseAddress, BufferToCopy, Length) ? STATUS_SUCCESS
+                                                                      : STATUS_ACCESS_VIOLATION;
 }
 
 static LSA_COPY_FROM_CLIENT_BUFFER lsa_copy_from_client_buffer;
@@ -135,8 +137,8 @@ static NTSTATUS NTAPI lsa_copy_from_client_buffer(PLSA_CLIENT_REQUEST ClientRequ
         return STATUS_SUCCESS;
     if (ClientBaseAddress == NULL || BufferToCopy == NULL)
         return STATUS_INVALID_PARAMETER;
-    memcpy(BufferToCopy, ClientBaseAddress, Length);
-    return STATUS_SUCCESS;
+    return sspi_client_read(BufferToCopy, ClientBaseAddress, Length) ? STATUS_SUCCESS
+                                                                     : STATUS_ACCESS_VIOLATION;
 }
 
 static void fill_client_info(PSECPKG_CLIENT_INFO ci)

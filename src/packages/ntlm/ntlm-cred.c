@@ -1,13 +1,15 @@
 /*
- * ntlm-cred.c - NTLM credentials: SpAcquireCredentialsHandle parses a
- * SEC_WINNT_AUTH_IDENTITY_W/_EXW (or takes the configured default
- * identity), keeps only the user, domain and password hashes (the
- * clear-text password is never stored), and SpQueryCredentialsAttributes
- * reports the name.
+ * ntlm-cred.c - NTLM credentials: SpAcquireCredentialsHandle parses an
+ * identity with the shared parser (common/identity.h: the EXW the core
+ * built, or the caller's own SEC_WINNT_AUTH_IDENTITY_W/_A) or takes the
+ * configured default identity, keeps only the user, domain and password
+ * hashes (the clear-text password is never stored), and
+ * SpQueryCredentialsAttributes reports the name.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/identity.h"
 #include "packages/ntlm/ntlm-pkg.h"
 
 /* See ntlm-pkg.h. */
@@ -140,6 +142,22 @@ SECURITY_STATUS ntlm_identity_default(const struct ntlm_options *o, struct ntlm_
     return SEC_E_NO_CREDENTIALS;
 }
 
+/* Caller memory is read through LSA's CopyFromClientBuffer, which fails
+ * instead of faulting on memory that cannot be read (plain copies when
+ * driven without a host, as the package's own tests do). */
+static bool ntlm_client_read(void *dst, const void *src, size_t len)
+{
+    if (ntlm_lsa == NULL || ntlm_lsa->CopyFromClientBuffer == NULL) {
+        memcpy(dst, src, len);
+        return true;
+    }
+    return len <= UINT32_MAX &&
+           ntlm_lsa->CopyFromClientBuffer(NULL, (ULONG)len, dst, (PVOID)src) == STATUS_SUCCESS;
+}
+
+static const struct sspi_identity_source ntlm_identity_source = {SIZE_MAX, ntlm_client_read,
+                                                                 NULL};
+
 /* See ntlm-pkg.h. */
 struct ntlm_cred *ntlm_cred_from_handle(LSA_SEC_HANDLE h)
 {
@@ -151,11 +169,13 @@ struct ntlm_cred *ntlm_cred_from_handle(LSA_SEC_HANDLE h)
 }
 
 /*
- * SpAcquireCredentialsHandle.  AuthorizationData: NULL (default identity
- * for outbound use), SEC_WINNT_AUTH_IDENTITY_W or _EXW; all-empty strings
- * ask for an anonymous (NULL session) identity.  Returns
- * SEC_E_NO_CREDENTIALS for outbound-only use without any identity,
- * SEC_E_UNKNOWN_CREDENTIALS for a malformed identity.
+ * SpAcquireCredentialsHandle.  AuthorizationData: NULL or an identity with
+ * no strings (default identity for outbound use), or any identity the
+ * shared parser reads (SEC_WINNT_AUTH_IDENTITY_W/_A as the caller gave it,
+ * the EXW the core built from an EX/EX2); all-empty strings ask for an
+ * anonymous (NULL session) identity.  Returns SEC_E_NO_CREDENTIALS for
+ * outbound-only use without any identity, the parser's status
+ * (SEC_E_INVALID_PARAMETER, ...) for a malformed identity.
  */
 NTSTATUS NTAPI ntlm_sp_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                   ULONG CredentialUseFlags, PLUID LogonId,
@@ -184,23 +204,18 @@ NTSTATUS NTAPI ntlm_sp_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
     c->use = CredentialUseFlags & (SECPKG_CRED_INBOUND | SECPKG_CRED_OUTBOUND);
 
     if (AuthorizationData) {
-        const uint32_t *hdr = AuthorizationData;
-        if (hdr[0] == SEC_WINNT_AUTH_IDENTITY_VERSION &&
-            hdr[1] >= sizeof(SEC_WINNT_AUTH_IDENTITY_EXW)) {
-            const SEC_WINNT_AUTH_IDENTITY_EXW *a = AuthorizationData;
-            bool ansi = (a->Flags & SEC_WINNT_AUTH_IDENTITY_ANSI) != 0;
-            if (!a->User && !a->Domain && !a->Password)
-                goto use_default;
-            st = identity_from_parts(&c->id, a->User, a->UserLength, a->Domain, a->DomainLength,
-                                     a->Password, a->PasswordLength, ansi);
-        } else {
-            const SEC_WINNT_AUTH_IDENTITY_W *a = AuthorizationData;
-            bool ansi = (a->Flags & SEC_WINNT_AUTH_IDENTITY_ANSI) != 0;
-            if (!a->User && !a->Domain && !a->Password)
-                goto use_default;
-            st = identity_from_parts(&c->id, a->User, a->UserLength, a->Domain, a->DomainLength,
-                                     a->Password, a->PasswordLength, ansi);
+        struct sspi_identity id;
+
+        st = sspi_identity_parse_from(AuthorizationData, &ntlm_identity_source, &id);
+        if (st == SEC_E_OK && sspi_identity_is_empty(&id)) {
+            sspi_identity_clear(&id);
+            goto use_default;
         }
+        if (st == SEC_E_OK)
+            st = identity_from_parts(&c->id, id.user.s, (uint32_t)id.user.len, id.domain.s,
+                                     (uint32_t)id.domain.len, id.password.s,
+                                     (uint32_t)id.password.len, false);
+        sspi_identity_clear(&id);
         if (st != SEC_E_OK)
             goto out;
         goto done;

@@ -1,9 +1,11 @@
 /*
  * sample-credentials.c - Sample credential handles.
  *
- * A credential is a user name, a domain and a password given as
- * SEC_WINNT_AUTH_IDENTITY_W or SEC_WINNT_AUTH_IDENTITY_EXW (libsspi turns
- * the ANSI forms into these before calling the package).  The password is
+ * A credential is a user name, a domain and a password given as an
+ * identity structure, read with the shared parser (common/identity.h):
+ * libsspi hands a package an EXW it built for the versioned forms (EX,
+ * EX2) and the caller's own SEC_WINNT_AUTH_IDENTITY_W or _A otherwise; the
+ * parser reads them all into UTF-16 strings.  The password is
  * the pre-shared key: it is turned into a 32-byte key at once and never
  * stored.  The same user name and password must be given to the client's
  * outbound credential and the server's inbound one.
@@ -14,49 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/identity.h"
 #include "packages/sample/sample.h"
 
 static const char sample_password_label[] = "libsspi-sample password key";
 
-/* One identity, whichever structure it came in. */
-struct sample_identity {
-    const char16_t *user, *domain, *password;
-    uint32_t user_len, domain_len, password_len;
-    uint32_t flags;
-};
-
-/* Recognise SEC_WINNT_AUTH_IDENTITY_EXW by its Version/Length header,
- * otherwise read SEC_WINNT_AUTH_IDENTITY_W. */
-static void sample_read_identity(const void *auth, struct sample_identity *id)
+/* Caller memory is read through LSA's CopyFromClientBuffer, which fails
+ * instead of faulting on memory that cannot be read. */
+static bool sample_client_read(void *dst, const void *src, size_t len)
 {
-    const SEC_WINNT_AUTH_IDENTITY_EXW *ex = auth;
-
-    if (ex->Version == SEC_WINNT_AUTH_IDENTITY_VERSION &&
-        ex->Length == sizeof(SEC_WINNT_AUTH_IDENTITY_EXW)) {
-        id->user = ex->User;
-        id->user_len = ex->UserLength;
-        id->domain = ex->Domain;
-        id->domain_len = ex->DomainLength;
-        id->password = ex->Password;
-        id->password_len = ex->PasswordLength;
-        id->flags = ex->Flags;
-    } else {
-        const SEC_WINNT_AUTH_IDENTITY_W *w = auth;
-        id->user = w->User;
-        id->user_len = w->UserLength;
-        id->domain = w->Domain;
-        id->domain_len = w->DomainLength;
-        id->password = w->Password;
-        id->password_len = w->PasswordLength;
-        id->flags = w->Flags;
-    }
-    if (id->user == NULL)
-        id->user_len = 0;
-    if (id->domain == NULL)
-        id->domain_len = 0;
-    if (id->password == NULL)
-        id->password_len = 0;
+    return len <= UINT32_MAX &&
+           sample_lsa->CopyFromClientBuffer(NULL, (ULONG)len, dst, (PVOID)src) == STATUS_SUCCESS;
 }
+
+static const struct sspi_identity_source sample_identity_source = {SIZE_MAX, sample_client_read,
+                                                                   NULL};
 
 /* Copy a name, refusing embedded NULs and names over SAMPLE_MAX_NAME. */
 static bool sample_copy_name(char16_t *dst, uint16_t *dst_len, const char16_t *src, uint32_t len)
@@ -104,13 +78,13 @@ struct sample_credential *sample_credential_from_handle(LSA_SEC_HANDLE h)
 }
 
 /*
- * SpAcquireCredentialsHandle.  AuthorizationData must point at a
- * SEC_WINNT_AUTH_IDENTITY_W (Flags SEC_WINNT_AUTH_IDENTITY_UNICODE) or an
- * SEC_WINNT_AUTH_IDENTITY_EXW; PrincipalName, LogonId and the GetKey
- * arguments are ignored.  Returns STATUS_SUCCESS with a new handle,
- * SEC_E_NO_CREDENTIALS without an identity or user name (Sample has no
- * default credentials), SEC_E_UNKNOWN_CREDENTIALS for an identity it cannot
- * use (ANSI, names too long or with NULs), SEC_E_UNSUPPORTED_FUNCTION if
+ * SpAcquireCredentialsHandle.  AuthorizationData must point at an identity
+ * (SEC_WINNT_AUTH_IDENTITY_W/_A, or the EXW the core built); PrincipalName,
+ * LogonId and the GetKey arguments are ignored.  Returns STATUS_SUCCESS
+ * with a new handle, SEC_E_NO_CREDENTIALS without an identity or user name
+ * (Sample has no default credentials), the parser's status for a malformed
+ * identity, SEC_E_UNKNOWN_CREDENTIALS for one it cannot use (names too
+ * long or with NULs), SEC_E_UNSUPPORTED_FUNCTION if
  * neither SECPKG_CRED_INBOUND nor SECPKG_CRED_OUTBOUND is asked for (other
  * bits are ignored), STATUS_NO_MEMORY.
  */
@@ -122,7 +96,7 @@ NTSTATUS NTAPI sample_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                  PTimeStamp ExpirationTime)
 {
     struct sample_credential *cred = NULL;
-    struct sample_identity id;
+    struct sspi_identity id = {0};
     NTSTATUS status;
     uint32_t use = CredentialUseFlags & SECPKG_CRED_BOTH;
 
@@ -136,12 +110,10 @@ NTSTATUS NTAPI sample_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
         status = SEC_E_NO_CREDENTIALS;
         goto out;
     }
-    sample_read_identity(AuthorizationData, &id);
-    if ((id.flags & SEC_WINNT_AUTH_IDENTITY_UNICODE) == 0) {
-        status = SEC_E_UNKNOWN_CREDENTIALS;
+    status = sspi_identity_parse_from(AuthorizationData, &sample_identity_source, &id);
+    if (status != SEC_E_OK)
         goto out;
-    }
-    if (id.user_len == 0) {
+    if (id.user.len == 0) {
         status = SEC_E_NO_CREDENTIALS;
         goto out;
     }
@@ -151,13 +123,13 @@ NTSTATUS NTAPI sample_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
         status = STATUS_NO_MEMORY;
         goto out;
     }
-    if (!sample_copy_name(cred->user, &cred->user_len, id.user, id.user_len) ||
-        !sample_copy_name(cred->domain, &cred->domain_len, id.domain, id.domain_len)) {
+    if (!sample_copy_name(cred->user, &cred->user_len, id.user.s, (uint32_t)id.user.len) ||
+        !sample_copy_name(cred->domain, &cred->domain_len, id.domain.s, (uint32_t)id.domain.len)) {
         status = SEC_E_UNKNOWN_CREDENTIALS;
         goto out;
     }
     cred->use = use;
-    sample_derive_key(id.password, id.password_len, cred->key);
+    sample_derive_key(id.password.s, (uint32_t)id.password.len, cred->key);
     cred->magic = SAMPLE_CRED_MAGIC;
 
     *CredentialHandle = (LSA_SEC_HANDLE)cred;
@@ -166,6 +138,7 @@ NTSTATUS NTAPI sample_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
     cred = NULL;
     status = STATUS_SUCCESS;
 out:
+    sspi_identity_clear(&id);
     if (cred != NULL) {
         crypto_wipe(cred, sizeof *cred);
         free(cred);
