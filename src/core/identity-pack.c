@@ -86,10 +86,15 @@ bool sspi_ex2_is_ours(const void *p)
     size_t size = p != NULL ? sspi_mem_size(p) : 0;
     const SEC_WINNT_AUTH_IDENTITY_EX2 *h = p;
 
-    return size >= SSPI_IDENTITY_EX2_SIZE + SSPI_SEAL_OVERHEAD &&
-           h->Version == SEC_WINNT_AUTH_IDENTITY_VERSION_2 &&
+    size_t spare;
+
+    if (size < SSPI_IDENTITY_EX2_SIZE + SSPI_SEAL_OVERHEAD)
+        return false;
+    /* A clear block keeps room to be sealed; a sealed one has used it. */
+    spare = (h->Flags & SEC_WINNT_AUTH_IDENTITY_FLAGS_PROCESS_ENCRYPTED) ? 0 : SSPI_SEAL_OVERHEAD;
+    return h->Version == SEC_WINNT_AUTH_IDENTITY_VERSION_2 &&
            h->cbHeaderLength == SSPI_IDENTITY_EX2_SIZE &&
-           (size_t)h->cbStructureLength + SSPI_SEAL_OVERHEAD <= size;
+           (size_t)h->cbStructureLength + spare <= size;
 }
 
 /* Our block's packed credentials, checked to be laid out as sspi_ex2_pack

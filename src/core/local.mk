@@ -23,7 +23,8 @@ src_core_libsspi_la_SOURCES = \
 	src/core/client-memory.c \
 	src/core/identity-key.c \
 	src/core/identity-pack.c \
-	src/core/identity-in.c
+	src/core/identity-in.c \
+	src/core/api-sspi-identity.c
 src_core_libsspi_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
