@@ -8,4 +8,8 @@ libsspiinclude_HEADERS += \
 	include/libsspi/ntsecpkg.h \
 	include/libsspi/libsspi.h \
 	include/libsspi/ntstatus.h \
-	include/libsspi/winerror.h
+	include/libsspi/winerror.h \
+	include/libsspi/errhandlingapi.h \
+	include/libsspi/handleapi.h \
+	include/libsspi/secext.h \
+	include/libsspi/SecExt.h
