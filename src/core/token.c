@@ -225,21 +225,28 @@ typedef BOOL (*close_fn)(HANDLE);
 extern __typeof__(CloseHandle) sspi_own_close_handle
     __attribute__((alias("CloseHandle"), visibility("hidden")));
 
-static pthread_once_t next_once = PTHREAD_ONCE_INIT;
-static close_fn next_close;
+static close_fn _Atomic next_close;
 
 /* The CloseHandle the program would reach without libsspi: the next
  * definition after ours, else the first one in the process if it is not
- * ours. */
-static void find_next(void)
+ * ours.  Looked up again while there is none (a library may be loaded
+ * later). */
+static close_fn find_next(void)
 {
-    close_fn f = (close_fn)dlsym(RTLD_NEXT, "CloseHandle");
+    close_fn f = atomic_load_explicit(&next_close, memory_order_acquire);
 
+    if (f != NULL)
+        return f;
+    f = (close_fn)dlsym(RTLD_NEXT, "CloseHandle");
     if (f == NULL || f == sspi_own_close_handle)
         f = (close_fn)dlsym(RTLD_DEFAULT, "CloseHandle");
-    next_close = f != sspi_own_close_handle ? f : NULL;
-    if (next_close != NULL)
-        sspi_trace("CloseHandle: handles that are not libsspi's go to %p", (void *)next_close);
+    if (f == sspi_own_close_handle)
+        return NULL;
+    if (f != NULL) {
+        atomic_store_explicit(&next_close, f, memory_order_release);
+        sspi_trace("CloseHandle: handles that are not libsspi's go to %p", (void *)f);
+    }
+    return f;
 }
 
 /* Reached from WinPR's CloseHandle through a slot's header. */
@@ -261,15 +268,17 @@ static BOOL compat_close(HANDLE h)
  */
 BOOL WINAPI CloseHandle(HANDLE hObject)
 {
+    close_fn next;
+
     if (hObject == NULL || hObject == INVALID_HANDLE_VALUE) {
         sspi_set_last_error(ERROR_INVALID_HANDLE);
         return FALSE;
     }
     if (sspi_object_is_ours(hObject))
         return compat_close(hObject);
-    pthread_once(&next_once, find_next);
-    if (next_close != NULL)
-        return next_close(hObject);
+    next = find_next();
+    if (next != NULL)
+        return next(hObject);
     sspi_set_last_error(ERROR_INVALID_HANDLE);
     return FALSE;
 }
