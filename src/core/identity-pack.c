@@ -44,7 +44,10 @@ SECURITY_STATUS sspi_ex2_pack(const struct sspi_identity *id, uint32_t flags, vo
 {
     size_t u = bytes_of(&id->user), d = bytes_of(&id->domain), l = bytes_of(&id->package_list);
     size_t p = bytes_of(&id->password), packed = id->password.s != NULL ? PACKED_HDR + p : 0;
-    size_t pos = SSPI_IDENTITY_EX2_SIZE, total = pos + u + d + l + packed;
+    size_t pos = SSPI_IDENTITY_EX2_SIZE;
+    /* The packed credentials start 8-aligned, behind the strings. */
+    size_t strings_end = pos + u + d + l, pc_at = (strings_end + 7) & ~(size_t)7;
+    size_t total = packed != 0 ? pc_at + packed : strings_end;
     SEC_WINNT_AUTH_IDENTITY_EX2 *h;
     SEC_WINNT_AUTH_PACKED_CREDENTIALS pc;
     uint8_t *base;
@@ -71,11 +74,11 @@ SECURITY_STATUS sspi_ex2_pack(const struct sspi_identity *id, uint32_t flags, vo
         memcpy(&pc.AuthData.CredType, password_guid, sizeof(password_guid));
         pc.AuthData.CredData.ByteArrayOffset = PACKED_HDR;
         pc.AuthData.CredData.ByteArrayLength = (uint16_t)p;
-        h->PackedCredentialsOffset = (uint32_t)pos;
+        h->PackedCredentialsOffset = (uint32_t)pc_at;
         h->PackedCredentialsLength = (uint16_t)packed;
-        memcpy(base + pos, &pc, sizeof(pc));
+        memcpy(base + pc_at, &pc, sizeof(pc));
         if (p != 0)
-            memcpy(base + pos + PACKED_HDR, id->password.s, p);
+            memcpy(base + pc_at + PACKED_HDR, id->password.s, p);
     }
     *out = base;
     return SEC_E_OK;
@@ -97,36 +100,41 @@ bool sspi_ex2_is_ours(const void *p)
            (size_t)h->cbStructureLength + spare <= size;
 }
 
-/* Our block's packed credentials, checked to be laid out as sspi_ex2_pack
- * lays them out (password last); NULL if the block has no password. */
-static SECURITY_STATUS our_packed(void *blob, SEC_WINNT_AUTH_PACKED_CREDENTIALS **pc)
+/* Our block's packed credentials (at *at, copied into *pc: a foreign
+ * blob need not align them), checked to be laid out as sspi_ex2_pack lays
+ * them out (password last); *at is 0 when the block has no password. */
+static SECURITY_STATUS our_packed(void *blob, size_t *at, SEC_WINNT_AUTH_PACKED_CREDENTIALS *pc)
 {
     SEC_WINNT_AUTH_IDENTITY_EX2 *h = blob;
-    SEC_WINNT_AUTH_PACKED_CREDENTIALS *c;
 
-    *pc = NULL;
+    *at = 0;
     if (!sspi_ex2_is_ours(blob))
         return SEC_E_INVALID_PARAMETER;
     if (h->PackedCredentialsLength == 0)
         return SEC_E_OK;
     if (h->PackedCredentialsOffset < SSPI_IDENTITY_EX2_SIZE ||
-        (size_t)h->PackedCredentialsOffset + h->PackedCredentialsLength != h->cbStructureLength)
+        (size_t)h->PackedCredentialsOffset + h->PackedCredentialsLength != h->cbStructureLength ||
+        h->PackedCredentialsLength < PACKED_HDR)
         return SEC_E_INVALID_PARAMETER;
-    c = (SEC_WINNT_AUTH_PACKED_CREDENTIALS *)((uint8_t *)blob + h->PackedCredentialsOffset);
-    if (c->cbHeaderLength != PACKED_HDR || c->cbStructureLength != h->PackedCredentialsLength ||
-        c->AuthData.CredData.ByteArrayOffset != PACKED_HDR ||
-        (size_t)PACKED_HDR + c->AuthData.CredData.ByteArrayLength != c->cbStructureLength)
+    memcpy(pc, (uint8_t *)blob + h->PackedCredentialsOffset, sizeof(*pc));
+    if (pc->cbHeaderLength != PACKED_HDR || pc->cbStructureLength != h->PackedCredentialsLength ||
+        pc->AuthData.CredData.ByteArrayOffset != PACKED_HDR ||
+        (size_t)PACKED_HDR + pc->AuthData.CredData.ByteArrayLength != pc->cbStructureLength)
         return SEC_E_INVALID_PARAMETER;
-    *pc = c;
+    *at = h->PackedCredentialsOffset;
     return SEC_E_OK;
 }
 
-/* Grow (delta > 0) or shrink every length that covers the password. */
-static void resize_password(SEC_WINNT_AUTH_IDENTITY_EX2 *h, SEC_WINNT_AUTH_PACKED_CREDENTIALS *c,
-                            int delta)
+/* Grow (delta > 0) or shrink every length that covers the password, and
+ * store the packed header back at `at`. */
+static void resize_password(void *blob, size_t at, SEC_WINNT_AUTH_PACKED_CREDENTIALS *pc, int delta)
 {
-    c->AuthData.CredData.ByteArrayLength = (uint16_t)(c->AuthData.CredData.ByteArrayLength + delta);
-    c->cbStructureLength = (uint16_t)(c->cbStructureLength + delta);
+    SEC_WINNT_AUTH_IDENTITY_EX2 *h = blob;
+
+    pc->AuthData.CredData.ByteArrayLength =
+        (uint16_t)(pc->AuthData.CredData.ByteArrayLength + delta);
+    pc->cbStructureLength = (uint16_t)(pc->cbStructureLength + delta);
+    memcpy((uint8_t *)blob + at, pc, sizeof(*pc));
     h->PackedCredentialsLength = (uint16_t)(h->PackedCredentialsLength + delta);
     h->cbStructureLength = (uint32_t)((int64_t)h->cbStructureLength + delta);
 }
@@ -134,20 +142,21 @@ static void resize_password(SEC_WINNT_AUTH_IDENTITY_EX2 *h, SEC_WINNT_AUTH_PACKE
 SECURITY_STATUS sspi_ex2_seal(void *blob)
 {
     SEC_WINNT_AUTH_IDENTITY_EX2 *h = blob;
-    SEC_WINNT_AUTH_PACKED_CREDENTIALS *c;
-    SECURITY_STATUS st = our_packed(blob, &c);
+    SEC_WINNT_AUTH_PACKED_CREDENTIALS pc;
+    size_t at;
+    SECURITY_STATUS st = our_packed(blob, &at, &pc);
 
     if (st != SEC_E_OK)
         return st;
     if (h->Flags & SEC_WINNT_AUTH_IDENTITY_FLAGS_PROCESS_ENCRYPTED)
         return SEC_E_OK;
-    if (c != NULL) {
-        if ((size_t)c->cbStructureLength + SSPI_SEAL_OVERHEAD > UINT16_MAX)
+    if (at != 0) {
+        if ((size_t)pc.cbStructureLength + SSPI_SEAL_OVERHEAD > UINT16_MAX)
             return SEC_E_INVALID_PARAMETER;
-        st = sspi_seal((uint8_t *)c + PACKED_HDR, c->AuthData.CredData.ByteArrayLength);
+        st = sspi_seal((uint8_t *)blob + at + PACKED_HDR, pc.AuthData.CredData.ByteArrayLength);
         if (st != SEC_E_OK)
             return st;
-        resize_password(h, c, (int)SSPI_SEAL_OVERHEAD);
+        resize_password(blob, at, &pc, (int)SSPI_SEAL_OVERHEAD);
     }
     h->Flags |= SEC_WINNT_AUTH_IDENTITY_FLAGS_PROCESS_ENCRYPTED;
     return SEC_E_OK;
@@ -156,27 +165,28 @@ SECURITY_STATUS sspi_ex2_seal(void *blob)
 SECURITY_STATUS sspi_ex2_unseal(void *blob)
 {
     SEC_WINNT_AUTH_IDENTITY_EX2 *h = blob;
-    SEC_WINNT_AUTH_PACKED_CREDENTIALS *c;
-    SECURITY_STATUS st = our_packed(blob, &c);
-    uint8_t *tmp;
-    size_t n, plain = 0;
+    SEC_WINNT_AUTH_PACKED_CREDENTIALS pc;
+    uint8_t *tmp, *bytes;
+    size_t at, n, plain = 0;
+    SECURITY_STATUS st = our_packed(blob, &at, &pc);
 
     if (st != SEC_E_OK)
         return st;
     if (!(h->Flags & SEC_WINNT_AUTH_IDENTITY_FLAGS_PROCESS_ENCRYPTED))
         return SEC_E_OK;
-    if (c != NULL) {
+    if (at != 0) {
         /* Opened in a copy, so a failure leaves the block as it was. */
-        n = c->AuthData.CredData.ByteArrayLength;
+        bytes = (uint8_t *)blob + at + PACKED_HDR;
+        n = pc.AuthData.CredData.ByteArrayLength;
         tmp = malloc(n + 1);
         if (tmp == NULL)
             return SEC_E_INSUFFICIENT_MEMORY;
-        memcpy(tmp, (uint8_t *)c + PACKED_HDR, n);
+        memcpy(tmp, bytes, n);
         st = sspi_unseal(tmp, n, &plain);
         if (st == SEC_E_OK) {
-            memcpy((uint8_t *)c + PACKED_HDR, tmp, plain);
-            crypto_wipe((uint8_t *)c + PACKED_HDR + plain, n - plain);
-            resize_password(h, c, -(int)SSPI_SEAL_OVERHEAD);
+            memcpy(bytes, tmp, plain);
+            crypto_wipe(bytes + plain, n - plain);
+            resize_password(blob, at, &pc, -(int)SSPI_SEAL_OVERHEAD);
         }
         crypto_wipe(tmp, n + 1);
         free(tmp);
