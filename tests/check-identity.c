@@ -595,7 +595,7 @@ START_TEST(test_user_pointer_like_ex_header)
         ck_handshake("Sample", false, &w);
         it_unmap(page);
     }
-    ck_assert_msg(mapped > 0, "no fixed address could be mapped");
+    ck_assert_msg(mapped > 0 || !it_fixed_mappings(), "no fixed address could be mapped");
 }
 END_TEST
 

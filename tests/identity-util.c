@@ -50,9 +50,31 @@ void *it_at_page_end(void *pages, const void *data, size_t n)
     return at;
 }
 
+/* ThreadSanitizer aborts on a mapping outside its application ranges. */
+#if defined(__SANITIZE_THREAD__)
+#define IT_NO_FIXED_MAPPINGS 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define IT_NO_FIXED_MAPPINGS 1
+#endif
+#endif
+
+bool it_fixed_mappings(void)
+{
+#ifdef IT_NO_FIXED_MAPPINGS
+    return false;
+#else
+    return true;
+#endif
+}
+
 void *it_map_fixed(uintptr_t addr)
 {
-    void *p = mmap((void *)addr, page(), PROT_READ | PROT_WRITE,
+    void *p;
+
+    if (!it_fixed_mappings())
+        return NULL;
+    p = mmap((void *)addr, page(), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
     if (p == MAP_FAILED)

@@ -25,7 +25,9 @@ void it_guarded_free(void *pages);
 void *it_at_page_end(void *pages, const void *data, size_t n);
 
 /* One read-write page at exactly `addr` (MAP_FIXED_NOREPLACE); NULL when
- * the address is taken (sanitizer shadow, other mappings). */
+ * the address is taken (sanitizer shadow, other mappings) or fixed
+ * mappings are impossible (it_fixed_mappings: not under ThreadSanitizer). */
+bool it_fixed_mappings(void);
 void *it_map_fixed(uintptr_t addr);
 void it_unmap(void *p);
 
