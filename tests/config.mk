@@ -2,7 +2,8 @@
 # compiled into the test program).
 check_PROGRAMS += tests/check-config
 TESTS += tests/check-config
-tests_check_config_SOURCES = tests/check-config.c src/core/config.h src/core/config.c
+tests_check_config_SOURCES = tests/check-config.c src/core/config.h src/core/config.c \
+	src/core/config-accounts.h src/core/config-accounts.c
 tests_check_config_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 tests_check_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -7,7 +7,9 @@
 
 coretests_mock_cflags = $(AM_CFLAGS) -fvisibility=hidden
 coretests_mock_ldflags = $(AM_LDFLAGS) -module -avoid-version -shared -rpath /nowhere
-coretests_mock_common = tests/mock/mock-common.c tests/mock/mock-common.h tests/mock/mock-state.h
+# The mocks read identities with the packages' shared parser.
+coretests_mock_common = tests/mock/mock-common.c tests/mock/mock-common.h tests/mock/mock-state.h \
+	src/common/identity.c src/common/utf16.c
 
 check_LTLIBRARIES += \
 	tests/mock/mock-good.la \
@@ -184,12 +186,14 @@ tests_check_isolation_LDADD = tests/isolation/libsspistub.la $(CHECK_LIBS) $(PTH
 EXTRA_tests_check_isolation_DEPENDENCIES = src/core/libsspi.la $(check_LTLIBRARIES)
 
 # The loader on its own: loader, ELF probe and LSA services compiled in,
-# the registry replaced by a fake host in the test (no libsspi).
+# the registry replaced by a fake host in the test, the services that reach
+# other packages or caller memory (CallPackage, impersonation, the
+# fault-tolerant copies) by stubs (no libsspi).
 check_PROGRAMS += tests/check-loader-alone
 TESTS += tests/check-loader-alone
 tests_check_loader_alone_SOURCES = tests/check-loader-alone.c \
 	src/core/loader.c src/core/loader-provider.c src/core/elf-probe.c \
 	src/core/lsa-services.c src/core/memory.c src/core/status.c src/core/trace.c \
-	src/core/config.c
+	src/core/config.c src/core/config-accounts.c
 tests_check_loader_alone_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_loader_alone_LDADD = src/common/libcommon.la $(CHECK_LIBS) $(PTHREAD_LIBS)

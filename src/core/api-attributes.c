@@ -2,7 +2,7 @@
  * api-attributes.c - the one path behind Query/Set(Context|Credentials)
  * Attributes[Ex] (A and W): handle lookup, argument checks, the Ex size
  * rules, the package's operation, the attributes the core answers itself
- * for contexts (PACKAGE_INFO, NEGOTIATION_INFO) and tracing.
+ * for contexts (PACKAGE_INFO, NEGOTIATION_INFO, ACCESS_TOKEN) and tracing.
  *
  * Status choices for bad input:
  *   NULL, invalid, stale or wrong-kind handle            SEC_E_INVALID_HANDLE
@@ -20,15 +20,18 @@
  * itself: PACKAGE_INFO, and NEGOTIATION_INFO (the package itself,
  * SECPKG_NEGOTIATION_COMPLETE once the context is established, else
  * IN_PROGRESS).  The SecPkgInfo is one block freed by one
- * FreeContextBuffer, with UTF-8 strings for the A forms.  Other attributes
- * stay SEC_E_UNSUPPORTED_FUNCTION.
+ * FreeContextBuffer, with UTF-8 strings for the A forms.  ACCESS_TOKEN
+ * where the shape has the core's access tokens (impersonate.c).  Other
+ * attributes stay SEC_E_UNSUPPORTED_FUNCTION.
  */
-static SECURITY_STATUS core_attribute(struct sspi_context *ctx, bool ansi, uint32_t attr,
-                                      void *target)
+static SECURITY_STATUS core_attribute(struct sspi_context *ctx, const SecHandle *ph, bool ansi,
+                                      uint32_t attr, void *target)
 {
     struct sspi_package *pkg = ctx->pkg;
     void *info;
 
+    if (attr == SECPKG_ATTR_ACCESS_TOKEN && pkg->ops->access_token != NULL)
+        return pkg->ops->access_token(ctx, (PCtxtHandle)ph, target);
     if (attr != SECPKG_ATTR_PACKAGE_INFO && attr != SECPKG_ATTR_NEGOTIATION_INFO)
         return SEC_E_UNSUPPORTED_FUNCTION;
     info = ansi ? (void *)sspi_api_pkginfo_block_a(&pkg, 1)
@@ -116,7 +119,7 @@ SECURITY_STATUS sspi_api_query_attributes(const char *fn, enum sspi_handle_kind 
     }
     st = pkg->ops->query_attr(kind, obj, ansi, attr, target);
     if (st == SEC_E_UNSUPPORTED_FUNCTION && !cred)
-        st = core_attribute(obj, ansi, attr, target);
+        st = core_attribute(obj, ph, ansi, attr, target);
     if (SEC_SUCCESS(st) && target != buf)
         memcpy(buf, target, cb);
 out:
@@ -136,4 +139,11 @@ SECURITY_STATUS sspi_api_set_attributes(const char *fn, enum sspi_handle_kind ki
     if (st == SEC_E_OK)
         st = pkg->ops->set_attr(kind, obj, ansi, attr, buf, cb);
     return attr_end(fn, ph, slot, pkg, st, TRACE_ON(), TRACE_T0);
+}
+
+/* See api-internal.h. */
+SECURITY_STATUS sspi_api_query_context_w(PCtxtHandle ph, uint32_t attr, void *buf)
+{
+    return sspi_api_query_attributes("QueryContextAttributesW", SSPI_HANDLE_CONTEXT, false, false,
+                                     ph, attr, buf, 0);
 }

@@ -22,11 +22,13 @@
 
 #include "common/utf16.h"
 #include "core/dispatch.h"
+#include "core/token.h"
 
 void sspi_api_context_destroy(void *obj)
 {
     struct sspi_context *ctx = obj;
 
+    sspi_impersonation_context_gone(ctx); /* impersonate.c */
     ctx->pkg->ops->delete_context(ctx);
     explicit_bzero(ctx, sizeof(*ctx));
     free(ctx);
@@ -363,18 +365,11 @@ SECURITY_STATUS sspi_api_context_op(const char *fn, enum sspi_ctx_op op, PCtxtHa
                                     : pkg->ops->apply_control(ctx, desc);
         break;
     case SSPI_OP_IMPERSONATE:
-        /* A Windows access token cannot be adopted by a POSIX thread. */
-        st = SEC_E_NO_IMPERSONATION;
-        break;
     case SSPI_OP_REVERT:
-        st = SEC_E_OK;
+        st = pkg->ops->impersonate(ctx, ph, op == SSPI_OP_IMPERSONATE);
         break;
     case SSPI_OP_TOKEN:
-        if (token == NULL) {
-            st = SEC_E_INVALID_PARAMETER;
-        } else {
-            st = pkg->ops->context_token(ctx, token);
-        }
+        st = token != NULL ? pkg->ops->context_token(ctx, ph, token) : SEC_E_INVALID_PARAMETER;
         break;
     default:
         st = SEC_E_INTERNAL_ERROR;
@@ -404,8 +399,9 @@ SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext, PSecBufferDes
     return sspi_api_context_op("ApplyControlToken", SSPI_OP_APPLY, phContext, pInput, NULL);
 }
 
-/* ImpersonateSecurityContext: impersonation of a Windows token is not
- * possible on POSIX: SEC_E_NO_IMPERSONATION for a valid handle. */
+/* ImpersonateSecurityContext: take the identity of the client of a server
+ * context on the calling thread (impersonate.c: switch the file identity,
+ * or track it, as the `impersonation` setting says). */
 SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
 {
     sspi_registry_init();
@@ -413,16 +409,20 @@ SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
                                NULL);
 }
 
-/* RevertSecurityContext: nothing is ever impersonated: SEC_E_OK for a
- * valid handle. */
+/* RevertSecurityContext: end the calling thread's impersonation (SEC_E_OK
+ * also when it was not impersonating).  The handle the thread impersonated
+ * is accepted even after DeleteSecurityContext. */
 SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle phContext)
 {
     sspi_registry_init();
+    if (sspi_revert_stale(phContext)) /* impersonate.c */
+        return SEC_E_OK;
     return sspi_api_context_op("RevertSecurityContext", SSPI_OP_REVERT, phContext, NULL, NULL);
 }
 
-/* QuerySecurityContextToken: the package's GetContextToken result (NULL
- * Token -> SEC_E_INVALID_PARAMETER). */
+/* QuerySecurityContextToken: for a server context, a new access token
+ * handle closed with CloseHandle (impersonate.c); else the package's
+ * GetContextToken result.  NULL Token -> SEC_E_INVALID_PARAMETER. */
 SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext, HANDLE *Token)
 {
     sspi_registry_init();

@@ -113,20 +113,6 @@ struct sspi_password_args {
     PSecBufferDesc out;
 };
 
-/* ---- identities (api-credentials.c) -------------------------------------- */
-
-/* A UTF-16 copy of an ANSI SEC_WINNT_AUTH_IDENTITY_A/EXA (opaque). */
-struct identity_copy;
-
-/* If `auth` is an ANSI identity, a UTF-16 copy in *out (else NULL);
- * SEC_E_INVALID_PARAMETER for strings that are not UTF-8, or
- * SEC_E_INSUFFICIENT_MEMORY.  The structure to hand the package is
- * sspi_api_identity_data(*out, auth); release with sspi_api_identity_free. */
-SSPI_HIDDEN SECURITY_STATUS sspi_api_identity_w(const void *auth, struct identity_copy **out);
-SSPI_HIDDEN void *sspi_api_identity_data(struct identity_copy *copy, void *auth);
-/* Wipe and free a copy (NULL is ignored). */
-SSPI_HIDDEN void sspi_api_identity_free(struct identity_copy *copy);
-
 /* ---- the calls behind the entry points (api-*.c) -------------------------
  * Each does what the entry point of the same name documents (argument
  * checks, handles, the package call, tracing under `fn`), so the host
@@ -255,6 +241,10 @@ SSPI_HIDDEN size_t sspi_api_attr_size(bool cred, uint32_t attribute);
  * strings (UTF-16 or UTF-8).  NULL when out of memory; count may be 0. */
 SSPI_HIDDEN SecPkgInfoW *sspi_api_pkginfo_block_w(struct sspi_package *const *pkgs, uint32_t count);
 SSPI_HIDDEN SecPkgInfoA *sspi_api_pkginfo_block_a(struct sspi_package *const *pkgs, uint32_t count);
+
+/* QueryContextAttributesW for the core's own use (api-attributes.c): the
+ * same dispatch, without going through the exported, interposable name. */
+SSPI_HIDDEN SECURITY_STATUS sspi_api_query_context_w(PCtxtHandle ph, uint32_t attr, void *buf);
 
 /* Find a package by A or W name. */
 SSPI_HIDDEN struct sspi_package *sspi_api_find(bool ansi, const void *name);

@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "core/config-accounts.h"
+
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
@@ -81,6 +83,7 @@ struct sspi_conf {
     bool autoload;           /* default true */
     bool check_permissions;  /* default true; false only from LIBSSPI_CONFIG */
     char *debug;             /* `debug =` value or NULL */
+    struct sspi_conf_accounts accounts; /* domain, realm, impersonation, account_* */
     struct sspi_conf_module *modules; /* sspi.conf blocks in file order,
                                          then drop-ins in name order */
     size_t nmodules;

@@ -134,6 +134,11 @@ SSPI_HIDDEN extern _Thread_local uint32_t sspi_call_attributes;
 /* The services table handed to every SSP/AP package (host-services.c). */
 SSPI_HIDDEN extern const SECPKG_LIBSSPI_HOST_SERVICES sspi_host_services;
 
+/* The package-to-package CallPackage services (api-lsa.c). */
+SSPI_HIDDEN LSA_CALL_PACKAGE sspi_lsa_call_package;
+SSPI_HIDDEN LSA_CALL_PACKAGEEX sspi_lsa_call_package_ex;
+SSPI_HIDDEN LSA_CALL_PACKAGE_PASSTHROUGH sspi_lsa_call_package_passthrough;
+
 /* The LSA and DLL service tables handed to packages (lsa-services.c). */
 SSPI_HIDDEN extern LSA_SECPKG_FUNCTION_TABLE sspi_lsa_functions;
 SSPI_HIDDEN extern SECPKG_DLL_FUNCTIONS sspi_dll_functions;

@@ -260,10 +260,22 @@ static SECURITY_STATUS provider_apply_control(struct sspi_context *ctx, PSecBuff
     return fn != NULL ? fn(&ctx->prov, desc) : SEC_E_UNSUPPORTED_FUNCTION;
 }
 
-static SECURITY_STATUS provider_context_token(struct sspi_context *ctx, HANDLE *token)
+/* The provider impersonates itself. */
+static SECURITY_STATUS provider_impersonate(struct sspi_context *ctx, PCtxtHandle ph, bool start)
+{
+    IMPERSONATE_SECURITY_CONTEXT_FN fn = start ? PROV_FN(ctx->pkg, ImpersonateSecurityContext)
+                                               : PROV_FN(ctx->pkg, RevertSecurityContext);
+
+    (void)ph;
+    return fn != NULL ? fn(&ctx->prov) : SEC_E_UNSUPPORTED_FUNCTION;
+}
+
+static SECURITY_STATUS provider_context_token(struct sspi_context *ctx, PCtxtHandle ph,
+                                              HANDLE *token)
 {
     QUERY_SECURITY_CONTEXT_TOKEN_FN fn = PROV_FN(ctx->pkg, QuerySecurityContextToken);
 
+    (void)ph;
     return fn != NULL ? fn(&ctx->prov, token) : SEC_E_UNSUPPORTED_FUNCTION;
 }
 
@@ -427,6 +439,7 @@ const struct sspi_pkg_ops sspi_provider_ops = {
     .delete_context = provider_delete_context,
     .complete_token = provider_complete_token,
     .apply_control = provider_apply_control,
+    .impersonate = provider_impersonate,
     .context_token = provider_context_token,
     .export_context = provider_export_context,
     .import_context = provider_import_context,

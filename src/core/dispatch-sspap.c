@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "core/dispatch.h"
+#include "core/identity-core.h"
+#include "core/token.h"
 
 /* ---- the package call in progress -------------------------------------- */
 
@@ -69,7 +71,8 @@ static SECURITY_STATUS sspap_acquire(struct sspi_credential *cred, const struct 
                                      TimeStamp *expiry)
 {
     struct sspi_package *pkg = cred->pkg;
-    struct identity_copy *idc = NULL;
+    SEC_WINNT_AUTH_IDENTITY_EXW *built = NULL;
+    void *auth = a->auth;
     UNICODE_STRING pr;
     SECURITY_STATUS st;
 
@@ -77,14 +80,14 @@ static SECURITY_STATUS sspap_acquire(struct sspi_credential *cred, const struct 
         return SEC_E_UNSUPPORTED_FUNCTION;
     st = sspi_api_ustr(&pr, a->principal_w);
     if (st == SEC_E_OK)
-        st = sspi_api_identity_w(a->auth, &idc);
+        st = sspi_identity_for_package(a->auth, &auth, &built); /* identity-in.c */
     if (st != SEC_E_OK)
         return st;
     st = PKG_CALL(pkg, a->ansi,
-                  pkg->lsa.AcquireCredentialsHandle(
-                      &pr, a->use, (PLUID)a->logon, sspi_api_identity_data(idc, a->auth),
-                      getkey_ptr(a->getkey), a->getkey_arg, &cred->lsa, expiry));
-    sspi_api_identity_free(idc);
+                  pkg->lsa.AcquireCredentialsHandle(&pr, a->use, (PLUID)a->logon, auth,
+                                                    getkey_ptr(a->getkey), a->getkey_arg,
+                                                    &cred->lsa, expiry));
+    sspi_exw_free(built);
     return st;
 }
 
@@ -92,7 +95,8 @@ static SECURITY_STATUS sspap_add_credentials(struct sspi_credential *cred,
                                              const struct sspi_cred_args *a, TimeStamp *expiry)
 {
     struct sspi_package *pkg = cred->pkg;
-    struct identity_copy *idc = NULL;
+    SEC_WINNT_AUTH_IDENTITY_EXW *built = NULL;
+    void *auth = a->auth;
     UNICODE_STRING pr, pk;
     SECURITY_STATUS st;
 
@@ -102,14 +106,13 @@ static SECURITY_STATUS sspap_add_credentials(struct sspi_credential *cred,
     if (st == SEC_E_OK)
         st = sspi_api_ustr(&pk, a->package_w);
     if (st == SEC_E_OK)
-        st = sspi_api_identity_w(a->auth, &idc);
+        st = sspi_identity_for_package(a->auth, &auth, &built); /* identity-in.c */
     if (st != SEC_E_OK)
         return st;
     st = PKG_CALL(pkg, a->ansi,
-                  pkg->lsa.AddCredentials(cred->lsa, &pr, &pk, a->use,
-                                          sspi_api_identity_data(idc, a->auth),
-                                          getkey_ptr(a->getkey), a->getkey_arg, expiry));
-    sspi_api_identity_free(idc);
+                  pkg->lsa.AddCredentials(cred->lsa, &pr, &pk, a->use, auth, getkey_ptr(a->getkey),
+                                          a->getkey_arg, expiry));
+    sspi_exw_free(built);
     return st;
 }
 
@@ -233,6 +236,8 @@ static SECURITY_STATUS sspap_establish(const struct sspi_establish_args *a,
     if (SEC_SUCCESS(st)) {
         atomic_store(&ctx->lsa, newh);
         atomic_store(&ctx->has_lsa, true);
+        if (a->accept && st == SEC_E_OK)
+            sspi_impersonation_accepted(ctx); /* impersonate.c */
         if (mapped && pkg->has_user && pkg->user.InitUserModeContext != NULL) {
             SECURITY_STATUS us = map_user_context(pkg, newh, &cdata);
 
@@ -270,13 +275,28 @@ static SECURITY_STATUS sspap_apply_control(struct sspi_context *ctx, PSecBufferD
     return PKG_CALL(pkg, false, pkg->lsa.ApplyControlToken(ctx_lsa(ctx), desc));
 }
 
-static SECURITY_STATUS sspap_context_token(struct sspi_context *ctx, HANDLE *token)
+static SECURITY_STATUS sspap_impersonate(struct sspi_context *ctx, PCtxtHandle ph, bool start)
+{
+    return sspi_impersonation_call(start, ph, ctx); /* impersonate.c */
+}
+
+/* A server context: the core's token (impersonate.c); else the package's
+ * GetContextToken. */
+static SECURITY_STATUS sspap_context_token(struct sspi_context *ctx, PCtxtHandle ph, HANDLE *token)
 {
     struct sspi_package *pkg = ctx->pkg;
+    SECURITY_STATUS st = sspi_context_token_handle(ph, ctx, token);
 
+    if (st != SEC_E_NO_IMPERSONATION)
+        return st;
     if (!pkg->has_user || pkg->user.GetContextToken == NULL)
         return SEC_E_UNSUPPORTED_FUNCTION;
     return PKG_CALL(pkg, false, pkg->user.GetContextToken(ctx_lsa(ctx), token));
+}
+
+static SECURITY_STATUS sspap_access_token(struct sspi_context *ctx, PCtxtHandle ph, void *buf)
+{
+    return sspi_context_access_token(ph, ctx, buf); /* impersonate.c */
 }
 
 /* The packed context must be a block of ours (the caller frees it with
@@ -416,7 +436,9 @@ const struct sspi_pkg_ops sspi_sspap_ops = {
     .delete_context = sspap_delete_context,
     .complete_token = sspap_complete_token,
     .apply_control = sspap_apply_control,
+    .impersonate = sspap_impersonate,
     .context_token = sspap_context_token,
+    .access_token = sspap_access_token,
     .export_context = sspap_export_context,
     .import_context = sspap_import_context,
     .query_attr = sspap_query_attr,

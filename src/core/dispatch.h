@@ -44,7 +44,15 @@ struct sspi_pkg_ops {
     void (*delete_context)(struct sspi_context *ctx);
     SECURITY_STATUS (*complete_token)(struct sspi_context *ctx, PSecBufferDesc desc);
     SECURITY_STATUS (*apply_control)(struct sspi_context *ctx, PSecBufferDesc desc);
-    SECURITY_STATUS (*context_token)(struct sspi_context *ctx, HANDLE *token);
+    /* ImpersonateSecurityContext (`start`) / RevertSecurityContext, and
+     * QuerySecurityContextToken: the core's access tokens for SSP/AP
+     * server contexts (impersonate.c), the provider's own functions for a
+     * provider.  `ph` is the live handle of `ctx`. */
+    SECURITY_STATUS (*impersonate)(struct sspi_context *ctx, PCtxtHandle ph, bool start);
+    SECURITY_STATUS (*context_token)(struct sspi_context *ctx, PCtxtHandle ph, HANDLE *token);
+    /* SECPKG_ATTR_ACCESS_TOKEN when the package does not answer it, or
+     * NULL (the attribute stays unsupported). */
+    SECURITY_STATUS (*access_token)(struct sspi_context *ctx, PCtxtHandle ph, void *buf);
     /* Serialise into packed->pvBuffer, a block of ours (FreeContextBuffer). */
     SECURITY_STATUS(*export_context)
     (struct sspi_context *ctx, uint32_t flags, PSecBuffer packed, void **token);

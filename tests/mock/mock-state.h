@@ -134,6 +134,13 @@ struct mock_pkg_record {
     int32_t reenter_query;          /* QuerySecurityPackageInfoW(own name) */
     int32_t reenter_add;            /* AddSecurityPackageA($MOCK_REENTER_ADD) */
     int32_t reenter_reload;         /* libsspi_reload_config */
+
+    /* SpAcquireCredentialsHandle, continued: the pAuthData pointer the
+     * package received, the form the shared parser read (enum
+     * sspi_identity_form) and its status. */
+    uint64_t authdata_ptr;
+    uint32_t identity_form;
+    int32_t identity_status;
 };
 
 /* mock-wrapper: what the wrapping package saw of the host services. */
