@@ -831,6 +831,33 @@ START_TEST(test_negotiation_info)
 }
 END_TEST
 
+/* A provider-shape package impersonates, reverts and hands out its token
+ * itself: the calls reach its own functions, not the core's. */
+START_TEST(test_provider_impersonates_itself)
+{
+    struct mock_state *ps;
+    struct tu_pair p;
+    HANDLE token = NULL;
+    uint32_t imp, rev, tok;
+
+    ck_assert_status(tu_ensure("mock-provider", "MockProvider"), SEC_E_OK);
+    ps = tu_state("mock-provider");
+    ck_assert_ptr_nonnull(ps);
+    imp = ps->pkg[0].prov_impersonate_calls;
+    rev = ps->pkg[0].prov_revert_calls;
+    tok = ps->pkg[0].prov_token_calls;
+    ck_assert_status(tu_pair_open("MockProvider", &p), SEC_E_OK);
+    ck_assert_status(ImpersonateSecurityContext(&p.server), SEC_E_OK);
+    ck_assert_uint_eq(ps->pkg[0].prov_impersonate_calls, imp + 1);
+    ck_assert_status(RevertSecurityContext(&p.server), SEC_E_OK);
+    ck_assert_uint_eq(ps->pkg[0].prov_revert_calls, rev + 1);
+    ck_assert_status(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    ck_assert_ptr_eq(token, MOCK_PROVIDER_TOKEN);
+    ck_assert_uint_eq(ps->pkg[0].prov_token_calls, tok + 1);
+    ck_assert_status(tu_pair_close(&p), SEC_E_OK);
+}
+END_TEST
+
 /* ---- containment of broken packages -------------------------------------- */
 
 /* ContextData not from AllocateLsaHeap (read-only, or shorter than it
@@ -972,6 +999,7 @@ static Suite *dispatch_suite(void)
     tcase_add_test(tc, test_allocate_memory_failure);
     tcase_add_test(tc, test_export_delete_old);
     tcase_add_test(tc, test_negotiation_info);
+    tcase_add_test(tc, test_provider_impersonates_itself);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ansi");

@@ -472,6 +472,43 @@ static SECURITY_STATUS SEC_ENTRY prov_qca(PCtxtHandle h, uint32_t attr, void *bu
     return st;
 }
 
+/* The provider impersonates (and reverts) itself; its token is a constant. */
+static SECURITY_STATUS SEC_ENTRY prov_impersonate(PCtxtHandle h)
+{
+    SECURITY_STATUS st;
+
+    pthread_mutex_lock(&prov_lock);
+    mock_state.pkg[0].prov_impersonate_calls++;
+    st = prov_get(h, 2, "provider ImpersonateSecurityContext") ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+    pthread_mutex_unlock(&prov_lock);
+    return st;
+}
+
+static SECURITY_STATUS SEC_ENTRY prov_revert(PCtxtHandle h)
+{
+    SECURITY_STATUS st;
+
+    pthread_mutex_lock(&prov_lock);
+    mock_state.pkg[0].prov_revert_calls++;
+    st = prov_get(h, 2, "provider RevertSecurityContext") ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+    pthread_mutex_unlock(&prov_lock);
+    return st;
+}
+
+static SECURITY_STATUS SEC_ENTRY prov_query_token(PCtxtHandle h, void **token)
+{
+    SECURITY_STATUS st = SEC_E_INVALID_HANDLE;
+
+    pthread_mutex_lock(&prov_lock);
+    mock_state.pkg[0].prov_token_calls++;
+    if (prov_get(h, 2, "provider QuerySecurityContextToken") != NULL) {
+        *token = MOCK_PROVIDER_TOKEN;
+        st = SEC_E_OK;
+    }
+    pthread_mutex_unlock(&prov_lock);
+    return st;
+}
+
 /* Start of a message call; returns the context's key or -1 with *st. */
 static int prov_message_begin(PCtxtHandle h, uint32_t qop, PSecBufferDesc d, uint32_t seq,
                               const char *fn, SECURITY_STATUS *st)
@@ -572,6 +609,9 @@ static SecurityFunctionTableW prov_table = {
     .QuerySecurityPackageInfoW = prov_query_info,
     .EncryptMessage = prov_encrypt,
     .DecryptMessage = prov_decrypt,
+    .ImpersonateSecurityContext = prov_impersonate,
+    .RevertSecurityContext = prov_revert,
+    .QuerySecurityContextToken = prov_query_token,
 };
 
 /* Provider entry point: the static MockProvider table (NULL when broken). */

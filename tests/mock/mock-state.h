@@ -45,6 +45,7 @@
 #define MOCK_TARGET_SHORT_CTXDATA "short-ctxdata"   /* cbBuffer beyond its heap block */
 #define MOCK_TARGET_LONG_TOKEN "long-token"         /* leg 1: cbBuffer beyond the buffer */
 #define MOCK_TARGET_RETYPE_TOKEN "retype-token"     /* leg 1: output type changed */
+#define MOCK_PROVIDER_TOKEN ((void *)(uintptr_t)0x5eed) /* its context token */
 #define MOCK_TARGET_FOREIGN_TOKEN "foreign-token"   /* leg 1: pvBuffer to static memory */
 
 struct mock_pkg_record {
@@ -134,6 +135,12 @@ struct mock_pkg_record {
     int32_t reenter_query;          /* QuerySecurityPackageInfoW(own name) */
     int32_t reenter_add;            /* AddSecurityPackageA($MOCK_REENTER_ADD) */
     int32_t reenter_reload;         /* libsspi_reload_config */
+
+    /* mock-provider: its Impersonate/RevertSecurityContext and
+     * QuerySecurityContextToken (MOCK_PROVIDER_TOKEN). */
+    uint32_t prov_impersonate_calls;
+    uint32_t prov_revert_calls;
+    uint32_t prov_token_calls;
 
     /* SpAcquireCredentialsHandle, continued: the pAuthData pointer the
      * package received, the form the shared parser read (enum
