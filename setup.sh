@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-deps="build-essential autoconf automake libtool pkg-config check nettle-dev
+deps="build-essential autoconf automake libtool pkg-config check nettle-dev libtasn1-6-dev libtasn1-bin
       libkrb5-dev gss-ntlmssp winbind curl valgrind"
 if command -v apt-get >/dev/null 2>&1; then
     sudo=""

@@ -1,0 +1,33 @@
+# tests/negotiate.mk - tests of the Negotiate package.
+check_PROGRAMS += tests/check-negotiate-spnego
+TESTS += tests/check-negotiate-spnego
+tests_check_negotiate_spnego_SOURCES = tests/check-negotiate-spnego.c
+tests_check_negotiate_spnego_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_negotiate_spnego_LDADD = src/packages/negotiate/libnegotiate-internal.la \
+	$(CHECK_LIBS) $(PTHREAD_LIBS)
+
+# Fuzz targets: the libFuzzer builds need --enable-fuzzing; the replay
+# programs run each target over its seed corpus (and every truncation of
+# each seed) in every `make check`.  Corpora: tests/fuzz/corpus/negotiate-*.
+NEGOTIATE_FUZZ_LIBS = src/packages/negotiate/libnegotiate-internal.la $(PTHREAD_LIBS)
+
+check_PROGRAMS += tests/fuzz/replay-negotiate-spnego tests/fuzz/replay-negotiate-sniff
+TESTS += tests/fuzz/replay-negotiate-spnego tests/fuzz/replay-negotiate-sniff
+tests_fuzz_replay_negotiate_spnego_SOURCES = tests/fuzz/fuzz-negotiate-spnego.c tests/fuzz/replay.c
+tests_fuzz_replay_negotiate_spnego_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"negotiate-spnego"'
+tests_fuzz_replay_negotiate_spnego_LDADD = $(NEGOTIATE_FUZZ_LIBS)
+tests_fuzz_replay_negotiate_sniff_SOURCES = tests/fuzz/fuzz-negotiate-sniff.c tests/fuzz/replay.c
+tests_fuzz_replay_negotiate_sniff_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"negotiate-sniff"'
+tests_fuzz_replay_negotiate_sniff_LDADD = $(NEGOTIATE_FUZZ_LIBS)
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-negotiate-spnego tests/fuzz/fuzz-negotiate-sniff
+tests_fuzz_fuzz_negotiate_spnego_SOURCES = tests/fuzz/fuzz-negotiate-spnego.c
+tests_fuzz_fuzz_negotiate_spnego_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_negotiate_spnego_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_negotiate_spnego_LDADD = $(NEGOTIATE_FUZZ_LIBS)
+tests_fuzz_fuzz_negotiate_sniff_SOURCES = tests/fuzz/fuzz-negotiate-sniff.c
+tests_fuzz_fuzz_negotiate_sniff_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_negotiate_sniff_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_negotiate_sniff_LDADD = $(NEGOTIATE_FUZZ_LIBS)
+endif
