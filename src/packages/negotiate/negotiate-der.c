@@ -8,6 +8,11 @@
  * ENUMERATED contents, unterminated OID sub-identifiers and BIT STRINGs
  * with more than seven unused bits.  This walk refuses all of those before
  * libtasn1 sees the token, so a token is accepted only in its one DER form.
+ *
+ * SPNEGO tags every field EXPLICIT, so a context-specific tag must hold
+ * exactly one TLV.  libtasn1 does not hold an explicit tag's length to its
+ * contents (it takes "a0 00 0a 01 00" as a tagged ENUMERATED), so the walk
+ * enforces that too.
  */
 #include "config.h"
 
@@ -17,6 +22,7 @@
 
 #define DER_CLASS_MASK 0xc0u
 #define DER_UNIVERSAL 0x00u
+#define DER_CONTEXT 0x80u
 #define DER_CONSTRUCTED 0x20u
 #define DER_TAG_MASK 0x1fu
 
@@ -122,6 +128,15 @@ static bool constructed_allowed(uint8_t tag)
     return (tag & DER_TAG_MASK) == DER_SEQUENCE || (tag & DER_TAG_MASK) == DER_SET;
 }
 
+/* True when der[0..len) is exactly one TLV header plus its contents. */
+static bool one_tlv(const uint8_t *der, size_t len)
+{
+    uint8_t tag;
+    size_t hdr, clen;
+
+    return nego_der_header(der, len, &tag, &hdr, &clen) && hdr + clen == len;
+}
+
 /* Checks der[0..len) as a run of TLVs filling it exactly. */
 static bool check_run(const uint8_t *der, size_t len, unsigned depth)
 {
@@ -137,6 +152,8 @@ static bool check_run(const uint8_t *der, size_t len, unsigned depth)
         const uint8_t *content = der + at + hdr;
         if (tag & DER_CONSTRUCTED) {
             if (!constructed_allowed(tag) || !check_run(content, clen, depth + 1))
+                return false;
+            if ((tag & DER_CLASS_MASK) == DER_CONTEXT && !one_tlv(content, clen))
                 return false;
         } else if (!primitive_valid(tag, content, clen)) {
             return false;

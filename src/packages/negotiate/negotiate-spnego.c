@@ -104,30 +104,34 @@ static int decode_as(struct decoder *d, const char *type)
     return rc;
 }
 
+enum field_state { FIELD_ABSENT, FIELD_PRESENT, FIELD_BAD };
+
 /*
  * The contents of a field `name` (relative to d->prefix) that carries an
- * explicit context tag: *inner is the TLV inside the tag.  Returns false
- * when the field is absent.
+ * explicit context tag: *inner is the one TLV inside the tag.
  */
-static bool field(const struct decoder *d, const char *name, struct nego_view *inner)
+static enum field_state field(const struct decoder *d, const char *name, struct nego_view *inner)
 {
     char path[96];
     int start, end;
     uint8_t tag;
-    size_t hdr, clen;
+    size_t hdr, clen, ihdr, iclen;
 
     snprintf(path, sizeof(path), "%s%s", d->prefix, name);
-    if (asn1_der_decoding_startEnd(d->el, d->der, d->len, path, &start, &end) != ASN1_SUCCESS ||
-        start < 0 || end < start || end >= d->len)
-        return false;
+    int rc = asn1_der_decoding_startEnd(d->el, d->der, d->len, path, &start, &end);
+    if (rc == ASN1_ELEMENT_NOT_FOUND)
+        return FIELD_ABSENT;
+    if (rc != ASN1_SUCCESS || start < 0 || end < start || end >= d->len)
+        return FIELD_BAD;
     const uint8_t *p = d->der + start;
     size_t n = (size_t)(end - start) + 1;
-    /* The range covers the explicit tag; its contents are one TLV. */
-    if (!nego_der_header(p, n, &tag, &hdr, &clen) || hdr + clen != n)
-        return false;
+    /* The range covers the explicit tag, whose contents are one TLV. */
+    if (!nego_der_header(p, n, &tag, &hdr, &clen) || hdr + clen != n ||
+        !nego_der_header(p + hdr, clen, &tag, &ihdr, &iclen) || ihdr + iclen != clen)
+        return FIELD_BAD;
     inner->data = p + hdr;
     inner->len = clen;
-    return true;
+    return FIELD_PRESENT;
 }
 
 /* The contents of an OCTET STRING (or GeneralString) TLV. */
@@ -153,8 +157,14 @@ static SECURITY_STATUS read_octets(const struct decoder *d, const char *name, ui
 
     out->data = NULL;
     out->len = 0;
-    if (!field(d, name, &tlv))
+    switch (field(d, name, &tlv)) {
+    case FIELD_ABSENT:
         return SEC_E_OK;
+    case FIELD_BAD:
+        return SEC_E_INVALID_TOKEN;
+    default:
+        break;
+    }
     *out = contents_of(tlv, tag);
     return out->data != NULL ? SEC_E_OK : SEC_E_INVALID_TOKEN;
 }
@@ -188,14 +198,21 @@ static SECURITY_STATUS read_init(const struct decoder *d, struct nego_token *t, 
     SECURITY_STATUS st;
 
     t->kind = init2 ? NEGO_INIT2 : NEGO_INIT;
-    if (field(d, "negTokenInit.mechTypes", &t->mech_types)) {
+    switch (field(d, "negTokenInit.mechTypes", &t->mech_types)) {
+    case FIELD_PRESENT:
         st = read_mechs(t);
         if (st != SEC_E_OK)
             return st;
-    } else if (!init2) {
+        break;
+    case FIELD_ABSENT:
+        if (!init2)
+            return SEC_E_INVALID_TOKEN;
+        break;
+    default:
         return SEC_E_INVALID_TOKEN;
     }
-    (void)field(d, "negTokenInit.reqFlags", &t->req_flags); /* absent: stays empty */
+    if (field(d, "negTokenInit.reqFlags", &t->req_flags) == FIELD_BAD)
+        return SEC_E_INVALID_TOKEN;
     st = read_octets(d, "negTokenInit.mechToken", TAG_OCTET_STRING, &t->mech_token);
     if (st == SEC_E_OK)
         st = read_octets(d, "negTokenInit.mechListMIC", TAG_OCTET_STRING, &t->mic);
@@ -210,14 +227,20 @@ static SECURITY_STATUS read_resp(const struct decoder *d, struct nego_token *t)
     SECURITY_STATUS st;
 
     t->kind = NEGO_RESP;
-    if (field(d, "negTokenResp.negState", &v)) {
+    enum field_state fs = field(d, "negTokenResp.negState", &v);
+    if (fs == FIELD_BAD)
+        return SEC_E_INVALID_TOKEN;
+    if (fs == FIELD_PRESENT) {
         /* DER-minimal already; the four defined values fit in one octet. */
         if (v.len != 3 || v.data[0] != TAG_ENUMERATED || v.data[1] != 1 ||
             v.data[2] > NEGO_REQUEST_MIC)
             return SEC_E_INVALID_TOKEN;
         t->neg_state = v.data[2];
     }
-    if (field(d, "negTokenResp.supportedMech", &v)) {
+    fs = field(d, "negTokenResp.supportedMech", &v);
+    if (fs == FIELD_BAD)
+        return SEC_E_INVALID_TOKEN;
+    if (fs == FIELD_PRESENT) {
         if (!nego_oid_valid(v))
             return SEC_E_INVALID_TOKEN;
         t->supported_mech = v;
