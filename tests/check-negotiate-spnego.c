@@ -703,6 +703,126 @@ START_TEST(test_oid_helpers)
 }
 END_TEST
 
+/* ---- Kerberos and re-selection exchanges captured from MIT SPNEGO ------------ */
+
+static struct blob corpus(const char *name)
+{
+    const char *top = getenv("top_srcdir");
+    char path[4096];
+    uint8_t tmp[8192];
+    struct blob b;
+
+    snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/negotiate-spnego/%s", top ? top : ".", name);
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "%s", path);
+    b.len = fread(tmp, 1, sizeof(tmp), f);
+    fclose(f);
+    b.data = malloc(b.len);
+    memcpy(b.data, tmp, b.len);
+    return b;
+}
+
+/* Re-encodes a decoded NegTokenResp and compares with the original. */
+static void resp_roundtrip(const struct nego_token *t, const struct blob *b)
+{
+    struct nego_out out;
+
+    ck_assert_int_eq(
+        nego_encode_resp(t->neg_state, t->supported_mech, t->response_token, t->mic, &out),
+        SEC_E_OK);
+    ck_assert_uint_eq(out.len, b->len);
+    ck_assert_mem_eq(out.data, b->data, b->len);
+    nego_out_free(&out);
+}
+
+/* MIT initiator with a TGT for host/localhost, MIT acceptor with the keytab:
+ * optimistic Kerberos accepted, mutual authentication, no MIC exchanged. */
+START_TEST(test_mit_kerberos_exchange)
+{
+    struct blob i0 = corpus("mit-krb5-init0"), a0 = corpus("mit-krb5-accept0");
+    struct nego_token t;
+    struct nego_view oid;
+    struct nego_out out;
+
+    ck_assert_int_eq(nego_decode_initial(i0.data, i0.len, &t), SEC_E_OK);
+    ck_assert_int_eq(t.kind, NEGO_INIT);
+    ck_assert_uint_eq(t.mech_count, 1);
+    ck_assert(nego_oid_equal(t.mechs[0], nego_oid_krb5));
+    VIEW_IS(t.mech_types, "30 0b 06 09 2a 86 48 86 f7 12 01 02 02");
+    /* The optimistic token is Kerberos' own framed AP-REQ (token id 01 00). */
+    ck_assert_int_eq(nego_sniff(t.mech_token.data, t.mech_token.len, &oid), NEGO_FIRST_FRAMED);
+    ck_assert(nego_oid_equal(oid, nego_oid_krb5));
+    ck_assert_mem_eq(oid.data + oid.len, "\x01\x00\x6e", 3);
+    struct nego_init_spec spec = {t.mechs, 1, t.mech_token, {NULL, 0}, NULL};
+    ck_assert_int_eq(nego_encode_init(&spec, &out, NULL), SEC_E_OK);
+    ck_assert_uint_eq(out.len, i0.len);
+    ck_assert_mem_eq(out.data, i0.data, i0.len);
+    nego_out_free(&out);
+
+    ck_assert_int_eq(nego_decode_next(a0.data, a0.len, &t), SEC_E_OK);
+    ck_assert_int_eq(t.neg_state, NEGO_ACCEPT_COMPLETED);
+    ck_assert(nego_oid_equal(t.supported_mech, nego_oid_krb5));
+    ck_assert_mem_eq(t.response_token.data, "\x60\x81\x99\x06\x09", 5); /* framed AP-REP */
+    ck_assert_ptr_null(t.mic.data);
+    resp_roundtrip(&t, &a0);
+    free(i0.data);
+    free(a0.data);
+}
+END_TEST
+
+/* MIT initiator offering [KRB5, NTLMSSP] with an AP-REQ; MIT acceptor
+ * limited to NTLMSSP (gss_set_neg_mechs): request-mic re-selection, then
+ * NTLM inside NegTokenResp, MICs both ways. */
+START_TEST(test_mit_reselection_exchange)
+{
+    static const char *const legs[] = {"mit-reselect-accept0", "mit-reselect-init1",
+                                       "mit-reselect-accept1", "mit-reselect-init2",
+                                       "mit-reselect-accept2"};
+    struct blob i0 = corpus("mit-reselect-init0");
+    struct nego_token t;
+
+    ck_assert_int_eq(nego_decode_initial(i0.data, i0.len, &t), SEC_E_OK);
+    ck_assert_uint_eq(t.mech_count, 2);
+    ck_assert(nego_oid_equal(t.mechs[0], nego_oid_krb5));
+    ck_assert(nego_oid_equal(t.mechs[1], nego_oid_ntlm));
+    VIEW_IS(t.mech_types, "30 17 06 09 2a 86 48 86 f7 12 01 02 02"
+                          "06 0a 2b 06 01 04 01 82 37 02 02 0a");
+    ck_assert_uint_gt(t.mech_token.len, 500);
+    free(i0.data);
+
+    for (size_t i = 0; i < sizeof(legs) / sizeof(legs[0]); i++) {
+        struct blob b = corpus(legs[i]);
+        ck_assert_int_eq(nego_decode_next(b.data, b.len, &t), SEC_E_OK);
+        switch (i) {
+        case 0: /* the acceptor re-selects NTLM and asks for a MIC */
+            ck_assert_int_eq(t.neg_state, NEGO_REQUEST_MIC);
+            ck_assert(nego_oid_equal(t.supported_mech, nego_oid_ntlm));
+            ck_assert_ptr_null(t.response_token.data);
+            break;
+        case 1: /* NEGOTIATE_MESSAGE in a NegTokenResp */
+            ck_assert_int_eq(t.neg_state, NEGO_ACCEPT_INCOMPLETE);
+            ck_assert_mem_eq(t.response_token.data, "NTLMSSP\0\1", 9);
+            break;
+        case 2:
+            ck_assert_int_eq(t.neg_state, NEGO_ACCEPT_INCOMPLETE);
+            ck_assert_mem_eq(t.response_token.data, "NTLMSSP\0\2", 9);
+            break;
+        case 3:
+            ck_assert_mem_eq(t.response_token.data, "NTLMSSP\0\3", 9);
+            ck_assert_uint_eq(t.mic.len, 16);
+            break;
+        default:
+            ck_assert_int_eq(t.neg_state, NEGO_ACCEPT_COMPLETED);
+            ck_assert_ptr_null(t.response_token.data);
+            ck_assert_uint_eq(t.mic.len, 16);
+            break;
+        }
+        resp_roundtrip(&t, &b);
+        free(b.data);
+    }
+}
+END_TEST
+
 /* ---- the committed libtasn1 table is what asn1Parser makes of the module ---- */
 
 static char *slurp(const char *path, size_t *len)
@@ -770,6 +890,8 @@ static Suite *spnego_suite(void)
     tcase_add_test(tc, test_empty_octet_string_present);
     tcase_add_test(tc, test_req_flags_ignored);
     tcase_add_test(tc, test_init2_without_mech_types);
+    tcase_add_test(tc, test_mit_kerberos_exchange);
+    tcase_add_test(tc, test_mit_reselection_exchange);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("strict");
