@@ -22,9 +22,10 @@
  * Status choices: a bad or unknown password, or an unknown user, is
  * SEC_E_LOGON_DENIED on either side (a pre-shared key cannot tell a wrong
  * client password from a wrong server, so the client does not report
- * SEC_E_MUTUAL_AUTH_FAILED); a malformed token is SEC_E_INVALID_TOKEN and
- * leaves the context as it was; an output SECBUFFER_TOKEN that is missing
- * is SEC_E_INVALID_TOKEN, one that is too small SEC_E_BUFFER_TOO_SMALL.
+ * SEC_E_MUTUAL_AUTH_FAILED); a malformed token is SEC_E_INVALID_TOKEN; the
+ * output buffer statuses are the kit's (pkg-buffers.h).  As on Windows, a
+ * leg that fails ends the context: later legs get SEC_E_INVALID_HANDLE and
+ * the caller deletes it.
  */
 #include <string.h>
 
@@ -69,8 +70,7 @@ static void sample_client_proof(const struct sample_context *ctx, uint8_t out[SA
 }
 
 /* Per-direction keys from K and both nonces, oriented for this side. */
-static void sample_derive_session_keys(const struct sample_context *ctx,
-                                       struct sample_session_keys *keys)
+static void sample_derive_session_keys(const struct sample_context *ctx, struct sample_keys *keys)
 {
     uint8_t base[SAMPLE_KEY_SIZE];
     uint8_t c2s_sign[SAMPLE_KEY_SIZE], s2c_sign[SAMPLE_KEY_SIZE];
@@ -96,7 +96,8 @@ static void sample_derive_session_keys(const struct sample_context *ctx,
     crypto_wipe(s2c_seal, sizeof s2c_seal);
 }
 
-/* Once the handshake is over the LSA half needs no secret any more. */
+/* Once the handshake is over (or has failed) the LSA half needs no secret
+ * any more. */
 static void sample_forget_handshake(struct sample_context *ctx)
 {
     crypto_wipe(ctx->key, sizeof ctx->key);
@@ -108,86 +109,38 @@ static void sample_forget_handshake(struct sample_context *ctx)
 
 static void sample_put_header(uint8_t *p, uint8_t type, size_t len)
 {
-    sample_put_u32(p, SAMPLE_MAGIC);
+    pkg_put_le32(p, SAMPLE_MAGIC);
     p[4] = SAMPLE_PROTOCOL_VERSION;
     p[5] = type;
-    sample_put_u16(p + 6, (uint16_t)len);
+    pkg_put_le16(p + 6, (uint16_t)len);
 }
 
 /*
- * Find the input SECBUFFER_TOKEN and check its header: magic, version,
- * type, and a length field equal to cbBuffer.  Never reads past cbBuffer.
+ * The input SECBUFFER_TOKEN with its header checked: magic, version, type,
+ * and a length field equal to cbBuffer.  Never reads past cbBuffer.
  */
 static NTSTATUS sample_input_token(PSecBufferDesc in, uint8_t type, const uint8_t **tok,
                                    size_t *len)
 {
-    PSecBuffer b = sample_find_buffer(in, SECBUFFER_TOKEN);
+    NTSTATUS status = pkg_input_token(in, tok, len);
     const uint8_t *p;
 
-    if (b == NULL || b->pvBuffer == NULL || b->cbBuffer < SAMPLE_HEADER_SIZE ||
-        b->cbBuffer > SAMPLE_MAX_TOKEN)
+    if (status != SEC_E_OK)
+        return status;
+    p = *tok;
+    if (*len < SAMPLE_HEADER_SIZE || *len > SAMPLE_MAX_TOKEN || pkg_get_le32(p) != SAMPLE_MAGIC ||
+        p[4] != SAMPLE_PROTOCOL_VERSION || p[5] != type || pkg_get_le16(p + 6) != *len)
         return SEC_E_INVALID_TOKEN;
-    p = b->pvBuffer;
-    if (sample_get_u32(p) != SAMPLE_MAGIC || p[4] != SAMPLE_PROTOCOL_VERSION || p[5] != type ||
-        sample_get_u16(p + 6) != b->cbBuffer)
-        return SEC_E_INVALID_TOKEN;
-    *tok = p;
-    *len = b->cbBuffer;
     return STATUS_SUCCESS;
 }
 
-/* The output SECBUFFER_TOKEN if it can take `len` bytes. */
-static NTSTATUS sample_output_buffer(PSecBufferDesc out, size_t len, PSecBuffer *buf)
+/* ASCII case-insensitive equality of two names. */
+static bool sample_name_equal(const struct sample_name *a, const struct sample_name *b)
 {
-    PSecBuffer b = sample_find_buffer(out, SECBUFFER_TOKEN);
-
-    if (b == NULL)
-        return SEC_E_INVALID_TOKEN;
-    if (b->pvBuffer == NULL || b->cbBuffer < len)
-        return SEC_E_BUFFER_TOO_SMALL;
-    *buf = b;
-    return STATUS_SUCCESS;
-}
-
-/* Read a u16 byte length and a UTF-16LE name at *pos; false if it does not
- * fit in `len`, is odd, too long, or holds a NUL. */
-static bool sample_parse_name(const uint8_t *tok, size_t len, size_t *pos, char16_t *name,
-                              uint16_t *name_len)
-{
-    size_t n;
-
-    if (len - *pos < 2)
+    if (a->len != b->len)
         return false;
-    n = sample_get_u16(tok + *pos);
-    *pos += 2;
-    if (n % 2 != 0 || n / 2 > SAMPLE_MAX_NAME || len - *pos < n)
-        return false;
-    for (size_t i = 0; i < n / 2; i++) {
-        name[i] = sample_get_u16(tok + *pos + 2 * i);
-        if (name[i] == 0)
-            return false;
-    }
-    name[n / 2] = 0;
-    *name_len = (uint16_t)(n / 2);
-    *pos += n;
-    return true;
-}
-
-static size_t sample_put_name(uint8_t *p, const char16_t *name, uint16_t len)
-{
-    sample_put_u16(p, (uint16_t)(len * 2));
-    for (uint16_t i = 0; i < len; i++)
-        sample_put_u16(p + 2 + 2 * i, name[i]);
-    return 2 + 2 * (size_t)len;
-}
-
-/* ASCII case-insensitive equality of two counted UTF-16 names. */
-static bool sample_name_equal(const char16_t *a, uint16_t alen, const char16_t *b, uint16_t blen)
-{
-    if (alen != blen)
-        return false;
-    for (uint16_t i = 0; i < alen; i++) {
-        char16_t x = a[i], y = b[i];
+    for (uint16_t i = 0; i < a->len; i++) {
+        char16_t x = a->s[i], y = b->s[i];
         if (x >= u'A' && x <= u'Z')
             x = (char16_t)(x - u'A' + u'a');
         if (y >= u'A' && y <= u'Z')
@@ -202,13 +155,13 @@ static bool sample_name_equal(const char16_t *a, uint16_t alen, const char16_t *
  * the host frees it after SpInitUserModeContext). */
 static NTSTATUS sample_complete(struct sample_context *ctx, PSecBuffer ContextData)
 {
-    struct sample_session_keys keys;
+    struct sample_keys keys;
     NTSTATUS status;
 
     if (ContextData == NULL)
         return STATUS_INVALID_PARAMETER;
     sample_derive_session_keys(ctx, &keys);
-    status = sample_pack_lsa(ctx, &keys, sample_lsa->AllocateLsaHeap, ContextData);
+    status = sample_pack_completed(ctx, &keys, ContextData);
     crypto_wipe(&keys, sizeof keys);
     return status;
 }
@@ -231,23 +184,16 @@ static NTSTATUS sample_client_start(struct sample_credential *cred, ULONG req,
 {
     uint8_t tok[SAMPLE_MAX_TOKEN];
     struct sample_context *ctx = NULL;
-    PSecBuffer buf;
-    size_t len;
+    struct pkg_writer w;
     NTSTATUS status;
 
-    if ((cred->use & SECPKG_CRED_OUTBOUND) == 0) {
-        status = SEC_E_NO_CREDENTIALS;
-        goto out;
-    }
+    if ((cred->use & SECPKG_CRED_OUTBOUND) == 0)
+        return SEC_E_NO_CREDENTIALS;
     ctx = sample_context_new(false);
-    if (ctx == NULL) {
-        status = STATUS_NO_MEMORY;
-        goto out;
-    }
-    memcpy(ctx->user, cred->user, sizeof ctx->user);
-    memcpy(ctx->domain, cred->domain, sizeof ctx->domain);
-    ctx->user_len = cred->user_len;
-    ctx->domain_len = cred->domain_len;
+    if (ctx == NULL)
+        return STATUS_NO_MEMORY;
+    ctx->user = cred->user;
+    ctx->domain = cred->domain;
     memcpy(ctx->key, cred->key, SAMPLE_KEY_SIZE);
     ctx->attributes = SAMPLE_CLIENT_ATTRIBUTES;
     if (req & ISC_REQ_ALLOCATE_MEMORY)
@@ -257,39 +203,34 @@ static NTSTATUS sample_client_start(struct sample_credential *cred, ULONG req,
         goto out;
     }
 
-    len = SAMPLE_HEADER_SIZE;
-    memcpy(tok + len, ctx->client_nonce, SAMPLE_NONCE_SIZE);
-    len += SAMPLE_NONCE_SIZE;
-    len += sample_put_name(tok + len, ctx->user, ctx->user_len);
-    len += sample_put_name(tok + len, ctx->domain, ctx->domain_len);
-    sample_put_header(tok, SAMPLE_MSG_NEGOTIATE, len);
-    crypto_sha256(tok, len, ctx->negotiate_hash);
+    pkg_writer_init(&w, tok, sizeof tok);
+    pkg_write_bytes(&w, (uint8_t[SAMPLE_HEADER_SIZE]){0}, SAMPLE_HEADER_SIZE); /* set below */
+    pkg_write_bytes(&w, ctx->client_nonce, SAMPLE_NONCE_SIZE);
+    sample_write_name(&w, &ctx->user);
+    sample_write_name(&w, &ctx->domain);
+    sample_put_header(tok, SAMPLE_MSG_NEGOTIATE, w.len);
+    crypto_sha256(tok, w.len, ctx->negotiate_hash);
 
-    status = sample_output_buffer(out, len, &buf);
+    status = pkg_output_token(out, req, tok, w.len);
     if (status != STATUS_SUCCESS)
         goto out;
-    memcpy(buf->pvBuffer, tok, len);
-    buf->cbBuffer = (ULONG)len;
-
     ctx->state = SAMPLE_CLIENT_SENT_NEGOTIATE;
-    *NewContextHandle = (LSA_SEC_HANDLE)ctx;
+    *NewContextHandle = pkg_object_handle(ctx);
     *ctxp = ctx;
     ctx = NULL;
     status = SEC_I_CONTINUE_NEEDED;
 out:
-    if (ctx != NULL)
-        sample_context_release(ctx, SAMPLE_SIDE_LSA);
+    pkg_object_discard(ctx);
     return status;
 }
 
 /* ISC leg 2: CHALLENGE in, AUTHENTICATE out, context complete. */
-static NTSTATUS sample_client_finish(struct sample_context *ctx, PSecBufferDesc in,
+static NTSTATUS sample_client_finish(struct sample_context *ctx, ULONG req, PSecBufferDesc in,
                                      PSecBufferDesc out, PSecBuffer ContextData)
 {
     uint8_t tok[SAMPLE_AUTHENTICATE_SIZE];
     uint8_t expected[SAMPLE_PROOF_SIZE];
     const uint8_t *challenge;
-    PSecBuffer buf;
     size_t len;
     NTSTATUS status;
 
@@ -300,7 +241,7 @@ static NTSTATUS sample_client_finish(struct sample_context *ctx, PSecBufferDesc 
         status = SEC_E_INVALID_TOKEN;
         goto out;
     }
-    status = sample_output_buffer(out, sizeof tok, &buf);
+    status = pkg_output_check(out, req, sizeof tok);
     if (status != STATUS_SUCCESS)
         goto out;
 
@@ -309,8 +250,6 @@ static NTSTATUS sample_client_finish(struct sample_context *ctx, PSecBufferDesc 
            SAMPLE_PROOF_SIZE);
     sample_server_proof(ctx, expected);
     if (!crypto_memeq(expected, ctx->server_proof, SAMPLE_PROOF_SIZE)) {
-        ctx->state = SAMPLE_FAILED;
-        sample_forget_handshake(ctx);
         status = SEC_E_LOGON_DENIED;
         goto out;
     }
@@ -320,15 +259,33 @@ static NTSTATUS sample_client_finish(struct sample_context *ctx, PSecBufferDesc 
     status = sample_complete(ctx, ContextData);
     if (status != STATUS_SUCCESS)
         goto out;
-    memcpy(buf->pvBuffer, tok, sizeof tok);
-    buf->cbBuffer = sizeof tok;
-
-    ctx->state = SAMPLE_COMPLETE;
-    sample_forget_handshake(ctx);
-    status = SEC_E_OK;
+    status = pkg_output_token(out, req, tok, sizeof tok);
 out:
     crypto_wipe(expected, sizeof expected);
     crypto_wipe(tok, sizeof tok);
+    return status;
+}
+
+/* The context of a later leg, if it is ours, of the right role and
+ * waiting for `state`. */
+static NTSTATUS sample_next_leg(LSA_SEC_HANDLE h, bool server, enum sample_state state,
+                                struct sample_context **ctxp)
+{
+    struct sample_context *ctx = pkg_object_from_handle(&sample_context_class, h, PKG_SIDE_LSA);
+
+    if (ctx == NULL || ctx->server != server)
+        return STATUS_INVALID_HANDLE;
+    if (ctx->state != state)
+        return SEC_E_INVALID_HANDLE;
+    *ctxp = ctx;
+    return STATUS_SUCCESS;
+}
+
+/* The end of a later leg: the context is complete, or finished for good. */
+static NTSTATUS sample_end_leg(struct sample_context *ctx, NTSTATUS status)
+{
+    ctx->state = status == SEC_E_OK ? SAMPLE_COMPLETE : SAMPLE_FAILED;
+    sample_forget_handshake(ctx);
     return status;
 }
 
@@ -337,13 +294,13 @@ out:
  * context, writes NEGOTIATE to the output SECBUFFER_TOKEN, sets
  * *NewContextHandle and returns SEC_I_CONTINUE_NEEDED.  Second call: reads
  * CHALLENGE, checks the server's proof, writes AUTHENTICATE, fills
- * ContextData, sets *MappedContext and returns SEC_E_OK.  Every call sets
- * *ContextAttributes and *ExpirationTime.  Errors: STATUS_INVALID_HANDLE
- * (not our credential/context), SEC_E_NO_CREDENTIALS (not an outbound
- * credential), SEC_E_INVALID_TOKEN, SEC_E_BUFFER_TOO_SMALL,
- * SEC_E_LOGON_DENIED (wrong key: the server's proof does not match),
- * SEC_E_INVALID_HANDLE (the context is complete or failed).  A failing
- * first call leaves no context behind.
+ * ContextData, sets *MappedContext and returns SEC_E_OK.  Every successful
+ * call sets *ContextAttributes and *ExpirationTime.  Errors:
+ * STATUS_INVALID_HANDLE (not our credential/context), SEC_E_NO_CREDENTIALS
+ * (not an outbound credential), SEC_E_INVALID_TOKEN, the output buffer
+ * statuses, SEC_E_LOGON_DENIED (wrong key: the server's proof does not
+ * match), SEC_E_INVALID_HANDLE (the context is complete or failed).  A
+ * failing first call leaves no context behind.
  */
 NTSTATUS NTAPI sample_init_lsa_mode_context(
     LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PUNICODE_STRING TargetName,
@@ -357,7 +314,8 @@ NTSTATUS NTAPI sample_init_lsa_mode_context(
     if (MappedContext != NULL)
         *MappedContext = FALSE;
     if (ContextHandle == 0) {
-        struct sample_credential *cred = sample_credential_from_handle(CredentialHandle);
+        struct sample_credential *cred =
+            pkg_object_from_handle(&sample_credential_class, CredentialHandle, PKG_SIDE_LSA);
         if (cred == NULL)
             return STATUS_INVALID_HANDLE;
         if (NewContextHandle == NULL)
@@ -369,14 +327,13 @@ NTSTATUS NTAPI sample_init_lsa_mode_context(
         return status;
     }
 
-    ctx = sample_context_from_handle(ContextHandle, SAMPLE_SIDE_LSA);
-    if (ctx == NULL || ctx->server)
-        return STATUS_INVALID_HANDLE;
-    if (ctx->state != SAMPLE_CLIENT_SENT_NEGOTIATE)
-        return SEC_E_INVALID_HANDLE;
+    status = sample_next_leg(ContextHandle, false, SAMPLE_CLIENT_SENT_NEGOTIATE, &ctx);
+    if (status != STATUS_SUCCESS)
+        return status;
     if (NewContextHandle != NULL)
         *NewContextHandle = ContextHandle;
-    status = sample_client_finish(ctx, InputBuffers, OutputBuffers, ContextData);
+    status = sample_end_leg(ctx, sample_client_finish(ctx, ContextRequirements, InputBuffers,
+                                                      OutputBuffers, ContextData));
     if (status == SEC_E_OK)
         sample_report(ctx, ContextAttributes, ExpirationTime, MappedContext, true);
     return status;
@@ -390,44 +347,37 @@ static NTSTATUS sample_server_start(struct sample_credential *cred, ULONG req, P
     uint8_t tok[SAMPLE_CHALLENGE_SIZE];
     struct sample_context *ctx = NULL;
     const uint8_t *negotiate;
-    PSecBuffer buf;
-    size_t len, pos;
+    struct pkg_reader r;
+    size_t len;
     NTSTATUS status;
 
-    if ((cred->use & SECPKG_CRED_INBOUND) == 0) {
-        status = SEC_E_NO_CREDENTIALS;
-        goto out;
-    }
+    if ((cred->use & SECPKG_CRED_INBOUND) == 0)
+        return SEC_E_NO_CREDENTIALS;
     status = sample_input_token(in, SAMPLE_MSG_NEGOTIATE, &negotiate, &len);
     if (status != STATUS_SUCCESS)
-        goto out;
-    if (len < SAMPLE_NEGOTIATE_MIN) {
-        status = SEC_E_INVALID_TOKEN;
-        goto out;
-    }
+        return status;
+    if (len < SAMPLE_NEGOTIATE_MIN)
+        return SEC_E_INVALID_TOKEN;
     ctx = sample_context_new(true);
-    if (ctx == NULL) {
-        status = STATUS_NO_MEMORY;
-        goto out;
-    }
-    pos = SAMPLE_HEADER_SIZE;
-    memcpy(ctx->client_nonce, negotiate + pos, SAMPLE_NONCE_SIZE);
-    pos += SAMPLE_NONCE_SIZE;
-    if (!sample_parse_name(negotiate, len, &pos, ctx->user, &ctx->user_len) ||
-        !sample_parse_name(negotiate, len, &pos, ctx->domain, &ctx->domain_len) || pos != len ||
-        ctx->user_len == 0) {
+    if (ctx == NULL)
+        return STATUS_NO_MEMORY;
+    pkg_reader_init(&r, negotiate + SAMPLE_HEADER_SIZE, len - SAMPLE_HEADER_SIZE);
+    pkg_read_bytes(&r, ctx->client_nonce, SAMPLE_NONCE_SIZE);
+    sample_read_name(&r, &ctx->user);
+    sample_read_name(&r, &ctx->domain);
+    if (!pkg_reader_done(&r) || ctx->user.len == 0) {
         status = SEC_E_INVALID_TOKEN;
         goto out;
     }
-    status = sample_output_buffer(out, sizeof tok, &buf);
+    status = pkg_output_check(out, req, sizeof tok);
     if (status != STATUS_SUCCESS)
         goto out;
 
     /* The only account this server knows is its own credential's.  The
      * domain must match too when both sides name one. */
-    if (!sample_name_equal(ctx->user, ctx->user_len, cred->user, cred->user_len) ||
-        (ctx->domain_len > 0 && cred->domain_len > 0 &&
-         !sample_name_equal(ctx->domain, ctx->domain_len, cred->domain, cred->domain_len))) {
+    if (!sample_name_equal(&ctx->user, &cred->user) ||
+        (ctx->domain.len > 0 && cred->domain.len > 0 &&
+         !sample_name_equal(&ctx->domain, &cred->domain))) {
         status = SEC_E_LOGON_DENIED;
         goto out;
     }
@@ -446,17 +396,17 @@ static NTSTATUS sample_server_start(struct sample_credential *cred, ULONG req, P
     sample_put_header(tok, SAMPLE_MSG_CHALLENGE, sizeof tok);
     memcpy(tok + SAMPLE_HEADER_SIZE, ctx->server_nonce, SAMPLE_NONCE_SIZE);
     memcpy(tok + SAMPLE_HEADER_SIZE + SAMPLE_NONCE_SIZE, ctx->server_proof, SAMPLE_PROOF_SIZE);
-    memcpy(buf->pvBuffer, tok, sizeof tok);
-    buf->cbBuffer = sizeof tok;
+    status = pkg_output_token(out, req, tok, sizeof tok);
+    if (status != STATUS_SUCCESS)
+        goto out;
 
     ctx->state = SAMPLE_SERVER_SENT_CHALLENGE;
-    *NewContextHandle = (LSA_SEC_HANDLE)ctx;
+    *NewContextHandle = pkg_object_handle(ctx);
     *ctxp = ctx;
     ctx = NULL;
     status = SEC_I_CONTINUE_NEEDED;
 out:
-    if (ctx != NULL)
-        sample_context_release(ctx, SAMPLE_SIDE_LSA);
+    pkg_object_discard(ctx);
     return status;
 }
 
@@ -466,37 +416,23 @@ static NTSTATUS sample_server_finish(struct sample_context *ctx, PSecBufferDesc 
 {
     uint8_t expected[SAMPLE_PROOF_SIZE];
     const uint8_t *auth;
-    PSecBuffer buf;
     size_t len;
     NTSTATUS status;
 
     status = sample_input_token(in, SAMPLE_MSG_AUTHENTICATE, &auth, &len);
     if (status != STATUS_SUCCESS)
-        goto out;
-    if (len != SAMPLE_AUTHENTICATE_SIZE) {
-        status = SEC_E_INVALID_TOKEN;
-        goto out;
-    }
+        return status;
+    if (len != SAMPLE_AUTHENTICATE_SIZE)
+        return SEC_E_INVALID_TOKEN;
     sample_client_proof(ctx, expected);
-    if (!crypto_memeq(expected, auth + SAMPLE_HEADER_SIZE, SAMPLE_PROOF_SIZE)) {
-        ctx->state = SAMPLE_FAILED;
-        sample_forget_handshake(ctx);
+    if (!crypto_memeq(expected, auth + SAMPLE_HEADER_SIZE, SAMPLE_PROOF_SIZE))
         status = SEC_E_LOGON_DENIED;
-        goto out;
-    }
-    status = sample_complete(ctx, ContextData);
-    if (status != STATUS_SUCCESS)
-        goto out;
-    /* Nothing more to send: an empty output token tells the caller so. */
-    buf = sample_find_buffer(out, SECBUFFER_TOKEN);
-    if (buf != NULL)
-        buf->cbBuffer = 0;
-
-    ctx->state = SAMPLE_COMPLETE;
-    sample_forget_handshake(ctx);
-    status = SEC_E_OK;
-out:
+    else
+        status = sample_complete(ctx, ContextData);
     crypto_wipe(expected, sizeof expected);
+    /* Nothing more to send: an empty output token tells the caller so. */
+    if (status == STATUS_SUCCESS)
+        pkg_output_none(out);
     return status;
 }
 
@@ -524,7 +460,8 @@ NTSTATUS NTAPI sample_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
     if (MappedContext != NULL)
         *MappedContext = FALSE;
     if (ContextHandle == 0) {
-        struct sample_credential *cred = sample_credential_from_handle(CredentialHandle);
+        struct sample_credential *cred =
+            pkg_object_from_handle(&sample_credential_class, CredentialHandle, PKG_SIDE_LSA);
         if (cred == NULL)
             return STATUS_INVALID_HANDLE;
         if (NewContextHandle == NULL)
@@ -536,14 +473,12 @@ NTSTATUS NTAPI sample_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
         return status;
     }
 
-    ctx = sample_context_from_handle(ContextHandle, SAMPLE_SIDE_LSA);
-    if (ctx == NULL || !ctx->server)
-        return STATUS_INVALID_HANDLE;
-    if (ctx->state != SAMPLE_SERVER_SENT_CHALLENGE)
-        return SEC_E_INVALID_HANDLE;
+    status = sample_next_leg(ContextHandle, true, SAMPLE_SERVER_SENT_CHALLENGE, &ctx);
+    if (status != STATUS_SUCCESS)
+        return status;
     if (NewContextHandle != NULL)
         *NewContextHandle = ContextHandle;
-    status = sample_server_finish(ctx, InputBuffer, OutputBuffer, ContextData);
+    status = sample_end_leg(ctx, sample_server_finish(ctx, InputBuffer, OutputBuffer, ContextData));
     if (status == SEC_E_OK)
         sample_report(ctx, ContextAttributes, ExpirationTime, MappedContext, true);
     return status;
