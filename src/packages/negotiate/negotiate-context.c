@@ -74,7 +74,7 @@ struct nego_context *nego_context_from_handle(LSA_SEC_HANDLE h)
 void nego_context_complete(struct nego_context *c)
 {
     c->phase = NEGO_PHASE_DONE;
-    c->direct = nego_services()->GetMessageTarget(&c->inner, &c->target) == SEC_E_OK;
+    c->direct = nego_services()->GetMessageTarget(&c->inner, &c->msg) == SEC_E_OK;
 }
 
 NTSTATUS NTAPI nego_delete_context(LSA_SEC_HANDLE h)
@@ -103,8 +103,8 @@ NTSTATUS NTAPI nego_make_signature(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc m
 
     if (__builtin_expect(c == NULL, 0))
         return SEC_E_INVALID_HANDLE;
-    if (__builtin_expect(c->direct && c->target.MakeSignature != NULL, 1))
-        return c->target.MakeSignature(c->target.Context, qop, msg, seq);
+    if (__builtin_expect(c->direct && c->msg.MakeSignature != NULL, 1))
+        return c->msg.MakeSignature(c->msg.Context, qop, msg, seq);
     return nego_services()->MakeSignature(&c->inner, qop, msg, seq);
 }
 
@@ -114,8 +114,8 @@ NTSTATUS NTAPI nego_verify_signature(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG
 
     if (__builtin_expect(c == NULL, 0))
         return SEC_E_INVALID_HANDLE;
-    if (__builtin_expect(c->direct && c->target.VerifySignature != NULL, 1))
-        return c->target.VerifySignature(c->target.Context, msg, seq, qop);
+    if (__builtin_expect(c->direct && c->msg.VerifySignature != NULL, 1))
+        return c->msg.VerifySignature(c->msg.Context, msg, seq, qop);
     return nego_services()->VerifySignature(&c->inner, msg, seq, qop);
 }
 
@@ -125,8 +125,8 @@ NTSTATUS NTAPI nego_seal_message(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg
 
     if (__builtin_expect(c == NULL, 0))
         return SEC_E_INVALID_HANDLE;
-    if (__builtin_expect(c->direct && c->target.SealMessage != NULL, 1))
-        return c->target.SealMessage(c->target.Context, qop, msg, seq);
+    if (__builtin_expect(c->direct && c->msg.SealMessage != NULL, 1))
+        return c->msg.SealMessage(c->msg.Context, qop, msg, seq);
     return nego_services()->EncryptMessage(&c->inner, qop, msg, seq);
 }
 
@@ -136,8 +136,8 @@ NTSTATUS NTAPI nego_unseal_message(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG s
 
     if (__builtin_expect(c == NULL, 0))
         return SEC_E_INVALID_HANDLE;
-    if (__builtin_expect(c->direct && c->target.UnsealMessage != NULL, 1))
-        return c->target.UnsealMessage(c->target.Context, msg, seq, qop);
+    if (__builtin_expect(c->direct && c->msg.UnsealMessage != NULL, 1))
+        return c->msg.UnsealMessage(c->msg.Context, msg, seq, qop);
     return nego_services()->DecryptMessage(&c->inner, msg, seq, qop);
 }
 

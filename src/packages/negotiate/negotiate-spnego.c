@@ -269,7 +269,7 @@ static SECURITY_STATUS decode_token(const uint8_t *der, size_t len, bool framed,
     bool init2 = false;
 
     token_clear(out);
-    if (der == NULL || len == 0 || len > NEGO_MAX_TOKEN)
+    if (der == NULL || len == 0 || len > NEGO_CODEC_MAX)
         return SEC_E_INVALID_TOKEN;
     st = nego_asn1_init();
     if (st != SEC_E_OK)

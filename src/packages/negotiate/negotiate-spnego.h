@@ -47,7 +47,7 @@ extern const struct nego_view nego_oid_ntlm;    /* 1.3.6.1.4.1.311.2.2.10 */
 /* Most mechanism OIDs one MechTypeList may carry. */
 #define NEGO_MAX_MECHS 32
 /* Largest token the codec takes (libtasn1 counts in int). */
-#define NEGO_MAX_TOKEN (1u << 24)
+#define NEGO_CODEC_MAX (1u << 24)
 
 enum nego_kind {
     NEGO_INIT = 1, /* NegTokenInit (RFC 4178 layout) */

@@ -188,7 +188,7 @@ struct nego_context {
     bool mic_required, mic_sent, mic_received;
 
     /* After completion: the sibling's per-message functions. */
-    SECPKG_LIBSSPI_MESSAGE_TARGET target;
+    SECPKG_LIBSSPI_MESSAGE_TARGET msg;
     bool direct;                /* target usable (else call the services) */
 };
 
