@@ -13,7 +13,9 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-list.c \
 	src/tools/cmd-info.c \
 	src/tools/cmd-loopback.c \
-	src/tools/cmd-netio.c \
+	src/tools/tool-net.c \
+	src/tools/cmd-server.c \
+	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
 	src/tools/cmd-status.c
 src_tools_sspi_LDADD = src/core/libsspi.la $(PTHREAD_LIBS)
