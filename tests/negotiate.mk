@@ -31,3 +31,13 @@ tests_fuzz_fuzz_negotiate_sniff_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_negotiate_sniff_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_negotiate_sniff_LDADD = $(NEGOTIATE_FUZZ_LIBS)
 endif
+
+# The package's initiator and acceptor against scripted siblings.
+check_PROGRAMS += tests/check-negotiate-machine
+TESTS += tests/check-negotiate-machine
+tests_check_negotiate_machine_SOURCES = tests/check-negotiate-machine.c \
+	tests/negotiate-fake.c tests/negotiate-fake.h
+tests_check_negotiate_machine_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_check_negotiate_machine_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_negotiate_machine_LDADD = src/packages/negotiate/libnegotiate-internal.la \
+	$(PACKAGE_LIBADD) $(CHECK_LIBS) $(PTHREAD_LIBS)

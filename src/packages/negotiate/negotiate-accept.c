@@ -46,17 +46,17 @@ static void select_mech(struct nego_context *c, int m, struct nego_view oid)
 }
 
 /* A NegTokenResp to the caller; the first one names the mechanism. */
-static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int state,
-                               bool first, struct nego_out *tok, struct nego_out *mic)
+static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int state, bool first,
+                               struct nego_out *tok, struct nego_out *mic)
 {
     struct nego_out resp;
-    struct nego_view sm = { NULL, 0 };
+    struct nego_view sm = {NULL, 0};
     SECURITY_STATUS st;
 
     if (first && c->selected >= 0)
-        sm = (struct nego_view){ c->selected_oid, c->selected_oid_len };
-    st = nego_encode_resp(state, sm, (struct nego_view){ tok->len ? tok->data : NULL, tok->len },
-                          (struct nego_view){ mic->data, mic->len }, &resp);
+        sm = (struct nego_view){c->selected_oid, c->selected_oid_len};
+    st = nego_encode_resp(state, sm, (struct nego_view){tok->len ? tok->data : NULL, tok->len},
+                          (struct nego_view){mic->data, mic->len}, &resp);
     nego_out_free(tok);
     nego_out_free(mic);
     return st == SEC_E_OK ? nego_emit(out, c->req, &resp) : st;
@@ -65,7 +65,7 @@ static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int s
 /* Tell the initiator no (best effort) and return `status`. */
 static SECURITY_STATUS reject(struct nego_context *c, PSecBufferDesc out, SECURITY_STATUS status)
 {
-    struct nego_out none = { NULL, 0 }, none2 = { NULL, 0 };
+    struct nego_out none = {NULL, 0}, none2 = {NULL, 0};
 
     (void)respond(c, out, NEGO_REJECT, false, &none, &none2);
     return status;
@@ -75,7 +75,7 @@ static SECURITY_STATUS reject(struct nego_context *c, PSecBufferDesc out, SECURI
 static SECURITY_STATUS after_step(struct nego_context *c, PSecBufferDesc out, bool first,
                                   struct nego_out *tok, struct nego_view mic_in)
 {
-    struct nego_out mic = { NULL, 0 };
+    struct nego_out mic = {NULL, 0};
     bool done = false;
     SECURITY_STATUS st;
 
@@ -105,7 +105,7 @@ static SECURITY_STATUS take_init(struct nego_context *c, const uint8_t *data, si
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = { NULL, 0 }, none = { NULL, 0 };
+    struct nego_out tok = {NULL, 0}, none = {NULL, 0};
     SECURITY_STATUS st = nego_decode_initial(data, len, &t);
     uint32_t k;
     int m = -1;
@@ -126,8 +126,7 @@ static SECURITY_STATUS take_init(struct nego_context *c, const uint8_t *data, si
     c->phase = NEGO_PHASE_MECH;
     if (k > 0 || t.mech_token.data == NULL) {
         c->mic_required = k > 0;
-        st = respond(c, out, k > 0 ? NEGO_REQUEST_MIC : NEGO_ACCEPT_INCOMPLETE, true, &tok,
-                     &none);
+        st = respond(c, out, k > 0 ? NEGO_REQUEST_MIC : NEGO_ACCEPT_INCOMPLETE, true, &tok, &none);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
     st = nego_inner_step(c, t.mech_token, in, &tok);
@@ -141,7 +140,7 @@ static SECURITY_STATUS take_resp(struct nego_context *c, const uint8_t *data, si
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = { NULL, 0 };
+    struct nego_out tok = {NULL, 0};
     SECURITY_STATUS st = nego_decode_next(data, len, &t);
 
     if (st != SEC_E_OK)
@@ -170,11 +169,11 @@ static SECURITY_STATUS send_hints(struct nego_context *c, PSecBufferDesc out)
         const struct nego_mech *mech = &c->creds->mechs[m];
         if (nego_mech_is_kerberos(mech))
             oids[n++] = nego_oid_krb5_ms;
-        oids[n++] = (struct nego_view){ mech->oid, mech->oid_len };
+        oids[n++] = (struct nego_view){mech->oid, mech->oid_len};
     }
     if (n == 0)
         return SEC_E_NO_CREDENTIALS;
-    struct nego_init_spec spec = { oids, n, { NULL, 0 }, { NULL, 0 }, NEGO_HINT_NAME };
+    struct nego_init_spec spec = {oids, n, {NULL, 0}, {NULL, 0}, NEGO_HINT_NAME};
     SECURITY_STATUS st = nego_encode_init(&spec, &init, NULL);
     if (st == SEC_E_OK)
         st = nego_emit(out, c->req, &init);
@@ -189,7 +188,7 @@ static SECURITY_STATUS raw_step(struct nego_context *c, const uint8_t *data, siz
                                 PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_out tok;
-    SECURITY_STATUS st = nego_inner_step(c, (struct nego_view){ data, len }, in, &tok);
+    SECURITY_STATUS st = nego_inner_step(c, (struct nego_view){data, len}, in, &tok);
 
     if (!SEC_SUCCESS(st))
         return st;

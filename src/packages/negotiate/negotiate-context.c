@@ -147,7 +147,7 @@ NTSTATUS NTAPI nego_unseal_message(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG s
  * host answers SECPKG_ATTR_PACKAGE_INFO for the inner context. */
 static SECURITY_STATUS selected_info(struct nego_context *c, PSecPkgInfoW *info)
 {
-    SecPkgContext_PackageInfoW pi = { NULL };
+    SecPkgContext_PackageInfoW pi = {NULL};
     SECURITY_STATUS st;
 
     *info = NULL;
@@ -252,7 +252,7 @@ NTSTATUS NTAPI nego_export_context(LSA_SEC_HANDLE h, ULONG flags, PSecBuffer pac
     const SECPKG_LIBSSPI_HOST_SERVICES *svc = nego_services();
     struct nego_context *c = nego_context_from_handle(h);
     PSecPkgInfoW info = NULL;
-    SecBuffer inner = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer inner = {0, SECBUFFER_EMPTY, NULL};
     SECURITY_STATUS st;
 
     if (c == NULL || c->phase != NEGO_PHASE_DONE)
@@ -268,7 +268,7 @@ NTSTATUS NTAPI nego_export_context(LSA_SEC_HANDLE h, ULONG flags, PSecBuffer pac
         size_t n = 0;
         while (info->Name[n] != 0)
             n++;
-        struct export_args a = { c, info->Name, n, &inner };
+        struct export_args a = {c, info->Name, n, &inner};
         st = pkg_pack(PKG_MODE_USER, write_export, &a, packed);
     }
     if (inner.pvBuffer != NULL) {
@@ -301,7 +301,7 @@ NTSTATUS NTAPI nego_import_context(PSecBuffer packed, HANDLE token, PLSA_SEC_HAN
     const uint8_t *blob = pkg_read_blob(&r, NEGO_MAX_TOKEN * 16u, &blob_len);
     if (!pkg_reader_done(&r) || magic != NEGO_EXPORT_MAGIC || version != NEGO_EXPORT_VERSION ||
         flags > 1u || name == NULL || name_len == 0 || blob_len == 0 ||
-        !nego_oid_valid((struct nego_view){ oid, oid_len })) {
+        !nego_oid_valid((struct nego_view){oid, oid_len})) {
         free(name);
         return SEC_E_INVALID_TOKEN;
     }
@@ -310,7 +310,7 @@ NTSTATUS NTAPI nego_import_context(PSecBuffer packed, HANDLE token, PLSA_SEC_HAN
         free(name);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
-    SecBuffer ib = { (ULONG)blob_len, SECBUFFER_EMPTY, (void *)blob };
+    SecBuffer ib = {(ULONG)blob_len, SECBUFFER_EMPTY, (void *)blob};
     st = svc->ImportSecurityContext(name, &ib, token, &c->inner);
     free(name);
     if (st != SEC_E_OK) {

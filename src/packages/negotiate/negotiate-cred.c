@@ -106,9 +106,9 @@ static SECURITY_STATUS acquire_siblings(struct nego_creds *nc, struct nego_mech 
     nc->expiry = PKG_NEVER;
     for (uint32_t i = 0; i < count && nc->count < NEGO_MAX_MECHS_PER_CRED; i++) {
         CredHandle h;
-        TimeStamp exp = { 0 };
-        SECURITY_STATUS st = svc->AcquireCredentialsHandle(mechs[i].name, principal, use,
-                                                           logon_id, auth_data, &h, &exp);
+        TimeStamp exp = {0};
+        SECURITY_STATUS st = svc->AcquireCredentialsHandle(mechs[i].name, principal, use, logon_id,
+                                                           auth_data, &h, &exp);
         if (st != SEC_E_OK) {
             if (!failed)
                 first_failure = st;

@@ -75,7 +75,7 @@ static void offer_mech(struct nego_context *c, int m)
 
     if (nego_mech_is_kerberos(mech))
         offer(c, m, nego_oid_krb5_ms);
-    offer(c, m, (struct nego_view){ mech->oid, mech->oid_len });
+    offer(c, m, (struct nego_view){mech->oid, mech->oid_len});
 }
 
 static void select_mech(struct nego_context *c, int m, struct nego_view oid)
@@ -91,9 +91,9 @@ static void select_mech(struct nego_context *c, int m, struct nego_view oid)
 static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token *hint,
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
-    struct nego_out tok = { NULL, 0 };
+    struct nego_out tok = {NULL, 0};
     SECURITY_STATUS first_failure = SEC_E_NO_CREDENTIALS, st = SEC_E_NO_CREDENTIALS;
-    bool usable[NEGO_MAX_MECHS_PER_CRED] = { false };
+    bool usable[NEGO_MAX_MECHS_PER_CRED] = {false};
     int optimistic = -1;
 
     for (uint32_t m = 0; m < c->creds->count; m++) {
@@ -104,7 +104,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
             continue;
         }
         c->selected = (int)m;
-        st = nego_inner_step(c, (struct nego_view){ NULL, 0 }, in, &tok);
+        st = nego_inner_step(c, (struct nego_view){NULL, 0}, in, &tok);
         if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED) {
             optimistic = (int)m;
             usable[m] = true;
@@ -123,9 +123,8 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
 
     struct nego_view oids[NEGO_MAX_MECHS];
     for (uint32_t i = 0; i < c->offered_count; i++)
-        oids[i] = (struct nego_view){ c->offered_oid[i], c->offered_oid_len[i] };
-    struct nego_init_spec spec = { oids, c->offered_count, { tok.data, tok.len }, { NULL, 0 },
-                                   NULL };
+        oids[i] = (struct nego_view){c->offered_oid[i], c->offered_oid_len[i]};
+    struct nego_init_spec spec = {oids, c->offered_count, {tok.data, tok.len}, {NULL, 0}, NULL};
     struct nego_out init;
     struct nego_view sent;
     st = nego_encode_init(&spec, &init, &sent);
@@ -139,7 +138,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
     }
     memcpy(c->mech_types, sent.data, sent.len);
     c->mech_types_len = sent.len;
-    select_mech(c, optimistic, (struct nego_view){ c->offered_oid[0], c->offered_oid_len[0] });
+    select_mech(c, optimistic, (struct nego_view){c->offered_oid[0], c->offered_oid_len[0]});
     c->optimistic = true;
     c->phase = NEGO_PHASE_OFFERED;
     st = nego_emit(out, c->req, &init);
@@ -169,7 +168,7 @@ static SECURITY_STATUS first_reply(struct nego_context *c, const struct nego_tok
         return SEC_E_INVALID_TOKEN;
     for (uint32_t i = 0; i < c->offered_count && k < 0; i++)
         if (nego_oid_equal(t->supported_mech,
-                           (struct nego_view){ c->offered_oid[i], c->offered_oid_len[i] }))
+                           (struct nego_view){c->offered_oid[i], c->offered_oid_len[i]}))
             k = (int)i;
     if (k < 0)
         return SEC_E_INVALID_TOKEN;
@@ -204,9 +203,9 @@ static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_out *tok
         pkg_output_none(out);
         return SEC_E_OK;
     }
-    st = nego_encode_resp(NEGO_STATE_ABSENT, (struct nego_view){ NULL, 0 },
-                          (struct nego_view){ tok->len ? tok->data : NULL, tok->len },
-                          (struct nego_view){ mic->data, mic->len }, &resp);
+    st = nego_encode_resp(NEGO_STATE_ABSENT, (struct nego_view){NULL, 0},
+                          (struct nego_view){tok->len ? tok->data : NULL, tok->len},
+                          (struct nego_view){mic->data, mic->len}, &resp);
     nego_out_free(tok);
     nego_out_free(mic);
     return st == SEC_E_OK ? nego_emit(out, req, &resp) : st;
@@ -218,7 +217,7 @@ static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecB
     const uint8_t *data;
     size_t len;
     struct nego_token t;
-    struct nego_out tok = { NULL, 0 }, mic = { NULL, 0 };
+    struct nego_out tok = {NULL, 0}, mic = {NULL, 0};
     bool done = false;
     SECURITY_STATUS st = pkg_input_token(in, &data, &len);
 
@@ -245,7 +244,7 @@ static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecB
         return st;
     }
     /* The sibling is done: NTLM insists on the MIC exchange. */
-    if (nego_oid_equal((struct nego_view){ c->mech.oid, c->mech.oid_len }, nego_oid_ntlm))
+    if (nego_oid_equal((struct nego_view){c->mech.oid, c->mech.oid_len}, nego_oid_ntlm))
         c->mic_required = true;
     st = nego_mic_exchange(c, t.mic, tok.len == 0, t.neg_state != NEGO_ACCEPT_COMPLETED, &mic,
                            &done);

@@ -26,7 +26,7 @@ static uint32_t build_input(struct nego_view in, PSecBufferDesc caller_in, SecBu
     uint32_t n = 0;
 
     if (in.data != NULL)
-        bufs[n++] = (SecBuffer){ (ULONG)in.len, SECBUFFER_TOKEN, (void *)in.data };
+        bufs[n++] = (SecBuffer){(ULONG)in.len, SECBUFFER_TOKEN, (void *)in.data};
     if (caller_in == NULL || caller_in->pBuffers == NULL)
         return n;
     for (ULONG i = 0; i < caller_in->cBuffers && n < NEGO_MAX_EXTRA_INPUT + 1; i++) {
@@ -64,9 +64,9 @@ SECURITY_STATUS nego_inner_step(struct nego_context *c, struct nego_view in,
 {
     const SECPKG_LIBSSPI_HOST_SERVICES *svc = nego_services();
     SecBuffer bufs[NEGO_MAX_EXTRA_INPUT + 1];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 0, bufs };
-    SecBuffer ob = { 0, SECBUFFER_TOKEN, NULL };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBufferDesc desc = {SECBUFFER_VERSION, 0, bufs};
+    SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     PCredHandle cred = &c->creds->creds[c->selected];
     PCtxtHandle old = c->has_inner ? &c->inner : NULL;
     ULONG attr = 0;
@@ -145,10 +145,10 @@ SECURITY_STATUS nego_mic_make(struct nego_context *c, struct nego_out *mic)
     if (mic->data == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
     SecBuffer b[2] = {
-        { (ULONG)c->mech_types_len, SECBUFFER_DATA | SECBUFFER_READONLY, c->mech_types },
-        { sizes.cbMaxSignature, SECBUFFER_TOKEN, mic->data },
+        {(ULONG)c->mech_types_len, SECBUFFER_DATA | SECBUFFER_READONLY, c->mech_types},
+        {sizes.cbMaxSignature, SECBUFFER_TOKEN, mic->data},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     st = svc->MakeSignature(&c->inner, 0, &d, 0);
     if (st != SEC_E_OK || b[1].cbBuffer > sizes.cbMaxSignature) {
         nego_out_free(mic);
@@ -171,10 +171,10 @@ SECURITY_STATUS nego_mic_check(struct nego_context *c, struct nego_view mic)
         return SEC_E_INSUFFICIENT_MEMORY;
     memcpy(copy, mic.data, mic.len);
     SecBuffer b[2] = {
-        { (ULONG)c->mech_types_len, SECBUFFER_DATA | SECBUFFER_READONLY, c->mech_types },
-        { (ULONG)mic.len, SECBUFFER_TOKEN, copy },
+        {(ULONG)c->mech_types_len, SECBUFFER_DATA | SECBUFFER_READONLY, c->mech_types},
+        {(ULONG)mic.len, SECBUFFER_TOKEN, copy},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     st = svc->VerifySignature(&c->inner, &d, 0, &qop);
     free(copy);
     if (st == SEC_E_INSUFFICIENT_MEMORY)

@@ -17,14 +17,14 @@
 
 bool nego_mech_is_kerberos(const struct nego_mech *m)
 {
-    struct nego_view oid = { m->oid, m->oid_len };
+    struct nego_view oid = {m->oid, m->oid_len};
 
     return nego_oid_equal(oid, nego_oid_krb5);
 }
 
 bool nego_mech_matches(const struct nego_mech *m, struct nego_view oid)
 {
-    struct nego_view own = { m->oid, m->oid_len };
+    struct nego_view own = {m->oid, m->oid_len};
 
     if (nego_oid_equal(own, oid))
         return true;
@@ -120,7 +120,7 @@ static char16_t *u16dup(const char16_t *s)
 /* Can this package take part at all (before the list is applied)? */
 static bool negotiable(const SECPKG_LIBSSPI_PACKAGE_INFO *p)
 {
-    struct nego_view oid = { p->MechOid, p->MechOidLength };
+    struct nego_view oid = {p->MechOid, p->MechOidLength};
 
     if ((p->fCapabilities & SECPKG_FLAG_NEGOTIABLE) == 0 || p->Name == NULL)
         return false;
@@ -138,8 +138,8 @@ void nego_mechs_free(struct nego_mech *mechs, uint32_t count)
     free(mechs);
 }
 
-SECURITY_STATUS nego_mechs_enumerate(const struct nego_package_list *list,
-                                     struct nego_mech **mechs, uint32_t *count)
+SECURITY_STATUS nego_mechs_enumerate(const struct nego_package_list *list, struct nego_mech **mechs,
+                                     uint32_t *count)
 {
     const SECPKG_LIBSSPI_HOST_SERVICES *svc = nego_services();
     PSECPKG_LIBSSPI_PACKAGE_INFO infos = NULL;

@@ -61,7 +61,7 @@ static const SECPKG_USER_FUNCTION_TABLE nego_user = {
     .ImportContext = nego_import_context,
 };
 
-static const uint8_t spnego_oid[] = { 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02 };
+static const uint8_t spnego_oid[] = {0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
 
 const struct pkg_descriptor negotiate_package = {
     .name = u"Negotiate",

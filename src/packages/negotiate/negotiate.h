@@ -60,10 +60,10 @@ const SECPKG_LIBSSPI_HOST_SERVICES *nego_services(void);
 
 /* One sibling package that can be negotiated. */
 struct nego_mech {
-    char16_t *name;             /* NUL-terminated copy */
+    char16_t *name; /* NUL-terminated copy */
     uint32_t package_id;
     uint32_t capabilities;
-    uint8_t oid[NEGO_OID_MAX];  /* its OID TLV (06 len value) */
+    uint8_t oid[NEGO_OID_MAX]; /* its OID TLV (06 len value) */
     uint8_t oid_len;
 };
 
@@ -76,10 +76,10 @@ bool nego_mech_is_kerberos(const struct nego_mech *m);
 
 /* A SEC_WINNT_AUTH_IDENTITY_EX PackageList ("kerberos,!ntlm"), parsed. */
 struct nego_package_list {
-    bool given;                 /* a non-empty list was supplied */
+    bool given; /* a non-empty list was supplied */
     uint32_t count;
     struct {
-        char16_t name[64];      /* lowercase-insensitive compare */
+        char16_t name[64]; /* lowercase-insensitive compare */
         bool exclude;
     } items[16];
 };
@@ -102,8 +102,8 @@ bool nego_package_list_allows(const struct nego_package_list *list, const char16
  * SEC_E_INTERNAL_ERROR (no host services), SEC_E_INSUFFICIENT_MEMORY, or
  * what EnumeratePackages returned.
  */
-SECURITY_STATUS nego_mechs_enumerate(const struct nego_package_list *list,
-                                     struct nego_mech **mechs, uint32_t *count);
+SECURITY_STATUS nego_mechs_enumerate(const struct nego_package_list *list, struct nego_mech **mechs,
+                                     uint32_t *count);
 void nego_mechs_free(struct nego_mech *mechs, uint32_t count);
 
 /* ---- negotiate-cred.c ----------------------------------------------------- */
@@ -112,10 +112,10 @@ void nego_mechs_free(struct nego_mech *mechs, uint32_t count);
  * context made from it (reference counted), immutable once built. */
 struct nego_creds {
     atomic_uint refs;
-    uint32_t use;               /* SECPKG_CRED_INBOUND / _OUTBOUND bits */
+    uint32_t use; /* SECPKG_CRED_INBOUND / _OUTBOUND bits */
     uint32_t count;
     struct nego_mech mechs[NEGO_MAX_MECHS_PER_CRED];
-    CredHandle creds[NEGO_MAX_MECHS_PER_CRED];   /* sibling credentials */
+    CredHandle creds[NEGO_MAX_MECHS_PER_CRED]; /* sibling credentials */
     int64_t expiry;
 };
 
@@ -142,23 +142,23 @@ NTSTATUS NTAPI nego_query_credentials(LSA_SEC_HANDLE cred, ULONG attribute, PVOI
 /* ---- contexts (negotiate-context.c) --------------------------------------- */
 
 enum nego_phase {
-    NEGO_PHASE_NEW = 0,     /* no leg has run */
-    NEGO_PHASE_HINTS,       /* acceptor sent a NegTokenInit2, awaits the Init */
-    NEGO_PHASE_OFFERED,     /* initiator sent its NegTokenInit */
-    NEGO_PHASE_MECH,        /* the mechanism is agreed; its tokens flow */
-    NEGO_PHASE_MIC,         /* the mechanism is done; awaiting the peer's MIC */
-    NEGO_PHASE_DONE,        /* established */
-    NEGO_PHASE_FAILED       /* a leg failed: the context is dead */
+    NEGO_PHASE_NEW = 0, /* no leg has run */
+    NEGO_PHASE_HINTS,   /* acceptor sent a NegTokenInit2, awaits the Init */
+    NEGO_PHASE_OFFERED, /* initiator sent its NegTokenInit */
+    NEGO_PHASE_MECH,    /* the mechanism is agreed; its tokens flow */
+    NEGO_PHASE_MIC,     /* the mechanism is done; awaiting the peer's MIC */
+    NEGO_PHASE_DONE,    /* established */
+    NEGO_PHASE_FAILED   /* a leg failed: the context is dead */
 };
 
 struct nego_context {
     struct pkg_object obj;
     bool initiator;
-    bool raw;                   /* acceptor took a token without SPNEGO */
+    bool raw; /* acceptor took a token without SPNEGO */
     enum nego_phase phase;
-    struct nego_creds *creds;   /* reference; NULL for an imported context */
-    uint32_t req;               /* the caller's fContextReq */
-    char16_t *target;           /* initiator: NUL-terminated target name */
+    struct nego_creds *creds; /* reference; NULL for an imported context */
+    uint32_t req;             /* the caller's fContextReq */
+    char16_t *target;         /* initiator: NUL-terminated target name */
 
     /* The MechTypeList exactly as sent (the mechListMIC input). */
     uint8_t *mech_types;
@@ -174,22 +174,22 @@ struct nego_context {
     /* The selected sibling (index into creds->mechs, -1 none yet) and the
      * OID under which the initiator listed it (echoed as supportedMech). */
     int selected;
-    bool optimistic;            /* initiator: selection not yet confirmed */
+    bool optimistic; /* initiator: selection not yet confirmed */
     uint8_t selected_oid[NEGO_OID_MAX];
     uint8_t selected_oid_len;
-    struct nego_mech mech;      /* copy of the selected sibling */
+    struct nego_mech mech; /* copy of the selected sibling */
 
     CtxtHandle inner;
     bool has_inner;
     bool inner_complete;
-    uint32_t inner_attr;        /* ISC_RET_* / ASC_RET_* of the last step */
+    uint32_t inner_attr; /* ISC_RET_* / ASC_RET_* of the last step */
     TimeStamp expiry;
 
     bool mic_required, mic_sent, mic_received;
 
     /* After completion: the sibling's per-message functions. */
     SECPKG_LIBSSPI_MESSAGE_TARGET msg;
-    bool direct;                /* target usable (else call the services) */
+    bool direct; /* target usable (else call the services) */
 };
 
 extern const struct pkg_class nego_context_class;
