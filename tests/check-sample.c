@@ -1298,7 +1298,7 @@ START_TEST(test_bad_tokens_every_leg)
         struct token o;
         ck_status(isc(&p.ccred, &c2, true, NULL, &o, NULL, NULL), SEC_I_CONTINUE_NEEDED);
         ck_status(isc(&p.ccred, &c2, false, &t1, &o, NULL, NULL), SEC_E_INVALID_TOKEN);
-        ck_status(isc(&p.ccred, &c2, false, &t2, &o, NULL, NULL), SEC_E_INVALID_HANDLE);
+        ck_status(isc(&p.ccred, &c2, false, &t2, &o, NULL, NULL), SEC_E_OUT_OF_SEQUENCE);
         ck_status(DeleteSecurityContext(&c2), SEC_E_OK);
     }
     disconnect_pair(&p);

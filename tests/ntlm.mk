@@ -3,8 +3,7 @@ check_PROGRAMS += tests/check-ntlm-vectors
 TESTS += tests/check-ntlm-vectors
 tests_check_ntlm_vectors_SOURCES = tests/check-ntlm-vectors.c
 tests_check_ntlm_vectors_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_vectors_LDADD = src/packages/ntlm/libntlm-internal.la \
-	src/crypto/libsspicrypto.la $(CHECK_LIBS)
+tests_check_ntlm_vectors_LDADD = $(NTLM_INTERNAL_LIBS) $(CHECK_LIBS)
 
 check_PROGRAMS += tests/check-ntlm-loopback
 TESTS += tests/check-ntlm-loopback
@@ -17,16 +16,14 @@ check_PROGRAMS += tests/check-ntlm-malformed
 TESTS += tests/check-ntlm-malformed
 tests_check_ntlm_malformed_SOURCES = tests/check-ntlm-malformed.c tests/ntlm-test.h
 tests_check_ntlm_malformed_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_malformed_LDADD = src/packages/ntlm/libntlm-internal.la \
-	src/crypto/libsspicrypto.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+tests_check_ntlm_malformed_LDADD = $(NTLM_INTERNAL_LIBS) $(CHECK_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz targets: the libFuzzer builds need --enable-fuzzing; the replay
 # program runs every target over its seed corpus in each `make check`.
 # (The seed corpora under tests/fuzz/corpus/ntlm-* are distributed with
 # tests/fuzz/corpus.)
 EXTRA_DIST += tests/ntlm-users.txt
-NTLM_FUZZ_LIBS = src/packages/ntlm/libntlm-internal.la src/crypto/libsspicrypto.la \
-	$(PTHREAD_LIBS)
+NTLM_FUZZ_LIBS = $(NTLM_INTERNAL_LIBS)
 
 check_PROGRAMS += tests/fuzz/ntlm-fuzz-replay
 TESTS += tests/fuzz/ntlm-fuzz-replay

@@ -6,6 +6,7 @@
  *
  *   pkg-entry.h     descriptor, exported entry points, host tables, memory
  *   pkg-handle.h    credential/context objects and their two-sided lifetime
+ *   pkg-calls.h     handshake legs, per-message calls and deletes run by the kit
  *   pkg-identity.h  SEC_WINNT_AUTH_IDENTITY_* through the one parser
  *   pkg-buffers.h   input/output tokens and message buffers, bad-input statuses
  *   pkg-attrs.h     the common context attributes from plain data
@@ -18,6 +19,7 @@
 
 #include "packages/kit/pkg-entry.h"
 #include "packages/kit/pkg-handle.h"
+#include "packages/kit/pkg-calls.h"
 #include "packages/kit/pkg-identity.h"
 #include "packages/kit/pkg-buffers.h"
 #include "packages/kit/pkg-attrs.h"

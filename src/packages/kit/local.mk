@@ -5,6 +5,7 @@ src_packages_kit_libsspi_pkgkit_la_SOURCES = \
 	src/packages/kit/kit.h \
 	src/packages/kit/pkg-entry.h src/packages/kit/pkg-entry.c \
 	src/packages/kit/pkg-handle.h src/packages/kit/pkg-handle.c \
+	src/packages/kit/pkg-calls.h src/packages/kit/pkg-calls-internal.h src/packages/kit/pkg-calls.c \
 	src/packages/kit/pkg-identity.h src/packages/kit/pkg-identity.c \
 	src/packages/kit/pkg-buffers.h src/packages/kit/pkg-buffers.c \
 	src/packages/kit/pkg-attrs.h src/packages/kit/pkg-attrs.c \

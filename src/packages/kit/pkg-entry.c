@@ -12,7 +12,9 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "packages/kit/pkg-calls-internal.h"
 #include "packages/kit/pkg-entry.h"
+#include "packages/kit/pkg-handle.h"
 #include "packages/kit/pkg-options.h"
 
 PLSA_SECPKG_FUNCTION_TABLE pkg_lsa;
@@ -223,6 +225,134 @@ static const struct {
     PKG_SLOT_FNS(3),
 };
 
+/* The slots run around the package's callbacks (pkg-calls.h). */
+#define PKG_CALL_SLOTS(n)                                                                          \
+    static NTSTATUS NTAPI pkg_init_##n(                                                            \
+        LSA_SEC_HANDLE cred, LSA_SEC_HANDLE ctx, PUNICODE_STRING target, ULONG req, ULONG drep,    \
+        PSecBufferDesc in, PLSA_SEC_HANDLE new_handle, PSecBufferDesc out, PULONG attrs,           \
+        PTimeStamp expiry, PBOOLEAN mapped, PSecBuffer data)                                       \
+    {                                                                                              \
+        struct pkg_leg_args a = {false, cred,       ctx,   target, req,    drep, in,               \
+                                 out,   new_handle, attrs, expiry, mapped, data};                  \
+        return pkg_run_leg(pkg_slots[n].desc, &a);                                                 \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_accept_##n(                                                          \
+        LSA_SEC_HANDLE cred, LSA_SEC_HANDLE ctx, PSecBufferDesc in, ULONG req, ULONG drep,         \
+        PLSA_SEC_HANDLE new_handle, PSecBufferDesc out, PULONG attrs, PTimeStamp expiry,           \
+        PBOOLEAN mapped, PSecBuffer data)                                                          \
+    {                                                                                              \
+        struct pkg_leg_args a = {true, cred,       ctx,   NULL,   req,    drep, in,                \
+                                 out,  new_handle, attrs, expiry, mapped, data};                   \
+        return pkg_run_leg(pkg_slots[n].desc, &a);                                                 \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_free_cred_##n(LSA_SEC_HANDLE h)                                      \
+    {                                                                                              \
+        return pkg_delete_side(pkg_slots[n].desc->credential_class, h, PKG_SIDE_LSA);              \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_delete_##n(LSA_SEC_HANDLE h)                                         \
+    {                                                                                              \
+        return pkg_delete_side(pkg_slots[n].desc->context_class, h, PKG_SIDE_LSA);                 \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_delete_user_##n(LSA_SEC_HANDLE h)                                    \
+    {                                                                                              \
+        return pkg_delete_side(pkg_slots[n].desc->context_class, h, PKG_SIDE_USER);                \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_sign_##n(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc m, ULONG seq)   \
+    {                                                                                              \
+        return pkg_run_message(pkg_slots[n].desc, PKG_MSG_SIGN, h, m, qop, seq, NULL);             \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_verify_##n(LSA_SEC_HANDLE h, PSecBufferDesc m, ULONG seq,            \
+                                         PULONG qop)                                               \
+    {                                                                                              \
+        return pkg_run_message(pkg_slots[n].desc, PKG_MSG_VERIFY, h, m, 0, seq, qop);              \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_seal_##n(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc m, ULONG seq)   \
+    {                                                                                              \
+        return pkg_run_message(pkg_slots[n].desc, PKG_MSG_SEAL, h, m, qop, seq, NULL);             \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_unseal_##n(LSA_SEC_HANDLE h, PSecBufferDesc m, ULONG seq,            \
+                                         PULONG qop)                                               \
+    {                                                                                              \
+        return pkg_run_message(pkg_slots[n].desc, PKG_MSG_UNSEAL, h, m, 0, seq, qop);              \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_query_lsa_##n(LSA_SEC_HANDLE h, ULONG attr, PVOID buffer)            \
+    {                                                                                              \
+        return pkg_run_query(pkg_slots[n].desc, PKG_MODE_LSA, h, attr, buffer);                    \
+    }                                                                                              \
+    static NTSTATUS NTAPI pkg_query_user_##n(LSA_SEC_HANDLE h, ULONG attr, PVOID buffer)           \
+    {                                                                                              \
+        return pkg_run_query(pkg_slots[n].desc, PKG_MODE_USER, h, attr, buffer);                   \
+    }
+
+PKG_CALL_SLOTS(0)
+PKG_CALL_SLOTS(1)
+PKG_CALL_SLOTS(2)
+PKG_CALL_SLOTS(3)
+
+static const struct {
+    SpInitLsaModeContextFn *init;
+    SpAcceptLsaModeContextFn *accept;
+    SpFreeCredentialsHandleFn *free_cred;
+    SpDeleteContextFn *del;
+    SpDeleteContextFn *del_user;
+    SpMakeSignatureFn *sign;
+    SpVerifySignatureFn *verify;
+    SpSealMessageFn *seal;
+    SpUnsealMessageFn *unseal;
+    SpQueryContextAttributesFn *query_lsa;
+    SpQueryContextAttributesFn *query_user;
+} pkg_call_fns[PKG_MAX_PACKAGES] = {
+#define PKG_CALL_FNS(n)                                                                            \
+    {                                                                                              \
+        pkg_init_##n, pkg_accept_##n, pkg_free_cred_##n, pkg_delete_##n, pkg_delete_user_##n,      \
+            pkg_sign_##n, pkg_verify_##n, pkg_seal_##n, pkg_unseal_##n, pkg_query_lsa_##n,         \
+            pkg_query_user_##n                                                                     \
+    }
+    PKG_CALL_FNS(0),
+    PKG_CALL_FNS(1),
+    PKG_CALL_FNS(2),
+    PKG_CALL_FNS(3),
+};
+
+/* Fill the LSA slots the kit runs for package `i` where the package left
+ * them NULL. */
+static void fill_lsa_calls(ULONG i, const struct pkg_descriptor *d, SECPKG_FUNCTION_TABLE *t)
+{
+    if (t->InitLsaModeContext == NULL && d->initiate != NULL && d->credential_class != NULL &&
+        d->context_class != NULL)
+        t->InitLsaModeContext = pkg_call_fns[i].init;
+    if (t->AcceptLsaModeContext == NULL && d->accept != NULL && d->credential_class != NULL &&
+        d->context_class != NULL)
+        t->AcceptLsaModeContext = pkg_call_fns[i].accept;
+    if (t->FreeCredentialsHandle == NULL && d->credential_class != NULL)
+        t->FreeCredentialsHandle = pkg_call_fns[i].free_cred;
+    if (t->DeleteContext == NULL && d->context_class != NULL)
+        t->DeleteContext = pkg_call_fns[i].del;
+    if (t->QueryContextAttributes == NULL && d->context_class != NULL && d->describe != NULL)
+        t->QueryContextAttributes = pkg_call_fns[i].query_lsa;
+}
+
+/* The same for the user table. */
+static void fill_user_calls(ULONG i, const struct pkg_descriptor *d, SECPKG_USER_FUNCTION_TABLE *t)
+{
+    if (d->context_class == NULL)
+        return;
+    if (t->DeleteUserModeContext == NULL)
+        t->DeleteUserModeContext = pkg_call_fns[i].del_user;
+    if (t->QueryContextAttributes == NULL && d->describe != NULL)
+        t->QueryContextAttributes = pkg_call_fns[i].query_user;
+    if (d->messages == NULL)
+        return;
+    if (t->MakeSignature == NULL)
+        t->MakeSignature = pkg_call_fns[i].sign;
+    if (t->VerifySignature == NULL)
+        t->VerifySignature = pkg_call_fns[i].verify;
+    if (t->SealMessage == NULL)
+        t->SealMessage = pkg_call_fns[i].seal;
+    if (t->UnsealMessage == NULL)
+        t->UnsealMessage = pkg_call_fns[i].unseal;
+}
+
 /* ---- the exported entry points -------------------------------------------- */
 
 /* The interface version that covers the last LSA slot `t` fills. */
@@ -273,6 +403,7 @@ NTSTATUS pkg_lsa_mode_initialize(const struct pkg_descriptor *const *pkgs, ULONG
             t->GetExtendedInformation = pkg_slot_fns[i].get_extended;
         if (t->SetExtendedInformation == NULL)
             t->SetExtendedInformation = pkg_slot_fns[i].set_extended;
+        fill_lsa_calls(i, pkgs[i], t);
         if (lsa_version(t) > version)
             version = lsa_version(t);
     }
@@ -298,8 +429,10 @@ NTSTATUS pkg_user_mode_initialize(const struct pkg_descriptor *const *pkgs, ULON
             *t = *pkgs[i]->user;
         else
             memset(t, 0, sizeof(*t));
+        pkg_slots[i].desc = pkgs[i];
         if (t->InstanceInit == NULL)
             t->InstanceInit = pkg_instance_init;
+        fill_user_calls(i, pkgs[i], t);
         if (t->MarshalAttributeData != NULL)
             version = SECPKG_INTERFACE_VERSION_2;
     }

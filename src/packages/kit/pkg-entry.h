@@ -8,8 +8,16 @@
  *   LSA table:  Initialize, Shutdown, GetInfo, GetExtendedInformation,
  *               SetExtendedInformation
  *   user table: InstanceInit
+ * and, when the descriptor asks for them (pkg-calls.h), the slots it runs
+ * around the package's callbacks:
+ *   LSA table:  InitLsaModeContext, AcceptLsaModeContext (initiate, accept),
+ *               FreeCredentialsHandle, DeleteContext (the classes),
+ *               QueryContextAttributes (describe)
+ *   user table: DeleteUserModeContext (context_class), MakeSignature,
+ *               VerifySignature, SealMessage, UnsealMessage (messages),
+ *               QueryContextAttributes (describe)
  * A slot the package fills itself is kept as it is.  Everything else
- * (credentials, handshake, messages, attributes) stays the package's.
+ * (acquiring credentials, attributes, export) stays the package's.
  *
  * What the kit's slots do:
  *   SpInitialize       keeps the LSA function table (pkg_lsa), records the
@@ -53,6 +61,7 @@
 #ifndef LIBSSPI_PKG_ENTRY_H
 #define LIBSSPI_PKG_ENTRY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uchar.h>
@@ -64,6 +73,16 @@
 #define PKG_MAX_PACKAGES 4
 
 struct pkg_options;
+struct pkg_class;
+struct pkg_leg;
+struct pkg_message_ops;
+struct pkg_attr_data;
+
+/* Where memory handed back to the caller comes from. */
+enum pkg_mode {
+    PKG_MODE_LSA,  /* AllocateLsaHeap: LSA-mode calls */
+    PKG_MODE_USER, /* SECPKG_DLL_FUNCTIONS.AllocateHeap: user-mode calls */
+};
 
 /*
  * Everything the kit needs to know about one package.  Static, read-only,
@@ -87,6 +106,24 @@ struct pkg_descriptor {
     /* option.* settings (pkg-options.h), or NULL: every setting is then
      * refused with STATUS_INVALID_PARAMETER (the host logs it). */
     struct pkg_options *options;
+
+    /* The classes of the package's credential and context objects
+     * (pkg-handle.h), for the slots the kit runs (pkg-calls.h). */
+    const struct pkg_class *credential_class;
+    const struct pkg_class *context_class;
+    /* Handshake legs and per-message calls the kit runs (pkg-calls.h);
+     * NULL when the package fills those slots itself. */
+    NTSTATUS (*initiate)(struct pkg_leg *leg);
+    NTSTATUS (*accept)(struct pkg_leg *leg);
+    const struct pkg_message_ops *messages;
+    /* Context attributes the kit answers (pkg-attrs.h): fill `d` for the
+     * context `object` as its half of `mode` sees it (PKG_MODE_LSA: a
+     * handshake still running; PKG_MODE_USER: a complete context); false
+     * when there is nothing to describe (SEC_E_INVALID_HANDLE).  `query`,
+     * if set, is tried first for the package's own attributes and returns
+     * SEC_E_UNSUPPORTED_FUNCTION to let the kit answer. */
+    bool (*describe)(const void *object, enum pkg_mode mode, struct pkg_attr_data *d);
+    NTSTATUS (*query)(void *object, enum pkg_mode mode, ULONG attr, void *buffer);
 
     /* DER mechanism OID (tag 06, length, value; at most 127 bytes of
      * value) for SpGetExtendedInformation(SecpkgGssInfo), or NULL/0. */
@@ -123,12 +160,6 @@ const SECPKG_LIBSSPI_HOST_SERVICES *pkg_host_services(void);
 
 /* The package id the host gave `pkg`'s SpInitialize (0 before). */
 ULONG_PTR pkg_package_id(const struct pkg_descriptor *pkg);
-
-/* Where memory handed back to the caller comes from. */
-enum pkg_mode {
-    PKG_MODE_LSA,  /* AllocateLsaHeap: LSA-mode calls */
-    PKG_MODE_USER, /* SECPKG_DLL_FUNCTIONS.AllocateHeap: user-mode calls */
-};
 
 /* `n` bytes from the host allocator of `mode` (freed by the caller with
  * FreeContextBuffer, or by the package with pkg_free), or NULL if out of

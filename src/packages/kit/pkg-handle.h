@@ -53,6 +53,7 @@ struct pkg_object {
     uint32_t magic;
     _Atomic uint32_t sides;
     const struct pkg_class *cls;
+    bool failed; /* a handshake leg failed (pkg-calls.h): the context is finished */
 };
 
 /* A zero-filled object of `cls` (size cls->size) with the sides `sides`

@@ -6,8 +6,9 @@
  * halves.  The LSA half is born in SpInit/AcceptLsaModeContext and
  * released by SpDeleteContext; the user half is attached by
  * SpInitUserModeContext (or born alone in SpImportSecurityContext) and
- * released by SpDeleteUserModeContext.  The kit frees the memory, wiped,
- * when both halves are gone.
+ * released by SpDeleteUserModeContext.  The kit runs both deletes
+ * (sample_context_class) and frees the memory, wiped, when both halves
+ * are gone.
  */
 #include "packages/sample/sample.h"
 
@@ -48,84 +49,32 @@ struct sample_context *sample_context_new(bool server)
 }
 
 /*
- * SpDeleteContext.  Releases the LSA half (the user half, if any, lives on
- * until SpDeleteUserModeContext).  STATUS_INVALID_HANDLE if the handle is
- * not a context of ours or its LSA half is already gone.
+ * What the kit answers context attributes from (pkg-attrs.h): SIZES, NAMES
+ * once the user is known, PACKAGE_INFO, NEGOTIATION_INFO, FLAGS, LIFESPAN,
+ * and SESSION_KEY once the user-mode half exists.  The LSA half answers
+ * while the handshake runs (memory from AllocateLsaHeap), the user half
+ * afterwards (AllocateHeap); the caller frees with FreeContextBuffer.
  */
-NTSTATUS NTAPI sample_delete_context(LSA_SEC_HANDLE ContextHandle)
+bool sample_describe(const void *object, enum pkg_mode mode, struct pkg_attr_data *d)
 {
-    return pkg_delete_side(&sample_context_class, ContextHandle, PKG_SIDE_LSA);
-}
+    const struct sample_context *ctx = object;
+    const struct sample_user_context *um = &ctx->um;
+    bool user = mode == PKG_MODE_USER;
+    const struct sample_name *name = user ? &um->user : &ctx->user;
+    const struct sample_name *domain = user ? &um->domain : &ctx->domain;
 
-/*
- * SpDeleteUserModeContext.  Releases the user-mode half.  A context of
- * ours that never got a user half (an unfinished handshake) is fine:
- * STATUS_SUCCESS.  STATUS_INVALID_HANDLE if the handle is not ours.
- */
-NTSTATUS NTAPI sample_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle)
-{
-    return pkg_delete_side(&sample_context_class, ContextHandle, PKG_SIDE_USER);
-}
-
-/* The attributes every half can answer, from the fields they share. */
-static struct pkg_attr_data sample_attr_data(uint32_t attributes, int64_t start, int64_t expiry,
-                                             const struct sample_name *user,
-                                             const struct sample_name *domain)
-{
-    return (struct pkg_attr_data){
-        .pkg = &sample_package,
-        .max_signature = SAMPLE_TRAILER_SIZE,
-        .block_size = 0, /* GCM needs no padding */
-        .security_trailer = SAMPLE_TRAILER_SIZE,
-        .flags = attributes,
-        .start = start,
-        .expiry = expiry,
-        .user = {user->len > 0 ? user->s : NULL, user->len},
-        .domain = {domain->s, domain->len},
-    };
-}
-
-/*
- * SpQueryContextAttributes, LSA-mode table: what can be answered before
- * the handshake completes (SIZES, NAMES once the user is known,
- * PACKAGE_INFO, NEGOTIATION_INFO, FLAGS, LIFESPAN), from AllocateLsaHeap.
- * SESSION_KEY is SEC_E_INVALID_HANDLE here: the keys live in the user-mode
- * half.  Unknown attributes: SEC_E_UNSUPPORTED_FUNCTION.
- */
-NTSTATUS NTAPI sample_query_lsa_context_attributes(LSA_SEC_HANDLE ContextHandle,
-                                                   ULONG ContextAttribute, PVOID Buffer)
-{
-    struct sample_context *ctx =
-        pkg_object_from_handle(&sample_context_class, ContextHandle, PKG_SIDE_LSA);
-    struct pkg_attr_data d;
-
-    if (ctx == NULL)
-        return STATUS_INVALID_HANDLE;
-    d = sample_attr_data(ctx->attributes, ctx->start, ctx->expiry, &ctx->user, &ctx->domain);
-    d.complete = ctx->state == SAMPLE_COMPLETE;
-    return pkg_attr_query(&d, ContextAttribute, Buffer, PKG_MODE_LSA);
-}
-
-/*
- * SpQueryContextAttributes, user-mode table: the LSA-mode ones plus
- * SESSION_KEY, all from SECPKG_DLL_FUNCTIONS AllocateHeap; the caller
- * frees them with FreeContextBuffer.  STATUS_INVALID_HANDLE without a
- * user-mode half; unknown attributes SEC_E_UNSUPPORTED_FUNCTION.
- */
-NTSTATUS NTAPI sample_query_context_attributes(LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute,
-                                               PVOID Buffer)
-{
-    struct sample_context *ctx =
-        pkg_object_from_handle(&sample_context_class, ContextHandle, PKG_SIDE_USER);
-    const struct sample_user_context *um;
-    struct pkg_attr_data d;
-
-    if (ctx == NULL)
-        return STATUS_INVALID_HANDLE;
-    um = &ctx->um;
-    d = sample_attr_data(um->attributes, um->start, um->expiry, &um->user, &um->domain);
-    d.complete = true;
-    d.session_key = um->keys.session_key;
-    d.session_key_len = SAMPLE_KEY_SIZE;
-    return pkg_attr_query(&d, ContextAttribute, Buffer, PKG_MODE_USER);
+    d->complete = user || ctx->state == SAMPLE_COMPLETE;
+    d->max_signature = SAMPLE_TRAILER_SIZE;
+    d->block_size = 0; /* GCM needs no padding */
+    d->security_trailer = SAMPLE_TRAILER_SIZE;
+    d->flags = user ? um->attributes : ctx->attributes;
+    d->start = user ? um->start : ctx->start;
+    d->expiry = user ? um->expiry : ctx->expiry;
+    d->user = (struct pkg_str16){name->len > 0 ? name->s : NULL, name->len};
+    d->domain = (struct pkg_str16){domain->s, domain->len};
+    if (user) {
+        d->session_key = um->keys.session_key;
+        d->session_key_len = SAMPLE_KEY_SIZE;
+    }
+    return true;
 }

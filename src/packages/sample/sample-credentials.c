@@ -4,8 +4,9 @@
  * A credential is a user name, a domain and a password, from any
  * SEC_WINNT_AUTH_IDENTITY form the kit's parser knows (pkg-identity.h).
  * The password is the pre-shared key: it is turned into a 32-byte key at
- * once and never stored.  The same user name and password must be given
- * to the client's outbound credential and the server's inbound one.
+ * once and never stored.  The kit frees credentials (SpFreeCredentialsHandle
+ * through sample_credential_class), wiping the key with the object.  The same user name and
+ * password must be given to the client's outbound credential and the server's inbound one.
  */
 #include <string.h>
 
@@ -111,16 +112,6 @@ out:
     pkg_object_discard(cred);
     pkg_identity_clear(&id);
     return status;
-}
-
-/*
- * SpFreeCredentialsHandle.  The host calls it once, when no call is using
- * the handle any more; the kit wipes the key with the object.
- * STATUS_INVALID_HANDLE if the handle is not a Sample credential.
- */
-NTSTATUS NTAPI sample_free_credentials_handle(LSA_SEC_HANDLE CredentialHandle)
-{
-    return pkg_delete_side(&sample_credential_class, CredentialHandle, PKG_SIDE_LSA);
 }
 
 /*

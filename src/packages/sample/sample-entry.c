@@ -1,31 +1,21 @@
 /*
  * sample-entry.c - the Sample package as the host sees it: its descriptor
- * and its two function tables.  The kit (pkg-entry.h) adds SpInitialize,
- * SpGetInfo, SpShutdown, Sp{Get,Set}ExtendedInformation and SpInstanceInit,
- * and PKG_MODULE defines the exported SpLsaModeInitialize and
- * SpUserModeInitialize.  Slots left NULL are answered by the host with
- * SEC_E_UNSUPPORTED_FUNCTION.
+ * and its two function tables.  The kit (pkg-entry.h) adds the
+ * package-wide slots (SpInitialize, SpGetInfo, ...), runs the handshake
+ * legs, the per-message calls and the deletes around the callbacks named
+ * here (pkg-calls.h), and PKG_MODULE defines the exported
+ * SpLsaModeInitialize and SpUserModeInitialize.  Slots left NULL are
+ * answered by the host with SEC_E_UNSUPPORTED_FUNCTION.
  */
 #include "packages/sample/sample.h"
 
 static const SECPKG_FUNCTION_TABLE sample_lsa_table = {
     .AcquireCredentialsHandle = sample_acquire_credentials_handle,
     .QueryCredentialsAttributes = sample_query_credentials_attributes,
-    .FreeCredentialsHandle = sample_free_credentials_handle,
-    .InitLsaModeContext = sample_init_lsa_mode_context,
-    .AcceptLsaModeContext = sample_accept_lsa_mode_context,
-    .DeleteContext = sample_delete_context,
-    .QueryContextAttributes = sample_query_lsa_context_attributes,
 };
 
 static const SECPKG_USER_FUNCTION_TABLE sample_user_table = {
     .InitUserModeContext = sample_init_user_mode_context,
-    .MakeSignature = sample_make_signature,
-    .VerifySignature = sample_verify_signature,
-    .SealMessage = sample_seal_message,
-    .UnsealMessage = sample_unseal_message,
-    .QueryContextAttributes = sample_query_context_attributes,
-    .DeleteUserModeContext = sample_delete_user_mode_context,
     .ExportContext = sample_export_context,
     .ImportContext = sample_import_context,
 };
@@ -43,6 +33,12 @@ const struct pkg_descriptor sample_package = {
     .lsa = &sample_lsa_table,
     .user = &sample_user_table,
     .options = &sample_options,
+    .credential_class = &sample_credential_class,
+    .context_class = &sample_context_class,
+    .initiate = sample_handshake_leg,
+    .accept = sample_handshake_leg,
+    .messages = &sample_message_ops,
+    .describe = sample_describe,
 };
 
 PKG_MODULE(&sample_package)

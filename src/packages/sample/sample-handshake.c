@@ -16,16 +16,20 @@
  *   S       = HMAC(K, "libsspi-sample session" | nonce_c | nonce_s)
  * and each direction's signing and sealing key is HMAC(S, label).
  *
- * On completion both sides pack the session keys into ContextData and set
- * *MappedContext; the host then calls SpInitUserModeContext with it.
+ * The kit runs SpInitLsaModeContext / SpAcceptLsaModeContext (pkg-calls.h):
+ * it finds the credential or context, hands out the new handle, and ends a
+ * context whose leg failed; this file has the two leg functions.  On
+ * completion both sides pack the session keys into ContextData and set
+ * leg->mapped; the host then calls SpInitUserModeContext with it.
  *
  * Status choices: a bad or unknown password, or an unknown user, is
  * SEC_E_LOGON_DENIED on either side (a pre-shared key cannot tell a wrong
  * client password from a wrong server, so the client does not report
  * SEC_E_MUTUAL_AUTH_FAILED); a malformed token is SEC_E_INVALID_TOKEN; the
- * output buffer statuses are the kit's (pkg-buffers.h).  As on Windows, a
- * leg that fails ends the context: later legs get SEC_E_INVALID_HANDLE and
- * the caller deletes it.
+ * output buffer statuses are the kit's (pkg-buffers.h); a leg on a context
+ * that is not waiting for it (complete, or failed: as on Windows a failed
+ * leg is final) is SEC_E_OUT_OF_SEQUENCE, one on a context of the other
+ * role STATUS_INVALID_HANDLE.
  */
 #include <string.h>
 
@@ -153,55 +157,42 @@ static bool sample_name_equal(const struct sample_name *a, const struct sample_n
 
 /* Derive the session keys and pack them into ContextData (AllocateLsaHeap;
  * the host frees it after SpInitUserModeContext). */
-static NTSTATUS sample_complete(struct sample_context *ctx, PSecBuffer ContextData)
+static NTSTATUS sample_complete(struct sample_context *ctx, struct pkg_leg *leg)
 {
     struct sample_keys keys;
     NTSTATUS status;
 
-    if (ContextData == NULL)
+    if (leg->context_data == NULL)
         return STATUS_INVALID_PARAMETER;
     sample_derive_session_keys(ctx, &keys);
-    status = sample_pack_completed(ctx, &keys, ContextData);
+    status = sample_pack_completed(ctx, &keys, leg->context_data);
     crypto_wipe(&keys, sizeof keys);
+    leg->mapped = status == STATUS_SUCCESS;
     return status;
 }
 
-static void sample_report(const struct sample_context *ctx, PULONG ContextAttributes,
-                          PTimeStamp ExpirationTime, PBOOLEAN MappedContext, bool mapped)
-{
-    if (ContextAttributes != NULL)
-        *ContextAttributes = ctx->attributes;
-    if (ExpirationTime != NULL)
-        ExpirationTime->QuadPart = ctx->expiry;
-    if (MappedContext != NULL)
-        *MappedContext = mapped ? TRUE : FALSE;
-}
-
 /* ISC leg 1: new context, NEGOTIATE out. */
-static NTSTATUS sample_client_start(struct sample_credential *cred, ULONG req,
-                                    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc out,
-                                    struct sample_context **ctxp)
+static NTSTATUS sample_client_start(struct pkg_leg *leg)
 {
+    const struct sample_credential *cred = leg->credential;
     uint8_t tok[SAMPLE_MAX_TOKEN];
-    struct sample_context *ctx = NULL;
+    struct sample_context *ctx;
     struct pkg_writer w;
     NTSTATUS status;
 
     if ((cred->use & SECPKG_CRED_OUTBOUND) == 0)
         return SEC_E_NO_CREDENTIALS;
-    ctx = sample_context_new(false);
+    ctx = leg->context = sample_context_new(false);
     if (ctx == NULL)
         return STATUS_NO_MEMORY;
     ctx->user = cred->user;
     ctx->domain = cred->domain;
     memcpy(ctx->key, cred->key, SAMPLE_KEY_SIZE);
     ctx->attributes = SAMPLE_CLIENT_ATTRIBUTES;
-    if (req & ISC_REQ_ALLOCATE_MEMORY)
+    if (leg->req & ISC_REQ_ALLOCATE_MEMORY)
         ctx->attributes |= ISC_RET_ALLOCATED_MEMORY;
-    if (!crypto_random(ctx->client_nonce, SAMPLE_NONCE_SIZE)) {
-        status = SEC_E_INTERNAL_ERROR;
-        goto out;
-    }
+    if (!crypto_random(ctx->client_nonce, SAMPLE_NONCE_SIZE))
+        return SEC_E_INTERNAL_ERROR;
 
     pkg_writer_init(&w, tok, sizeof tok);
     pkg_write_bytes(&w, (uint8_t[SAMPLE_HEADER_SIZE]){0}, SAMPLE_HEADER_SIZE); /* set below */
@@ -210,23 +201,13 @@ static NTSTATUS sample_client_start(struct sample_credential *cred, ULONG req,
     sample_write_name(&w, &ctx->domain);
     sample_put_header(tok, SAMPLE_MSG_NEGOTIATE, w.len);
     crypto_sha256(tok, w.len, ctx->negotiate_hash);
-
-    status = pkg_output_token(out, req, tok, w.len);
-    if (status != STATUS_SUCCESS)
-        goto out;
     ctx->state = SAMPLE_CLIENT_SENT_NEGOTIATE;
-    *NewContextHandle = pkg_object_handle(ctx);
-    *ctxp = ctx;
-    ctx = NULL;
-    status = SEC_I_CONTINUE_NEEDED;
-out:
-    pkg_object_discard(ctx);
-    return status;
+    status = pkg_output_token(leg->out, leg->req, tok, w.len);
+    return status == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : status;
 }
 
 /* ISC leg 2: CHALLENGE in, AUTHENTICATE out, context complete. */
-static NTSTATUS sample_client_finish(struct sample_context *ctx, ULONG req, PSecBufferDesc in,
-                                     PSecBufferDesc out, PSecBuffer ContextData)
+static NTSTATUS sample_client_finish(struct sample_context *ctx, struct pkg_leg *leg)
 {
     uint8_t tok[SAMPLE_AUTHENTICATE_SIZE];
     uint8_t expected[SAMPLE_PROOF_SIZE];
@@ -234,14 +215,14 @@ static NTSTATUS sample_client_finish(struct sample_context *ctx, ULONG req, PSec
     size_t len;
     NTSTATUS status;
 
-    status = sample_input_token(in, SAMPLE_MSG_CHALLENGE, &challenge, &len);
+    status = sample_input_token(leg->in, SAMPLE_MSG_CHALLENGE, &challenge, &len);
     if (status != STATUS_SUCCESS)
         goto out;
     if (len != SAMPLE_CHALLENGE_SIZE) {
         status = SEC_E_INVALID_TOKEN;
         goto out;
     }
-    status = pkg_output_check(out, req, sizeof tok);
+    status = pkg_output_check(leg->out, leg->req, sizeof tok);
     if (status != STATUS_SUCCESS)
         goto out;
 
@@ -256,96 +237,21 @@ static NTSTATUS sample_client_finish(struct sample_context *ctx, ULONG req, PSec
 
     sample_put_header(tok, SAMPLE_MSG_AUTHENTICATE, sizeof tok);
     sample_client_proof(ctx, tok + SAMPLE_HEADER_SIZE);
-    status = sample_complete(ctx, ContextData);
-    if (status != STATUS_SUCCESS)
-        goto out;
-    status = pkg_output_token(out, req, tok, sizeof tok);
+    status = sample_complete(ctx, leg);
+    if (status == STATUS_SUCCESS)
+        status = pkg_output_token(leg->out, leg->req, tok, sizeof tok);
 out:
     crypto_wipe(expected, sizeof expected);
     crypto_wipe(tok, sizeof tok);
     return status;
 }
 
-/* The context of a later leg, if it is ours, of the right role and
- * waiting for `state`. */
-static NTSTATUS sample_next_leg(LSA_SEC_HANDLE h, bool server, enum sample_state state,
-                                struct sample_context **ctxp)
-{
-    struct sample_context *ctx = pkg_object_from_handle(&sample_context_class, h, PKG_SIDE_LSA);
-
-    if (ctx == NULL || ctx->server != server)
-        return STATUS_INVALID_HANDLE;
-    if (ctx->state != state)
-        return SEC_E_INVALID_HANDLE;
-    *ctxp = ctx;
-    return STATUS_SUCCESS;
-}
-
-/* The end of a later leg: the context is complete, or finished for good. */
-static NTSTATUS sample_end_leg(struct sample_context *ctx, NTSTATUS status)
-{
-    ctx->state = status == SEC_E_OK ? SAMPLE_COMPLETE : SAMPLE_FAILED;
-    sample_forget_handshake(ctx);
-    return status;
-}
-
-/*
- * SpInitLsaModeContext (client).  First call (ContextHandle 0): creates the
- * context, writes NEGOTIATE to the output SECBUFFER_TOKEN, sets
- * *NewContextHandle and returns SEC_I_CONTINUE_NEEDED.  Second call: reads
- * CHALLENGE, checks the server's proof, writes AUTHENTICATE, fills
- * ContextData, sets *MappedContext and returns SEC_E_OK.  Every successful
- * call sets *ContextAttributes and *ExpirationTime.  Errors:
- * STATUS_INVALID_HANDLE (not our credential/context), SEC_E_NO_CREDENTIALS
- * (not an outbound credential), SEC_E_INVALID_TOKEN, the output buffer
- * statuses, SEC_E_LOGON_DENIED (wrong key: the server's proof does not
- * match), SEC_E_INVALID_HANDLE (the context is complete or failed).  A
- * failing first call leaves no context behind.
- */
-NTSTATUS NTAPI sample_init_lsa_mode_context(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PUNICODE_STRING TargetName,
-    ULONG ContextRequirements, ULONG TargetDataRep, PSecBufferDesc InputBuffers,
-    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc OutputBuffers, PULONG ContextAttributes,
-    PTimeStamp ExpirationTime, PBOOLEAN MappedContext, PSecBuffer ContextData)
-{
-    struct sample_context *ctx = NULL;
-    NTSTATUS status;
-
-    if (MappedContext != NULL)
-        *MappedContext = FALSE;
-    if (ContextHandle == 0) {
-        struct sample_credential *cred =
-            pkg_object_from_handle(&sample_credential_class, CredentialHandle, PKG_SIDE_LSA);
-        if (cred == NULL)
-            return STATUS_INVALID_HANDLE;
-        if (NewContextHandle == NULL)
-            return STATUS_INVALID_PARAMETER;
-        status =
-            sample_client_start(cred, ContextRequirements, NewContextHandle, OutputBuffers, &ctx);
-        if (status == SEC_I_CONTINUE_NEEDED)
-            sample_report(ctx, ContextAttributes, ExpirationTime, MappedContext, false);
-        return status;
-    }
-
-    status = sample_next_leg(ContextHandle, false, SAMPLE_CLIENT_SENT_NEGOTIATE, &ctx);
-    if (status != STATUS_SUCCESS)
-        return status;
-    if (NewContextHandle != NULL)
-        *NewContextHandle = ContextHandle;
-    status = sample_end_leg(ctx, sample_client_finish(ctx, ContextRequirements, InputBuffers,
-                                                      OutputBuffers, ContextData));
-    if (status == SEC_E_OK)
-        sample_report(ctx, ContextAttributes, ExpirationTime, MappedContext, true);
-    return status;
-}
-
 /* ASC leg 1: NEGOTIATE in, new context, CHALLENGE out. */
-static NTSTATUS sample_server_start(struct sample_credential *cred, ULONG req, PSecBufferDesc in,
-                                    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc out,
-                                    struct sample_context **ctxp)
+static NTSTATUS sample_server_start(struct pkg_leg *leg)
 {
+    const struct sample_credential *cred = leg->credential;
     uint8_t tok[SAMPLE_CHALLENGE_SIZE];
-    struct sample_context *ctx = NULL;
+    struct sample_context *ctx;
     const uint8_t *negotiate;
     struct pkg_reader r;
     size_t len;
@@ -353,73 +259,59 @@ static NTSTATUS sample_server_start(struct sample_credential *cred, ULONG req, P
 
     if ((cred->use & SECPKG_CRED_INBOUND) == 0)
         return SEC_E_NO_CREDENTIALS;
-    status = sample_input_token(in, SAMPLE_MSG_NEGOTIATE, &negotiate, &len);
+    status = sample_input_token(leg->in, SAMPLE_MSG_NEGOTIATE, &negotiate, &len);
     if (status != STATUS_SUCCESS)
         return status;
     if (len < SAMPLE_NEGOTIATE_MIN)
         return SEC_E_INVALID_TOKEN;
-    ctx = sample_context_new(true);
+    ctx = leg->context = sample_context_new(true);
     if (ctx == NULL)
         return STATUS_NO_MEMORY;
     pkg_reader_init(&r, negotiate + SAMPLE_HEADER_SIZE, len - SAMPLE_HEADER_SIZE);
     pkg_read_bytes(&r, ctx->client_nonce, SAMPLE_NONCE_SIZE);
     sample_read_name(&r, &ctx->user);
     sample_read_name(&r, &ctx->domain);
-    if (!pkg_reader_done(&r) || ctx->user.len == 0) {
-        status = SEC_E_INVALID_TOKEN;
-        goto out;
-    }
-    status = pkg_output_check(out, req, sizeof tok);
+    if (!pkg_reader_done(&r) || ctx->user.len == 0)
+        return SEC_E_INVALID_TOKEN;
+    status = pkg_output_check(leg->out, leg->req, sizeof tok);
     if (status != STATUS_SUCCESS)
-        goto out;
+        return status;
 
     /* The only account this server knows is its own credential's.  The
      * domain must match too when both sides name one. */
     if (!sample_name_equal(&ctx->user, &cred->user) ||
         (ctx->domain.len > 0 && cred->domain.len > 0 &&
-         !sample_name_equal(&ctx->domain, &cred->domain))) {
-        status = SEC_E_LOGON_DENIED;
-        goto out;
-    }
+         !sample_name_equal(&ctx->domain, &cred->domain)))
+        return SEC_E_LOGON_DENIED;
 
     memcpy(ctx->key, cred->key, SAMPLE_KEY_SIZE);
     ctx->attributes = SAMPLE_SERVER_ATTRIBUTES;
-    if (req & ASC_REQ_ALLOCATE_MEMORY)
+    if (leg->req & ASC_REQ_ALLOCATE_MEMORY)
         ctx->attributes |= ASC_RET_ALLOCATED_MEMORY;
     crypto_sha256(negotiate, len, ctx->negotiate_hash);
-    if (!crypto_random(ctx->server_nonce, SAMPLE_NONCE_SIZE)) {
-        status = SEC_E_INTERNAL_ERROR;
-        goto out;
-    }
+    if (!crypto_random(ctx->server_nonce, SAMPLE_NONCE_SIZE))
+        return SEC_E_INTERNAL_ERROR;
     sample_server_proof(ctx, ctx->server_proof);
 
     sample_put_header(tok, SAMPLE_MSG_CHALLENGE, sizeof tok);
     memcpy(tok + SAMPLE_HEADER_SIZE, ctx->server_nonce, SAMPLE_NONCE_SIZE);
     memcpy(tok + SAMPLE_HEADER_SIZE + SAMPLE_NONCE_SIZE, ctx->server_proof, SAMPLE_PROOF_SIZE);
-    status = pkg_output_token(out, req, tok, sizeof tok);
+    status = pkg_output_token(leg->out, leg->req, tok, sizeof tok);
     if (status != STATUS_SUCCESS)
-        goto out;
-
+        return status;
     ctx->state = SAMPLE_SERVER_SENT_CHALLENGE;
-    *NewContextHandle = pkg_object_handle(ctx);
-    *ctxp = ctx;
-    ctx = NULL;
-    status = SEC_I_CONTINUE_NEEDED;
-out:
-    pkg_object_discard(ctx);
-    return status;
+    return SEC_I_CONTINUE_NEEDED;
 }
 
 /* ASC leg 2: AUTHENTICATE in, context complete, no token out. */
-static NTSTATUS sample_server_finish(struct sample_context *ctx, PSecBufferDesc in,
-                                     PSecBufferDesc out, PSecBuffer ContextData)
+static NTSTATUS sample_server_finish(struct sample_context *ctx, struct pkg_leg *leg)
 {
     uint8_t expected[SAMPLE_PROOF_SIZE];
     const uint8_t *auth;
     size_t len;
     NTSTATUS status;
 
-    status = sample_input_token(in, SAMPLE_MSG_AUTHENTICATE, &auth, &len);
+    status = sample_input_token(leg->in, SAMPLE_MSG_AUTHENTICATE, &auth, &len);
     if (status != STATUS_SUCCESS)
         return status;
     if (len != SAMPLE_AUTHENTICATE_SIZE)
@@ -428,58 +320,47 @@ static NTSTATUS sample_server_finish(struct sample_context *ctx, PSecBufferDesc 
     if (!crypto_memeq(expected, auth + SAMPLE_HEADER_SIZE, SAMPLE_PROOF_SIZE))
         status = SEC_E_LOGON_DENIED;
     else
-        status = sample_complete(ctx, ContextData);
+        status = sample_complete(ctx, leg);
     crypto_wipe(expected, sizeof expected);
     /* Nothing more to send: an empty output token tells the caller so. */
     if (status == STATUS_SUCCESS)
-        pkg_output_none(out);
+        pkg_output_none(leg->out);
     return status;
 }
 
 /*
- * SpAcceptLsaModeContext (server).  First call (ContextHandle 0): reads
- * NEGOTIATE, checks that the user is the one in the server's credential,
- * creates the context, writes CHALLENGE, sets *NewContextHandle and returns
- * SEC_I_CONTINUE_NEEDED.  Second call: reads AUTHENTICATE, checks the
- * client's proof, fills ContextData, sets *MappedContext, empties the
- * output token and returns SEC_E_OK.  Errors as for
- * sample_init_lsa_mode_context; SEC_E_LOGON_DENIED for an unknown user or a
- * wrong client proof (wrong key).
+ * SpInitLsaModeContext (client) and SpAcceptLsaModeContext (server), run
+ * by the kit: one leg on either side.  First leg (no context yet): the client sends
+ * NEGOTIATE, the server reads it, checks that the user is the one in its
+ * credential and answers CHALLENGE; both return SEC_I_CONTINUE_NEEDED.
+ * Second leg: the client checks the server's proof and sends AUTHENTICATE,
+ * the server checks the client's proof and sends nothing; both fill
+ * ContextData and return SEC_E_OK.  Every successful leg reports the
+ * context attributes and expiry.  Statuses at the top of this file, plus
+ * SEC_E_NO_CREDENTIALS for a credential of the wrong direction.
  */
-NTSTATUS NTAPI sample_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
-                                              LSA_SEC_HANDLE ContextHandle,
-                                              PSecBufferDesc InputBuffer, ULONG ContextRequirements,
-                                              ULONG TargetDataRep, PLSA_SEC_HANDLE NewContextHandle,
-                                              PSecBufferDesc OutputBuffer, PULONG ContextAttributes,
-                                              PTimeStamp ExpirationTime, PBOOLEAN MappedContext,
-                                              PSecBuffer ContextData)
+NTSTATUS sample_handshake_leg(struct pkg_leg *leg)
 {
-    struct sample_context *ctx = NULL;
+    struct sample_context *ctx = leg->context;
+    enum sample_state waiting =
+        leg->accept ? SAMPLE_SERVER_SENT_CHALLENGE : SAMPLE_CLIENT_SENT_NEGOTIATE;
     NTSTATUS status;
 
-    if (MappedContext != NULL)
-        *MappedContext = FALSE;
-    if (ContextHandle == 0) {
-        struct sample_credential *cred =
-            pkg_object_from_handle(&sample_credential_class, CredentialHandle, PKG_SIDE_LSA);
-        if (cred == NULL)
-            return STATUS_INVALID_HANDLE;
-        if (NewContextHandle == NULL)
-            return STATUS_INVALID_PARAMETER;
-        status = sample_server_start(cred, ContextRequirements, InputBuffer, NewContextHandle,
-                                     OutputBuffer, &ctx);
-        if (status == SEC_I_CONTINUE_NEEDED)
-            sample_report(ctx, ContextAttributes, ExpirationTime, MappedContext, false);
-        return status;
+    if (ctx == NULL) {
+        status = leg->accept ? sample_server_start(leg) : sample_client_start(leg);
+        ctx = leg->context;
+    } else if (ctx->server != leg->accept) {
+        return STATUS_INVALID_HANDLE;
+    } else if (ctx->state != waiting) {
+        return SEC_E_OUT_OF_SEQUENCE;
+    } else {
+        status = leg->accept ? sample_server_finish(ctx, leg) : sample_client_finish(ctx, leg);
+        ctx->state = status == SEC_E_OK ? SAMPLE_COMPLETE : SAMPLE_FAILED;
+        sample_forget_handshake(ctx);
     }
-
-    status = sample_next_leg(ContextHandle, true, SAMPLE_SERVER_SENT_CHALLENGE, &ctx);
-    if (status != STATUS_SUCCESS)
-        return status;
-    if (NewContextHandle != NULL)
-        *NewContextHandle = ContextHandle;
-    status = sample_end_leg(ctx, sample_server_finish(ctx, InputBuffer, OutputBuffer, ContextData));
-    if (status == SEC_E_OK)
-        sample_report(ctx, ContextAttributes, ExpirationTime, MappedContext, true);
+    if (SEC_SUCCESS(status)) {
+        leg->attributes = ctx->attributes;
+        leg->expiry = ctx->expiry;
+    }
     return status;
 }

@@ -3,10 +3,11 @@
  * SpMakeSignature, SpVerifySignature, SpSealMessage (EncryptMessage) and
  * SpUnsealMessage (DecryptMessage).
  *
- * These run on every message, possibly on many threads at once for one
- * context: they allocate nothing, take no lock, and use only the keys that
- * SpInitUserModeContext set up.  The only shared mutable state is the two
- * atomic sequence counters of the context.
+ * The kit finds the context and the buffers (pkg-calls.h) and calls these
+ * through sample_message_ops.  They run on every message, possibly on many
+ * threads at once for one context: they allocate nothing, take no lock,
+ * and use only the keys that SpInitUserModeContext set up.  The only shared mutable state is the
+ * two atomic sequence counters of the context.
  *
  * The SECBUFFER_TOKEN of each message carries a 28-byte trailer (see
  * sample.h): version, kind, sequence number and a 16-byte MAC or GCM tag.
@@ -37,23 +38,17 @@
 #define SAMPLE_DIR_SERVER_TO_CLIENT 2u
 
 /*
- * Common checks: a live user-mode context that has not expired, a message
- * whose buffers the kit accepts (pkg-buffers.h), and its TOKEN buffer.
+ * Common checks once the kit has found the context and the buffers
+ * (pkg-calls.h): a context that has not expired, and a TOKEN buffer.
  */
-static NTSTATUS sample_message_begin(LSA_SEC_HANDLE h, PSecBufferDesc desc,
-                                     struct sample_user_context **um, struct pkg_message *m)
+static NTSTATUS sample_message_begin(const struct pkg_message_call *call,
+                                     struct sample_user_context **um)
 {
-    struct sample_context *ctx = pkg_object_from_handle(&sample_context_class, h, PKG_SIDE_USER);
-    NTSTATUS status;
+    struct sample_context *ctx = call->context;
 
-    if (ctx == NULL)
-        return STATUS_INVALID_HANDLE;
     if (pkg_filetime_expired(ctx->um.expiry))
         return SEC_E_CONTEXT_EXPIRED;
-    status = pkg_message_parse(desc, m);
-    if (status != SEC_E_OK)
-        return status;
-    if (m->token == NULL)
+    if (call->m.token == NULL)
         return SEC_E_INVALID_TOKEN;
     *um = &ctx->um;
     return STATUS_SUCCESS;
@@ -202,62 +197,58 @@ static NTSTATUS sample_check_signature(struct sample_user_context *um, const uin
 }
 
 /*
- * SpMakeSignature.  Signs every SECBUFFER_DATA buffer (read-only ones
+ * MakeSignature.  Signs every SECBUFFER_DATA buffer (read-only ones
  * included) into the SECBUFFER_TOKEN, which must hold SAMPLE_TRAILER_SIZE
  * bytes (cbMaxSignature); its cbBuffer is set to the trailer size.
  * QualityOfProtection must be 0 (SEC_E_QOP_NOT_SUPPORTED otherwise).
  * Lock-free and allocation-free.
  */
-NTSTATUS NTAPI sample_make_signature(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                     PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber)
+static NTSTATUS sample_make_signature(struct pkg_message_call *call)
 {
     struct sample_user_context *um;
-    struct pkg_message m;
     PSecBuffer token;
     uint64_t seq;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &m);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    if (QualityOfProtection != 0)
+    if (call->qop != 0)
         return SEC_E_QOP_NOT_SUPPORTED;
-    status = pkg_message_token(&m, SAMPLE_TRAILER_SIZE, SEC_E_BUFFER_TOO_SMALL, &token);
+    status = pkg_message_token(&call->m, SAMPLE_TRAILER_SIZE, SEC_E_BUFFER_TOO_SMALL, &token);
     if (status != SEC_E_OK)
         return status;
-    seq = MessageSequenceNumber != 0 ? MessageSequenceNumber : atomic_fetch_add(&um->seq_out, 1);
-    sample_sign(um, SAMPLE_TRAILER_SIGNED, seq, &m);
+    seq = call->seqno != 0 ? call->seqno : atomic_fetch_add(&um->seq_out, 1);
+    sample_sign(um, SAMPLE_TRAILER_SIGNED, seq, &call->m);
     return SEC_E_OK;
 }
 
 /*
- * SpVerifySignature.  Checks a MakeSignature trailer against the DATA
+ * VerifySignature.  Checks a MakeSignature trailer against the DATA
  * buffers: SEC_E_MESSAGE_ALTERED if they or the trailer changed,
  * SEC_E_OUT_OF_SEQUENCE if authentic but not the expected number.
  * *QualityOfProtection (optional) is set to 0.
  */
-NTSTATUS NTAPI sample_verify_signature(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-                                       ULONG MessageSequenceNumber, PULONG QualityOfProtection)
+static NTSTATUS sample_verify_signature(struct pkg_message_call *call)
 {
     struct sample_user_context *um;
     uint8_t trailer[SAMPLE_TRAILER_SIZE];
-    struct pkg_message m;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &m);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    status = sample_read_trailer(&m, SAMPLE_TRAILER_SIGNED, SAMPLE_TRAILER_SIGNED, trailer);
+    status = sample_read_trailer(&call->m, SAMPLE_TRAILER_SIGNED, SAMPLE_TRAILER_SIGNED, trailer);
     if (status != STATUS_SUCCESS)
         return status;
-    status = sample_check_signature(um, trailer, &m, MessageSequenceNumber);
-    if (status == SEC_E_OK && QualityOfProtection != NULL)
-        *QualityOfProtection = 0;
+    status = sample_check_signature(um, trailer, &call->m, call->seqno);
+    if (status == SEC_E_OK && call->qop_out != NULL)
+        *call->qop_out = 0;
     return status;
 }
 
 /*
- * SpSealMessage (EncryptMessage).  Encrypts the one writable SECBUFFER_DATA
+ * EncryptMessage (SpSealMessage).  Encrypts the one writable SECBUFFER_DATA
  * buffer in place with AES-256-GCM (nonce = direction | seqno) and
  * authenticates the SECBUFFER_DATA buffers flagged SECBUFFER_READONLY or
  * SECBUFFER_READONLY_WITH_CHECKSUM without changing them; the trailer (with
@@ -267,48 +258,47 @@ NTSTATUS NTAPI sample_verify_signature(LSA_SEC_HANDLE ContextHandle, PSecBufferD
  * TOKEN, or not exactly one writable DATA buffer), SEC_E_BUFFER_TOO_SMALL.
  * MessageSequenceNumber is ignored (see the top of this file).
  */
-NTSTATUS NTAPI sample_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                   PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber)
+static NTSTATUS sample_seal_message(struct pkg_message_call *call)
 {
+    const struct pkg_message *m = &call->m;
     struct sample_user_context *um;
     uint8_t trailer[SAMPLE_TRAILER_SIZE];
     uint8_t aad[CRYPTO_SHA256_DIGEST_SIZE];
     uint8_t iv[CRYPTO_GCM_IV_SIZE];
-    struct pkg_message m;
     PSecBuffer token, data;
     uint64_t seq;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &m);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    if (QualityOfProtection != 0 && QualityOfProtection != SECQOP_WRAP_NO_ENCRYPT)
+    if (call->qop != 0 && call->qop != SECQOP_WRAP_NO_ENCRYPT)
         return SEC_E_QOP_NOT_SUPPORTED;
-    status = pkg_message_token(&m, SAMPLE_TRAILER_SIZE, SEC_E_BUFFER_TOO_SMALL, &token);
+    status = pkg_message_token(m, SAMPLE_TRAILER_SIZE, SEC_E_BUFFER_TOO_SMALL, &token);
     if (status != SEC_E_OK)
         return status;
 
-    if (QualityOfProtection == SECQOP_WRAP_NO_ENCRYPT) {
+    if (call->qop == SECQOP_WRAP_NO_ENCRYPT) {
         seq = atomic_fetch_add(&um->seq_out, 1);
-        sample_sign(um, SAMPLE_TRAILER_WRAPPED, seq, &m);
+        sample_sign(um, SAMPLE_TRAILER_WRAPPED, seq, m);
         return SEC_E_OK;
     }
 
-    data = sample_seal_buffer(&m);
+    data = sample_seal_buffer(m);
     if (data == NULL)
         return SEC_E_INVALID_TOKEN;
     seq = atomic_fetch_add(&um->seq_out, 1);
     sample_trailer_header(trailer, SAMPLE_TRAILER_SEALED, seq);
-    sample_seal_aad(&um->mac_out, trailer, &m, aad);
+    sample_seal_aad(&um->mac_out, trailer, m, aad);
     sample_iv(iv, um->server ? SAMPLE_DIR_SERVER_TO_CLIENT : SAMPLE_DIR_CLIENT_TO_SERVER, seq);
     crypto_gcm_aes256_encrypt(&um->gcm_out, iv, aad, sizeof aad, data->cbBuffer, data->pvBuffer,
                               data->pvBuffer, trailer + SAMPLE_TRAILER_HEADER);
-    sample_write_trailer(&m, trailer);
+    sample_write_trailer(m, trailer);
     return SEC_E_OK;
 }
 
 /*
- * SpUnsealMessage (DecryptMessage).  Reverses SpSealMessage: decrypts the
+ * DecryptMessage (SpUnsealMessage).  Reverses EncryptMessage: decrypts the
  * writable DATA buffer in place after checking the tag.  A bad tag is
  * SEC_E_MESSAGE_ALTERED and an authentic message out of order is
  * SEC_E_OUT_OF_SEQUENCE; in both cases the DATA buffer is left zeroed, never
@@ -316,37 +306,36 @@ NTSTATUS NTAPI sample_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOf
  * (optional) is SECQOP_WRAP_NO_ENCRYPT for a message sealed with that QOP,
  * else 0.  MessageSequenceNumber is ignored.
  */
-NTSTATUS NTAPI sample_unseal_message(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-                                     ULONG MessageSequenceNumber, PULONG QualityOfProtection)
+static NTSTATUS sample_unseal_message(struct pkg_message_call *call)
 {
+    const struct pkg_message *m = &call->m;
     struct sample_user_context *um;
     uint8_t trailer[SAMPLE_TRAILER_SIZE];
     uint8_t aad[CRYPTO_SHA256_DIGEST_SIZE];
     uint8_t iv[CRYPTO_GCM_IV_SIZE];
-    struct pkg_message m;
     PSecBuffer data;
     uint64_t seq;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &m);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    status = sample_read_trailer(&m, SAMPLE_TRAILER_SEALED, SAMPLE_TRAILER_WRAPPED, trailer);
+    status = sample_read_trailer(m, SAMPLE_TRAILER_SEALED, SAMPLE_TRAILER_WRAPPED, trailer);
     if (status != STATUS_SUCCESS)
         return status;
 
     if (trailer[1] == SAMPLE_TRAILER_WRAPPED) {
-        status = sample_check_signature(um, trailer, &m, 0);
-        if (status == SEC_E_OK && QualityOfProtection != NULL)
-            *QualityOfProtection = SECQOP_WRAP_NO_ENCRYPT;
+        status = sample_check_signature(um, trailer, m, 0);
+        if (status == SEC_E_OK && call->qop_out != NULL)
+            *call->qop_out = SECQOP_WRAP_NO_ENCRYPT;
         return status;
     }
 
-    data = sample_seal_buffer(&m);
+    data = sample_seal_buffer(m);
     if (data == NULL)
         return SEC_E_INVALID_TOKEN;
     seq = pkg_get_le64(trailer + 4);
-    sample_seal_aad(&um->mac_in, trailer, &m, aad);
+    sample_seal_aad(&um->mac_in, trailer, m, aad);
     sample_iv(iv, um->server ? SAMPLE_DIR_CLIENT_TO_SERVER : SAMPLE_DIR_SERVER_TO_CLIENT, seq);
     if (!crypto_gcm_aes256_decrypt(&um->gcm_in, iv, aad, sizeof aad, data->cbBuffer, data->pvBuffer,
                                    data->pvBuffer, trailer + SAMPLE_TRAILER_HEADER))
@@ -356,7 +345,14 @@ NTSTATUS NTAPI sample_unseal_message(LSA_SEC_HANDLE ContextHandle, PSecBufferDes
         crypto_wipe(data->pvBuffer, data->cbBuffer);
         return status;
     }
-    if (QualityOfProtection != NULL)
-        *QualityOfProtection = 0;
+    if (call->qop_out != NULL)
+        *call->qop_out = 0;
     return SEC_E_OK;
 }
+
+const struct pkg_message_ops sample_message_ops = {
+    .sign = sample_make_signature,
+    .verify = sample_verify_signature,
+    .seal = sample_seal_message,
+    .unseal = sample_unseal_message,
+};

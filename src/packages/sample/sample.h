@@ -101,7 +101,6 @@ NTSTATUS NTAPI sample_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                  PVOID GetKeyArgument,
                                                  PLSA_SEC_HANDLE CredentialHandle,
                                                  PTimeStamp ExpirationTime);
-NTSTATUS NTAPI sample_free_credentials_handle(LSA_SEC_HANDLE CredentialHandle);
 NTSTATUS NTAPI sample_query_credentials_attributes(LSA_SEC_HANDLE CredentialHandle,
                                                    ULONG CredentialAttribute, PVOID Buffer);
 
@@ -170,12 +169,8 @@ extern const struct pkg_class sample_context_class;
  * (option.lifetime), or NULL if out of memory. */
 struct sample_context *sample_context_new(bool server);
 
-NTSTATUS NTAPI sample_delete_context(LSA_SEC_HANDLE ContextHandle);
-NTSTATUS NTAPI sample_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle);
-NTSTATUS NTAPI sample_query_lsa_context_attributes(LSA_SEC_HANDLE ContextHandle,
-                                                   ULONG ContextAttribute, PVOID Buffer);
-NTSTATUS NTAPI sample_query_context_attributes(LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute,
-                                               PVOID Buffer);
+/* The context's attributes as the kit answers them (pkg-attrs.h). */
+bool sample_describe(const void *object, enum pkg_mode mode, struct pkg_attr_data *d);
 
 /* The settings of option.* (see sample-context.c). */
 extern struct pkg_options sample_options;
@@ -203,28 +198,12 @@ NTSTATUS NTAPI sample_import_context(PSecBuffer pPackedContext, HANDLE Token,
 
 /* ---- Handshake (sample-handshake.c) ------------------------------------ */
 
-NTSTATUS NTAPI sample_init_lsa_mode_context(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PUNICODE_STRING TargetName,
-    ULONG ContextRequirements, ULONG TargetDataRep, PSecBufferDesc InputBuffers,
-    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc OutputBuffers, PULONG ContextAttributes,
-    PTimeStamp ExpirationTime, PBOOLEAN MappedContext, PSecBuffer ContextData);
-NTSTATUS NTAPI sample_accept_lsa_mode_context(LSA_SEC_HANDLE CredentialHandle,
-                                              LSA_SEC_HANDLE ContextHandle,
-                                              PSecBufferDesc InputBuffer, ULONG ContextRequirements,
-                                              ULONG TargetDataRep, PLSA_SEC_HANDLE NewContextHandle,
-                                              PSecBufferDesc OutputBuffer, PULONG ContextAttributes,
-                                              PTimeStamp ExpirationTime, PBOOLEAN MappedContext,
-                                              PSecBuffer ContextData);
+/* One SpInitLsaModeContext or SpAcceptLsaModeContext leg (pkg-calls.h). */
+NTSTATUS sample_handshake_leg(struct pkg_leg *leg);
 
 /* ---- Per-message functions (sample-message.c) -------------------------- */
 
-NTSTATUS NTAPI sample_make_signature(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                     PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber);
-NTSTATUS NTAPI sample_verify_signature(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-                                       ULONG MessageSequenceNumber, PULONG QualityOfProtection);
-NTSTATUS NTAPI sample_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                   PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber);
-NTSTATUS NTAPI sample_unseal_message(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-                                     ULONG MessageSequenceNumber, PULONG QualityOfProtection);
+/* MakeSignature, VerifySignature, EncryptMessage, DecryptMessage. */
+extern const struct pkg_message_ops sample_message_ops;
 
 #endif
