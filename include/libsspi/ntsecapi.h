@@ -108,10 +108,13 @@ typedef PVOID PACCESS_TOKEN;
 #if !defined(_MINWINBASE_) && !defined(_WINBASE_) && !defined(LIBSSPI_WINBASE_TYPES_DEFINED)
 #define LIBSSPI_WINBASE_TYPES_DEFINED 1
 
+#ifndef LIBSSPI_FILETIME_DEFINED /* also in wincrypt.h */
+#define LIBSSPI_FILETIME_DEFINED 1
 typedef struct _FILETIME {
     DWORD dwLowDateTime;
     DWORD dwHighDateTime;
 } FILETIME, *PFILETIME, *LPFILETIME;
+#endif
 
 typedef struct _SECURITY_ATTRIBUTES {
     DWORD nLength;

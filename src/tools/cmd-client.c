@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "schannel.h"
 #include "tools/json.h"
 #include "tools/tool.h"
 
@@ -20,6 +21,24 @@ enum {
     CLIENT_OPT_MESSAGES = TOOL_OPT_FIRST_LOCAL,
     CLIENT_OPT_SEAL,
     CLIENT_OPT_NO_SEAL,
+    CLIENT_OPT_STREAM,
+    CLIENT_OPT_CA,
+    CLIENT_OPT_CERT,
+    CLIENT_OPT_KEY,
+    CLIENT_OPT_ALPN,
+    CLIENT_OPT_INSECURE,
+    CLIENT_OPT_PROTOCOL,
+    CLIENT_OPT_CONNECTIONS,
+    CLIENT_OPT_SETTLE,
+    CLIENT_OPT_ECHO,
+};
+
+/* Raw-stream client settings beyond struct tool_stream_opts. */
+struct client_stream {
+    struct tool_stream_opts o;
+    unsigned long connections; /* sequential connections, same credential */
+    unsigned long settle_ms;   /* wait after sending, before reading */
+    bool echo;                 /* read back as many bytes as were sent */
 };
 
 static void client_usage(FILE *out)
@@ -35,6 +54,18 @@ static void client_usage(FILE *out)
             "  --messages N           messages of each kind (default 1)\n"
             "  --seal / --no-seal     also exchange sealed messages (default: when\n"
             "                         the package has SECPKG_FLAG_PRIVACY)\n"
+            "  --stream               raw-stream mode for stream packages (Schannel):\n"
+            "                         talk to any TLS server; standard input is sent,\n"
+            "                         what comes back goes to standard output, and the\n"
+            "                         connection is described on standard error\n"
+            "  --ca FILE              trusted roots (PEM) beside the system store\n"
+            "  --cert FILE, --key FILE  client certificate and key\n"
+            "  --alpn LIST            ALPN ids to offer, comma-separated\n"
+            "  --protocol tls1.2|tls1.3  only this protocol version\n"
+            "  --insecure             no certificate validation (manual validation)\n"
+            "  --connections N        connect N times (resumption), default 1\n"
+            "  --settle MS            wait MS milliseconds after sending, before reading\n"
+            "  --echo                 read back as many bytes as were sent, then close\n"
             "  --json                 print a JSON object instead of text\n"
             "  --help                 print this help\n"
             "\n"
@@ -197,6 +228,111 @@ out:
     return st;
 }
 
+/* Standard input, all of it (at most TOOL_NET_MAX_DATA * 16 bytes). */
+static uint8_t *client_read_stdin(size_t *len)
+{
+    size_t cap = 65536, n = 0, max = (size_t)TOOL_NET_MAX_DATA * 16;
+    uint8_t *buf = malloc(cap);
+    ssize_t r;
+
+    while (buf != NULL && (r = read(0, buf + n, cap - n)) > 0) {
+        n += (size_t)r;
+        if (n == cap && cap < max) {
+            uint8_t *p = realloc(buf, cap * 2);
+
+            if (p == NULL)
+                break;
+            buf = p;
+            cap *= 2;
+        } else if (n == cap) {
+            break;
+        }
+    }
+    *len = n;
+    return buf;
+}
+
+/* One raw-stream connection: handshake, send, read back, close_notify. */
+static SECURITY_STATUS client_stream_once(const char *addr_arg, struct client_stream *cs,
+                                          CredHandle *cred, const uint8_t *data, size_t len,
+                                          const char **call)
+{
+    struct tool_stream ts = {.server = false, .cred = cred};
+    char addr[NI_MAXHOST + NI_MAXSERV + 4];
+    uint8_t *buf = malloc(TOOL_NET_MAX_DATA);
+    size_t got, total = 0;
+    SECURITY_STATUS st = SEC_E_INSUFFICIENT_MEMORY;
+
+    *call = "connect";
+    ts.fd = tool_net_open("client", addr_arg, false, addr, sizeof(addr));
+    if (ts.fd < 0 || buf == NULL) {
+        free(buf);
+        return ts.fd == -2 ? SEC_E_INVALID_PARAMETER : SEC_E_INTERNAL_ERROR;
+    }
+    tool_net_set_timeouts(ts.fd);
+    *call = "InitializeSecurityContextA";
+    st = tool_stream_handshake(&ts, &cs->o);
+    if (st == SEC_E_OK) {
+        fprintf(stderr, "connected to %s\n", addr);
+        tool_stream_describe(&ts, stderr);
+        *call = "EncryptMessage";
+        st = tool_stream_send(&ts, data, len);
+    }
+    if (st == SEC_E_OK && cs->settle_ms > 0)
+        usleep((useconds_t)cs->settle_ms * 1000);
+    *call = "DecryptMessage";
+    while (st == SEC_E_OK && (!cs->echo || total < len)) {
+        st = tool_stream_recv(&ts, &cs->o, buf, TOOL_NET_MAX_DATA, &got);
+        if (st != SEC_E_OK || got == 0)
+            break;
+        fwrite(buf, 1, got, stdout);
+        total += got;
+    }
+    fflush(stdout);
+    if (st == SEC_E_OK || st == SEC_I_CONTEXT_EXPIRED) {
+        bool peer_closed = st == SEC_I_CONTEXT_EXPIRED;
+
+        *call = "ApplyControlToken(SCHANNEL_SHUTDOWN)";
+        st = tool_stream_shutdown(&ts, &cs->o);
+        while (st == SEC_E_OK && !peer_closed) {
+            SECURITY_STATUS r = tool_stream_recv(&ts, &cs->o, buf, TOOL_NET_MAX_DATA, &got);
+
+            peer_closed = r == SEC_I_CONTEXT_EXPIRED;
+            if (r != SEC_E_OK || got == 0)
+                break;
+        }
+        if (peer_closed)
+            fprintf(stderr, "close_notify received\n");
+        fprintf(stderr, "received %zu bytes\n", total);
+    }
+    free(buf);
+    close(ts.fd);
+    tool_stream_free(&ts);
+    return st;
+}
+
+static int client_stream_run(const char *addr_arg, struct client_stream *cs)
+{
+    CredHandle cred;
+    const char *call = NULL;
+    size_t len = 0;
+    uint8_t *data = client_read_stdin(&len);
+    SECURITY_STATUS st = data ? tool_stream_cred(&cs->o, false, &cred, &call)
+                              : SEC_E_INSUFFICIENT_MEMORY;
+    bool have_cred = st == SEC_E_OK;
+
+    for (unsigned long i = 0; st == SEC_E_OK && i < cs->connections; i++)
+        st = client_stream_once(addr_arg, cs, &cred, data, len, &call);
+    if (have_cred)
+        FreeCredentialsHandle(&cred);
+    free(data);
+    if (st != SEC_E_OK) {
+        tool_err_status("client", call ? call : "?", st);
+        return st == SEC_E_INVALID_PARAMETER ? TOOL_EXIT_USAGE : TOOL_EXIT_FAILED;
+    }
+    return TOOL_EXIT_OK;
+}
+
 /* `sspi client`: see client_usage(); returns a TOOL_EXIT_* code, 1 after
  * printing the failing call (the client's or the server's) and its status.
  * With --json, standard output gets one JSON document, complete even on
@@ -208,6 +344,16 @@ int tool_cmd_client(int argc, char **argv)
         {"messages", required_argument, NULL, CLIENT_OPT_MESSAGES},
         {"seal", no_argument, NULL, CLIENT_OPT_SEAL},
         {"no-seal", no_argument, NULL, CLIENT_OPT_NO_SEAL},
+        {"stream", no_argument, NULL, CLIENT_OPT_STREAM},
+        {"ca", required_argument, NULL, CLIENT_OPT_CA},
+        {"cert", required_argument, NULL, CLIENT_OPT_CERT},
+        {"key", required_argument, NULL, CLIENT_OPT_KEY},
+        {"alpn", required_argument, NULL, CLIENT_OPT_ALPN},
+        {"insecure", no_argument, NULL, CLIENT_OPT_INSECURE},
+        {"protocol", required_argument, NULL, CLIENT_OPT_PROTOCOL},
+        {"connections", required_argument, NULL, CLIENT_OPT_CONNECTIONS},
+        {"settle", required_argument, NULL, CLIENT_OPT_SETTLE},
+        {"echo", no_argument, NULL, CLIENT_OPT_ECHO},
         {"json", no_argument, NULL, TOOL_OPT_JSON},
         TOOL_NET_SESSION_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -219,6 +365,8 @@ int tool_cmd_client(int argc, char **argv)
     unsigned long messages = 1;
     uint32_t cseq = 0, sseq = 0;
     int seal = -1;
+    bool stream = false;
+    struct client_stream cs = {.connections = 1};
     const char *call = NULL, *who = "client";
     PSecPkgInfoA info = NULL;
     SECURITY_STATUS st = SEC_E_OK;
@@ -249,6 +397,49 @@ int tool_cmd_client(int argc, char **argv)
         case CLIENT_OPT_NO_SEAL:
             seal = 0;
             break;
+        case CLIENT_OPT_STREAM:
+            stream = true;
+            break;
+        case CLIENT_OPT_CA:
+            cs.o.ca = optarg;
+            break;
+        case CLIENT_OPT_CERT:
+            cs.o.cert = optarg;
+            break;
+        case CLIENT_OPT_KEY:
+            cs.o.key = optarg;
+            break;
+        case CLIENT_OPT_ALPN:
+            cs.o.alpn = optarg;
+            break;
+        case CLIENT_OPT_INSECURE:
+            cs.o.insecure = true;
+            break;
+        case CLIENT_OPT_ECHO:
+            cs.echo = true;
+            break;
+        case CLIENT_OPT_PROTOCOL:
+            if (strcmp(optarg, "tls1.2") == 0)
+                cs.o.protocols = SP_PROT_TLS1_2_CLIENT;
+            else if (strcmp(optarg, "tls1.3") == 0)
+                cs.o.protocols = SP_PROT_TLS1_3_CLIENT;
+            else {
+                tool_err("client", "--protocol: '%s' is not tls1.2 or tls1.3", optarg);
+                goto out;
+            }
+            break;
+        case CLIENT_OPT_CONNECTIONS:
+            if (!tool_parse_uint(optarg, 1, 100, &cs.connections)) {
+                tool_err("client", "--connections: '%s' is not a number from 1 to 100", optarg);
+                goto out;
+            }
+            break;
+        case CLIENT_OPT_SETTLE:
+            if (!tool_parse_uint(optarg, 0, 10000, &cs.settle_ms)) {
+                tool_err("client", "--settle: '%s' is not a number from 0 to 10000", optarg);
+                goto out;
+            }
+            break;
         default:
             if (c >= TOOL_OPT_USER && c < TOOL_OPT_JSON) {
                 if (!tool_session_option("client", &o, c, optarg))
@@ -265,6 +456,13 @@ int tool_cmd_client(int argc, char **argv)
         goto out;
     }
     o.package = argv[optind + 1];
+    if (stream) {
+        signal(SIGPIPE, SIG_IGN);
+        cs.o.package = o.package;
+        cs.o.target = o.target;
+        rc = client_stream_run(argv[optind], &cs);
+        goto out;
+    }
     tool_session_defaults(&o);
     signal(SIGPIPE, SIG_IGN);
 

@@ -27,6 +27,12 @@ enum {
     SERVER_OPT_ONCE,
     SERVER_OPT_MAX_CLIENTS,
     SERVER_OPT_TIMEOUT,
+    SERVER_OPT_STREAM,
+    SERVER_OPT_CERT,
+    SERVER_OPT_KEY,
+    SERVER_OPT_CA,
+    SERVER_OPT_ALPN,
+    SERVER_OPT_REQUIRE_CERT,
 };
 
 struct server {
@@ -38,6 +44,8 @@ struct server {
     unsigned long timeout;    /* seconds for the handshake, then per message */
     bool json;                /* JSON Lines events instead of text */
     pthread_mutex_t out_lock; /* one JSON line at a time on stdout */
+    bool stream;              /* raw-stream mode (tool-stream.c) */
+    struct tool_stream_opts sopts;
 };
 
 struct server_conn {
@@ -313,12 +321,58 @@ out:
     return s.result == SEC_E_OK ? TOOL_EXIT_OK : TOOL_EXIT_FAILED;
 }
 
+/*
+ * Raw-stream session: the package's bytes straight on the connection;
+ * application data is echoed back record by record until the peer's
+ * close_notify (answered with ours) or the end of the connection.
+ */
+static int server_stream_serve(struct server *srv, int fd, const char *peer)
+{
+    struct tool_stream ts = {.fd = fd, .server = true, .cred = &srv->proto.cred};
+    uint8_t *buf = malloc(TOOL_NET_MAX_DATA);
+    SECURITY_STATUS st = buf ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+    uint32_t messages = 0;
+    size_t got;
+
+    tool_io_deadline(0);
+    if (st == SEC_E_OK)
+        st = tool_stream_handshake(&ts, &srv->sopts);
+    if (st != SEC_E_OK) {
+        server_log_status(peer, "AcceptSecurityContext", st);
+        goto out;
+    }
+    server_log(peer, "handshake complete");
+    if (!srv->json)
+        tool_stream_describe(&ts, stdout);
+    while ((st = tool_stream_recv(&ts, &srv->sopts, buf, TOOL_NET_MAX_DATA, &got)) == SEC_E_OK &&
+           got > 0) {
+        messages++;
+        if ((st = tool_stream_send(&ts, buf, got)) != SEC_E_OK)
+            break;
+    }
+    if (st == SEC_I_CONTEXT_EXPIRED) {
+        server_log(peer, "close_notify received after %u records", messages);
+        st = tool_stream_shutdown(&ts, &srv->sopts);
+    }
+    if (st != SEC_E_OK)
+        server_log_status(peer, "stream", st);
+    else
+        server_log(peer, "done, %u records", messages);
+out:
+    free(buf);
+    tool_stream_free(&ts);
+    return st == SEC_E_OK ? TOOL_EXIT_OK : TOOL_EXIT_FAILED;
+}
+
 static void *server_conn_thread(void *arg)
 {
     struct server_conn *c = arg;
     struct server *srv = c->srv;
 
-    server_serve(srv, c->fd, c->peer);
+    if (srv->stream)
+        server_stream_serve(srv, c->fd, c->peer);
+    else
+        server_serve(srv, c->fd, c->peer);
     close(c->fd);
     free(c);
     pthread_mutex_lock(&srv->lock);
@@ -346,6 +400,15 @@ static void server_usage(FILE *out)
             "                         send each message, within this time or it is\n"
             "                         dropped, freeing its slot (default 30)\n"
             "%s"
+            "  --stream               raw-stream mode for stream packages (Schannel): the\n"
+            "                         package's bytes go straight on the connection, so\n"
+            "                         TLS clients (gnutls-cli, openssl s_client) connect;\n"
+            "                         application data is echoed back\n"
+            "  --cert FILE, --key FILE  certificate and key (PEM; the key may be a\n"
+            "                         pkcs11: URI or be in FILE)\n"
+            "  --ca FILE              roots trusted for client certificates\n"
+            "  --alpn LIST            ALPN ids offered, comma-separated\n"
+            "  --require-client-cert  ask for a client certificate (ASC_REQ_MUTUAL_AUTH)\n"
             "  --json                 print JSON Lines: one object per event (listening,\n"
             "                         connected, handshake, authenticated, message,\n"
             "                         closed), each on its own line\n"
@@ -365,6 +428,12 @@ int tool_cmd_server(int argc, char **argv)
         {"once", no_argument, NULL, SERVER_OPT_ONCE},
         {"max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS},
         {"timeout", required_argument, NULL, SERVER_OPT_TIMEOUT},
+        {"stream", no_argument, NULL, SERVER_OPT_STREAM},
+        {"cert", required_argument, NULL, SERVER_OPT_CERT},
+        {"key", required_argument, NULL, SERVER_OPT_KEY},
+        {"ca", required_argument, NULL, SERVER_OPT_CA},
+        {"alpn", required_argument, NULL, SERVER_OPT_ALPN},
+        {"require-client-cert", no_argument, NULL, SERVER_OPT_REQUIRE_CERT},
         {"json", no_argument, NULL, TOOL_OPT_JSON},
         TOOL_NET_SESSION_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -388,6 +457,24 @@ int tool_cmd_server(int argc, char **argv)
             break;
         case SERVER_OPT_ONCE:
             once = true;
+            break;
+        case SERVER_OPT_STREAM:
+            srv.stream = true;
+            break;
+        case SERVER_OPT_CERT:
+            srv.sopts.cert = optarg;
+            break;
+        case SERVER_OPT_KEY:
+            srv.sopts.key = optarg;
+            break;
+        case SERVER_OPT_CA:
+            srv.sopts.ca = optarg;
+            break;
+        case SERVER_OPT_ALPN:
+            srv.sopts.alpn = optarg;
+            break;
+        case SERVER_OPT_REQUIRE_CERT:
+            srv.sopts.require_client_cert = true;
             break;
         case TOOL_OPT_JSON:
             srv.json = true;
@@ -428,7 +515,14 @@ int tool_cmd_server(int argc, char **argv)
     tool_session_defaults(&o);
     signal(SIGPIPE, SIG_IGN);
 
-    st = tool_side_init(&srv.proto, &o, true, &call);
+    srv.sopts.package = o.package;
+    if (srv.stream) {
+        memset(&srv.proto, 0, sizeof(srv.proto));
+        st = tool_stream_cred(&srv.sopts, true, &srv.proto.cred, &call);
+        srv.proto.have_cred = st == SEC_E_OK;
+    } else {
+        st = tool_side_init(&srv.proto, &o, true, &call);
+    }
     if (st != SEC_E_OK) {
         tool_err_status("server", call, st);
         tool_side_free(&srv.proto);
@@ -478,7 +572,7 @@ int tool_cmd_server(int argc, char **argv)
         if (once) {
             close(fd);
             fd = -1;
-            rc = server_serve(&srv, cfd, addr);
+            rc = srv.stream ? server_stream_serve(&srv, cfd, addr) : server_serve(&srv, cfd, addr);
             close(cfd);
             break;
         }

@@ -14,6 +14,7 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-info.c \
 	src/tools/cmd-loopback.c \
 	src/tools/tool-net.c \
+	src/tools/tool-stream.c \
 	src/tools/cmd-server.c \
 	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \

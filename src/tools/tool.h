@@ -304,4 +304,48 @@ bool tool_send_frame(int fd, const void *buf, uint32_t len);
 /* Receive one frame of at most `cap` bytes; 1 ok, 0 EOF, -1 error/too big. */
 int tool_recv_frame(int fd, void *buf, uint32_t cap, uint32_t *len);
 
+/* ---- tool-stream.c: raw-stream mode (stream packages such as Schannel). */
+
+struct tool_stream_opts {
+    const char *package;
+    const char *cert, *key;  /* our certificate and key (files or pkcs11: URI) */
+    const char *ca;          /* trusted roots (PEM file) */
+    const char *target;      /* server name the client checks and sends (SNI) */
+    const char *alpn;        /* comma-separated ALPN ids */
+    uint32_t protocols;      /* SP_PROT_* (0: default) */
+    bool insecure;           /* SCH_CRED_MANUAL_CRED_VALIDATION */
+    bool require_client_cert;
+};
+
+/* One connection: socket, context and the bytes read but not yet used. */
+struct tool_stream {
+    int fd;
+    bool server, have_ctx;
+    CredHandle *cred;
+    CtxtHandle ctx;
+    uint8_t *in, *rec;
+    size_t in_len, in_cap;
+    SecPkgContext_StreamSizes sz;
+};
+
+/* Credential for a side from the options; *call names what failed. */
+SECURITY_STATUS tool_stream_cred(const struct tool_stream_opts *o, bool server, CredHandle *cred,
+                                 const char **call);
+/* One ISC/ASC call with the buffered input; output written to the socket. */
+SECURITY_STATUS tool_stream_leg(struct tool_stream *s, const struct tool_stream_opts *o);
+/* Whole handshake; SEC_E_OK with the stream sizes known. */
+SECURITY_STATUS tool_stream_handshake(struct tool_stream *s, const struct tool_stream_opts *o);
+/* EncryptMessage in records of at most cbMaximumMessage, written out. */
+SECURITY_STATUS tool_stream_send(struct tool_stream *s, const void *data, size_t len);
+/* The next application data (one record, up to cap bytes) into out;
+ * SEC_I_CONTEXT_EXPIRED at the peer's close_notify, SEC_E_OK with *got 0
+ * when the connection ended without one. */
+SECURITY_STATUS tool_stream_recv(struct tool_stream *s, const struct tool_stream_opts *o,
+                                 uint8_t *out, size_t cap, size_t *got);
+/* Send close_notify (ApplyControlToken SCHANNEL_SHUTDOWN, then ISC/ASC). */
+SECURITY_STATUS tool_stream_shutdown(struct tool_stream *s, const struct tool_stream_opts *o);
+/* Protocol, suite, ALPN, resumption and peer certificate, one per line. */
+void tool_stream_describe(struct tool_stream *s, FILE *out);
+void tool_stream_free(struct tool_stream *s);
+
 #endif /* LIBSSPI_TOOL_H */
