@@ -15,6 +15,8 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-loopback.c \
 	src/tools/tool-net.c \
 	src/tools/tool-stream.c \
+	src/tools/tool-http-wire.c \
+	src/tools/tool-http.c \
 	src/tools/cmd-server.c \
 	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
