@@ -26,6 +26,9 @@ check_LTLIBRARIES += \
 	tests/mock/mock-provider.la \
 	tests/mock/mock-provider-null.la \
 	tests/mock/mock-provider-noname.la \
+	tests/mock/mock-provider-deep.la \
+	tests/mock/mock-reenter.la \
+	tests/mock/mock-evil.la \
 	tests/mock/mock-garbage.la \
 	tests/mock/mock-dup-name.la
 
@@ -97,6 +100,19 @@ tests_mock_mock_provider_noname_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_PROVIDER_BRO
 tests_mock_mock_provider_noname_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_provider_noname_la_LDFLAGS = $(coretests_mock_ldflags)
 
+tests_mock_mock_provider_deep_la_SOURCES = tests/mock/mock-provider.c $(coretests_mock_common)
+tests_mock_mock_provider_deep_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_PROVIDER_DEEP=1
+tests_mock_mock_provider_deep_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_provider_deep_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_reenter_la_SOURCES = tests/mock/mock-reenter.c $(coretests_mock_common)
+tests_mock_mock_reenter_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_reenter_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_evil_la_SOURCES = tests/mock/mock-evil.c $(coretests_mock_common)
+tests_mock_mock_evil_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_evil_la_LDFLAGS = $(coretests_mock_ldflags)
+
 tests_mock_mock_garbage_la_SOURCES = tests/mock/mock-garbage.c $(coretests_mock_common)
 tests_mock_mock_garbage_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_garbage_la_LDFLAGS = $(coretests_mock_ldflags)
@@ -141,3 +157,28 @@ tests_check_noalloc_LDADD = $(coretests_ldadd)
 endif
 
 EXTRA_DIST += tests/check-symbols.sh
+
+# Symbol isolation: a program that links a stub exporting every SSPI name
+# and dlopen()s libsspi afterwards (it does not link libsspi itself).
+check_LTLIBRARIES += tests/isolation/libsspistub.la
+tests_isolation_libsspistub_la_SOURCES = tests/isolation/stub-sspi.c
+tests_isolation_libsspistub_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+tests_isolation_libsspistub_la_LDFLAGS = $(AM_LDFLAGS) -avoid-version -rpath /nowhere
+
+check_PROGRAMS += tests/check-isolation
+TESTS += tests/check-isolation
+tests_check_isolation_SOURCES = tests/check-isolation.c
+tests_check_isolation_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_isolation_LDADD = tests/isolation/libsspistub.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+EXTRA_tests_check_isolation_DEPENDENCIES = src/core/libsspi.la $(check_LTLIBRARIES)
+
+# The loader on its own: loader, ELF probe and LSA services compiled in,
+# the registry replaced by a fake host in the test (no libsspi).
+check_PROGRAMS += tests/check-loader-alone
+TESTS += tests/check-loader-alone
+tests_check_loader_alone_SOURCES = tests/check-loader-alone.c \
+	src/core/loader.c src/core/loader-provider.c src/core/elf-probe.c \
+	src/core/lsa-services.c src/core/memory.c src/core/status.c src/core/trace.c \
+	src/core/config.c
+tests_check_loader_alone_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_loader_alone_LDADD = src/common/libcommon.la $(CHECK_LIBS) $(PTHREAD_LIBS)

@@ -5,9 +5,12 @@
  *
  * Sequence for one module (DESIGN 4.3):
  *  1. refuse a group/world-writable file or one owned by another non-root
- *     user (unless check_permissions is off), dlopen(RTLD_NOW |
- *     RTLD_LOCAL | RTLD_NODELETE), resolve the entry points.  A module
- *     exporting both shapes is loaded as SSP/AP.
+ *     user (unless check_permissions is off), read which entry points it
+ *     exports from its dynamic symbol table (elf-probe.c), dlopen(RTLD_NOW
+ *     | RTLD_LOCAL | RTLD_NODELETE, plus RTLD_DEEPBIND for a provider, so
+ *     its internal calls bind to its own functions and not to same-named
+ *     ones of libsspi or another SSPI library in the process), resolve the
+ *     entry points.  A module exporting both shapes is loaded as SSP/AP.
  *  2. SpLsaModeInitialize(SECPKG_INTERFACE_VERSION, &ver, &tables, &n).
  *     `ver` must be one of the SECPKG_INTERFACE_VERSION* values; a single
  *     bit above SECPKG_INTERFACE_VERSION_11 (a newer interface) is
@@ -31,12 +34,14 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/utf16.h"
 #include "core/core.h"
@@ -140,7 +145,7 @@ void sspi_loader_fail(const struct sspi_load_request *req, const char *name, SEC
         sspi_trace("%s: package %s: %s", req->path, name, reason);
     else
         sspi_trace("%s: %s", req->path, reason);
-    sspi_registry_record_failure(req->path, req->config_file, req->config_line, name, st, reason);
+    req->host->record_failure(req->path, req->config_file, req->config_line, name, st, reason);
 }
 
 /* ASCII case-insensitive; no filter selects everything. */
@@ -257,9 +262,10 @@ struct sspi_module *sspi_loader_find_module(const char *path)
 
 /* Whether `name` is already taken by a published package or by one of the
  * first `n` candidates of this module. */
-static bool name_clash(const char16_t *name, struct sspi_package *const *cands, size_t n)
+static bool name_clash(const struct sspi_load_request *req, const char16_t *name,
+                       struct sspi_package *const *cands, size_t n)
 {
-    if (sspi_registry_name_taken(name))
+    if (req->host->name_taken(name))
         return true;
     for (size_t i = 0; i < n; i++) {
         if (cands[i] != NULL && sspi_utf16_casecmp(cands[i]->name, name) == 0)
@@ -355,7 +361,7 @@ static bool init_lsa_package(const struct sspi_load_request *req, struct sspi_pa
                    pkg->name_utf8, req->config_file ? req->config_file : "?", req->config_line);
         goto fail;
     }
-    if (name_clash(pkg->name, cands, index)) {
+    if (name_clash(req, pkg->name, cands, index)) {
         sspi_loader_fail(req, pkg->name_utf8, SEC_E_CANNOT_INSTALL,
                          "SpGetInfo (%s): duplicate package name %s (the first one loaded wins)",
                          label, pkg->name_utf8);
@@ -499,7 +505,7 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
         memcpy(&pkg->lsa, (const char *)tables + i * sizeof(SECPKG_FUNCTION_TABLE), size);
         pkg->lsa_version = ver;
         pkg->shape = SSPI_SHAPE_SSPAP;
-        pkg->id = sspi_registry_next_id();
+        pkg->id = req->host->next_id();
         pkg->module = mod;
         pkg->module_path = mod->path;
         pkg->config_file = req->config_file;
@@ -525,7 +531,7 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
 
         if (pkg == NULL)
             continue;
-        if (!sspi_registry_publish(pkg)) {
+        if (!req->host->publish(pkg)) {
             sspi_loader_fail(req, pkg->name_utf8, SEC_E_INSUFFICIENT_MEMORY,
                              "publish: out of memory");
             shutdown_package(pkg);
@@ -544,6 +550,54 @@ out:
     return published;
 }
 
+/* Name of the sanitizer runtime in the process that refuses RTLD_DEEPBIND
+ * (its interceptors must stay first in every lookup scope), or NULL. */
+static const char *deepbind_refuser(void)
+{
+    static const char *const runtimes[][2] = {
+        {"__asan_init", "AddressSanitizer"},
+        {"__tsan_init", "ThreadSanitizer"},
+        {"__msan_init", "MemorySanitizer"},
+        {"__hwasan_init", "HWAddressSanitizer"},
+    };
+
+    for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
+        if (dlsym(RTLD_DEFAULT, runtimes[i][0]) != NULL)
+            return runtimes[i][1];
+    return NULL;
+}
+
+/* dlopen() flags for the module open on `fd`: a provider-shape module
+ * (InitSecurityInterface and no SpLsaModeInitialize) is isolated with
+ * RTLD_DEEPBIND when the process allows it; why not is traced. */
+static int load_flags(const struct sspi_load_request *req, int fd)
+{
+    static const char *const entries[] = {SECPKG_LSAMODEINIT_NAME, "InitSecurityInterfaceW",
+                                          "InitSecurityInterfaceA"};
+    bool found[3];
+    int flags = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
+    const char *refuser;
+
+    if (!sspi_elf_defines(fd, entries, 3, found)) {
+        sspi_trace("%s: dynamic symbols not readable before loading; loaded without "
+                   "RTLD_DEEPBIND", req->path);
+        return flags;
+    }
+    if (found[0] || (!found[1] && !found[2]))
+        return flags;
+#ifdef RTLD_DEEPBIND
+    refuser = deepbind_refuser();
+    if (refuser == NULL)
+        return flags | RTLD_DEEPBIND;
+    sspi_trace("%s: provider loaded without RTLD_DEEPBIND (%s refuses it): its internal calls "
+               "may bind to same-named functions of the process", req->path, refuser);
+#else
+    (void)refuser;
+    sspi_trace("%s: provider loaded without RTLD_DEEPBIND (not available)", req->path);
+#endif
+    return flags;
+}
+
 /* Load lock held.  The module stays open (and is never closed) once a
  * package from it is published; otherwise it is closed again. */
 uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *status)
@@ -558,14 +612,16 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     char why[160];
     void *dl = NULL;
     const char *err;
+    int fd = -1;
 
     sspi_trace("%s: loading%s%s", req->path, req->config_file ? " as configured in " : "",
                req->config_file ? req->config_file : "");
-    if (stat(req->path, &sb) != 0) {
-        int e = errno;
-
-        st = e == ENOENT ? SEC_E_SECPKG_NOT_FOUND : SEC_E_CANNOT_INSTALL;
-        sspi_loader_fail(req, NULL, st, "open: %s", strerror(e));
+    /* Anything but a regular file is refused before dlopen() opens it: a
+     * FIFO would block, a device could have side effects. */
+    fd = sspi_conf_open_regular(req->path, &sb, why, sizeof(why));
+    if (fd < 0) {
+        st = errno == ENOENT ? SEC_E_SECPKG_NOT_FOUND : SEC_E_CANNOT_INSTALL;
+        sspi_loader_fail(req, NULL, st, "open: %s", why);
         goto out;
     }
     if (req->check_permissions && !sspi_conf_file_trusted(&sb, why, sizeof(why))) {
@@ -577,7 +633,7 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
         goto out;
     }
     dlerror();
-    dl = dlopen(req->path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    dl = dlopen(req->path, load_flags(req, fd));
     if (dl == NULL) {
         err = dlerror();
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL, "dlopen: %s", err ? err : "failed");
@@ -615,13 +671,15 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     }
     /* Names the configuration asked for that the module did not provide. */
     for (size_t i = 0; i < req->nonly && mod->shape != 0; i++) {
-        struct sspi_package *p = sspi_registry_find_a(req->only[i]);
+        struct sspi_package *p = req->host->find(req->only[i]);
 
         if (p == NULL || p->module != mod)
             sspi_loader_fail(req, req->only[i], SEC_E_SECPKG_NOT_FOUND,
                              "packages: %s is not a package of this module", req->only[i]);
     }
 out:
+    if (fd >= 0)
+        close(fd);
     if (n > 0) {
         mod->next = modules;
         modules = mod;

@@ -6,6 +6,8 @@ src_core_libsspi_la_SOURCES = \
 	src/core/memory.c \
 	src/core/api-internal.h \
 	src/core/api-common.c \
+	src/core/api-attributes.c \
+	src/core/dispatch.h src/core/dispatch-sspap.c src/core/dispatch-provider.c \
 	src/core/api-credentials.c \
 	src/core/api-context.c \
 	src/core/api-message.c \
@@ -14,6 +16,7 @@ src_core_libsspi_la_SOURCES = \
 	src/core/registry.c \
 	src/core/loader.h src/core/loader.c \
 	src/core/loader-provider.c \
+	src/core/elf-probe.c \
 	src/core/lsa-services.c \
 	src/core/config.h src/core/config.c \
 	src/core/trace.c \
@@ -22,7 +25,7 @@ src_core_libsspi_la_SOURCES = \
 src_core_libsspi_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
-	-Wl,--version-script=$(srcdir)/src/core/libsspi.sym
+	$(SYMBOLIC_LDFLAGS) -Wl,--version-script=$(srcdir)/src/core/libsspi.sym
 src_core_libsspi_la_LIBADD = src/wincrypt/libwincrypt.la src/common/libcommon.la $(PTHREAD_LIBS)
 EXTRA_src_core_libsspi_la_DEPENDENCIES = src/core/libsspi.sym
 EXTRA_DIST += src/core/libsspi.sym

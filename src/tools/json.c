@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <math.h>
 
+#include "common/escape.h"
 #include "json.h"
 
 void json_init(struct json_writer *w, FILE *out)
@@ -74,15 +75,18 @@ void json_end_object(struct json_writer *w) { json_close(w, '}'); }
 void json_begin_array(struct json_writer *w) { json_open(w, '['); }
 void json_end_array(struct json_writer *w) { json_close(w, ']'); }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
-static int json_utf8_len(const unsigned char *s)
+/* Length of the valid UTF-8 sequence at s, or 0 if it is not valid; its
+ * code point in *cpo. */
+static int json_utf8_len(const unsigned char *s, uint32_t *cpo)
 {
     unsigned char c = s[0];
     int n;
     uint32_t cp;
 
-    if (c < 0x80)
+    if (c < 0x80) {
+        *cpo = c;
         return 1;
+    }
     if (c >= 0xC2 && c <= 0xDF) {
         n = 2;
         cp = c & 0x1F;
@@ -103,8 +107,10 @@ static int json_utf8_len(const unsigned char *s)
     if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
         (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    *cpo = cp;
     return n;
 }
+
 
 static void json_write_string(FILE *out, const char *str)
 {
@@ -112,11 +118,19 @@ static void json_write_string(FILE *out, const char *str)
 
     fputc('"', out);
     while (*s) {
-        int n = json_utf8_len(s);
+        uint32_t cp = 0;
+        int n = json_utf8_len(s, &cp);
 
         if (n == 0) {
             fputs("\\ufffd", out);
             s++;
+            continue;
+        }
+        /* C1, bidirectional and separator characters are valid JSON, but
+         * a terminal showing the output must not act on them. */
+        if (n > 1 && sspi_escape_hidden(cp)) {
+            fprintf(out, "\\u%04x", (unsigned)cp);
+            s += n;
             continue;
         }
         if (n > 1) {

@@ -21,4 +21,4 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
 	src/tools/cmd-status.c
-src_tools_sspi_LDADD = src/core/libsspi.la $(PTHREAD_LIBS)
+src_tools_sspi_LDADD = src/core/libsspi.la src/common/libcommon.la $(PTHREAD_LIBS)

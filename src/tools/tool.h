@@ -78,6 +78,11 @@ void tool_err(const char *verb, const char *fmt, ...)
 /* Print "sspi: VERB: CALL: NAME (0xVALUE): meaning" to stderr. */
 void tool_err_status(const char *verb, const char *call, SECURITY_STATUS st);
 
+/* Write text a package or the loader supplied (names, comments, paths,
+ * reasons) with control and bidirectional characters escaped
+ * (common/escape.h); NULL writes nothing. */
+void tool_put_text(FILE *out, const char *s);
+
 /* Format "NAME (0xVALUE)" into buf (at least 64 bytes); returns buf. */
 const char *tool_status_str(SECURITY_STATUS st, char *buf, size_t len);
 

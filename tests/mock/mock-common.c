@@ -43,6 +43,11 @@ struct mock_obj {
 #define MOCK_CTX_NULL_NAMES 0x2
 #define MOCK_CTX_BAD_NAMES 0x4
 #define MOCK_CTX_FREE_PACKED 0x8
+#define MOCK_CTX_STATIC_CTXDATA 0x10
+#define MOCK_CTX_SHORT_CTXDATA 0x20
+#define MOCK_CTX_LONG_TOKEN 0x40
+#define MOCK_CTX_RETYPE_TOKEN 0x80
+#define MOCK_CTX_FOREIGN_TOKEN 0x100
 
 /* Context behaviour selected by the client's target name (mock-state.h). */
 static uint32_t target_flags(const char *target)
@@ -55,6 +60,16 @@ static uint32_t target_flags(const char *target)
         return MOCK_CTX_BAD_NAMES;
     if (strcmp(target, MOCK_TARGET_FREE_PACKED) == 0)
         return MOCK_CTX_FREE_PACKED;
+    if (strcmp(target, MOCK_TARGET_STATIC_CTXDATA) == 0)
+        return MOCK_CTX_STATIC_CTXDATA;
+    if (strcmp(target, MOCK_TARGET_SHORT_CTXDATA) == 0)
+        return MOCK_CTX_SHORT_CTXDATA;
+    if (strcmp(target, MOCK_TARGET_LONG_TOKEN) == 0)
+        return MOCK_CTX_LONG_TOKEN;
+    if (strcmp(target, MOCK_TARGET_RETYPE_TOKEN) == 0)
+        return MOCK_CTX_RETYPE_TOKEN;
+    if (strcmp(target, MOCK_TARGET_FOREIGN_TOKEN) == 0)
+        return MOCK_CTX_FOREIGN_TOKEN;
     return 0;
 }
 
@@ -373,6 +388,22 @@ static NTSTATUS write_token(PSecBufferDesc out, const char tag[8], uint8_t key, 
     return STATUS_SUCCESS;
 }
 
+/* What a broken package does to its first output token (MOCK_CTX_*). */
+static void break_first_token(PSecBufferDesc out, uint32_t flags)
+{
+    static uint8_t foreign[MOCK_TOKEN_LEN] = "MOCKNEG1";
+    SecBuffer *b = mock_desc_find(out, SECBUFFER_TOKEN);
+
+    if (b == NULL)
+        return;
+    if (flags & MOCK_CTX_LONG_TOKEN)
+        b->cbBuffer += 4096;
+    if (flags & MOCK_CTX_RETYPE_TOKEN)
+        b->BufferType = SECBUFFER_DATA;
+    if (flags & MOCK_CTX_FOREIGN_TOKEN)
+        b->pvBuffer = foreign;
+}
+
 static void clear_token(PSecBufferDesc out)
 {
     SecBuffer *b;
@@ -407,7 +438,24 @@ static bool input_status(PSecBufferDesc in, NTSTATUS *status)
 
 static NTSTATUS make_context_data(LSA_SEC_HANDLE h, const struct mock_obj *o, PSecBuffer data)
 {
-    uint8_t *p = mock_lsa->AllocateLsaHeap(CTXDATA_LEN);
+    static const uint8_t rodata[CTXDATA_LEN] = "MOCKCTXD read-only";
+    uint8_t *p;
+
+    if (o->flags & MOCK_CTX_STATIC_CTXDATA) {
+        data->pvBuffer = (void *)rodata;
+        data->cbBuffer = CTXDATA_LEN;
+        data->BufferType = SECBUFFER_TOKEN;
+        return STATUS_SUCCESS;
+    }
+    if (o->flags & MOCK_CTX_SHORT_CTXDATA) {
+        /* A block of 8 bytes that claims to hold CTXDATA_LEN. */
+        if ((data->pvBuffer = mock_lsa->AllocateLsaHeap(8)) == NULL)
+            return STATUS_NO_MEMORY;
+        data->cbBuffer = CTXDATA_LEN;
+        data->BufferType = SECBUFFER_TOKEN;
+        return STATUS_SUCCESS;
+    }
+    p = mock_lsa->AllocateLsaHeap(CTXDATA_LEN);
 
     if (p == NULL)
         return STATUS_NO_MEMORY;
@@ -687,6 +735,7 @@ static NTSTATUS sp_init_lsa_mode_context(uint32_t idx, LSA_SEC_HANDLE cred, LSA_
             o->live = false;
             goto out;
         }
+        break_first_token(out, o->flags);
         r->live_contexts++;
         *attrs = a;
         set_expiry(expiry);

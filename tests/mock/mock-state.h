@@ -40,6 +40,12 @@
 /* SpInitUserModeContext frees PackedContext->pvBuffer with FreeContextBuffer,
  * as Microsoft documents it and Microsoft's own packages do. */
 #define MOCK_TARGET_FREE_PACKED "free-packed"
+/* Broken packages: the host must contain what they hand back. */
+#define MOCK_TARGET_STATIC_CTXDATA "static-ctxdata" /* ContextData in read-only memory */
+#define MOCK_TARGET_SHORT_CTXDATA "short-ctxdata"   /* cbBuffer beyond its heap block */
+#define MOCK_TARGET_LONG_TOKEN "long-token"         /* leg 1: cbBuffer beyond the buffer */
+#define MOCK_TARGET_RETYPE_TOKEN "retype-token"     /* leg 1: output type changed */
+#define MOCK_TARGET_FOREIGN_TOKEN "foreign-token"   /* leg 1: pvBuffer to static memory */
 
 struct mock_pkg_record {
     char name[64];
@@ -120,6 +126,14 @@ struct mock_pkg_record {
     uint32_t set_context_attr_calls;
     uint32_t live_contexts;
     uint32_t live_credentials;
+
+    /* mock-reenter: statuses of the SSPI calls its SpInitialize makes. */
+    uint32_t reenter_calls;
+    int32_t reenter_enumerate;      /* EnumerateSecurityPackagesW */
+    uint32_t reenter_enumerated;    /* packages it returned */
+    int32_t reenter_query;          /* QuerySecurityPackageInfoW(own name) */
+    int32_t reenter_add;            /* AddSecurityPackageA($MOCK_REENTER_ADD) */
+    int32_t reenter_reload;         /* libsspi_reload_config */
 };
 
 struct mock_state {
