@@ -41,3 +41,18 @@ tests_check_negotiate_machine_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_check_negotiate_machine_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_negotiate_machine_LDADD = src/packages/negotiate/libnegotiate-internal.la \
 	$(PACKAGE_LIBADD) $(CHECK_LIBS) $(PTHREAD_LIBS)
+
+if ENABLE_INTEROP
+# The package against MIT SPNEGO with gss-ntlmssp (and a real KDC for the
+# Kerberos cases), through the public API.
+check_PROGRAMS += tests/check-negotiate-interop
+TESTS += tests/check-negotiate-interop
+tests_check_negotiate_interop_SOURCES = tests/interop/check-negotiate-interop.c \
+	tests/interop/spnego-peer.c tests/interop/spnego-peer.h \
+	tests/interop/gss-peer.c tests/interop/gss-peer.h
+tests_check_negotiate_interop_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/interop
+tests_check_negotiate_interop_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GSSAPI_CFLAGS)
+tests_check_negotiate_interop_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(GSSAPI_LIBS)
+EXTRA_tests_check_negotiate_interop_DEPENDENCIES = src/packages/negotiate/negotiate.la \
+	src/packages/ntlm/ntlm.la
+endif
