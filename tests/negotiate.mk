@@ -56,3 +56,18 @@ tests_check_negotiate_interop_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(GSSAPI
 EXTRA_tests_check_negotiate_interop_DEPENDENCIES = src/packages/negotiate/negotiate.la \
 	src/packages/ntlm/ntlm.la
 endif
+
+# A third-party negotiable package (its own OID), for check-negotiate-package.
+check_LTLIBRARIES += tests/mock/mock-negotiable.la
+tests_mock_mock_negotiable_la_SOURCES = tests/mock/mock-negotiable.c
+tests_mock_mock_negotiable_la_LDFLAGS = $(PACKAGE_LDFLAGS) -rpath /nowhere
+tests_mock_mock_negotiable_la_LIBADD = src/crypto/libsspicrypto.la $(PACKAGE_LIBADD)
+
+# The package through the public API, with NTLM and the mock as siblings.
+check_PROGRAMS += tests/check-negotiate-package
+TESTS += tests/check-negotiate-package
+tests_check_negotiate_package_SOURCES = tests/check-negotiate-package.c
+tests_check_negotiate_package_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_negotiate_package_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+EXTRA_tests_check_negotiate_package_DEPENDENCIES = src/packages/negotiate/negotiate.la \
+	src/packages/ntlm/ntlm.la tests/mock/mock-negotiable.la
