@@ -71,3 +71,14 @@ tests_check_negotiate_package_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_negotiate_package_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(PTHREAD_LIBS)
 EXTRA_tests_check_negotiate_package_DEPENDENCIES = src/packages/negotiate/negotiate.la \
 	src/packages/ntlm/ntlm.la tests/mock/mock-negotiable.la
+
+if ENABLE_INTEROP
+# Built by `make check`, run by hand: tests/bench/bench-negotiate [-n N]
+# [--kerberos SPN] -- Negotiate beside the inner package and beside MIT.
+check_PROGRAMS += tests/bench/bench-negotiate
+tests_bench_bench_negotiate_SOURCES = tests/bench/bench-negotiate.c
+tests_bench_bench_negotiate_CFLAGS = $(AM_CFLAGS) $(GSSAPI_CFLAGS)
+tests_bench_bench_negotiate_LDADD = src/core/libsspi.la $(GSSAPI_LIBS) $(PTHREAD_LIBS)
+EXTRA_tests_bench_bench_negotiate_DEPENDENCIES = src/packages/negotiate/negotiate.la \
+	src/packages/ntlm/ntlm.la
+endif
