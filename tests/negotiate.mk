@@ -82,3 +82,10 @@ tests_bench_bench_negotiate_LDADD = src/core/libsspi.la $(GSSAPI_LIBS) $(PTHREAD
 EXTRA_tests_bench_bench_negotiate_DEPENDENCIES = src/packages/negotiate/negotiate.la \
 	src/packages/ntlm/ntlm.la
 endif
+
+# FreeRDP 2 with libsspi as its SSPI (tests/rdp): a preloadable shim.
+check_LTLIBRARIES += tests/rdp/winpr-sspi-shim.la
+tests_rdp_winpr_sspi_shim_la_SOURCES = tests/rdp/winpr-sspi-shim.c
+tests_rdp_winpr_sspi_shim_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-rpath /nowhere
+tests_rdp_winpr_sspi_shim_la_LIBADD = $(LIBADD_DL)
