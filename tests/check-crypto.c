@@ -12,31 +12,8 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "util/testutil.h"
 
-static void unhex(const char *hex, uint8_t *out, size_t *len)
-{
-    size_t n = 0;
-    while (hex[0] && hex[1]) {
-        unsigned v;
-        if (hex[0] == ' ') {
-            hex++;
-            continue;
-        }
-        ck_assert(sscanf(hex, "%2x", &v) == 1);
-        out[n++] = (uint8_t)v;
-        hex += 2;
-    }
-    *len = n;
-}
-
-#define ck_assert_hex(buf, len, hex)                                                               \
-    do {                                                                                           \
-        uint8_t want_[256];                                                                        \
-        size_t wlen_;                                                                              \
-        unhex(hex, want_, &wlen_);                                                                 \
-        ck_assert_uint_eq((len), wlen_);                                                           \
-        ck_assert_mem_eq((buf), want_, wlen_);                                                     \
-    } while (0)
 
 START_TEST(test_md4_md5_sha256)
 {
@@ -126,13 +103,15 @@ START_TEST(test_gcm)
     /* McGrew & Viega GCM test case 16 (AES-256, 60-byte plaintext, AAD) with
      * the 12-byte IV. */
     uint8_t key[32], iv[12], pt[64], aad[20], ct[64], tag[16], back[64];
-    size_t kl, il, pl, al;
-    unhex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", key, &kl);
-    unhex("cafebabefacedbaddecaf888", iv, &il);
-    unhex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
-          "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
-          pt, &pl);
-    unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2", aad, &al);
+    size_t pl, al;
+    ck_assert_uint_eq(
+        tu_unhex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", key, sizeof key),
+        32);
+    ck_assert_uint_eq(tu_unhex("cafebabefacedbaddecaf888", iv, sizeof iv), 12);
+    pl = tu_unhex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+                  "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
+                  pt, sizeof pt);
+    al = tu_unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2", aad, sizeof aad);
     crypto_gcm_key k;
     crypto_gcm_aes256_set_key(&k, key);
     crypto_gcm_aes256_encrypt(&k, iv, aad, al, pl, ct, pt, tag);

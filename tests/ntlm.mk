@@ -2,21 +2,23 @@
 check_PROGRAMS += tests/check-ntlm-vectors
 TESTS += tests/check-ntlm-vectors
 tests_check_ntlm_vectors_SOURCES = tests/check-ntlm-vectors.c
+tests_check_ntlm_vectors_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
 tests_check_ntlm_vectors_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_vectors_LDADD = $(NTLM_INTERNAL_LIBS) $(CHECK_LIBS)
+tests_check_ntlm_vectors_LDADD = $(NTLM_INTERNAL_LIBS) tests/util/libtestutil.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/check-ntlm-loopback
 TESTS += tests/check-ntlm-loopback
 tests_check_ntlm_loopback_SOURCES = tests/check-ntlm-loopback.c
+tests_check_ntlm_loopback_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
 tests_check_ntlm_loopback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_loopback_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+tests_check_ntlm_loopback_LDADD = $(TESTUTIL_LIBS)
 EXTRA_tests_check_ntlm_loopback_DEPENDENCIES = src/packages/ntlm/ntlm.la
 
-check_PROGRAMS += tests/check-ntlm-malformed
-TESTS += tests/check-ntlm-malformed
-tests_check_ntlm_malformed_SOURCES = tests/check-ntlm-malformed.c tests/ntlm-test.h
-tests_check_ntlm_malformed_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_malformed_LDADD = $(NTLM_INTERNAL_LIBS) $(CHECK_LIBS) $(PTHREAD_LIBS)
+check_PROGRAMS += tests/check-ntlm-package
+TESTS += tests/check-ntlm-package
+tests_check_ntlm_package_SOURCES = tests/check-ntlm-package.c tests/ntlm-test.h
+tests_check_ntlm_package_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_ntlm_package_LDADD = $(NTLM_INTERNAL_LIBS) $(CHECK_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz targets: the libFuzzer builds need --enable-fuzzing; the replay
 # program runs every target over its seed corpus in each `make check`.

@@ -11,18 +11,15 @@
 
 bool pkg_parse_bool(const char *v, bool *out)
 {
-    static const char *const yes[] = {"yes", "true", "on", "1"};
-    static const char *const no[] = {"no", "false", "off", "0"};
+    static const struct {
+        const char *word;
+        bool value;
+    } words[] = {{"yes", true}, {"no", false},  {"true", true}, {"false", false},
+                 {"on", true},  {"off", false}, {"1", true},    {"0", false}};
 
-    if (v == NULL)
-        return false;
-    for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-        if (strcasecmp(v, yes[i]) == 0) {
-            *out = true;
-            return true;
-        }
-        if (strcasecmp(v, no[i]) == 0) {
-            *out = false;
+    for (size_t i = 0; v != NULL && i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strcasecmp(v, words[i].word) == 0) {
+            *out = words[i].value;
             return true;
         }
     }

@@ -185,8 +185,12 @@ static NTSTATUS unprotect(const struct pkg_message_call *call, bool sealed)
         return st;
     if (sealed && l.niov == 0)
         return SEC_E_INVALID_TOKEN;
-    if (!sealed && placeholder_only(c))
-        return placeholder(c, &l, false);
+    if (!sealed && placeholder_only(c)) {
+        st = placeholder(c, &l, false);
+        if (st == SEC_E_OK && qop)
+            *qop = 0;
+        return st;
+    }
     memcpy(got, l.token->pvBuffer, 16);
     if (pkg_get_le32(got) != 1)
         return SEC_E_INVALID_TOKEN;

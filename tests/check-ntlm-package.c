@@ -1,8 +1,10 @@
 /*
- * check-ntlm-malformed.c - hostile input for the NTLM package: truncated,
- * oversized and garbage NEGOTIATE/CHALLENGE/AUTHENTICATE messages, field
- * offsets and lengths outside the message or overflowing, AV_PAIR lists
- * without MsvAvEOL, damaged NTLMv2 blobs, MICs and exported contexts.
+ * check-ntlm-package.c - the NTLM package called directly through its
+ * SSP/AP tables (no libsspi core): hostile input (truncated, oversized and
+ * garbage NEGOTIATE/CHALLENGE/AUTHENTICATE messages, field offsets and
+ * lengths outside the message or overflowing, AV_PAIR lists without
+ * MsvAvEOL, damaged NTLMv2 blobs, MICs and exported contexts) and the
+ * package's own behaviour the public API cannot show.
  * Every message is copied into an exact-size heap block so that an
  * out-of-bounds read is caught by valgrind/ASan.  Also checks the NTLMv1
  * acceptor paths, which only option.allow_ntlmv1 enables.
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/utf16.h"
 #include "ntlm-test.h"
 
 static char tmpdir[256], userfile[300];
@@ -22,7 +25,7 @@ static void setup(void)
     FILE *f;
 
     nt_test_tables();
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check-ntlm-malformed-XXXXXX");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/check-ntlm-package-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     snprintf(userfile, sizeof userfile, "%s/users", tmpdir);
     f = fopen(userfile, "w");
@@ -435,6 +438,22 @@ static void v1_auth(const struct nt_test_tok *chal, bool ess, struct ntlm_buf *o
     }
 }
 
+/* SECPKG_ATTR_KEY_INFO of an NTLMv1 context, as Windows reports it:
+ * RC4-CRC32 signatures without extended session security. */
+static void check_v1_key_info(LSA_SEC_HANDLE s, bool ess)
+{
+    SecPkgContext_KeyInfoW ki;
+    const char16_t *want = ess ? u"HMAC-MD5" : u"RSADSI RC4-CRC32";
+
+    ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_KEY_INFO, &ki), STATUS_SUCCESS);
+    ck_assert_uint_eq(ki.SignatureAlgorithm, ess ? 0xffffff76u : 0xffffff7cu);
+    ck_assert_uint_eq(ki.EncryptAlgorithm, 0x6801u);
+    ck_assert_mem_eq(ki.sSignatureAlgorithmName, want, (sspi_utf16_len(want) + 1) * 2);
+    ck_assert_mem_eq(ki.sEncryptAlgorithmName, u"RSADSI RC4", sizeof u"RSADSI RC4");
+    free(ki.sSignatureAlgorithmName);
+    free(ki.sEncryptAlgorithmName);
+}
+
 START_TEST(test_ntlmv1)
 {
     LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
@@ -466,6 +485,7 @@ START_TEST(test_ntlmv1)
                              STATUS_SUCCESS);
             ck_assert_uint_eq(k.SessionKey[0], 0x42);
             free(k.SessionKey);
+            check_v1_key_info(s, ess);
         }
         ntlm_buf_free(&auth);
         nt_test_delete(c);
@@ -804,6 +824,36 @@ START_TEST(test_failed_leg_is_final)
 }
 END_TEST
 
+/* The first leg's output TOKEN without memory: SEC_E_INTERNAL_ERROR
+ * unless ALLOCATE_MEMORY asks the package for the memory (from the LSA
+ * heap, which the caller frees). */
+START_TEST(test_output_token_without_memory)
+{
+    LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password");
+    SecBuffer ob = {NTLM_MAX_TOKEN, SECBUFFER_TOKEN, NULL};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    LSA_SEC_HANDLE c = 0;
+    ULONG attrs;
+    TimeStamp ts;
+    BOOLEAN mapped;
+    SecBuffer cd = {0};
+
+    ck_assert_int_eq(nt_lsa->InitLsaModeContext(cc, 0, NULL, 0, 0, NULL, &c, &od, &attrs, &ts,
+                                                &mapped, &cd),
+                     SEC_E_INTERNAL_ERROR);
+    ck_assert(c == 0);
+    ck_assert_int_eq(nt_lsa->InitLsaModeContext(cc, 0, NULL, ISC_REQ_ALLOCATE_MEMORY, 0, NULL, &c,
+                                                &od, &attrs, &ts, &mapped, &cd),
+                     SEC_I_CONTINUE_NEEDED);
+    ck_assert_ptr_nonnull(ob.pvBuffer);
+    ck_assert_uint_ge(ob.cbBuffer, 32);
+    ck_assert_mem_eq(ob.pvBuffer, "NTLMSSP", 8);
+    free(ob.pvBuffer);
+    nt_test_delete(c);
+    nt_lsa->FreeCredentialsHandle(cc);
+}
+END_TEST
+
 static Suite *malformed_suite(void)
 {
     Suite *s = suite_create("ntlm-malformed");
@@ -827,6 +877,7 @@ static Suite *malformed_suite(void)
     tcase_add_test(tc, test_negotiated_services);
     tcase_add_test(tc, test_upn_user);
     tcase_add_test(tc, test_failed_leg_is_final);
+    tcase_add_test(tc, test_output_token_without_memory);
     suite_add_tcase(s, tc);
     return s;
 }
