@@ -89,3 +89,13 @@ tests_rdp_winpr_sspi_shim_la_SOURCES = tests/rdp/winpr-sspi-shim.c
 tests_rdp_winpr_sspi_shim_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-rpath /nowhere
 tests_rdp_winpr_sspi_shim_la_LIBADD = $(LIBADD_DL)
+
+# The package conformance battery (tests/pkg-conformance.h) for Negotiate.
+check_PROGRAMS += tests/check-negotiate-conformance
+TESTS += tests/check-negotiate-conformance
+tests_check_negotiate_conformance_SOURCES = tests/check-negotiate-conformance.c
+tests_check_negotiate_conformance_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
+tests_check_negotiate_conformance_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_negotiate_conformance_LDADD = $(TESTUTIL_LIBS)
+EXTRA_tests_check_negotiate_conformance_DEPENDENCIES = src/packages/negotiate/negotiate.la \
+	src/packages/ntlm/ntlm.la

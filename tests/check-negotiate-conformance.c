@@ -1,0 +1,62 @@
+/*
+ * check-negotiate-conformance.c - the Negotiate package through the
+ * package conformance battery (pkg-conformance.h), with NTLM as the
+ * sibling it negotiates (loaded before the battery, users from
+ * tests/ntlm-users.txt).  Without a Kerberos ticket the optimistic
+ * mechanism is NTLM; a raw NTLMSSP NEGOTIATE (16 bytes in its old form)
+ * is a first token the Negotiate acceptor legitimately takes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pkg-conformance.h"
+
+#define NEGO_ISC_REQ                                                                               \
+    (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |                         \
+     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
+#define NEGO_ASC_REQ                                                                               \
+    (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | ASC_REQ_REPLAY_DETECT |                         \
+     ASC_REQ_SEQUENCE_DETECT | ASC_REQ_CONNECTION)
+
+static void nego_siblings(void)
+{
+    static char path[4096];
+    const char *top = getenv("top_srcdir");
+
+    snprintf(path, sizeof path, "%s/tests/ntlm-users.txt", top != NULL ? top : ".");
+    setenv("NTLM_USER_FILE", path, 1);
+    setenv("KRB5_CONFIG", "/dev/null", 1);
+    setenv("KRB5CCNAME", "MEMORY:negotiate-conformance", 1);
+    if (ph_load("NTLM", "ntlm/.libs/ntlm.so") != SEC_E_OK) {
+        fprintf(stderr, "check-negotiate-conformance: cannot load the NTLM sibling\n");
+        exit(EXIT_FAILURE);
+    }
+}
+
+static const struct pc_driver negotiate_driver = {
+    .package = "Negotiate",
+    .module = "negotiate/.libs/negotiate.so",
+    .setup = nego_siblings,
+    .client = {"User", "DOMAIN", "Password"},
+    .server = {NULL, NULL, NULL},
+    .wrong = {"User", "DOMAIN", "not the password"},
+    .target = "host/localhost",
+    .isc_req = NEGO_ISC_REQ,
+    .asc_req = NEGO_ASC_REQ,
+    .denied = SEC_E_LOGON_DENIED,
+    .bad_use = SEC_E_UNKNOWN_CREDENTIALS,
+    .short_verify = SEC_E_BUFFER_TOO_SMALL, /* NTLM's answer, passed through */
+    .layout = PH_LAYOUT_TOKEN,
+    .shortest_first_token = 16,
+};
+
+int main(void)
+{
+    SRunner *sr = srunner_create(pc_suite(&negotiate_driver));
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
