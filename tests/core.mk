@@ -29,6 +29,7 @@ check_LTLIBRARIES += \
 	tests/mock/mock-provider-deep.la \
 	tests/mock/mock-reenter.la \
 	tests/mock/mock-evil.la \
+	tests/mock/mock-wrapper.la \
 	tests/mock/mock-garbage.la \
 	tests/mock/mock-dup-name.la
 
@@ -113,6 +114,10 @@ tests_mock_mock_evil_la_SOURCES = tests/mock/mock-evil.c $(coretests_mock_common
 tests_mock_mock_evil_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_evil_la_LDFLAGS = $(coretests_mock_ldflags)
 
+tests_mock_mock_wrapper_la_SOURCES = tests/mock/mock-wrapper.c $(coretests_mock_common)
+tests_mock_mock_wrapper_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_wrapper_la_LDFLAGS = $(coretests_mock_ldflags)
+
 tests_mock_mock_garbage_la_SOURCES = tests/mock/mock-garbage.c $(coretests_mock_common)
 tests_mock_mock_garbage_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_garbage_la_LDFLAGS = $(coretests_mock_ldflags)
@@ -122,7 +127,8 @@ tests_mock_mock_dup_name_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_dup_name_la_LDFLAGS = $(coretests_mock_ldflags)
 
 # The suites.  Each links the public library only.
-coretests_programs = tests/check-loader tests/check-handles tests/check-api tests/check-dispatch
+coretests_programs = tests/check-loader tests/check-handles tests/check-api tests/check-dispatch \
+	tests/check-host-services
 coretests_util = tests/test-util.c tests/test-util.h
 coretests_cflags = $(AM_CFLAGS) $(CHECK_CFLAGS) -I$(top_srcdir)/tests
 coretests_ldadd = $(TESTUTIL_LIBS)
@@ -141,6 +147,10 @@ tests_check_handles_LDADD = $(coretests_ldadd)
 tests_check_api_SOURCES = tests/check-api.c $(coretests_util)
 tests_check_api_CFLAGS = $(coretests_cflags)
 tests_check_api_LDADD = $(coretests_ldadd)
+
+tests_check_host_services_SOURCES = tests/check-host-services.c $(coretests_util)
+tests_check_host_services_CFLAGS = $(coretests_cflags)
+tests_check_host_services_LDADD = $(coretests_ldadd)
 
 tests_check_dispatch_SOURCES = tests/check-dispatch.c $(coretests_util)
 tests_check_dispatch_CFLAGS = $(coretests_cflags)

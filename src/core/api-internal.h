@@ -167,15 +167,6 @@ enum sspi_msg_op { SSPI_MSG_SIGN, SSPI_MSG_VERIFY, SSPI_MSG_SEAL, SSPI_MSG_UNSEA
 SSPI_HIDDEN SECURITY_STATUS sspi_api_message(enum sspi_msg_op op, PCtxtHandle ph, uint32_t qop,
                                              PSecBufferDesc msg, uint32_t seq, uint32_t *pqop);
 
-/* ---- memory.c ---------------------------------------------------------- */
-
-/* Size requested from sspi_mem_alloc for `ptr`, or 0 if it is not a live
- * block of ours (0-byte blocks also report 0). */
-SSPI_HIDDEN size_t sspi_mem_size(const void *ptr);
-/* Whether `ptr` is a live sspi_mem_alloc block (never reads memory that is
- * not); its requested size in *size (may be NULL).  Takes the set lock. */
-SSPI_HIDDEN bool sspi_mem_lookup(const void *ptr, size_t *size);
-
 /* ---- api-common.c ------------------------------------------------------ */
 
 /*

@@ -68,6 +68,11 @@ struct sspi_package {
     const struct sspi_pkg_ops *ops;
     SECPKG_LIBSSPI_MESSAGE_TARGET msg;
 
+    /* DER encoding (06 len value) of the mechanism OID the package gave in
+     * SpGetExtendedInformation(SecpkgGssInfo) when it was loaded, or NULL. */
+    unsigned char *mech_oid;
+    uint32_t mech_oid_len;
+
     struct sspi_module *module;
     const char *module_path;     /* absolute path, owned by the module */
     const char *config_file;     /* NULL when autoloaded or added at run time */
@@ -126,6 +131,9 @@ SSPI_HIDDEN SECURITY_STATUS sspi_registry_report(uint32_t *count,
  * points set SECPKG_CALL_ANSI for the duration of the package call). */
 SSPI_HIDDEN extern _Thread_local uint32_t sspi_call_attributes;
 
+/* The services table handed to every SSP/AP package (host-services.c). */
+SSPI_HIDDEN extern const SECPKG_LIBSSPI_HOST_SERVICES sspi_host_services;
+
 /* The LSA and DLL service tables handed to packages (lsa-services.c). */
 SSPI_HIDDEN extern LSA_SECPKG_FUNCTION_TABLE sspi_lsa_functions;
 SSPI_HIDDEN extern SECPKG_DLL_FUNCTIONS sspi_dll_functions;
@@ -149,6 +157,12 @@ SSPI_HIDDEN bool sspi_mem_free(void *ptr);
  * heap functions).  One watch per thread; no lock. */
 SSPI_HIDDEN void sspi_mem_watch(const void *ptr);
 SSPI_HIDDEN bool sspi_mem_unwatch(void);
+/* Size requested from sspi_mem_alloc for `ptr`, or 0 if it is not a live
+ * block of ours (0-byte blocks also report 0). */
+SSPI_HIDDEN size_t sspi_mem_size(const void *ptr);
+/* Whether `ptr` is a live sspi_mem_alloc block (never reads memory that is
+ * not); its requested size in *size (may be NULL).  Takes the set lock. */
+SSPI_HIDDEN bool sspi_mem_lookup(const void *ptr, size_t *size);
 SSPI_HIDDEN char *sspi_mem_strdup(const char *s);
 SSPI_HIDDEN char16_t *sspi_mem_u16dup(const char16_t *s);
 

@@ -20,9 +20,12 @@
  *     version `ver` is read.  NULL tables, n == 0 or n > 64 refuse the
  *     module.
  *  3. per table: SpInitialize(id, &params, &lsa), SetExtendedInformation(
- *     SecpkgLibsspiConfig) with the module's option.* settings (failure
- *     only traced), SpGetInfo; refuse NULL/empty/over-long names,
- *     cbMaxToken > 16 MiB and names already taken (the first wins).
+ *     SecpkgLibsspiConfig) with the module's option.* settings, then
+ *     SetExtendedInformation(SecpkgLibsspiHost) with the host services
+ *     (failures of both only traced), SpGetInfo; refuse NULL/empty/
+ *     over-long names, cbMaxToken > 16 MiB and names already taken (the
+ *     first wins); record the mechanism OID of GetExtendedInformation(
+ *     SecpkgGssInfo), if the package gives a well-formed one.
  *  4. SpUserModeInitialize, then InstanceInit per user table, matched to
  *     LSA table i.  A module without SpUserModeInitialize, or one that
  *     returns no tables, gives packages without user-mode functions; an
@@ -189,6 +192,7 @@ void sspi_loader_discard(struct sspi_package *pkg)
     free(pkg->name_utf8);
     free(pkg->comment);
     free(pkg->comment_utf8);
+    free(pkg->mech_oid);
     free(pkg);
 }
 
@@ -315,6 +319,92 @@ static void send_settings(const struct sspi_load_request *req, struct sspi_packa
     free(settings);
 }
 
+/* Hand the host services to the package (errors traced and ignored). */
+static void send_host(const struct sspi_load_request *req, struct sspi_package *pkg,
+                      const char *label)
+{
+    SECPKG_EXTENDED_INFORMATION ext;
+    char sbuf[64];
+    NTSTATUS nt;
+
+    if (req->host->services == NULL || pkg->lsa.SetExtendedInformation == NULL)
+        return;
+    memset(&ext, 0, sizeof(ext));
+    ext.Class = SecpkgLibsspiHost;
+    ext.Info.LibsspiHost.Version = req->host->services->Version;
+    ext.Info.LibsspiHost.Services = req->host->services;
+    nt = pkg->lsa.SetExtendedInformation(SecpkgLibsspiHost, &ext);
+    if (!NT_SUCCESS(nt))
+        sspi_trace("%s: %s: SetExtendedInformation(SecpkgLibsspiHost): %s (ignored)", req->path,
+                   label, status_text(nt, sbuf, sizeof(sbuf)));
+}
+
+/*
+ * The DER form (06 len value) of an OID given as `n` bytes at p, with or
+ * without its 06 tag and length, into out[2 + SSPI_LOADER_MAX_OID];
+ * returns its length, or 0 if it is not a well-formed OID.
+ */
+static size_t der_oid(const unsigned char *p, size_t n, unsigned char *out)
+{
+    const unsigned char *v = p;
+    size_t len = n;
+
+    if (n >= 2 && p[0] == 0x06 && p[1] == n - 2) {
+        v = p + 2;
+        len = n - 2;
+    }
+    if (len == 0 || len > SSPI_LOADER_MAX_OID || (v[len - 1] & 0x80) != 0)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] == 0x80 && (i == 0 || (v[i - 1] & 0x80) == 0))
+            return 0; /* an arc with a leading zero septet */
+    out[0] = 0x06;
+    out[1] = (unsigned char)len;
+    memcpy(out + 2, v, len);
+    return len + 2;
+}
+
+/*
+ * Record the package's mechanism OID from SpGetExtendedInformation(
+ * SecpkgGssInfo).  The answer is read inside its block when it is one of
+ * ours (then freed, as FreeLsaHeap would), else at most
+ * SSPI_LOADER_MAX_OID + 2 bytes of EncodedId; a malformed OID is traced
+ * and ignored.
+ */
+static void read_mech_oid(const struct sspi_load_request *req, struct sspi_package *pkg)
+{
+    PSECPKG_EXTENDED_INFORMATION info = NULL;
+    unsigned char der[2 + SSPI_LOADER_MAX_OID];
+    size_t size = 0, len = 0, n;
+    bool ours;
+    NTSTATUS nt;
+
+    if (pkg->lsa.GetExtendedInformation == NULL)
+        return;
+    nt = pkg->lsa.GetExtendedInformation(SecpkgGssInfo, &info);
+    if (!NT_SUCCESS(nt) || info == NULL)
+        return;
+    ours = sspi_mem_lookup(info, &size);
+    n = info->Info.GssInfo.EncodedIdLength;
+    if (ours && (size < offsetof(SECPKG_EXTENDED_INFORMATION, Info.GssInfo.EncodedId) ||
+                 n > size - offsetof(SECPKG_EXTENDED_INFORMATION, Info.GssInfo.EncodedId)))
+        n = 0;
+    if (n <= SSPI_LOADER_MAX_OID + 2)
+        len = der_oid(info->Info.GssInfo.EncodedId, n, der);
+    if (ours)
+        (void)sspi_mem_free(info);
+    if (len == 0) {
+        sspi_trace("%s: package %s: SpGetExtendedInformation(SecpkgGssInfo): no well-formed OID "
+                   "(%zu bytes); none recorded", req->path, pkg->name_utf8, n);
+        return;
+    }
+    pkg->mech_oid = malloc(len);
+    if (pkg->mech_oid != NULL) {
+        memcpy(pkg->mech_oid, der, len);
+        pkg->mech_oid_len = (uint32_t)len;
+    }
+}
+
 /*
  * LSA-mode set-up of one package: SpInitialize, settings, SpGetInfo and
  * the name checks.  Returns false (package refused or not selected; its
@@ -343,6 +433,7 @@ static bool init_lsa_package(const struct sspi_load_request *req, struct sspi_pa
         initialized = true;
     }
     send_settings(req, pkg, label);
+    send_host(req, pkg, label);
 
     memset(&info, 0, sizeof(info));
     nt = pkg->lsa.GetInfo(&info);
@@ -367,6 +458,7 @@ static bool init_lsa_package(const struct sspi_load_request *req, struct sspi_pa
                          label, pkg->name_utf8);
         goto fail;
     }
+    read_mech_oid(req, pkg);
     return true;
 fail:
     if (initialized)
@@ -651,6 +743,13 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     }
     mod->dl = dl;
     mod->shape = 0;
+    {
+        Dl_info where;
+        void *entry = lsa_init != NULL ? (void *)lsa_init : init_w != NULL ? init_w : init_a;
+
+        if (entry != NULL && dladdr(entry, &where) != 0)
+            mod->base = where.dli_fbase;
+    }
     mod->dev = sb.st_dev;
     mod->ino = sb.st_ino;
 

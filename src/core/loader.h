@@ -27,6 +27,9 @@
 #define SSPI_LOADER_MAX_TABLES 64
 /* Largest cbMaxToken accepted from a package (16 MiB). */
 #define SSPI_LOADER_MAX_TOKEN (16u * 1024u * 1024u)
+/* Longest mechanism OID accepted from SpGetExtendedInformation, in content
+ * bytes (a DER short-form length). */
+#define SSPI_LOADER_MAX_OID 127
 /* Longest package name / comment accepted, in UTF-16 code units. */
 #define SSPI_LOADER_MAX_NAME 256
 #define SSPI_LOADER_MAX_COMMENT 1024
@@ -36,6 +39,7 @@
 struct sspi_module {
     char *path;                 /* absolute path as loaded */
     void *dl;                   /* dlopen() handle */
+    void *base;                 /* address it is loaded at (dladdr's dli_fbase) */
     dev_t dev;                  /* identity of the file, to spot reloads */
     ino_t ino;
     enum sspi_pkg_shape shape;
@@ -58,6 +62,9 @@ struct sspi_loader_host {
                            const char *name, SECURITY_STATUS status, const char *reason);
     /* A live package by UTF-8 name, or NULL. */
     struct sspi_package *(*find)(const char *name_utf8);
+    /* Offered to every SSP/AP package after its settings
+     * (SpSetExtendedInformation(SecpkgLibsspiHost)); NULL: not offered. */
+    const SECPKG_LIBSSPI_HOST_SERVICES *services;
 };
 
 /* What to load and with which settings. */

@@ -18,6 +18,7 @@ src_core_libsspi_la_SOURCES = \
 	src/core/loader-provider.c \
 	src/core/elf-probe.c \
 	src/core/lsa-services.c \
+	src/core/host-services.c \
 	src/core/config.h src/core/config.c \
 	src/core/trace.c \
 	src/core/status.c \

@@ -336,6 +336,7 @@ static const struct sspi_loader_host loader_host = {
     .publish = publish,
     .record_failure = record_failure,
     .find = sspi_registry_find_a,
+    .services = &sspi_host_services,
 };
 
 /* Load `path` (already resolved) with the settings of `mod` (may be NULL);

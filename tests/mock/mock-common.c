@@ -933,6 +933,48 @@ static NTSTATUS sp_lsa_query_context_attributes(uint32_t idx, LSA_SEC_HANDLE h, 
     return st;
 }
 
+static struct {
+    const uint8_t *oid;
+    uint32_t len;
+    bool is_static;
+} mock_oids[MOCK_MAX_PACKAGES];
+
+void mock_set_oid(uint32_t index, const uint8_t *oid, uint32_t len, bool is_static)
+{
+    if (index < MOCK_MAX_PACKAGES && len <= 64) {
+        mock_oids[index].oid = oid;
+        mock_oids[index].len = len;
+        mock_oids[index].is_static = is_static;
+    }
+}
+
+static NTSTATUS sp_get_extended_information(uint32_t idx, SECPKG_EXTENDED_INFORMATION_CLASS cls,
+                                            PSECPKG_EXTENDED_INFORMATION *info)
+{
+    static union {
+        SECPKG_EXTENDED_INFORMATION info;
+        uint8_t bytes[sizeof(SECPKG_EXTENDED_INFORMATION) + 64];
+    } fixed[MOCK_MAX_PACKAGES];
+    uint32_t len = mock_oids[idx].len;
+    size_t size = offsetof(SECPKG_EXTENDED_INFORMATION, Info.GssInfo.EncodedId) + len;
+    PSECPKG_EXTENDED_INFORMATION out;
+
+    if (cls != SecpkgGssInfo || mock_oids[idx].oid == NULL)
+        return STATUS_NOT_SUPPORTED;
+    if (info == NULL) {
+        mock_violation("SpGetExtendedInformation: NULL information pointer");
+        return STATUS_INVALID_PARAMETER;
+    }
+    out = mock_oids[idx].is_static ? &fixed[idx].info : mock_lsa->AllocateLsaHeap((ULONG)size);
+    if (out == NULL)
+        return STATUS_NO_MEMORY;
+    out->Class = SecpkgGssInfo;
+    out->Info.GssInfo.EncodedIdLength = len;
+    memcpy(out->Info.GssInfo.EncodedId, mock_oids[idx].oid, len);
+    *info = out;
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS sp_set_extended_information(uint32_t idx, SECPKG_EXTENDED_INFORMATION_CLASS cls,
                                             PSECPKG_EXTENDED_INFORMATION info)
 {
@@ -1399,6 +1441,9 @@ out:
     static NTSTATUS set_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                          \
                                 PSECPKG_EXTENDED_INFORMATION b)                               \
     { return sp_set_extended_information(I, a, b); }                                          \
+    static NTSTATUS get_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                          \
+                                PSECPKG_EXTENDED_INFORMATION *b)                              \
+    { return sp_get_extended_information(I, a, b); }                                          \
     static NTSTATUS set_ctx_attr_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c, ULONG d)             \
     { return sp_set_context_attributes(I, a, b, c, d); }                                      \
     static NTSTATUS instance_init_##I(ULONG a, PSECPKG_DLL_FUNCTIONS b, PVOID *c)             \
@@ -1440,6 +1485,7 @@ MOCK_THUNKS(3)
         (t)->DeleteContext = delete_ctx_##I;                                                 \
         (t)->QueryContextAttributes = lsa_qca_##I;                                           \
         (t)->SetExtendedInformation = set_ext_##I;                                           \
+        (t)->GetExtendedInformation = get_ext_##I;                                           \
         if (v2)                                                                              \
             (t)->SetContextAttributes = set_ctx_attr_##I;                                    \
     } while (0)

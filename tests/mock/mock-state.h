@@ -136,6 +136,40 @@ struct mock_pkg_record {
     int32_t reenter_reload;         /* libsspi_reload_config */
 };
 
+/* mock-wrapper: what the wrapping package saw of the host services. */
+#define MOCK_ATTR_WRAP_VIA_SERVICES 0x7f000002u /* ULONG: 1 = per-message calls
+                                                   through the services' calls,
+                                                   0 = through GetMessageTarget */
+#define MOCK_WRAP_BAD_MAX 16
+#define MOCK_TARGET_WRAP_BAD "wrap-bad-handles"  /* ISC runs the bad-handle battery */
+#define MOCK_TARGET_WRAP_THREAD "wrap-thread"    /* ISC enumerates from its own thread */
+
+struct mock_wrap_record {
+    uint32_t host_calls;       /* SetExtendedInformation(SecpkgLibsspiHost) */
+    uint32_t host_version;
+    uint32_t host_size;
+    int32_t load_enumerate;    /* services called during that call (loading) */
+    int32_t load_acquire;
+    uint32_t enumerate_calls;
+    int32_t enumerate_status;
+    uint32_t enumerated;       /* packages EnumeratePackages listed */
+    uint32_t saw_self;         /* MockWrap among them */
+    uint32_t saw_inner;
+    char order[256];           /* "Name:MechOidLength" of each, comma-separated, in order */
+    uint8_t inner_oid[40];     /* the inner package's MechOid */
+    uint32_t inner_oid_len;
+    uint32_t inner_id;
+    int32_t self_acquire;      /* AcquireCredentialsHandle of its own name */
+    int32_t target_status;     /* the last GetMessageTarget */
+    uint32_t service_calls;    /* per-message calls made through the services */
+    int32_t bad[MOCK_WRAP_BAD_MAX]; /* the bad-handle battery, in order */
+    uint32_t bad_count;
+    int32_t thread_enumerate;  /* EnumeratePackages from the package's thread */
+    uint32_t thread_saw_self;
+    uint32_t live_contexts;
+    uint32_t live_credentials;
+};
+
 struct mock_state {
     uint32_t magic;
     uint32_t package_count;
@@ -144,6 +178,7 @@ struct mock_state {
     uint32_t violations;
     char violation_text[256];
     struct mock_pkg_record pkg[MOCK_MAX_PACKAGES];
+    struct mock_wrap_record wrap;
 };
 
 #endif
