@@ -1017,6 +1017,51 @@ START_TEST(test_constants)
 }
 END_TEST
 
+/* The Kerberos package messages (ntsecapi.h), as on 64-bit Windows. */
+START_TEST(test_kerberos_messages)
+{
+    ck_assert_int_eq(KerbQueryTicketCacheMessage, 1);
+    ck_assert_int_eq(KerbPurgeTicketCacheMessage, 6);
+    ck_assert_int_eq(KerbRetrieveEncodedTicketMessage, 8);
+    ck_assert_int_eq(KerbQueryTicketCacheExMessage, 14);
+    SIZE(KERB_QUERY_TKT_CACHE_REQUEST, 12);
+    OFF(KERB_QUERY_TKT_CACHE_REQUEST, LogonId, 4);
+    SIZE(KERB_TICKET_CACHE_INFO, 64);
+    OFF(KERB_TICKET_CACHE_INFO, StartTime, 32);
+    OFF(KERB_TICKET_CACHE_INFO, EncryptionType, 56);
+    OFF(KERB_TICKET_CACHE_INFO, TicketFlags, 60);
+    SIZE(KERB_TICKET_CACHE_INFO_EX, 96);
+    OFF(KERB_TICKET_CACHE_INFO_EX, ServerRealm, 48);
+    OFF(KERB_TICKET_CACHE_INFO_EX, StartTime, 64);
+    OFF(KERB_QUERY_TKT_CACHE_RESPONSE, Tickets, 8);
+    OFF(KERB_QUERY_TKT_CACHE_EX_RESPONSE, Tickets, 8);
+    SIZE(KERB_PURGE_TKT_CACHE_REQUEST, 48);
+    OFF(KERB_PURGE_TKT_CACHE_REQUEST, ServerName, 16);
+    OFF(KERB_PURGE_TKT_CACHE_REQUEST, RealmName, 32);
+    SIZE(KERB_RETRIEVE_TKT_REQUEST, 64);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, TargetName, 16);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, TicketFlags, 32);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, CacheOptions, 36);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, EncryptionType, 40);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, CredentialsHandle, 48);
+    SIZE(KERB_EXTERNAL_NAME, 24);
+    OFF(KERB_EXTERNAL_NAME, Names, 8);
+    SIZE(KERB_CRYPTO_KEY, 16);
+    OFF(KERB_CRYPTO_KEY, Value, 8);
+    SIZE(KERB_EXTERNAL_TICKET, 152);
+    OFF(KERB_EXTERNAL_TICKET, DomainName, 24);
+    OFF(KERB_EXTERNAL_TICKET, SessionKey, 72);
+    OFF(KERB_EXTERNAL_TICKET, TicketFlags, 88);
+    OFF(KERB_EXTERNAL_TICKET, KeyExpirationTime, 96);
+    OFF(KERB_EXTERNAL_TICKET, TimeSkew, 128);
+    OFF(KERB_EXTERNAL_TICKET, EncodedTicketSize, 136);
+    OFF(KERB_EXTERNAL_TICKET, EncodedTicket, 144);
+    SIZE(KERB_RETRIEVE_TKT_RESPONSE, 152);
+    ck_assert_uint_eq(KERB_TICKET_FLAGS_forwardable, 0x40000000u);
+    ck_assert_uint_eq(KERB_RETRIEVE_TICKET_USE_CACHE_ONLY, 2);
+}
+END_TEST
+
 static Suite *layout_suite(void)
 {
     Suite *s = suite_create("layout");
@@ -1059,6 +1104,7 @@ static Suite *layout_suite(void)
     tc = tcase_create("constants");
     tcase_add_test(tc, test_status_values);
     tcase_add_test(tc, test_constants);
+    tcase_add_test(tc, test_kerberos_messages);
     suite_add_tcase(s, tc);
 
     return s;

@@ -61,6 +61,8 @@ endif
 
 # Built by `make check`, run by hand: tests/bench/bench-ntlm [-n N]
 check_PROGRAMS += tests/bench/bench-ntlm
-tests_bench_bench_ntlm_SOURCES = tests/bench/bench-ntlm.c
+tests_bench_bench_ntlm_SOURCES = tests/bench/bench-ntlm.c tests/bench/alloc-count.c \
+	tests/bench/alloc-count.h
+tests_bench_bench_ntlm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_bench_bench_ntlm_LDADD = src/core/libsspi.la src/crypto/libsspicrypto.la $(PTHREAD_LIBS)
 EXTRA_tests_bench_bench_ntlm_DEPENDENCIES = src/packages/ntlm/ntlm.la

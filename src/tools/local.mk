@@ -20,5 +20,12 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-server.c \
 	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
-	src/tools/cmd-status.c
+	src/tools/cmd-status.c \
+	src/tools/cmd-realm.c
+src_tools_sspi_CPPFLAGS = $(AM_CPPFLAGS) -DSSPI_BINDIR='"$(bindir)"'
 src_tools_sspi_LDADD = src/core/libsspi.la src/common/libcommon.la $(PTHREAD_LIBS)
+
+# The throwaway Kerberos realm for demos and tests (doc/kerberos.md).
+bin_SCRIPTS += src/tools/sspi-test-realm
+EXTRA_DIST += src/tools/sspi-test-realm.in
+DISTCLEANFILES += src/tools/sspi-test-realm

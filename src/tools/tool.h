@@ -65,6 +65,7 @@ int tool_cmd_server(int argc, char **argv);
 int tool_cmd_client(int argc, char **argv);
 int tool_cmd_bench(int argc, char **argv);
 int tool_cmd_status(int argc, char **argv);
+int tool_cmd_realm(int argc, char **argv);
 
 /* ---- tool-util.c: printing, flag tables and number parsing. */
 
