@@ -16,7 +16,6 @@
 #include "crypto/crypto.h"
 #include "util/testutil.h"
 
-
 START_TEST(test_md4_md5_sha256)
 {
     uint8_t d[32];
@@ -106,9 +105,9 @@ START_TEST(test_gcm)
      * the 12-byte IV. */
     uint8_t key[32], iv[12], pt[64], aad[20], ct[64], tag[16], back[64];
     size_t pl, al;
-    ck_assert_uint_eq(
-        tu_unhex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", key, sizeof key),
-        32);
+    ck_assert_uint_eq(tu_unhex("feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308",
+                               key, sizeof key),
+                      32);
     ck_assert_uint_eq(tu_unhex("cafebabefacedbaddecaf888", iv, sizeof iv), 12);
     pl = tu_unhex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
                   "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
@@ -228,7 +227,7 @@ START_TEST(test_krb5_string_to_key)
                                         key, &len));
     ck_assert_hex(key, len, "a2e16d16b36069c135d5e9d2e25f896102685618b95914b467c67622225824ff");
     /* RFC 8009 Appendix A: 32768 iterations, a 16-byte random salt prefix. */
-    unhex("10df9dd783e5bc8acea1730e74355f61", salt8009, &slen);
+    slen = tu_unhex("10df9dd783e5bc8acea1730e74355f61", salt8009, sizeof(salt8009));
     memcpy(salt8009 + slen, salt, strlen(salt));
     slen += strlen(salt);
     ck_assert(crypto_krb5_string_to_key(19, "password", 8, salt8009, slen, 32768, key, &len));
@@ -244,14 +243,15 @@ START_TEST(test_krb5_derive_rfc8009)
     uint8_t base[32], key[32];
     size_t blen, len;
 
-    unhex("3705d96080c17728a0e800eab6e0d23c", base, &blen);
+    blen = tu_unhex("3705d96080c17728a0e800eab6e0d23c", base, sizeof(base));
     ck_assert(crypto_krb5_derive(19, base, blen, 2, CRYPTO_KRB5_KC, key, &len));
     ck_assert_hex(key, len, "b31a018a48f54776f403e9a396325dc3");
     ck_assert(crypto_krb5_derive(19, base, blen, 2, CRYPTO_KRB5_KE, key, &len));
     ck_assert_hex(key, len, "9b197dd1e8c5609d6e67c3e37c62c72e");
     ck_assert(crypto_krb5_derive(19, base, blen, 2, CRYPTO_KRB5_KI, key, &len));
     ck_assert_hex(key, len, "9fda0e56ab2d85e1569a688696c26a6c");
-    unhex("6d404d37faf79f9df0d33568d320669800eb4836472ea8a026d16b7182460c52", base, &blen);
+    blen = tu_unhex("6d404d37faf79f9df0d33568d320669800eb4836472ea8a026d16b7182460c52", base,
+                    sizeof(base));
     ck_assert(crypto_krb5_derive(20, base, blen, 2, CRYPTO_KRB5_KC, key, &len));
     ck_assert_hex(key, len, "ef5718be86cc84963d8bbb5031e9f5c4ba41f28faf69e73d");
     ck_assert(crypto_krb5_derive(20, base, blen, 2, CRYPTO_KRB5_KE, key, &len));
@@ -303,10 +303,10 @@ START_TEST(test_krb5_encrypt_rfc8009)
         crypto_hmac_key mk;
         crypto_hmac_ctx mc;
 
-        unhex(v[i].ke, ke, &kel);
-        unhex(v[i].ki, ki, &kil);
-        unhex(v[i].conf, buf, &cl);
-        unhex(v[i].plain, buf + cl, &pl);
+        kel = tu_unhex(v[i].ke, ke, sizeof(ke));
+        kil = tu_unhex(v[i].ki, ki, sizeof(ki));
+        cl = tu_unhex(v[i].conf, buf, sizeof(buf));
+        pl = tu_unhex(v[i].plain, buf + cl, sizeof(buf) - cl);
         ck_assert(crypto_aes_set_key(&k, ke, kel));
         crypto_aes_cts_encrypt(&k, iv, cl + pl, buf, buf);
         crypto_hmac_set_key(&mk, v[i].alg, ki, kil);
@@ -322,14 +322,14 @@ START_TEST(test_krb5_encrypt_rfc8009)
         crypto_hmac_key mk;
         crypto_hmac_ctx mc;
 
-        unhex("b31a018a48f54776f403e9a396325dc3", kc, &kcl);
-        unhex("000102030405060708090a0b0c0d0e0f1011121314", data, &dl);
+        kcl = tu_unhex("b31a018a48f54776f403e9a396325dc3", kc, sizeof(kc));
+        dl = tu_unhex("000102030405060708090a0b0c0d0e0f1011121314", data, sizeof(data));
         crypto_hmac_set_key(&mk, CRYPTO_HMAC_SHA256, kc, kcl);
         crypto_hmac_begin(&mc, &mk);
         crypto_hmac_update(&mc, data, dl);
         crypto_hmac_final(&mc, mac, 16);
         ck_assert_hex(mac, 16, "d78367186643d67b411cba9139fc1dee");
-        unhex("ef5718be86cc84963d8bbb5031e9f5c4ba41f28faf69e73d", kc, &kcl);
+        kcl = tu_unhex("ef5718be86cc84963d8bbb5031e9f5c4ba41f28faf69e73d", kc, sizeof(kc));
         crypto_hmac_set_key(&mk, CRYPTO_HMAC_SHA384, kc, kcl);
         crypto_hmac_begin(&mc, &mk);
         crypto_hmac_update(&mc, data, dl);
