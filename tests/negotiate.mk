@@ -48,6 +48,7 @@ if ENABLE_INTEROP
 check_PROGRAMS += tests/check-negotiate-interop
 TESTS += tests/check-negotiate-interop
 tests_check_negotiate_interop_SOURCES = tests/interop/check-negotiate-interop.c \
+	tests/interop/nego-sspi.c tests/interop/nego-sspi.h \
 	tests/interop/spnego-peer.c tests/interop/spnego-peer.h \
 	tests/interop/gss-peer.c tests/interop/gss-peer.h
 tests_check_negotiate_interop_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/interop
@@ -55,6 +56,23 @@ tests_check_negotiate_interop_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GSSAPI_CFL
 tests_check_negotiate_interop_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(GSSAPI_LIBS)
 EXTRA_tests_check_negotiate_interop_DEPENDENCIES = src/packages/negotiate/negotiate.la \
 	src/packages/ntlm/ntlm.la
+
+if HAVE_KRB5
+# Kerberos in play: a real KDC (src/tools/sspi-test-realm), MIT SPNEGO
+# with gss-ntlmssp, libsspi on both sides.  Skips without the KDC tools.
+check_PROGRAMS += tests/check-negotiate-krb
+TESTS += tests/check-negotiate-krb
+tests_check_negotiate_krb_SOURCES = tests/interop/check-negotiate-krb.c \
+	tests/interop/nego-sspi.c tests/interop/nego-sspi.h \
+	tests/interop/spnego-peer.c tests/interop/spnego-peer.h \
+	tests/interop/gss-peer.c tests/interop/gss-peer.h \
+	tests/interop/krb-test.c tests/interop/krb-test.h
+tests_check_negotiate_krb_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/interop
+tests_check_negotiate_krb_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(KRB5_CFLAGS) $(GSSAPI_CFLAGS)
+tests_check_negotiate_krb_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(KRB5_LIBS) $(GSSAPI_LIBS)
+EXTRA_tests_check_negotiate_krb_DEPENDENCIES = src/packages/negotiate/negotiate.la \
+	src/packages/ntlm/ntlm.la src/packages/kerberos/kerberos.la src/tools/sspi-test-realm
+endif
 endif
 
 # A third-party negotiable package (its own OID), for check-negotiate-package.
