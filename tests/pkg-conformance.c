@@ -696,7 +696,8 @@ struct pc_stream {
     CtxtHandle *from, *to;
     struct ph_msg *msgs;
     _Atomic int sent;
-    SECURITY_STATUS send_status, recv_status;
+    _Atomic SECURITY_STATUS send_status; /* read by the receiver while it waits */
+    SECURITY_STATUS recv_status;
 };
 
 static void *pc_sender(void *arg)
@@ -707,8 +708,10 @@ static void *pc_sender(void *arg)
     for (int i = 0; i < PC_MESSAGES; i++) {
         ph_fill(data, sizeof data, (uint32_t)i);
         msg_for(s->from, &s->msgs[i], data, (size_t)(i % 64), true);
-        s->send_status = protect(s->from, &s->msgs[i]);
-        if (s->send_status != SEC_E_OK)
+        SECURITY_STATUS st = protect(s->from, &s->msgs[i]);
+
+        atomic_store(&s->send_status, st);
+        if (st != SEC_E_OK)
             break;
         atomic_store(&s->sent, i + 1);
     }
@@ -721,7 +724,7 @@ static void *pc_receiver(void *arg)
 
     for (int i = 0; i < PC_MESSAGES; i++) {
         while (atomic_load(&s->sent) <= i) {
-            if (s->send_status != SEC_E_OK)
+            if (atomic_load(&s->send_status) != SEC_E_OK)
                 return NULL;
             sched_yield();
         }
@@ -751,9 +754,9 @@ START_TEST(test_threads_both_directions)
     pthread_create(&t[3], NULL, pc_receiver, &down);
     for (int i = 0; i < 4; i++)
         pthread_join(t[i], NULL);
-    ck_assert_status(up.send_status, SEC_E_OK);
+    ck_assert_status(atomic_load(&up.send_status), SEC_E_OK);
     ck_assert_status(up.recv_status, SEC_E_OK);
-    ck_assert_status(down.send_status, SEC_E_OK);
+    ck_assert_status(atomic_load(&down.send_status), SEC_E_OK);
     ck_assert_status(down.recv_status, SEC_E_OK);
     free(up.msgs);
     free(down.msgs);
