@@ -133,6 +133,28 @@ START_TEST(test_wrapper_export_import)
 }
 END_TEST
 
+/* A first MockWrap leg with client target `target`: its status. */
+static SECURITY_STATUS wrap_first_leg(const char *target)
+{
+    CredHandle c;
+    CtxtHandle x;
+    uint8_t tok[64];
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    uint32_t attrs;
+    SECURITY_STATUS st;
+
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockWrap", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, NULL),
+                     SEC_E_OK);
+    st = InitializeSecurityContextA(&c, NULL, (SEC_CHAR *)target, 0, 0, SECURITY_NATIVE_DREP, NULL,
+                                    0, &x, &od, &attrs, NULL);
+    if (SEC_SUCCESS(st))
+        ck_assert_status(DeleteSecurityContext(&x), SEC_E_OK);
+    ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
+    return st;
+}
+
 /* Bad handles and names through the services: each a defined status. */
 START_TEST(test_bad_handles)
 {
@@ -154,25 +176,12 @@ START_TEST(test_bad_handles)
         SEC_E_INVALID_HANDLE,    /* DeleteSecurityContext, a credential */
     };
     struct mock_wrap_record *w = wrap();
-    CredHandle c;
-    CtxtHandle x;
-    uint8_t tok[64];
-    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
-    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
-    uint32_t attrs;
 
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockWrap", SECPKG_CRED_OUTBOUND,
-                                               NULL, NULL, NULL, NULL, &c, NULL),
-                     SEC_E_OK);
-    ck_assert_status(InitializeSecurityContextA(&c, NULL, (SEC_CHAR *)MOCK_TARGET_WRAP_BAD, 0, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
-                                                NULL),
-                     SEC_E_INVALID_TOKEN);
+    ck_assert_status(wrap_first_leg(MOCK_TARGET_WRAP_BAD), SEC_E_INVALID_TOKEN);
     ck_assert_uint_eq(w->bad_count, sizeof(expect) / sizeof(expect[0]));
     for (uint32_t i = 0; i < w->bad_count; i++)
         ck_assert_msg(w->bad[i] == expect[i], "bad-handle call %u: got %s, expected %s", i,
                       tu_status_str(w->bad[i]), tu_status_str(expect[i]));
-    ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
 }
 END_TEST
 
@@ -180,25 +189,11 @@ END_TEST
 START_TEST(test_caller_from_own_thread)
 {
     struct mock_wrap_record *w = wrap();
-    CredHandle c;
-    CtxtHandle x;
-    uint8_t tok[64];
-    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
-    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
-    uint32_t attrs;
 
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockWrap", SECPKG_CRED_OUTBOUND,
-                                               NULL, NULL, NULL, NULL, &c, NULL),
-                     SEC_E_OK);
-    ck_assert_status(InitializeSecurityContextA(&c, NULL, (SEC_CHAR *)MOCK_TARGET_WRAP_THREAD, 0, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
-                                                NULL),
-                     SEC_I_CONTINUE_NEEDED);
+    ck_assert_status(wrap_first_leg(MOCK_TARGET_WRAP_THREAD), SEC_I_CONTINUE_NEEDED);
     ck_assert_status(w->thread_enumerate, SEC_E_OK);
     ck_assert_uint_eq(w->thread_saw_self, 0);
     ck_assert_uint_eq(w->saw_self, 0);
-    ck_assert_status(DeleteSecurityContext(&x), SEC_E_OK);
-    ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
 }
 END_TEST
 

@@ -7,41 +7,7 @@
 #include <string.h>
 
 #include "common/escape.h"
-
-/* Length of the valid UTF-8 sequence at s (1..4) and its code point, or
- * 0 when s does not start one. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
-{
-    size_t n;
-    uint32_t c;
-
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        n = 2;
-        c = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        n = 3;
-        c = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        n = 4;
-        c = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
+#include "common/utf16.h"
 
 bool sspi_escape_hidden(uint32_t c)
 {
@@ -50,14 +16,14 @@ bool sspi_escape_hidden(uint32_t c)
            c == 0x2029;
 }
 
-/* The escape for the character at s (consuming *used bytes) into esc[16],
- * or NULL when it is shown as it is. */
+/* The escape for the character at s (consuming *used bytes; s holds at
+ * most 4 more, or a NUL) into esc[16], or NULL when it is shown as it is. */
 static const char *escape_one(const unsigned char *s, size_t *used, char esc[16])
 {
-    uint32_t c;
-    size_t n = utf8_decode(s, &c);
+    size_t n = 0;
+    uint32_t c = sspi_utf8_next((const char *)s, strnlen((const char *)s, 4), &n);
 
-    if (n == 0) {
+    if (c == (uint32_t)-1) {
         *used = 1;
         snprintf(esc, 16, "\\x%02x", s[0]);
         return esc;

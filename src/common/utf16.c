@@ -366,3 +366,8 @@ char *sspi_utf16le_to_utf8_lossy(const uint8_t *s, size_t bytes, size_t *out_len
     free(w);
     return out;
 }
+
+uint32_t sspi_utf8_next(const char *s, size_t len, size_t *i)
+{
+    return u8_next((const unsigned char *)s, len, i);
+}

@@ -88,4 +88,9 @@ uint8_t *sspi_utf8_to_utf16le(const char *s, size_t len, size_t *out_bytes);
  * only compared or shown.  NULL if out of memory. */
 char *sspi_utf16le_to_utf8_lossy(const uint8_t *s, size_t bytes, size_t *out_len);
 
+/* Decode the code point at s[*i] (*i < len) and advance *i past it;
+ * (uint32_t)-1, *i unchanged, for malformed, overlong, surrogate or
+ * out-of-range UTF-8. */
+uint32_t sspi_utf8_next(const char *s, size_t len, size_t *i);
+
 #endif

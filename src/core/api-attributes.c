@@ -50,11 +50,33 @@ static SECURITY_STATUS core_attribute(struct sspi_context *ctx, bool ansi, uint3
     return SEC_E_OK;
 }
 
-/* The package of a credential or context object. */
-static struct sspi_package *object_package(enum sspi_handle_kind kind, void *obj)
+/* Look up the credential or context behind `ph` (SEC_E_INVALID_HANDLE)
+ * and check the buffer arguments common to Query and Set (NULL buffer with
+ * a size, SEC_E_INVALID_PARAMETER); *pkg is set once the object is found. */
+static SECURITY_STATUS attr_begin(enum sspi_handle_kind kind, const SecHandle *ph, void *buf,
+                                  uint32_t cb, bool need_buf, struct sspi_slot **slot, void **obj,
+                                  struct sspi_package **pkg)
 {
-    return kind == SSPI_HANDLE_CREDENTIAL ? ((struct sspi_credential *)obj)->pkg
-                                          : ((struct sspi_context *)obj)->pkg;
+    *obj = sspi_handle_acquire(ph, kind, slot);
+    if (*obj == NULL)
+        return SEC_E_INVALID_HANDLE;
+    *pkg = kind == SSPI_HANDLE_CREDENTIAL ? ((struct sspi_credential *)*obj)->pkg
+                                          : ((struct sspi_context *)*obj)->pkg;
+    if (buf == NULL && (need_buf || cb != 0))
+        return SEC_E_INVALID_PARAMETER;
+    return SEC_E_OK;
+}
+
+/* Release and trace a Query/Set call. */
+static SECURITY_STATUS attr_end(const char *fn, const SecHandle *ph, struct sspi_slot *slot,
+                                const struct sspi_package *pkg, SECURITY_STATUS st, bool tr,
+                                uint64_t t0)
+{
+    if (slot != NULL)
+        sspi_handle_release(slot);
+    if (tr)
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, t0);
+    return st;
 }
 
 /* See api-internal.h.  The Ex forms are answered into a zeroed scratch
@@ -75,16 +97,11 @@ SECURITY_STATUS sspi_api_query_attributes(const char *fn, enum sspi_handle_kind 
     void *obj, *target = buf;
     SECURITY_STATUS st;
 
-    obj = sspi_handle_acquire(ph, kind, &slot);
-    if (obj == NULL) {
-        st = SEC_E_INVALID_HANDLE;
-        goto out;
-    }
-    pkg = object_package(kind, obj);
-    if (buf == NULL || (ex && cb == 0)) {
+    st = attr_begin(kind, ph, buf, 0, true, &slot, &obj, &pkg);
+    if (st == SEC_E_OK && ex && cb == 0)
         st = SEC_E_INVALID_PARAMETER;
+    if (st != SEC_E_OK)
         goto out;
-    }
     if (ex) {
         size_t need = sspi_api_attr_size(cred, attr);
 
@@ -103,11 +120,7 @@ SECURITY_STATUS sspi_api_query_attributes(const char *fn, enum sspi_handle_kind 
     if (SEC_SUCCESS(st) && target != buf)
         memcpy(buf, target, cb);
 out:
-    if (slot != NULL)
-        sspi_handle_release(slot);
-    if (TRACE_ON())
-        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, TRACE_T0);
-    return st;
+    return attr_end(fn, ph, slot, pkg, st, TRACE_ON(), TRACE_T0);
 }
 
 /* See api-internal.h. */
@@ -118,23 +131,9 @@ SECURITY_STATUS sspi_api_set_attributes(const char *fn, enum sspi_handle_kind ki
     struct sspi_slot *slot = NULL;
     struct sspi_package *pkg = NULL;
     void *obj;
-    SECURITY_STATUS st;
+    SECURITY_STATUS st = attr_begin(kind, ph, buf, cb, false, &slot, &obj, &pkg);
 
-    obj = sspi_handle_acquire(ph, kind, &slot);
-    if (obj == NULL) {
-        st = SEC_E_INVALID_HANDLE;
-        goto out;
-    }
-    pkg = object_package(kind, obj);
-    if (buf == NULL && cb != 0) {
-        st = SEC_E_INVALID_PARAMETER;
-        goto out;
-    }
-    st = pkg->ops->set_attr(kind, obj, ansi, attr, buf, cb);
-out:
-    if (slot != NULL)
-        sspi_handle_release(slot);
-    if (TRACE_ON())
-        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, TRACE_T0);
-    return st;
+    if (st == SEC_E_OK)
+        st = pkg->ops->set_attr(kind, obj, ansi, attr, buf, cb);
+    return attr_end(fn, ph, slot, pkg, st, TRACE_ON(), TRACE_T0);
 }

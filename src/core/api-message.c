@@ -2,13 +2,17 @@
  * api-message.c - the per-message entry points: MakeSignature,
  * VerifySignature, EncryptMessage and DecryptMessage.
  *
- * This is the hot path: no allocation, no lock, no registry call (a valid
- * context handle implies the registry is initialised), one relaxed load to
- * test tracing, the handle lookup, and one indirect call: the context's
+ * This is the hot path: no allocation, no lock, no atomic read-modify-write,
+ * no registry call (a valid context handle implies the registry is
+ * initialised), one relaxed load to test tracing, the handle lookup, and
+ * one indirect call: the context's
  * message target (dispatch.h), which is the package's own user-mode
  * function for SSP/AP packages and a thunk onto the provider's table for
- * provider packages, so no shape is tested here.  fQOP, MessageSeqNo and
- * the caller's SecBufferDesc reach the package untouched.
+ * provider packages, so no shape is tested here.  The handle lookup
+ * (sspi_handle_enter) writes only the calling thread's own hazard record,
+ * never a line another thread's lookup writes, so threads sharing a
+ * context scale.  fQOP, MessageSeqNo and the caller's SecBufferDesc reach
+ * the package untouched.
  *
  * Status choices for bad input:
  *   NULL, invalid, stale, deleted or wrong-kind handle   SEC_E_INVALID_HANDLE
@@ -52,14 +56,14 @@ message_call(enum sspi_msg_op op, PCtxtHandle ph, uint32_t qop, PSecBufferDesc m
 {
     bool tr = sspi_trace_enabled();
     uint64_t t0 = tr ? sspi_trace_now_ns() : 0;
-    struct sspi_slot *slot;
+    struct sspi_guard guard;
     struct sspi_context *ctx;
     struct sspi_package *pkg = NULL;
     LSA_SEC_HANDLE h;
     SECURITY_STATUS st;
     NTSTATUS nt;
 
-    ctx = sspi_handle_acquire(ph, SSPI_HANDLE_CONTEXT, &slot);
+    ctx = sspi_handle_enter(ph, SSPI_HANDLE_CONTEXT, &guard);
     if (__builtin_expect(ctx == NULL, 0)) {
         st = SEC_E_INVALID_HANDLE;
         goto out;
@@ -97,7 +101,7 @@ message_call(enum sspi_msg_op op, PCtxtHandle ph, uint32_t qop, PSecBufferDesc m
 unsupported:
     st = SEC_E_UNSUPPORTED_FUNCTION;
 release:
-    sspi_handle_release(slot);
+    sspi_handle_leave(&guard);
 out:
     if (__builtin_expect(tr, 0))
         trace_msg(op, pkg, ph, qop, seq, st, t0);

@@ -141,13 +141,15 @@ static SECURITY_STATUS NTAPI host_query_credentials(PCredHandle cred, ULONG attr
 
 /* ---- contexts ---------------------------------------------------------- */
 
-static SECURITY_STATUS NTAPI host_initialize(PCredHandle cred, PCtxtHandle ctx,
-                                             const SEC_WCHAR *target, ULONG req, ULONG drep,
-                                             PSecBufferDesc in, PCtxtHandle new_ctx,
-                                             PSecBufferDesc out, PULONG attrs, PTimeStamp expiry)
+/* One handshake leg through the same path as the public functions. */
+static SECURITY_STATUS host_leg(const char *fn, bool accept, PCredHandle cred, PCtxtHandle ctx,
+                                const SEC_WCHAR *target, ULONG req, ULONG drep, PSecBufferDesc in,
+                                PCtxtHandle new_ctx, PSecBufferDesc out, PULONG attrs,
+                                PTimeStamp expiry)
 {
     struct sspi_establish_args a = {
-        .fn = HOST_FN("InitializeSecurityContext"),
+        .fn = fn,
+        .accept = accept,
         .phCredential = cred,
         .phContext = ctx,
         .target_w = target,
@@ -160,30 +162,25 @@ static SECURITY_STATUS NTAPI host_initialize(PCredHandle cred, PCtxtHandle ctx,
         .pexp = expiry,
     };
 
-    HOST_READY(a.fn);
+    HOST_READY(fn);
     return sspi_api_establish(&a);
+}
+
+static SECURITY_STATUS NTAPI host_initialize(PCredHandle cred, PCtxtHandle ctx,
+                                             const SEC_WCHAR *target, ULONG req, ULONG drep,
+                                             PSecBufferDesc in, PCtxtHandle new_ctx,
+                                             PSecBufferDesc out, PULONG attrs, PTimeStamp expiry)
+{
+    return host_leg(HOST_FN("InitializeSecurityContext"), false, cred, ctx, target, req, drep, in,
+                    new_ctx, out, attrs, expiry);
 }
 
 static SECURITY_STATUS NTAPI host_accept(PCredHandle cred, PCtxtHandle ctx, PSecBufferDesc in,
                                          ULONG req, ULONG drep, PCtxtHandle new_ctx,
                                          PSecBufferDesc out, PULONG attrs, PTimeStamp expiry)
 {
-    struct sspi_establish_args a = {
-        .fn = HOST_FN("AcceptSecurityContext"),
-        .accept = true,
-        .phCredential = cred,
-        .phContext = ctx,
-        .req = req,
-        .drep = drep,
-        .in = in,
-        .phNew = new_ctx,
-        .out = out,
-        .pattr = attrs,
-        .pexp = expiry,
-    };
-
-    HOST_READY(a.fn);
-    return sspi_api_establish(&a);
+    return host_leg(HOST_FN("AcceptSecurityContext"), true, cred, ctx, NULL, req, drep, in, new_ctx,
+                    out, attrs, expiry);
 }
 
 static SECURITY_STATUS NTAPI host_complete_token(PCtxtHandle ctx, PSecBufferDesc token)

@@ -26,7 +26,7 @@ src_core_libsspi_la_SOURCES = \
 src_core_libsspi_la_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
-	$(SYMBOLIC_LDFLAGS) -Wl,--version-script=$(srcdir)/src/core/libsspi.sym
+	$(SYMBOLIC_LDFLAGS) -Wl,-z,nodelete -Wl,--version-script=$(srcdir)/src/core/libsspi.sym
 src_core_libsspi_la_LIBADD = src/wincrypt/libwincrypt.la src/common/libcommon.la $(PTHREAD_LIBS)
 EXTRA_src_core_libsspi_la_DEPENDENCIES = src/core/libsspi.sym
 EXTRA_DIST += src/core/libsspi.sym

@@ -557,7 +557,9 @@ int tool_cmd_client(int argc, char **argv)
         json_kv_string(&cl.jw, "name", st == SEC_E_OK ? name : NULL);
         json_kv_string(&cl.jw, "names_status", libsspi_status_name(st));
     } else if (st == SEC_E_OK) {
-        printf("authenticated as %s\n", name ? name : "(no name)");
+        printf("authenticated as ");
+        tool_put_text(stdout, name ? name : "(no name)");
+        putchar('\n');
     } else {
         printf("authenticated (SECPKG_ATTR_NAMES: %s)\n", libsspi_status_name(st));
     }

@@ -78,7 +78,9 @@ static void server_log(const char *peer, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    printf("client %s: %s\n", peer, line);
+    printf("client %s: ", peer);
+    tool_put_text(stdout, line);
+    putchar('\n');
     fflush(stdout);
 }
 

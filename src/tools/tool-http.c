@@ -165,7 +165,9 @@ static void http_log(const struct http_session *s, const char *fmt, ...)
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     pthread_mutex_lock(s->srv->out_lock);
-    printf("client %s: %s\n", s->peer, line);
+    printf("client %s: ", s->peer);
+    tool_put_text(stdout, line);
+    putchar('\n');
     fflush(stdout);
     pthread_mutex_unlock(s->srv->out_lock);
 }

@@ -15,15 +15,17 @@
  * Each case runs several times; the median and the minimum are printed, in
  * CPU nanoseconds per call per thread.  The threads of a 2-thread case are
  * pinned to CPUs 0 and 1 and start together; on a loaded machine they may
- * still take turns instead of running at once, which hides contention.  A program, not a test: it
+ * still take turns instead of running at once, which hides contention:
+ * -f asks for SCHED_FIFO (as root), so that they do run at once.  A program, not a test: it
  * never fails because a machine is slow.
  *
- * Usage: bench-dispatch [-n ITERATIONS] [-r RUNS] [-w mock-wrapper.so]
+ * Usage: bench-dispatch [-f] [-n ITERATIONS] [-r RUNS] [-w mock-wrapper.so]
  *                       [null-package.so]
  */
 #include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,7 +207,7 @@ int main(int argc, char **argv)
     const char *wpath = "tests/mock/.libs/mock-wrapper.so";
     char abs[PATH_MAX], wabs[PATH_MAX];
     const char *config;
-    bool have_wrap;
+    bool have_wrap, fifo = false;
     CredHandle cred = {0, 0}, wcred = {0, 0};
     CtxtHandle ctx[2], wctx[1];
     double direct, lib1, same, sep, wrap, via, least;
@@ -219,9 +221,13 @@ int main(int argc, char **argv)
             runs = atoi(argv[++i]);
         else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc)
             wpath = argv[++i];
+        else if (strcmp(argv[i], "-f") == 0)
+            fifo = true;
         else
             path = argv[i];
     }
+    if (fifo && sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){.sched_priority = 1}) != 0)
+        perror("bench-dispatch: SCHED_FIFO");
     if (iterations == 0)
         iterations = 1;
     if (runs < 1 || runs > 64)
