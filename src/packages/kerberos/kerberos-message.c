@@ -15,7 +15,8 @@
  * AES contexts run on kerberos-cfx.c: no allocation, no lock besides the
  * receive window's.  Other contexts (and option.message_crypto = mit) call
  * MIT's gss_*_iov under the context's mutex (MIT contexts are not
- * thread-safe).
+ * thread-safe); a split TOKEN + DATA that MIT's HEADER iov refuses is
+ * unwrapped from a joined copy.
  *
  * Statuses: SEC_E_INVALID_HANDLE (not ours, or not established),
  * SEC_E_CONTEXT_EXPIRED, SEC_E_QOP_NOT_SUPPORTED, SEC_E_INVALID_TOKEN (no
@@ -24,6 +25,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -179,6 +181,47 @@ static SECURITY_STATUS mit_wrap(struct krb_context *ctx, struct layout *l, bool 
     return SEC_E_OK;
 }
 
+/* MIT's HEADER iov takes only the split Windows makes; a peer that cut
+ * TOKEN and DATA elsewhere (e.g. a whole RRC-0 token after a 16-byte
+ * TOKEN) is unwrapped as one stream from a joined copy, and the plaintext
+ * put back into the (single writable) DATA buffer. */
+static SECURITY_STATUS mit_unwrap_joined(struct krb_context *ctx, struct layout *l, bool *conf)
+{
+    size_t data = l->data_first, len;
+    gss_buffer_desc in, out = GSS_C_EMPTY_BUFFER;
+    OM_uint32 major, minor;
+    int conf_state = 0;
+    uint8_t *joined;
+
+    if (data == KRB_MAX_IOV || l->n != 1)
+        return SEC_E_INVALID_TOKEN;
+    len = (size_t)l->token->cbBuffer + l->buf[data]->cbBuffer;
+    joined = malloc(len ? len : 1);
+    if (joined == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    memcpy(joined, l->token->pvBuffer, l->token->cbBuffer);
+    memcpy(joined + l->token->cbBuffer, l->buf[data]->pvBuffer, l->buf[data]->cbBuffer);
+    in = (gss_buffer_desc){len, joined};
+    pthread_mutex_lock(&ctx->mit_lock);
+    major = gss_unwrap(&minor, ctx->gss, &in, &out, &conf_state, NULL);
+    pthread_mutex_unlock(&ctx->mit_lock);
+    free(joined);
+    if (major != GSS_S_COMPLETE) {
+        gss_release_buffer(&minor, &out);
+        return krb_status_from_gss(KRB_OP_MESSAGE, "gss_unwrap", major, minor);
+    }
+    if (out.length > l->buf[data]->cbBuffer) {
+        gss_release_buffer(&minor, &out);
+        return SEC_E_INVALID_TOKEN;
+    }
+    memcpy(l->buf[data]->pvBuffer, out.value, out.length);
+    l->buf[data]->cbBuffer = (ULONG)out.length;
+    explicit_bzero(out.value, out.length);
+    gss_release_buffer(&minor, &out);
+    *conf = conf_state != 0;
+    return SEC_E_OK;
+}
+
 static SECURITY_STATUS mit_unwrap(struct krb_context *ctx, struct layout *l, bool *conf)
 {
     gss_iov_buffer_desc iov[KRB_MAX_IOV + 2];
@@ -202,6 +245,8 @@ static SECURITY_STATUS mit_unwrap(struct krb_context *ctx, struct layout *l, boo
     pthread_mutex_lock(&ctx->mit_lock);
     major = gss_unwrap_iov(&minor, ctx->gss, &conf_state, NULL, iov, (int)n);
     pthread_mutex_unlock(&ctx->mit_lock);
+    if (major == GSS_S_DEFECTIVE_TOKEN && l->stream == NULL)
+        return mit_unwrap_joined(ctx, l, conf);
     if (major != GSS_S_COMPLETE)
         return krb_status_from_gss(KRB_OP_MESSAGE, "gss_unwrap_iov", major, minor);
     for (size_t i = 0; i < l->n; i++) {
