@@ -161,7 +161,8 @@ tests_check_dispatch_LDADD = $(coretests_ldadd)
 if !ENABLE_SANITIZERS
 check_PROGRAMS += tests/check-noalloc
 TESTS += tests/check-noalloc
-tests_check_noalloc_SOURCES = tests/check-noalloc.c $(coretests_util)
+tests_check_noalloc_SOURCES = tests/check-noalloc.c tests/alloc-count.h tests/alloc-count.c \
+	$(coretests_util)
 tests_check_noalloc_CFLAGS = $(coretests_cflags)
 tests_check_noalloc_LDADD = $(coretests_ldadd)
 endif

@@ -15,6 +15,9 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-loopback.c \
 	src/tools/tool-net.c \
 	src/tools/tool-stream.c \
+	src/tools/tool-pki.h \
+	src/tools/tool-pki.c \
+	src/tools/tool-stream-local.c \
 	src/tools/tool-http-wire.c \
 	src/tools/tool-http.c \
 	src/tools/cmd-server.c \
@@ -23,7 +26,8 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-status.c \
 	src/tools/cmd-realm.c
 src_tools_sspi_CPPFLAGS = $(AM_CPPFLAGS) -DSSPI_BINDIR='"$(bindir)"'
-src_tools_sspi_LDADD = src/core/libsspi.la src/common/libcommon.la $(PTHREAD_LIBS)
+src_tools_sspi_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+src_tools_sspi_LDADD = src/core/libsspi.la src/common/libcommon.la $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 
 # The throwaway Kerberos realm for demos and tests (doc/kerberos.md).
 bin_SCRIPTS += src/tools/sspi-test-realm

@@ -88,7 +88,8 @@ static bool stream_fill(struct tool_stream *s)
 /* Keep only the last `keep` bytes of the input. */
 static void stream_keep(struct tool_stream *s, size_t keep)
 {
-    memmove(s->in, s->in + s->in_len - keep, keep);
+    if (keep > 0)
+        memmove(s->in, s->in + s->in_len - keep, keep);
     s->in_len = keep;
 }
 
@@ -174,7 +175,7 @@ SECURITY_STATUS tool_stream_handshake(struct tool_stream *s, const struct tool_s
             continue;
         }
         if (st == SEC_I_INCOMPLETE_CREDENTIALS)
-            continue; /* go on without a client certificate */
+            st = tool_stream_leg(s, o); /* go on without a client certificate */
         if (st != SEC_I_CONTINUE_NEEDED)
             break;
     }

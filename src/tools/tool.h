@@ -421,4 +421,14 @@ int tool_http_serve(const struct tool_http_server *srv, int fd, const char *peer
  * the server answered 200 and the context is complete. */
 int tool_http_client(const char *url, struct tool_side *side, const char *scheme);
 
+/* ---- tool-stream-local.c: loopback and bench for stream packages. */
+
+/* Is `package` a stream package (SECPKG_FLAG_STREAM: Schannel)? */
+bool tool_is_stream_package(const char *package);
+/* `sspi loopback` of a stream package: throwaway PKI, handshake, records. */
+int tool_stream_loopback(const char *package);
+/* `sspi bench` of a stream package: ns per EncryptMessage / DecryptMessage. */
+int tool_stream_bench(const char *package, const uint32_t *sizes, int n_sizes, double seconds,
+                      unsigned long count);
+
 #endif /* LIBSSPI_TOOL_H */

@@ -212,19 +212,27 @@ out:
     gnutls_x509_crt_deinit(crt);
 }
 
+/* The name of a context libsspi made ("" and errno EINVAL for any other). */
+static void wincrypt_name_of(PCCERT_CONTEXT context, DWORD type, DWORD flags, const void *para,
+                             char *out)
+{
+    const struct wincrypt_cert *c = wincrypt_cert_check(context);
+
+    out[0] = '\0';
+    if (c != NULL)
+        wincrypt_name(c, type, flags, para, out);
+    else
+        errno = EINVAL;
+}
+
 WINCRYPT_API DWORD WINAPI CertGetNameStringA(PCCERT_CONTEXT pCertContext, DWORD dwType,
                                              DWORD dwFlags, void *pvTypePara, LPSTR pszNameString,
                                              DWORD cchNameString)
 {
-    const struct wincrypt_cert *c = wincrypt_cert_check(pCertContext);
     char name[WINCRYPT_MAX_NAME];
     size_t len;
 
-    name[0] = '\0';
-    if (c != NULL)
-        wincrypt_name(c, dwType, dwFlags, pvTypePara, name);
-    else
-        errno = EINVAL;
+    wincrypt_name_of(pCertContext, dwType, dwFlags, pvTypePara, name);
     len = strlen(name) + 1;
     if (pszNameString == NULL || cchNameString == 0)
         return (DWORD)len;
@@ -239,16 +247,11 @@ WINCRYPT_API DWORD WINAPI CertGetNameStringW(PCCERT_CONTEXT pCertContext, DWORD 
                                              DWORD dwFlags, void *pvTypePara, LPWSTR pszNameString,
                                              DWORD cchNameString)
 {
-    const struct wincrypt_cert *c = wincrypt_cert_check(pCertContext);
     char name[WINCRYPT_MAX_NAME];
     char16_t wname[WINCRYPT_MAX_NAME];
     size_t len;
 
-    name[0] = '\0';
-    if (c != NULL)
-        wincrypt_name(c, dwType, dwFlags, pvTypePara, name);
-    else
-        errno = EINVAL;
+    wincrypt_name_of(pCertContext, dwType, dwFlags, pvTypePara, name);
     len = sspi_utf8_to_utf16_buf(name, strlen(name), wname, WINCRYPT_MAX_NAME - 1);
     if (len == (size_t)-1)
         len = 0;

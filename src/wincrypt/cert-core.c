@@ -206,6 +206,8 @@ struct wincrypt_cert *wincrypt_cert_from_der(const uint8_t *der, size_t len)
     err = 0;
 out:
     gnutls_free(f.spki.data);
+    gnutls_free(f.issuer.data); /* copies in GnuTLS 3.7 */
+    gnutls_free(f.subject.data);
     if (crt != NULL)
         gnutls_x509_crt_deinit(crt);
     if (err)

@@ -7,131 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
-
 #include "tests/schannel/tls-test.h"
-
-static bool tls_write(const char *path, const gnutls_datum_t *a, const gnutls_datum_t *b)
-{
-    FILE *f = fopen(path, "w");
-    bool ok;
-
-    if (f == NULL)
-        return false;
-    ok = fwrite(a->data, 1, a->size, f) == a->size &&
-         (b == NULL || fwrite(b->data, 1, b->size, f) == b->size);
-    return fclose(f) == 0 && ok;
-}
-
-/* A certificate for `cn` (and `dns`), signed by ca/ca_key (self-signed if
- * NULL), valid from `from` to `until`, written with its key to `path`. */
-static bool tls_issue(const char *path, const char *cn, const char *dns, bool is_ca, time_t from,
-                      time_t until, gnutls_x509_crt_t ca, gnutls_x509_privkey_t ca_key,
-                      gnutls_x509_crt_t *crt_out, gnutls_x509_privkey_t *key_out)
-{
-    gnutls_x509_crt_t crt;
-    gnutls_x509_privkey_t key;
-    gnutls_datum_t pem_crt = {NULL, 0}, pem_key = {NULL, 0};
-    static unsigned serial_no = 1;
-    unsigned char serial[4] = {0, 0, 0, (unsigned char)serial_no++};
-    unsigned char ip[4] = {127, 0, 0, 1};
-    bool ok;
-
-    gnutls_x509_privkey_init(&key);
-    gnutls_x509_crt_init(&crt);
-    ok = gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
-                                      GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) >= 0;
-    gnutls_x509_crt_set_version(crt, 3);
-    gnutls_x509_crt_set_serial(crt, serial, sizeof(serial));
-    gnutls_x509_crt_set_activation_time(crt, from);
-    gnutls_x509_crt_set_expiration_time(crt, until);
-    gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn));
-    gnutls_x509_crt_set_key(crt, key);
-    if (dns != NULL) {
-        gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, dns, strlen(dns),
-                                             GNUTLS_FSAN_APPEND);
-        gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip, 4, GNUTLS_FSAN_APPEND);
-    }
-    gnutls_x509_crt_set_basic_constraints(crt, is_ca, -1);
-    if (is_ca)
-        gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN);
-    else {
-        gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE);
-        gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0);
-        gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_CLIENT, 0);
-    }
-    gnutls_x509_crt_set_subject_key_id(crt, serial, sizeof(serial));
-    ok = ok && gnutls_x509_crt_sign2(crt, ca ? ca : crt, ca_key ? ca_key : key, GNUTLS_DIG_SHA256,
-                                     0) >= 0;
-    ok = ok && gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &pem_crt) >= 0 &&
-         gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL, GNUTLS_PKCS_PLAIN,
-                                           &pem_key) >= 0 &&
-         tls_write(path, &pem_crt, &pem_key);
-    gnutls_free(pem_crt.data);
-    gnutls_free(pem_key.data);
-    if (crt_out != NULL && ok) {
-        *crt_out = crt;
-        *key_out = key;
-    } else {
-        gnutls_x509_crt_deinit(crt);
-        gnutls_x509_privkey_deinit(key);
-    }
-    return ok;
-}
-
-bool tls_pki_make(struct tls_pki *pki)
-{
-    gnutls_x509_crt_t ca = NULL, rca = NULL;
-    gnutls_x509_privkey_t ca_key = NULL, rca_key = NULL;
-    time_t now = time(NULL), year = 365 * 24 * 3600;
-    bool ok;
-
-    snprintf(pki->dir, sizeof(pki->dir), "%s/libsspi-tls.XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (mkdtemp(pki->dir) == NULL)
-        return false;
-    snprintf(pki->ca, sizeof(pki->ca), "%s/ca.pem", pki->dir);
-    snprintf(pki->server, sizeof(pki->server), "%s/server.pem", pki->dir);
-    snprintf(pki->client, sizeof(pki->client), "%s/client.pem", pki->dir);
-    snprintf(pki->expired, sizeof(pki->expired), "%s/expired.pem", pki->dir);
-    snprintf(pki->wrong, sizeof(pki->wrong), "%s/wrong.pem", pki->dir);
-    snprintf(pki->rogue_ca, sizeof(pki->rogue_ca), "%s/rogue-ca.pem", pki->dir);
-    snprintf(pki->rogue, sizeof(pki->rogue), "%s/rogue.pem", pki->dir);
-    ok = tls_issue(pki->ca, "libsspi test CA", NULL, true, now - 3600, now + year, NULL, NULL, &ca,
-                   &ca_key);
-    if (!ok)
-        return false;
-    ok = tls_issue(pki->rogue_ca, "rogue CA", NULL, true, now - 3600, now + year, NULL, NULL, &rca,
-                   &rca_key);
-    ok = ok && tls_issue(pki->server, "localhost", "localhost", false, now - 3600, now + year, ca,
-                         ca_key, NULL, NULL);
-    ok = ok && tls_issue(pki->client, "client", NULL, false, now - 3600, now + year, ca, ca_key,
-                         NULL, NULL);
-    ok = ok && tls_issue(pki->expired, "localhost", "localhost", false, now - 2 * year, now - year,
-                         ca, ca_key, NULL, NULL);
-    ok = ok && tls_issue(pki->wrong, "another.example", "another.example", false, now - 3600,
-                         now + year, ca, ca_key, NULL, NULL);
-    ok = ok && tls_issue(pki->rogue, "localhost", "localhost", false, now - 3600, now + year, rca,
-                         rca_key, NULL, NULL);
-    gnutls_x509_crt_deinit(ca);
-    gnutls_x509_privkey_deinit(ca_key);
-    if (rca != NULL) {
-        gnutls_x509_crt_deinit(rca);
-        gnutls_x509_privkey_deinit(rca_key);
-    }
-    return ok;
-}
-
-void tls_pki_remove(struct tls_pki *pki)
-{
-    const char *files[] = {pki->ca,    pki->server,   pki->client, pki->expired,
-                           pki->wrong, pki->rogue_ca, pki->rogue};
-
-    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-        unlink(files[i]);
-    rmdir(pki->dir);
-}
 
 SECURITY_STATUS tls_load_package(void)
 {
@@ -203,6 +79,8 @@ SECURITY_STATUS tls_client_cred(const char *ca_file, const char *pem, uint32_t p
 
 void tls_side_feed(struct tls_side *s, const void *data, size_t len)
 {
+    if (len == 0)
+        return;
     if (s->in_len + len > s->in_cap) {
         s->in_cap = (s->in_len + len) * 2 + 1024;
         s->in = realloc(s->in, s->in_cap);
@@ -242,7 +120,8 @@ SECURITY_STATUS tls_side_step(struct tls_side *s, uint8_t **out, size_t *out_len
     if (st != SEC_E_INCOMPLETE_MESSAGE) {
         size_t keep = inb[1].BufferType == SECBUFFER_EXTRA ? inb[1].cbBuffer : 0;
 
-        memmove(s->in, s->in + s->in_len - keep, keep);
+        if (keep > 0)
+            memmove(s->in, s->in + s->in_len - keep, keep);
         s->in_len = keep;
     }
     if (outb[0].pvBuffer != NULL && outb[0].cbBuffer > 0) {
@@ -295,7 +174,8 @@ SECURITY_STATUS tls_drain(struct tls_side *s)
         st = tls_decrypt(&s->ctx, s->in, s->in_len, &plain, &plain_len, &used);
         if (st != SEC_E_OK || plain_len != 0)
             return st == SEC_E_OK ? SEC_E_INTERNAL_ERROR : st;
-        memmove(s->in, s->in + used, s->in_len - used);
+        if (s->in_len > used)
+            memmove(s->in, s->in + used, s->in_len - used);
         s->in_len -= used;
     }
     return st;
@@ -307,6 +187,7 @@ void tls_side_free(struct tls_side *s)
         DeleteSecurityContext(&s->ctx);
     free(s->in);
     s->in = NULL;
+    s->in_len = s->in_cap = 0;
     s->have_ctx = false;
 }
 

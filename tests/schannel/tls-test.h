@@ -14,23 +14,12 @@
 #include "sspi.h"
 #include "schannel.h"
 #include "libsspi.h"
+#include "tools/tool-pki.h"
 
-/* Files of the throwaway PKI, under dir. */
-struct tls_pki {
-    char dir[256];
-    char ca[300];       /* CA certificate (PEM) */
-    char server[300];   /* localhost + 127.0.0.1 certificate and key (PEM) */
-    char client[300];   /* client certificate and key, CN=client */
-    char expired[300];  /* localhost certificate that expired */
-    char wrong[300];    /* certificate for another.example */
-    char rogue_ca[300]; /* another CA, trusted by nobody */
-    char rogue[300];    /* localhost certificate signed by rogue_ca */
-};
-
-/* Make the PKI in a new temporary directory; false on failure. */
-bool tls_pki_make(struct tls_pki *pki);
-/* Remove its files. */
-void tls_pki_remove(struct tls_pki *pki);
+/* The throwaway PKI is src/tools/tool-pki.c's. */
+#define tls_pki tool_pki
+#define tls_pki_make tool_pki_make
+#define tls_pki_remove tool_pki_remove
 
 /* Load schannel.so from LIBSSPI_TEST_PKGDIR (once). */
 SECURITY_STATUS tls_load_package(void);

@@ -1,6 +1,7 @@
 # src/packages/schannel: the Schannel security package (schannel.so): TLS
-# 1.2/1.3 on GnuTLS with Windows' stream semantics.  It links the
-# certificate-context convenience library of src/wincrypt, never libsspi.so.
+# 1.2/1.3 on GnuTLS with Windows' stream semantics, on the package kit.  It
+# links the certificate-context convenience library of src/wincrypt and the
+# kit, never libsspi.so.
 # libschannel-internal.la holds everything but the entry points so the
 # tests and the fuzz target can reach the internals.
 noinst_LTLIBRARIES += src/packages/schannel/libschannel-internal.la
@@ -19,6 +20,5 @@ packages_LTLIBRARIES += src/packages/schannel/schannel.la
 src_packages_schannel_schannel_la_SOURCES = src/packages/schannel/schannel-entry.c
 src_packages_schannel_schannel_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 src_packages_schannel_schannel_la_LIBADD = src/packages/schannel/libschannel-internal.la \
-	src/wincrypt/libcertcore.la src/common/libcommon.la $(GNUTLS_LIBS) $(PTHREAD_LIBS)
-src_packages_schannel_schannel_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
-	-export-symbols-regex '^(SpLsaModeInitialize|SpUserModeInitialize)$$'
+	src/wincrypt/libcertcore.la $(PACKAGE_LIBADD) $(GNUTLS_LIBS)
+src_packages_schannel_schannel_la_LDFLAGS = $(PACKAGE_LDFLAGS)

@@ -21,8 +21,7 @@ static void *schan_alloc(size_t len)
 {
     if (len > UINT32_MAX)
         return NULL;
-    return schan_dll != NULL ? schan_dll->AllocateHeap((ULONG)len)
-                             : schan_lsa->AllocateLsaHeap((ULONG)len);
+    return pkg_alloc(pkg_dll != NULL ? PKG_MODE_USER : PKG_MODE_LSA, len);
 }
 
 static uint32_t schan_proto_bit(const struct schan_ctx *ctx)

@@ -60,6 +60,10 @@ void schan_cred_unref(struct schan_cred *cred)
         gnutls_priority_deinit(cred->priority);
     if (cred->cert != NULL)
         wincrypt_cert_unref(cred->cert);
+    if (cred->privkey != NULL) {
+        gnutls_privkey_deinit(cred->privkey);
+        gnutls_pcert_deinit(&cred->pcert);
+    }
     if (cred->ticket_key.data != NULL) {
         explicit_bzero(cred->ticket_key.data, cred->ticket_key.size);
         gnutls_free(cred->ticket_key.data);
@@ -71,6 +75,9 @@ void schan_cred_unref(struct schan_cred *cred)
     for (char **p = cred->scoped_alpn; p != NULL && *p != NULL; p++)
         free(*p);
     free(cred->scoped_alpn);
+    free(cred->opts.cert_file);
+    free(cred->opts.key_file);
+    free(cred->opts.ca_file);
     pthread_mutex_destroy(&cred->cache_lock);
     explicit_bzero(cred, sizeof(*cred));
     free(cred);
@@ -183,8 +190,8 @@ static SECURITY_STATUS schan_trust(struct schan_cred *cred, HCERTSTORE root)
     const char *dir = secure_getenv("SSL_CERT_DIR");
 
     gnutls_certificate_set_x509_system_trust(cred->x509);
-    if (schan_opts.ca_file != NULL)
-        gnutls_certificate_set_x509_trust_file(cred->x509, schan_opts.ca_file, GNUTLS_X509_FMT_PEM);
+    if (cred->opts.ca_file != NULL)
+        gnutls_certificate_set_x509_trust_file(cred->x509, cred->opts.ca_file, GNUTLS_X509_FMT_PEM);
     if (file != NULL && *file)
         gnutls_certificate_set_x509_trust_file(cred->x509, file, GNUTLS_X509_FMT_PEM);
     if (dir != NULL && *dir) {
@@ -232,16 +239,60 @@ static SECURITY_STATUS schan_own_cert(struct schan_cred *cred, const struct winc
     return SEC_E_OK;
 }
 
+/* Client: the certificate goes out whatever CA names the server lists, as
+ * Windows sends the certificate the caller chose. */
+static int schan_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
+                          const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
+                          gnutls_pcert_st **pcert, unsigned int *pcert_length,
+                          gnutls_privkey_t *privkey)
+{
+    struct schan_ctx *ctx = gnutls_transport_get_ptr(session);
+
+    *pcert_length = 0;
+    if (ctx == NULL || ctx->cred->privkey == NULL)
+        return 0;
+    *pcert = &ctx->cred->pcert;
+    *pcert_length = 1;
+    *privkey = ctx->cred->privkey;
+    return 0;
+}
+
+static SECURITY_STATUS schan_client_cert(struct schan_cred *cred, const struct wincrypt_cert *c)
+{
+    gnutls_datum_t der = {c->ctx.pbCertEncoded, c->ctx.cbCertEncoded};
+    gnutls_datum_t key = {c->key, c->key_len};
+    int r;
+
+    if (gnutls_pcert_import_x509_raw(&cred->pcert, &der, GNUTLS_X509_FMT_DER, 0) < 0)
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    r = gnutls_privkey_init(&cred->privkey);
+    if (r >= 0)
+        r = c->key_kind == WINCRYPT_KEY_PKCS11
+                ? gnutls_privkey_import_url(cred->privkey, (const char *)c->key, 0)
+                : gnutls_privkey_import_x509_raw(cred->privkey, &key, GNUTLS_X509_FMT_DER, NULL, 0);
+    if (r < 0) {
+        if (cred->privkey != NULL)
+            gnutls_privkey_deinit(cred->privkey);
+        cred->privkey = NULL;
+        gnutls_pcert_deinit(&cred->pcert);
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    }
+    gnutls_certificate_set_retrieve_function2(cred->x509, schan_retrieve);
+    wincrypt_cert_ref(c);
+    cred->cert = c;
+    return SEC_E_OK;
+}
+
 /* option.cert_file / option.key_file for inbound credentials with none. */
 static SECURITY_STATUS schan_default_cert(struct schan_cred *cred)
 {
     int r;
 
-    if (schan_opts.cert_file == NULL)
+    if (cred->opts.cert_file == NULL)
         return SEC_E_NO_CREDENTIALS;
-    r = gnutls_certificate_set_x509_key_file2(cred->x509, schan_opts.cert_file,
-                                              schan_opts.key_file ? schan_opts.key_file
-                                                                  : schan_opts.cert_file,
+    r = gnutls_certificate_set_x509_key_file2(cred->x509, cred->opts.cert_file,
+                                              cred->opts.key_file ? cred->opts.key_file
+                                                                  : cred->opts.cert_file,
                                               GNUTLS_X509_FMT_PEM, NULL, 0);
     return r < 0 ? SEC_E_NO_CREDENTIALS : SEC_E_OK;
 }
@@ -280,9 +331,10 @@ static SECURITY_STATUS schan_cred_build(struct schan_cred *cred, const struct sc
     if (a->n_creds == 1) {
         const struct wincrypt_cert *c = wincrypt_cert_check(a->certs[0]);
 
-        if (c == NULL)
+        if (c == NULL || c->key_kind == WINCRYPT_KEY_NONE)
             return SEC_E_UNKNOWN_CREDENTIALS;
-        if ((st = schan_own_cert(cred, c)) != SEC_E_OK)
+        st = cred->server ? schan_own_cert(cred, c) : schan_client_cert(cred, c);
+        if (st != SEC_E_OK)
             return st;
     } else if (cred->server && (st = schan_default_cert(cred)) != SEC_E_OK) {
         return st;
@@ -318,17 +370,21 @@ NTSTATUS NTAPI schan_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
     if (a.format != SCH_CRED_FORMAT_CERT_CONTEXT || a.n_creds > 1 ||
         (a.n_creds == 1 && (a.certs == NULL || a.certs[0] == NULL)))
         return SEC_E_UNKNOWN_CREDENTIALS;
-    if (use == SECPKG_CRED_INBOUND && a.n_creds == 0 && schan_opts.cert_file == NULL)
-        return SEC_E_NO_CREDENTIALS;
     cred = calloc(1, sizeof(*cred));
     if (cred == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
+    if (!pkg_options_get(&schan_settings, &cred->opts)) {
+        free(cred);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
     cred->magic = SCHAN_CRED_MAGIC;
     atomic_init(&cred->refs, 1);
     pthread_mutex_init(&cred->cache_lock, NULL);
     cred->server = use == SECPKG_CRED_INBOUND;
     cred->flags = a.flags;
-    st = schan_protocols(&a, cred->server, &cred->protocols);
+    st = cred->server && a.n_creds == 0 && cred->opts.cert_file == NULL
+             ? SEC_E_NO_CREDENTIALS
+             : schan_protocols(&a, cred->server, &cred->protocols);
     if (st == SEC_E_OK)
         st = schan_cred_build(cred, &a);
     if (st != SEC_E_OK) {

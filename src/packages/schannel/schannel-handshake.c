@@ -55,7 +55,7 @@ static SECURITY_STATUS schan_give(SecBuffer *b, const uint8_t *data, size_t len,
     }
     if (!alloc || len > UINT32_MAX)
         return SEC_E_INSUFFICIENT_MEMORY;
-    b->pvBuffer = schan_lsa->AllocateLsaHeap((ULONG)len);
+    b->pvBuffer = pkg_alloc(PKG_MODE_LSA, len);
     if (b->pvBuffer == NULL) {
         b->cbBuffer = 0;
         return SEC_E_INSUFFICIENT_MEMORY;
@@ -149,10 +149,16 @@ static SECURITY_STATUS schan_handshake_leg(struct schan_ctx *ctx, const struct s
         ctx->held = NULL;
         if (st != SEC_E_OK)
             return st;
+        if (len > 0 && l->spare != NULL) { /* not read yet: give it back */
+            l->spare->BufferType = SECBUFFER_EXTRA;
+            l->spare->cbBuffer = (ULONG)len;
+        }
         return ctx->state == SCHAN_ESTABLISHED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
     }
     whole = 0;
-    if (ctx->server || ctx->started) { /* only the ClientHello needs no input */
+    if ((ctx->server || ctx->started) && !(ctx->kick && len == 0)) {
+        /* only a first flight (ClientHello, or our answer to a
+         * renegotiation request GnuTLS already holds) needs no input */
         whole = schan_records(data, len, 0, &missing);
         if (whole == (size_t)-1) {
             l->out_token->cbBuffer = 0;
@@ -167,8 +173,17 @@ static SECURITY_STATUS schan_handshake_leg(struct schan_ctx *ctx, const struct s
         }
     }
     ctx->started = true;
+    ctx->kick = false;
     ctx->in = (struct schan_in){data, whole, 0};
+    if (ctx->renegotiating) { /* records of the old keys: GnuTLS must count them */
+        schan_record_push_seq(ctx, false);
+        schan_record_push_seq(ctx, true);
+    }
     r = schan_session_handshake(ctx);
+    if (ctx->renegotiating) {
+        schan_record_sync(ctx, false);
+        schan_record_sync(ctx, true);
+    }
     if (l->spare != NULL && len - ctx->in.pos > 0) {
         l->spare->BufferType = SECBUFFER_EXTRA;
         l->spare->cbBuffer = (ULONG)(len - ctx->in.pos);

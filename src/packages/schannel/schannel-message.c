@@ -52,6 +52,10 @@ static SECURITY_STATUS schan_seal_slow(struct schan_ctx *ctx, SecBuffer *h, SecB
 
     if (h->cbBuffer < hs)
         return SEC_E_BUFFER_TOO_SMALL;
+    if (d->cbBuffer == 0) { /* GnuTLS sends no empty record: nothing to send */
+        h->cbBuffer = t->cbBuffer = 0;
+        return SEC_E_OK;
+    }
     o->scatter = true;
     o->failed = false;
     o->seg[0] = h->pvBuffer;
@@ -183,12 +187,14 @@ static SECURITY_STATUS schan_unseal_slow(struct schan_ctx *ctx, uint8_t *rec, si
         if (r == GNUTLS_E_AGAIN)
             schan_session_remember(ctx); /* a TLS 1.3 ticket may have come */
         return r == 0 ? SEC_I_CONTEXT_EXPIRED
-               : r == GNUTLS_E_AGAIN && *handshake && schan_opts.renegotiate_tls13
+               : r == GNUTLS_E_AGAIN && *handshake &&
+                       ctx->cred->opts.post_handshake == SCHAN_POST_RENEGOTIATE
                    ? SEC_I_RENEGOTIATE
                    : SEC_E_OK;
     }
     if (r == GNUTLS_E_REHANDSHAKE) {
         ctx->renegotiating = true;
+        ctx->kick = true;
         return SEC_I_RENEGOTIATE;
     }
     ctx->state = SCHAN_FAILED;

@@ -91,3 +91,11 @@ NTSTATUS NTAPI schan_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle)
         return STATUS_INVALID_HANDLE;
     return STATUS_SUCCESS;
 }
+
+/* Contexts are not exported (a TLS session does not leave its GnuTLS
+ * session), so no blob is a packed Schannel context. */
+NTSTATUS NTAPI schan_import_context(PSecBuffer pPackedContext, HANDLE Token,
+                                    PLSA_SEC_HANDLE phContext)
+{
+    return SEC_E_INVALID_TOKEN;
+}

@@ -32,11 +32,14 @@
 #include <pthread.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 
 #include "sspi.h"
 #include "ntsecpkg.h"
 #include "schannel.h"
+#include "packages/kit/pkg-entry.h"
+#include "packages/kit/pkg-options.h"
 #include "wincrypt/cert-private.h"
 
 #define SCHAN_HIDDEN __attribute__((visibility("hidden")))
@@ -58,17 +61,21 @@
 /* "Never expires", as Windows reports it. */
 #define SCHAN_NEVER INT64_MAX
 
-/* ---- Package-wide settings (schannel-entry.c), set before any context. */
+/* ---- Package-wide settings (schannel-entry.c): the module's option.*
+ * lines through the package kit (pkg-options.h).  A credential takes a
+ * snapshot when it is acquired; contexts read their credential's. */
+enum schan_post_handshake { SCHAN_POST_INTERNAL, SCHAN_POST_RENEGOTIATE };
+enum schan_record_layer { SCHAN_RECORDS_INPLACE, SCHAN_RECORDS_GNUTLS };
+
 struct schan_options {
-    char *cert_file;        /* option.cert_file: default server certificate */
-    char *key_file;         /* option.key_file (file or pkcs11: URI) */
-    char *ca_file;          /* option.ca_file: extra trusted roots */
-    bool renegotiate_tls13; /* option.tls13_post_handshake = renegotiate */
-    bool gnutls_records;    /* option.record_layer = gnutls: no fast path */
+    char *cert_file;      /* option.cert_file: default server certificate */
+    char *key_file;       /* option.key_file (file or pkcs11: URI) */
+    char *ca_file;        /* option.ca_file: extra trusted roots */
+    int post_handshake;   /* option.tls13_post_handshake: enum schan_post_handshake */
+    bool session_tickets; /* option.session_tickets (default yes) */
+    int record_layer;     /* option.record_layer: enum schan_record_layer */
 };
-SCHAN_HIDDEN extern struct schan_options schan_opts;
-SCHAN_HIDDEN extern PLSA_SECPKG_FUNCTION_TABLE schan_lsa;
-SCHAN_HIDDEN extern PSECPKG_DLL_FUNCTIONS schan_dll;
+SCHAN_HIDDEN extern struct pkg_options schan_settings;
 
 /* ---- Credentials (schannel-cred.c). */
 
@@ -92,7 +99,10 @@ struct schan_cred {
     gnutls_certificate_credentials_t x509;
     gnutls_priority_t priority;
     const struct wincrypt_cert *cert; /* our certificate (reference), or NULL */
+    gnutls_pcert_st pcert;            /* client: the certificate it always sends */
+    gnutls_privkey_t privkey;         /* client: its key (NULL: none) */
     gnutls_datum_t ticket_key;        /* server session tickets */
+    struct schan_options opts;        /* settings when acquired (strings owned) */
     pthread_mutex_t cache_lock;
     struct schan_cache_entry cache[SCHAN_CACHE_SLOTS];
     unsigned cache_next;
@@ -177,6 +187,8 @@ struct schan_ctx {
     bool key_update_due;  /* TLS 1.3: the peer asked for our KeyUpdate */
     bool incomplete_told; /* SEC_I_INCOMPLETE_CREDENTIALS reported */
     bool started;         /* the first flight has been produced */
+    bool kick;            /* the next leg runs GnuTLS even with no input
+                           * (renegotiation: GnuTLS holds the peer's hello) */
     uint32_t req;         /* ISC_REQ_* / ASC_REQ_* of the first leg */
     uint32_t attrs;       /* ISC_RET_* / ASC_RET_* */
     char *target;         /* UTF-8 target name (client) */
@@ -200,6 +212,8 @@ SCHAN_HIDDEN NTSTATUS NTAPI schan_delete_context(LSA_SEC_HANDLE ContextHandle);
 SCHAN_HIDDEN NTSTATUS NTAPI schan_init_user_mode_context(LSA_SEC_HANDLE ContextHandle,
                                                          PSecBuffer PackedContext);
 SCHAN_HIDDEN NTSTATUS NTAPI schan_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle);
+SCHAN_HIDDEN NTSTATUS NTAPI schan_import_context(PSecBuffer pPackedContext, HANDLE Token,
+                                                 PLSA_SEC_HANDLE phContext);
 
 /* ---- Session engine (schannel-session.c). */
 
@@ -212,8 +226,9 @@ SCHAN_HIDDEN SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uin
  * Look at the record headers at the start of data[0..len).  Returns the
  * number of bytes that form complete records (0 if not even one), sets
  * *missing to what the first incomplete record still needs, and returns
- * (size_t)-1 when a header is not a TLS record header.  `max_records` 0
- * = as many as there are.
+ * (size_t)-1 when the first header is not a TLS record header (a bad
+ * header further on ends the complete part).  `max_records` 0 = as many
+ * as there are.
  */
 SCHAN_HIDDEN size_t schan_records(const uint8_t *data, size_t len, size_t max_records,
                                   uint32_t *missing);

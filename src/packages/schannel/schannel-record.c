@@ -92,7 +92,7 @@ void schan_record_sync(struct schan_ctx *ctx, bool read)
         gnutls_aead_cipher_deinit(d->aead);
     d->aead = NULL;
     explicit_bzero(d->key, sizeof(d->key));
-    fast = fast && !schan_opts.gnutls_records;
+    fast = fast && ctx->cred->opts.record_layer == SCHAN_RECORDS_INPLACE;
     if (!fast || gnutls_aead_cipher_init(&d->aead, cipher, &key) < 0) {
         d->aead = NULL;
         return;

@@ -93,11 +93,10 @@ size_t schan_records(const uint8_t *data, size_t len, size_t max_records, uint32
             *missing = (uint32_t)(SCHAN_HEADER - (len - pos));
             break;
         }
-        if (data[pos] < SCHAN_CT_CCS || data[pos] > SCHAN_CT_APPDATA + 1 || data[pos + 1] != 3)
-            return (size_t)-1;
         body = (size_t)data[pos + 3] << 8 | data[pos + 4];
-        if (body > SCHAN_MAX_RECORD)
-            return (size_t)-1;
+        if (data[pos] < SCHAN_CT_CCS || data[pos] > SCHAN_CT_APPDATA + 1 || data[pos + 1] != 3 ||
+            body > SCHAN_MAX_RECORD)
+            return pos == 0 ? (size_t)-1 : pos; /* a later bad header stays for later */
         if (len - pos - SCHAN_HEADER < body) {
             *missing = (uint32_t)(SCHAN_HEADER + body - (len - pos));
             break;
@@ -188,7 +187,8 @@ static void schan_set_verify(struct schan_ctx *ctx)
 SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uint8_t *alpn, size_t alpn_len)
 {
     unsigned flags = (ctx->server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK |
-                     GNUTLS_NO_SIGNAL | GNUTLS_NO_TICKETS_TLS12 * 0;
+                     GNUTLS_NO_SIGNAL |
+                     (ctx->server && !ctx->cred->opts.session_tickets ? GNUTLS_NO_TICKETS : 0);
     SECURITY_STATUS st;
 
     if (gnutls_init(&ctx->session, flags) < 0)
@@ -207,7 +207,8 @@ SECURITY_STATUS schan_session_open(struct schan_ctx *ctx, const uint8_t *alpn, s
         gnutls_certificate_server_set_request(ctx->session, (ctx->req & ASC_REQ_MUTUAL_AUTH)
                                                                 ? GNUTLS_CERT_REQUIRE
                                                                 : GNUTLS_CERT_IGNORE);
-        gnutls_session_ticket_enable_server(ctx->session, &ctx->cred->ticket_key);
+        if (ctx->cred->opts.session_tickets)
+            gnutls_session_ticket_enable_server(ctx->session, &ctx->cred->ticket_key);
     } else {
         schan_set_verify(ctx);
         schan_cache_get(ctx->cred, ctx->target, ctx->session);
