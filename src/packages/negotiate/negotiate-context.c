@@ -199,6 +199,18 @@ NTSTATUS NTAPI nego_query_context(LSA_SEC_HANDLE h, ULONG attribute, PVOID buffe
         pi->PackageInfo = pkg_info_block(PKG_MODE_LSA, &negotiate_package);
         return pi->PackageInfo != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
     }
+    case SECPKG_ATTR_FLAGS: {
+        /* The inner context was always asked to allocate its tokens; the
+         * caller sees ALLOCATED_MEMORY only when it asked (== ASC_*). */
+        SecPkgContext_Flags *f = buffer;
+        if (!c->has_inner)
+            return SEC_E_INVALID_HANDLE;
+        st = nego_services()->QueryContextAttributes(&c->inner, attribute, buffer);
+        if (st == SEC_E_OK)
+            f->Flags = (f->Flags & ~(ULONG)ISC_RET_ALLOCATED_MEMORY) |
+                       (c->req & ISC_REQ_ALLOCATE_MEMORY ? ISC_RET_ALLOCATED_MEMORY : 0);
+        return st;
+    }
     default:
         if (!c->has_inner)
             return SEC_E_INVALID_HANDLE;
