@@ -564,6 +564,57 @@ START_TEST(test_raw_ntlmssp_first_token)
 }
 END_TEST
 
+/* Set (value "yes") or clear (NULL) option.raw_ntlm through the package's
+ * SpSetExtendedInformation(SecpkgLibsspiConfig). */
+static void raw_ntlm_option(const char *value)
+{
+    SECPKG_LIBSSPI_SETTING setting = {"raw_ntlm", value};
+    SECPKG_EXTENDED_INFORMATION info = {.Class = SecpkgLibsspiConfig};
+
+    info.Info.LibsspiConfig.SettingCount = value != NULL ? 1 : 0;
+    info.Info.LibsspiConfig.Settings = value != NULL ? &setting : NULL;
+    ck_assert_int_eq(fake.lsa->SetExtendedInformation(SecpkgLibsspiConfig, &info), 0);
+}
+
+/* option.raw_ntlm: with NTLM alone, bare NTLM tokens both ways (WinPR 2's
+ * Negotiate); with Kerberos still possible, SPNEGO as usual. */
+START_TEST(test_raw_ntlm_option)
+{
+    struct peer c, s;
+    struct run r;
+
+    raw_ntlm_option("yes");
+    fake.pkgs[0].acquire_out = SEC_E_NO_CREDENTIALS; /* no ticket cache */
+    ck_assert_int_eq(acquire(&c, true, NULL), SEC_E_OK);
+    ck_assert_int_eq(acquire(&s, false, NULL), SEC_E_OK);
+    exchange(&c, &s, &r);
+    ck_assert_int_eq(r.client, SEC_E_OK);
+    ck_assert_int_eq(r.server, SEC_E_OK);
+    ck_assert_int_eq(r.n, 4); /* the acceptor's last leg has no token */
+    ck_assert_uint_eq(r.toks[3].len, 0);
+    ck_assert_mem_eq(r.toks[0].data, "NTLMSSP\0", 8);
+    ck_assert_mem_eq(r.toks[1].data, "NTLMSSP\0", 8);
+    ck_assert_mem_eq(r.toks[2].data, "NTLMSSP\0", 8);
+    ck_assert_uint_eq(fake.pkgs[1].resets_out + fake.pkgs[1].resets_in, 0); /* no MIC, no reset */
+    negotiation_info(&c, u"NTLM", SECPKG_NEGOTIATION_COMPLETE);
+    negotiation_info(&s, u"NTLM", SECPKG_NEGOTIATION_COMPLETE);
+    message_pair(&c, &s);
+    message_pair(&s, &c);
+    peer_free(&c);
+    peer_free(&s);
+
+    fake.pkgs[0].acquire_out = SEC_E_OK; /* Kerberos is back: SPNEGO */
+    ck_assert_int_eq(acquire(&c, true, NULL), SEC_E_OK);
+    ck_assert_int_eq(acquire(&s, false, NULL), SEC_E_OK);
+    exchange(&c, &s, &r);
+    ck_assert_int_eq(r.client, SEC_E_OK);
+    ck_assert_uint_eq(r.toks[0].data[0], 0x60);
+    peer_free(&c);
+    peer_free(&s);
+    raw_ntlm_option(NULL);
+}
+END_TEST
+
 START_TEST(test_raw_kerberos_first_token)
 {
     struct peer s;
@@ -925,6 +976,7 @@ static Suite *machine_suite(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, test_server_initiated);
     tcase_add_test(tc, test_raw_ntlmssp_first_token);
+    tcase_add_test(tc, test_raw_ntlm_option);
     tcase_add_test(tc, test_raw_kerberos_first_token);
     tcase_add_test(tc, test_no_common_mechanism);
     tcase_add_test(tc, test_wrong_password);

@@ -183,30 +183,6 @@ static SECURITY_STATUS send_hints(struct nego_context *c, PSecBufferDesc out)
     return SEC_I_CONTINUE_NEEDED;
 }
 
-/* A token without SPNEGO: the sibling handles the whole exchange. */
-static SECURITY_STATUS raw_step(struct nego_context *c, const uint8_t *data, size_t len,
-                                PSecBufferDesc in, PSecBufferDesc out)
-{
-    struct nego_out tok;
-    SECURITY_STATUS st = nego_inner_step(c, (struct nego_view){data, len}, in, &tok);
-
-    if (!SEC_SUCCESS(st))
-        return st;
-    c->phase = st == SEC_E_OK ? NEGO_PHASE_DONE : NEGO_PHASE_MECH;
-    SECURITY_STATUS es = SEC_E_OK;
-    if (tok.len > 0) {
-        es = nego_emit(out, c->req, &tok);
-    } else {
-        nego_out_free(&tok);
-        pkg_output_none(out);
-    }
-    if (es != SEC_E_OK)
-        return es;
-    if (st == SEC_E_OK)
-        nego_context_complete(c);
-    return st;
-}
-
 /* The first token: decide what it is. */
 static SECURITY_STATUS first_token(struct nego_context *c, const uint8_t *data, size_t len,
                                    PSecBufferDesc in, PSecBufferDesc out)
@@ -228,7 +204,7 @@ static SECURITY_STATUS first_token(struct nego_context *c, const uint8_t *data, 
             return SEC_E_INVALID_TOKEN;
         c->raw = true;
         select_mech(c, m, oid);
-        return raw_step(c, data, len, in, out);
+        return nego_raw_step(c, (struct nego_view){data, len}, in, out);
     default:
         return SEC_E_INVALID_TOKEN;
     }
@@ -267,7 +243,8 @@ static SECURITY_STATUS accept_leg(struct nego_context *c, PSecBufferDesc in, PSe
     case NEGO_PHASE_MIC:
         if (len == 0)
             return SEC_E_INVALID_TOKEN;
-        return c->raw ? raw_step(c, data, len, in, out) : take_resp(c, data, len, in, out);
+        return c->raw ? nego_raw_step(c, (struct nego_view){data, len}, in, out)
+                      : take_resp(c, data, len, in, out);
     default:
         return SEC_E_OUT_OF_SEQUENCE;
     }

@@ -13,6 +13,10 @@
  * the optimistic one means starting that sibling afresh with a mandatory
  * mechListMIC (request-mic, or Windows 2003's accept-incomplete).
  *
+ * With option.raw_ntlm, an initiator left with NTLM alone (and no
+ * NegTokenInit2 to answer) sends NTLM's tokens as they are, without SPNEGO:
+ * WinPR 2's Negotiate (FreeRDP 2) is NTLM under that name.
+ *
  * Completion follows MIT and Samba: once the sibling is done, MICs are
  * exchanged when the sibling provides integrity and either side requires
  * them (NTLM always does, as Windows Vista and gss-ntlmssp); the context
@@ -87,6 +91,19 @@ static void select_mech(struct nego_context *c, int m, struct nego_view oid)
     c->selected_oid_len = (uint8_t)oid.len;
 }
 
+/* Is NTLM (the optimistic sibling) the only one left? */
+static bool only_ntlm(const struct nego_context *c, const bool *usable, int optimistic)
+{
+    const struct nego_mech *m = &c->creds->mechs[optimistic];
+
+    if (!nego_oid_equal((struct nego_view){m->oid, m->oid_len}, nego_oid_ntlm))
+        return false;
+    for (uint32_t i = 0; i < c->creds->count; i++)
+        if (usable[i] && (int)i != optimistic)
+            return false;
+    return true;
+}
+
 /* Leg 1: find the optimistic sibling and offer the rest. */
 static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token *hint,
                                  PSecBufferDesc in, PSecBufferDesc out)
@@ -116,6 +133,14 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
     }
     if (optimistic < 0)
         return first_failure;
+    if (hint == NULL && only_ntlm(c, usable, optimistic) && nego_option_raw_ntlm()) {
+        /* option.raw_ntlm: NTLM's own tokens, as WinPR 2's Negotiate sends them. */
+        c->raw = true;
+        select_mech(c, optimistic, nego_oid_ntlm);
+        c->phase = NEGO_PHASE_MECH;
+        st = nego_emit(out, c->req, &tok);
+        return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
+    }
     offer_mech(c, optimistic);
     for (uint32_t m = 0; m < c->creds->count; m++)
         if (usable[m] && (int)m != optimistic)
@@ -310,7 +335,11 @@ static SECURITY_STATUS init_leg(struct nego_context *c, PSecBufferDesc in, PSecB
         return first_leg(c, have_hint ? &hint : NULL, in, out);
     }
     if (c->phase == NEGO_PHASE_DONE)
-        return after_done(c, in, out);
+        return c->raw ? SEC_E_OUT_OF_SEQUENCE : after_done(c, in, out);
+    if (c->raw) {
+        SECURITY_STATUS st = pkg_input_token(in, &data, &len);
+        return st == SEC_E_OK ? nego_raw_step(c, (struct nego_view){data, len}, in, out) : st;
+    }
     return next_leg(c, in, out);
 }
 

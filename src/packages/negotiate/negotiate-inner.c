@@ -231,3 +231,26 @@ SECURITY_STATUS nego_emit(PSecBufferDesc out, ULONG req, struct nego_out *tok)
     nego_out_free(tok);
     return st;
 }
+
+SECURITY_STATUS nego_raw_step(struct nego_context *c, struct nego_view in_tok, PSecBufferDesc in,
+                              PSecBufferDesc out)
+{
+    struct nego_out tok;
+    SECURITY_STATUS st = nego_inner_step(c, in_tok, in, &tok);
+
+    if (!SEC_SUCCESS(st))
+        return st;
+    c->phase = st == SEC_E_OK ? NEGO_PHASE_DONE : NEGO_PHASE_MECH;
+    SECURITY_STATUS es = SEC_E_OK;
+    if (tok.len > 0) {
+        es = nego_emit(out, c->req, &tok);
+    } else {
+        nego_out_free(&tok);
+        pkg_output_none(out);
+    }
+    if (es != SEC_E_OK)
+        return es;
+    if (st == SEC_E_OK)
+        nego_context_complete(c);
+    return st;
+}

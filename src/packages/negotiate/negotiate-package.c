@@ -8,6 +8,31 @@
 
 #include "packages/negotiate/negotiate.h"
 
+/* option.* settings (doc/negotiate.md). */
+struct nego_options {
+    bool raw_ntlm;
+};
+
+static const struct pkg_option_def nego_option_defs[] = {
+    PKG_OPTION_BOOL("raw_ntlm", struct nego_options, raw_ntlm),
+};
+
+static const struct nego_options nego_defaults = {.raw_ntlm = false};
+
+PKG_OPTIONS(nego_settings, struct nego_options, nego_option_defs, &nego_defaults);
+
+bool nego_option_raw_ntlm(void)
+{
+    struct nego_options o;
+    bool on;
+
+    if (!pkg_options_get(&nego_settings, &o))
+        return false;
+    on = o.raw_ntlm;
+    pkg_options_release(&nego_settings, &o);
+    return on;
+}
+
 static NTSTATUS nego_initialize(ULONG_PTR package_id, PSECPKG_PARAMETERS parameters)
 {
     (void)package_id;
@@ -76,4 +101,5 @@ const struct pkg_descriptor negotiate_package = {
     .mech_oid_len = sizeof(spnego_oid),
     .initialize = nego_initialize,
     .host = nego_host,
+    .options = &nego_settings,
 };

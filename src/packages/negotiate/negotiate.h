@@ -154,7 +154,7 @@ enum nego_phase {
 struct nego_context {
     struct pkg_object obj;
     bool initiator;
-    bool raw; /* acceptor took a token without SPNEGO */
+    bool raw; /* no SPNEGO: the sibling's own tokens (raw first token, option.raw_ntlm) */
     enum nego_phase phase;
     struct nego_creds *creds; /* reference; NULL for an imported context */
     uint32_t req;             /* the caller's fContextReq */
@@ -260,6 +260,15 @@ SECURITY_STATUS nego_mic_exchange(struct nego_context *c, struct nego_view mic_i
 
 /* Copy a token to the caller's output (pkg_output_token) and free it. */
 SECURITY_STATUS nego_emit(PSecBufferDesc out, ULONG req, struct nego_out *tok);
+
+/* One leg without SPNEGO: `in_tok` to the selected sibling, its token
+ * out as it is; the context completes with the sibling. */
+SECURITY_STATUS nego_raw_step(struct nego_context *c, struct nego_view in_tok, PSecBufferDesc in,
+                              PSecBufferDesc out);
+
+/* option.raw_ntlm (negotiate-package.c): an initiator left with NTLM
+ * alone sends NTLM's tokens without SPNEGO. */
+bool nego_option_raw_ntlm(void);
 
 /* ---- negotiate-init.c / negotiate-accept.c -------------------------------- */
 
