@@ -107,6 +107,10 @@ tests_rdp_winpr_sspi_shim_la_SOURCES = tests/rdp/winpr-sspi-shim.c
 tests_rdp_winpr_sspi_shim_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-rpath /nowhere
 tests_rdp_winpr_sspi_shim_la_LIBADD = $(LIBADD_DL)
+# xfreerdp and freerdp-shadow-cli authenticating through it (skips without
+# FreeRDP 2 and Xvfb: Debian freerdp2-x11 freerdp2-shadow-x11 xvfb).
+TESTS += tests/rdp/negotiate-rdp.sh
+EXTRA_DIST += tests/rdp/negotiate-rdp.sh
 
 # The package conformance battery (tests/pkg-conformance.h) for Negotiate.
 check_PROGRAMS += tests/check-negotiate-conformance
