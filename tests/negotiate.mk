@@ -3,13 +3,15 @@ check_PROGRAMS += tests/check-negotiate-spnego
 TESTS += tests/check-negotiate-spnego
 tests_check_negotiate_spnego_SOURCES = tests/check-negotiate-spnego.c
 tests_check_negotiate_spnego_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_negotiate_spnego_LDADD = src/packages/negotiate/libnegotiate-internal.la $(PACKAGE_LIBADD) \
+tests_check_negotiate_spnego_LDADD = src/packages/negotiate/libnegotiate-internal.la \
+	src/packages/negotiate/libnegotiate-ref.la $(PACKAGE_LIBADD) \
 	$(CHECK_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz targets: the libFuzzer builds need --enable-fuzzing; the replay
 # programs run each target over its seed corpus (and every truncation of
 # each seed) in every `make check`.  Corpora: tests/fuzz/corpus/negotiate-*.
-NEGOTIATE_FUZZ_LIBS = src/packages/negotiate/libnegotiate-internal.la $(PACKAGE_LIBADD)
+NEGOTIATE_FUZZ_LIBS = src/packages/negotiate/libnegotiate-internal.la \
+	src/packages/negotiate/libnegotiate-ref.la $(PACKAGE_LIBADD)
 
 check_PROGRAMS += tests/fuzz/replay-negotiate-spnego tests/fuzz/replay-negotiate-sniff
 TESTS += tests/fuzz/replay-negotiate-spnego tests/fuzz/replay-negotiate-sniff

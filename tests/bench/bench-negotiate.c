@@ -13,6 +13,10 @@
  * Each figure is the median of ROUNDS rounds.  A program, not a test.
  *
  * Usage: tests/bench/bench-negotiate [-n ITERATIONS] [--kerberos SPN]
+ *        tests/bench/bench-negotiate --handshakes PACKAGE [-n COUNT]
+ *        tests/bench/bench-negotiate --signatures PACKAGE [-n COUNT]
+ *        (only COUNT handshakes of PACKAGE, or one handshake and COUNT
+ *        16-byte MakeSignature calls: for perf stat / perf record)
  * (from the build tree, or with LIBSSPI_TEST_PKGDIR pointing at
  * src/packages).
  */
@@ -29,7 +33,7 @@
 #include "sspi.h"
 #include "libsspi.h"
 
-#define ROUNDS 9
+#define ROUNDS 15
 #define TOK 49152
 
 static char tmpdir[] = "/tmp/bench-negotiate-XXXXXX";
@@ -177,26 +181,6 @@ static void handshake(struct pair *p, const char *target)
         die("handshake did not complete", cs != SEC_E_OK ? cs : ss);
 }
 
-static double sspi_handshake_us(const char *package, const char *target, bool kerberos, int n)
-{
-    double r[ROUNDS];
-    struct pair p;
-
-    creds(&p, package, kerberos);
-    for (int k = 0; k < ROUNDS; k++) {
-        double t0 = now_ns();
-        for (int i = 0; i < n; i++) {
-            handshake(&p, target);
-            DeleteSecurityContext(&p.c);
-            DeleteSecurityContext(&p.s);
-        }
-        r[k] = (now_ns() - t0) / n / 1000.0;
-    }
-    FreeCredentialsHandle(&p.cc);
-    FreeCredentialsHandle(&p.sc);
-    return median(r, ROUNDS);
-}
-
 /* ---- MIT handshakes -------------------------------------------------------------- */
 
 static gss_OID_desc spnego_oid = {6, (void *)"\x2b\x06\x01\x05\x05\x02"};
@@ -239,103 +223,201 @@ static void gss_handshake(gss_OID mech, gss_cred_id_t ic, gss_cred_id_t ac, gss_
     gss_delete_sec_context(&minor, &s, NULL);
 }
 
-static double gss_handshake_us(bool spnego, gss_OID inner, const char *user, const char *target,
-                               int n)
+/* ---- the contenders, timed in turn ---------------------------------------------- */
+
+/* One way of doing a handshake: libsspi with a package, or MIT with a
+ * mechanism (SPNEGO narrowed to `inner`, or `inner` itself). */
+struct contender {
+    const char *label;
+    bool gss;
+    /* libsspi */
+    struct pair p;
+    const char *target;
+    /* MIT */
+    gss_OID mech;
+    gss_cred_id_t ic, ac;
+    gss_name_t tname;
+    double r[ROUNDS];
+};
+
+static void sspi_contender(struct contender *c, const char *label, const char *package,
+                           const char *target, bool kerberos)
+{
+    memset(c, 0, sizeof(*c));
+    c->label = label;
+    c->target = target;
+    creds(&c->p, package, kerberos);
+}
+
+static void gss_contender(struct contender *c, const char *label, bool spnego, gss_OID inner,
+                          const char *user, const char *target)
 {
     gss_OID_set_desc set = {1, spnego ? &spnego_oid : inner};
     gss_OID_set_desc narrow = {1, inner};
-    gss_cred_id_t ic, ac;
-    gss_name_t name = GSS_C_NO_NAME, tname;
+    gss_name_t name = GSS_C_NO_NAME;
     gss_buffer_desc tb = {strlen(target), (void *)target};
     OM_uint32 minor, major;
-    double r[ROUNDS];
 
+    memset(c, 0, sizeof(*c));
+    c->label = label;
+    c->gss = true;
+    c->mech = spnego ? &spnego_oid : inner;
     if (user != NULL) {
         gss_buffer_desc ub = {strlen(user), (void *)user}, pw = {8, (void *)"password"};
         gss_import_name(&minor, &ub, GSS_C_NT_USER_NAME, &name);
-        major = gss_acquire_cred_with_password(&minor, name, &pw, 0, &set, GSS_C_INITIATE, &ic,
+        major = gss_acquire_cred_with_password(&minor, name, &pw, 0, &set, GSS_C_INITIATE, &c->ic,
                                                NULL, NULL);
+        gss_release_name(&minor, &name);
     } else {
-        major = gss_acquire_cred(&minor, GSS_C_NO_NAME, 0, &set, GSS_C_INITIATE, &ic, NULL, NULL);
+        major =
+            gss_acquire_cred(&minor, GSS_C_NO_NAME, 0, &set, GSS_C_INITIATE, &c->ic, NULL, NULL);
     }
     if (GSS_ERROR(major))
         die("gss_acquire_cred (initiator)", (long)major);
-    major = gss_acquire_cred(&minor, GSS_C_NO_NAME, 0, &set, GSS_C_ACCEPT, &ac, NULL, NULL);
+    major = gss_acquire_cred(&minor, GSS_C_NO_NAME, 0, &set, GSS_C_ACCEPT, &c->ac, NULL, NULL);
     if (GSS_ERROR(major))
         die("gss_acquire_cred (acceptor)", (long)major);
     if (spnego) {
-        gss_set_neg_mechs(&minor, ic, &narrow);
-        gss_set_neg_mechs(&minor, ac, &narrow);
+        gss_set_neg_mechs(&minor, c->ic, &narrow);
+        gss_set_neg_mechs(&minor, c->ac, &narrow);
     }
-    gss_import_name(&minor, &tb, GSS_C_NT_HOSTBASED_SERVICE, &tname);
-    for (int k = 0; k < ROUNDS; k++) {
-        double t0 = now_ns();
-        for (int i = 0; i < n; i++)
-            gss_handshake(spnego ? &spnego_oid : inner, ic, ac, tname);
-        r[k] = (now_ns() - t0) / n / 1000.0;
+    gss_import_name(&minor, &tb, GSS_C_NT_HOSTBASED_SERVICE, &c->tname);
+}
+
+/* n handshakes; microseconds each. */
+static double contender_run(struct contender *c, int n)
+{
+    double t0 = now_ns();
+
+    for (int i = 0; i < n; i++) {
+        if (c->gss) {
+            gss_handshake(c->mech, c->ic, c->ac, c->tname);
+        } else {
+            handshake(&c->p, c->target);
+            DeleteSecurityContext(&c->p.c);
+            DeleteSecurityContext(&c->p.s);
+        }
     }
-    gss_release_cred(&minor, &ic);
-    gss_release_cred(&minor, &ac);
-    gss_release_name(&minor, &tname);
-    if (name != GSS_C_NO_NAME)
-        gss_release_name(&minor, &name);
-    return median(r, ROUNDS);
+    return (now_ns() - t0) / n / 1000.0;
+}
+
+static void contender_free(struct contender *c)
+{
+    OM_uint32 minor;
+
+    if (c->gss) {
+        gss_release_cred(&minor, &c->ic);
+        gss_release_cred(&minor, &c->ac);
+        gss_release_name(&minor, &c->tname);
+    } else {
+        FreeCredentialsHandle(&c->p.cc);
+        FreeCredentialsHandle(&c->p.sc);
+    }
+}
+
+static double min_of(const double *v, int n);
+
+/* Four contenders (inner, Negotiate, MIT inner, MIT SPNEGO), in turn each
+ * round with the starting one rotating; best and median of each. */
+static void handshake_table(struct contender c[4], int n)
+{
+    printf("\nhandshake, microseconds per complete exchange: the best and the median of %d "
+           "rounds of %d, interleaved\n",
+           ROUNDS, n);
+    for (int k = 0; k < ROUNDS; k++)
+        for (int j = 0; j < 4; j++) {
+            struct contender *x = &c[(j + k) % 4];
+            x->r[k] = contender_run(x, n);
+        }
+    for (int j = 0; j < 4; j++) {
+        double best = min_of(c[j].r, ROUNDS), med = median(c[j].r, ROUNDS);
+        printf("%-36s %9.1f %9.1f", c[j].label, best, med);
+        if (j % 2)
+            printf("   %+.1f%% (best), %+.1f%% (median) over %s",
+                   (best / min_of(c[j - 1].r, ROUNDS) - 1) * 100,
+                   (med / median(c[j - 1].r, ROUNDS) - 1) * 100, c[j - 1].label);
+        printf("\n");
+        contender_free(&c[j]);
+    }
 }
 
 /* ---- per message ------------------------------------------------------------------ */
 
 enum op { OP_SIGN, OP_VERIFY, OP_SEAL, OP_UNSEAL };
 
-static double per_message_ns(struct pair *p, enum op op, size_t size, int n)
+/* Messages for one timed run: data, and the token each one carries. */
+struct msgs {
+    uint8_t *data, *tok;
+    ULONG *tok_len;
+    size_t size;
+    int n;
+};
+
+#define TOKMAX 128
+
+static SECURITY_STATUS call(CtxtHandle *h, enum op op, struct msgs *m, int i, ULONG tok_len)
+{
+    SecBuffer b[2] = {{tok_len, SECBUFFER_TOKEN, m->tok + TOKMAX * (size_t)i},
+                      {(ULONG)m->size, SECBUFFER_DATA, m->data + m->size * (size_t)i}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+    ULONG qop;
+    SECURITY_STATUS st;
+
+    switch (op) {
+    case OP_SIGN:
+        st = MakeSignature(h, 0, &d, 0);
+        break;
+    case OP_VERIFY:
+        st = VerifySignature(h, &d, 0, &qop);
+        break;
+    case OP_SEAL:
+        st = EncryptMessage(h, 0, &d, 0);
+        break;
+    default:
+        st = DecryptMessage(h, &d, 0, &qop);
+        break;
+    }
+    m->tok_len[i] = b[0].cbBuffer;
+    return st;
+}
+
+/* One timed run of n calls of `op` on p's client; ns per call.  Verify and
+ * unseal get fresh messages from the server first (untimed). */
+static double one_run(struct pair *p, enum op op, struct msgs *m)
 {
     SecPkgContext_Sizes sz;
-    double r[ROUNDS];
-    uint8_t *data = calloc((size_t)n, size), *tok = calloc((size_t)n, 128);
+    ULONG room;
 
-    QueryContextAttributesA(&p->c, SECPKG_ATTR_SIZES, &sz);
-    for (int k = 0; k < ROUNDS; k++) {
-        /* Verify/unseal need the peer's fresh messages, made untimed. */
-        if (op == OP_VERIFY || op == OP_UNSEAL) {
-            for (int i = 0; i < n; i++) {
-                SecBuffer b[2] = {{sz.cbSecurityTrailer, SECBUFFER_TOKEN, tok + 128 * i},
-                                  {(ULONG)size, SECBUFFER_DATA, data + size * (size_t)i}};
-                SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
-                SECURITY_STATUS st = op == OP_VERIFY ? MakeSignature(&p->s, 0, &d, 0)
-                                                     : EncryptMessage(&p->s, 0, &d, 0);
-                if (st != SEC_E_OK)
-                    die("preparing messages", st);
-            }
-        }
-        double t0 = now_ns();
-        for (int i = 0; i < n; i++) {
-            SecBuffer b[2] = {{sz.cbSecurityTrailer, SECBUFFER_TOKEN, tok + 128 * i},
-                              {(ULONG)size, SECBUFFER_DATA, data + size * (size_t)i}};
-            SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
-            ULONG qop;
-            SECURITY_STATUS st;
-            switch (op) {
-            case OP_SIGN:
-                st = MakeSignature(&p->c, 0, &d, 0);
-                break;
-            case OP_VERIFY:
-                st = VerifySignature(&p->c, &d, 0, &qop);
-                break;
-            case OP_SEAL:
-                st = EncryptMessage(&p->c, 0, &d, 0);
-                break;
-            default:
-                st = DecryptMessage(&p->c, &d, 0, &qop);
-                break;
-            }
+    if (QueryContextAttributesA(&p->c, SECPKG_ATTR_SIZES, &sz) != SEC_E_OK)
+        die("SIZES", 0);
+    room = op == OP_SIGN || op == OP_VERIFY ? sz.cbMaxSignature : sz.cbSecurityTrailer;
+    if (op == OP_VERIFY || op == OP_UNSEAL) {
+        for (int i = 0; i < m->n; i++) {
+            SECURITY_STATUS st = call(&p->s, op == OP_VERIFY ? OP_SIGN : OP_SEAL, m, i, room);
             if (st != SEC_E_OK)
-                die("per-message call", st);
+                die("preparing messages", st);
         }
-        r[k] = (now_ns() - t0) / n;
     }
-    free(data);
-    free(tok);
-    return median(r, ROUNDS);
+    double t0 = now_ns();
+    for (int i = 0; i < m->n; i++) {
+        SECURITY_STATUS st =
+            call(&p->c, op, m, i, op == OP_SIGN || op == OP_SEAL ? room : m->tok_len[i]);
+        if (st != SEC_E_OK)
+            die("per-message call", st);
+    }
+    return (now_ns() - t0) / m->n;
 }
+
+static double min_of(const double *v, int n)
+{
+    double m = v[0];
+    for (int i = 1; i < n; i++)
+        if (v[i] < m)
+            m = v[i];
+    return m;
+}
+
+#define MSG_ROUNDS 31
 
 static void per_message_table(const char *inner, const char *target, bool kerberos, int n)
 {
@@ -343,20 +425,40 @@ static void per_message_table(const char *inner, const char *target, bool kerber
                                         "DecryptMessage"};
     static const size_t sizes[] = {16, 64, 1024};
     struct pair direct, nego;
+    struct msgs m = {calloc((size_t)n, 1024), calloc((size_t)n, TOKMAX),
+                     calloc((size_t)n, sizeof(ULONG)), 0, n};
 
     creds(&direct, inner, kerberos);
     creds(&nego, "Negotiate", kerberos);
     handshake(&direct, target);
     handshake(&nego, target);
-    printf("\nper message, ns per call (median of %d rounds of %d)\n", ROUNDS, n);
-    printf("%-16s %6s %10s %10s %8s\n", "call", "bytes", inner, "Negotiate", "delta");
+    printf("\nper message, ns per call: the best and the median of %d interleaved runs of %d "
+           "calls\n",
+           MSG_ROUNDS, n);
+    printf("%-16s %6s %10s %10s %8s %10s %10s\n", "call", "bytes", inner, "Negotiate", "delta",
+           "(median", "median)");
     for (int op = 0; op < 4; op++) {
         for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-            double a = per_message_ns(&direct, (enum op)op, sizes[s], n);
-            double b = per_message_ns(&nego, (enum op)op, sizes[s], n);
-            printf("%-16s %6zu %10.1f %10.1f %+8.1f\n", names[op], sizes[s], a, b, b - a);
+            double a[MSG_ROUNDS], b[MSG_ROUNDS];
+            m.size = sizes[s];
+            for (int k = 0; k < MSG_ROUNDS; k++) {
+                /* Alternate which goes first, so drift hits both alike. */
+                if (k % 2) {
+                    b[k] = one_run(&nego, (enum op)op, &m);
+                    a[k] = one_run(&direct, (enum op)op, &m);
+                } else {
+                    a[k] = one_run(&direct, (enum op)op, &m);
+                    b[k] = one_run(&nego, (enum op)op, &m);
+                }
+            }
+            double amin = min_of(a, MSG_ROUNDS), bmin = min_of(b, MSG_ROUNDS);
+            printf("%-16s %6zu %10.1f %10.1f %+8.1f %10.1f %10.1f\n", names[op], sizes[s], amin,
+                   bmin, bmin - amin, median(a, MSG_ROUNDS), median(b, MSG_ROUNDS));
         }
     }
+    free(m.data);
+    free(m.tok);
+    free(m.tok_len);
     DeleteSecurityContext(&direct.c);
     DeleteSecurityContext(&direct.s);
     DeleteSecurityContext(&nego.c);
@@ -366,48 +468,65 @@ static void per_message_table(const char *inner, const char *target, bool kerber
 int main(int argc, char **argv)
 {
     int n = 20000, hn = 300;
-    const char *spn = NULL;
+    const char *spn = NULL, *only = NULL, *sign_only = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
             n = atoi(argv[++i]);
         else if (strcmp(argv[i], "--kerberos") == 0 && i + 1 < argc)
             spn = argv[++i];
+        else if (strcmp(argv[i], "--handshakes") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else if (strcmp(argv[i], "--signatures") == 0 && i + 1 < argc)
+            sign_only = argv[++i];
         else {
-            fprintf(stderr, "usage: %s [-n ITERATIONS] [--kerberos SPN]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-n ITERATIONS] [--kerberos SPN] [--handshakes PACKAGE]\n",
+                    argv[0]);
             return 2;
         }
     }
     setup(spn != NULL);
+    if (sign_only != NULL) {
+        struct pair p;
+        struct msgs m = {calloc(1, 16), calloc(1, TOKMAX), calloc(1, sizeof(ULONG)), 16, 1};
+        creds(&p, sign_only, spn != NULL);
+        handshake(&p, spn);
+        for (int i = 0; i < n; i++)
+            if (call(&p.c, OP_SIGN, &m, 0, 64) != SEC_E_OK)
+                die("MakeSignature", 0);
+        return 0;
+    }
+    if (only != NULL) {
+        struct pair p;
+        creds(&p, only, spn != NULL);
+        for (int i = 0; i < n; i++) {
+            handshake(&p, spn);
+            DeleteSecurityContext(&p.c);
+            DeleteSecurityContext(&p.s);
+        }
+        FreeCredentialsHandle(&p.cc);
+        FreeCredentialsHandle(&p.sc);
+        return 0;
+    }
     per_message_table("NTLM", NULL, false, n);
-    printf("\nhandshake, microseconds per complete exchange (median of %d rounds of %d)\n", ROUNDS,
-           hn);
-    double nt = sspi_handshake_us("NTLM", NULL, false, hn);
-    double ng = sspi_handshake_us("Negotiate", NULL, false, hn);
-    double mn = gss_handshake_us(false, &ntlm_oid, "BENCH\\user", "host@bench", hn);
-    double ms = gss_handshake_us(true, &ntlm_oid, "BENCH\\user", "host@bench", hn);
-    printf("%-34s %9.1f\n", "NTLM (libsspi)", nt);
-    printf("%-34s %9.1f  (%+.1f%% over NTLM)\n", "Negotiate over NTLM (libsspi)", ng,
-           (ng / nt - 1) * 100);
-    printf("%-34s %9.1f\n", "gss-ntlmssp (MIT)", mn);
-    printf("%-34s %9.1f  (%+.1f%% over gss-ntlmssp)\n", "SPNEGO over gss-ntlmssp (MIT)", ms,
-           (ms / mn - 1) * 100);
+    struct contender c[4];
+    sspi_contender(&c[0], "NTLM (libsspi)", "NTLM", NULL, false);
+    sspi_contender(&c[1], "Negotiate over NTLM (libsspi)", "Negotiate", NULL, false);
+    gss_contender(&c[2], "gss-ntlmssp (MIT)", false, &ntlm_oid, "BENCH\\user", "host@bench");
+    gss_contender(&c[3], "SPNEGO over gss-ntlmssp (MIT)", true, &ntlm_oid, "BENCH\\user",
+                  "host@bench");
+    handshake_table(c, hn);
     if (spn != NULL) {
         char gss_target[512];
         const char *slash = strchr(spn, '/');
         snprintf(gss_target, sizeof gss_target, "%.*s@%s", (int)(slash ? slash - spn : 0), spn,
                  slash ? slash + 1 : spn);
         per_message_table("Kerberos", spn, true, n);
-        double kt = sspi_handshake_us("Kerberos", spn, true, hn / 3);
-        double kg = sspi_handshake_us("Negotiate", spn, true, hn / 3);
-        double mk = gss_handshake_us(false, &krb5_oid, NULL, gss_target, hn / 3);
-        double mks = gss_handshake_us(true, &krb5_oid, NULL, gss_target, hn / 3);
-        printf("%-34s %9.1f\n", "Kerberos (libsspi)", kt);
-        printf("%-34s %9.1f  (%+.1f%% over Kerberos)\n", "Negotiate over Kerberos (libsspi)", kg,
-               (kg / kt - 1) * 100);
-        printf("%-34s %9.1f\n", "krb5 (MIT)", mk);
-        printf("%-34s %9.1f  (%+.1f%% over krb5)\n", "SPNEGO over krb5 (MIT)", mks,
-               (mks / mk - 1) * 100);
+        sspi_contender(&c[0], "Kerberos (libsspi)", "Kerberos", spn, true);
+        sspi_contender(&c[1], "Negotiate over Kerberos (libsspi)", "Negotiate", spn, true);
+        gss_contender(&c[2], "krb5 (MIT)", false, &krb5_oid, NULL, gss_target);
+        gss_contender(&c[3], "SPNEGO over krb5 (MIT)", true, &krb5_oid, NULL, gss_target);
+        handshake_table(c, hn / 3);
     }
     return 0;
 }

@@ -37,7 +37,7 @@ static NTSTATUS nego_initialize(ULONG_PTR package_id, PSECPKG_PARAMETERS paramet
 {
     (void)package_id;
     (void)parameters;
-    return nego_asn1_init() == SEC_E_OK ? STATUS_SUCCESS : STATUS_INTERNAL_ERROR;
+    return STATUS_SUCCESS;
 }
 
 /* Accept the host services when they offer what Negotiate calls. */

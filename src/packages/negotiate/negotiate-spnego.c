@@ -1,32 +1,37 @@
 /*
- * negotiate-spnego.c - SPNEGO tokens through libtasn1.
+ * negotiate-spnego.c - SPNEGO tokens (RFC 4178 section 4.2, MS-SPNG 2.2.1):
+ * a small DER codec for the four token shapes, checked against libtasn1.
  *
- * Decoding: the input must first pass nego_der_check (strict DER, see
- * negotiate-der.c); libtasn1 then checks it against the SPNEGO syntax of
- * negotiate-spnego.asn with ASN1_DECODE_FLAG_STRICT_DER and without
- * ASN1_DECODE_FLAG_ALLOW_PADDING, so trailing bytes, unknown, repeated or
- * misplaced fields are refused.  The fields are then returned as views into
- * the caller's buffer, located with asn1_der_decoding_startEnd, so the
- * MechTypeList is the exact bytes the peer sent.
+ * Why not libtasn1 at run time: it builds a node tree per token (tens of
+ * allocations, string paths per field) and costs 5 to 18 microseconds a
+ * token, which made a Negotiate handshake over NTLM 3.8 times slower than
+ * NTLM alone (doc/negotiate.md has the figures).  The grammar is four
+ * fixed SEQUENCEs, so the codec here is a tag-by-tag walk.  The ASN.1
+ * module (negotiate-spnego.asn) and libtasn1 stay as the reference
+ * (negotiate-spnego-ref.c): the unit tests decode every known token with
+ * both, and the libFuzzer target requires, for every input, the same
+ * verdict and the same fields from both decoders and the same bytes from
+ * both encoders.
  *
- * A NegTokenInit's [3] is mechListMIC in the RFC layout and negHints in the
- * MS-SPNG NegTokenInit2 layout; the RFC layout is tried first, then the
- * other, so [3] holding an OCTET STRING is a MIC and [3] holding a SEQUENCE
- * is negHints.
+ * Decoding: nego_der_check first (strict DER, negotiate-der.c: minimal
+ * definite lengths, canonical primitives, every explicit tag holding
+ * exactly one TLV, bounded nesting, no trailing bytes); then the syntax:
+ * each SEQUENCE's fields as context tags in strictly increasing order,
+ * each holding the type the syntax names, nothing else.  A NegTokenInit's
+ * [3] is mechListMIC in the RFC layout and negHints in the NegTokenInit2
+ * layout ([4] being its MIC); the RFC layout is tried first, so [3]
+ * holding an OCTET STRING is a MIC and [3] holding a SEQUENCE is negHints.
+ * Fields come back as views into the caller's buffer, so the MechTypeList
+ * is the exact bytes the peer sent.
  *
- * Encoding goes through libtasn1 as well (canonical DER by construction).
+ * Encoding writes the one DER form directly (lengths computed first).
  */
 #include "config.h"
 
-#include <libtasn1.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "packages/negotiate/negotiate-spnego.h"
-
-extern const asn1_static_node nego_asn1_tab[];
 
 static const uint8_t oid_spnego[] = {0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
 static const uint8_t oid_krb5[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
@@ -45,29 +50,15 @@ const struct nego_view nego_oid_ntlm = {oid_ntlm, sizeof(oid_ntlm)};
 #define TAG_RESP 0xa1u
 #define TAG_FRAMING 0x60u
 #define TAG_SEQUENCE 0x30u
-#define TAG_ENUMERATED 0x0au
+#define TAG_BIT_STRING 0x03u
 #define TAG_OCTET_STRING 0x04u
+#define TAG_OID 0x06u
+#define TAG_ENUMERATED 0x0au
 #define TAG_GENERAL_STRING 0x1bu
+#define TAG_CONTEXT(n) (0xa0u + (n))
 
-/* Longest dotted OID text we produce: far more than any real mechanism. */
-#define OID_TEXT_MAX 128
-
-static asn1_node nego_defs;
-static pthread_once_t nego_defs_once = PTHREAD_ONCE_INIT;
-static int nego_defs_status = ASN1_GENERIC_ERROR;
-
-static void load_defs(void)
-{
-    char err[ASN1_MAX_ERROR_DESCRIPTION_SIZE];
-
-    nego_defs_status = asn1_array2tree(nego_asn1_tab, &nego_defs, err);
-}
-
-SECURITY_STATUS nego_asn1_init(void)
-{
-    pthread_once(&nego_defs_once, load_defs);
-    return nego_defs_status == ASN1_SUCCESS ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
-}
+/* Most fields a SPNEGO SEQUENCE has (NegTokenInit2: [0]..[4]). */
+#define MAX_FIELDS 5
 
 void nego_out_free(struct nego_out *out)
 {
@@ -80,175 +71,74 @@ void nego_out_free(struct nego_out *out)
 
 /* ---- decoding ---------------------------------------------------------------- */
 
-struct decoder {
-    asn1_node el;
-    const uint8_t *der;
-    int len;
-    const char *prefix; /* path of the NegotiationToken choice */
+/* A TLV: its tag, the whole encoding and its contents. */
+struct tlv {
+    uint8_t tag;
+    struct nego_view whole, content;
 };
 
-/* Decodes der as `type`, consuming all of it.  ASN1_SUCCESS or an error. */
-static int decode_as(struct decoder *d, const char *type)
+/* Reads the TLV at v[*at..]; strict headers only (nego_der_header). */
+static bool read_tlv(struct nego_view v, size_t *at, struct tlv *t)
 {
-    char err[ASN1_MAX_ERROR_DESCRIPTION_SIZE];
-    int used = d->len;
-    int rc = asn1_create_element(nego_defs, type, &d->el);
-
-    if (rc != ASN1_SUCCESS)
-        return rc;
-    rc = asn1_der_decoding2(&d->el, d->der, &used, ASN1_DECODE_FLAG_STRICT_DER, err);
-    if (rc == ASN1_SUCCESS && used != d->len)
-        rc = ASN1_DER_ERROR;
-    if (rc != ASN1_SUCCESS)
-        asn1_delete_structure(&d->el);
-    return rc;
-}
-
-enum field_state { FIELD_ABSENT, FIELD_PRESENT, FIELD_BAD };
-
-/*
- * The contents of a field `name` (relative to d->prefix) that carries an
- * explicit context tag: *inner is the one TLV inside the tag.
- */
-static enum field_state field(const struct decoder *d, const char *name, struct nego_view *inner)
-{
-    char path[96];
-    int start, end;
-    uint8_t tag;
-    size_t hdr, clen, ihdr, iclen;
-
-    snprintf(path, sizeof(path), "%s%s", d->prefix, name);
-    int rc = asn1_der_decoding_startEnd(d->el, d->der, d->len, path, &start, &end);
-    if (rc == ASN1_ELEMENT_NOT_FOUND)
-        return FIELD_ABSENT;
-    if (rc != ASN1_SUCCESS || start < 0 || end < start || end >= d->len)
-        return FIELD_BAD;
-    const uint8_t *p = d->der + start;
-    size_t n = (size_t)(end - start) + 1;
-    /* The range covers the explicit tag, whose contents are one TLV. */
-    if (!nego_der_header(p, n, &tag, &hdr, &clen) || hdr + clen != n ||
-        !nego_der_header(p + hdr, clen, &tag, &ihdr, &iclen) || ihdr + iclen != clen)
-        return FIELD_BAD;
-    inner->data = p + hdr;
-    inner->len = clen;
-    return FIELD_PRESENT;
-}
-
-/* The contents of an OCTET STRING (or GeneralString) TLV. */
-static struct nego_view contents_of(struct nego_view tlv, uint8_t want)
-{
-    struct nego_view v = {NULL, 0};
-    uint8_t tag;
     size_t hdr, clen;
 
-    if (nego_der_header(tlv.data, tlv.len, &tag, &hdr, &clen) && tag == want &&
-        hdr + clen == tlv.len) {
-        /* An empty string is present, not absent: point at its end. */
-        v.data = tlv.data + hdr;
-        v.len = clen;
-    }
-    return v;
+    if (*at >= v.len || !nego_der_header(v.data + *at, v.len - *at, &t->tag, &hdr, &clen))
+        return false;
+    t->whole = (struct nego_view){v.data + *at, hdr + clen};
+    /* An empty field is present, not absent: its view points at its end. */
+    t->content = (struct nego_view){v.data + *at + hdr, clen};
+    *at += hdr + clen;
+    return true;
 }
 
-static SECURITY_STATUS read_octets(const struct decoder *d, const char *name, uint8_t tag,
-                                   struct nego_view *out)
+/* v is exactly one TLV with tag `tag`; *t receives it. */
+static bool one_tlv(struct nego_view v, uint8_t tag, struct tlv *t)
 {
-    struct nego_view tlv;
+    size_t at = 0;
 
-    out->data = NULL;
-    out->len = 0;
-    switch (field(d, name, &tlv)) {
-    case FIELD_ABSENT:
-        return SEC_E_OK;
-    case FIELD_BAD:
-        return SEC_E_INVALID_TOKEN;
-    default:
-        break;
-    }
-    *out = contents_of(tlv, tag);
-    return out->data != NULL ? SEC_E_OK : SEC_E_INVALID_TOKEN;
+    return read_tlv(v, &at, t) && at == v.len && t->tag == tag;
 }
 
-/* Splits the MechTypeList TLV into its OID TLVs. */
-static SECURITY_STATUS read_mechs(struct nego_token *t)
+/*
+ * The fields of a SEQUENCE's contents: context tags [0]..[max-1] in
+ * strictly increasing order, each holding one TLV (its type not checked
+ * here).  f[n].whole.data == NULL for an absent field.
+ */
+static bool read_fields(struct nego_view seq, unsigned max, struct tlv f[MAX_FIELDS])
 {
-    uint8_t tag;
-    size_t hdr, clen, at;
+    size_t at = 0;
+    int last = -1;
 
-    if (!nego_der_header(t->mech_types.data, t->mech_types.len, &tag, &hdr, &clen) ||
-        tag != TAG_SEQUENCE || hdr + clen != t->mech_types.len)
-        return SEC_E_INVALID_TOKEN;
-    t->mech_count = 0;
-    for (at = hdr; at < t->mech_types.len;) {
-        size_t h, n;
-        if (t->mech_count == NEGO_MAX_MECHS ||
-            !nego_der_header(t->mech_types.data + at, t->mech_types.len - at, &tag, &h, &n))
-            return SEC_E_INVALID_TOKEN;
-        struct nego_view oid = {t->mech_types.data + at, h + n};
-        if (!nego_oid_valid(oid))
-            return SEC_E_INVALID_TOKEN;
-        t->mechs[t->mech_count++] = oid;
-        at += h + n;
+    memset(f, 0, MAX_FIELDS * sizeof(*f));
+    while (at < seq.len) {
+        struct tlv ctx;
+        if (!read_tlv(seq, &at, &ctx))
+            return false;
+        unsigned n = (unsigned)ctx.tag - TAG_CONTEXT(0);
+        if (ctx.tag < TAG_CONTEXT(0) || n >= max || (int)n <= last)
+            return false;
+        size_t in = 0;
+        if (!read_tlv(ctx.content, &in, &f[n]) || in != ctx.content.len)
+            return false;
+        last = (int)n;
     }
-    return SEC_E_OK;
+    return true;
 }
 
-static SECURITY_STATUS read_init(const struct decoder *d, struct nego_token *t, bool init2)
+static bool present(const struct tlv *f)
 {
-    SECURITY_STATUS st;
-
-    t->kind = init2 ? NEGO_INIT2 : NEGO_INIT;
-    switch (field(d, "negTokenInit.mechTypes", &t->mech_types)) {
-    case FIELD_PRESENT:
-        st = read_mechs(t);
-        if (st != SEC_E_OK)
-            return st;
-        break;
-    case FIELD_ABSENT:
-        if (!init2)
-            return SEC_E_INVALID_TOKEN;
-        break;
-    default:
-        return SEC_E_INVALID_TOKEN;
-    }
-    if (field(d, "negTokenInit.reqFlags", &t->req_flags) == FIELD_BAD)
-        return SEC_E_INVALID_TOKEN;
-    st = read_octets(d, "negTokenInit.mechToken", TAG_OCTET_STRING, &t->mech_token);
-    if (st == SEC_E_OK)
-        st = read_octets(d, "negTokenInit.mechListMIC", TAG_OCTET_STRING, &t->mic);
-    if (st == SEC_E_OK && init2)
-        st = read_octets(d, "negTokenInit.negHints.hintName", TAG_GENERAL_STRING, &t->hint_name);
-    return st;
+    return f->whole.data != NULL;
 }
 
-static SECURITY_STATUS read_resp(const struct decoder *d, struct nego_token *t)
+/* Absent, or present with tag `tag`. */
+static bool absent_or(const struct tlv *f, uint8_t tag)
 {
-    struct nego_view v;
-    SECURITY_STATUS st;
+    return !present(f) || f->tag == tag;
+}
 
-    t->kind = NEGO_RESP;
-    enum field_state fs = field(d, "negTokenResp.negState", &v);
-    if (fs == FIELD_BAD)
-        return SEC_E_INVALID_TOKEN;
-    if (fs == FIELD_PRESENT) {
-        /* DER-minimal already; the four defined values fit in one octet. */
-        if (v.len != 3 || v.data[0] != TAG_ENUMERATED || v.data[1] != 1 ||
-            v.data[2] > NEGO_REQUEST_MIC)
-            return SEC_E_INVALID_TOKEN;
-        t->neg_state = v.data[2];
-    }
-    fs = field(d, "negTokenResp.supportedMech", &v);
-    if (fs == FIELD_BAD)
-        return SEC_E_INVALID_TOKEN;
-    if (fs == FIELD_PRESENT) {
-        if (!nego_oid_valid(v))
-            return SEC_E_INVALID_TOKEN;
-        t->supported_mech = v;
-    }
-    st = read_octets(d, "negTokenResp.responseToken", TAG_OCTET_STRING, &t->response_token);
-    if (st == SEC_E_OK)
-        st = read_octets(d, "negTokenResp.mechListMIC", TAG_OCTET_STRING, &t->mic);
-    return st;
+static struct nego_view content_or_absent(const struct tlv *f)
+{
+    return present(f) ? f->content : (struct nego_view){NULL, 0};
 }
 
 static void token_clear(struct nego_token *t)
@@ -257,54 +147,130 @@ static void token_clear(struct nego_token *t)
     t->neg_state = NEGO_STATE_ABSENT;
 }
 
-/*
- * Decodes a NegotiationToken at inner (a0/a1 ...) that sits at offset
- * `base` of der; framed selects the InitialContextToken types.
- */
+/* MechTypeList: a SEQUENCE OF OBJECT IDENTIFIER. */
+static bool read_mechs(const struct tlv *list, struct nego_token *t)
+{
+    size_t at = 0;
+
+    t->mech_types = list->whole;
+    t->mech_count = 0;
+    while (at < list->content.len) {
+        struct tlv oid;
+        if (t->mech_count == NEGO_MAX_MECHS || !read_tlv(list->content, &at, &oid) ||
+            oid.tag != TAG_OID || !nego_oid_valid(oid.whole))
+            return false;
+        t->mechs[t->mech_count++] = oid.whole;
+    }
+    return true;
+}
+
+/* NegHints ::= SEQUENCE { hintName [0] GeneralString OPTIONAL,
+ *                         hintAddress [1] OCTET STRING OPTIONAL } */
+static bool read_hints(const struct tlv *hints, struct nego_token *t)
+{
+    struct tlv h[MAX_FIELDS];
+
+    if (!read_fields(hints->content, 2, h) || !absent_or(&h[0], TAG_GENERAL_STRING) ||
+        !absent_or(&h[1], TAG_OCTET_STRING))
+        return false;
+    t->hint_name = content_or_absent(&h[0]);
+    return true;
+}
+
+/* The SEQUENCE of a NegTokenInit, in the RFC layout or else NegTokenInit2's. */
+static bool read_init(const struct tlv *seq, struct nego_token *t)
+{
+    struct tlv f[MAX_FIELDS];
+
+    if (!read_fields(seq->content, 5, f) || !absent_or(&f[1], TAG_BIT_STRING) ||
+        !absent_or(&f[2], TAG_OCTET_STRING))
+        return false;
+    bool rfc = present(&f[0]) && f[0].tag == TAG_SEQUENCE && absent_or(&f[3], TAG_OCTET_STRING) &&
+               !present(&f[4]);
+    if (rfc) {
+        t->kind = NEGO_INIT;
+        t->mic = content_or_absent(&f[3]);
+    } else {
+        if (!absent_or(&f[0], TAG_SEQUENCE) || !absent_or(&f[3], TAG_SEQUENCE) ||
+            !absent_or(&f[4], TAG_OCTET_STRING))
+            return false;
+        t->kind = NEGO_INIT2;
+        t->mic = content_or_absent(&f[4]);
+        if (present(&f[3]) && !read_hints(&f[3], t))
+            return false;
+    }
+    if (present(&f[0]) && !read_mechs(&f[0], t))
+        return false;
+    t->req_flags = present(&f[1]) ? f[1].whole : (struct nego_view){NULL, 0};
+    t->mech_token = content_or_absent(&f[2]);
+    return true;
+}
+
+/* The SEQUENCE of a NegTokenResp. */
+static bool read_resp(const struct tlv *seq, struct nego_token *t)
+{
+    struct tlv f[MAX_FIELDS];
+
+    if (!read_fields(seq->content, 4, f) || !absent_or(&f[0], TAG_ENUMERATED) ||
+        !absent_or(&f[1], TAG_OID) || !absent_or(&f[2], TAG_OCTET_STRING) ||
+        !absent_or(&f[3], TAG_OCTET_STRING))
+        return false;
+    t->kind = NEGO_RESP;
+    if (present(&f[0])) {
+        /* Minimal already (nego_der_check); the four values fit one octet. */
+        if (f[0].content.len != 1 || f[0].content.data[0] > NEGO_REQUEST_MIC)
+            return false;
+        t->neg_state = f[0].content.data[0];
+    }
+    if (present(&f[1])) {
+        if (!nego_oid_valid(f[1].whole))
+            return false;
+        t->supported_mech = f[1].whole;
+    }
+    t->response_token = content_or_absent(&f[2]);
+    t->mic = content_or_absent(&f[3]);
+    return true;
+}
+
+/* A NegotiationToken choice: [0] NegTokenInit(2) or [1] NegTokenResp. */
+static bool read_choice(struct nego_view v, struct nego_token *t)
+{
+    struct tlv choice, seq;
+    size_t at = 0;
+
+    if (!read_tlv(v, &at, &choice) || at != v.len || !one_tlv(choice.content, TAG_SEQUENCE, &seq))
+        return false;
+    if (choice.tag == TAG_INIT)
+        return read_init(&seq, t);
+    if (choice.tag == TAG_RESP)
+        return read_resp(&seq, t);
+    return false;
+}
+
 static SECURITY_STATUS decode_token(const uint8_t *der, size_t len, bool framed,
                                     struct nego_token *out)
 {
-    struct decoder d = {NULL, der, (int)len, framed ? "innerToken." : ""};
-    SECURITY_STATUS st;
-    bool init2 = false;
+    struct nego_view v = {der, len};
+    bool ok;
 
     token_clear(out);
-    if (der == NULL || len == 0 || len > NEGO_CODEC_MAX)
+    if (der == NULL || len == 0 || len > NEGO_CODEC_MAX || !nego_der_check(der, len))
         return SEC_E_INVALID_TOKEN;
-    st = nego_asn1_init();
-    if (st != SEC_E_OK)
-        return st;
-    if (!nego_der_check(der, len))
-        return SEC_E_INVALID_TOKEN;
-    int rc = decode_as(&d, framed ? "SPNEGO.InitialContextToken" : "SPNEGO.NegotiationToken");
-    if (rc != ASN1_SUCCESS && rc != ASN1_MEM_ALLOC_ERROR) {
-        init2 = true;
-        rc = decode_as(&d, framed ? "SPNEGO.InitialContextToken2" : "SPNEGO.NegotiationToken2");
-    }
-    if (rc == ASN1_MEM_ALLOC_ERROR)
-        return SEC_E_INSUFFICIENT_MEMORY;
-    if (rc != ASN1_SUCCESS)
-        return SEC_E_INVALID_TOKEN;
-
-    /* Which alternative: the tag right after the framing, if any. */
-    size_t at = 0;
     if (framed) {
-        uint8_t tag;
-        size_t hdr, clen;
-        /* 60 len, then the thisMech OID TLV (validated by libtasn1). */
-        if (!nego_der_header(der, len, &tag, &hdr, &clen) ||
-            !nego_der_header(der + hdr, len - hdr, &tag, &at, &clen))
-            st = SEC_E_INVALID_TOKEN;
-        else if (!nego_oid_equal((struct nego_view){der + hdr, at + clen}, nego_oid_spnego))
-            st = SEC_E_INVALID_TOKEN;
-        at += hdr + clen;
+        /* [APPLICATION 0] IMPLICIT SEQUENCE { thisMech, innerToken } */
+        struct tlv app, mech;
+        size_t at = 0;
+        ok = one_tlv(v, TAG_FRAMING, &app) && read_tlv(app.content, &at, &mech) &&
+             nego_oid_equal(mech.whole, nego_oid_spnego) &&
+             read_choice((struct nego_view){app.content.data + at, app.content.len - at}, out);
+    } else {
+        ok = read_choice(v, out);
     }
-    if (st == SEC_E_OK)
-        st = der[at] == TAG_INIT ? read_init(&d, out, init2) : read_resp(&d, out);
-    asn1_delete_structure(&d.el);
-    if (st != SEC_E_OK)
+    if (!ok) {
         token_clear(out);
-    return st;
+        return SEC_E_INVALID_TOKEN;
+    }
+    return SEC_E_OK;
 }
 
 SECURITY_STATUS nego_decode_initial(const uint8_t *der, size_t len, struct nego_token *out)
@@ -338,169 +304,183 @@ SECURITY_STATUS nego_decode_next(const uint8_t *der, size_t len, struct nego_tok
 
 /* ---- encoding ---------------------------------------------------------------- */
 
-/* Dotted text of an OID TLV, as libtasn1 writes OIDs. */
-static bool oid_text(struct nego_view oid, char *text, size_t size)
+/* Octets of a DER length. */
+static size_t len_size(size_t n)
 {
-    int used = 0;
-
-    if (!nego_oid_valid(oid) || oid.len < 2 || oid.data[1] >= 0x80)
-        return false;
-    if (asn1_get_object_id_der(oid.data + 1, (int)oid.len - 1, &used, text, (int)size) !=
-        ASN1_SUCCESS)
-        return false;
-    return used == (int)oid.len - 1;
+    return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 4;
 }
 
-static int write_octets(asn1_node el, const char *path, struct nego_view v)
+/* A whole TLV with n content octets. */
+static size_t tlv_size(size_t n)
 {
-    if (v.data == NULL)
-        return asn1_write_value(el, path, NULL, 0);
-    /* libtasn1 takes a NULL value as "remove": give an empty string a
-     * valid pointer. */
-    return asn1_write_value(el, path, v.len ? (const void *)v.data : "", (int)v.len);
+    return 1 + len_size(n) + n;
 }
 
-static SECURITY_STATUS finish(asn1_node *el, int rc, struct nego_out *out)
+/* An explicit tag around a TLV with n content octets. */
+static size_t tagged_size(size_t n)
 {
-    char err[ASN1_MAX_ERROR_DESCRIPTION_SIZE];
-    int len = 0;
+    return tlv_size(tlv_size(n));
+}
 
-    if (rc == ASN1_SUCCESS) {
-        rc = asn1_der_coding(*el, "", NULL, &len, err);
-        if (rc == ASN1_MEM_ERROR && len > 0) {
-            out->data = malloc((size_t)len);
-            rc = out->data == NULL ? ASN1_MEM_ALLOC_ERROR
-                                   : asn1_der_coding(*el, "", out->data, &len, err);
-        }
+static uint8_t *put_header(uint8_t *p, uint8_t tag, size_t n)
+{
+    size_t k = len_size(n) - 1;
+
+    *p++ = tag;
+    if (k == 0) {
+        *p++ = (uint8_t)n;
+        return p;
     }
-    asn1_delete_structure(el);
-    if (rc != ASN1_SUCCESS) {
-        nego_out_free(out);
-        return rc == ASN1_MEM_ALLOC_ERROR ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_INTERNAL_ERROR;
-    }
-    out->len = (size_t)len;
+    *p++ = (uint8_t)(0x80u | k);
+    for (size_t i = k; i > 0; i--)
+        *p++ = (uint8_t)(n >> (8 * (i - 1)));
+    return p;
+}
+
+static uint8_t *put_bytes(uint8_t *p, struct nego_view v)
+{
+    if (v.len > 0)
+        memcpy(p, v.data, v.len);
+    return p + v.len;
+}
+
+/* [tag] { inner_tag contents } */
+static uint8_t *put_tagged(uint8_t *p, uint8_t tag, uint8_t inner_tag, struct nego_view v)
+{
+    p = put_header(p, tag, tlv_size(v.len));
+    p = put_header(p, inner_tag, v.len);
+    return put_bytes(p, v);
+}
+
+/* An OID TLV we are willing to send: well formed, short-form length. */
+static bool oid_sendable(struct nego_view oid)
+{
+    return nego_oid_valid(oid) && oid.data[1] < 0x80;
+}
+
+static SECURITY_STATUS alloc_out(struct nego_out *out, size_t len)
+{
+    if (len > NEGO_CODEC_MAX)
+        return SEC_E_INVALID_PARAMETER;
+    out->data = malloc(len);
+    if (out->data == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    out->len = len;
     return SEC_E_OK;
-}
-
-static int write_init_fields(asn1_node el, const struct nego_init_spec *spec)
-{
-    static const char base[] = "innerToken.negTokenInit.";
-    char path[96], text[OID_TEXT_MAX];
-    int rc = ASN1_SUCCESS;
-
-    for (uint32_t i = 0; i < spec->mech_count && rc == ASN1_SUCCESS; i++) {
-        if (!oid_text(spec->mechs[i], text, sizeof(text)))
-            return ASN1_VALUE_NOT_VALID;
-        snprintf(path, sizeof(path), "%smechTypes", base);
-        rc = asn1_write_value(el, path, "NEW", 1);
-        snprintf(path, sizeof(path), "%smechTypes.?LAST", base);
-        if (rc == ASN1_SUCCESS)
-            rc = asn1_write_value(el, path, text, 0);
-    }
-    snprintf(path, sizeof(path), "%sreqFlags", base);
-    if (rc == ASN1_SUCCESS)
-        rc = asn1_write_value(el, path, NULL, 0);
-    snprintf(path, sizeof(path), "%smechToken", base);
-    if (rc == ASN1_SUCCESS)
-        rc = write_octets(el, path, spec->mech_token);
-    snprintf(path, sizeof(path), "%smechListMIC", base);
-    if (rc == ASN1_SUCCESS)
-        rc = write_octets(el, path, spec->mic);
-    if (spec->hint_name != NULL && rc == ASN1_SUCCESS) {
-        snprintf(path, sizeof(path), "%snegHints.hintName", base);
-        rc = asn1_write_value(el, path, spec->hint_name, (int)strlen(spec->hint_name));
-        snprintf(path, sizeof(path), "%snegHints.hintAddress", base);
-        if (rc == ASN1_SUCCESS)
-            rc = asn1_write_value(el, path, NULL, 0);
-    }
-    return rc;
 }
 
 SECURITY_STATUS nego_encode_init(const struct nego_init_spec *spec, struct nego_out *out,
                                  struct nego_view *mech_types)
 {
-    asn1_node el = NULL;
-    char text[OID_TEXT_MAX];
+    struct nego_view hint = {NULL, 0};
+    size_t oids = 0, fields, seq, choice, total;
     SECURITY_STATUS st;
-    int rc;
 
     if (out == NULL)
         return SEC_E_INVALID_PARAMETER;
     out->data = NULL;
     out->len = 0;
     if (spec == NULL || spec->mechs == NULL || spec->mech_count == 0 ||
-        spec->mech_count > NEGO_MAX_MECHS || !oid_text(nego_oid_spnego, text, sizeof(text)))
+        spec->mech_count > NEGO_MAX_MECHS || spec->mech_token.len > NEGO_CODEC_MAX ||
+        spec->mic.len > NEGO_CODEC_MAX)
         return SEC_E_INVALID_PARAMETER;
-    st = nego_asn1_init();
+    for (uint32_t i = 0; i < spec->mech_count; i++) {
+        if (!oid_sendable(spec->mechs[i]))
+            return SEC_E_INVALID_PARAMETER;
+        oids += spec->mechs[i].len;
+    }
+    if (spec->hint_name != NULL)
+        hint = (struct nego_view){(const uint8_t *)spec->hint_name, strlen(spec->hint_name)};
+
+    /* [0] mechTypes, [2] mechToken, then [3] mechListMIC (RFC layout) or
+     * [3] negHints { [0] hintName } and [4] mechListMIC (NegTokenInit2). */
+    size_t list = tlv_size(oids);
+    fields = tlv_size(list);
+    if (spec->mech_token.data != NULL)
+        fields += tagged_size(spec->mech_token.len);
+    if (hint.data != NULL)
+        fields += tagged_size(tagged_size(hint.len));
+    if (spec->mic.data != NULL)
+        fields += tagged_size(spec->mic.len);
+    seq = tlv_size(fields);
+    choice = tlv_size(seq);
+    total = tlv_size(nego_oid_spnego.len + choice);
+    st = alloc_out(out, total);
     if (st != SEC_E_OK)
         return st;
-    rc = asn1_create_element(
-        nego_defs, spec->hint_name ? "SPNEGO.InitialContextToken2" : "SPNEGO.InitialContextToken",
-        &el);
-    if (rc == ASN1_SUCCESS)
-        rc = asn1_write_value(el, "thisMech", text, 0);
-    if (rc == ASN1_SUCCESS)
-        rc = asn1_write_value(el, "innerToken", "negTokenInit", 1);
-    if (rc == ASN1_SUCCESS)
-        rc = write_init_fields(el, spec);
-    if (rc == ASN1_VALUE_NOT_VALID) {
-        asn1_delete_structure(&el);
-        return SEC_E_INVALID_PARAMETER;
-    }
-    st = finish(&el, rc, out);
-    if (st == SEC_E_OK && mech_types != NULL) {
-        /* Locate the MechTypeList in what is actually sent. */
-        struct nego_token t;
-        st = nego_decode_initial(out->data, out->len, &t);
-        if (st != SEC_E_OK) {
-            nego_out_free(out);
-            return SEC_E_INTERNAL_ERROR;
-        }
-        *mech_types = t.mech_types;
-    }
-    return st;
-}
 
-static const char *const state_names[] = {
-    "accept-completed",
-    "accept-incomplete",
-    "reject",
-    "request-mic",
-};
+    uint8_t *p = put_header(out->data, TAG_FRAMING, nego_oid_spnego.len + choice);
+    p = put_bytes(p, nego_oid_spnego);
+    p = put_header(p, TAG_INIT, seq);
+    p = put_header(p, TAG_SEQUENCE, fields);
+    p = put_header(p, TAG_CONTEXT(0), list);
+    uint8_t *list_at = p;
+    p = put_header(p, TAG_SEQUENCE, oids);
+    for (uint32_t i = 0; i < spec->mech_count; i++)
+        p = put_bytes(p, spec->mechs[i]);
+    if (spec->mech_token.data != NULL)
+        p = put_tagged(p, TAG_CONTEXT(2), TAG_OCTET_STRING, spec->mech_token);
+    if (hint.data != NULL) {
+        p = put_header(p, TAG_CONTEXT(3), tlv_size(tagged_size(hint.len)));
+        p = put_header(p, TAG_SEQUENCE, tagged_size(hint.len));
+        p = put_tagged(p, TAG_CONTEXT(0), TAG_GENERAL_STRING, hint);
+    }
+    if (spec->mic.data != NULL)
+        p = put_tagged(p, TAG_CONTEXT(hint.data != NULL ? 4 : 3), TAG_OCTET_STRING, spec->mic);
+    if ((size_t)(p - out->data) != total) {
+        nego_out_free(out);
+        return SEC_E_INTERNAL_ERROR;
+    }
+    if (mech_types != NULL)
+        *mech_types = (struct nego_view){list_at, list};
+    return SEC_E_OK;
+}
 
 SECURITY_STATUS nego_encode_resp(int neg_state, struct nego_view supported_mech,
                                  struct nego_view response_token, struct nego_view mic,
                                  struct nego_out *out)
 {
-    asn1_node el = NULL;
-    char text[OID_TEXT_MAX];
+    size_t fields = 0, total;
     SECURITY_STATUS st;
-    int rc;
 
     if (out == NULL)
         return SEC_E_INVALID_PARAMETER;
     out->data = NULL;
     out->len = 0;
     if (neg_state < NEGO_STATE_ABSENT || neg_state > NEGO_REQUEST_MIC ||
-        (supported_mech.data != NULL && !oid_text(supported_mech, text, sizeof(text))))
+        (supported_mech.data != NULL && !oid_sendable(supported_mech)) ||
+        response_token.len > NEGO_CODEC_MAX || mic.len > NEGO_CODEC_MAX)
         return SEC_E_INVALID_PARAMETER;
-    st = nego_asn1_init();
+    if (neg_state != NEGO_STATE_ABSENT)
+        fields += tagged_size(1);
+    if (supported_mech.data != NULL)
+        fields += tlv_size(supported_mech.len);
+    if (response_token.data != NULL)
+        fields += tagged_size(response_token.len);
+    if (mic.data != NULL)
+        fields += tagged_size(mic.len);
+    total = tlv_size(tlv_size(fields));
+    st = alloc_out(out, total);
     if (st != SEC_E_OK)
         return st;
-    rc = asn1_create_element(nego_defs, "SPNEGO.NegotiationToken", &el);
-    if (rc == ASN1_SUCCESS)
-        rc = asn1_write_value(el, "", "negTokenResp", 1);
-    if (rc == ASN1_SUCCESS)
-        rc = neg_state == NEGO_STATE_ABSENT
-                 ? asn1_write_value(el, "negTokenResp.negState", NULL, 0)
-                 : asn1_write_value(el, "negTokenResp.negState", state_names[neg_state], 0);
-    if (rc == ASN1_SUCCESS)
-        rc = supported_mech.data == NULL
-                 ? asn1_write_value(el, "negTokenResp.supportedMech", NULL, 0)
-                 : asn1_write_value(el, "negTokenResp.supportedMech", text, 0);
-    if (rc == ASN1_SUCCESS)
-        rc = write_octets(el, "negTokenResp.responseToken", response_token);
-    if (rc == ASN1_SUCCESS)
-        rc = write_octets(el, "negTokenResp.mechListMIC", mic);
-    return finish(&el, rc, out);
+
+    uint8_t *p = put_header(out->data, TAG_RESP, tlv_size(fields));
+    p = put_header(p, TAG_SEQUENCE, fields);
+    if (neg_state != NEGO_STATE_ABSENT) {
+        uint8_t state = (uint8_t)neg_state;
+        p = put_tagged(p, TAG_CONTEXT(0), TAG_ENUMERATED, (struct nego_view){&state, 1});
+    }
+    if (supported_mech.data != NULL) {
+        p = put_header(p, TAG_CONTEXT(1), supported_mech.len);
+        p = put_bytes(p, supported_mech);
+    }
+    if (response_token.data != NULL)
+        p = put_tagged(p, TAG_CONTEXT(2), TAG_OCTET_STRING, response_token);
+    if (mic.data != NULL)
+        p = put_tagged(p, TAG_CONTEXT(3), TAG_OCTET_STRING, mic);
+    if ((size_t)(p - out->data) != total) {
+        nego_out_free(out);
+        return SEC_E_INTERNAL_ERROR;
+    }
+    return SEC_E_OK;
 }

@@ -5,7 +5,8 @@
  *   negotiate-der.c      strict DER well-formedness (definite minimal
  *                        lengths, canonical primitives, bounded nesting)
  *   negotiate-spnego.c   NegTokenInit / NegTokenInit2 / NegTokenResp
- *                        decoding and encoding through libtasn1
+ *                        decoding and encoding (a small DER codec held to
+ *                        libtasn1's by the tests: negotiate-spnego-ref.c)
  *   negotiate-sniff.c    what a first token is: SPNEGO, raw NTLMSSP, or a
  *                        raw RFC 2743-framed token of another mechanism
  *
@@ -46,7 +47,7 @@ extern const struct nego_view nego_oid_ntlm;    /* 1.3.6.1.4.1.311.2.2.10 */
 #define NEGO_DER_MAX_DEPTH 8
 /* Most mechanism OIDs one MechTypeList may carry. */
 #define NEGO_MAX_MECHS 32
-/* Largest token the codec takes (libtasn1 counts in int). */
+/* Largest token the codec takes or makes (three-octet DER lengths). */
 #define NEGO_CODEC_MAX (1u << 24)
 
 enum nego_kind {
@@ -113,18 +114,12 @@ bool nego_oid_equal(struct nego_view a, struct nego_view b);
 /* ---- negotiate-spnego.c --------------------------------------------------- */
 
 /*
- * Loads the ASN.1 definitions (once per process, thread-safe).  Returns
- * SEC_E_OK or SEC_E_INTERNAL_ERROR; the decoders and encoders call it.
- */
-SECURITY_STATUS nego_asn1_init(void);
-
-/*
  * Decodes the first token of an exchange: the RFC 2743 framing
  * (60 len 06 06 2b 06 01 05 05 02 ...) around a NegTokenInit or
  * NegTokenInit2.  Status: SEC_E_OK; SEC_E_INVALID_TOKEN for anything else
  * (not strict DER, trailing bytes, another mechanism's OID, a NegTokenResp,
  * more than NEGO_MAX_MECHS mechanisms, an unknown or repeated field, a
- * negState outside 0..3); SEC_E_INSUFFICIENT_MEMORY.
+ * negState outside 0..3).
  */
 SECURITY_STATUS nego_decode_initial(const uint8_t *der, size_t len, struct nego_token *out);
 
@@ -149,8 +144,9 @@ struct nego_init_spec {
  * into out (malloc'ed, caller frees with nego_out_free).  *mech_types
  * (optional) receives the view of the MechTypeList inside out->data, the
  * bytes a later mechListMIC covers.  Status: SEC_E_OK,
- * SEC_E_INVALID_PARAMETER for a bad spec, SEC_E_INSUFFICIENT_MEMORY,
- * SEC_E_INTERNAL_ERROR.
+ * SEC_E_INVALID_PARAMETER for a bad spec (no mechanism, more than
+ * NEGO_MAX_MECHS, a malformed OID, a result over NEGO_CODEC_MAX),
+ * SEC_E_INSUFFICIENT_MEMORY.
  */
 SECURITY_STATUS nego_encode_init(const struct nego_init_spec *spec, struct nego_out *out,
                                  struct nego_view *mech_types);
