@@ -14,7 +14,8 @@
  * choice is unconfirmed, _IN_PROGRESS, then _COMPLETE); PACKAGE_INFO is
  * Negotiate's own; everything else (SIZES, NAMES, SESSION_KEY, LIFESPAN,
  * FLAGS, ...) is the sibling's answer, passed on as it comes (its memory is
- * FreeContextBuffer's already).
+ * FreeContextBuffer's already), except that FLAGS shows ALLOCATED_MEMORY
+ * only when the caller asked for it (Negotiate always asks the sibling).
  *
  * Status choices: unknown handle -> SEC_E_INVALID_HANDLE; per-message call
  * before completion -> SEC_E_INVALID_HANDLE (as for an incomplete NTLM
