@@ -250,50 +250,23 @@ static SECURITY_STATUS accept_leg(struct nego_context *c, PSecBufferDesc in, PSe
     }
 }
 
+static SECURITY_STATUS accept_step(struct nego_context *c, bool first, PUNICODE_STRING target,
+                                   PSecBufferDesc in, PSecBufferDesc out)
+{
+    (void)first;
+    (void)target;
+    return accept_leg(c, in, out);
+}
+
 NTSTATUS NTAPI nego_accept_context(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE ctx, PSecBufferDesc in,
                                    ULONG req, ULONG drep, PLSA_SEC_HANDLE new_ctx,
                                    PSecBufferDesc out, PULONG attr, PTimeStamp expiry,
                                    PBOOLEAN mapped, PSecBuffer context_data)
 {
-    struct nego_context *c;
-    SECURITY_STATUS st;
+    struct nego_leg_args a = {false, cred,    ctx,  NULL,   req,    in,
+                              out,   new_ctx, attr, expiry, mapped, accept_step};
 
     (void)drep;
     (void)context_data;
-    if (mapped != NULL)
-        *mapped = FALSE;
-    if (new_ctx == NULL)
-        return STATUS_INVALID_PARAMETER;
-    st = pkg_output_check(out, req, 0);
-    if (st != SEC_E_OK)
-        return st;
-    if (ctx == 0) {
-        struct nego_cred *cr = pkg_object_from_handle(&nego_cred_class, cred, PKG_SIDE_LSA);
-        if (cr == NULL)
-            return SEC_E_INVALID_HANDLE;
-        c = nego_context_new(cr->shared, false);
-        if (c == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        c->req = req;
-    } else {
-        c = nego_context_from_handle(ctx);
-        if (c == NULL || c->initiator)
-            return SEC_E_INVALID_HANDLE;
-        if (c->phase == NEGO_PHASE_FAILED)
-            return SEC_E_OUT_OF_SEQUENCE;
-    }
-    st = accept_leg(c, in, out);
-    if (!SEC_SUCCESS(st)) {
-        if (ctx == 0)
-            pkg_object_discard(c);
-        else
-            c->phase = NEGO_PHASE_FAILED;
-        return st;
-    }
-    *new_ctx = pkg_object_handle(c);
-    if (attr != NULL)
-        *attr = c->inner_attr;
-    if (expiry != NULL)
-        *expiry = c->expiry;
-    return st;
+    return nego_leg(&a);
 }

@@ -142,6 +142,52 @@ NTSTATUS NTAPI nego_unseal_message(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG s
     return nego_services()->DecryptMessage(&c->inner, msg, seq, qop);
 }
 
+/* ---- the frame of every handshake leg ----------------------------------------- */
+
+NTSTATUS nego_leg(const struct nego_leg_args *a)
+{
+    struct nego_context *c;
+    SECURITY_STATUS st;
+
+    if (a->mapped != NULL)
+        *a->mapped = FALSE;
+    if (a->new_ctx == NULL)
+        return STATUS_INVALID_PARAMETER;
+    st = pkg_output_check(a->out, a->req, 0);
+    if (st != SEC_E_OK)
+        return st;
+    if (a->ctx == 0) {
+        struct nego_cred *cr = pkg_object_from_handle(&nego_cred_class, a->cred, PKG_SIDE_LSA);
+        if (cr == NULL)
+            return SEC_E_INVALID_HANDLE;
+        c = nego_context_new(cr->shared, a->initiator);
+        if (c == NULL)
+            return SEC_E_INSUFFICIENT_MEMORY;
+        c->req = a->req;
+    } else {
+        c = nego_context_from_handle(a->ctx);
+        if (c == NULL || c->initiator != a->initiator)
+            return SEC_E_INVALID_HANDLE;
+        if (c->phase == NEGO_PHASE_FAILED)
+            return SEC_E_OUT_OF_SEQUENCE;
+    }
+    st = a->step(c, a->ctx == 0, a->target, a->in, a->out);
+    if (!SEC_SUCCESS(st)) {
+        /* A refused first leg leaves nothing; a refused later one is final. */
+        if (a->ctx == 0)
+            pkg_object_discard(c);
+        else
+            c->phase = NEGO_PHASE_FAILED;
+        return st;
+    }
+    *a->new_ctx = pkg_object_handle(c);
+    if (a->attr != NULL)
+        *a->attr = c->inner_attr;
+    if (a->expiry != NULL)
+        *a->expiry = c->expiry;
+    return st;
+}
+
 /* ---- attributes ----------------------------------------------------------------- */
 
 /* The selected sibling's SecPkgInfoW block (one FreeContextBuffer), as the

@@ -343,53 +343,26 @@ static SECURITY_STATUS init_leg(struct nego_context *c, PSecBufferDesc in, PSecB
     return next_leg(c, in, out);
 }
 
+static SECURITY_STATUS init_step(struct nego_context *c, bool first, PUNICODE_STRING target,
+                                 PSecBufferDesc in, PSecBufferDesc out)
+{
+    if (first) {
+        SECURITY_STATUS st = copy_target(c, target);
+        if (st != SEC_E_OK)
+            return st;
+    }
+    return init_leg(c, in, out);
+}
+
 NTSTATUS NTAPI nego_init_context(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE ctx, PUNICODE_STRING target,
                                  ULONG req, ULONG drep, PSecBufferDesc in, PLSA_SEC_HANDLE new_ctx,
                                  PSecBufferDesc out, PULONG attr, PTimeStamp expiry,
                                  PBOOLEAN mapped, PSecBuffer context_data)
 {
-    struct nego_context *c;
-    SECURITY_STATUS st;
+    struct nego_leg_args a = {true, cred,    ctx,  target, req,    in,
+                              out,  new_ctx, attr, expiry, mapped, init_step};
 
     (void)drep;
     (void)context_data;
-    if (mapped != NULL)
-        *mapped = FALSE;
-    if (new_ctx == NULL)
-        return STATUS_INVALID_PARAMETER;
-    st = pkg_output_check(out, req, 0);
-    if (st != SEC_E_OK)
-        return st;
-    if (ctx == 0) {
-        struct nego_cred *cr = pkg_object_from_handle(&nego_cred_class, cred, PKG_SIDE_LSA);
-        if (cr == NULL)
-            return SEC_E_INVALID_HANDLE;
-        c = nego_context_new(cr->shared, true);
-        if (c == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        c->req = req;
-        st = copy_target(c, target);
-    } else {
-        c = nego_context_from_handle(ctx);
-        if (c == NULL || !c->initiator)
-            return SEC_E_INVALID_HANDLE;
-        if (c->phase == NEGO_PHASE_FAILED)
-            return SEC_E_OUT_OF_SEQUENCE;
-        st = SEC_E_OK;
-    }
-    if (st == SEC_E_OK)
-        st = init_leg(c, in, out);
-    if (!SEC_SUCCESS(st)) {
-        if (ctx == 0)
-            pkg_object_discard(c);
-        else
-            c->phase = NEGO_PHASE_FAILED;
-        return st;
-    }
-    *new_ctx = pkg_object_handle(c);
-    if (attr != NULL)
-        *attr = c->inner_attr;
-    if (expiry != NULL)
-        *expiry = c->expiry;
-    return st;
+    return nego_leg(&a);
 }

@@ -204,6 +204,26 @@ struct nego_context *nego_context_from_handle(LSA_SEC_HANDLE h);
 /* Mark the context established: fetch the message target. */
 void nego_context_complete(struct nego_context *c);
 
+/* One InitLsaModeContext / AcceptLsaModeContext call: the output check,
+ * the context (a new one from the credential, or the caller's of this
+ * side), `step`, then the handle, attributes and expiry out; a refused
+ * first leg leaves no context and a refused later leg is final. */
+struct nego_leg_args {
+    bool initiator;
+    LSA_SEC_HANDLE cred, ctx;
+    PUNICODE_STRING target; /* initiator */
+    ULONG req;
+    PSecBufferDesc in, out;
+    PLSA_SEC_HANDLE new_ctx;
+    PULONG attr;
+    PTimeStamp expiry;
+    PBOOLEAN mapped;
+    SECURITY_STATUS (*step)
+    (struct nego_context *c, bool first, PUNICODE_STRING target, PSecBufferDesc in,
+     PSecBufferDesc out);
+};
+NTSTATUS nego_leg(const struct nego_leg_args *a);
+
 NTSTATUS NTAPI nego_delete_context(LSA_SEC_HANDLE h);
 NTSTATUS NTAPI nego_delete_user_context(LSA_SEC_HANDLE h);
 NTSTATUS NTAPI nego_query_context(LSA_SEC_HANDLE h, ULONG attribute, PVOID buffer);
