@@ -315,35 +315,48 @@ END_TEST
 
 /* The first configured negotiable package goes first.  The configuration
  * is read once per process, so each order runs in a child of its own. */
+/* In a fresh process (this program again, so libsspi loads `conf` from
+ * scratch even when the tests run without fork, also under valgrind):
+ * exit 0 when Negotiate's
+ * first leg is optimistic with package `name`. */
+static int order_probe(const char *name)
+{
+    SEC_WINNT_AUTH_IDENTITY_EXA id = identity(NULL);
+    SecPkgContext_NegotiationInfoA ni;
+    CredHandle h;
+    CtxtHandle ctx;
+    uint8_t out[4096];
+    SecBuffer ob = {sizeof(out), SECBUFFER_TOKEN, out};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    ULONG attr;
+    TimeStamp ts;
+
+    if (AcquireCredentialsHandleA(NULL, "Negotiate", SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL,
+                                  &h, &ts) != SEC_E_OK ||
+        InitializeSecurityContextA(&h, NULL, NULL, ISC_REQ_INTEGRITY, 0, 0, NULL, 0, &ctx, &od,
+                                   &attr, &ts) != SEC_I_CONTINUE_NEEDED ||
+        QueryContextAttributesA(&ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni) != SEC_E_OK)
+        return 2;
+    int same = strcmp(ni.PackageInfo->Name, name) == 0 &&
+               ni.NegotiationState == SECPKG_NEGOTIATION_OPTIMISTIC;
+    FreeContextBuffer(ni.PackageInfo);
+    DeleteSecurityContext(&ctx);
+    FreeCredentialsHandle(&h);
+    return same ? 0 : 1;
+}
+
+static char self_path[4096]; /* this program, for order_probe */
+
 static int optimistic_package_is(const char *conf, const char *name)
 {
     pid_t pid = fork();
     int status = -1;
 
     if (pid == 0) {
-        SEC_WINNT_AUTH_IDENTITY_EXA id = identity(NULL);
-        SecPkgContext_NegotiationInfoA ni;
-        CredHandle h;
-        CtxtHandle ctx;
-        uint8_t out[4096];
-        SecBuffer ob = {sizeof(out), SECBUFFER_TOKEN, out};
-        SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
-        ULONG attr;
-        TimeStamp ts;
-
         setenv("LIBSSPI_CONFIG", conf, 1);
-        if (AcquireCredentialsHandleA(NULL, "Negotiate", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
-                                      NULL, &h, &ts) != SEC_E_OK ||
-            InitializeSecurityContextA(&h, NULL, NULL, ISC_REQ_INTEGRITY, 0, 0, NULL, 0, &ctx, &od,
-                                       &attr, &ts) != SEC_I_CONTINUE_NEEDED ||
-            QueryContextAttributesA(&ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni) != SEC_E_OK)
-            _exit(2);
-        int same = strcmp(ni.PackageInfo->Name, name) == 0 &&
-                   ni.NegotiationState == SECPKG_NEGOTIATION_OPTIMISTIC;
-        FreeContextBuffer(ni.PackageInfo);
-        DeleteSecurityContext(&ctx);
-        FreeCredentialsHandle(&h);
-        _exit(same ? 0 : 1);
+        setenv("NEGO_ORDER_PROBE", name, 1);
+        execl(self_path, self_path, (char *)NULL);
+        _exit(3);
     }
     if (pid > 0)
         waitpid(pid, &status, 0);
@@ -547,8 +560,14 @@ static Suite *package_suite(void)
     return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    const char *probe = getenv("NEGO_ORDER_PROBE");
+
+    if (probe != NULL)
+        return order_probe(probe);
+    if (argc < 1 || realpath(argv[0], self_path) == NULL)
+        return EXIT_FAILURE;
     environment();
     SRunner *sr = srunner_create(package_suite());
     srunner_run_all(sr, CK_NORMAL);

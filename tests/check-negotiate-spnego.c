@@ -520,12 +520,13 @@ static struct blob many_mechs(unsigned count)
     wrap(0xa0, tok, &n);
     wrap(0x30, tok, &n);
     wrap(0xa0, tok, &n);
-    memmove(tok + 8, tok, n);
-    memcpy(tok, nego_oid_spnego.data, 8);
+    uint8_t framed[1024 + 8];
+    memcpy(framed, nego_oid_spnego.data, 8);
+    memcpy(framed + 8, tok, n);
     n += 8;
-    wrap(0x60, tok, &n);
+    wrap(0x60, framed, &n);
     struct blob b = {malloc(n), n};
-    memcpy(b.data, tok, n);
+    memcpy(b.data, framed, n);
     return b;
 }
 
