@@ -125,7 +125,8 @@ static bool send_message(int fd, const char *first, const char *auth_name, const
     }
     n += (size_t)snprintf(msg + n, cap - n, "%sContent-Length: %zu\r\n\r\n", extra ? extra : "",
                           blen);
-    memcpy(msg + n, body, blen);
+    if (blen > 0)
+        memcpy(msg + n, body, blen);
     bool ok = tool_write_all(fd, msg, n + blen);
     free(msg);
     return ok;

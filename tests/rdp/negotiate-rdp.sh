@@ -46,6 +46,15 @@ for p in xfreerdp freerdp-shadow-cli Xvfb; do
     command -v $p >/dev/null 2>&1 || { echo "$p not installed: skipped"; exit 77; }
 done
 [ -f "$shim" ] && [ -f "$lib" ] || { echo "shim or libsspi not built"; exit 1; }
+# A sanitizer build: FreeRDP is not instrumented, so the sanitizer runtime
+# must come first; FreeRDP's own leaks are not ours to report.
+asan=$(ldd "$lib" 2>/dev/null | sed -n 's/.*=> *\(\/[^ ]*libasan[^ ]*\).*/\1/p' | head -n 1)
+preload=$shim
+if [ -n "$asan" ]; then
+    preload="$asan $shim"
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+    export ASAN_OPTIONS
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/negotiate-rdp.XXXXXX")
 xvfb_pid= server_pid= realm=
@@ -106,7 +115,7 @@ start_server() {
     if [ "$2" = winpr ]; then
         freerdp-shadow-cli /port:"$port" /sec:nla /sam-file:"$work/sam" >"$slog" 2>&1 &
     else
-        env LD_PRELOAD="$shim" LIBSSPI_SHIM_LIBRARY="$lib" LIBSSPI_CONFIG="$work/sspi.conf" \
+        env LD_PRELOAD="$preload" LIBSSPI_SHIM_LIBRARY="$lib" LIBSSPI_CONFIG="$work/sspi.conf" \
             freerdp-shadow-cli /port:"$port" /sec:nla >"$slog" 2>&1 &
     fi
     server_pid=$!
@@ -143,7 +152,7 @@ client() {
     else
         conf=$2
         shift 2
-        env LD_PRELOAD="$shim" LIBSSPI_SHIM_LIBRARY="$lib" LIBSSPI_CONFIG="$conf" \
+        env LD_PRELOAD="$preload" LIBSSPI_SHIM_LIBRARY="$lib" LIBSSPI_CONFIG="$conf" \
             timeout 60 xfreerdp "$@" >"$clog" 2>&1
     fi
 }
