@@ -11,6 +11,7 @@
  * No identity is needed and no sealing is offered: only what Negotiate
  * needs to carry a mechanism and its mechListMIC.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +36,7 @@ struct mock_ctx {
     bool initiator, complete;
     uint8_t nonce_c[MOCK_NONCE_LEN], nonce_s[MOCK_NONCE_LEN];
     crypto_hmac_sha256_key key;
-    uint32_t send_seq, recv_seq;
+    _Atomic uint32_t send_seq, recv_seq; /* per-message calls may race */
 };
 
 static const struct pkg_class mock_cred_class = {0x4d4e4352u, sizeof(struct mock_cred), NULL};
@@ -205,7 +206,7 @@ static NTSTATUS NTAPI mock_sign(LSA_SEC_HANDLE h, ULONG qop, PSecBufferDesc msg,
         st = pkg_message_token(&m, MOCK_SIG_LEN, SEC_E_BUFFER_TOO_SMALL, &tok);
     if (st != SEC_E_OK)
         return st;
-    uint32_t seq = c->send_seq++;
+    uint32_t seq = atomic_fetch_add(&c->send_seq, 1);
     pkg_put_le32(tok->pvBuffer, seq);
     mock_mac(c, c->initiator, seq, &m, (uint8_t *)tok->pvBuffer + 4);
     tok->cbBuffer = MOCK_SIG_LEN;
@@ -228,13 +229,14 @@ static NTSTATUS NTAPI mock_verify(LSA_SEC_HANDLE h, PSecBufferDesc msg, ULONG se
         st = pkg_message_token(&m, MOCK_SIG_LEN, SEC_E_INVALID_TOKEN, &tok);
     if (st != SEC_E_OK)
         return st;
-    uint32_t seq = pkg_get_le32(tok->pvBuffer);
-    if (seq != c->recv_seq)
+    uint32_t seq = pkg_get_le32(tok->pvBuffer), want = seq;
+    if (seq != atomic_load(&c->recv_seq))
         return SEC_E_OUT_OF_SEQUENCE;
     mock_mac(c, !c->initiator, seq, &m, mac);
     if (!crypto_memeq(mac, (uint8_t *)tok->pvBuffer + 4, sizeof(mac)))
         return SEC_E_MESSAGE_ALTERED;
-    c->recv_seq++;
+    if (!atomic_compare_exchange_strong(&c->recv_seq, &want, seq + 1))
+        return SEC_E_OUT_OF_SEQUENCE;
     if (qop != NULL)
         *qop = 0;
     return SEC_E_OK;
