@@ -208,6 +208,8 @@ void nego_context_complete(struct nego_context *c);
  * the context (a new one from the credential, or the caller's of this
  * side), `step`, then the handle, attributes and expiry out; a refused
  * first leg leaves no context and a refused later leg is final. */
+typedef SECURITY_STATUS nego_step_fn(struct nego_context *c, bool first, PUNICODE_STRING target,
+                                     PSecBufferDesc in, PSecBufferDesc out);
 struct nego_leg_args {
     bool initiator;
     LSA_SEC_HANDLE cred, ctx;
@@ -218,9 +220,7 @@ struct nego_leg_args {
     PULONG attr;
     PTimeStamp expiry;
     PBOOLEAN mapped;
-    SECURITY_STATUS (*step)
-    (struct nego_context *c, bool first, PUNICODE_STRING target, PSecBufferDesc in,
-     PSecBufferDesc out);
+    nego_step_fn *step;
 };
 NTSTATUS nego_leg(const struct nego_leg_args *a);
 
