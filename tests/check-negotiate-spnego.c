@@ -406,6 +406,9 @@ static const struct {
     {"supportedMech unterminated OID", 0, "a1 0a 30 08 a1 06 06 04 2b 06 01 85"},
     {"supportedMech OID leading 0x80", 0, "a1 0a 30 08 a1 06 06 04 2b 80 06 01"},
     {"supportedMech empty OID", 0, "a1 06 30 04 a1 02 06 00"},
+    /* libtasn1 refuses sub-identifiers of 2^64 and more; so does the codec. */
+    {"supportedMech OID sub-identifier over 64 bits", 0,
+     "a1 11 30 0f a1 0d 06 0b 2b 83 ff ff ff ff ff ff ff ff 7f"},
     {"primitive SEQUENCE", 0, "a1 07 10 05 a0 03 0a 01 01"},
     {"SET instead of SEQUENCE", 0, "a1 07 31 05 a0 03 0a 01 01"},
     {"explicit tag with two TLVs", 0, "a1 0a 30 08 a0 06 0a 01 01 0a 01 01"},

@@ -67,13 +67,26 @@ bool nego_der_header(const uint8_t *der, size_t avail, uint8_t *tag, size_t *hdr
     return true;
 }
 
+/* OID contents: terminated sub-identifiers in their shortest form (no
+ * leading 0x80), each below 2^64 as libtasn1 (the reference) requires. */
 static bool oid_contents_valid(const uint8_t *p, size_t n)
 {
+    unsigned bits = 0;
+
     if (n == 0 || (p[n - 1] & 0x80u) != 0)
         return false;
     for (size_t i = 0; i < n; i++) {
         bool starts = i == 0 || (p[i - 1] & 0x80u) == 0;
-        if (starts && p[i] == 0x80u)
+        if (starts) {
+            if (p[i] == 0x80u)
+                return false;
+            bits = 0;
+            for (unsigned v = p[i] & 0x7fu; v != 0; v >>= 1)
+                bits++;
+        } else {
+            bits += 7;
+        }
+        if (bits > 64)
             return false;
     }
     return true;
