@@ -59,6 +59,9 @@ bool tool_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_
                 return false;
             }
         }
+        /* Canonical only (RFC 4648 3.5): the bits a pad drops are zero. */
+        if ((pad == 1 && (v[2] & 0x3) != 0) || (pad == 2 && (v[1] & 0xf) != 0))
+            return false;
         uint32_t w =
             (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         size_t n = 3 - (size_t)pad;

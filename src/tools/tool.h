@@ -384,7 +384,8 @@ bool tool_http_parse_head(const char *head, size_t len, bool request, const char
 
 /* Base64 (RFC 4648, padded).  Encode returns the length written (0 if
  * `cap` cannot hold it and the NUL); decode is strict (length a multiple
- * of 4, padding only at the end) and fails rather than overflow `cap`. */
+ * of 4, padding only at the end, the bits a pad drops zero) and fails
+ * rather than overflow `cap`. */
 size_t tool_b64_encode(const uint8_t *in, size_t len, char *out, size_t cap);
 bool tool_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *out_len);
 
