@@ -15,29 +15,7 @@
 #include <unistd.h>
 
 #include "packages/negotiate/negotiate-spnego-ref.h"
-
-static size_t unhex(const char *s, uint8_t *out)
-{
-    size_t n = 0;
-    int hi = -1;
-
-    for (; *s; s++) {
-        int v;
-        if (*s >= '0' && *s <= '9')
-            v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            v = *s - 'a' + 10;
-        else
-            continue;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    return n;
-}
+#include "util/testutil.h"
 
 /* A test token in a heap block of exactly its size (overreads are caught). */
 struct blob {
@@ -50,7 +28,7 @@ static struct blob blob_hex(const char *hex)
     uint8_t tmp[4096];
     struct blob b;
 
-    b.len = unhex(hex, tmp);
+    b.len = tu_unhex(hex, tmp, sizeof(tmp));
     b.data = malloc(b.len ? b.len : 1);
     ck_assert_ptr_nonnull(b.data);
     memcpy(b.data, tmp, b.len);
@@ -60,7 +38,7 @@ static struct blob blob_hex(const char *hex)
 #define VIEW_IS(v, hex)                                                                            \
     do {                                                                                           \
         uint8_t exp_[4096];                                                                        \
-        size_t n_ = unhex(hex, exp_);                                                              \
+        size_t n_ = tu_unhex(hex, exp_, sizeof(exp_));                                             \
         ck_assert_ptr_nonnull((v).data);                                                           \
         ck_assert_uint_eq((v).len, n_);                                                            \
         ck_assert_mem_eq((v).data, exp_, n_);                                                      \
@@ -313,7 +291,7 @@ START_TEST(test_encode_each_neg_state)
 
     for (int s = 0; s < 4; s++) {
         uint8_t exp[16];
-        size_t n = unhex(want[s], exp);
+        size_t n = tu_unhex(want[s], exp, sizeof(exp));
         ck_assert_int_eq(nego_encode_resp(s, none, none, none, &out), SEC_E_OK);
         ck_assert_uint_eq(out.len, n);
         ck_assert_mem_eq(out.data, exp, n);
@@ -332,7 +310,8 @@ START_TEST(test_encode_each_neg_state)
     ck_assert_int_eq(nego_encode_resp(NEGO_ACCEPT_COMPLETED, nego_oid_krb5_ms, none, none, &out),
                      SEC_E_OK);
     uint8_t exp[32];
-    size_t n = unhex("a1 14 30 12 a0 03 0a 01 00 a1 0b 06 09 2a 86 48 82 f7 12 01 02 02", exp);
+    size_t n = tu_unhex("a1 14 30 12 a0 03 0a 01 00 a1 0b 06 09 2a 86 48 82 f7 12 01 02 02", exp,
+                        sizeof(exp));
     ck_assert_uint_eq(out.len, n);
     ck_assert_mem_eq(out.data, exp, n);
     nego_out_free(&out);

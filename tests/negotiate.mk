@@ -2,9 +2,10 @@
 check_PROGRAMS += tests/check-negotiate-spnego
 TESTS += tests/check-negotiate-spnego
 tests_check_negotiate_spnego_SOURCES = tests/check-negotiate-spnego.c
+tests_check_negotiate_spnego_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
 tests_check_negotiate_spnego_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_negotiate_spnego_LDADD = src/packages/negotiate/libnegotiate-internal.la \
-	src/packages/negotiate/libnegotiate-ref.la $(PACKAGE_LIBADD) \
+	src/packages/negotiate/libnegotiate-ref.la tests/util/libtestutil.la $(PACKAGE_LIBADD) \
 	$(CHECK_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz targets: the libFuzzer builds need --enable-fuzzing; the replay

@@ -236,18 +236,24 @@ static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_out *tok
     return st == SEC_E_OK ? nego_emit(out, req, &resp) : st;
 }
 
-/* Later legs: the acceptor's NegTokenResp. */
-static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecBufferDesc out)
+/* The caller's input token, as a NegTokenResp (views into it). */
+static SECURITY_STATUS input_resp(PSecBufferDesc in, struct nego_token *t)
 {
     const uint8_t *data;
     size_t len;
+    SECURITY_STATUS st = pkg_input_token(in, &data, &len);
+
+    return st == SEC_E_OK ? nego_decode_next(data, len, t) : st;
+}
+
+/* Later legs: the acceptor's NegTokenResp. */
+static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecBufferDesc out)
+{
     struct nego_token t;
     struct nego_out tok = {NULL, 0}, mic = {NULL, 0};
     bool done = false;
-    SECURITY_STATUS st = pkg_input_token(in, &data, &len);
+    SECURITY_STATUS st = input_resp(in, &t);
 
-    if (st == SEC_E_OK)
-        st = nego_decode_next(data, len, &t);
     if (st != SEC_E_OK)
         return st;
     if (t.neg_state == NEGO_REJECT)
@@ -294,13 +300,9 @@ static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecB
 /* A token after completion: the acceptor's last word. */
 static SECURITY_STATUS after_done(struct nego_context *c, PSecBufferDesc in, PSecBufferDesc out)
 {
-    const uint8_t *data;
-    size_t len;
     struct nego_token t;
-    SECURITY_STATUS st = pkg_input_token(in, &data, &len);
+    SECURITY_STATUS st = input_resp(in, &t);
 
-    if (st == SEC_E_OK)
-        st = nego_decode_next(data, len, &t);
     if (st != SEC_E_OK)
         return st;
     if (t.neg_state == NEGO_REJECT)
