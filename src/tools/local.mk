@@ -18,6 +18,8 @@ src_tools_sspi_SOURCES = \
 	src/tools/tool-pki.h \
 	src/tools/tool-pki.c \
 	src/tools/tool-stream-local.c \
+	src/tools/tool-http-wire.c \
+	src/tools/tool-http.c \
 	src/tools/cmd-server.c \
 	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
