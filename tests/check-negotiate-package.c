@@ -288,6 +288,10 @@ START_TEST(test_ntlm_with_integrity)
                      SEC_E_OK);
     ck_assert_mem_eq(pw.PackageInfo->Name, u"NTLM", 10);
     FreeContextBuffer(pw.PackageInfo);
+    ck_assert_int_eq(QueryContextAttributesA(&c.ctx, SECPKG_ATTR_NEGOTIATION_PACKAGE, &pi),
+                     SEC_E_OK);
+    ck_assert_str_eq(pi.PackageInfo->Name, "NTLM");
+    FreeContextBuffer(pi.PackageInfo);
     release(&c);
     release(&s);
 }
