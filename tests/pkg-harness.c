@@ -522,8 +522,8 @@ SECURITY_STATUS ph_seal_unseal(CtxtHandle *from, CtxtHandle *to, enum ph_layout 
         ph_msg_init(m, layout, data, len, head, tail);
         st = EncryptMessage(from, 0, &m->d, 0);
     }
-    /* Not encrypted?  (Shorter ciphertexts equal their plaintext by chance:
-     * a byte once in 256.) */
+    /* Not encrypted.  Only from 8 bytes on: a short ciphertext equals its
+     * plaintext by chance (one byte in 256 runs). */
     if (st == SEC_E_OK && len >= 8 && memcmp(m->data, data, len) == 0)
         st = SEC_E_INTERNAL_ERROR;
     if (st == SEC_E_OK && layout == PH_LAYOUT_STREAM)
