@@ -125,6 +125,7 @@ typedef struct _CERT_INFO {
 
 /* ---- Stores and certificate contexts. */
 typedef void *HCERTSTORE;
+typedef ULONG_PTR HCRYPTPROV; /* accepted and ignored: there are no CSPs */
 
 typedef struct _CERT_CONTEXT {
     DWORD dwCertEncodingType;

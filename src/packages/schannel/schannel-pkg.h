@@ -71,6 +71,7 @@ struct schan_options {
     char *cert_file;      /* option.cert_file: default server certificate */
     char *key_file;       /* option.key_file (file or pkcs11: URI) */
     char *ca_file;        /* option.ca_file: extra trusted roots */
+    char *cert_dir;       /* option.cert_dir: the "MY" store (NULL: wincrypt_my_dir()) */
     int post_handshake;   /* option.tls13_post_handshake: enum schan_post_handshake */
     bool session_tickets; /* option.session_tickets (default yes) */
     int record_layer;     /* option.record_layer: enum schan_record_layer */
