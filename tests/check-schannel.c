@@ -954,6 +954,98 @@ START_TEST(test_cert_dir_option)
 }
 END_TEST
 
+/* ---- the verdict on the peer's chain (SECPKG_ATTR_CC_POLICY_RESULT) */
+
+/* Handshake: the server requires a client certificate and trusts ca_file;
+ * the client sends `client_pem`.  The server's verdict and expiry. */
+static SECURITY_STATUS mutual(const char *client_pem, int32_t *verdict, TimeStamp *expiry)
+{
+    struct tls_side c = {.target = "localhost"}, s = {.server = true, .req = ASC_REQ_MUTUAL_AUTH};
+    SecPkgContext_ClientCertPolicyResult r;
+    SECURITY_STATUS st;
+
+    ck_status(tls_server_cred_ca(pki.server, pki.ca, 0, &s.cred), SEC_E_OK);
+    ck_status(tls_client_cred(pki.ca, client_pem, 0, 0, &c.cred), SEC_E_OK);
+    st = tls_handshake(&c, &s);
+    if (st == SEC_E_OK) {
+        ck_status(QueryContextAttributesA(&s.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r), SEC_E_OK);
+        *verdict = r.dwPolicyResult;
+        *expiry = s.expiry;
+        /* the client's verdict on the server: trusted */
+        ck_status(QueryContextAttributesA(&c.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r), SEC_E_OK);
+        ck_assert_int_eq(r.dwPolicyResult, S_OK);
+    }
+    tls_side_free(&c);
+    tls_side_free(&s);
+    FreeCredentialsHandle(&c.cred);
+    FreeCredentialsHandle(&s.cred);
+    return st;
+}
+
+/* The certificate's NotAfter as a FILETIME value. */
+static int64_t not_after(const char *pem)
+{
+    PCCERT_CONTEXT c = NULL;
+    int64_t t;
+
+    ck_status(libsspi_cert_from_files(pem, NULL, &c), SEC_E_OK);
+    t = (int64_t)((uint64_t)c->pCertInfo->NotAfter.dwHighDateTime << 32 |
+                  c->pCertInfo->NotAfter.dwLowDateTime);
+    CertFreeCertificateContext(c);
+    return t;
+}
+
+/* Schannel's server does not refuse a client chain it cannot trust (the
+ * application validates it); the verdict is the context's attribute. */
+START_TEST(test_client_chain_verdict)
+{
+    int32_t v = 1;
+    TimeStamp ts;
+
+    ck_status(mutual(pki.client, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, S_OK);
+    ck_assert(ts.QuadPart == not_after(pki.client));
+    ck_status(mutual(pki.rogue, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, CERT_E_CHAINING); /* signed by a CA the client does not send */
+    ck_status(mutual(pki.self, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, CERT_E_UNTRUSTEDROOT); /* a self-signed certificate */
+    ck_status(mutual(pki.expired, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, CERT_E_EXPIRED);
+}
+END_TEST
+
+/* A client with manual validation reads the verdict on the server. */
+START_TEST(test_server_chain_verdict)
+{
+    static const struct {
+        const char *pem, *target;
+        int32_t want;
+    } cases[] = {{NULL, "localhost", S_OK},
+                 {NULL, "other.example", CERT_E_CN_NO_MATCH},
+                 {NULL, NULL, S_OK}};
+    SecPkgContext_ClientCertPolicyResult r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct tls_side c = {.target = cases[i].target}, s = {.server = true};
+
+        ck_status(tls_server_cred(pki.server, 0, &s.cred), SEC_E_OK);
+        ck_status(tls_client_cred(pki.ca, NULL, 0, SCH_CRED_MANUAL_CRED_VALIDATION, &c.cred),
+                  SEC_E_OK);
+        ck_status(tls_handshake(&c, &s), SEC_E_OK);
+        ck_status(QueryContextAttributesA(&c.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r), SEC_E_OK);
+        ck_assert_int_eq(r.dwPolicyResult, cases[i].want);
+        /* no client certificate: nothing to judge */
+        ck_status(QueryContextAttributesA(&s.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r),
+                  SEC_E_NO_CREDENTIALS);
+        ck_assert_int_eq(s.expiry.QuadPart, INT64_MAX);
+        tls_side_free(&c);
+        tls_side_free(&s);
+        FreeCredentialsHandle(&c.cred);
+        FreeCredentialsHandle(&s.cred);
+    }
+}
+END_TEST
+
 /* One thread encrypts while another decrypts on the same context (the
  * client sends to the server and receives the server's records at once). */
 struct flow {
@@ -1047,6 +1139,8 @@ static Suite *schannel_suite(void)
     tcase_add_test(tc, test_handles);
     tcase_add_test(tc, test_encrypt_and_decrypt_at_once);
     tcase_add_test(tc, test_cert_hash_credentials);
+    tcase_add_test(tc, test_client_chain_verdict);
+    tcase_add_test(tc, test_server_chain_verdict);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("cert-dir-option");

@@ -145,6 +145,9 @@
 #ifndef TRUST_E_FAIL
 #define TRUST_E_FAIL ((HRESULT)0x800B010Bu)
 #endif
+#ifndef CERT_E_CN_NO_MATCH
+#define CERT_E_CN_NO_MATCH ((HRESULT)0x800B010Fu)
+#endif
 #ifndef CERT_E_WRONG_USAGE
 #define CERT_E_WRONG_USAGE ((HRESULT)0x800B0110u)
 #endif
