@@ -350,6 +350,51 @@ START_TEST(test_complete_needed_hidden)
 END_TEST
 
 /* Without integrity there is no MIC: the client is done with its last token. */
+/*
+ * Where a sibling writes its tokens: into a buffer of Negotiate's of the
+ * sibling's cbMaxToken, never asked to allocate; a sibling that declares
+ * no maximum is asked to allocate (ALLOCATE_MEMORY); one that hands back
+ * memory of its own anyway is taken and released too; one whose token
+ * exceeds its declared maximum fails as it would on its own.
+ */
+START_TEST(test_sibling_output_buffers)
+{
+    struct peer c, s;
+    struct run r;
+
+    fake.pkgs[0].acquire_out = SEC_E_NO_CREDENTIALS;
+    fake.pkgs[0].acquire_in = SEC_E_NO_CREDENTIALS;
+    for (int round = 0; round < 4; round++) {
+        struct fake_pkg *ntlm = &fake.pkgs[1];
+        ntlm->allocate_asked = ntlm->given_min = ntlm->given_max = 0;
+        ntlm->max_token = round == 1 ? 0 : round == 3 ? 4 : 1000;
+        ntlm->own_memory = round == 2;
+        ck_assert_int_eq(acquire(&c, true, NULL), SEC_E_OK);
+        ck_assert_int_eq(acquire(&s, false, NULL), SEC_E_OK);
+        exchange(&c, &s, &r);
+        if (round == 3) {
+            ck_assert_int_eq(r.client, SEC_E_BUFFER_TOO_SMALL);
+            ck_assert_int_eq(r.n, 1);
+            ck_assert_uint_eq(ntlm->given_max, 4);
+        } else {
+            ck_assert_int_eq(r.client, SEC_E_OK);
+            ck_assert_int_eq(r.server, SEC_E_OK);
+            ck_assert_int_eq(r.n, 5);
+            ck_assert_uint_eq(ntlm->allocate_asked, round == 1 ? ntlm->inits + ntlm->accepts : 0);
+            ck_assert_uint_eq(ntlm->given_min, round == 1 ? 0 : 1000);
+            ck_assert_uint_eq(ntlm->given_max, round == 1 ? 0 : 1000);
+            struct nego_token t2 = decode(&r.toks[2]);
+            ck_assert_uint_eq(t2.response_token.len, 8 + 2); /* "NTLMSSP\0" C2 */
+            ck_assert_mem_eq(t2.response_token.data, "NTLMSSP\0C2", 10);
+            message_pair(&c, &s);
+        }
+        peer_free(&c);
+        peer_free(&s);
+        ntlm->inits = ntlm->accepts = 0;
+    }
+}
+END_TEST
+
 START_TEST(test_no_integrity_no_mic)
 {
     struct peer c, s;
@@ -961,6 +1006,7 @@ static Suite *machine_suite(void)
     tcase_add_test(tc, test_one_leg_mechanism);
     tcase_add_test(tc, test_complete_needed_hidden);
     tcase_add_test(tc, test_no_integrity_no_mic);
+    tcase_add_test(tc, test_sibling_output_buffers);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("selection");

@@ -341,6 +341,55 @@ START_TEST(test_encode_bad_arguments)
 }
 END_TEST
 
+/* The two-step encoders write exactly the bytes of the one-step ones,
+ * where the caller says, and nothing past them; a bad spec has size 0. */
+START_TEST(test_encode_in_place)
+{
+    struct blob i0 = blob_hex(mit_init0), i1 = blob_hex(mit_init1), a1 = blob_hex(mit_accept1);
+    struct nego_view none = {NULL, 0};
+    struct nego_view bad_oid = {(const uint8_t *)"\x06\x01\x80", 3};
+    struct nego_token t;
+    struct nego_out out;
+    struct nego_view mt, mt2;
+    uint8_t room[1024];
+
+    ck_assert_int_eq(nego_decode_initial(i0.data, i0.len, &t), SEC_E_OK);
+    struct nego_init_spec spec = {&nego_oid_ntlm, 1, t.mech_token, {NULL, 0}, NULL};
+    ck_assert_int_eq(nego_encode_init(&spec, &out, &mt), SEC_E_OK);
+    ck_assert_uint_eq(nego_init_size(&spec), out.len);
+    memset(room, 0xee, sizeof room);
+    nego_init_write(&spec, room, &mt2);
+    ck_assert_mem_eq(room, out.data, out.len);
+    ck_assert_uint_eq(room[out.len], 0xee);
+    ck_assert_ptr_eq(mt2.data, room + (mt.data - out.data));
+    ck_assert_uint_eq(mt2.len, mt.len);
+    nego_out_free(&out);
+
+    const struct blob *resps[] = {&i1, &a1};
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(nego_decode_next(resps[i]->data, resps[i]->len, &t), SEC_E_OK);
+        struct nego_resp_spec r = {t.neg_state, t.supported_mech, t.response_token, t.mic};
+        ck_assert_uint_eq(nego_resp_size(&r), resps[i]->len);
+        memset(room, 0xee, sizeof room);
+        nego_resp_write(&r, room);
+        ck_assert_mem_eq(room, resps[i]->data, resps[i]->len);
+        ck_assert_uint_eq(room[resps[i]->len], 0xee);
+    }
+
+    spec.mech_count = 0;
+    ck_assert_uint_eq(nego_init_size(&spec), 0);
+    ck_assert_uint_eq(nego_init_size(NULL), 0);
+    struct nego_resp_spec bad[] = {
+        {4, none, none, none}, {-2, none, none, none}, {0, bad_oid, none, none}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_uint_eq(nego_resp_size(&bad[i]), 0);
+    ck_assert_uint_eq(nego_resp_size(NULL), 0);
+    free(i0.data);
+    free(i1.data);
+    free(a1.data);
+}
+END_TEST
+
 /* An empty OCTET STRING is present, not absent. */
 START_TEST(test_empty_octet_string_present)
 {
@@ -982,6 +1031,7 @@ static Suite *spnego_suite(void)
     tcase_add_test(tc, test_init2_mic_tag4);
     tcase_add_test(tc, test_encode_each_neg_state);
     tcase_add_test(tc, test_encode_bad_arguments);
+    tcase_add_test(tc, test_encode_in_place);
     tcase_add_test(tc, test_empty_octet_string_present);
     tcase_add_test(tc, test_req_flags_ignored);
     tcase_add_test(tc, test_init2_without_mech_types);

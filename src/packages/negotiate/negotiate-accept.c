@@ -49,17 +49,16 @@ static void select_mech(struct nego_context *c, int m, struct nego_view oid)
 static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int state, bool first,
                                struct nego_out *tok, struct nego_out *mic)
 {
-    struct nego_out resp;
-    struct nego_view sm = {NULL, 0};
+    struct nego_resp_spec r = {
+        state, {NULL, 0}, {tok->len ? tok->data : NULL, tok->len}, {mic->data, mic->len}};
     SECURITY_STATUS st;
 
     if (first && c->selected >= 0)
-        sm = (struct nego_view){c->selected_oid, c->selected_oid_len};
-    st = nego_encode_resp(state, sm, (struct nego_view){tok->len ? tok->data : NULL, tok->len},
-                          (struct nego_view){mic->data, mic->len}, &resp);
+        r.supported_mech = (struct nego_view){c->selected_oid, c->selected_oid_len};
+    st = nego_emit_resp(out, c->req, &r);
     nego_out_free(tok);
     nego_out_free(mic);
-    return st == SEC_E_OK ? nego_emit(out, c->req, &resp) : st;
+    return st;
 }
 
 /* Tell the initiator no (best effort) and return `status`. */
@@ -163,7 +162,6 @@ static SECURITY_STATUS send_hints(struct nego_context *c, PSecBufferDesc out)
 {
     struct nego_view oids[NEGO_MAX_MECHS];
     uint32_t n = 0;
-    struct nego_out init;
 
     for (uint32_t m = 0; m < c->creds->count && n + 2 <= NEGO_MAX_MECHS; m++) {
         const struct nego_mech *mech = &c->creds->mechs[m];
@@ -174,9 +172,7 @@ static SECURITY_STATUS send_hints(struct nego_context *c, PSecBufferDesc out)
     if (n == 0)
         return SEC_E_NO_CREDENTIALS;
     struct nego_init_spec spec = {oids, n, {NULL, 0}, {NULL, 0}, NEGO_HINT_NAME};
-    SECURITY_STATUS st = nego_encode_init(&spec, &init, NULL);
-    if (st == SEC_E_OK)
-        st = nego_emit(out, c->req, &init);
+    SECURITY_STATUS st = nego_emit_init(out, c->req, &spec, NULL);
     if (st != SEC_E_OK)
         return st;
     c->phase = NEGO_PHASE_HINTS;

@@ -68,8 +68,7 @@ static void offer(struct nego_context *c, int mech, struct nego_view oid)
     if (c->offered_count == NEGO_MAX_MECHS)
         return;
     c->offered[c->offered_count] = (int8_t)mech;
-    memcpy(c->offered_oid[c->offered_count], oid.data, oid.len);
-    c->offered_oid_len[c->offered_count] = (uint8_t)oid.len;
+    c->offered_oid[c->offered_count] = oid;
     c->offered_count++;
 }
 
@@ -146,28 +145,25 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
         if (usable[m] && (int)m != optimistic)
             offer_mech(c, (int)m);
 
-    struct nego_view oids[NEGO_MAX_MECHS];
-    for (uint32_t i = 0; i < c->offered_count; i++)
-        oids[i] = (struct nego_view){c->offered_oid[i], c->offered_oid_len[i]};
-    struct nego_init_spec spec = {oids, c->offered_count, {tok.data, tok.len}, {NULL, 0}, NULL};
-    struct nego_out init;
+    struct nego_init_spec spec = {
+        c->offered_oid, c->offered_count, {tok.data, tok.len}, {NULL, 0}, NULL};
     struct nego_view sent;
-    st = nego_encode_init(&spec, &init, &sent);
+    st = nego_emit_init(out, c->req, &spec, &sent);
     nego_out_free(&tok);
     if (st != SEC_E_OK)
         return st;
+    /* The mechListMIC covers the MechTypeList as sent. */
     c->mech_types = malloc(sent.len);
     if (c->mech_types == NULL) {
-        nego_out_free(&init);
+        pkg_output_none(out);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     memcpy(c->mech_types, sent.data, sent.len);
     c->mech_types_len = sent.len;
-    select_mech(c, optimistic, (struct nego_view){c->offered_oid[0], c->offered_oid_len[0]});
+    select_mech(c, optimistic, c->offered_oid[0]);
     c->optimistic = true;
     c->phase = NEGO_PHASE_OFFERED;
-    st = nego_emit(out, c->req, &init);
-    return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
+    return SEC_I_CONTINUE_NEEDED;
 }
 
 /* A reject from the acceptor. */
@@ -192,8 +188,7 @@ static SECURITY_STATUS first_reply(struct nego_context *c, const struct nego_tok
     if (t->supported_mech.data == NULL)
         return SEC_E_INVALID_TOKEN;
     for (uint32_t i = 0; i < c->offered_count && k < 0; i++)
-        if (nego_oid_equal(t->supported_mech,
-                           (struct nego_view){c->offered_oid[i], c->offered_oid_len[i]}))
+        if (nego_oid_equal(t->supported_mech, c->offered_oid[i]))
             k = (int)i;
     if (k < 0)
         return SEC_E_INVALID_TOKEN;
@@ -220,20 +215,20 @@ static SECURITY_STATUS first_reply(struct nego_context *c, const struct nego_tok
 static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_out *tok,
                              struct nego_out *mic)
 {
-    struct nego_out resp;
-    SECURITY_STATUS st;
+    SECURITY_STATUS st = SEC_E_OK;
 
     if (tok->len == 0 && mic->data == NULL) {
-        nego_out_free(tok);
         pkg_output_none(out);
-        return SEC_E_OK;
+    } else {
+        struct nego_resp_spec r = {NEGO_STATE_ABSENT,
+                                   {NULL, 0},
+                                   {tok->len ? tok->data : NULL, tok->len},
+                                   {mic->data, mic->len}};
+        st = nego_emit_resp(out, req, &r);
     }
-    st = nego_encode_resp(NEGO_STATE_ABSENT, (struct nego_view){NULL, 0},
-                          (struct nego_view){tok->len ? tok->data : NULL, tok->len},
-                          (struct nego_view){mic->data, mic->len}, &resp);
     nego_out_free(tok);
     nego_out_free(mic);
-    return st == SEC_E_OK ? nego_emit(out, req, &resp) : st;
+    return st;
 }
 
 /* The caller's input token, as a NegTokenResp (views into it). */

@@ -21,6 +21,10 @@
  * target host ...) that the sibling should also see. */
 #define NEGO_MAX_EXTRA_INPUT 7
 
+/* Received mechListMICs up to this size are checked from a stack copy
+ * (NTLM's are 16 bytes, Kerberos' 28 to 32). */
+#define NEGO_MIC_STACK 64
+
 static uint32_t build_input(struct nego_view in, PSecBufferDesc caller_in, SecBuffer *bufs)
 {
     uint32_t n = 0;
@@ -37,14 +41,50 @@ static uint32_t build_input(struct nego_view in, PSecBufferDesc caller_in, SecBu
     return n;
 }
 
-/* Take the sibling's output token into *out and release its buffer. */
-static SECURITY_STATUS take_output(SecBuffer *ob, struct nego_out *out)
+/* Where the sibling writes its token: a buffer of ours of the sibling's
+ * cbMaxToken, which becomes the token Negotiate keeps, so there is no
+ * host block to zero, copy out of and wipe; only a sibling that declares
+ * no maximum is asked to allocate (ALLOCATE_MEMORY).  *req gets the
+ * flags to pass (the caller's own ALLOCATE_MEMORY concerns only
+ * Negotiate's output). */
+static SECURITY_STATUS output_buffer(const struct nego_context *c, SecBuffer *ob, ULONG *req)
+{
+    uint32_t max = c->creds->mechs[c->selected].max_token;
+
+    *req = c->req & ~(ULONG)ISC_REQ_ALLOCATE_MEMORY; /* == ASC_REQ_ALLOCATE_MEMORY */
+    *ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    if (max == 0 || max > NEGO_CODEC_MAX) {
+        *req |= ISC_REQ_ALLOCATE_MEMORY;
+        return SEC_E_OK;
+    }
+    ob->pvBuffer = malloc(max);
+    if (ob->pvBuffer == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    ob->cbBuffer = max;
+    return SEC_E_OK;
+}
+
+/* Take the sibling's output token into *out: our buffer `own` (`size`
+ * bytes) as it is when the token was written there, else a copy of the
+ * host block, which is released. */
+static SECURITY_STATUS take_output(SecBuffer *ob, uint8_t *own, size_t size, struct nego_out *out)
 {
     const SECPKG_LIBSSPI_HOST_SERVICES *svc = nego_services();
     SECURITY_STATUS st = SEC_E_OK;
 
     out->data = NULL;
     out->len = 0;
+    if (own != NULL && ob->pvBuffer == own) {
+        if (ob->cbBuffer > size)
+            st = SEC_E_INTERNAL_ERROR;
+        else if (ob->cbBuffer > 0)
+            *out = (struct nego_out){own, ob->cbBuffer};
+        if (out->data == NULL)
+            free(own);
+        ob->pvBuffer = NULL;
+        return st;
+    }
+    free(own);
     if (ob->pvBuffer != NULL && ob->cbBuffer > 0) {
         out->data = malloc(ob->cbBuffer);
         if (out->data == NULL)
@@ -65,18 +105,22 @@ SECURITY_STATUS nego_inner_step(struct nego_context *c, struct nego_view in,
     const SECPKG_LIBSSPI_HOST_SERVICES *svc = nego_services();
     SecBuffer bufs[NEGO_MAX_EXTRA_INPUT + 1];
     SecBufferDesc desc = {SECBUFFER_VERSION, 0, bufs};
-    SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+    SecBuffer ob;
     SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     PCredHandle cred = &c->creds->creds[c->selected];
     PCtxtHandle old = c->has_inner ? &c->inner : NULL;
-    ULONG attr = 0;
+    ULONG attr = 0, req;
     SECURITY_STATUS st;
 
     out->data = NULL;
     out->len = 0;
+    st = output_buffer(c, &ob, &req);
+    if (st != SEC_E_OK)
+        return st;
+    uint8_t *own = ob.pvBuffer;
+    size_t own_size = ob.cbBuffer;
     desc.cBuffers = build_input(in, caller_in, bufs);
     PSecBufferDesc pin = desc.cBuffers ? &desc : NULL;
-    ULONG req = c->req | ISC_REQ_ALLOCATE_MEMORY; /* == ASC_REQ_ALLOCATE_MEMORY */
     if (c->initiator)
         st = svc->InitializeSecurityContext(cred, old, c->target, req, SECURITY_NATIVE_DREP, pin,
                                             &c->inner, &od, &attr, &c->expiry);
@@ -89,7 +133,7 @@ SECURITY_STATUS nego_inner_step(struct nego_context *c, struct nego_view in,
         SECURITY_STATUS cs = svc->CompleteAuthToken(&c->inner, &od);
         st = cs != SEC_E_OK ? cs : st == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
     }
-    SECURITY_STATUS ts = take_output(&ob, out);
+    SECURITY_STATUS ts = take_output(&ob, own, own_size, out);
     if (SEC_SUCCESS(st) && ts != SEC_E_OK)
         st = ts;
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
@@ -165,18 +209,22 @@ SECURITY_STATUS nego_mic_check(struct nego_context *c, struct nego_view mic)
     ULONG qop = 0;
     SECURITY_STATUS st;
 
-    /* The sibling may work in place: give it a copy. */
-    uint8_t *copy = malloc(mic.len ? mic.len : 1);
+    /* The sibling may work in place: give it a copy (on the stack when it
+     * is a MIC's usual size). */
+    uint8_t small[NEGO_MIC_STACK];
+    uint8_t *copy = mic.len <= sizeof(small) ? small : malloc(mic.len);
     if (copy == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
-    memcpy(copy, mic.data, mic.len);
+    if (mic.len > 0)
+        memcpy(copy, mic.data, mic.len);
     SecBuffer b[2] = {
         {(ULONG)c->mech_types_len, SECBUFFER_DATA | SECBUFFER_READONLY, c->mech_types},
         {(ULONG)mic.len, SECBUFFER_TOKEN, copy},
     };
     SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     st = svc->VerifySignature(&c->inner, &d, 0, &qop);
-    free(copy);
+    if (copy != small)
+        free(copy);
     if (st == SEC_E_INSUFFICIENT_MEMORY)
         return st;
     if (st != SEC_E_OK)
@@ -229,6 +277,35 @@ SECURITY_STATUS nego_emit(PSecBufferDesc out, ULONG req, struct nego_out *tok)
     SECURITY_STATUS st = pkg_output_token(out, req, tok->data, tok->len);
 
     nego_out_free(tok);
+    return st;
+}
+
+SECURITY_STATUS nego_emit_resp(PSecBufferDesc out, ULONG req, const struct nego_resp_spec *r)
+{
+    size_t len = nego_resp_size(r);
+    uint8_t *room;
+    SECURITY_STATUS st;
+
+    if (len == 0)
+        return SEC_E_INVALID_PARAMETER;
+    st = pkg_output_space(out, req, len, &room);
+    if (st == SEC_E_OK)
+        nego_resp_write(r, room);
+    return st;
+}
+
+SECURITY_STATUS nego_emit_init(PSecBufferDesc out, ULONG req, const struct nego_init_spec *spec,
+                               struct nego_view *mech_types)
+{
+    size_t len = nego_init_size(spec);
+    uint8_t *room;
+    SECURITY_STATUS st;
+
+    if (len == 0)
+        return SEC_E_INVALID_PARAMETER;
+    st = pkg_output_space(out, req, len, &room);
+    if (st == SEC_E_OK)
+        nego_init_write(spec, room, mech_types);
     return st;
 }
 

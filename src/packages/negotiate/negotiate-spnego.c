@@ -24,7 +24,9 @@
  * Fields come back as views into the caller's buffer, so the MechTypeList
  * is the exact bytes the peer sent.
  *
- * Encoding writes the one DER form directly (lengths computed first).
+ * Encoding writes the one DER form directly (lengths computed first),
+ * into a new buffer or, through the _size/_write pairs, wherever the
+ * caller wants it (the package writes straight into its output token).
  */
 #include "config.h"
 
@@ -369,118 +371,162 @@ static SECURITY_STATUS alloc_out(struct nego_out *out, size_t len)
     return SEC_E_OK;
 }
 
+/* The sizes of a NegTokenInit's parts; false for a bad spec. */
+struct init_layout {
+    struct nego_view hint;
+    size_t oids, list, fields, seq, choice, total;
+};
+
+static bool init_layout(const struct nego_init_spec *spec, struct init_layout *l)
+{
+    memset(l, 0, sizeof(*l));
+    if (spec == NULL || spec->mechs == NULL || spec->mech_count == 0 ||
+        spec->mech_count > NEGO_MAX_MECHS || spec->mech_token.len > NEGO_CODEC_MAX ||
+        spec->mic.len > NEGO_CODEC_MAX)
+        return false;
+    for (uint32_t i = 0; i < spec->mech_count; i++) {
+        if (!oid_sendable(spec->mechs[i]))
+            return false;
+        l->oids += spec->mechs[i].len;
+    }
+    if (spec->hint_name != NULL)
+        l->hint = (struct nego_view){(const uint8_t *)spec->hint_name, strlen(spec->hint_name)};
+
+    /* [0] mechTypes, [2] mechToken, then [3] mechListMIC (RFC layout) or
+     * [3] negHints { [0] hintName } and [4] mechListMIC (NegTokenInit2). */
+    l->list = tlv_size(l->oids);
+    l->fields = tlv_size(l->list);
+    if (spec->mech_token.data != NULL)
+        l->fields += tagged_size(spec->mech_token.len);
+    if (l->hint.data != NULL)
+        l->fields += tagged_size(tagged_size(l->hint.len));
+    if (spec->mic.data != NULL)
+        l->fields += tagged_size(spec->mic.len);
+    l->seq = tlv_size(l->fields);
+    l->choice = tlv_size(l->seq);
+    l->total = tlv_size(nego_oid_spnego.len + l->choice);
+    return l->total <= NEGO_CODEC_MAX;
+}
+
+size_t nego_init_size(const struct nego_init_spec *spec)
+{
+    struct init_layout l;
+
+    return init_layout(spec, &l) ? l.total : 0;
+}
+
+void nego_init_write(const struct nego_init_spec *spec, uint8_t *dst, struct nego_view *mech_types)
+{
+    struct init_layout l;
+
+    if (!init_layout(spec, &l))
+        return;
+    uint8_t *p = put_header(dst, TAG_FRAMING, nego_oid_spnego.len + l.choice);
+    p = put_bytes(p, nego_oid_spnego);
+    p = put_header(p, TAG_INIT, l.seq);
+    p = put_header(p, TAG_SEQUENCE, l.fields);
+    p = put_header(p, TAG_CONTEXT(0), l.list);
+    uint8_t *list_at = p;
+    p = put_header(p, TAG_SEQUENCE, l.oids);
+    for (uint32_t i = 0; i < spec->mech_count; i++)
+        p = put_bytes(p, spec->mechs[i]);
+    if (spec->mech_token.data != NULL)
+        p = put_tagged(p, TAG_CONTEXT(2), TAG_OCTET_STRING, spec->mech_token);
+    if (l.hint.data != NULL) {
+        p = put_header(p, TAG_CONTEXT(3), tlv_size(tagged_size(l.hint.len)));
+        p = put_header(p, TAG_SEQUENCE, tagged_size(l.hint.len));
+        p = put_tagged(p, TAG_CONTEXT(0), TAG_GENERAL_STRING, l.hint);
+    }
+    if (spec->mic.data != NULL)
+        p = put_tagged(p, TAG_CONTEXT(l.hint.data != NULL ? 4 : 3), TAG_OCTET_STRING, spec->mic);
+    if (mech_types != NULL)
+        *mech_types = (struct nego_view){list_at, l.list};
+}
+
 SECURITY_STATUS nego_encode_init(const struct nego_init_spec *spec, struct nego_out *out,
                                  struct nego_view *mech_types)
 {
-    struct nego_view hint = {NULL, 0};
-    size_t oids = 0, fields, seq, choice, total;
     SECURITY_STATUS st;
 
     if (out == NULL)
         return SEC_E_INVALID_PARAMETER;
     out->data = NULL;
     out->len = 0;
-    if (spec == NULL || spec->mechs == NULL || spec->mech_count == 0 ||
-        spec->mech_count > NEGO_MAX_MECHS || spec->mech_token.len > NEGO_CODEC_MAX ||
-        spec->mic.len > NEGO_CODEC_MAX)
+    size_t total = nego_init_size(spec);
+    if (total == 0)
         return SEC_E_INVALID_PARAMETER;
-    for (uint32_t i = 0; i < spec->mech_count; i++) {
-        if (!oid_sendable(spec->mechs[i]))
-            return SEC_E_INVALID_PARAMETER;
-        oids += spec->mechs[i].len;
-    }
-    if (spec->hint_name != NULL)
-        hint = (struct nego_view){(const uint8_t *)spec->hint_name, strlen(spec->hint_name)};
-
-    /* [0] mechTypes, [2] mechToken, then [3] mechListMIC (RFC layout) or
-     * [3] negHints { [0] hintName } and [4] mechListMIC (NegTokenInit2). */
-    size_t list = tlv_size(oids);
-    fields = tlv_size(list);
-    if (spec->mech_token.data != NULL)
-        fields += tagged_size(spec->mech_token.len);
-    if (hint.data != NULL)
-        fields += tagged_size(tagged_size(hint.len));
-    if (spec->mic.data != NULL)
-        fields += tagged_size(spec->mic.len);
-    seq = tlv_size(fields);
-    choice = tlv_size(seq);
-    total = tlv_size(nego_oid_spnego.len + choice);
     st = alloc_out(out, total);
-    if (st != SEC_E_OK)
-        return st;
+    if (st == SEC_E_OK)
+        nego_init_write(spec, out->data, mech_types);
+    return st;
+}
 
-    uint8_t *p = put_header(out->data, TAG_FRAMING, nego_oid_spnego.len + choice);
-    p = put_bytes(p, nego_oid_spnego);
-    p = put_header(p, TAG_INIT, seq);
+/* The contents length of a NegTokenResp's SEQUENCE; false for a bad spec. */
+static bool resp_fields(const struct nego_resp_spec *r, size_t *fields)
+{
+    size_t n = 0;
+
+    if (r == NULL || r->neg_state < NEGO_STATE_ABSENT || r->neg_state > NEGO_REQUEST_MIC ||
+        (r->supported_mech.data != NULL && !oid_sendable(r->supported_mech)) ||
+        r->response_token.len > NEGO_CODEC_MAX || r->mic.len > NEGO_CODEC_MAX)
+        return false;
+    if (r->neg_state != NEGO_STATE_ABSENT)
+        n += tagged_size(1);
+    if (r->supported_mech.data != NULL)
+        n += tlv_size(r->supported_mech.len);
+    if (r->response_token.data != NULL)
+        n += tagged_size(r->response_token.len);
+    if (r->mic.data != NULL)
+        n += tagged_size(r->mic.len);
+    *fields = n;
+    return tlv_size(tlv_size(n)) <= NEGO_CODEC_MAX;
+}
+
+size_t nego_resp_size(const struct nego_resp_spec *r)
+{
+    size_t fields;
+
+    return resp_fields(r, &fields) ? tlv_size(tlv_size(fields)) : 0;
+}
+
+void nego_resp_write(const struct nego_resp_spec *r, uint8_t *dst)
+{
+    size_t fields;
+
+    if (!resp_fields(r, &fields))
+        return;
+    uint8_t *p = put_header(dst, TAG_RESP, tlv_size(fields));
     p = put_header(p, TAG_SEQUENCE, fields);
-    p = put_header(p, TAG_CONTEXT(0), list);
-    uint8_t *list_at = p;
-    p = put_header(p, TAG_SEQUENCE, oids);
-    for (uint32_t i = 0; i < spec->mech_count; i++)
-        p = put_bytes(p, spec->mechs[i]);
-    if (spec->mech_token.data != NULL)
-        p = put_tagged(p, TAG_CONTEXT(2), TAG_OCTET_STRING, spec->mech_token);
-    if (hint.data != NULL) {
-        p = put_header(p, TAG_CONTEXT(3), tlv_size(tagged_size(hint.len)));
-        p = put_header(p, TAG_SEQUENCE, tagged_size(hint.len));
-        p = put_tagged(p, TAG_CONTEXT(0), TAG_GENERAL_STRING, hint);
+    if (r->neg_state != NEGO_STATE_ABSENT) {
+        uint8_t state = (uint8_t)r->neg_state;
+        p = put_tagged(p, TAG_CONTEXT(0), TAG_ENUMERATED, (struct nego_view){&state, 1});
     }
-    if (spec->mic.data != NULL)
-        p = put_tagged(p, TAG_CONTEXT(hint.data != NULL ? 4 : 3), TAG_OCTET_STRING, spec->mic);
-    if ((size_t)(p - out->data) != total) {
-        nego_out_free(out);
-        return SEC_E_INTERNAL_ERROR;
+    if (r->supported_mech.data != NULL) {
+        p = put_header(p, TAG_CONTEXT(1), r->supported_mech.len);
+        p = put_bytes(p, r->supported_mech);
     }
-    if (mech_types != NULL)
-        *mech_types = (struct nego_view){list_at, list};
-    return SEC_E_OK;
+    if (r->response_token.data != NULL)
+        p = put_tagged(p, TAG_CONTEXT(2), TAG_OCTET_STRING, r->response_token);
+    if (r->mic.data != NULL)
+        (void)put_tagged(p, TAG_CONTEXT(3), TAG_OCTET_STRING, r->mic);
 }
 
 SECURITY_STATUS nego_encode_resp(int neg_state, struct nego_view supported_mech,
                                  struct nego_view response_token, struct nego_view mic,
                                  struct nego_out *out)
 {
-    size_t fields = 0, total;
+    struct nego_resp_spec r = {neg_state, supported_mech, response_token, mic};
     SECURITY_STATUS st;
 
     if (out == NULL)
         return SEC_E_INVALID_PARAMETER;
     out->data = NULL;
     out->len = 0;
-    if (neg_state < NEGO_STATE_ABSENT || neg_state > NEGO_REQUEST_MIC ||
-        (supported_mech.data != NULL && !oid_sendable(supported_mech)) ||
-        response_token.len > NEGO_CODEC_MAX || mic.len > NEGO_CODEC_MAX)
+    size_t total = nego_resp_size(&r);
+    if (total == 0)
         return SEC_E_INVALID_PARAMETER;
-    if (neg_state != NEGO_STATE_ABSENT)
-        fields += tagged_size(1);
-    if (supported_mech.data != NULL)
-        fields += tlv_size(supported_mech.len);
-    if (response_token.data != NULL)
-        fields += tagged_size(response_token.len);
-    if (mic.data != NULL)
-        fields += tagged_size(mic.len);
-    total = tlv_size(tlv_size(fields));
     st = alloc_out(out, total);
-    if (st != SEC_E_OK)
-        return st;
-
-    uint8_t *p = put_header(out->data, TAG_RESP, tlv_size(fields));
-    p = put_header(p, TAG_SEQUENCE, fields);
-    if (neg_state != NEGO_STATE_ABSENT) {
-        uint8_t state = (uint8_t)neg_state;
-        p = put_tagged(p, TAG_CONTEXT(0), TAG_ENUMERATED, (struct nego_view){&state, 1});
-    }
-    if (supported_mech.data != NULL) {
-        p = put_header(p, TAG_CONTEXT(1), supported_mech.len);
-        p = put_bytes(p, supported_mech);
-    }
-    if (response_token.data != NULL)
-        p = put_tagged(p, TAG_CONTEXT(2), TAG_OCTET_STRING, response_token);
-    if (mic.data != NULL)
-        p = put_tagged(p, TAG_CONTEXT(3), TAG_OCTET_STRING, mic);
-    if ((size_t)(p - out->data) != total) {
-        nego_out_free(out);
-        return SEC_E_INTERNAL_ERROR;
-    }
-    return SEC_E_OK;
+    if (st == SEC_E_OK)
+        nego_resp_write(&r, out->data);
+    return st;
 }

@@ -152,13 +152,33 @@ SECURITY_STATUS nego_encode_init(const struct nego_init_spec *spec, struct nego_
                                  struct nego_view *mech_types);
 
 /*
- * Encodes an unframed NegTokenResp into out (malloc'ed).  neg_state may be
- * NEGO_STATE_ABSENT; every view may be absent.  Statuses as
+ * The same in two steps, for a caller that writes the token straight into
+ * its destination: nego_init_size is the length of the encoding, 0 for a
+ * spec nego_encode_init refuses with SEC_E_INVALID_PARAMETER;
+ * nego_init_write writes exactly that many bytes at dst (nothing for such
+ * a spec) and sets *mech_types (optional) as nego_encode_init does.
+ */
+size_t nego_init_size(const struct nego_init_spec *spec);
+void nego_init_write(const struct nego_init_spec *spec, uint8_t *dst, struct nego_view *mech_types);
+
+/* What nego_encode_resp writes: neg_state may be NEGO_STATE_ABSENT; every
+ * view may be absent. */
+struct nego_resp_spec {
+    int neg_state;
+    struct nego_view supported_mech, response_token, mic;
+};
+
+/*
+ * Encodes an unframed NegTokenResp into out (malloc'ed).  Statuses as
  * nego_encode_init.
  */
 SECURITY_STATUS nego_encode_resp(int neg_state, struct nego_view supported_mech,
                                  struct nego_view response_token, struct nego_view mic,
                                  struct nego_out *out);
+
+/* nego_encode_resp in two steps, as nego_init_size / nego_init_write. */
+size_t nego_resp_size(const struct nego_resp_spec *r);
+void nego_resp_write(const struct nego_resp_spec *r, uint8_t *dst);
 
 /* Frees what an encoder returned; NULL-safe, leaves *out empty. */
 void nego_out_free(struct nego_out *out);

@@ -63,6 +63,7 @@ struct nego_mech {
     char16_t *name; /* NUL-terminated copy */
     uint32_t package_id;
     uint32_t capabilities;
+    uint32_t max_token;        /* its cbMaxToken; 0 when it declares none */
     uint8_t oid[NEGO_OID_MAX]; /* its OID TLV (06 len value) */
     uint8_t oid_len;
 };
@@ -165,11 +166,11 @@ struct nego_context {
     size_t mech_types_len;
     /* Initiator: what was offered, as indices into creds->mechs, in the
      * order of the MechTypeList entries (a Kerberos sibling may appear
-     * twice, under the Microsoft and the RFC OID). */
+     * twice, under the Microsoft and the RFC OID), and the OID of each
+     * entry (a view of the sibling's OID in creds, or of a constant). */
     uint32_t offered_count;
     int8_t offered[NEGO_MAX_MECHS];
-    uint8_t offered_oid[NEGO_MAX_MECHS][NEGO_OID_MAX];
-    uint8_t offered_oid_len[NEGO_MAX_MECHS];
+    struct nego_view offered_oid[NEGO_MAX_MECHS];
 
     /* The selected sibling (index into creds->mechs, -1 none yet) and the
      * OID under which the initiator listed it (echoed as supportedMech). */
@@ -280,6 +281,15 @@ SECURITY_STATUS nego_mic_exchange(struct nego_context *c, struct nego_view mic_i
 
 /* Copy a token to the caller's output (pkg_output_token) and free it. */
 SECURITY_STATUS nego_emit(PSecBufferDesc out, ULONG req, struct nego_out *tok);
+
+/* Encode a NegTokenResp (NegTokenInit) straight into the caller's output
+ * token buffer (pkg_output_space).  The statuses of nego_encode_resp
+ * (nego_encode_init) for a bad spec, then pkg_output_space's.
+ * nego_emit_init sets *mech_types (optional) to the MechTypeList as
+ * written into the caller's buffer. */
+SECURITY_STATUS nego_emit_resp(PSecBufferDesc out, ULONG req, const struct nego_resp_spec *r);
+SECURITY_STATUS nego_emit_init(PSecBufferDesc out, ULONG req, const struct nego_init_spec *spec,
+                               struct nego_view *mech_types);
 
 /* One leg without SPNEGO: `in_tok` to the selected sibling, its token
  * out as it is; the context completes with the sibling. */
