@@ -511,6 +511,21 @@ START_TEST(test_req_flags_ignored)
     ck_assert_int_eq(nego_decode_initial(b.data, b.len, &t), SEC_E_OK);
     VIEW_IS(t.req_flags, "03 02 01 fe");
     free(b.data);
+
+    /* Ignored, but still strict DER: unused bits must be 0..7 and zero. */
+    static const char *const bad[] = {"03 02 01 ff", "03 02 08 00", "03 01 01"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char hex[256];
+        snprintf(hex, sizeof hex,
+                 "60 %02zx 06 06 2b 06 01 05 05 02 a0 %02zx 30 %02zx a0 0e 30 0c"
+                 "06 0a 2b 06 01 04 01 82 37 02 02 0a a1 %02zx %s",
+                 (size_t)0x22 - (i == 2), (size_t)0x18 - (i == 2), (size_t)0x16 - (i == 2),
+                 (size_t)4 - (i == 2), bad[i]);
+        b = blob_hex(hex);
+        ck_assert_int_eq(nego_decode_initial(b.data, b.len, &t), SEC_E_INVALID_TOKEN);
+        ck_assert(!nego_der_check(b.data, b.len));
+        free(b.data);
+    }
 }
 END_TEST
 
@@ -736,6 +751,26 @@ START_TEST(test_oid_helpers)
     ck_assert(!nego_oid_valid((struct nego_view){(const uint8_t *)"\x06\x00", 2}));
     ck_assert(!nego_oid_valid((struct nego_view){(const uint8_t *)"\x04\x01\x01", 3}));
     ck_assert(!nego_oid_valid((struct nego_view){(const uint8_t *)"\x06\x02\x2b", 3}));
+    /* Sub-identifiers up to 2^64 - 1 (libtasn1's limit), minimal, terminated. */
+    static const struct {
+        const char *hex;
+        bool ok;
+    } subids[] = {
+        {"06 0b 2b 81 ff ff ff ff ff ff ff ff 7f", true},  /* 2^64 - 1 */
+        {"06 0b 2b 82 80 80 80 80 80 80 80 80 00", false}, /* 2^64 */
+        {"06 0a 2b ff ff ff ff ff ff ff ff 7f", true},     /* 2^63 - 1 */
+        {"06 0c 2b 81 80 80 80 80 80 80 80 80 80 00", false},
+        {"06 03 2b 80 01", false}, /* leading 0x80 */
+        {"06 03 2b 00 01", true},
+        {"06 02 2b 81", false}, /* unterminated */
+    };
+    for (size_t i = 0; i < sizeof subids / sizeof subids[0]; i++) {
+        struct blob o = blob_hex(subids[i].hex);
+        ck_assert_msg(nego_oid_valid((struct nego_view){o.data, o.len}) == subids[i].ok, "%s",
+                      subids[i].hex);
+        ck_assert(nego_der_check(o.data, o.len) == subids[i].ok);
+        free(o.data);
+    }
 }
 END_TEST
 

@@ -105,6 +105,15 @@ bool nego_der_check(const uint8_t *der, size_t len);
  */
 bool nego_der_header(const uint8_t *der, size_t avail, uint8_t *tag, size_t *hdr, size_t *clen);
 
+/*
+ * The contents check nego_der_check applies to a primitive TLV: for the
+ * universal types, the form DER prescribes (minimal INTEGER/ENUMERATED,
+ * valid OID, BIT STRING unused bits, BOOLEAN 00/ff, empty NULL; false for
+ * a SEQUENCE or SET tag, which must be constructed); other types and
+ * classes pass.  p[0..n) are the contents.
+ */
+bool nego_der_primitive_valid(uint8_t tag, const uint8_t *p, size_t n);
+
 /* True when oid is one well-formed OID TLV (06 len value). */
 bool nego_oid_valid(struct nego_view oid);
 
