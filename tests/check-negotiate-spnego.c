@@ -390,6 +390,51 @@ START_TEST(test_encode_in_place)
 }
 END_TEST
 
+/* A mech token already in the destination, at the most the fields before
+ * it can take (nego_*_prefix_max), is moved into place: the same bytes as
+ * encoding from elsewhere, for every length form of every header. */
+START_TEST(test_encode_token_in_place)
+{
+    static const size_t lens[] = {0, 1, 100, 127, 128, 200, 255, 256, 1000, 65535, 65536, 70000};
+    struct nego_view mechs[3] = {nego_oid_krb5_ms, nego_oid_krb5, nego_oid_ntlm};
+    struct nego_view mic = {(const uint8_t *)"0123456789abcdef", 16};
+    size_t oid_bytes = mechs[0].len + mechs[1].len + mechs[2].len;
+    uint8_t *tok = malloc(70000), *dst = malloc(72000);
+    struct nego_out out;
+
+    for (size_t i = 0; i < 70000; i++)
+        tok[i] = (uint8_t)(i * 7 + 3);
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+        struct nego_view t = {tok, lens[k]};
+        struct nego_init_spec spec = {mechs, 3, t, {NULL, 0}, NULL};
+        size_t at = nego_init_prefix_max(oid_bytes);
+        ck_assert_int_eq(nego_encode_init(&spec, &out, NULL), SEC_E_OK);
+        memcpy(dst + at, tok, lens[k]);
+        spec.mech_token = (struct nego_view){dst + at, lens[k]};
+        ck_assert_uint_eq(nego_init_size(&spec), out.len);
+        nego_init_write(&spec, dst, NULL);
+        ck_assert_mem_eq(dst, out.data, out.len);
+        nego_out_free(&out);
+
+        for (int form = 0; form < 3; form++) {
+            int state = form == 0 ? NEGO_STATE_ABSENT : NEGO_ACCEPT_INCOMPLETE;
+            struct nego_view sm = form == 2 ? nego_oid_krb5_ms : (struct nego_view){NULL, 0};
+            struct nego_view m = form == 1 ? mic : (struct nego_view){NULL, 0};
+            at = nego_resp_prefix_max(state, sm);
+            ck_assert_int_eq(nego_encode_resp(state, sm, t, m, &out), SEC_E_OK);
+            memcpy(dst + at, tok, lens[k]);
+            struct nego_resp_spec r = {state, sm, {dst + at, lens[k]}, m};
+            ck_assert_uint_eq(nego_resp_size(&r), out.len);
+            nego_resp_write(&r, dst);
+            ck_assert_mem_eq(dst, out.data, out.len);
+            nego_out_free(&out);
+        }
+    }
+    free(tok);
+    free(dst);
+}
+END_TEST
+
 /* An empty OCTET STRING is present, not absent. */
 START_TEST(test_empty_octet_string_present)
 {
@@ -1067,6 +1112,7 @@ static Suite *spnego_suite(void)
     tcase_add_test(tc, test_encode_each_neg_state);
     tcase_add_test(tc, test_encode_bad_arguments);
     tcase_add_test(tc, test_encode_in_place);
+    tcase_add_test(tc, test_encode_token_in_place);
     tcase_add_test(tc, test_empty_octet_string_present);
     tcase_add_test(tc, test_req_flags_ignored);
     tcase_add_test(tc, test_init2_without_mech_types);

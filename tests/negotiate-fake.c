@@ -150,6 +150,11 @@ static SECURITY_STATUS sibling_step(struct fake_pkg *p, bool initiator, PCtxtHan
     SECURITY_STATUS st = SEC_E_OK;
     ULONG room = out->pBuffers[0].cbBuffer;
     note_output(p, req, &out->pBuffers[0]);
+    /* The output buffer is the sibling's to use from the start, before it
+     * has read its input (the caller's input and output memory are
+     * separate, as Windows' LSA makes them). */
+    if (out->pBuffers[0].pvBuffer != NULL)
+        memset(out->pBuffers[0].pvBuffer, 0xee, room);
     no_token(out);
     /* An initiator speaks on even legs; it consumes nothing on leg 0. */
     if (!(initiator && c->leg == 0)) {

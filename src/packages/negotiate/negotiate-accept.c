@@ -46,17 +46,23 @@ static void select_mech(struct nego_context *c, int m, struct nego_view oid)
 }
 
 /* A NegTokenResp to the caller; the first one names the mechanism. */
+/* supportedMech of our first NegTokenResp (the OID as the initiator
+ * listed it), absent later. */
+static struct nego_view supported_mech(const struct nego_context *c, bool first)
+{
+    if (first && c->selected >= 0)
+        return (struct nego_view){c->selected_oid, c->selected_oid_len};
+    return (struct nego_view){NULL, 0};
+}
+
 static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int state, bool first,
-                               struct nego_out *tok, struct nego_out *mic)
+                               struct nego_tok *tok, struct nego_out *mic)
 {
     struct nego_resp_spec r = {
-        state, {NULL, 0}, {tok->len ? tok->data : NULL, tok->len}, {mic->data, mic->len}};
-    SECURITY_STATUS st;
+        state, supported_mech(c, first), nego_tok_view(tok), {mic->data, mic->len}};
+    SECURITY_STATUS st = nego_emit_resp(out, c->req, &r);
 
-    if (first && c->selected >= 0)
-        r.supported_mech = (struct nego_view){c->selected_oid, c->selected_oid_len};
-    st = nego_emit_resp(out, c->req, &r);
-    nego_out_free(tok);
+    nego_tok_free(tok);
     nego_out_free(mic);
     return st;
 }
@@ -64,15 +70,26 @@ static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int s
 /* Tell the initiator no (best effort) and return `status`. */
 static SECURITY_STATUS reject(struct nego_context *c, PSecBufferDesc out, SECURITY_STATUS status)
 {
-    struct nego_out none = {NULL, 0}, none2 = {NULL, 0};
+    struct nego_tok none = {NULL, 0, NULL};
+    struct nego_out none2 = {NULL, 0};
 
     (void)respond(c, out, NEGO_REJECT, false, &none, &none2);
     return status;
 }
 
+/* One step of the selected sibling, its token placed for respond(): the
+ * reply carries a negState, and supportedMech when it is the first. */
+static SECURITY_STATUS step(struct nego_context *c, struct nego_view in_tok, PSecBufferDesc in,
+                            PSecBufferDesc out, bool first, struct nego_tok *tok)
+{
+    return nego_inner_step(c, in_tok, in, out,
+                           nego_resp_prefix_max(NEGO_ACCEPT_INCOMPLETE, supported_mech(c, first)),
+                           tok);
+}
+
 /* After a sibling step: answer, exchange MICs, decide the status. */
 static SECURITY_STATUS after_step(struct nego_context *c, PSecBufferDesc out, bool first,
-                                  struct nego_out *tok, struct nego_view mic_in)
+                                  struct nego_tok *tok, struct nego_view mic_in)
 {
     struct nego_out mic = {NULL, 0};
     bool done = false;
@@ -85,7 +102,7 @@ static SECURITY_STATUS after_step(struct nego_context *c, PSecBufferDesc out, bo
     }
     st = nego_mic_exchange(c, mic_in, tok->len == 0, true, &mic, &done);
     if (st != SEC_E_OK) {
-        nego_out_free(tok);
+        nego_tok_free(tok);
         return reject(c, out, st);
     }
     st = respond(c, out, done ? NEGO_ACCEPT_COMPLETED : NEGO_ACCEPT_INCOMPLETE, first, tok, &mic);
@@ -104,7 +121,8 @@ static SECURITY_STATUS take_init(struct nego_context *c, const uint8_t *data, si
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = {NULL, 0}, none = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
+    struct nego_out none = {NULL, 0};
     SECURITY_STATUS st = nego_decode_initial(data, len, &t);
     uint32_t k;
     int m = -1;
@@ -128,7 +146,7 @@ static SECURITY_STATUS take_init(struct nego_context *c, const uint8_t *data, si
         st = respond(c, out, k > 0 ? NEGO_REQUEST_MIC : NEGO_ACCEPT_INCOMPLETE, true, &tok, &none);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
-    st = nego_inner_step(c, t.mech_token, in, &tok);
+    st = step(c, t.mech_token, in, out, true, &tok);
     if (!SEC_SUCCESS(st))
         return reject(c, out, st);
     return after_step(c, out, true, &tok, t.mic);
@@ -139,7 +157,7 @@ static SECURITY_STATUS take_resp(struct nego_context *c, const uint8_t *data, si
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
     SECURITY_STATUS st = nego_decode_next(data, len, &t);
 
     if (st != SEC_E_OK)
@@ -150,7 +168,7 @@ static SECURITY_STATUS take_resp(struct nego_context *c, const uint8_t *data, si
     if ((t.response_token.data != NULL) == c->inner_complete)
         return reject(c, out, SEC_E_INVALID_TOKEN); /* missing or spurious token */
     if (!c->inner_complete) {
-        st = nego_inner_step(c, t.response_token, in, &tok);
+        st = step(c, t.response_token, in, out, false, &tok);
         if (!SEC_SUCCESS(st))
             return reject(c, out, st);
     }

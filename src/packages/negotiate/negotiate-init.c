@@ -103,14 +103,32 @@ static bool only_ntlm(const struct nego_context *c, const bool *usable, int opti
     return true;
 }
 
+/* The most a NegTokenInit offering every sibling `hint` allows puts
+ * before the mech token (nego_inner_step's reserve). */
+static size_t init_reserve(const struct nego_context *c, const struct nego_token *hint)
+{
+    size_t oids = 0;
+
+    for (uint32_t m = 0; m < c->creds->count; m++) {
+        const struct nego_mech *mech = &c->creds->mechs[m];
+        if (!server_lists(hint, mech))
+            continue;
+        if (nego_mech_is_kerberos(mech))
+            oids += nego_oid_krb5_ms.len;
+        oids += mech->oid_len;
+    }
+    return nego_init_prefix_max(oids);
+}
+
 /* Leg 1: find the optimistic sibling and offer the rest. */
 static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token *hint,
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
-    struct nego_out tok = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
     SECURITY_STATUS first_failure = SEC_E_NO_CREDENTIALS, st = SEC_E_NO_CREDENTIALS;
     bool usable[NEGO_MAX_MECHS_PER_CRED] = {false};
     int optimistic = -1;
+    size_t reserve = init_reserve(c, hint);
 
     for (uint32_t m = 0; m < c->creds->count; m++) {
         if (!server_lists(hint, &c->creds->mechs[m]))
@@ -120,7 +138,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
             continue;
         }
         c->selected = (int)m;
-        st = nego_inner_step(c, (struct nego_view){NULL, 0}, in, &tok);
+        st = nego_inner_step(c, (struct nego_view){NULL, 0}, in, out, reserve, &tok);
         if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED) {
             optimistic = (int)m;
             usable[m] = true;
@@ -137,7 +155,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
         c->raw = true;
         select_mech(c, optimistic, nego_oid_ntlm);
         c->phase = NEGO_PHASE_MECH;
-        st = nego_emit(out, c->req, &tok);
+        st = nego_emit_tok(out, c->req, &tok);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
     offer_mech(c, optimistic);
@@ -149,7 +167,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
         c->offered_oid, c->offered_count, {tok.data, tok.len}, {NULL, 0}, NULL};
     struct nego_view sent;
     st = nego_emit_init(out, c->req, &spec, &sent);
-    nego_out_free(&tok);
+    nego_tok_free(&tok);
     if (st != SEC_E_OK)
         return st;
     /* The mechListMIC covers the MechTypeList as sent. */
@@ -171,9 +189,9 @@ static SECURITY_STATUS rejected(struct nego_context *c, const struct nego_token 
                                 PSecBufferDesc in)
 {
     if (t->response_token.data != NULL && c->has_inner && !c->inner_complete) {
-        struct nego_out tok;
-        SECURITY_STATUS st = nego_inner_step(c, t->response_token, in, &tok);
-        nego_out_free(&tok);
+        struct nego_tok tok;
+        SECURITY_STATUS st = nego_inner_step(c, t->response_token, in, NULL, 0, &tok);
+        nego_tok_free(&tok);
         if (!SEC_SUCCESS(st))
             return st;
     }
@@ -212,7 +230,7 @@ static SECURITY_STATUS first_reply(struct nego_context *c, const struct nego_tok
 }
 
 /* Send our part (mechanism token and/or MIC) in a NegTokenResp. */
-static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_out *tok,
+static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_tok *tok,
                              struct nego_out *mic)
 {
     SECURITY_STATUS st = SEC_E_OK;
@@ -220,13 +238,11 @@ static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_out *tok
     if (tok->len == 0 && mic->data == NULL) {
         pkg_output_none(out);
     } else {
-        struct nego_resp_spec r = {NEGO_STATE_ABSENT,
-                                   {NULL, 0},
-                                   {tok->len ? tok->data : NULL, tok->len},
-                                   {mic->data, mic->len}};
+        struct nego_resp_spec r = {
+            NEGO_STATE_ABSENT, {NULL, 0}, nego_tok_view(tok), {mic->data, mic->len}};
         st = nego_emit_resp(out, req, &r);
     }
-    nego_out_free(tok);
+    nego_tok_free(tok);
     nego_out_free(mic);
     return st;
 }
@@ -245,7 +261,8 @@ static SECURITY_STATUS input_resp(PSecBufferDesc in, struct nego_token *t)
 static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = {NULL, 0}, mic = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
+    struct nego_out mic = {NULL, 0};
     bool done = false;
     SECURITY_STATUS st = input_resp(in, &t);
 
@@ -260,13 +277,15 @@ static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecB
         st = SEC_E_INVALID_TOKEN;
     }
     if (st == SEC_E_OK && !c->inner_complete)
-        st = nego_inner_step(c, t.response_token, in, &tok);
+        st = nego_inner_step(c, t.response_token, in, out,
+                             nego_resp_prefix_max(NEGO_STATE_ABSENT, (struct nego_view){NULL, 0}),
+                             &tok);
     if (st == SEC_I_CONTINUE_NEEDED) {
         st = reply(out, c->req, &tok, &mic);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
     if (st != SEC_E_OK) {
-        nego_out_free(&tok);
+        nego_tok_free(&tok);
         return st;
     }
     /* The sibling is done: NTLM insists on the MIC exchange. */
@@ -277,7 +296,7 @@ static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecB
     if (st == SEC_E_OK && !done && t.neg_state == NEGO_ACCEPT_COMPLETED)
         st = SEC_E_INVALID_TOKEN; /* complete without the MIC it owed */
     if (st != SEC_E_OK) {
-        nego_out_free(&tok);
+        nego_tok_free(&tok);
         nego_out_free(&mic);
         return st;
     }

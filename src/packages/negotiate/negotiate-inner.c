@@ -41,57 +41,92 @@ static uint32_t build_input(struct nego_view in, PSecBufferDesc caller_in, SecBu
     return n;
 }
 
-/* Where the sibling writes its token: a buffer of ours of the sibling's
- * cbMaxToken, which becomes the token Negotiate keeps, so there is no
- * host block to zero, copy out of and wipe; only a sibling that declares
- * no maximum is asked to allocate (ALLOCATE_MEMORY).  *req gets the
- * flags to pass (the caller's own ALLOCATE_MEMORY concerns only
- * Negotiate's output). */
-static SECURITY_STATUS output_buffer(const struct nego_context *c, SecBuffer *ob, ULONG *req)
+void nego_tok_free(struct nego_tok *t)
+{
+    free(t->own);
+    *t = (struct nego_tok){NULL, 0, NULL};
+}
+
+/* Does output buffer `b` share memory with an input buffer?  (Windows
+ * lets a caller read its input from the memory its output goes to, as
+ * Negotiate's reply is built elsewhere first; then it still is.) */
+static bool overlaps_input(const SecBuffer *b, PSecBufferDesc in)
+{
+    const uint8_t *o = b->pvBuffer;
+
+    if (in == NULL || in->pBuffers == NULL)
+        return false;
+    for (ULONG i = 0; i < in->cBuffers; i++) {
+        const uint8_t *p = in->pBuffers[i].pvBuffer;
+        if (p != NULL && p < o + b->cbBuffer && o < p + in->pBuffers[i].cbBuffer)
+            return true;
+    }
+    return false;
+}
+
+/* Where the sibling writes its token.  Best, straight into the caller's
+ * output token buffer at `reserve` (room for what SPNEGO puts before the
+ * token), when it holds that plus the sibling's cbMaxToken: the token is
+ * then already where it is sent from.  Else a buffer of ours of that size.
+ * Either way there is no host block to zero, copy out of and wipe; only a
+ * sibling that declares no maximum is asked to allocate (ALLOCATE_MEMORY).
+ * *req gets the flags to pass (the caller's ALLOCATE_MEMORY concerns only
+ * Negotiate's own output); *own is set when the buffer is ours. */
+static SECURITY_STATUS output_buffer(const struct nego_context *c, PSecBufferDesc caller_in,
+                                     PSecBufferDesc out, size_t reserve, SecBuffer *ob, ULONG *req,
+                                     uint8_t **own)
 {
     uint32_t max = c->creds->mechs[c->selected].max_token;
+    PSecBuffer b = pkg_buffer_find(out, SECBUFFER_TOKEN);
 
     *req = c->req & ~(ULONG)ISC_REQ_ALLOCATE_MEMORY; /* == ASC_REQ_ALLOCATE_MEMORY */
     *ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    *own = NULL;
     if (max == 0 || max > NEGO_CODEC_MAX) {
         *req |= ISC_REQ_ALLOCATE_MEMORY;
         return SEC_E_OK;
     }
-    ob->pvBuffer = malloc(max);
-    if (ob->pvBuffer == NULL)
+    if (b != NULL && b->pvBuffer != NULL && reserve <= b->cbBuffer &&
+        max <= b->cbBuffer - reserve && !overlaps_input(b, caller_in)) {
+        *ob = (SecBuffer){max, SECBUFFER_TOKEN, (uint8_t *)b->pvBuffer + reserve};
+        return SEC_E_OK;
+    }
+    *own = malloc(max);
+    if (*own == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
-    ob->cbBuffer = max;
+    *ob = (SecBuffer){max, SECBUFFER_TOKEN, *own};
     return SEC_E_OK;
 }
 
-/* Take the sibling's output token into *out: our buffer `own` (`size`
- * bytes) as it is when the token was written there, else a copy of the
- * host block, which is released. */
-static SECURITY_STATUS take_output(SecBuffer *ob, uint8_t *own, size_t size, struct nego_out *out)
+/* The sibling's token into *tok: where it wrote it in the buffer it was
+ * given (`given`, `size` bytes; `own` ours or NULL), else a copy of the
+ * host block it handed back, which is released. */
+static SECURITY_STATUS take_output(SecBuffer *ob, uint8_t *given, size_t size, uint8_t *own,
+                                   struct nego_tok *tok)
 {
     const SECPKG_LIBSSPI_HOST_SERVICES *svc = nego_services();
     SECURITY_STATUS st = SEC_E_OK;
 
-    out->data = NULL;
-    out->len = 0;
-    if (own != NULL && ob->pvBuffer == own) {
+    *tok = (struct nego_tok){NULL, 0, NULL};
+    if (given != NULL && ob->pvBuffer == given) {
         if (ob->cbBuffer > size)
             st = SEC_E_INTERNAL_ERROR;
         else if (ob->cbBuffer > 0)
-            *out = (struct nego_out){own, ob->cbBuffer};
-        if (out->data == NULL)
+            *tok = (struct nego_tok){given, ob->cbBuffer, own};
+        if (tok->data == NULL)
             free(own);
         ob->pvBuffer = NULL;
         return st;
     }
     free(own);
     if (ob->pvBuffer != NULL && ob->cbBuffer > 0) {
-        out->data = malloc(ob->cbBuffer);
-        if (out->data == NULL)
+        tok->own = malloc(ob->cbBuffer);
+        if (tok->own == NULL) {
             st = SEC_E_INSUFFICIENT_MEMORY;
-        else
-            memcpy(out->data, ob->pvBuffer, ob->cbBuffer);
-        out->len = out->data != NULL ? ob->cbBuffer : 0;
+        } else {
+            memcpy(tok->own, ob->pvBuffer, ob->cbBuffer);
+            *tok = (struct nego_tok){tok->own, ob->cbBuffer, tok->own};
+        }
     }
     if (ob->pvBuffer != NULL)
         svc->FreeBuffer(ob->pvBuffer);
@@ -100,7 +135,8 @@ static SECURITY_STATUS take_output(SecBuffer *ob, uint8_t *own, size_t size, str
 }
 
 SECURITY_STATUS nego_inner_step(struct nego_context *c, struct nego_view in,
-                                PSecBufferDesc caller_in, struct nego_out *out)
+                                PSecBufferDesc caller_in, PSecBufferDesc out, size_t reserve,
+                                struct nego_tok *tok)
 {
     const SECPKG_LIBSSPI_HOST_SERVICES *svc = nego_services();
     SecBuffer bufs[NEGO_MAX_EXTRA_INPUT + 1];
@@ -110,15 +146,15 @@ SECURITY_STATUS nego_inner_step(struct nego_context *c, struct nego_view in,
     PCredHandle cred = &c->creds->creds[c->selected];
     PCtxtHandle old = c->has_inner ? &c->inner : NULL;
     ULONG attr = 0, req;
+    uint8_t *own;
     SECURITY_STATUS st;
 
-    out->data = NULL;
-    out->len = 0;
-    st = output_buffer(c, &ob, &req);
+    *tok = (struct nego_tok){NULL, 0, NULL};
+    st = output_buffer(c, caller_in, out, reserve, &ob, &req, &own);
     if (st != SEC_E_OK)
         return st;
-    uint8_t *own = ob.pvBuffer;
-    size_t own_size = ob.cbBuffer;
+    uint8_t *given = ob.pvBuffer;
+    size_t size = ob.cbBuffer;
     desc.cBuffers = build_input(in, caller_in, bufs);
     PSecBufferDesc pin = desc.cBuffers ? &desc : NULL;
     if (c->initiator)
@@ -133,11 +169,11 @@ SECURITY_STATUS nego_inner_step(struct nego_context *c, struct nego_view in,
         SECURITY_STATUS cs = svc->CompleteAuthToken(&c->inner, &od);
         st = cs != SEC_E_OK ? cs : st == SEC_I_COMPLETE_NEEDED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
     }
-    SECURITY_STATUS ts = take_output(&ob, own, own_size, out);
+    SECURITY_STATUS ts = take_output(&ob, given, size, own, tok);
     if (SEC_SUCCESS(st) && ts != SEC_E_OK)
         st = ts;
     if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED) {
-        nego_out_free(out);
+        nego_tok_free(tok);
         return SEC_SUCCESS(st) ? SEC_E_INTERNAL_ERROR : st;
     }
     c->inner_attr = attr & ~(uint32_t)ISC_RET_ALLOCATED_MEMORY;
@@ -272,11 +308,14 @@ SECURITY_STATUS nego_mic_exchange(struct nego_context *c, struct nego_view mic_i
     return SEC_E_OK;
 }
 
-SECURITY_STATUS nego_emit(PSecBufferDesc out, ULONG req, struct nego_out *tok)
+SECURITY_STATUS nego_emit_tok(PSecBufferDesc out, ULONG req, struct nego_tok *tok)
 {
-    SECURITY_STATUS st = pkg_output_token(out, req, tok->data, tok->len);
+    uint8_t *room;
+    SECURITY_STATUS st = pkg_output_space(out, req, tok->len, &room);
 
-    nego_out_free(tok);
+    if (st == SEC_E_OK && tok->len > 0 && room != tok->data)
+        memmove(room, tok->data, tok->len);
+    nego_tok_free(tok);
     return st;
 }
 
@@ -312,17 +351,17 @@ SECURITY_STATUS nego_emit_init(PSecBufferDesc out, ULONG req, const struct nego_
 SECURITY_STATUS nego_raw_step(struct nego_context *c, struct nego_view in_tok, PSecBufferDesc in,
                               PSecBufferDesc out)
 {
-    struct nego_out tok;
-    SECURITY_STATUS st = nego_inner_step(c, in_tok, in, &tok);
+    struct nego_tok tok;
+    SECURITY_STATUS st = nego_inner_step(c, in_tok, in, out, 0, &tok);
 
     if (!SEC_SUCCESS(st))
         return st;
     c->phase = st == SEC_E_OK ? NEGO_PHASE_DONE : NEGO_PHASE_MECH;
     SECURITY_STATUS es = SEC_E_OK;
     if (tok.len > 0) {
-        es = nego_emit(out, c->req, &tok);
+        es = nego_emit_tok(out, c->req, &tok);
     } else {
-        nego_out_free(&tok);
+        nego_tok_free(&tok);
         pkg_output_none(out);
     }
     if (es != SEC_E_OK)

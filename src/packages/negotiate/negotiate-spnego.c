@@ -349,10 +349,11 @@ static uint8_t *put_header(uint8_t *p, uint8_t tag, size_t n)
     return p;
 }
 
+/* v may overlap the destination (a token moved forward in place). */
 static uint8_t *put_bytes(uint8_t *p, struct nego_view v)
 {
-    if (v.len > 0)
-        memcpy(p, v.data, v.len);
+    if (v.len > 0 && v.data != p)
+        memmove(p, v.data, v.len);
     return p + v.len;
 }
 
@@ -387,15 +388,16 @@ struct init_layout {
     size_t oids, list, fields, seq, choice, total;
 };
 
-static bool init_layout(const struct nego_init_spec *spec, struct init_layout *l)
+/* `check`: refuse a bad spec (else it is known to be good). */
+static bool init_layout(const struct nego_init_spec *spec, struct init_layout *l, bool check)
 {
     memset(l, 0, sizeof(*l));
-    if (spec == NULL || spec->mechs == NULL || spec->mech_count == 0 ||
-        spec->mech_count > NEGO_MAX_MECHS || spec->mech_token.len > NEGO_CODEC_MAX ||
-        spec->mic.len > NEGO_CODEC_MAX)
+    if (check && (spec == NULL || spec->mechs == NULL || spec->mech_count == 0 ||
+                  spec->mech_count > NEGO_MAX_MECHS || spec->mech_token.len > NEGO_CODEC_MAX ||
+                  spec->mic.len > NEGO_CODEC_MAX))
         return false;
     for (uint32_t i = 0; i < spec->mech_count; i++) {
-        if (!oid_sendable(spec->mechs[i]))
+        if (check && !oid_sendable(spec->mechs[i]))
             return false;
         l->oids += spec->mechs[i].len;
     }
@@ -422,15 +424,21 @@ size_t nego_init_size(const struct nego_init_spec *spec)
 {
     struct init_layout l;
 
-    return init_layout(spec, &l) ? l.total : 0;
+    return init_layout(spec, &l, true) ? l.total : 0;
+}
+
+size_t nego_init_prefix_max(size_t oid_bytes)
+{
+    /* 60 ~ spnego-OID a0 ~ 30 ~ a0 ~ 30 ~ OIDs a2 ~ 04 ~, each ~ a length of
+     * at most 4 octets (contents below NEGO_CODEC_MAX) */
+    return 7 * 5 + nego_oid_spnego.len + oid_bytes;
 }
 
 void nego_init_write(const struct nego_init_spec *spec, uint8_t *dst, struct nego_view *mech_types)
 {
     struct init_layout l;
 
-    if (!init_layout(spec, &l))
-        return;
+    (void)init_layout(spec, &l, false);
     uint8_t *p = put_header(dst, TAG_FRAMING, nego_oid_spnego.len + l.choice);
     p = put_bytes(p, nego_oid_spnego);
     p = put_header(p, TAG_INIT, l.seq);
@@ -471,14 +479,16 @@ SECURITY_STATUS nego_encode_init(const struct nego_init_spec *spec, struct nego_
     return st;
 }
 
-/* The contents length of a NegTokenResp's SEQUENCE; false for a bad spec. */
-static bool resp_fields(const struct nego_resp_spec *r, size_t *fields)
+/* The contents length of a NegTokenResp's SEQUENCE; false for a bad spec
+ * when `check` (else it is known to be good). */
+static bool resp_fields(const struct nego_resp_spec *r, size_t *fields, bool check)
 {
     size_t n = 0;
 
-    if (r == NULL || r->neg_state < NEGO_STATE_ABSENT || r->neg_state > NEGO_REQUEST_MIC ||
-        (r->supported_mech.data != NULL && !oid_sendable(r->supported_mech)) ||
-        r->response_token.len > NEGO_CODEC_MAX || r->mic.len > NEGO_CODEC_MAX)
+    if (check &&
+        (r == NULL || r->neg_state < NEGO_STATE_ABSENT || r->neg_state > NEGO_REQUEST_MIC ||
+         (r->supported_mech.data != NULL && !oid_sendable(r->supported_mech)) ||
+         r->response_token.len > NEGO_CODEC_MAX || r->mic.len > NEGO_CODEC_MAX))
         return false;
     if (r->neg_state != NEGO_STATE_ABSENT)
         n += tagged_size(1);
@@ -496,15 +506,21 @@ size_t nego_resp_size(const struct nego_resp_spec *r)
 {
     size_t fields;
 
-    return resp_fields(r, &fields) ? tlv_size(tlv_size(fields)) : 0;
+    return resp_fields(r, &fields, true) ? tlv_size(tlv_size(fields)) : 0;
+}
+
+size_t nego_resp_prefix_max(int neg_state, struct nego_view supported_mech)
+{
+    /* a1 ~ 30 ~ [a0 03 0a 01 s] [a1 ~ OID] a2 ~ 04 ~, each ~ at most 4 octets */
+    return 4 * 5 + (neg_state != NEGO_STATE_ABSENT ? 5 : 0) +
+           (supported_mech.data != NULL ? 5 + supported_mech.len : 0);
 }
 
 void nego_resp_write(const struct nego_resp_spec *r, uint8_t *dst)
 {
     size_t fields;
 
-    if (!resp_fields(r, &fields))
-        return;
+    (void)resp_fields(r, &fields, false);
     uint8_t *p = put_header(dst, TAG_RESP, tlv_size(fields));
     p = put_header(p, TAG_SEQUENCE, fields);
     if (r->neg_state != NEGO_STATE_ABSENT) {
