@@ -63,22 +63,29 @@ static bool server_lists(const struct nego_token *hint, const struct nego_mech *
     return false;
 }
 
-static void offer(struct nego_context *c, int mech, struct nego_view oid)
+/* The OID of MechTypeList entry i: Kerberos' Microsoft OID, or the
+ * sibling's own. */
+static struct nego_view offered_oid(const struct nego_context *c, uint32_t i)
+{
+    const struct nego_mech *mech = &c->creds->mechs[c->offered[i]];
+
+    return c->offered_ms[i] ? nego_oid_krb5_ms : (struct nego_view){mech->oid, mech->oid_len};
+}
+
+static void offer(struct nego_context *c, int mech, bool ms)
 {
     if (c->offered_count == NEGO_MAX_MECHS)
         return;
     c->offered[c->offered_count] = (int8_t)mech;
-    c->offered_oid[c->offered_count] = oid;
+    c->offered_ms[c->offered_count] = ms;
     c->offered_count++;
 }
 
 static void offer_mech(struct nego_context *c, int m)
 {
-    const struct nego_mech *mech = &c->creds->mechs[m];
-
-    if (nego_mech_is_kerberos(mech))
-        offer(c, m, nego_oid_krb5_ms);
-    offer(c, m, (struct nego_view){mech->oid, mech->oid_len});
+    if (nego_mech_is_kerberos(&c->creds->mechs[m]))
+        offer(c, m, true);
+    offer(c, m, false);
 }
 
 static void select_mech(struct nego_context *c, int m, struct nego_view oid)
@@ -163,8 +170,10 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
         if (usable[m] && (int)m != optimistic)
             offer_mech(c, (int)m);
 
-    struct nego_init_spec spec = {
-        c->offered_oid, c->offered_count, {tok.data, tok.len}, {NULL, 0}, NULL};
+    struct nego_view oids[NEGO_MAX_MECHS];
+    for (uint32_t i = 0; i < c->offered_count; i++)
+        oids[i] = offered_oid(c, i);
+    struct nego_init_spec spec = {oids, c->offered_count, {tok.data, tok.len}, {NULL, 0}, NULL};
     struct nego_view sent;
     st = nego_emit_init(out, c->req, &spec, &sent);
     nego_tok_free(&tok);
@@ -178,7 +187,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
     }
     memcpy(c->mech_types, sent.data, sent.len);
     c->mech_types_len = sent.len;
-    select_mech(c, optimistic, c->offered_oid[0]);
+    select_mech(c, optimistic, oids[0]);
     c->optimistic = true;
     c->phase = NEGO_PHASE_OFFERED;
     return SEC_I_CONTINUE_NEEDED;
@@ -206,7 +215,7 @@ static SECURITY_STATUS first_reply(struct nego_context *c, const struct nego_tok
     if (t->supported_mech.data == NULL)
         return SEC_E_INVALID_TOKEN;
     for (uint32_t i = 0; i < c->offered_count && k < 0; i++)
-        if (nego_oid_equal(t->supported_mech, c->offered_oid[i]))
+        if (nego_oid_equal(t->supported_mech, offered_oid(c, i)))
             k = (int)i;
     if (k < 0)
         return SEC_E_INVALID_TOKEN;

@@ -2,7 +2,9 @@
  * negotiate-inner.c - what Negotiate does with the selected sibling's
  * context: one handshake step through the host services, and the
  * mechListMIC (RFC 4178 section 5) computed and checked with that context
- * over the initiator's MechTypeList bytes as sent.
+ * over the initiator's MechTypeList bytes as sent, through the sibling's
+ * own per-message functions once its context is complete (as every later
+ * message is; the services when it offers none).
  *
  * After a MIC is made or checked, the sibling restarts the key stream of
  * that direction (SECPKG_ATTR_LIBSSPI_RESET_CRYPTO: NTLM's RC4, MS-SPNG
@@ -190,6 +192,8 @@ void nego_inner_drop(struct nego_context *c)
     c->has_inner = false;
     c->inner_complete = false;
     c->inner_attr = 0;
+    c->fetched = c->direct = false;
+    memset(&c->msg, 0, sizeof(c->msg));
     memset(&c->inner, 0, sizeof(c->inner));
 }
 
@@ -229,7 +233,10 @@ SECURITY_STATUS nego_mic_make(struct nego_context *c, struct nego_out *mic)
         {sizes.cbMaxSignature, SECBUFFER_TOKEN, mic->data},
     };
     SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
-    st = svc->MakeSignature(&c->inner, 0, &d, 0);
+    if (nego_message_target(c) && c->msg.MakeSignature != NULL)
+        st = c->msg.MakeSignature(c->msg.Context, 0, &d, 0);
+    else
+        st = svc->MakeSignature(&c->inner, 0, &d, 0);
     if (st != SEC_E_OK || b[1].cbBuffer > sizes.cbMaxSignature) {
         nego_out_free(mic);
         return st != SEC_E_OK ? st : SEC_E_INTERNAL_ERROR;
@@ -258,11 +265,14 @@ SECURITY_STATUS nego_mic_check(struct nego_context *c, struct nego_view mic)
         {(ULONG)mic.len, SECBUFFER_TOKEN, copy},
     };
     SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
-    st = svc->VerifySignature(&c->inner, &d, 0, &qop);
+    if (nego_message_target(c) && c->msg.VerifySignature != NULL)
+        st = c->msg.VerifySignature(c->msg.Context, &d, 0, &qop);
+    else
+        st = svc->VerifySignature(&c->inner, &d, 0, &qop);
     if (copy != small)
         free(copy);
-    if (st == SEC_E_INSUFFICIENT_MEMORY)
-        return st;
+    if (st == SEC_E_INSUFFICIENT_MEMORY || st == STATUS_NO_MEMORY)
+        return SEC_E_INSUFFICIENT_MEMORY;
     if (st != SEC_E_OK)
         return SEC_E_MESSAGE_ALTERED;
     reset_crypto(c, 1);

@@ -166,11 +166,11 @@ struct nego_context {
     size_t mech_types_len;
     /* Initiator: what was offered, as indices into creds->mechs, in the
      * order of the MechTypeList entries (a Kerberos sibling may appear
-     * twice, under the Microsoft and the RFC OID), and the OID of each
-     * entry (a view of the sibling's OID in creds, or of a constant). */
+     * twice: offered_ms marks its entry under the Microsoft OID, before
+     * the one under the RFC OID). */
     uint32_t offered_count;
     int8_t offered[NEGO_MAX_MECHS];
-    struct nego_view offered_oid[NEGO_MAX_MECHS];
+    bool offered_ms[NEGO_MAX_MECHS];
 
     /* The selected sibling (index into creds->mechs, -1 none yet) and the
      * OID under which the initiator listed it (echoed as supportedMech). */
@@ -188,9 +188,11 @@ struct nego_context {
 
     bool mic_required, mic_sent, mic_received;
 
-    /* After completion: the sibling's per-message functions. */
+    /* Once the inner context is complete: the sibling's per-message
+     * functions, for the mechListMIC and then every message. */
     SECPKG_LIBSSPI_MESSAGE_TARGET msg;
-    bool direct; /* target usable (else call the services) */
+    bool direct;  /* target usable (else call the services) */
+    bool fetched; /* GetMessageTarget was asked */
 };
 
 extern const struct pkg_class nego_context_class;
@@ -204,6 +206,11 @@ struct nego_context *nego_context_from_handle(LSA_SEC_HANDLE h);
 
 /* Mark the context established: fetch the message target. */
 void nego_context_complete(struct nego_context *c);
+
+/* The sibling's per-message functions of the complete inner context,
+ * fetched once (GetMessageTarget): true when c->msg may be called, false
+ * when the services must be. */
+bool nego_message_target(struct nego_context *c);
 
 /* One InitLsaModeContext / AcceptLsaModeContext call: the output check,
  * the context (a new one from the credential, or the caller's of this
