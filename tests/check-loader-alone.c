@@ -191,6 +191,27 @@ START_TEST(test_sspap_module_published_to_host)
 }
 END_TEST
 
+/* SpGetExtendedInformation(SecpkgGssInfo) answers in a block of the LSA
+ * heap (mock-multi AllocateLsaHeaps one of its answers, as the package kit
+ * does): the loader frees it once it has read the OID, so loading leaves no
+ * block of that heap behind (memcheck would also call one lost). */
+START_TEST(test_gss_info_block_freed)
+{
+    SECURITY_STATUS st;
+    unsigned before = npublished;
+    size_t live = sspi_mem_live();
+
+    ck_assert_uint_ge(load(mock("mock-multi"), NULL, 0, &st), 2);
+    ck_assert_int_eq(st, SEC_E_OK);
+    ck_assert_uint_ge(npublished, before + 2);
+    unsigned with_oid = 0;
+    for (unsigned i = before; i < npublished; i++)
+        with_oid += published[i]->mech_oid != NULL;
+    ck_assert_uint_ge(with_oid, 1);
+    ck_assert_uint_eq(sspi_mem_live(), live);
+}
+END_TEST
+
 START_TEST(test_filter_asks_host)
 {
     char *only[] = {"MockInitOk", "NoSuchPackage"};
@@ -267,6 +288,7 @@ static Suite *loader_alone_suite(void)
     TCase *tc = tcase_create("host");
 
     tcase_add_test(tc, test_sspap_module_published_to_host);
+    tcase_add_test(tc, test_gss_info_block_freed);
     tcase_add_test(tc, test_filter_asks_host);
     tcase_add_test(tc, test_provider_published_to_host);
     tcase_add_test(tc, test_refusals_recorded_with_host);

@@ -968,13 +968,25 @@ static int scenario_reload(void)
     SC_CHECK(tu_enumerated("MockGood"));
     SC_CHECK(!tu_enumerated("MockMultiA"));
     SC_STATUS(tu_pair_open("MockGood", &p), SEC_E_OK);
-    f = fopen(cfg, "a");
+    struct mock_pkg_record *r = tu_record("mock-good", "MockGood");
+    SC_CHECK(r != NULL && strcmp(r->config_settings, "alpha=1\n") == 0);
+    uint32_t calls = r->config_calls;
+    /* A changed setting reaches the loaded package; a new module loads. */
+    f = fopen(cfg, "w");
     SC_CHECK(f != NULL);
-    fprintf(f, "[module]\nmodule = %s\n", tu_mock("mock-multi"));
+    fprintf(f, "autoload = no\ndropin_dir = none\ncheck_permissions = no\n[module]\nmodule = %s\n"
+               "option.alpha = 2\n[module]\nmodule = %s\n",
+            tu_mock("mock-good"), tu_mock("mock-multi"));
     fclose(f);
     SC_STATUS(libsspi_reload_config(), SEC_E_OK);
     SC_CHECK(tu_enumerated("MockMultiA"));
     SC_CHECK(tu_enumerated("MockGood"));
+    r = tu_record("mock-good", "MockGood");
+    SC_CHECK(r->config_calls == calls + 1);
+    if (strcmp(r->config_settings, "alpha=2\n") != 0) {
+        fprintf(stderr, "settings after the reload: [%s]\n", r->config_settings);
+        return 1;
+    }
     /* Existing contexts survive the reload. */
     SC_STATUS(tu_sign_verify(&p.client, &p.server, 0, 2), SEC_E_OK);
     SC_STATUS(tu_pair_close(&p), SEC_E_OK);
@@ -984,7 +996,8 @@ static int scenario_reload(void)
 START_TEST(test_reload)
 {
     const char *cfg = tu_write_filef("reload.conf", "autoload = no\ndropin_dir = none\n"
-                                     "check_permissions = no\n[module]\nmodule = %s\n",
+                                     "check_permissions = no\n[module]\nmodule = %s\n"
+                                     "option.alpha = 1\n",
                                      tu_mock("mock-good"));
 
     ck_assert_int_eq(tu_run_scenario("reload", cfg, NULL), 0);

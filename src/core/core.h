@@ -161,6 +161,8 @@ SSPI_HIDDEN bool sspi_mem_free(void *ptr);
  * path that ends in sspi_mem_free (FreeContextBuffer, the LSA and user-mode
  * heap functions).  One watch per thread; no lock. */
 SSPI_HIDDEN void sspi_mem_watch(const void *ptr);
+/* How many sspi_mem_alloc blocks are live (tests: what a step leaves). */
+SSPI_HIDDEN size_t sspi_mem_live(void);
 SSPI_HIDDEN bool sspi_mem_unwatch(void);
 /* Size requested from sspi_mem_alloc for `ptr`, or 0 if it is not a live
  * block of ours (0-byte blocks also report 0). */

@@ -286,6 +286,15 @@ static void shutdown_package(struct sspi_package *pkg)
 
 /* Hand the module's option.* settings to the package. */
 static void send_settings(const struct sspi_load_request *req, struct sspi_package *pkg,
+                          const char *label);
+
+void sspi_loader_send_settings(const struct sspi_load_request *req, struct sspi_package *pkg)
+{
+    if (pkg->shape == SSPI_SHAPE_SSPAP)
+        send_settings(req, pkg, pkg->name_utf8);
+}
+
+static void send_settings(const struct sspi_load_request *req, struct sspi_package *pkg,
                           const char *label)
 {
     SECPKG_LIBSSPI_SETTING *settings = NULL;

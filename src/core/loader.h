@@ -97,6 +97,13 @@ SSPI_HIDDEN uint32_t sspi_loader_load(const struct sspi_load_request *req,
 /* The already-loaded module with the identity of `path`, or NULL. */
 SSPI_HIDDEN struct sspi_module *sspi_loader_find_module(const char *path);
 
+/* Send req's option.* settings (and configuration file) to a loaded SSP/AP
+ * package again through SpSetExtendedInformation(SecpkgLibsspiConfig), as
+ * at load time; a refusal is traced and ignored.  Provider-shape packages
+ * have no settings.  Load lock held. */
+SSPI_HIDDEN void sspi_loader_send_settings(const struct sspi_load_request *req,
+                                           struct sspi_package *pkg);
+
 /*
  * Provider-shape loading (loader-provider.c): enumerate the packages of an
  * InitSecurityInterfaceW/A provider whose entry points are given (either

@@ -138,6 +138,16 @@ void *sspi_mem_alloc(size_t size)
     return user;
 }
 
+size_t sspi_mem_live(void)
+{
+    size_t n;
+
+    pthread_mutex_lock(&set_lock);
+    n = set_live;
+    pthread_mutex_unlock(&set_lock);
+    return n;
+}
+
 static _Thread_local const void *watched;
 static _Thread_local bool watched_freed;
 

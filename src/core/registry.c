@@ -363,6 +363,30 @@ static uint32_t load_path(const char *path, const struct sspi_conf_module *mod,
     return sspi_loader_load(&req, status);
 }
 
+/* A reload found module `m` loaded already: its packages get the settings
+ * of the configuration as it is now (the kit copies them on every read, so
+ * calls under way keep what they took). */
+static void resend_settings(const struct sspi_conf_module *m)
+{
+    struct sspi_load_request req = {
+        .host = &loader_host,
+        .path = m->path,
+        .config_file = m->file,
+        .config_line = m->line,
+        .options = m->options,
+        .noptions = m->noptions,
+    };
+
+    pthread_rwlock_rdlock(&reg_lock);
+    for (uint32_t i = 0; i < npackages; i++) {
+        struct sspi_package *pkg = packages[i];
+        if (pkg->module_path != NULL && strcmp(pkg->module_path, m->path) == 0 &&
+            !atomic_load(&pkg->removed))
+            sspi_loader_send_settings(&req, pkg);
+    }
+    pthread_rwlock_unlock(&reg_lock);
+}
+
 static void load_entry(struct conf_entry *e, SECURITY_STATUS *status)
 {
     uint32_t n = load_path(e->mod->path, e->mod, status);
@@ -533,6 +557,11 @@ static SECURITY_STATUS apply_config(bool initial)
         if (e != NULL) {
             /* Known module: load it only if it was disabled and is now
              * enabled, or failed and has nothing loaded. */
+            if (m->enabled && e->state == ENTRY_LOADED) {
+                e->mod = m;
+                resend_settings(m);
+                continue;
+            }
             if (!m->enabled || e->state == ENTRY_LOADED)
                 continue;
             if (e->state == ENTRY_FAILED && sspi_loader_find_module(m->path) != NULL)
@@ -615,7 +644,8 @@ void sspi_registry_init(void)
 }
 
 /* Reload the configuration (libsspi_reload_config): modules added to it
- * since the last read are loaded; loaded packages stay.  Returns SEC_E_OK,
+ * since the last read are loaded; loaded packages stay and get their
+ * module block's option.* settings again.  Returns SEC_E_OK,
  * SEC_E_INSUFFICIENT_MEMORY, or SEC_E_INTERNAL_ERROR when called from a
  * package that is being loaded. */
 SECURITY_STATUS sspi_registry_reload(void)

@@ -144,6 +144,13 @@ START_TEST(test_sspi_sspi_kerberos)
     struct nego_result r = nego_run_sspi_to_sspi(&c, &s, capture_first);
     ck_assert_int_eq(r.sspi, SEC_E_OK);
     ck_assert_int_eq(r.sspi2, SEC_E_OK);
+    /* AES Kerberos with mutual authentication, as Windows: the AP-REP comes with
+     * accept-incomplete and the acceptor's mechListMIC, the initiator completes
+     * with its own MIC (that message can carry CredSSP's pubKeyAuth), and the
+     * acceptor's accept-completed ends it: four tokens. */
+    ck_assert_int_eq(r.legs, 4);
+    ck_assert_uint_ge(r.reply_len, 9);
+    ck_assert_mem_eq(r.reply + 6, "\xa0\x03\x0a\x01\x01", 5); /* a1 81 .. 30 81 .., accept-incomplete */
     /* Offered as Windows does: the Microsoft OID first, then the standard one, then NTLM. */
     ck_assert(first_token_has(oid_krb5_ms, sizeof(oid_krb5_ms)));
     ck_assert(first_token_has(oid_krb5, sizeof(oid_krb5)));

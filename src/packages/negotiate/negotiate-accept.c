@@ -16,7 +16,11 @@
  * OID exactly as the initiator listed it, so the Microsoft Kerberos OID
  * comes back as itself.  Once the sibling is done, MICs follow the rules
  * of nego_mic_exchange; the acceptor answers a received MIC with its own
- * in the accept-completed token it returns with SEC_E_OK.
+ * in the accept-completed token it returns with SEC_E_OK.  Kerberos with an
+ * AES session key and an AP-REP to send (mutual authentication) makes the
+ * exchange mandatory toward Windows-style initiators, as on Windows since
+ * Vista: the AP-REP goes out with the acceptor's MIC and accept-incomplete,
+ * and the context completes on the initiator's MIC.
  *
  * Status choices: no context handle out -> STATUS_INVALID_PARAMETER; a
  * foreign or initiator context -> SEC_E_INVALID_HANDLE; a leg after a
@@ -87,6 +91,16 @@ static SECURITY_STATUS step(struct nego_context *c, struct nego_view in_tok, PSe
                            tok);
 }
 
+/* Did the initiator list Kerberos under Microsoft's OID, as Windows (and
+ * libsspi) initiators do?  They expect the MIC exchange with AES Kerberos;
+ * MIT's SPNEGO initiator refuses an AP-REP that comes with accept-incomplete
+ * and a MIC, so it is left the optional exchange. */
+static bool windows_initiator(const struct nego_context *c)
+{
+    return nego_oid_equal((struct nego_view){c->selected_oid, c->selected_oid_len},
+                          nego_oid_krb5_ms);
+}
+
 /* After a sibling step: answer, exchange MICs, decide the status. */
 static SECURITY_STATUS after_step(struct nego_context *c, PSecBufferDesc out, bool first,
                                   struct nego_tok *tok, struct nego_view mic_in)
@@ -100,6 +114,8 @@ static SECURITY_STATUS after_step(struct nego_context *c, PSecBufferDesc out, bo
         st = respond(c, out, NEGO_ACCEPT_INCOMPLETE, first, tok, &mic);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
+    if (tok->len > 0 && windows_initiator(c) && nego_inner_wants_mic(c))
+        c->mic_required = true;
     st = nego_mic_exchange(c, mic_in, tok->len == 0, true, &mic, &done);
     if (st != SEC_E_OK) {
         nego_tok_free(tok);

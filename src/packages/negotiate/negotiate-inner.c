@@ -205,6 +205,24 @@ bool nego_inner_has_integrity(const struct nego_context *c)
     return (c->inner_attr & bits) != 0;
 }
 
+bool nego_inner_wants_mic(const struct nego_context *c)
+{
+    SecPkgContext_KeyInfoW ki;
+    bool modern;
+
+    if (!nego_mech_is_kerberos(&c->mech) || !nego_inner_has_integrity(c))
+        return false;
+    memset(&ki, 0, sizeof(ki));
+    if (nego_services()->QueryContextAttributes((PCtxtHandle)&c->inner, SECPKG_ATTR_KEY_INFO,
+                                                &ki) != SEC_E_OK)
+        return false;
+    /* DES (1-3) and RC4 (23, 24) keep the optional MIC; AES and later not. */
+    modern = ki.EncryptAlgorithm > 3 && ki.EncryptAlgorithm != 23 && ki.EncryptAlgorithm != 24;
+    nego_services()->FreeBuffer(ki.sSignatureAlgorithmName);
+    nego_services()->FreeBuffer(ki.sEncryptAlgorithmName);
+    return modern;
+}
+
 /* Restart the sibling's key stream of one direction (0 out, 1 in). */
 static void reset_crypto(struct nego_context *c, ULONG direction)
 {
@@ -288,7 +306,10 @@ SECURITY_STATUS nego_mic_exchange(struct nego_context *c, struct nego_view mic_i
     mic_out->data = NULL;
     mic_out->len = 0;
     *done = false;
-    if (!nego_inner_has_integrity(c)) {
+    /* Kerberos can always make and check MICs: a peer that sent one (an
+     * acceptor that wants the exchange) gets ours even if our caller did
+     * not ask for integrity. */
+    if (!nego_inner_has_integrity(c) && !(mic_in.data != NULL && nego_mech_is_kerberos(&c->mech))) {
         /* No integrity, no MIC (a received one cannot be checked). */
         *done = true;
         return SEC_E_OK;

@@ -284,6 +284,12 @@ void nego_inner_drop(struct nego_context *c);
 /* Does the inner context provide integrity (a mechListMIC is possible)? */
 bool nego_inner_has_integrity(const struct nego_context *c);
 
+/* Does the completed inner context make the MIC exchange mandatory?  Kerberos
+ * with integrity and an AES (or later) session key, as Windows since Vista
+ * and Samba decide (MS-SPNG; the Open Specifications "mechListMIC token"
+ * note).  Asks the sibling for SECPKG_ATTR_KEY_INFO. */
+bool nego_inner_wants_mic(const struct nego_context *c);
+
 /* The mechListMIC over c->mech_types with the inner context, into *mic
  * (malloc()ed); the sibling's outbound key stream is then reset.
  * SEC_E_OK or the sibling's error. */
