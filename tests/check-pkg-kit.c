@@ -389,6 +389,23 @@ START_TEST(test_buffers)
     ck_assert_uint_eq(b[1].BufferType, SECBUFFER_MISSING);
     ck_assert_uint_eq(b[1].cbBuffer, 12);
     ck_assert_uint_eq(pkg_buffer_count(&d, SECBUFFER_TOKEN), 1);
+
+    /* pkg_output_space: the same buffer and statuses, room in place. */
+    uint8_t *room = NULL;
+    b[0] = (SecBuffer){2, SECBUFFER_TOKEN, buf};
+    ck_assert_int_eq(pkg_output_space(&d, 0, 3, &room), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_ptr_null(room);
+    ck_assert_uint_eq(b[0].cbBuffer, 2);
+    b[0].cbBuffer = sizeof buf;
+    ck_assert_int_eq(pkg_output_space(&d, 0, 3, &room), SEC_E_OK);
+    ck_assert_ptr_eq(room, buf);
+    ck_assert_uint_eq(b[0].cbBuffer, 3);
+    b[0] = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    ck_assert_int_eq(pkg_output_space(&d, 0, 3, &room), SEC_E_INTERNAL_ERROR);
+    ck_assert_int_eq(pkg_output_space(&d, ISC_REQ_ALLOCATE_MEMORY, 3, &room), SEC_E_OK);
+    ck_assert_ptr_eq(room, b[0].pvBuffer);
+    ck_assert_uint_eq(b[0].cbBuffer, 3);
+    free(b[0].pvBuffer);
 }
 END_TEST
 
