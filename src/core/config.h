@@ -23,15 +23,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#ifndef PKGLIBDIR
-#define PKGLIBDIR "/usr/local/lib/libsspi"
-#endif
-#ifndef PACKAGESDIR
-#define PACKAGESDIR PKGLIBDIR "/packages"
-#endif
+#include "config-paths.h" /* SYSCONFDIR, PKGLIBDIR, PACKAGESDIR */
 
 /* The system configuration file, used when LIBSSPI_CONFIG is not set. */
 #define SSPI_CONF_SYSTEM_FILE SYSCONFDIR "/libsspi/sspi.conf"

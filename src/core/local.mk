@@ -19,8 +19,6 @@ src_core_libsspi_la_SOURCES = \
 	src/core/trace.c \
 	src/core/status.c \
 	src/core/extras.c
-src_core_libsspi_la_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
 	-Wl,--version-script=$(srcdir)/src/core/libsspi.sym
 src_core_libsspi_la_LIBADD = src/common/libcommon.la $(PTHREAD_LIBS)
