@@ -2,7 +2,7 @@
 # devel/local.mk - maintainer tools: `make format` rewrites the C sources in
 # the style of .clang-format, `make check-format` fails on any difference;
 # devel/add-spdx.sh adds the licence line to files that lack it.
-EXTRA_DIST += devel/source-files.sh devel/add-spdx.sh
+EXTRA_DIST += devel/source-files.sh devel/add-spdx.sh devel/gen-debian-symbols.sh
 
 format_sources = cd $(srcdir) && $(SHELL) devel/source-files.sh | grep '\.[ch]$$'
 format_need_tool = test -n "$(CLANG_FORMAT)" || \
