@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")"
 
 deps="build-essential autoconf automake libtool pkg-config check nettle-dev
-      libkrb5-dev gss-ntlmssp winbind curl valgrind"
+      libkrb5-dev gss-ntlmssp winbind curl valgrind clang-format debhelper lintian"
 if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
