@@ -6,7 +6,9 @@ EXTRA_DIST += devel/source-files.sh devel/add-spdx.sh devel/gen-debian-symbols.s
 
 format_sources = cd $(srcdir) && $(SHELL) devel/source-files.sh | grep '\.[ch]$$'
 format_need_tool = test -n "$(CLANG_FORMAT)" || \
-	{ echo "$@: clang-format not found (Debian: apt-get install clang-format)"; exit 1; }
+	{ echo "$@: clang-format not found (Debian: apt-get install clang-format)"; exit 1; }; \
+	$(CLANG_FORMAT) --version | grep -q ' version 14\.' || \
+	echo "$@: note: .clang-format is written for clang-format 14, $(CLANG_FORMAT) may differ"
 
 format:
 	@$(format_need_tool)
@@ -14,5 +16,6 @@ format:
 
 check-format:
 	@$(format_need_tool)
-	@$(format_sources) | xargs -r $(CLANG_FORMAT) --dry-run --Werror && \
-	    echo "check-format: the C sources follow .clang-format"
+	@if $(format_sources) | xargs -r $(CLANG_FORMAT) --dry-run --Werror; then \
+	    echo "check-format: the C sources follow .clang-format"; \
+	else echo "check-format: the differences above fail; make format fixes them"; exit 1; fi
