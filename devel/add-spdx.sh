@@ -66,7 +66,15 @@ insert() {
 }
 
 if [ $# -eq 0 ]; then
-    set -- $(sh devel/source-files.sh "$top")
+    # One path per line; split on newlines only, no globbing.
+    files=$(sh devel/source-files.sh "$top")
+    IFS='
+'
+    set -f
+    # shellcheck disable=SC2086
+    set -- $files
+    set +f
+    unset IFS
 fi
 
 missing=0 added=0 checked=0
