@@ -6,7 +6,9 @@ set -eu
 cd "$(dirname "$0")"
 
 deps="build-essential autoconf automake libtool pkg-config check nettle-dev
-      libkrb5-dev gss-ntlmssp winbind curl valgrind clang-format debhelper lintian"
+      libkrb5-dev krb5-kdc krb5-admin-server krb5-user krb5-gss-samples
+      gss-ntlmssp winbind curl valgrind libgnutls28-dev gnutls-bin
+      openssl libssl-dev clang-format debhelper lintian"
 if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

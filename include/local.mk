@@ -8,4 +8,6 @@ libsspiinclude_HEADERS += \
 	include/libsspi/ntsecpkg.h \
 	include/libsspi/libsspi.h \
 	include/libsspi/ntstatus.h \
-	include/libsspi/winerror.h
+	include/libsspi/winerror.h \
+	include/libsspi/wincrypt.h \
+	include/libsspi/schannel.h

@@ -16,6 +16,8 @@
 #include "ntsecapi.h"
 #include "ntsecpkg.h"
 #include "libsspi.h"
+#include "wincrypt.h"
+#include "schannel.h"
 
 #define SIZE(T, n)      ck_assert_uint_eq(sizeof(T), (n))
 #define OFF(T, m, n)    ck_assert_uint_eq(offsetof(T, m), (n))
@@ -719,6 +721,109 @@ START_TEST(test_extended_information)
 }
 END_TEST
 
+/* Schannel and certificate structures: schannel.md section 3 (LP64). */
+START_TEST(test_schannel_layouts)
+{
+    SIZE(SCHANNEL_CRED, 80);
+    OFF(SCHANNEL_CRED, dwVersion, 0);
+    OFF(SCHANNEL_CRED, cCreds, 4);
+    OFF(SCHANNEL_CRED, paCred, 8);
+    OFF(SCHANNEL_CRED, hRootStore, 16);
+    OFF(SCHANNEL_CRED, cMappers, 24);
+    OFF(SCHANNEL_CRED, aphMappers, 32);
+    OFF(SCHANNEL_CRED, cSupportedAlgs, 40);
+    OFF(SCHANNEL_CRED, palgSupportedAlgs, 48);
+    OFF(SCHANNEL_CRED, grbitEnabledProtocols, 56);
+    OFF(SCHANNEL_CRED, dwMinimumCipherStrength, 60);
+    OFF(SCHANNEL_CRED, dwMaximumCipherStrength, 64);
+    OFF(SCHANNEL_CRED, dwSessionLifespan, 68);
+    OFF(SCHANNEL_CRED, dwFlags, 72);
+    OFF(SCHANNEL_CRED, dwCredFormat, 76);
+
+    SIZE(SCH_CREDENTIALS, 72);
+    OFF(SCH_CREDENTIALS, dwVersion, 0);
+    OFF(SCH_CREDENTIALS, dwCredFormat, 4);
+    OFF(SCH_CREDENTIALS, cCreds, 8);
+    OFF(SCH_CREDENTIALS, paCred, 16);
+    OFF(SCH_CREDENTIALS, hRootStore, 24);
+    OFF(SCH_CREDENTIALS, cMappers, 32);
+    OFF(SCH_CREDENTIALS, aphMappers, 40);
+    OFF(SCH_CREDENTIALS, dwSessionLifespan, 48);
+    OFF(SCH_CREDENTIALS, dwFlags, 52);
+    OFF(SCH_CREDENTIALS, cTlsParameters, 56);
+    OFF(SCH_CREDENTIALS, pTlsParameters, 64);
+
+    SIZE(TLS_PARAMETERS, 40);
+    OFF(TLS_PARAMETERS, cAlpnIds, 0);
+    OFF(TLS_PARAMETERS, rgstrAlpnIds, 8);
+    OFF(TLS_PARAMETERS, grbitDisabledProtocols, 16);
+    OFF(TLS_PARAMETERS, cDisabledCrypto, 20);
+    OFF(TLS_PARAMETERS, pDisabledCrypto, 24);
+    OFF(TLS_PARAMETERS, dwFlags, 32);
+
+    SIZE(CRYPTO_SETTINGS, 48);
+    OFF(CRYPTO_SETTINGS, eAlgorithmUsage, 0);
+    OFF(CRYPTO_SETTINGS, strCngAlgId, 8);
+    OFF(CRYPTO_SETTINGS, cChainingModes, 24);
+    OFF(CRYPTO_SETTINGS, rgstrChainingModes, 32);
+    OFF(CRYPTO_SETTINGS, dwMinBitLength, 40);
+    OFF(CRYPTO_SETTINGS, dwMaxBitLength, 44);
+
+    SIZE(CERT_CONTEXT, 40);
+    OFF(CERT_CONTEXT, dwCertEncodingType, 0);
+    OFF(CERT_CONTEXT, pbCertEncoded, 8);
+    OFF(CERT_CONTEXT, cbCertEncoded, 16);
+    OFF(CERT_CONTEXT, pCertInfo, 24);
+    OFF(CERT_CONTEXT, hCertStore, 32);
+
+    SIZE(SecPkgContext_StreamSizes, 20);
+    SIZE(SecPkgContext_ConnectionInfo, 28);
+    OFF(SecPkgContext_ConnectionInfo, aiExch, 20);
+    SIZE(SecPkgContext_ApplicationProtocol, 264);
+    OFF(SecPkgContext_ApplicationProtocol, ProtoNegoExt, 4);
+    OFF(SecPkgContext_ApplicationProtocol, ProtocolIdSize, 8);
+    OFF(SecPkgContext_ApplicationProtocol, ProtocolId, 9);
+    SIZE(SecPkgContext_KeyInfoW, 32);
+    OFF(SecPkgContext_KeyInfoW, KeySize, 16);
+    OFF(SecPkgContext_KeyInfoW, EncryptAlgorithm, 24);
+    SIZE(SecPkgContext_Bindings, 16);
+    OFF(SecPkgContext_Bindings, Bindings, 8);
+    SIZE(SEC_CHANNEL_BINDINGS, 32);
+    SIZE(SecPkgContext_SessionInfo, 40);
+    SIZE(SCHANNEL_ALERT_TOKEN, 12);
+    SIZE(SecPkgCred_SupportedProtocols, 4);
+    SIZE(FILETIME, 8);
+    SIZE(CRYPT_INTEGER_BLOB, 16);
+    OFF(CERT_INFO, SerialNumber, 8);
+    OFF(CERT_INFO, SignatureAlgorithm, 24);
+    OFF(CERT_INFO, Issuer, 48);
+    OFF(CERT_INFO, NotBefore, 64);
+    OFF(CERT_INFO, NotAfter, 72);
+    OFF(CERT_INFO, Subject, 80);
+    OFF(CERT_INFO, SubjectPublicKeyInfo, 96);
+    SIZE(CERT_INFO, 208);
+}
+END_TEST
+
+START_TEST(test_schannel_constants)
+{
+    ck_assert_uint_eq(UNISP_RPC_ID, 14);
+    ck_assert_uint_eq(SP_PROT_TLS1_2_CLIENT, 0x800);
+    ck_assert_uint_eq(SP_PROT_TLS1_3_SERVER, 0x1000);
+    ck_assert_uint_eq(SCH_CREDENTIALS_VERSION, 5);
+    ck_assert_uint_eq(SCH_USE_STRONG_CRYPTO, 0x400000);
+    ck_assert_uint_eq(SCHANNEL_SHUTDOWN, 1);
+    ck_assert_uint_eq(SECPKG_ATTR_CONNECTION_INFO, 0x5a);
+    ck_assert_uint_eq(SECPKG_ATTR_REMOTE_CERT_CONTEXT, 0x53);
+    ck_assert_uint_eq(SECPKG_ATTR_CONNECTION_INFO_EX, 0x6e);
+    ck_assert_uint_eq(CALG_AES_256, 0x6610);
+    ck_assert_uint_eq(CALG_ECDH_EPHEM, 0xae06);
+    ck_assert_uint_eq(CERT_FIND_SUBJECT_STR_A, 0x70007);
+    ck_assert_uint_eq(CERT_FIND_SHA1_HASH, 0x10000);
+    ck_assert_int_eq((uintptr_t)CERT_STORE_PROV_SYSTEM_W, 10);
+}
+END_TEST
+
 START_TEST(test_package_report)
 {
     SIZE(LIBSSPI_PACKAGE_REPORT, 64);
@@ -863,6 +968,51 @@ START_TEST(test_constants)
 }
 END_TEST
 
+/* The Kerberos package messages (ntsecapi.h), as on 64-bit Windows. */
+START_TEST(test_kerberos_messages)
+{
+    ck_assert_int_eq(KerbQueryTicketCacheMessage, 1);
+    ck_assert_int_eq(KerbPurgeTicketCacheMessage, 6);
+    ck_assert_int_eq(KerbRetrieveEncodedTicketMessage, 8);
+    ck_assert_int_eq(KerbQueryTicketCacheExMessage, 14);
+    SIZE(KERB_QUERY_TKT_CACHE_REQUEST, 12);
+    OFF(KERB_QUERY_TKT_CACHE_REQUEST, LogonId, 4);
+    SIZE(KERB_TICKET_CACHE_INFO, 64);
+    OFF(KERB_TICKET_CACHE_INFO, StartTime, 32);
+    OFF(KERB_TICKET_CACHE_INFO, EncryptionType, 56);
+    OFF(KERB_TICKET_CACHE_INFO, TicketFlags, 60);
+    SIZE(KERB_TICKET_CACHE_INFO_EX, 96);
+    OFF(KERB_TICKET_CACHE_INFO_EX, ServerRealm, 48);
+    OFF(KERB_TICKET_CACHE_INFO_EX, StartTime, 64);
+    OFF(KERB_QUERY_TKT_CACHE_RESPONSE, Tickets, 8);
+    OFF(KERB_QUERY_TKT_CACHE_EX_RESPONSE, Tickets, 8);
+    SIZE(KERB_PURGE_TKT_CACHE_REQUEST, 48);
+    OFF(KERB_PURGE_TKT_CACHE_REQUEST, ServerName, 16);
+    OFF(KERB_PURGE_TKT_CACHE_REQUEST, RealmName, 32);
+    SIZE(KERB_RETRIEVE_TKT_REQUEST, 64);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, TargetName, 16);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, TicketFlags, 32);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, CacheOptions, 36);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, EncryptionType, 40);
+    OFF(KERB_RETRIEVE_TKT_REQUEST, CredentialsHandle, 48);
+    SIZE(KERB_EXTERNAL_NAME, 24);
+    OFF(KERB_EXTERNAL_NAME, Names, 8);
+    SIZE(KERB_CRYPTO_KEY, 16);
+    OFF(KERB_CRYPTO_KEY, Value, 8);
+    SIZE(KERB_EXTERNAL_TICKET, 152);
+    OFF(KERB_EXTERNAL_TICKET, DomainName, 24);
+    OFF(KERB_EXTERNAL_TICKET, SessionKey, 72);
+    OFF(KERB_EXTERNAL_TICKET, TicketFlags, 88);
+    OFF(KERB_EXTERNAL_TICKET, KeyExpirationTime, 96);
+    OFF(KERB_EXTERNAL_TICKET, TimeSkew, 128);
+    OFF(KERB_EXTERNAL_TICKET, EncodedTicketSize, 136);
+    OFF(KERB_EXTERNAL_TICKET, EncodedTicket, 144);
+    SIZE(KERB_RETRIEVE_TKT_RESPONSE, 152);
+    ck_assert_uint_eq(KERB_TICKET_FLAGS_forwardable, 0x40000000u);
+    ck_assert_uint_eq(KERB_RETRIEVE_TICKET_USE_CACHE_ONLY, 2);
+}
+END_TEST
+
 static Suite *layout_suite(void)
 {
     Suite *s = suite_create("layout");
@@ -896,9 +1046,15 @@ static Suite *layout_suite(void)
     tcase_add_test(tc, test_package_report);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("schannel");
+    tcase_add_test(tc, test_schannel_layouts);
+    tcase_add_test(tc, test_schannel_constants);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("constants");
     tcase_add_test(tc, test_status_values);
     tcase_add_test(tc, test_constants);
+    tcase_add_test(tc, test_kerberos_messages);
     suite_add_tcase(s, tc);
 
     return s;

@@ -2,65 +2,15 @@
  * check-noalloc.c - the per-message path (MakeSignature, VerifySignature,
  * EncryptMessage, DecryptMessage) and handle lookups never allocate.
  *
- * The program interposes malloc/calloc/realloc/aligned allocation and
- * counts calls while a flag is set (glibc's __libc_* functions do the
- * work), so it is built without sanitizers and not run under valgrind.
+ * The program counts allocations (tests/alloc-count.c interposes malloc),
+ * so it is built without sanitizers and not run under valgrind.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "test-util.h"
-
-extern void *__libc_malloc(size_t n);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t n);
-extern void *__libc_memalign(size_t align, size_t n);
-
-static atomic_int counting;
-static atomic_int allocations;
-
-static void count(void)
-{
-    if (atomic_load_explicit(&counting, memory_order_relaxed))
-        atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-}
-
-void *malloc(size_t n)
-{
-    count();
-    return __libc_malloc(n);
-}
-
-void *calloc(size_t n, size_t size)
-{
-    count();
-    return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t n)
-{
-    count();
-    return __libc_realloc(p, n);
-}
-
-void *aligned_alloc(size_t align, size_t n)
-{
-    count();
-    return __libc_memalign(align, n);
-}
-
-int posix_memalign(void **out, size_t align, size_t n)
-{
-    void *p;
-
-    count();
-    p = __libc_memalign(align, n);
-    if (p == NULL)
-        return 12; /* ENOMEM */
-    *out = p;
-    return 0;
-}
+#include "tests/alloc-count.h"
 
 START_TEST(test_message_path_does_not_allocate)
 {
@@ -86,17 +36,18 @@ START_TEST(test_message_path_does_not_allocate)
         uint32_t cnt = 0;
         PSecPkgInfoA info = NULL;
 
-        atomic_store(&allocations, 0);
-        atomic_store(&counting, 1);
+        long before = alloc_count();
+
+        alloc_count_enable(true);
         st[0] = EnumerateSecurityPackagesA(&cnt, &info);
-        atomic_store(&counting, 0);
+        alloc_count_enable(false);
         ck_assert_status(st[0], SEC_E_OK);
         ck_assert_status(FreeContextBuffer(info), SEC_E_OK);
-        ck_assert_int_gt(atomic_load(&allocations), 0);
+        ck_assert_int_gt(alloc_count() - before, 0);
     }
 
-    atomic_store(&allocations, 0);
-    atomic_store(&counting, 1);
+    n = (int)alloc_count();
+    alloc_count_enable(true);
     for (uint32_t i = 1; i <= 1000; i++) {
         b[1].cbBuffer = sizeof(sig);
         st[0] = MakeSignature(&p.client, 0, &d, i);
@@ -108,8 +59,8 @@ START_TEST(test_message_path_does_not_allocate)
         if (st[0] || st[1] || st[2] || st[3] || st[4] != SEC_E_INVALID_HANDLE || st[5])
             break;
     }
-    atomic_store(&counting, 0);
-    n = atomic_load(&allocations);
+    alloc_count_enable(false);
+    n = (int)alloc_count() - n;
     ck_assert_status(st[0], SEC_E_OK);
     ck_assert_status(st[1], SEC_E_OK);
     ck_assert_status(st[2], SEC_E_OK);

@@ -19,14 +19,8 @@
 
 #include "sspi.h"
 #include "libsspi.h"
-
-#define ck_status(got, want)                                                      \
-    do {                                                                          \
-        SECURITY_STATUS got_ = (got), want_ = (want);                             \
-        ck_assert_msg(got_ == want_, "%s: got %s (0x%08x), want %s (0x%08x)", #got, \
-                      libsspi_status_name(got_), (unsigned)got_,                  \
-                      libsspi_status_name(want_), (unsigned)want_);               \
-    } while (0)
+#include "ntsecpkg.h" /* SECPKG_ATTR_LIBSSPI_RESET_CRYPTO */
+#include "pkg-harness.h"
 
 #define ISC_FLAGS (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT | \
                    ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
@@ -96,7 +90,7 @@ static void setup(void)
             return;
         }
     }
-    ck_status(AddSecurityPackageA(path, NULL), SEC_E_OK);
+    ck_assert_status(AddSecurityPackageA(path, NULL), SEC_E_OK);
 }
 
 static void teardown(void)
@@ -109,16 +103,9 @@ static void teardown(void)
 static SECURITY_STATUS acquire_a(const char *user, const char *domain, const char *password,
                                  uint32_t use, CredHandle *cred)
 {
-    SEC_WINNT_AUTH_IDENTITY_A id = { 0 };
+    struct ph_identity id = {user, domain, password};
 
-    id.User = (unsigned char *)user;
-    id.UserLength = (uint32_t)strlen(user);
-    id.Domain = (unsigned char *)domain;
-    id.DomainLength = (uint32_t)strlen(domain);
-    id.Password = (unsigned char *)password;
-    id.PasswordLength = (uint32_t)strlen(password);
-    id.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI;
-    return AcquireCredentialsHandleA(NULL, "NTLM", use, NULL, &id, NULL, NULL, cred, NULL);
+    return ph_acquire("NTLM", PH_FORM_A, &id, use, cred);
 }
 
 static SECURITY_STATUS acquire_exw(const char16_t *user, const char16_t *domain,
@@ -243,17 +230,17 @@ struct pair {
 static void open_pair(struct pair *p, const char *user, const char *domain, const char *pw,
                       struct hs_opts *o)
 {
-    ck_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &p->cc), SEC_E_OK);
-    ck_status(server_cred(&p->sc), SEC_E_OK);
-    ck_status(handshake(&p->cc, &p->sc, &p->c, &p->s, o), SEC_E_OK);
+    ck_assert_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &p->cc), SEC_E_OK);
+    ck_assert_status(server_cred(&p->sc), SEC_E_OK);
+    ck_assert_status(handshake(&p->cc, &p->sc, &p->c, &p->s, o), SEC_E_OK);
 }
 
 static void close_pair(struct pair *p)
 {
-    ck_status(DeleteSecurityContext(&p->c), SEC_E_OK);
-    ck_status(DeleteSecurityContext(&p->s), SEC_E_OK);
-    ck_status(FreeCredentialsHandle(&p->cc), SEC_E_OK);
-    ck_status(FreeCredentialsHandle(&p->sc), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&p->c), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&p->s), SEC_E_OK);
+    ck_assert_status(FreeCredentialsHandle(&p->cc), SEC_E_OK);
+    ck_assert_status(FreeCredentialsHandle(&p->sc), SEC_E_OK);
 }
 
 static SECURITY_STATUS expect_denied(const char *user, const char *domain, const char *pw)
@@ -262,8 +249,8 @@ static SECURITY_STATUS expect_denied(const char *user, const char *domain, const
     CtxtHandle c, s;
     SECURITY_STATUS st;
 
-    ck_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(acquire_a(user, domain, pw, SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
     st = handshake(&cc, &sc, &c, &s, NULL);
     if (st == SEC_E_OK) {
         DeleteSecurityContext(&c);
@@ -272,14 +259,6 @@ static SECURITY_STATUS expect_denied(const char *user, const char *domain, const
     FreeCredentialsHandle(&cc);
     FreeCredentialsHandle(&sc);
     return st;
-}
-
-static void fill(uint8_t *p, size_t n, uint32_t seed)
-{
-    for (size_t i = 0; i < n; i++) {
-        seed = seed * 1103515245u + 12345u;
-        p[i] = (uint8_t)(seed >> 16);
-    }
 }
 
 static SECURITY_STATUS sign(CtxtHandle *h, uint8_t *data, uint32_t len, uint8_t sig[16],
@@ -324,7 +303,7 @@ START_TEST(test_package_info)
 {
     PSecPkgInfoA info = NULL;
 
-    ck_status(QuerySecurityPackageInfoA("NTLM", &info), SEC_E_OK);
+    ck_assert_status(QuerySecurityPackageInfoA("NTLM", &info), SEC_E_OK);
     ck_assert_str_eq(info->Name, "NTLM");
     ck_assert_uint_eq(info->cbMaxToken, 2888);
     ck_assert_uint_eq(info->wRPCID, 10);
@@ -351,56 +330,56 @@ START_TEST(test_handshake_attributes)
     ck_assert(o.client_attrs & ISC_RET_INTEGRITY);
     ck_assert(o.server_attrs & ASC_RET_INTEGRITY);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SIZES, &sz), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SIZES, &sz), SEC_E_OK);
     ck_assert_uint_eq(sz.cbMaxToken, 2888);
     ck_assert_uint_eq(sz.cbMaxSignature, 16);
     ck_assert_uint_eq(sz.cbBlockSize, 0);
     ck_assert_uint_eq(sz.cbSecurityTrailer, 16);
 
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
     ck_assert_str_eq(names.sUserName, "DOMAIN\\User");
-    ck_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_NAMES, &names), SEC_E_OK);
     ck_assert_str_eq(names.sUserName, "DOMAIN\\User");
-    ck_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(names.sUserName), SEC_E_OK);
 
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NATIVE_NAMES, &nn), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NATIVE_NAMES, &nn), SEC_E_OK);
     ck_assert_str_eq(nn.sClientName, "DOMAIN\\User");
     ck_assert_str_eq(nn.sServerName, "HTTP/server.example.com");
     FreeContextBuffer(nn.sClientName);
     FreeContextBuffer(nn.sServerName);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SESSION_KEY, &k1), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_SESSION_KEY, &k2), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_SESSION_KEY, &k1), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_SESSION_KEY, &k2), SEC_E_OK);
     ck_assert_uint_eq(k1.SessionKeyLength, 16);
     ck_assert_uint_eq(k2.SessionKeyLength, 16);
     ck_assert_mem_eq(k1.SessionKey, k2.SessionKey, 16);
     FreeContextBuffer(k1.SessionKey);
     FreeContextBuffer(k2.SessionKey);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_FLAGS, &fl), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_FLAGS, &fl), SEC_E_OK);
     ck_assert_uint_eq(fl.Flags, o.client_attrs);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_LIFESPAN, &ls), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_LIFESPAN, &ls), SEC_E_OK);
     ck_assert(ls.tsExpiry.QuadPart > ls.tsStart.QuadPart);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_PACKAGE_INFO, &pi), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_PACKAGE_INFO, &pi), SEC_E_OK);
     ck_assert_str_eq(pi.PackageInfo->Name, "NTLM");
     ck_assert_uint_eq(pi.PackageInfo->cbMaxToken, 2888);
     FreeContextBuffer(pi.PackageInfo);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_KEY_INFO, &ki), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_KEY_INFO, &ki), SEC_E_OK);
     ck_assert_uint_eq(ki.KeySize, 128);
     ck_assert_str_eq(ki.sEncryptAlgorithmName, "RSADSI RC4");
     FreeContextBuffer(ki.sSignatureAlgorithmName);
     FreeContextBuffer(ki.sEncryptAlgorithmName);
 
-    ck_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_STREAM_SIZES, &sz),
+    ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_STREAM_SIZES, &sz),
               SEC_E_UNSUPPORTED_FUNCTION);
     {
         SecPkgCredentials_NamesA cn;
-        ck_status(QueryCredentialsAttributesA(&p.cc, SECPKG_CRED_ATTR_NAMES, &cn), SEC_E_OK);
+        ck_assert_status(QueryCredentialsAttributesA(&p.cc, SECPKG_CRED_ATTR_NAMES, &cn), SEC_E_OK);
         ck_assert_str_eq(cn.sUserName, "DOMAIN\\User");
-        ck_status(FreeContextBuffer(cn.sUserName), SEC_E_OK);
+        ck_assert_status(FreeContextBuffer(cn.sUserName), SEC_E_OK);
     }
     close_pair(&p);
 }
@@ -415,10 +394,10 @@ START_TEST(test_sign_verify_many)
     for (uint32_t i = 0; i < 200; i++) {
         uint32_t len = (i * 37) % sizeof buf;
         CtxtHandle *from = (i % 3) ? &p.c : &p.s, *to = (i % 3) ? &p.s : &p.c;
-        fill(buf, len, i);
-        ck_status(sign(from, buf, len, sig, 0), SEC_E_OK);
+        ph_fill(buf, len, i);
+        ck_assert_status(sign(from, buf, len, sig, 0), SEC_E_OK);
         ck_assert_uint_eq(sig[0], 1);
-        ck_status(verify(to, buf, len, sig, 0), SEC_E_OK);
+        ck_assert_status(verify(to, buf, len, sig, 0), SEC_E_OK);
     }
     close_pair(&p);
 }
@@ -434,13 +413,13 @@ START_TEST(test_seal_unseal_many)
     for (uint32_t i = 0; i < 200; i++) {
         uint32_t len = 1 + (i * 53) % (sizeof buf - 1);
         CtxtHandle *from = (i & 1) ? &p.c : &p.s, *to = (i & 1) ? &p.s : &p.c;
-        fill(orig, len, i + 1000);
+        ph_fill(orig, len, i + 1000);
         memcpy(buf, orig, len);
-        ck_status(seal(from, buf, len, sig, 0), SEC_E_OK);
+        ck_assert_status(seal(from, buf, len, sig, 0), SEC_E_OK);
         if (len > 8)
             ck_assert(memcmp(buf, orig, len) != 0);
         qop = 99;
-        ck_status(unseal(to, buf, len, sig, &qop), SEC_E_OK);
+        ck_assert_status(unseal(to, buf, len, sig, &qop), SEC_E_OK);
         ck_assert_uint_eq(qop, 0);
         ck_assert_mem_eq(buf, orig, len);
     }
@@ -458,11 +437,11 @@ START_TEST(test_seal_layouts_readonly)
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(hdr, sizeof hdr, 1);
+    ph_fill(hdr, sizeof hdr, 1);
     memcpy(ohdr, hdr, sizeof hdr);
-    fill(data, sizeof data, 2);
+    ph_fill(data, sizeof data, 2);
     memcpy(orig, data, sizeof data);
-    fill(trailer, sizeof trailer, 3);
+    ph_fill(trailer, sizeof trailer, 3);
     /* [TOKEN][READONLY hdr][DATA][READONLY_WITH_CHECKSUM trailer][PADDING] */
     b[0] = (SecBuffer){ sizeof tok, SECBUFFER_TOKEN, tok };
     b[1] = (SecBuffer){ sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr };
@@ -470,7 +449,7 @@ START_TEST(test_seal_layouts_readonly)
     b[3] = (SecBuffer){ sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM,
                         trailer };
     b[4] = (SecBuffer){ sizeof pad, SECBUFFER_PADDING, pad };
-    ck_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
+    ck_assert_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
     ck_assert_uint_eq(b[0].cbBuffer, 16);
     ck_assert_uint_eq(b[4].cbBuffer, 0);
     ck_assert_mem_eq(hdr, ohdr, sizeof hdr);
@@ -484,11 +463,11 @@ START_TEST(test_seal_layouts_readonly)
             { 16, SECBUFFER_TOKEN, tok },
         };
         SecBufferDesc rd = { SECBUFFER_VERSION, 4, r };
-        ck_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_OK);
+        ck_assert_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_OK);
         ck_assert_mem_eq(data, orig, sizeof data);
     }
     /* A changed read-only header is detected. */
-    ck_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
+    ck_assert_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
     b[4].cbBuffer = sizeof pad;
     hdr[3] ^= 1;
     {
@@ -499,7 +478,7 @@ START_TEST(test_seal_layouts_readonly)
             { 16, SECBUFFER_TOKEN, tok },
         };
         SecBufferDesc rd = { SECBUFFER_VERSION, 4, r };
-        ck_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_MESSAGE_ALTERED);
+        ck_assert_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_MESSAGE_ALTERED);
     }
     close_pair(&p);
 }
@@ -512,19 +491,19 @@ START_TEST(test_wrap_no_encrypt)
     uint32_t qop = 0;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(orig, sizeof orig, 9);
+    ph_fill(orig, sizeof orig, 9);
     memcpy(buf, orig, sizeof buf);
-    ck_status(seal(&p.s, buf, sizeof buf, sig, SECQOP_WRAP_NO_ENCRYPT), SEC_E_OK);
+    ck_assert_status(seal(&p.s, buf, sizeof buf, sig, SECQOP_WRAP_NO_ENCRYPT), SEC_E_OK);
     ck_assert_mem_eq(buf, orig, sizeof buf);
-    ck_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
     ck_assert_uint_eq(qop, SECQOP_WRAP_NO_ENCRYPT);
     ck_assert_mem_eq(buf, orig, sizeof buf);
     /* Encrypted messages keep flowing afterwards. */
-    ck_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
-    ck_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
+    ck_assert_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
     ck_assert_uint_eq(qop, 0);
     ck_assert_mem_eq(buf, orig, sizeof buf);
-    ck_status(seal(&p.s, buf, sizeof buf, sig, 0x1234), SEC_E_QOP_NOT_SUPPORTED);
+    ck_assert_status(seal(&p.s, buf, sizeof buf, sig, 0x1234), SEC_E_QOP_NOT_SUPPORTED);
     close_pair(&p);
 }
 END_TEST
@@ -536,20 +515,20 @@ START_TEST(test_tamper)
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(buf, sizeof buf, 5);
-    ck_status(sign(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ph_fill(buf, sizeof buf, 5);
+    ck_assert_status(sign(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
     buf[10] ^= 0x80;
-    ck_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_MESSAGE_ALTERED);
     buf[10] ^= 0x80;
     memcpy(sig2, sig, 16);
     sig2[5] ^= 1;
-    ck_status(verify(&p.s, buf, sizeof buf, sig2, 0), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(verify(&p.s, buf, sizeof buf, sig2, 0), SEC_E_MESSAGE_ALTERED);
     /* The failures did not advance the receiver: the real message verifies. */
-    ck_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
 
-    ck_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
     buf[0] ^= 1;
-    ck_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_MESSAGE_ALTERED);
     close_pair(&p);
 }
 END_TEST
@@ -560,18 +539,18 @@ START_TEST(test_replay_reorder)
     uint8_t m0[32], m1[32], m2[32], s0[16], s1[16], s2[16];
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    fill(m0, 32, 1);
-    fill(m1, 32, 2);
-    fill(m2, 32, 3);
-    ck_status(sign(&p.c, m0, 32, s0, 0), SEC_E_OK);
-    ck_status(sign(&p.c, m1, 32, s1, 0), SEC_E_OK);
-    ck_status(sign(&p.c, m2, 32, s2, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OUT_OF_SEQUENCE);      /* replay */
-    ck_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);      /* skipped one */
-    ck_status(verify(&p.s, m1, 32, s1, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OK);
-    ck_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);
+    ph_fill(m0, 32, 1);
+    ph_fill(m1, 32, 2);
+    ph_fill(m2, 32, 3);
+    ck_assert_status(sign(&p.c, m0, 32, s0, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, m1, 32, s1, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, m2, 32, s2, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OUT_OF_SEQUENCE);      /* replay */
+    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);      /* skipped one */
+    ck_assert_status(verify(&p.s, m1, 32, s1, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);
     close_pair(&p);
 }
 END_TEST
@@ -587,29 +566,29 @@ START_TEST(test_bad_buffers)
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
-    ck_status(MakeSignature(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(VerifySignature(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(DecryptMessage(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
-    ck_status(MakeSignature(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
-    ck_status(EncryptMessage(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
-    ck_status(VerifySignature(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
-    ck_status(DecryptMessage(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
+    ck_assert_status(MakeSignature(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(VerifySignature(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(DecryptMessage(&p.s, &d, 0, &qop), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(MakeSignature(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
+    ck_assert_status(EncryptMessage(&p.c, 0, &od, 0), SEC_E_INVALID_TOKEN);
+    ck_assert_status(VerifySignature(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
+    ck_assert_status(DecryptMessage(&p.s, &od, 0, &qop), SEC_E_INVALID_TOKEN);
     /* A signature of another version. */
-    ck_status(sign(&p.c, buf, 32, sig, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, buf, 32, sig, 0), SEC_E_OK);
     sig[0] = 2;
-    ck_status(verify(&p.s, buf, 32, sig, 0), SEC_E_INVALID_TOKEN);
+    ck_assert_status(verify(&p.s, buf, 32, sig, 0), SEC_E_INVALID_TOKEN);
     sig[0] = 1;
-    ck_status(verify(&p.s, buf, 32, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, buf, 32, sig, 0), SEC_E_OK);
     close_pair(&p);
 }
 END_TEST
 
 START_TEST(test_wrong_password_unknown_user)
 {
-    ck_status(expect_denied("User", "DOMAIN", "wrong"), SEC_E_LOGON_DENIED);
-    ck_status(expect_denied("nobody", "DOMAIN", "Password"), SEC_E_LOGON_DENIED);
-    ck_status(expect_denied("User", "OTHERDOM", "Password"), SEC_E_LOGON_DENIED);
+    ck_assert_status(expect_denied("User", "DOMAIN", "wrong"), SEC_E_LOGON_DENIED);
+    ck_assert_status(expect_denied("nobody", "DOMAIN", "Password"), SEC_E_LOGON_DENIED);
+    ck_assert_status(expect_denied("User", "OTHERDOM", "Password"), SEC_E_LOGON_DENIED);
 }
 END_TEST
 
@@ -623,12 +602,12 @@ START_TEST(test_name_forms)
     /* Case-insensitive user and domain, DOMAIN\user and user@domain; the
      * context names the account as the user file spells it. */
     open_pair(&p, "user", "domain", "Password", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
     open_pair(&p, "DOMAIN\\User", "", "Password", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
@@ -637,14 +616,14 @@ START_TEST(test_name_forms)
     /* Empty domain in the file matches any domain, and keeps the
      * client's. */
     open_pair(&p, "ANYUSER", "WHATEVER", "secret", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "WHATEVER\\anyuser");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
     /* No domain from the client: the user in any domain, named with the
      * domain of the matching line. */
     open_pair(&p, "User", "", "Password", NULL);
-    ck_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&p.s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     close_pair(&p);
@@ -656,9 +635,9 @@ START_TEST(test_name_forms)
     open_pair(&p, "J\xc3\x9cRGEN", "testdom", "p\xc3\xa4ss", NULL);
     close_pair(&p);
     /* W identity (EX form). */
-    ck_status(acquire_exw(u"User", u"DOMAIN", u"Password", &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
+    ck_assert_status(acquire_exw(u"User", u"DOMAIN", u"Password", &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
@@ -673,12 +652,12 @@ START_TEST(test_default_identity)
     SecPkgContext_NamesA n;
 
     /* No identity: the first user-file entry. */
-    ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+    ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
                                         NULL, &cc, NULL),
               SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
     DeleteSecurityContext(&c);
@@ -686,12 +665,12 @@ START_TEST(test_default_identity)
     FreeCredentialsHandle(&cc);
     /* Without a user file there is no default identity. */
     unsetenv("NTLM_USER_FILE");
-    ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+    ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
                                         NULL, &cc, NULL),
               SEC_E_NO_CREDENTIALS);
     /* ... and the acceptor cannot check anyone. */
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_NO_AUTHENTICATING_AUTHORITY);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_NO_AUTHENTICATING_AUTHORITY);
     FreeCredentialsHandle(&cc);
     FreeCredentialsHandle(&sc);
 }
@@ -711,8 +690,8 @@ START_TEST(test_channel_bindings)
     o.client_cb = &a;
     o.server_cb = &a;
     open_pair(&p, "User", "DOMAIN", "Password", &o);
-    ck_status(sign(&p.c, buf, 10, sig, 0), SEC_E_OK);
-    ck_status(verify(&p.s, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(sign(&p.c, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&p.s, buf, 10, sig, 0), SEC_E_OK);
     close_pair(&p);
 
     /* Client without bindings, server with: allowed (if_present). */
@@ -728,9 +707,9 @@ START_TEST(test_channel_bindings)
     /* Mismatch. */
     o.client_cb = &a;
     o.server_cb = &b;
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     FreeCredentialsHandle(&cc);
     FreeCredentialsHandle(&sc);
 }
@@ -743,23 +722,23 @@ START_TEST(test_anonymous)
     struct hs_opts o = { 0 };
     uint8_t buf[10] = { 1 }, sig[16];
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
     o.isc_req = ISC_FLAGS | ISC_REQ_NULL_SESSION;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_LOGON_DENIED);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_LOGON_DENIED);
     o.asc_req = ASC_FLAGS | ASC_REQ_ALLOW_NULL_SESSION;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     ck_assert(o.client_attrs & ISC_RET_NULL_SESSION);
     ck_assert(o.server_attrs & ASC_RET_NULL_SESSION);
-    ck_status(sign(&c, buf, 10, sig, 0), SEC_E_OK);
-    ck_status(verify(&s, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(sign(&c, buf, 10, sig, 0), SEC_E_OK);
+    ck_assert_status(verify(&s, buf, 10, sig, 0), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
     /* Empty identity strings also mean anonymous. */
-    ck_status(acquire_a("", "", "", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(acquire_a("", "", "", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
     o.isc_req = ISC_FLAGS;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     ck_assert(o.server_attrs & ASC_RET_NULL_SESSION);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
@@ -778,9 +757,9 @@ START_TEST(test_allocate_memory)
     uint8_t neg[2048];
     uint32_t neglen;
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS | ISC_REQ_ALLOCATE_MEMORY, 0,
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS | ISC_REQ_ALLOCATE_MEMORY, 0,
                                          SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &a, NULL),
               SEC_I_CONTINUE_NEEDED);
     ck_assert(a & ISC_RET_ALLOCATED_MEMORY);
@@ -789,15 +768,15 @@ START_TEST(test_allocate_memory)
     ck_assert_mem_eq(ob.pvBuffer, "NTLMSSP\0\1\0\0\0", 12);
     memcpy(neg, ob.pvBuffer, ob.cbBuffer);
     neglen = ob.cbBuffer;
-    ck_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
     ib = (SecBuffer){ neglen, SECBUFFER_TOKEN, neg };
     ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
-    ck_status(AcceptSecurityContext(&sc, NULL, &id, ASC_FLAGS | ASC_REQ_ALLOCATE_MEMORY,
+    ck_assert_status(AcceptSecurityContext(&sc, NULL, &id, ASC_FLAGS | ASC_REQ_ALLOCATE_MEMORY,
                                     SECURITY_NATIVE_DREP, &s, &od, &a, NULL),
               SEC_I_CONTINUE_NEEDED);
     ck_assert_ptr_nonnull(ob.pvBuffer);
     ck_assert_uint_gt(ob.cbBuffer, 56);
-    ck_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
@@ -814,8 +793,8 @@ START_TEST(test_small_output_buffer)
     SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
     uint32_t a;
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
                                          NULL, 0, &c, &od, &a, NULL),
               SEC_E_BUFFER_TOO_SMALL);
     FreeCredentialsHandle(&cc);
@@ -834,32 +813,32 @@ START_TEST(test_export_import)
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
     /* Advance the state first. */
     for (int i = 0; i < 5; i++) {
-        fill(buf, sizeof buf, (uint32_t)i);
-        ck_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_OK);
-        ck_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
+        ph_fill(buf, sizeof buf, (uint32_t)i);
+        ck_assert_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(unseal(&p.s, buf, sizeof buf, sig, &qop), SEC_E_OK);
+        ck_assert_status(seal(&p.s, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(unseal(&p.c, buf, sizeof buf, sig, &qop), SEC_E_OK);
     }
-    ck_status(ExportSecurityContext(&p.s, 0, &packed, NULL), SEC_E_OK);
+    ck_assert_status(ExportSecurityContext(&p.s, 0, &packed, NULL), SEC_E_OK);
     ck_assert_uint_gt(packed.cbBuffer, 64);
-    ck_status(ImportSecurityContextA("NTLM", &packed, NULL, &imported), SEC_E_OK);
-    ck_status(FreeContextBuffer(packed.pvBuffer), SEC_E_OK);
+    ck_assert_status(ImportSecurityContextA("NTLM", &packed, NULL, &imported), SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(packed.pvBuffer), SEC_E_OK);
     for (int i = 0; i < 5; i++) {
-        fill(orig, sizeof orig, (uint32_t)i + 100);
+        ph_fill(orig, sizeof orig, (uint32_t)i + 100);
         memcpy(buf, orig, sizeof buf);
-        ck_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(unseal(&imported, buf, sizeof buf, sig, &qop), SEC_E_OK);
+        ck_assert_status(seal(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(unseal(&imported, buf, sizeof buf, sig, &qop), SEC_E_OK);
         ck_assert_mem_eq(buf, orig, sizeof buf);
-        ck_status(sign(&imported, buf, sizeof buf, sig, 0), SEC_E_OK);
-        ck_status(verify(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(sign(&imported, buf, sizeof buf, sig, 0), SEC_E_OK);
+        ck_assert_status(verify(&p.c, buf, sizeof buf, sig, 0), SEC_E_OK);
     }
-    ck_status(QueryContextAttributesA(&imported, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&imported, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "DOMAIN\\User");
     FreeContextBuffer(n.sUserName);
-    ck_status(DeleteSecurityContext(&imported), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&imported), SEC_E_OK);
 
     /* A damaged blob is refused. */
-    ck_status(ExportSecurityContext(&p.c, 0, &packed, NULL), SEC_E_OK);
+    ck_assert_status(ExportSecurityContext(&p.c, 0, &packed, NULL), SEC_E_OK);
     ((uint8_t *)packed.pvBuffer)[3] ^= 0xff;
     ck_assert_int_ne(ImportSecurityContextA("NTLM", &packed, NULL, &imported), SEC_E_OK);
     packed.cbBuffer = 70;
@@ -881,18 +860,18 @@ START_TEST(test_datagram)
     open_pair(&p, "User", "DOMAIN", "Password", &o);
     ck_assert(o.client_attrs & ISC_RET_DATAGRAM);
     for (uint32_t i = 0; i < 3; i++) {
-        fill(m[i], 40, i);
-        ck_status(sign(&p.c, m[i], 40, s[i], 10 + i), SEC_E_OK);
+        ph_fill(m[i], 40, i);
+        ck_assert_status(sign(&p.c, m[i], 40, s[i], 10 + i), SEC_E_OK);
     }
     /* Out of order, with the caller's sequence numbers. */
-    ck_status(verify(&p.s, m[2], 40, s[2], 12), SEC_E_OK);
-    ck_status(verify(&p.s, m[0], 40, s[0], 10), SEC_E_OK);
-    ck_status(verify(&p.s, m[1], 40, s[1], 10), SEC_E_OUT_OF_SEQUENCE);
-    ck_status(verify(&p.s, m[1], 40, s[1], 11), SEC_E_OK);
-    fill(orig, 40, 77);
+    ck_assert_status(verify(&p.s, m[2], 40, s[2], 12), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m[0], 40, s[0], 10), SEC_E_OK);
+    ck_assert_status(verify(&p.s, m[1], 40, s[1], 10), SEC_E_OUT_OF_SEQUENCE);
+    ck_assert_status(verify(&p.s, m[1], 40, s[1], 11), SEC_E_OK);
+    ph_fill(orig, 40, 77);
     memcpy(m[0], orig, 40);
-    ck_status(seal(&p.s, m[0], 40, s[0], 0), SEC_E_OK);
-    ck_status(unseal(&p.c, m[0], 40, s[0], &qop), SEC_E_OK);
+    ck_assert_status(seal(&p.s, m[0], 40, s[0], 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, m[0], 40, s[0], &qop), SEC_E_OK);
     ck_assert_mem_eq(m[0], orig, 40);
     close_pair(&p);
 }
@@ -909,15 +888,15 @@ START_TEST(test_incomplete_context)
     SecPkgContext_Sizes sz;
     SECURITY_STATUS st;
 
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
                                          NULL, 0, &c, &od, &a, NULL),
               SEC_I_CONTINUE_NEEDED);
     st = sign(&c, buf, 4, sig, 0);
     ck_assert_int_ne(st, SEC_E_OK);
     st = QueryContextAttributesA(&c, SECPKG_ATTR_SIZES, &sz);
     ck_assert(st == SEC_E_OK || st == SEC_E_INVALID_HANDLE || st == SEC_E_UNSUPPORTED_FUNCTION);
-    ck_status(DeleteSecurityContext(&c), SEC_E_OK);
+    ck_assert_status(DeleteSecurityContext(&c), SEC_E_OK);
     FreeCredentialsHandle(&cc);
 }
 END_TEST
@@ -944,7 +923,7 @@ static void *mt_signer(void *p)
 
     for (int i = 0; i < MT_EACH; i++) {
         struct mt_msg *m = &a->out[i];
-        fill(m->data, sizeof m->data, (uint32_t)(a->id * 1000 + i));
+        ph_fill(m->data, sizeof m->data, (uint32_t)(a->id * 1000 + i));
         if (sign(a->h, m->data, sizeof m->data, m->sig, 0) != SEC_E_OK)
             return (void *)1;
     }
@@ -977,7 +956,7 @@ START_TEST(test_threads)
         by_seq[seq] = &msgs[i];
     }
     for (int i = 0; i < MT_THREADS * MT_EACH; i++)
-        ck_status(verify(&p.s, by_seq[i]->data, sizeof by_seq[i]->data, by_seq[i]->sig, 0),
+        ck_assert_status(verify(&p.s, by_seq[i]->data, sizeof by_seq[i]->data, by_seq[i]->sig, 0),
                   SEC_E_OK);
     close_pair(&p);
 }
@@ -1020,25 +999,25 @@ START_TEST(test_config_required_bindings)
     load_with_config("option.channel_bindings = required\noption.target_name = required\n"
                      "option.service_names = HTTP/web.example.com\n");
     make_cb(&a, "tls-unique:1234");
-    ck_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
     o.target = "HTTP/web.example.com";
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     o.asc_req = ASC_FLAGS | ASC_REQ_ALLOW_MISSING_BINDINGS;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     o.asc_req = 0;
     o.client_cb = o.server_cb = &a;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     o.target = "HTTP/other.example.com";
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     o.target = NULL;
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_BAD_BINDINGS);
     o.target = "host/localhost";
-    ck_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, &o), SEC_E_OK);
     DeleteSecurityContext(&c);
     DeleteSecurityContext(&s);
     FreeCredentialsHandle(&cc);
@@ -1057,12 +1036,12 @@ START_TEST(test_config_default_user)
         return;
     load_with_config("option.default_user = TESTDOM\\hashuser\n"
                      "option.default_password = Password\n");
-    ck_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+    ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
                                         NULL, &cc, NULL),
               SEC_E_OK);
-    ck_status(server_cred(&sc), SEC_E_OK);
-    ck_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
-    ck_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
+    ck_assert_status(server_cred(&sc), SEC_E_OK);
+    ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
+    ck_assert_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
     ck_assert_str_eq(n.sUserName, "TESTDOM\\hashuser");
     FreeContextBuffer(n.sUserName);
     DeleteSecurityContext(&c);
@@ -1070,6 +1049,215 @@ START_TEST(test_config_default_user)
     FreeCredentialsHandle(&cc);
     FreeCredentialsHandle(&sc);
     cleanup_users();
+}
+END_TEST
+
+/* ---- Windows-verified behaviour ---------------------------------------------- */
+
+/* InitializeSecurityContext's first leg and its output buffer, as Windows
+ * answers: no descriptor, an empty TOKEN or only a DATA buffer are
+ * SEC_E_BUFFER_TOO_SMALL (the empty TOKEN keeps cbBuffer 0), a TOKEN with
+ * no memory is SEC_E_INTERNAL_ERROR; none leaves a context behind. */
+START_TEST(test_first_leg_output_buffer)
+{
+    uint8_t tok[4096];
+    CredHandle cc;
+    CtxtHandle c = {0x5a5a, 0xa5a5};
+    SecBuffer ob = {0, SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    uint32_t attrs;
+
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, NULL, &attrs,
+                                                NULL),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                NULL),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_uint_eq(ob.cbBuffer, 0);
+    ob = (SecBuffer){sizeof tok, SECBUFFER_DATA, tok};
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                NULL),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                NULL),
+                     SEC_E_INTERNAL_ERROR);
+    ck_assert(c.dwLower == 0x5a5a && c.dwUpper == 0xa5a5);
+    ck_assert_status(FreeCredentialsHandle(&cc), SEC_E_OK);
+}
+END_TEST
+
+/* NEGOTIATE asks for SIGN (0x10) and SEAL (0x20) only for the services the
+ * caller asked for. */
+START_TEST(test_negotiate_flags)
+{
+    static const struct {
+        uint32_t req, flags;
+    } cases[] = {
+        {0, 0xe2088207},
+        {ISC_REQ_CONNECTION, 0xe2088207},
+        {ISC_REQ_EXTENDED_ERROR, 0xe2088207},
+        {ISC_REQ_MUTUAL_AUTH, 0xe2088207},
+        {ISC_REQ_USE_DCE_STYLE, 0xe2088207},
+        {ISC_REQ_DELEGATE, 0xe2088207},
+        {ISC_REQ_INTEGRITY, 0xe2088217},
+        {ISC_REQ_CONFIDENTIALITY, 0xe2088227},
+        {ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY, 0xe2088237},
+    };
+    CredHandle cc;
+
+    ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t tok[4096];
+        SecBuffer ob = {sizeof tok, SECBUFFER_TOKEN, tok};
+        SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+        CtxtHandle c;
+        uint32_t attrs, flags;
+
+        ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, cases[i].req, 0,
+                                                    SECURITY_NATIVE_DREP, NULL, 0, &c, &od,
+                                                    &attrs, NULL),
+                         SEC_I_CONTINUE_NEEDED);
+        ck_assert_uint_ge(ob.cbBuffer, 16);
+        flags = (uint32_t)tok[12] | (uint32_t)tok[13] << 8 | (uint32_t)tok[14] << 16 |
+                (uint32_t)tok[15] << 24;
+        ck_assert_msg(flags == cases[i].flags, "req 0x%x: flags 0x%08x, expected 0x%08x",
+                      cases[i].req, flags, cases[i].flags);
+        ck_assert_status(DeleteSecurityContext(&c), SEC_E_OK);
+    }
+    ck_assert_status(FreeCredentialsHandle(&cc), SEC_E_OK);
+}
+END_TEST
+
+/* Neither integrity nor confidentiality asked for: ALWAYS_SIGN alone gives
+ * the placeholder signature, which is the only one VerifySignature takes
+ * (MS-NLMP 3.4.4). */
+START_TEST(test_placeholder_signature)
+{
+    static const uint8_t placeholder[16] = {1, 0, 0, 0};
+    struct hs_opts o = {.isc_req = ISC_REQ_CONNECTION, .asc_req = ASC_REQ_CONNECTION};
+    uint8_t data[32], sig[16];
+    struct pair p;
+
+    open_pair(&p, "User", "DOMAIN", "Password", &o);
+    ck_assert_uint_eq(o.client_attrs & (ISC_RET_INTEGRITY | ISC_RET_CONFIDENTIALITY), 0);
+    for (int i = 0; i < 3; i++) {
+        ph_fill(data, sizeof data, (uint32_t)i);
+        ck_assert_status(sign(&p.c, data, sizeof data, sig, 0), SEC_E_OK);
+        ck_assert_mem_eq(sig, placeholder, 16);
+        ck_assert_status(verify(&p.s, data, sizeof data, sig, 0), SEC_E_OK);
+        ck_assert_status(sign(&p.s, data, sizeof data, sig, 0), SEC_E_OK);
+        ck_assert_mem_eq(sig, placeholder, 16);
+        ck_assert_status(verify(&p.c, data, sizeof data, sig, 0), SEC_E_OK);
+    }
+    for (int i = 0; i < 16; i++) {
+        memcpy(sig, placeholder, 16);
+        sig[i] ^= 0x80;
+        ck_assert_status(verify(&p.s, data, sizeof data, sig, 0), SEC_E_MESSAGE_ALTERED);
+    }
+    close_pair(&p);
+}
+END_TEST
+
+/* SECPKG_ATTR_KEY_INFO and NEGOTIATION_INFO of an NTLMv2 context, W forms. */
+START_TEST(test_key_info_negotiation_info)
+{
+    SecPkgContext_KeyInfoW ki;
+    SecPkgContext_NegotiationInfoW ni;
+    struct pair p;
+    CtxtHandle *ends[2];
+
+    open_pair(&p, "User", "DOMAIN", "Password", NULL);
+    ends[0] = &p.c;
+    ends[1] = &p.s;
+    for (int i = 0; i < 2; i++) {
+        ck_assert_status(QueryContextAttributesW(ends[i], SECPKG_ATTR_KEY_INFO, &ki), SEC_E_OK);
+        ck_assert_uint_eq(ki.SignatureAlgorithm, 0xffffff76u);
+        ck_assert_uint_eq(ki.EncryptAlgorithm, 0x6801u);
+        ck_assert_uint_eq(ki.KeySize, 128);
+        ck_assert_mem_eq(ki.sSignatureAlgorithmName, u"HMAC-MD5", sizeof u"HMAC-MD5");
+        ck_assert_mem_eq(ki.sEncryptAlgorithmName, u"RSADSI RC4", sizeof u"RSADSI RC4");
+        FreeContextBuffer(ki.sSignatureAlgorithmName);
+        FreeContextBuffer(ki.sEncryptAlgorithmName);
+        ck_assert_status(QueryContextAttributesW(ends[i], SECPKG_ATTR_NEGOTIATION_INFO, &ni),
+                         SEC_E_OK);
+        ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
+        ck_assert_mem_eq(ni.PackageInfo->Name, u"NTLM", sizeof u"NTLM");
+        ck_assert_uint_eq(ni.PackageInfo->wRPCID, 10);
+        FreeContextBuffer(ni.PackageInfo);
+    }
+    close_pair(&p);
+}
+END_TEST
+
+static SECURITY_STATUS reset_crypto(CtxtHandle *h, uint32_t direction)
+{
+    return SetContextAttributesW(h, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, &direction,
+                                 sizeof direction);
+}
+
+/*
+ * SECPKG_ATTR_LIBSSPI_RESET_CRYPTO restarts one direction's RC4 sealing
+ * key stream: after a reset a message seals to the same bytes as the very
+ * first one did, and the receiver reads it only once it restarts its
+ * inbound state too.  Sequence numbers go on (the third message is still
+ * number 2).
+ */
+START_TEST(test_reset_crypto)
+{
+    uint8_t plain[32], a[32], b[32], c[32], sa[16], sb[16], sc[16];
+    uint32_t qop, bad = 2;
+    struct pair p;
+
+    open_pair(&p, "User", "DOMAIN", "Password", NULL);
+    ph_fill(plain, sizeof plain, 7);
+    memcpy(a, plain, sizeof plain);
+    memcpy(b, plain, sizeof plain);
+    memcpy(c, plain, sizeof plain);
+    ck_assert_status(seal(&p.c, a, sizeof a, sa, 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.s, a, sizeof a, sa, &qop), SEC_E_OK);
+    ck_assert_status(seal(&p.c, a, sizeof a, sa, 0), SEC_E_OK);
+    memcpy(a, plain, sizeof plain);
+    ck_assert_status(reset_crypto(&p.c, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, b, sizeof b, sb, 0), SEC_E_OK);
+    ck_assert_status(reset_crypto(&p.c, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, c, sizeof c, sc, 0), SEC_E_OK);
+    ck_assert_mem_eq(b, c, sizeof b);        /* the same key stream ... */
+    ck_assert_int_ne(memcmp(sb, sc, 16), 0); /* ... and a later sequence number */
+    close_pair(&p);
+
+    /* The receiver: message 2 needs the restarted stream. */
+    open_pair(&p, "User", "DOMAIN", "Password", NULL);
+    memcpy(a, plain, sizeof plain);
+    memcpy(b, plain, sizeof plain);
+    ck_assert_status(seal(&p.c, a, sizeof a, sa, 0), SEC_E_OK);
+    ck_assert_status(reset_crypto(&p.c, 0), SEC_E_OK);
+    ck_assert_status(seal(&p.c, b, sizeof b, sb, 0), SEC_E_OK);
+    ck_assert_mem_eq(a, b, sizeof a);
+    ck_assert_status(unseal(&p.s, a, sizeof a, sa, &qop), SEC_E_OK);
+    ck_assert_mem_eq(a, plain, sizeof a);
+    ck_assert_status(unseal(&p.s, b, sizeof b, sb, &qop), SEC_E_MESSAGE_ALTERED);
+    ck_assert_status(reset_crypto(&p.s, 1), SEC_E_OK);
+    ck_assert_status(unseal(&p.s, b, sizeof b, sb, &qop), SEC_E_OK);
+    ck_assert_mem_eq(b, plain, sizeof b);
+    /* The other direction is untouched. */
+    memcpy(c, plain, sizeof plain);
+    ck_assert_status(seal(&p.s, c, sizeof c, sc, 0), SEC_E_OK);
+    ck_assert_status(unseal(&p.c, c, sizeof c, sc, &qop), SEC_E_OK);
+
+    /* Bad input. */
+    ck_assert_status(reset_crypto(&p.c, 2), SEC_E_INVALID_PARAMETER);
+    ck_assert_status(SetContextAttributesW(&p.c, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, &bad, 2),
+                     SEC_E_INVALID_PARAMETER);
+    ck_assert_status(SetContextAttributesW(&p.c, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, NULL, 4),
+                     SEC_E_INVALID_PARAMETER);
+    ck_assert_status(SetContextAttributesW(&p.c, 0x7ff0, &bad, 4), SEC_E_UNSUPPORTED_FUNCTION);
+    close_pair(&p);
 }
 END_TEST
 
@@ -1100,6 +1288,11 @@ static Suite *loopback_suite(void)
     tcase_add_test(tc, test_datagram);
     tcase_add_test(tc, test_incomplete_context);
     tcase_add_test(tc, test_threads);
+    tcase_add_test(tc, test_first_leg_output_buffer);
+    tcase_add_test(tc, test_negotiate_flags);
+    tcase_add_test(tc, test_placeholder_signature);
+    tcase_add_test(tc, test_key_info_negotiation_info);
+    tcase_add_test(tc, test_reset_crypto);
     suite_add_tcase(s, tc);
     tcase_add_test(cfg, test_config_required_bindings);
     tcase_add_test(cfg, test_config_default_user);

@@ -9,39 +9,9 @@
 #include <string.h>
 
 #include "packages/ntlm/ntlm.h"
+#include "util/testutil.h"
 
-static size_t unhex(const char *s, uint8_t *out)
-{
-    size_t n = 0;
-    int hi = -1;
-
-    for (; *s; s++) {
-        int v;
-        if (*s >= '0' && *s <= '9')
-            v = *s - '0';
-        else if (*s >= 'a' && *s <= 'f')
-            v = *s - 'a' + 10;
-        else if (*s >= 'A' && *s <= 'F')
-            v = *s - 'A' + 10;
-        else
-            continue;
-        if (hi < 0) {
-            hi = v;
-        } else {
-            out[n++] = (uint8_t)(hi << 4 | v);
-            hi = -1;
-        }
-    }
-    return n;
-}
-
-#define CHECK_HEX(buf, len, hex)                                          \
-    do {                                                                  \
-        uint8_t exp_[1024];                                               \
-        size_t n_ = unhex(hex, exp_);                                     \
-        ck_assert_uint_eq((len), n_);                                     \
-        ck_assert_mem_eq((buf), exp_, n_);                                \
-    } while (0)
+#define CHECK_HEX(buf, len, hex) ck_assert_hex(buf, len, hex)
 
 /* 4.2.1 common values */
 static const uint8_t user[] = { 'U', 0, 's', 0, 'e', 0, 'r', 0 };
@@ -179,7 +149,7 @@ END_TEST
 START_TEST(test_v1_messages)
 {
     uint8_t msg[512], lm[16], nt[16], lmresp[24], ntresp[24], enc[16], sbk[16];
-    size_t n = unhex(v1_challenge, msg);
+    size_t n = tu_unhex(v1_challenge, msg, sizeof msg);
     struct ntlm_challenge c;
     struct ntlm_authenticate a;
     struct ntlm_buf out;
@@ -250,7 +220,7 @@ START_TEST(test_ess)
     const uint32_t flags = 0x820A8233;
     uint8_t msg[512], nt[16], lm[16], sbk[16], kx[16], lmresp[24], ntresp[24];
     uint8_t sealc[16], signc[16], seals[16], signs[16], data[18], sig[16];
-    size_t n = unhex(ess_challenge, msg);
+    size_t n = tu_unhex(ess_challenge, msg, sizeof msg);
     struct ntlm_challenge c;
     struct ntlm_buf out;
     crypto_hmac_md5_key hk;
@@ -311,7 +281,7 @@ END_TEST
 START_TEST(test_v2_keys)
 {
     uint8_t nt1[16], nt2[16], av[64], blob[128], proof[16], sbk[16], lmresp[24], enc[16];
-    size_t avlen = unhex(v2_av, av), bl;
+    size_t avlen = tu_unhex(v2_av, av, sizeof av), bl;
     crypto_rc4 rc4;
 
     ntlm_ntowfv1(password, sizeof(password), nt1);
@@ -339,7 +309,7 @@ START_TEST(test_v2_messages)
 {
     uint8_t msg[512], av[64], nt1[16], nt2[16], blob[128], ntresp[160], lmresp[24];
     uint8_t sbk[16], enc[16];
-    size_t avlen = unhex(v2_av, av), n = unhex(v2_challenge, msg), bl;
+    size_t avlen = tu_unhex(v2_av, av, sizeof av), n = tu_unhex(v2_challenge, msg, sizeof msg), bl;
     struct ntlm_challenge c;
     struct ntlm_authenticate a;
     struct ntlm_avpairs p;
@@ -452,37 +422,27 @@ START_TEST(test_misc)
 {
     uint8_t u[] = { 'u', 0, 's', 0, 0xe9, 0, 'r', 0 };
     uint8_t U[] = { 'U', 0, 'S', 0, 0xc9, 0, 'R', 0 };
-    struct ntlm_buf b;
-    char *s;
     uint8_t cb[64] = { 0 }, h[16], h2[16];
 
     ck_assert(ntlm_utf16_caseeq(u, 8, U, 8));
     ntlm_utf16_upper(u, 8);
     ck_assert_mem_eq(u, U, 8);
-    ck_assert(ntlm_utf8_to_utf16le("us\xc3\xa9r\xf0\x9f\x98\x80", 9, &b));
-    ck_assert_uint_eq(b.len, 12);
-    s = ntlm_utf16le_to_utf8(b.data, b.len);
-    ck_assert_str_eq(s, "us\xc3\xa9r\xf0\x9f\x98\x80");
-    free(s);
-    ntlm_buf_free(&b);
-    ck_assert(!ntlm_utf8_to_utf16le("\xc3", 1, &b));
-    ck_assert(!ntlm_utf8_to_utf16le("\xc0\x80", 2, &b));
 
     /* Channel bindings: application data "tls-server-end-point:" style. */
-    ntlm_put32(cb + 24, 4);
-    ntlm_put32(cb + 28, 32);
+    pkg_put_le32(cb + 24, 4);
+    pkg_put_le32(cb + 28, 32);
     memcpy(cb + 32, "abcd", 4);
     ck_assert(ntlm_cbt_hash(cb, 36, h));
     {
         uint8_t ser[24] = { 0 };
-        ntlm_put32(ser + 16, 4);
+        pkg_put_le32(ser + 16, 4);
         memcpy(ser + 20, "abcd", 4);
         crypto_md5(ser, 24, h2);
         ck_assert_mem_eq(h, h2, 16);
     }
     ck_assert(!ntlm_cbt_hash(cb, 35, h));
     ck_assert(!ntlm_cbt_hash(cb, 31, h));
-    ntlm_put32(cb + 28, 0xfffffffe);
+    pkg_put_le32(cb + 28, 0xfffffffe);
     ck_assert(!ntlm_cbt_hash(cb, 36, h));
 }
 END_TEST

@@ -111,6 +111,38 @@ START_TEST(test_buffers)
 }
 END_TEST
 
+/* The UTF-16LE byte-string forms NTLM puts on the wire. */
+START_TEST(test_utf16le)
+{
+    static const uint8_t le[] = {'u', 0, 's', 0, 0xe9, 0, 'r', 0, 0x3d, 0xd8, 0x00, 0xde};
+    static const uint8_t lone[] = {'a', 0, 0x00, 0xd8, 'b', 0, 'c'};
+    size_t n = 99;
+    uint8_t *b = sspi_utf8_to_utf16le("us\xc3\xa9r\xf0\x9f\x98\x80", 9, &n);
+    char *s;
+
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(n, sizeof le);
+    ck_assert_mem_eq(b, le, sizeof le);
+    ck_assert(b[n] == 0 && b[n + 1] == 0);
+    s = sspi_utf16le_to_utf8_lossy(b, n, &n);
+    ck_assert_str_eq(s, "us\xc3\xa9r\xf0\x9f\x98\x80");
+    ck_assert_uint_eq(n, 9);
+    free(s);
+    free(b);
+    ck_assert_ptr_null(sspi_utf8_to_utf16le("\xc3", 1, NULL));
+    ck_assert_ptr_null(sspi_utf8_to_utf16le("\xc0\x80", 2, NULL));
+    /* An unpaired surrogate becomes U+FFFD; an odd last byte is ignored. */
+    s = sspi_utf16le_to_utf8_lossy(lone, sizeof lone, NULL);
+    ck_assert_str_eq(s, "a\xef\xbf\xbd" "b");
+    free(s);
+    b = sspi_utf16_to_le(u"\u00e9x", 2, &n);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_mem_eq(b, "\xe9\x00x\x00\x00\x00", 6);
+    free(b);
+    ck_assert_ptr_null(sspi_utf16_to_le(NULL, 1, NULL));
+}
+END_TEST
+
 START_TEST(test_casecmp)
 {
     ck_assert_int_eq(sspi_utf16_casecmp(u"NTLM", u"ntlm"), 0);
@@ -145,6 +177,7 @@ int main(void)
     tcase_add_test(tc, test_invalid);
     tcase_add_test(tc, test_buffers);
     tcase_add_test(tc, test_casecmp);
+    tcase_add_test(tc, test_utf16le);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -108,8 +108,8 @@ tests_mock_mock_dup_name_la_LDFLAGS = $(coretests_mock_ldflags)
 # The suites.  Each links the public library only.
 coretests_programs = tests/check-loader tests/check-handles tests/check-api tests/check-dispatch
 coretests_util = tests/test-util.c tests/test-util.h
-coretests_cflags = $(AM_CFLAGS) $(CHECK_CFLAGS)
-coretests_ldadd = src/core/libsspi.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+coretests_cflags = $(AM_CFLAGS) $(CHECK_CFLAGS) -I$(top_srcdir)/tests
+coretests_ldadd = $(TESTUTIL_LIBS)
 
 check_PROGRAMS += $(coretests_programs)
 TESTS += $(coretests_programs) tests/check-symbols.sh
@@ -135,7 +135,8 @@ tests_check_dispatch_LDADD = $(coretests_ldadd)
 if !ENABLE_SANITIZERS
 check_PROGRAMS += tests/check-noalloc
 TESTS += tests/check-noalloc
-tests_check_noalloc_SOURCES = tests/check-noalloc.c $(coretests_util)
+tests_check_noalloc_SOURCES = tests/check-noalloc.c tests/alloc-count.h tests/alloc-count.c \
+	$(coretests_util)
 tests_check_noalloc_CFLAGS = $(coretests_cflags)
 tests_check_noalloc_LDADD = $(coretests_ldadd)
 endif

@@ -12,6 +12,12 @@
 
 #include "packages/ntlm/ntlm-pkg.h"
 
+/* The module's exported entry points (ntlm-entry.c, PKG_MODULE). */
+NTSTATUS NTAPI SpLsaModeInitialize(ULONG LsaVersion, PULONG PackageVersion,
+                                   PSECPKG_FUNCTION_TABLE *ppTables, PULONG pcTables);
+NTSTATUS NTAPI SpUserModeInitialize(ULONG LsaVersion, PULONG PackageVersion,
+                                    PSECPKG_USER_FUNCTION_TABLE *ppTables, PULONG pcTables);
+
 static PVOID NTAPI nt_test_alloc(ULONG n)
 {
     return calloc(1, n ? n : 1);
@@ -25,14 +31,24 @@ static VOID NTAPI nt_test_free(PVOID p)
 static LSA_SECPKG_FUNCTION_TABLE nt_test_lsa;
 static SECPKG_DLL_FUNCTIONS nt_test_dll;
 
+/* The package's two tables, as SpLsaModeInitialize / SpUserModeInitialize
+ * give them (the kit's slots filled in). */
+static PSECPKG_FUNCTION_TABLE nt_lsa;
+static PSECPKG_USER_FUNCTION_TABLE nt_user;
+
 static inline void nt_test_tables(void)
 {
+    ULONG ver, n;
+
     nt_test_lsa.AllocateLsaHeap = nt_test_alloc;
     nt_test_lsa.FreeLsaHeap = nt_test_free;
     nt_test_dll.AllocateHeap = nt_test_alloc;
     nt_test_dll.FreeHeap = nt_test_free;
-    ntlm_lsa = &nt_test_lsa;
-    ntlm_dll = &nt_test_dll;
+    if (SpLsaModeInitialize(SECPKG_INTERFACE_VERSION, &ver, &nt_lsa, &n) != STATUS_SUCCESS ||
+        SpUserModeInitialize(SECPKG_INTERFACE_VERSION, &ver, &nt_user, &n) != STATUS_SUCCESS ||
+        nt_lsa->Initialize(1, NULL, &nt_test_lsa) != STATUS_SUCCESS ||
+        nt_user->InstanceInit(SECPKG_INTERFACE_VERSION, &nt_test_dll, NULL) != STATUS_SUCCESS)
+        abort();
 }
 
 /* Credentials for `user`/`domain`/`pw` (UTF-8), or inbound-only when user
@@ -86,7 +102,7 @@ static inline SECURITY_STATUS nt_test_isc(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE *c
     LSA_SEC_HANDLE newh = 0;
     SECURITY_STATUS st;
 
-    st = ntlm_sp_init_lsa_mode_context(cred, *ctx, NULL, req, 0, in ? &id : NULL, &newh, &od,
+    st = nt_lsa->InitLsaModeContext(cred, *ctx, NULL, req, 0, in ? &id : NULL, &newh, &od,
                                        &attrs, &ts, &mapped, &cd);
     out->len = ob.cbBuffer;
     nt_test_last_attrs = attrs;
@@ -115,7 +131,7 @@ static inline SECURITY_STATUS nt_test_asc(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE *c
     LSA_SEC_HANDLE newh = 0;
     SECURITY_STATUS st;
 
-    st = ntlm_sp_accept_lsa_mode_context(cred, *ctx, &id, req, 0, &newh, &od, &attrs, &ts,
+    st = nt_lsa->AcceptLsaModeContext(cred, *ctx, &id, req, 0, &newh, &od, &attrs, &ts,
                                          &mapped, &cd);
     out->len = ob.cbBuffer;
     nt_test_last_attrs = attrs;
@@ -133,8 +149,8 @@ static inline void nt_test_delete(LSA_SEC_HANDLE ctx)
 {
     if (!ctx)
         return;
-    ntlm_sp_delete_user_mode_context(ctx);
-    ntlm_sp_delete_context(ctx);
+    nt_user->DeleteUserModeContext(ctx);
+    nt_lsa->DeleteContext(ctx);
 }
 
 #endif

@@ -2,31 +2,30 @@
 check_PROGRAMS += tests/check-ntlm-vectors
 TESTS += tests/check-ntlm-vectors
 tests_check_ntlm_vectors_SOURCES = tests/check-ntlm-vectors.c
+tests_check_ntlm_vectors_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
 tests_check_ntlm_vectors_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_vectors_LDADD = src/packages/ntlm/libntlm-internal.la \
-	src/crypto/libsspicrypto.la $(CHECK_LIBS)
+tests_check_ntlm_vectors_LDADD = $(NTLM_INTERNAL_LIBS) tests/util/libtestutil.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/check-ntlm-loopback
 TESTS += tests/check-ntlm-loopback
 tests_check_ntlm_loopback_SOURCES = tests/check-ntlm-loopback.c
+tests_check_ntlm_loopback_CPPFLAGS = $(TESTUTIL_CPPFLAGS)
 tests_check_ntlm_loopback_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_loopback_LDADD = src/core/libsspi.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+tests_check_ntlm_loopback_LDADD = $(TESTUTIL_LIBS)
 EXTRA_tests_check_ntlm_loopback_DEPENDENCIES = src/packages/ntlm/ntlm.la
 
-check_PROGRAMS += tests/check-ntlm-malformed
-TESTS += tests/check-ntlm-malformed
-tests_check_ntlm_malformed_SOURCES = tests/check-ntlm-malformed.c tests/ntlm-test.h
-tests_check_ntlm_malformed_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_ntlm_malformed_LDADD = src/packages/ntlm/libntlm-internal.la \
-	src/crypto/libsspicrypto.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+check_PROGRAMS += tests/check-ntlm-package
+TESTS += tests/check-ntlm-package
+tests_check_ntlm_package_SOURCES = tests/check-ntlm-package.c tests/ntlm-test.h
+tests_check_ntlm_package_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_ntlm_package_LDADD = $(NTLM_INTERNAL_LIBS) $(CHECK_LIBS) $(PTHREAD_LIBS)
 
 # Fuzz targets: the libFuzzer builds need --enable-fuzzing; the replay
 # program runs every target over its seed corpus in each `make check`.
 # (The seed corpora under tests/fuzz/corpus/ntlm-* are distributed with
 # tests/fuzz/corpus.)
 EXTRA_DIST += tests/ntlm-users.txt
-NTLM_FUZZ_LIBS = src/packages/ntlm/libntlm-internal.la src/crypto/libsspicrypto.la \
-	$(PTHREAD_LIBS)
+NTLM_FUZZ_LIBS = $(NTLM_INTERNAL_LIBS)
 
 check_PROGRAMS += tests/fuzz/ntlm-fuzz-replay
 TESTS += tests/fuzz/ntlm-fuzz-replay
@@ -62,6 +61,8 @@ endif
 
 # Built by `make check`, run by hand: tests/bench/bench-ntlm [-n N]
 check_PROGRAMS += tests/bench/bench-ntlm
-tests_bench_bench_ntlm_SOURCES = tests/bench/bench-ntlm.c
+tests_bench_bench_ntlm_SOURCES = tests/bench/bench-ntlm.c tests/bench/alloc-count.c \
+	tests/bench/alloc-count.h
+tests_bench_bench_ntlm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_bench_bench_ntlm_LDADD = src/core/libsspi.la src/crypto/libsspicrypto.la $(PTHREAD_LIBS)
 EXTRA_tests_bench_bench_ntlm_DEPENDENCIES = src/packages/ntlm/ntlm.la

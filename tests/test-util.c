@@ -29,20 +29,6 @@ static char *tu_ring(void)
     return ring[next++ % TU_RING];
 }
 
-const char *tu_status_str(SECURITY_STATUS s)
-{
-    static _Thread_local char hex[TU_RING][16];
-    static _Thread_local unsigned next;
-    const char *n = libsspi_status_name(s);
-    char *h;
-
-    if (n != NULL && strcmp(n, "UNKNOWN") != 0)
-        return n;
-    h = hex[next++ % TU_RING];
-    snprintf(h, sizeof(hex[0]), "0x%08x", (unsigned)s);
-    return h;
-}
-
 const char *tu_mock(const char *name)
 {
     const char *dir = getenv("LIBSSPI_TEST_MOCKDIR");

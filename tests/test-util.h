@@ -25,24 +25,7 @@
 #include "sspi.h"
 #include "libsspi.h"
 #include "mock/mock-state.h"
-
-/* ck_assert on a SECURITY_STATUS, printing both values by name. */
-#define ck_assert_status(actual, expected)                                                \
-    do {                                                                                  \
-        SECURITY_STATUS tu_a_ = (actual), tu_e_ = (expected);                             \
-        ck_assert_msg(tu_a_ == tu_e_, "%s: got %s (0x%08x), expected %s (0x%08x)",        \
-                      #actual, tu_status_str(tu_a_), (unsigned)tu_a_, tu_status_str(tu_e_), \
-                      (unsigned)tu_e_);                                                   \
-    } while (0)
-
-/* ck_assert that the status is one of two acceptable values. */
-#define ck_assert_status2(actual, e1, e2)                                                 \
-    do {                                                                                  \
-        SECURITY_STATUS tu_a_ = (actual);                                                 \
-        ck_assert_msg(tu_a_ == (e1) || tu_a_ == (e2), "%s: got %s (0x%08x), expected %s or %s", \
-                      #actual, tu_status_str(tu_a_), (unsigned)tu_a_, tu_status_str(e1),   \
-                      tu_status_str(e2));                                                 \
-    } while (0)
+#include "util/testutil.h"
 
 /* No violation recorded by a mock module (NULL state is allowed: not loaded). */
 #define ck_assert_no_violation(st)                                                        \
@@ -76,9 +59,6 @@ struct tu_scenario {
  * otherwise the suite (CK_ENV fork mode).  Returns the exit status. */
 int tu_main(int argc, char **argv, Suite *(*make_suite)(void),
             const struct tu_scenario *scenarios);
-
-/* Printable name of a status (libsspi_status_name, or the hex value). */
-const char *tu_status_str(SECURITY_STATUS s);
 
 /* Absolute path of tests/mock/.libs/<name>.so (per-thread rotating buffers,
  * valid for the next 15 calls on the same thread). */

@@ -10,6 +10,7 @@
 #define LIBSSPI_LIBSSPI_H
 
 #include "sspi.h"
+#include "wincrypt.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,6 +62,20 @@ typedef struct LIBSSPI_PACKAGE_REPORT {
  */
 SECURITY_STATUS libsspi_query_packages(uint32_t *pcReports,
                                        LIBSSPI_PACKAGE_REPORT **ppReports);
+
+/*
+ * Makes a certificate context that carries its private key, for Schannel
+ * credentials (SCHANNEL_CRED.paCred): the first certificate of `cert_file`
+ * (PEM or DER) and the key in `key_file` (PEM or DER; or a "pkcs11:" URI,
+ * the key then stays in its token; or NULL when cert_file holds the key
+ * too).  On SEC_E_OK the caller frees *ppCertContext with
+ * CertFreeCertificateContext.  SEC_E_UNKNOWN_CREDENTIALS for unreadable
+ * or malformed files, SEC_E_NO_CREDENTIALS when there is no key or it
+ * does not belong to the certificate, SEC_E_INVALID_PARAMETER for NULL
+ * arguments.
+ */
+SECURITY_STATUS libsspi_cert_from_files(const char *cert_file, const char *key_file,
+                                        PCCERT_CONTEXT *ppCertContext);
 
 #ifdef __cplusplus
 }

@@ -108,10 +108,13 @@ typedef PVOID PACCESS_TOKEN;
 #if !defined(_MINWINBASE_) && !defined(_WINBASE_) && !defined(LIBSSPI_WINBASE_TYPES_DEFINED)
 #define LIBSSPI_WINBASE_TYPES_DEFINED 1
 
+#ifndef LIBSSPI_FILETIME_DEFINED /* also in wincrypt.h */
+#define LIBSSPI_FILETIME_DEFINED 1
 typedef struct _FILETIME {
     DWORD dwLowDateTime;
     DWORD dwHighDateTime;
 } FILETIME, *PFILETIME, *LPFILETIME;
+#endif
 
 typedef struct _SECURITY_ATTRIBUTES {
     DWORD nLength;
@@ -166,6 +169,180 @@ typedef enum _SECURITY_LOGON_TYPE {
 
 /* Kerberos EncryptMessage QOP: sign only (same value as SECQOP_WRAP_NO_ENCRYPT). */
 #define KERB_WRAP_NO_ENCRYPT 0x80000001
+
+/* =========================================================================
+ * Kerberos package messages (LsaCallAuthenticationPackage with the
+ * Kerberos package): the ticket-cache subset.  Layouts of 64-bit Windows.
+ * ========================================================================= */
+#ifndef LIBSSPI_KERB_MESSAGES_DEFINED
+#define LIBSSPI_KERB_MESSAGES_DEFINED 1
+
+typedef enum _KERB_PROTOCOL_MESSAGE_TYPE {
+    KerbDebugRequestMessage = 0,
+    KerbQueryTicketCacheMessage,
+    KerbChangeMachinePasswordMessage,
+    KerbVerifyPacMessage,
+    KerbRetrieveTicketMessage,
+    KerbUpdateAddressesMessage,
+    KerbPurgeTicketCacheMessage,
+    KerbChangePasswordMessage,
+    KerbRetrieveEncodedTicketMessage,
+    KerbDecryptDataMessage,
+    KerbAddBindingCacheEntryMessage,
+    KerbSetPasswordMessage,
+    KerbSetPasswordExMessage,
+    KerbVerifyCredentialsMessage,
+    KerbQueryTicketCacheExMessage,
+    KerbPurgeTicketCacheExMessage,
+    KerbRefreshSmartcardCredentialsMessage,
+    KerbAddExtraCredentialsMessage,
+    KerbQuerySupplementalCredentialsMessage,
+    KerbTransferCredentialsMessage,
+    KerbQueryTicketCacheEx2Message,
+    KerbSubmitTicketMessage,
+    KerbAddExtraCredentialsExMessage,
+    KerbQueryKdcProxyCacheMessage,
+    KerbPurgeKdcProxyCacheMessage,
+    KerbQueryTicketCacheEx3Message,
+    KerbCleanupMachinePkinitCredsMessage,
+    KerbAddBindingCacheEntryExMessage,
+    KerbQueryBindingCacheMessage,
+    KerbPurgeBindingCacheMessage,
+    KerbPinKdcMessage,
+    KerbUnpinAllKdcsMessage,
+    KerbQueryDomainExtendedPoliciesMessage,
+    KerbQueryS4U2ProxyCacheMessage,
+    KerbRetrieveKeyTabMessage,
+    KerbRefreshPolicyMessage,
+    KerbPrintCloudKerberosDebugMessage
+} KERB_PROTOCOL_MESSAGE_TYPE, *PKERB_PROTOCOL_MESSAGE_TYPE;
+
+/* Ticket flags (the bit positions of RFC 4120 TicketFlags). */
+#define KERB_TICKET_FLAGS_reserved 0x80000000
+#define KERB_TICKET_FLAGS_forwardable 0x40000000
+#define KERB_TICKET_FLAGS_forwarded 0x20000000
+#define KERB_TICKET_FLAGS_proxiable 0x10000000
+#define KERB_TICKET_FLAGS_proxy 0x08000000
+#define KERB_TICKET_FLAGS_may_postdate 0x04000000
+#define KERB_TICKET_FLAGS_postdated 0x02000000
+#define KERB_TICKET_FLAGS_invalid 0x01000000
+#define KERB_TICKET_FLAGS_renewable 0x00800000
+#define KERB_TICKET_FLAGS_initial 0x00400000
+#define KERB_TICKET_FLAGS_pre_authent 0x00200000
+#define KERB_TICKET_FLAGS_hw_authent 0x00100000
+#define KERB_TICKET_FLAGS_ok_as_delegate 0x00040000
+#define KERB_TICKET_FLAGS_name_canonicalize 0x00010000
+#define KERB_TICKET_FLAGS_enc_pa_rep 0x00010000
+#define KERB_TICKET_FLAGS_reserved1 0x00000001
+
+/* KERB_RETRIEVE_TKT_REQUEST.CacheOptions */
+#define KERB_RETRIEVE_TICKET_DEFAULT 0x0
+#define KERB_RETRIEVE_TICKET_DONT_USE_CACHE 0x1
+#define KERB_RETRIEVE_TICKET_USE_CACHE_ONLY 0x2
+#define KERB_RETRIEVE_TICKET_USE_CREDHANDLE 0x4
+#define KERB_RETRIEVE_TICKET_AS_KERB_CRED 0x8
+#define KERB_RETRIEVE_TICKET_WITH_SEC_CRED 0x10
+#define KERB_RETRIEVE_TICKET_CACHE_TICKET 0x20
+#define KERB_RETRIEVE_TICKET_MAX_LIFETIME 0x40
+
+/* KERB_EXTERNAL_NAME.NameType (RFC 4120 name types). */
+#define KRB_NT_UNKNOWN 0
+#define KRB_NT_PRINCIPAL 1
+#define KRB_NT_SRV_INST 2
+#define KRB_NT_SRV_HST 3
+
+typedef struct _KERB_QUERY_TKT_CACHE_REQUEST {
+    KERB_PROTOCOL_MESSAGE_TYPE MessageType;
+    LUID LogonId;
+} KERB_QUERY_TKT_CACHE_REQUEST, *PKERB_QUERY_TKT_CACHE_REQUEST;
+
+typedef struct _KERB_TICKET_CACHE_INFO {
+    UNICODE_STRING ServerName;
+    UNICODE_STRING RealmName;
+    LARGE_INTEGER StartTime;
+    LARGE_INTEGER EndTime;
+    LARGE_INTEGER RenewTime;
+    LONG EncryptionType;
+    ULONG TicketFlags;
+} KERB_TICKET_CACHE_INFO, *PKERB_TICKET_CACHE_INFO;
+
+typedef struct _KERB_TICKET_CACHE_INFO_EX {
+    UNICODE_STRING ClientName;
+    UNICODE_STRING ClientRealm;
+    UNICODE_STRING ServerName;
+    UNICODE_STRING ServerRealm;
+    LARGE_INTEGER StartTime;
+    LARGE_INTEGER EndTime;
+    LARGE_INTEGER RenewTime;
+    LONG EncryptionType;
+    ULONG TicketFlags;
+} KERB_TICKET_CACHE_INFO_EX, *PKERB_TICKET_CACHE_INFO_EX;
+
+typedef struct _KERB_QUERY_TKT_CACHE_RESPONSE {
+    KERB_PROTOCOL_MESSAGE_TYPE MessageType;
+    ULONG CountOfTickets;
+    KERB_TICKET_CACHE_INFO Tickets[ANYSIZE_ARRAY];
+} KERB_QUERY_TKT_CACHE_RESPONSE, *PKERB_QUERY_TKT_CACHE_RESPONSE;
+
+typedef struct _KERB_QUERY_TKT_CACHE_EX_RESPONSE {
+    KERB_PROTOCOL_MESSAGE_TYPE MessageType;
+    ULONG CountOfTickets;
+    KERB_TICKET_CACHE_INFO_EX Tickets[ANYSIZE_ARRAY];
+} KERB_QUERY_TKT_CACHE_EX_RESPONSE, *PKERB_QUERY_TKT_CACHE_EX_RESPONSE;
+
+typedef struct _KERB_PURGE_TKT_CACHE_REQUEST {
+    KERB_PROTOCOL_MESSAGE_TYPE MessageType;
+    LUID LogonId;
+    UNICODE_STRING ServerName;
+    UNICODE_STRING RealmName;
+} KERB_PURGE_TKT_CACHE_REQUEST, *PKERB_PURGE_TKT_CACHE_REQUEST;
+
+typedef struct _KERB_RETRIEVE_TKT_REQUEST {
+    KERB_PROTOCOL_MESSAGE_TYPE MessageType;
+    LUID LogonId;
+    UNICODE_STRING TargetName;
+    ULONG TicketFlags;
+    ULONG CacheOptions;
+    LONG EncryptionType;
+    SecHandle CredentialsHandle;
+} KERB_RETRIEVE_TKT_REQUEST, *PKERB_RETRIEVE_TKT_REQUEST;
+
+typedef struct _KERB_EXTERNAL_NAME {
+    SHORT NameType;
+    USHORT NameCount;
+    UNICODE_STRING Names[ANYSIZE_ARRAY];
+} KERB_EXTERNAL_NAME, *PKERB_EXTERNAL_NAME;
+
+typedef struct _KERB_CRYPTO_KEY {
+    LONG KeyType;
+    ULONG Length;
+    PUCHAR Value;
+} KERB_CRYPTO_KEY, *PKERB_CRYPTO_KEY;
+
+typedef struct _KERB_EXTERNAL_TICKET {
+    PKERB_EXTERNAL_NAME ServiceName;
+    PKERB_EXTERNAL_NAME TargetName;
+    PKERB_EXTERNAL_NAME ClientName;
+    UNICODE_STRING DomainName;
+    UNICODE_STRING TargetDomainName;
+    UNICODE_STRING AltTargetDomainName;
+    KERB_CRYPTO_KEY SessionKey;
+    ULONG TicketFlags;
+    ULONG Flags;
+    LARGE_INTEGER KeyExpirationTime;
+    LARGE_INTEGER StartTime;
+    LARGE_INTEGER EndTime;
+    LARGE_INTEGER RenewUntil;
+    LARGE_INTEGER TimeSkew;
+    ULONG EncodedTicketSize;
+    PUCHAR EncodedTicket;
+} KERB_EXTERNAL_TICKET, *PKERB_EXTERNAL_TICKET;
+
+typedef struct _KERB_RETRIEVE_TKT_RESPONSE {
+    KERB_EXTERNAL_TICKET Ticket;
+} KERB_RETRIEVE_TKT_RESPONSE, *PKERB_RETRIEVE_TKT_RESPONSE;
+
+#endif /* LIBSSPI_KERB_MESSAGES_DEFINED */
 
 #ifdef __cplusplus
 }

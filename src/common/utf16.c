@@ -315,3 +315,54 @@ int sspi_utf16_casecmp_utf8(const char16_t *a, const char *b)
             return x < y ? -1 : 1;
     }
 }
+
+/* ---- UTF-16LE byte strings ----------------------------------------------- */
+
+uint8_t *sspi_utf16_to_le(const char16_t *s, size_t len, size_t *out_bytes)
+{
+    uint8_t *p;
+
+    if ((s == NULL && len > 0) || len > (SIZE_MAX - 2) / 2)
+        return NULL;
+    p = malloc(2 * len + 2);
+    if (p == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        p[2 * i] = (uint8_t)s[i];
+        p[2 * i + 1] = (uint8_t)(s[i] >> 8);
+    }
+    p[2 * len] = p[2 * len + 1] = 0;
+    if (out_bytes != NULL)
+        *out_bytes = 2 * len;
+    return p;
+}
+
+uint8_t *sspi_utf8_to_utf16le(const char *s, size_t len, size_t *out_bytes)
+{
+    size_t n = 0;
+    char16_t *w = sspi_utf8_to_utf16(s, len, &n);
+    uint8_t *p;
+
+    if (w == NULL)
+        return NULL;
+    p = sspi_utf16_to_le(w, n, out_bytes);
+    explicit_bzero(w, n * sizeof(char16_t));
+    free(w);
+    return p;
+}
+
+char *sspi_utf16le_to_utf8_lossy(const uint8_t *s, size_t bytes, size_t *out_len)
+{
+    size_t n = bytes / 2;
+    char16_t *w = malloc((n + 1) * sizeof(char16_t));
+    char *out;
+
+    if (w == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        w[i] = (char16_t)(s[2 * i] | s[2 * i + 1] << 8);
+    w[n] = 0;
+    out = sspi_utf16_to_utf8_lossy(w, n, out_len);
+    free(w);
+    return out;
+}

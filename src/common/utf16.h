@@ -10,6 +10,7 @@
 #define LIBSSPI_COMMON_UTF16_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uchar.h>
 
 #define SSPI_UTF16_NUL_TERMINATED ((size_t)-1)
@@ -68,5 +69,23 @@ size_t sspi_utf8_utf16_size(const char *s, size_t len);
 /* Convert into a caller buffer of `cap` code units; writes a NUL.  Returns
  * the length written without the NUL, or (size_t)-1 if invalid or too small. */
 size_t sspi_utf8_to_utf16_buf(const char *s, size_t len, char16_t *out, size_t cap);
+
+/* ---- UTF-16LE byte strings (the form wire protocols such as NTLM carry and
+ * hash).  Results are malloc()ed with two zero bytes after the counted
+ * bytes, so they can also be read as NUL-terminated UTF-16LE. */
+
+/* `len` code units of `s` as UTF-16LE bytes; *out_bytes (may be NULL)
+ * receives 2 * len.  NULL if out of memory or s is NULL with len > 0. */
+uint8_t *sspi_utf16_to_le(const char16_t *s, size_t len, size_t *out_bytes);
+
+/* UTF-8 (len bytes, or up to the NUL if (size_t)-1) as UTF-16LE bytes;
+ * NULL for invalid UTF-8 or out of memory.  Intermediate copies are wiped,
+ * so the input may be a secret. */
+uint8_t *sspi_utf8_to_utf16le(const char *s, size_t len, size_t *out_bytes);
+
+/* `bytes` bytes of UTF-16LE (an odd last byte is ignored) as malloc()ed
+ * UTF-8, unpaired surrogates becoming U+FFFD: for text from a peer that is
+ * only compared or shown.  NULL if out of memory. */
+char *sspi_utf16le_to_utf8_lossy(const uint8_t *s, size_t bytes, size_t *out_len);
 
 #endif

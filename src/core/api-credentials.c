@@ -113,7 +113,11 @@ static SECURITY_STATUS identity_to_w(const void *auth, struct identity_copy **ou
     if (auth == NULL)
         return SEC_E_OK;
     memcpy(&version, auth, sizeof(version));
-    if (version == SEC_WINNT_AUTH_IDENTITY_VERSION_2)
+    /* Schannel's SCHANNEL_CRED (4) and SCH_CREDENTIALS (5) begin with their
+     * version where an identity has its User pointer: never converted (a
+     * pointer's low word is not 4 or 5 in practice), so their padding is
+     * never read as identity Flags. */
+    if (version == SEC_WINNT_AUTH_IDENTITY_VERSION_2 || version == 4 || version == 5)
         return SEC_E_OK;
     if (version == SEC_WINNT_AUTH_IDENTITY_VERSION) {
         const SEC_WINNT_AUTH_IDENTITY_EXA *a = auth;

@@ -21,6 +21,6 @@ src_core_libsspi_la_SOURCES = \
 	src/core/extras.c
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
 	-Wl,--version-script=$(srcdir)/src/core/libsspi.sym
-src_core_libsspi_la_LIBADD = src/common/libcommon.la $(PTHREAD_LIBS)
+src_core_libsspi_la_LIBADD = src/wincrypt/libwincrypt.la src/common/libcommon.la $(PTHREAD_LIBS)
 EXTRA_src_core_libsspi_la_DEPENDENCIES = src/core/libsspi.sym
 EXTRA_DIST += src/core/libsspi.sym

@@ -12,6 +12,7 @@
 #include <sys/random.h>
 
 #include <nettle/aes.h>
+#include <nettle/cbc.h>
 #include <nettle/arcfour.h>
 #include <nettle/des.h>
 #include <nettle/gcm.h>
@@ -19,6 +20,9 @@
 #include <nettle/md4.h>
 #include <nettle/md5.h>
 #include <nettle/memops.h>
+#include <nettle/memxor.h>
+#include <nettle/pbkdf2.h>
+#include <nettle/sha1.h>
 #include <nettle/sha2.h>
 
 struct gcm_aes256_key {
@@ -39,6 +43,24 @@ FITS(crypto_hmac_sha256_key, struct hmac_sha256_ctx);
 FITS(crypto_hmac_sha256_ctx, struct hmac_sha256_ctx);
 FITS(crypto_rc4, struct arcfour_ctx);
 FITS(crypto_gcm_key, struct gcm_aes256_key);
+
+/* Both schedules of one AES key. */
+struct aes_both {
+    uint32_t len;
+    union {
+        struct {
+            struct aes128_ctx enc, dec;
+        } a128;
+        struct {
+            struct aes256_ctx enc, dec;
+        } a256;
+    } u;
+};
+
+FITS(crypto_aes_key, struct aes_both);
+FITS(crypto_hmac_key, struct hmac_sha1_ctx);
+FITS(crypto_hmac_key, struct hmac_sha256_ctx);
+FITS(crypto_hmac_key, struct hmac_sha384_ctx);
 
 void crypto_wipe(void *p, size_t len)
 {
@@ -248,6 +270,244 @@ bool crypto_gcm_aes256_decrypt(const crypto_gcm_key *k, const uint8_t iv[CRYPTO_
     crypto_wipe(&c, sizeof(c));
     crypto_wipe(want, sizeof(want));
     return ok;
+}
+
+/* ---- AES ----------------------------------------------------------------- */
+
+bool crypto_aes_set_key(crypto_aes_key *k, const uint8_t *key, size_t len)
+{
+    struct aes_both *a = (struct aes_both *)k->opaque;
+
+    if (len == 16) {
+        aes128_set_encrypt_key(&a->u.a128.enc, key);
+        aes128_invert_key(&a->u.a128.dec, &a->u.a128.enc);
+    } else if (len == 32) {
+        aes256_set_encrypt_key(&a->u.a256.enc, key);
+        aes256_invert_key(&a->u.a256.dec, &a->u.a256.enc);
+    } else {
+        return false;
+    }
+    a->len = (uint32_t)len;
+    return true;
+}
+
+static void aes_enc(const struct aes_both *a, size_t len, uint8_t *dst, const uint8_t *src)
+{
+    if (a->len == 16)
+        aes128_encrypt(&a->u.a128.enc, len, dst, src);
+    else
+        aes256_encrypt(&a->u.a256.enc, len, dst, src);
+}
+
+static void aes_dec(const struct aes_both *a, size_t len, uint8_t *dst, const uint8_t *src)
+{
+    if (a->len == 16)
+        aes128_decrypt(&a->u.a128.dec, len, dst, src);
+    else
+        aes256_decrypt(&a->u.a256.dec, len, dst, src);
+}
+
+void crypto_aes_encrypt_block(const crypto_aes_key *k, uint8_t out[16], const uint8_t in[16])
+{
+    aes_enc((const struct aes_both *)k->opaque, 16, out, in);
+}
+
+void crypto_aes_decrypt_block(const crypto_aes_key *k, uint8_t out[16], const uint8_t in[16])
+{
+    aes_dec((const struct aes_both *)k->opaque, 16, out, in);
+}
+
+void crypto_aes_cbc_encrypt(const crypto_aes_key *k, uint8_t iv[16], size_t len, uint8_t *dst,
+                            const uint8_t *src)
+{
+    const struct aes_both *a = (const struct aes_both *)k->opaque;
+
+    if (len == 0)
+        return;
+    if (a->len == 16)
+        cbc_aes128_encrypt(&a->u.a128.enc, iv, len, dst, src);
+    else
+        cbc_aes256_encrypt(&a->u.a256.enc, iv, len, dst, src);
+}
+
+void crypto_aes_cbc_decrypt(const crypto_aes_key *k, uint8_t iv[16], size_t len, uint8_t *dst,
+                            const uint8_t *src)
+{
+    const struct aes_both *a = (const struct aes_both *)k->opaque;
+
+    if (len == 0)
+        return;
+    if (a->len == 16)
+        cbc_decrypt(&a->u.a128.dec, (nettle_cipher_func *)aes128_decrypt, 16, iv, len, dst, src);
+    else
+        cbc_decrypt(&a->u.a256.dec, (nettle_cipher_func *)aes256_decrypt, 16, iv, len, dst, src);
+}
+
+void crypto_aes_cts_encrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len,
+                            uint8_t *dst, const uint8_t *src)
+{
+    uint8_t v[16], last[32];
+    size_t head, tail;
+
+    memcpy(v, iv, 16);
+    if (len <= 16) {
+        /* One block: plain CBC of the (padded) block. */
+        memset(last, 0, 16);
+        memcpy(last, src, len);
+        crypto_aes_cbc_encrypt(k, v, 16, last, last);
+        memcpy(dst, last, len);
+        crypto_wipe(last, sizeof(last));
+        return;
+    }
+    tail = len % 16 == 0 ? 32 : 16 + len % 16;
+    head = len - tail;
+    crypto_aes_cbc_encrypt(k, v, head, dst, src);
+    memset(last, 0, sizeof(last));
+    memcpy(last, src + head, tail);
+    crypto_aes_cbc_encrypt(k, v, 32, last, last);
+    /* Swap the last two blocks; the (former) second-to-last is cut short. */
+    memcpy(dst + head, last + 16, 16);
+    memcpy(dst + head + 16, last, tail - 16);
+    crypto_wipe(last, sizeof(last));
+}
+
+void crypto_aes_cts_decrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len,
+                            uint8_t *dst, const uint8_t *src)
+{
+    uint8_t v[16], cn[16], x[16], p[32];
+    size_t head, tail, s;
+
+    memcpy(v, iv, 16);
+    if (len <= 16) {
+        memcpy(p, src, len);
+        crypto_aes_cbc_decrypt(k, v, 16, p, p);
+        memcpy(dst, p, len);
+        crypto_wipe(p, sizeof(p));
+        return;
+    }
+    tail = len % 16 == 0 ? 32 : 16 + len % 16;
+    head = len - tail;
+    s = tail - 16;
+    if (head > 0)
+        memcpy(v, src + head - 16, 16);
+    else
+        memcpy(v, iv, 16);
+    /* src+head: C_last (16 bytes), then the first s bytes of C_prev. */
+    crypto_aes_decrypt_block(k, x, src + head);
+    memcpy(cn, src + head + 16, s);
+    memcpy(cn + s, x + s, 16 - s);
+    for (size_t i = 0; i < s; i++)
+        p[16 + i] = x[i] ^ cn[i];
+    crypto_aes_decrypt_block(k, p, cn);
+    memxor(p, v, 16);
+    if (head > 0) {
+        uint8_t v0[16];
+
+        memcpy(v0, iv, 16);
+        crypto_aes_cbc_decrypt(k, v0, head, dst, src);
+    }
+    memcpy(dst + head, p, tail);
+    crypto_wipe(p, sizeof(p));
+    crypto_wipe(x, sizeof(x));
+}
+
+/* ---- HMAC (SHA-1, SHA-256, SHA-384) -------------------------------------- */
+
+size_t crypto_hmac_size(enum crypto_hmac_alg alg)
+{
+    switch (alg) {
+    case CRYPTO_HMAC_SHA1:
+        return SHA1_DIGEST_SIZE;
+    case CRYPTO_HMAC_SHA256:
+        return SHA256_DIGEST_SIZE;
+    case CRYPTO_HMAC_SHA384:
+        return SHA384_DIGEST_SIZE;
+    }
+    return 0;
+}
+
+static size_t hmac_ctx_size(uint32_t alg)
+{
+    switch (alg) {
+    case CRYPTO_HMAC_SHA1:
+        return sizeof(struct hmac_sha1_ctx);
+    case CRYPTO_HMAC_SHA256:
+        return sizeof(struct hmac_sha256_ctx);
+    default:
+        return sizeof(struct hmac_sha384_ctx);
+    }
+}
+
+void crypto_hmac_set_key(crypto_hmac_key *k, enum crypto_hmac_alg alg, const void *key,
+                         size_t len)
+{
+    k->alg = alg;
+    switch (alg) {
+    case CRYPTO_HMAC_SHA1:
+        hmac_sha1_set_key((struct hmac_sha1_ctx *)k->opaque, len, key);
+        break;
+    case CRYPTO_HMAC_SHA256:
+        hmac_sha256_set_key((struct hmac_sha256_ctx *)k->opaque, len, key);
+        break;
+    default:
+        k->alg = CRYPTO_HMAC_SHA384;
+        hmac_sha384_set_key((struct hmac_sha512_ctx *)k->opaque, len, key);
+        break;
+    }
+}
+
+void crypto_hmac_begin(crypto_hmac_ctx *c, const crypto_hmac_key *k)
+{
+    c->alg = k->alg;
+    memcpy(c->opaque, k->opaque, hmac_ctx_size(k->alg));
+}
+
+void crypto_hmac_update(crypto_hmac_ctx *c, const void *data, size_t len)
+{
+    switch (c->alg) {
+    case CRYPTO_HMAC_SHA1:
+        hmac_sha1_update((struct hmac_sha1_ctx *)c->opaque, len, data);
+        break;
+    case CRYPTO_HMAC_SHA256:
+        hmac_sha256_update((struct hmac_sha256_ctx *)c->opaque, len, data);
+        break;
+    default:
+        hmac_sha384_update((struct hmac_sha512_ctx *)c->opaque, len, data);
+        break;
+    }
+}
+
+void crypto_hmac_final(crypto_hmac_ctx *c, uint8_t *out, size_t outlen)
+{
+    switch (c->alg) {
+    case CRYPTO_HMAC_SHA1:
+        hmac_sha1_digest((struct hmac_sha1_ctx *)c->opaque, outlen, out);
+        break;
+    case CRYPTO_HMAC_SHA256:
+        hmac_sha256_digest((struct hmac_sha256_ctx *)c->opaque, outlen, out);
+        break;
+    default:
+        hmac_sha384_digest((struct hmac_sha512_ctx *)c->opaque, outlen, out);
+        break;
+    }
+    crypto_wipe(c->opaque, hmac_ctx_size(c->alg));
+}
+
+void crypto_pbkdf2(enum crypto_hmac_alg alg, const void *password, size_t pwlen,
+                   const uint8_t *salt, size_t saltlen, uint32_t iterations, uint8_t *out,
+                   size_t outlen)
+{
+    switch (alg) {
+    case CRYPTO_HMAC_SHA1:
+        pbkdf2_hmac_sha1(pwlen, password, iterations, saltlen, salt, outlen, out);
+        break;
+    case CRYPTO_HMAC_SHA256:
+        pbkdf2_hmac_sha256(pwlen, password, iterations, saltlen, salt, outlen, out);
+        break;
+    default:
+        pbkdf2_hmac_sha384(pwlen, password, iterations, saltlen, salt, outlen, out);
+        break;
+    }
 }
 
 /* ---- misc ---------------------------------------------------------------- */

@@ -415,6 +415,10 @@ int tool_cmd_bench(int argc, char **argv)
     }
     o.package = argv[optind];
     tool_session_defaults(&o);
+    if (!json && tool_is_stream_package(o.package)) {
+        rc = tool_stream_bench(o.package, sizes, n_sizes, run.seconds, run.count);
+        goto out;
+    }
     for (int i = 0; i < n_sizes; i++)
         if (sizes[i] > max_size)
             max_size = sizes[i];

@@ -431,6 +431,10 @@ int tool_cmd_loopback(int argc, char **argv)
         messages = 1;
     o.package = argv[optind];
     tool_session_defaults(&o);
+    if (!s.json && tool_is_stream_package(o.package)) {
+        rc = tool_stream_loopback(o.package);
+        goto out_opts;
+    }
 
     if (s.json) {
         json_init(&s.jw, stdout);

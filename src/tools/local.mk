@@ -13,7 +13,21 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-list.c \
 	src/tools/cmd-info.c \
 	src/tools/cmd-loopback.c \
-	src/tools/cmd-netio.c \
+	src/tools/tool-net.c \
+	src/tools/tool-stream.c \
+	src/tools/tool-pki.h \
+	src/tools/tool-pki.c \
+	src/tools/tool-stream-local.c \
+	src/tools/cmd-server.c \
+	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
-	src/tools/cmd-status.c
-src_tools_sspi_LDADD = src/core/libsspi.la $(PTHREAD_LIBS)
+	src/tools/cmd-status.c \
+	src/tools/cmd-realm.c
+src_tools_sspi_CPPFLAGS = $(AM_CPPFLAGS) -DSSPI_BINDIR='"$(bindir)"'
+src_tools_sspi_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+src_tools_sspi_LDADD = src/core/libsspi.la $(GNUTLS_LIBS) $(PTHREAD_LIBS)
+
+# The throwaway Kerberos realm for demos and tests (doc/kerberos.md).
+bin_SCRIPTS += src/tools/sspi-test-realm
+EXTRA_DIST += src/tools/sspi-test-realm.in
+DISTCLEANFILES += src/tools/sspi-test-realm

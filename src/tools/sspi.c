@@ -22,6 +22,7 @@ static const struct tool_verb tool_verbs[] = {
     { "client", tool_cmd_client, "authenticate to an `sspi server` over TCP" },
     { "bench", tool_cmd_bench, "measure the per-message calls" },
     { "status", tool_cmd_status, "explain a SECURITY_STATUS value or name" },
+    { "realm", tool_cmd_realm, "a throwaway Kerberos realm on 127.0.0.1" },
     { NULL, NULL, NULL },
 };
 

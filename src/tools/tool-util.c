@@ -1,7 +1,6 @@
 /*
  * tool-util.c - functions shared by the verbs of the `sspi` command:
- * messages, status formatting, flag tables, number parsing and the
- * length-prefixed framing used by `sspi server` and `sspi client`.
+ * messages, status formatting, flag tables and number parsing.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -9,10 +8,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <time.h>
-#include <unistd.h>
-#include <arpa/inet.h>
 
 #include "tools/tool.h"
 
@@ -230,105 +225,4 @@ void tool_getopt_reset(void)
 {
     optind = 0; /* glibc: full re-initialisation */
     opterr = 1;
-}
-
-bool tool_write_all(int fd, const void *buf, size_t len)
-{
-    const uint8_t *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-static _Thread_local struct timespec io_deadline;
-static _Thread_local bool io_has_deadline;
-
-void tool_io_deadline(unsigned long seconds)
-{
-    io_has_deadline = seconds != 0;
-    if (io_has_deadline) {
-        clock_gettime(CLOCK_MONOTONIC, &io_deadline);
-        io_deadline.tv_sec += (time_t)seconds;
-    }
-}
-
-/* Wait until fd is readable or the deadline passes: 1 readable, 0 timed
- * out (errno ETIMEDOUT), -1 error. */
-static int wait_readable(int fd)
-{
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        struct timespec now;
-        long long ms;
-        int r;
-
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        ms = (long long)(io_deadline.tv_sec - now.tv_sec) * 1000 +
-             (io_deadline.tv_nsec - now.tv_nsec) / 1000000;
-        if (ms <= 0) {
-            errno = ETIMEDOUT;
-            return 0;
-        }
-        r = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
-        if (r > 0)
-            return 1;
-        if (r < 0 && errno != EINTR)
-            return -1;
-    }
-}
-
-int tool_read_all(int fd, void *buf, size_t len)
-{
-    uint8_t *p = buf;
-    size_t got = 0;
-
-    while (got < len) {
-        ssize_t n;
-
-        if (io_has_deadline && wait_readable(fd) != 1)
-            return -1;
-        n = read(fd, p + got, len - got);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (n == 0)
-            return got == 0 ? 0 : -1;
-        got += (size_t)n;
-    }
-    return 1;
-}
-
-bool tool_send_frame(int fd, const void *buf, uint32_t len)
-{
-    uint32_t be = htonl(len);
-
-    return tool_write_all(fd, &be, 4) && (len == 0 || tool_write_all(fd, buf, len));
-}
-
-int tool_recv_frame(int fd, void *buf, uint32_t cap, uint32_t *len)
-{
-    uint32_t be;
-    int r = tool_read_all(fd, &be, 4);
-
-    if (r <= 0)
-        return r;
-    *len = ntohl(be);
-    if (*len > cap)
-        return -1;
-    if (*len == 0)
-        return 1;
-    return tool_read_all(fd, buf, *len) == 1 ? 1 : -1;
 }

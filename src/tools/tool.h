@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include "sspi.h"
 #include "libsspi.h"
@@ -62,6 +63,7 @@ int tool_cmd_server(int argc, char **argv);
 int tool_cmd_client(int argc, char **argv);
 int tool_cmd_bench(int argc, char **argv);
 int tool_cmd_status(int argc, char **argv);
+int tool_cmd_realm(int argc, char **argv);
 
 /* ---- tool-util.c: printing, flag tables and number parsing. */
 
@@ -230,7 +232,65 @@ void tool_package_print(FILE *out, const struct tool_package *pkg, bool detailed
 /* One JSON object. */
 void tool_package_json(struct json_writer *jw, const struct tool_package *pkg);
 
-/* ---- tool-util.c: framing on a stream socket. */
+/* ---- tool-net.c: sockets and the wire format of `sspi server`/`client`. */
+
+#define TOOL_NET_MAX_DATA (1u << 20)  /* largest message payload on the wire */
+#define TOOL_NET_MAX_LEGS 16          /* handshake legs before giving up */
+#define TOOL_NET_IO_TIMEOUT 300       /* socket send/receive timeout, seconds */
+
+/* The identity options of server and client, and their help text. */
+#define TOOL_NET_SESSION_OPTIONS \
+    { "user", required_argument, NULL, TOOL_OPT_USER }, \
+    { "domain", required_argument, NULL, TOOL_OPT_DOMAIN }, \
+    { "password", required_argument, NULL, TOOL_OPT_PASSWORD }, \
+    { "password-file", required_argument, NULL, TOOL_OPT_PASSWORD_FILE }, \
+    { "bindings", required_argument, NULL, TOOL_OPT_BINDINGS }, \
+    { "help", no_argument, NULL, TOOL_OPT_HELP }
+extern const char tool_net_identity_help[];
+
+
+
+/*
+ * Open a TCP socket for HOST:PORT ("[v6]:port" allowed): listening (empty
+ * HOST = every address; port 0 = a free port) or connected.  `addr` gets
+ * "HOST:PORT" of the address bound or connected to.  Returns the socket,
+ * -2 for a bad HOST:PORT (usage error), -1 when no address worked; both
+ * failures are printed under `verb`.
+ */
+int tool_net_open(const char *verb, const char *arg, bool listening, char *addr,
+                  size_t addr_size);
+/* "HOST:PORT" ("[v6]:PORT") text of a socket address into buf. */
+void tool_net_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);
+/* Send/receive timeouts and TCP_NODELAY on a connected socket. */
+void tool_net_set_timeouts(int fd);
+/* One big-endian status word; receive returns as tool_read_all(). */
+bool tool_net_send_status(int fd, SECURITY_STATUS st);
+int tool_net_recv_status(int fd, SECURITY_STATUS *st);
+
+/* Message buffers sized from SECPKG_ATTR_SIZES, one set per connection. */
+struct tool_net_bufs {
+    SecPkgContext_Sizes sz;
+    uint8_t *data, *sig, *tok, *pad;
+};
+/* Query the sizes and allocate; free with tool_net_bufs_free() (also after
+ * a failure). */
+SECURITY_STATUS tool_net_bufs_init(struct tool_net_bufs *b, CtxtHandle *ctx);
+void tool_net_bufs_free(struct tool_net_bufs *b);
+
+/*
+ * Send b->data[0..len) signed ("S") or sealed ("E") as frames, preceded
+ * by the kind frame when `with_kind`.  *make_st gets the status of
+ * MakeSignature/EncryptMessage and *tok_size the size of the signature,
+ * or of the trailer and padding; *call names the step that failed.
+ */
+SECURITY_STATUS tool_net_send_msg(int fd, CtxtHandle *ctx, struct tool_net_bufs *b, char kind,
+                                  uint32_t len, uint32_t seq, bool with_kind,
+                                  const char **call, SECURITY_STATUS *make_st,
+                                  uint32_t *tok_size);
+/* Receive a message of `kind` and verify/decrypt it into b->data; *len
+ * gets its size and *call the step that failed. */
+SECURITY_STATUS tool_net_recv_msg(int fd, CtxtHandle *ctx, struct tool_net_bufs *b, char kind,
+                                  uint32_t *len, uint32_t seq, const char **call);
 
 /* Write all bytes; false on error. */
 bool tool_write_all(int fd, const void *buf, size_t len);
@@ -244,5 +304,59 @@ void tool_io_deadline(unsigned long seconds);
 bool tool_send_frame(int fd, const void *buf, uint32_t len);
 /* Receive one frame of at most `cap` bytes; 1 ok, 0 EOF, -1 error/too big. */
 int tool_recv_frame(int fd, void *buf, uint32_t cap, uint32_t *len);
+
+/* ---- tool-stream.c: raw-stream mode (stream packages such as Schannel). */
+
+struct tool_stream_opts {
+    const char *package;
+    const char *cert, *key;  /* our certificate and key (files or pkcs11: URI) */
+    const char *ca;          /* trusted roots (PEM file) */
+    const char *target;      /* server name the client checks and sends (SNI) */
+    const char *alpn;        /* comma-separated ALPN ids */
+    uint32_t protocols;      /* SP_PROT_* (0: default) */
+    bool insecure;           /* SCH_CRED_MANUAL_CRED_VALIDATION */
+    bool require_client_cert;
+};
+
+/* One connection: socket, context and the bytes read but not yet used. */
+struct tool_stream {
+    int fd;
+    bool server, have_ctx;
+    CredHandle *cred;
+    CtxtHandle ctx;
+    uint8_t *in, *rec;
+    size_t in_len, in_cap;
+    SecPkgContext_StreamSizes sz;
+};
+
+/* Credential for a side from the options; *call names what failed. */
+SECURITY_STATUS tool_stream_cred(const struct tool_stream_opts *o, bool server, CredHandle *cred,
+                                 const char **call);
+/* One ISC/ASC call with the buffered input; output written to the socket. */
+SECURITY_STATUS tool_stream_leg(struct tool_stream *s, const struct tool_stream_opts *o);
+/* Whole handshake; SEC_E_OK with the stream sizes known. */
+SECURITY_STATUS tool_stream_handshake(struct tool_stream *s, const struct tool_stream_opts *o);
+/* EncryptMessage in records of at most cbMaximumMessage, written out. */
+SECURITY_STATUS tool_stream_send(struct tool_stream *s, const void *data, size_t len);
+/* The next application data (one record, up to cap bytes) into out;
+ * SEC_I_CONTEXT_EXPIRED at the peer's close_notify, SEC_E_OK with *got 0
+ * when the connection ended without one. */
+SECURITY_STATUS tool_stream_recv(struct tool_stream *s, const struct tool_stream_opts *o,
+                                 uint8_t *out, size_t cap, size_t *got);
+/* Send close_notify (ApplyControlToken SCHANNEL_SHUTDOWN, then ISC/ASC). */
+SECURITY_STATUS tool_stream_shutdown(struct tool_stream *s, const struct tool_stream_opts *o);
+/* Protocol, suite, ALPN, resumption and peer certificate, one per line. */
+void tool_stream_describe(struct tool_stream *s, FILE *out);
+void tool_stream_free(struct tool_stream *s);
+
+/* ---- tool-stream-local.c: loopback and bench for stream packages. */
+
+/* Is `package` a stream package (SECPKG_FLAG_STREAM: Schannel)? */
+bool tool_is_stream_package(const char *package);
+/* `sspi loopback` of a stream package: throwaway PKI, handshake, records. */
+int tool_stream_loopback(const char *package);
+/* `sspi bench` of a stream package: ns per EncryptMessage / DecryptMessage. */
+int tool_stream_bench(const char *package, const uint32_t *sizes, int n_sizes, double seconds,
+                      unsigned long count);
 
 #endif /* LIBSSPI_TOOL_H */

@@ -20,35 +20,9 @@
 #include "sspi.h"
 #include "libsspi.h"
 #include "crypto/crypto.h"
+#include "bench/alloc-count.h"
 
 #define ROUNDS 15
-
-/* ---- allocation counter (interposes the C library's allocator) ---------- */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-static atomic_ulong alloc_count;
-
-void *malloc(size_t n)
-{
-    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
-    return __libc_malloc(n);
-}
-void *calloc(size_t a, size_t b)
-{
-    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
-    return __libc_calloc(a, b);
-}
-void *realloc(void *p, size_t n)
-{
-    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
-    return __libc_realloc(p, n);
-}
-void free(void *p)
-{
-    __libc_free(p);
-}
 
 static double now_ns(void)
 {

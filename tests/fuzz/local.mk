@@ -27,3 +27,20 @@ tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c src/core/config.c
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 endif
+
+# Schannel: handshake legs and records (tests/fuzz/fuzz-schannel.c).
+check_PROGRAMS += tests/fuzz/replay-schannel
+TESTS += tests/fuzz/replay-schannel
+tests_fuzz_replay_schannel_SOURCES = tests/fuzz/fuzz-schannel.c tests/fuzz/replay.c
+tests_fuzz_replay_schannel_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"schannel"'
+tests_fuzz_replay_schannel_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+tests_fuzz_replay_schannel_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la $(GNUTLS_LIBS)
+EXTRA_tests_fuzz_replay_schannel_DEPENDENCIES = src/packages/schannel/schannel.la
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-schannel
+tests_fuzz_fuzz_schannel_SOURCES = tests/fuzz/fuzz-schannel.c
+tests_fuzz_fuzz_schannel_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_schannel_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_schannel_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la $(GNUTLS_LIBS)
+endif

@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "sspi.h"
+#include "ntsecpkg.h" /* SECPKG_ATTR_LIBSSPI_RESET_CRYPTO */
 #include "libsspi.h"
 
 #include "gss-peer.h"
@@ -1612,6 +1613,60 @@ START_TEST(test_sign_only_gss_client)
 }
 END_TEST
 
+static SECURITY_STATUS interop_sspi_reset(interop_sspi_peer *p, uint32_t direction)
+{
+    return SetContextAttributesW(&p->ctx, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, &direction,
+                                 sizeof(direction));
+}
+
+/*
+ * SetContextAttributes(SECPKG_ATTR_LIBSSPI_RESET_CRYPTO) against
+ * gss-ntlmssp's GSS_NTLMSSP_RESET_CRYPTO option, which SPNEGO uses after a
+ * mechListMIC: once both ends restart a direction's RC4 state, sealed
+ * traffic that way still decrypts, signatures and the other direction are
+ * unaffected; when only one end restarts, the other cannot decrypt.
+ * _i: 0 libsspi client, 1 libsspi server.
+ */
+START_TEST(test_reset_crypto)
+{
+    interop_sspi_peer sp;
+    interop_gss_peer gp;
+    unsigned char *wire;
+    size_t wire_len;
+    void *plain;
+    size_t plain_len;
+    unsigned i;
+
+    if (_i == 0)
+        interop_setup_sspi_gss(&sp, &gp, 0, "alice", "Secret123");
+    else
+        interop_setup_gss_sspi(&gp, &sp, 0, "alice", "Secret123");
+    interop_traffic(&sp, &gp, 3);
+
+    ck_assert_int_eq(interop_sspi_reset(&sp, 0), SEC_E_OK);
+    ck_assert_msg(interop_gss_reset_crypto(&gp, 1) == GSS_S_COMPLETE, "%s",
+                  interop_gss_error(&gp));
+    for (i = 0; i < 4; i++)
+        interop_seal_sspi_to_gss(&sp, &gp, 300 + i);
+    ck_assert_msg(interop_gss_reset_crypto(&gp, 0) == GSS_S_COMPLETE, "%s",
+                  interop_gss_error(&gp));
+    ck_assert_int_eq(interop_sspi_reset(&sp, 1), SEC_E_OK);
+    for (i = 0; i < 4; i++)
+        interop_seal_gss_to_sspi(&gp, &sp, 400 + i);
+    interop_traffic(&sp, &gp, 2);
+
+    /* Only libsspi restarts: gss-ntlmssp no longer decrypts. */
+    ck_assert_int_eq(interop_sspi_reset(&sp, 0), SEC_E_OK);
+    ck_assert_int_eq(interop_sspi_seal(&sp, "after one reset", 15, 0, &wire, &wire_len),
+                     SEC_E_OK);
+    ck_assert_msg(interop_gss_unwrap(&gp, wire, wire_len, &plain, &plain_len) != GSS_S_COMPLETE,
+                  "gss_unwrap accepted a message sealed with a restarted key stream");
+    free(wire);
+    interop_sspi_peer_free(&sp);
+    interop_gss_peer_free(&gp);
+}
+END_TEST
+
 /* The W entry points with a SEC_WINNT_AUTH_IDENTITY_W: user _i. */
 START_TEST(test_wide_identity)
 {
@@ -1825,6 +1880,7 @@ static Suite *interop_suite(void)
     tcase_add_test(tc, test_sign_only_gss_client);
     tcase_add_loop_test(tc, test_wide_identity, 0, 3);
     tcase_add_loop_test(tc, test_allocate_memory, 0, 2);
+    tcase_add_loop_test(tc, test_reset_crypto, 0, 2);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("users");

@@ -275,6 +275,18 @@ OM_uint32 interop_gss_wrap(interop_gss_peer *p, const void *msg, size_t len,
 /*
  * Contract in gss-peer.h.
  */
+OM_uint32 interop_gss_reset_crypto(interop_gss_peer *p, uint32_t direction)
+{
+    static gss_OID_desc reset_oid = { 11, (void *)"\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x01\x03" };
+    gss_buffer_desc value = { sizeof(direction), &direction };
+
+    p->major = gss_set_sec_context_option(&p->minor, &p->ctx, &reset_oid, &value);
+    return p->major;
+}
+
+/*
+ * Contract in gss-peer.h.
+ */
 OM_uint32 interop_gss_unwrap(interop_gss_peer *p, const void *tok, size_t len,
                              void **out, size_t *out_len)
 {

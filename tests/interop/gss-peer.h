@@ -81,6 +81,12 @@ OM_uint32 interop_gss_get_mic(interop_gss_peer *p, const void *msg, size_t len,
 OM_uint32 interop_gss_verify_mic(interop_gss_peer *p, const void *msg,
                                  size_t len, const void *mic, size_t mic_len);
 
+/* gss_set_sec_context_option(GSS_NTLMSSP_RESET_CRYPTO_OID,
+ * 1.3.6.1.4.1.7165.655.1.3): restart the RC4 sealing state of one direction,
+ * as SPNEGO does after a mechListMIC; direction 0 is the sending state, 1
+ * the receiving one. */
+OM_uint32 interop_gss_reset_crypto(interop_gss_peer *p, uint32_t direction);
+
 /* Display name of the authenticated initiator (acceptor side) as a malloc()ed
  * string, or NULL. */
 char *interop_gss_src_name(interop_gss_peer *p);

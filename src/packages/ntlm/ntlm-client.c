@@ -13,10 +13,28 @@ const struct ntlm_version ntlm_our_version = { 10, 0, 20348, 15 };
 
 #define CLIENT_FLAGS                                                                   \
     (NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |           \
-     NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_NTLM |          \
-     NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |        \
-     NTLMSSP_NEGOTIATE_VERSION | NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH |    \
-     NTLMSSP_NEGOTIATE_56)
+     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                            \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |            \
+     NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56)
+
+/* The NEGOTIATE flags for the caller's requirements.  SIGN and SEAL only
+ * for the services asked for (MS-NLMP 3.1.1.2: integrity, replay and
+ * sequence detection need signing; confidentiality sealing), as Windows
+ * sends them. */
+static uint32_t client_flags(uint32_t req)
+{
+    uint32_t f = CLIENT_FLAGS;
+
+    if (req & (ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT))
+        f |= NTLMSSP_NEGOTIATE_SIGN;
+    if (req & ISC_REQ_CONFIDENTIALITY)
+        f |= NTLMSSP_NEGOTIATE_SEAL;
+    if (req & ISC_REQ_DATAGRAM)
+        f |= NTLMSSP_NEGOTIATE_DATAGRAM;
+    if (req & ISC_REQ_IDENTIFY)
+        f |= NTLMSSP_NEGOTIATE_IDENTIFY;
+    return f;
+}
 
 /* ISC_RET_* bits we grant from what was asked. */
 static uint32_t client_attrs(uint32_t req)
@@ -33,17 +51,19 @@ static uint32_t client_attrs(uint32_t req)
     return a;
 }
 
-static SECURITY_STATUS client_negotiate(struct ntlm_cred *cred, PUNICODE_STRING target,
-                                        ULONG req, PLSA_SEC_HANDLE newh, PSecBufferDesc out,
-                                        PULONG attrs)
+/* Leg 1: a new context, NEGOTIATE out. */
+static SECURITY_STATUS client_negotiate(struct pkg_leg *leg)
 {
+    const struct ntlm_cred *cred = leg->credential;
+    const UNICODE_STRING *target = leg->target;
+    ULONG req = leg->req;
     struct ntlm_context *c;
     struct ntlm_options o;
     SECURITY_STATUS st;
 
     if (!(cred->use & SECPKG_CRED_OUTBOUND))
         return SEC_E_NO_CREDENTIALS;
-    c = ntlm_context_new(false);
+    c = leg->context = ntlm_context_new(false);
     if (!c)
         return SEC_E_INSUFFICIENT_MEMORY;
     c->req = req;
@@ -51,54 +71,37 @@ static SECURITY_STATUS client_negotiate(struct ntlm_cred *cred, PUNICODE_STRING 
     if (req & ISC_REQ_NULL_SESSION) {
         c->id.anonymous = true;
         c->id.present = true;
-        if (!ntlm_buf_dup(&c->id.user, "", 0) || !ntlm_buf_dup(&c->id.domain, "", 0)) {
-            st = SEC_E_INSUFFICIENT_MEMORY;
-            goto fail;
-        }
+        if (!ntlm_buf_dup(&c->id.user, "", 0) || !ntlm_buf_dup(&c->id.domain, "", 0))
+            return SEC_E_INSUFFICIENT_MEMORY;
     } else if (cred->id.present) {
-        if (!ntlm_identity_copy(&c->id, &cred->id)) {
-            st = SEC_E_INSUFFICIENT_MEMORY;
-            goto fail;
-        }
+        if (!ntlm_identity_copy(&c->id, &cred->id))
+            return SEC_E_INSUFFICIENT_MEMORY;
     } else {
-        if (!ntlm_options_get(&o)) {
-            st = SEC_E_INSUFFICIENT_MEMORY;
-            goto fail;
-        }
+        if (!ntlm_options_get(&o))
+            return SEC_E_INSUFFICIENT_MEMORY;
         st = ntlm_identity_default(&o, &c->id);
         ntlm_options_free(&o);
         if (st != SEC_E_OK)
-            goto fail;
+            return st;
     }
     if (c->id.anonymous)
         c->attrs |= ISC_RET_NULL_SESSION;
     if (target && target->Buffer && target->Length) {
-        if (!ntlm_buf_dup(&c->target, target->Buffer, target->Length & ~1u)) {
-            st = SEC_E_INSUFFICIENT_MEMORY;
-            goto fail;
-        }
+        if (!ntlm_buf_dup(&c->target, target->Buffer, target->Length & ~1u))
+            return SEC_E_INSUFFICIENT_MEMORY;
     } else if (!ntlm_buf_dup(&c->target, "", 0)) {
-        st = SEC_E_INSUFFICIENT_MEMORY;
-        goto fail;
+        return SEC_E_INSUFFICIENT_MEMORY;
     }
-    c->flags = CLIENT_FLAGS | ((req & ISC_REQ_DATAGRAM) ? NTLMSSP_NEGOTIATE_DATAGRAM : 0);
-    if (req & ISC_REQ_IDENTIFY)
-        c->flags |= NTLMSSP_NEGOTIATE_IDENTIFY;
-    if (!ntlm_msg_encode_negotiate(c->flags, &ntlm_our_version, &c->neg_msg)) {
-        st = SEC_E_INSUFFICIENT_MEMORY;
-        goto fail;
-    }
-    st = ntlm_output_token(out, &c->neg_msg);
+    c->flags = client_flags(req);
+    if (!ntlm_msg_encode_negotiate(c->flags, &ntlm_our_version, &c->neg_msg))
+        return SEC_E_INSUFFICIENT_MEMORY;
+    st = pkg_output_token(leg->out, req, c->neg_msg.data, c->neg_msg.len);
     if (st != SEC_E_OK)
-        goto fail;
+        return st;
     c->state = NTLM_ST_CLIENT_NEGOTIATE_SENT;
-    *newh = (LSA_SEC_HANDLE)c;
-    if (attrs)
-        *attrs = c->attrs;
+    leg->attributes = c->attrs;
+    leg->expiry = PKG_NEVER;
     return SEC_I_CONTINUE_NEEDED;
-fail:
-    ntlm_context_release(c);
-    return st;
 }
 
 /* Build the AV_PAIR list of the NTLMv2 response from the server's. */
@@ -111,13 +114,13 @@ static bool client_av_list(const struct ntlm_view *srv_raw, const struct ntlm_bu
 
     /* Copy the server's pairs except EOL, Flags, TargetName, ChannelBindings. */
     while (pos + 4 <= srv_raw->len) {
-        uint16_t id = ntlm_get16(srv_raw->data + pos);
-        uint16_t n = ntlm_get16(srv_raw->data + pos + 2);
+        uint16_t id = pkg_get_le16(srv_raw->data + pos);
+        uint16_t n = pkg_get_le16(srv_raw->data + pos + 2);
 
         if (id == MsvAvEOL)
             break;
         if (id == MsvAvFlags)
-            flags = ntlm_get32(srv_raw->data + pos + 4);
+            flags = pkg_get_le32(srv_raw->data + pos + 4);
         else if (id != MsvAvTargetName && id != MsvAvChannelBindings)
             ntlm_av_add(b, id, srv_raw->data + pos + 4, n);
         pos += 4 + (size_t)n;
@@ -125,7 +128,7 @@ static bool client_av_list(const struct ntlm_view *srv_raw, const struct ntlm_bu
     if (mic)
         flags |= NTLM_AVFLAG_MIC;
     if (flags) {
-        ntlm_put32(fl, flags);
+        pkg_put_le32(fl, flags);
         ntlm_av_add(b, MsvAvFlags, fl, 4);
     }
     ntlm_av_add(b, MsvAvChannelBindings, cbt, 16);
@@ -134,13 +137,11 @@ static bool client_av_list(const struct ntlm_view *srv_raw, const struct ntlm_bu
     return ntlm_av_finish(b);
 }
 
-static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDesc in,
-                                           PSecBufferDesc out, PULONG attrs,
-                                           PTimeStamp expiry, PBOOLEAN mapped,
-                                           PSecBuffer ctxdata)
+/* Leg 2: CHALLENGE in, AUTHENTICATE out, the context complete. */
+static SECURITY_STATUS client_authenticate(struct ntlm_context *c, struct pkg_leg *leg)
 {
-    SecBuffer *tok = ntlm_find_buffer(in, SECBUFFER_TOKEN);
-    SecBuffer *cbb = ntlm_find_buffer(in, SECBUFFER_CHANNEL_BINDINGS);
+    SecBuffer *tok = pkg_buffer_find(leg->in, SECBUFFER_TOKEN);
+    SecBuffer *cbb = pkg_buffer_find(leg->in, SECBUFFER_CHANNEL_BINDINGS);
     struct ntlm_challenge ch;
     struct ntlm_avpairs av;
     struct ntlm_avbuilder avb = { 0 };
@@ -191,7 +192,7 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
         goto out;
     }
     have_opts = true;
-    if (!ntlm_utf8_to_utf16le(o.nb_computer, strlen(o.nb_computer), &ws)) {
+    if (!ntlm_buf_from_utf8(&ws, o.nb_computer, strlen(o.nb_computer))) {
         st = SEC_E_INSUFFICIENT_MEMORY;
         goto out;
     }
@@ -209,8 +210,8 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
             st = SEC_E_INSUFFICIENT_MEMORY;
             goto out;
         }
-        ts = av.present[MsvAvTimestamp] ? ntlm_get64(av.v[MsvAvTimestamp].data)
-                                        : ntlm_filetime_now();
+        ts = av.present[MsvAvTimestamp] ? pkg_get_le64(av.v[MsvAvTimestamp].data)
+                                        : (uint64_t)pkg_filetime_now();
         blob.data = malloc(32 + avb.len);
         nt = malloc(16 + 32 + avb.len);
         if (!blob.data || !nt) {
@@ -257,7 +258,7 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
                  c->chal_msg.len, auth.data, auth.len, mic);
         memcpy(auth.data + NTLM_MIC_OFFSET, mic, 16);
     }
-    st = ntlm_output_token(out, &auth);
+    st = pkg_output_token(leg->out, c->req, auth.data, auth.len);
     if (st != SEC_E_OK)
         goto out;
 
@@ -272,9 +273,8 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, PSecBufferDes
     c->workstation = ws;
     ws.data = NULL;
     c->null_session = anon;
-    if (attrs)
-        *attrs = c->attrs;
-    st = ntlm_context_map(c, mapped, ctxdata, expiry);
+    leg->attributes = c->attrs;
+    st = ntlm_context_map(c, leg);
 out:
     if (have_opts)
         ntlm_options_free(&o);
@@ -290,44 +290,25 @@ out:
 }
 
 /*
- * SpInitLsaModeContext.  First call (ContextHandle 0): NEGOTIATE into the
- * first SECBUFFER_TOKEN output buffer, SEC_I_CONTINUE_NEEDED and a new
- * context.  Second call: the CHALLENGE in an input SECBUFFER_TOKEN (plus an
- * optional SECBUFFER_CHANNEL_BINDINGS), AUTHENTICATE out, SEC_E_OK and the
- * mapped context.  Malformed CHALLENGE -> SEC_E_INVALID_TOKEN.
+ * SpInitLsaModeContext, run by the kit (pkg-calls.h).  First leg:
+ * NEGOTIATE into the output SECBUFFER_TOKEN, SEC_I_CONTINUE_NEEDED and a
+ * new context; the output buffer statuses are the kit's (Windows': no
+ * descriptor, no TOKEN or one too small SEC_E_BUFFER_TOO_SMALL, a TOKEN
+ * without memory SEC_E_INTERNAL_ERROR).  Second leg: the CHALLENGE in an
+ * input SECBUFFER_TOKEN (plus an optional SECBUFFER_CHANNEL_BINDINGS),
+ * AUTHENTICATE out, SEC_E_OK and the mapped context.  Malformed CHALLENGE
+ * -> SEC_E_INVALID_TOKEN; a server context -> SEC_E_INVALID_HANDLE; a
+ * context not waiting for a CHALLENGE -> SEC_E_OUT_OF_SEQUENCE.
  */
-NTSTATUS NTAPI ntlm_sp_init_lsa_mode_context(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PUNICODE_STRING TargetName,
-    ULONG ContextRequirements, ULONG TargetDataRep, PSecBufferDesc InputBuffers,
-    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc OutputBuffers, PULONG ContextAttributes,
-    PTimeStamp ExpirationTime, PBOOLEAN MappedContext, PSecBuffer ContextData)
+NTSTATUS ntlm_client_leg(struct pkg_leg *leg)
 {
-    struct ntlm_context *c;
-    SECURITY_STATUS st;
+    struct ntlm_context *c = leg->context;
 
-    (void)TargetDataRep;
-    if (!NewContextHandle)
-        return STATUS_INVALID_PARAMETER;
-    if (!ContextHandle) {
-        struct ntlm_cred *cred = ntlm_cred_from_handle(CredentialHandle);
-        if (!cred)
-            return SEC_E_INVALID_HANDLE;
-        if (ExpirationTime)
-            ExpirationTime->QuadPart = NTLM_NEVER_EXPIRES;
-        return client_negotiate(cred, TargetName, ContextRequirements, NewContextHandle,
-                                OutputBuffers, ContextAttributes);
-    }
-    c = ntlm_context_from_handle(ContextHandle);
-    if (!c || c->server)
+    if (!c)
+        return client_negotiate(leg);
+    if (c->server)
         return SEC_E_INVALID_HANDLE;
     if (c->state != NTLM_ST_CLIENT_NEGOTIATE_SENT)
         return SEC_E_OUT_OF_SEQUENCE;
-    *NewContextHandle = ContextHandle;
-    st = client_authenticate(c, InputBuffers, OutputBuffers, ContextAttributes, ExpirationTime,
-                             MappedContext, ContextData);
-    /* Any refused CHALLENGE (or failed leg) ends the context, as on
-     * Windows. */
-    if (!SEC_SUCCESS(st))
-        c->state = NTLM_ST_FAILED;
-    return st;
+    return client_authenticate(c, leg);
 }

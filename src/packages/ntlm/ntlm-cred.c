@@ -1,14 +1,27 @@
 /*
- * ntlm-cred.c - NTLM credentials: SpAcquireCredentialsHandle parses a
- * SEC_WINNT_AUTH_IDENTITY_W/_EXW (or takes the configured default
- * identity), keeps only the user, domain and password hashes (the
+ * ntlm-cred.c - NTLM credentials: SpAcquireCredentialsHandle takes the
+ * identity through the kit's parser (pkg-identity.h) or the configured
+ * default identity, keeps only the user, domain and password hashes (the
  * clear-text password is never stored), and SpQueryCredentialsAttributes
- * reports the name.
+ * reports the name.  Contexts keep their own copy of the identity, so the
+ * kit frees a credential (ntlm_cred_class) at once.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf16.h"
 #include "packages/ntlm/ntlm-pkg.h"
+
+static void cred_destroy(void *object)
+{
+    ntlm_identity_clear(&((struct ntlm_cred *)object)->id);
+}
+
+const struct pkg_class ntlm_cred_class = {
+    .magic = 0x4e4c4352u, /* "NLCR" */
+    .size = sizeof(struct ntlm_cred),
+    .destroy = cred_destroy,
+};
 
 /* See ntlm-pkg.h. */
 void ntlm_identity_clear(struct ntlm_identity *id)
@@ -31,107 +44,75 @@ bool ntlm_identity_copy(struct ntlm_identity *dst, const struct ntlm_identity *s
     return true;
 }
 
-/* Split "DOMAIN\user" or "user@domain" (UTF-16LE) when no domain was given. */
-static bool split_user(struct ntlm_identity *id)
+/* A parsed identity's field as a UTF-16LE byte string ("" when absent). */
+static bool take_field(const struct sspi_identity_str *f, struct ntlm_buf *out)
 {
-    if (id->domain.len)
-        return true;
-    for (size_t i = 0; i + 1 < id->user.len; i += 2) {
-        uint16_t c = ntlm_get16(id->user.data + i);
-        struct ntlm_buf u, d;
-
-        if (c != '\\' && c != '@')
-            continue;
-        if (c == '\\') {
-            if (!ntlm_buf_dup(&d, id->user.data, i) ||
-                !ntlm_buf_dup(&u, id->user.data + i + 2, id->user.len - i - 2))
-                goto oom;
-        } else {
-            if (!ntlm_buf_dup(&u, id->user.data, i) ||
-                !ntlm_buf_dup(&d, id->user.data + i + 2, id->user.len - i - 2))
-                goto oom;
-        }
-        ntlm_buf_free(&id->user);
-        ntlm_buf_free(&id->domain);
-        id->user = u;
-        id->domain = d;
-        return true;
-oom:
-        return false;
-    }
-    return true;
+    out->data = sspi_utf16_to_le(f->s, f->s != NULL ? f->len : 0, &out->len);
+    return out->data != NULL;
 }
 
-/* UTF-16 units or UTF-8 bytes (ansi) to UTF-16LE. */
-static bool take_string(const void *p, uint32_t len, bool ansi, struct ntlm_buf *out)
+/* Fill `id` from a parsed identity ("DOMAIN\user" and "user@domain"
+ * already split): names as UTF-16LE, the password only as its hashes. */
+static SECURITY_STATUS identity_from_parsed(const struct pkg_identity *pid,
+                                            struct ntlm_identity *id)
 {
-    if (!p || !len)
-        return ntlm_buf_dup(out, "", 0);
-    if (ansi)
-        return ntlm_utf8_to_utf16le(p, len, out);
-    if (len > 0x7fffffffu / 2)
-        return false;
-    out->data = malloc((size_t)len * 2 + 2);
-    if (!out->data)
-        return false;
-    out->len = (size_t)len * 2;
-    for (uint32_t i = 0; i < len; i++)
-        ntlm_put16(out->data + 2 * i, ((const uint16_t *)p)[i]);
-    out->data[out->len] = out->data[out->len + 1] = 0;
-    return true;
-}
-
-/* Fill `id` from user/domain/password; computes the hashes. */
-static SECURITY_STATUS identity_from_parts(struct ntlm_identity *id, const void *user,
-                                           uint32_t ulen, const void *dom, uint32_t dlen,
-                                           const void *pw, uint32_t plen, bool ansi)
-{
-    struct ntlm_buf pw16 = { 0 };
+    struct ntlm_buf pw = {0};
+    bool ok;
 
     memset(id, 0, sizeof(*id));
-    if (!take_string(user, ulen, ansi, &id->user) || !take_string(dom, dlen, ansi, &id->domain) ||
-        !take_string(pw, plen, ansi, &pw16)) {
-        ntlm_buf_free_secret(&pw16);
+    ok = take_field(&pid->id.user, &id->user) && take_field(&pid->id.domain, &id->domain) &&
+         take_field(&pid->id.password, &pw);
+    if (ok && !pid->anonymous) {
+        ntlm_ntowfv1(pw.data, pw.len, id->nt_hash);
+        ntlm_lmowfv1(pw.data, pw.len, id->lm_hash);
+        id->has_lm = true;
+    }
+    ntlm_buf_free_secret(&pw);
+    if (!ok) {
         ntlm_identity_clear(id);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
-    if (id->user.len == 0 && id->domain.len == 0 && pw16.len == 0) {
-        id->anonymous = true;
-    } else {
-        if (!split_user(id)) {
-            ntlm_buf_free_secret(&pw16);
-            ntlm_identity_clear(id);
-            return SEC_E_INSUFFICIENT_MEMORY;
-        }
-        ntlm_ntowfv1(pw16.data, pw16.len, id->nt_hash);
-        ntlm_lmowfv1(pw16.data, pw16.len, id->lm_hash);
-        id->has_lm = true;
-    }
+    id->anonymous = pid->anonymous;
     id->present = true;
-    ntlm_buf_free_secret(&pw16);
     return SEC_E_OK;
+}
+
+/* The identity of option.default_user/_domain/_password, parsed like any
+ * caller's (an ANSI identity: the A strings are UTF-8). */
+static SECURITY_STATUS identity_from_options(const struct ntlm_options *o, struct ntlm_identity *id)
+{
+    const char *d = o->default_domain ? o->default_domain : "";
+    const char *p = o->default_password ? o->default_password : "";
+    SEC_WINNT_AUTH_IDENTITY_A a = {
+        .User = (unsigned char *)o->default_user,
+        .UserLength = (ULONG)strlen(o->default_user),
+        .Domain = (unsigned char *)d,
+        .DomainLength = (ULONG)strlen(d),
+        .Password = (unsigned char *)p,
+        .PasswordLength = (ULONG)strlen(p),
+        .Flags = SEC_WINNT_AUTH_IDENTITY_ANSI,
+    };
+    struct pkg_identity pid;
+    SECURITY_STATUS st = pkg_identity_parse(&a, true, &pid);
+
+    /* A default that names nobody, or does not parse, is no default. */
+    if (st == SEC_E_OK && pid.given && !pid.anonymous)
+        st = identity_from_parsed(&pid, id);
+    else if (st != SEC_E_INSUFFICIENT_MEMORY)
+        st = SEC_E_NO_CREDENTIALS;
+    pkg_identity_clear(&pid);
+    return st;
 }
 
 /* See ntlm-pkg.h. */
 SECURITY_STATUS ntlm_identity_default(const struct ntlm_options *o, struct ntlm_identity *id)
 {
     memset(id, 0, sizeof(*id));
-    if (o->default_user) {
-        const char *d = o->default_domain ? o->default_domain : "";
-        const char *p = o->default_password ? o->default_password : "";
-        SECURITY_STATUS st = identity_from_parts(id, o->default_user,
-                                                 (uint32_t)strlen(o->default_user), d,
-                                                 (uint32_t)strlen(d), p, (uint32_t)strlen(p),
-                                                 true);
-        if (st == SEC_E_OK && id->anonymous) {
-            ntlm_identity_clear(id);
-            return SEC_E_NO_CREDENTIALS;
-        }
-        return st;
-    }
+    if (o->default_user)
+        return identity_from_options(o, id);
     if (o->user_file) {
-        int rc = ntlm_userfile_first(o->user_file, &id->user, &id->domain, id->nt_hash,
-                                     id->lm_hash, &id->has_lm);
+        int rc = ntlm_userfile_first(o->user_file, &id->user, &id->domain, id->nt_hash, id->lm_hash,
+                                     &id->has_lm);
         if (rc == 1) {
             id->present = true;
             return SEC_E_OK;
@@ -143,19 +124,35 @@ SECURITY_STATUS ntlm_identity_default(const struct ntlm_options *o, struct ntlm_
 /* See ntlm-pkg.h. */
 struct ntlm_cred *ntlm_cred_from_handle(LSA_SEC_HANDLE h)
 {
-    struct ntlm_cred *c = (struct ntlm_cred *)h;
+    return pkg_object_from_handle(&ntlm_cred_class, h, PKG_SIDE_LSA);
+}
 
-    if (!c || c->magic != NTLM_CRED_MAGIC)
-        return NULL;
-    return c;
+/* The default identity for an outbound credential acquired without one;
+ * an inbound+outbound credential without a default is an acceptor only. */
+static SECURITY_STATUS cred_default(struct ntlm_cred *c)
+{
+    struct ntlm_options o;
+    SECURITY_STATUS st;
+
+    if (!(c->use & SECPKG_CRED_OUTBOUND))
+        return SEC_E_OK;
+    if (!ntlm_options_get(&o))
+        return SEC_E_INSUFFICIENT_MEMORY;
+    st = ntlm_identity_default(&o, &c->id);
+    ntlm_options_free(&o);
+    if (st == SEC_E_NO_CREDENTIALS && (c->use & SECPKG_CRED_INBOUND))
+        st = SEC_E_OK;
+    return st;
 }
 
 /*
- * SpAcquireCredentialsHandle.  AuthorizationData: NULL (default identity
- * for outbound use), SEC_WINNT_AUTH_IDENTITY_W or _EXW; all-empty strings
- * ask for an anonymous (NULL session) identity.  Returns
- * SEC_E_NO_CREDENTIALS for outbound-only use without any identity,
- * SEC_E_UNKNOWN_CREDENTIALS for a malformed identity.
+ * SpAcquireCredentialsHandle.  AuthorizationData: NULL or an identity with
+ * no strings (default identity for outbound use), or any
+ * SEC_WINNT_AUTH_IDENTITY form; all-empty strings ask for an anonymous
+ * (NULL session) identity.  Returns SEC_E_NO_CREDENTIALS for
+ * outbound-only use without any identity, SEC_E_UNKNOWN_CREDENTIALS when
+ * neither inbound nor outbound use is asked for, the parser's status for a
+ * malformed identity (SEC_E_INVALID_PARAMETER, SEC_E_UNSUPPORTED_FUNCTION).
  */
 NTSTATUS NTAPI ntlm_sp_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                   ULONG CredentialUseFlags, PLUID LogonId,
@@ -164,10 +161,9 @@ NTSTATUS NTAPI ntlm_sp_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                   PLSA_SEC_HANDLE CredentialHandle,
                                                   PTimeStamp ExpirationTime)
 {
-    struct ntlm_cred *c = NULL;
-    struct ntlm_options o = { 0 };
-    SECURITY_STATUS st = SEC_E_OK;
-    bool have_opts = false;
+    struct ntlm_cred *c;
+    struct pkg_identity pid;
+    SECURITY_STATUS st;
 
     (void)PrincipalName;
     (void)LogonId;
@@ -175,75 +171,23 @@ NTSTATUS NTAPI ntlm_sp_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
     (void)GetKeyArgument;
     if (!CredentialHandle)
         return STATUS_INVALID_PARAMETER;
-    if (!(CredentialUseFlags & (SECPKG_CRED_INBOUND | SECPKG_CRED_OUTBOUND)))
+    if (!pkg_credential_use(CredentialUseFlags))
         return SEC_E_UNKNOWN_CREDENTIALS;
-    c = calloc(1, sizeof(*c));
+    c = pkg_object_new(&ntlm_cred_class, PKG_SIDE_LSA);
     if (!c)
         return SEC_E_INSUFFICIENT_MEMORY;
-    c->magic = NTLM_CRED_MAGIC;
-    c->use = CredentialUseFlags & (SECPKG_CRED_INBOUND | SECPKG_CRED_OUTBOUND);
-
-    if (AuthorizationData) {
-        const uint32_t *hdr = AuthorizationData;
-        if (hdr[0] == SEC_WINNT_AUTH_IDENTITY_VERSION &&
-            hdr[1] >= sizeof(SEC_WINNT_AUTH_IDENTITY_EXW)) {
-            const SEC_WINNT_AUTH_IDENTITY_EXW *a = AuthorizationData;
-            bool ansi = (a->Flags & SEC_WINNT_AUTH_IDENTITY_ANSI) != 0;
-            if (!a->User && !a->Domain && !a->Password)
-                goto use_default;
-            st = identity_from_parts(&c->id, a->User, a->UserLength, a->Domain, a->DomainLength,
-                                     a->Password, a->PasswordLength, ansi);
-        } else {
-            const SEC_WINNT_AUTH_IDENTITY_W *a = AuthorizationData;
-            bool ansi = (a->Flags & SEC_WINNT_AUTH_IDENTITY_ANSI) != 0;
-            if (!a->User && !a->Domain && !a->Password)
-                goto use_default;
-            st = identity_from_parts(&c->id, a->User, a->UserLength, a->Domain, a->DomainLength,
-                                     a->Password, a->PasswordLength, ansi);
-        }
-        if (st != SEC_E_OK)
-            goto out;
-        goto done;
+    c->use = pkg_credential_use(CredentialUseFlags);
+    st = pkg_identity_parse(AuthorizationData, true, &pid);
+    if (st == SEC_E_OK)
+        st = pid.given ? identity_from_parsed(&pid, &c->id) : cred_default(c);
+    pkg_identity_clear(&pid);
+    if (st != SEC_E_OK) {
+        pkg_object_discard(c);
+        return st;
     }
-use_default:
-    if (c->use & SECPKG_CRED_OUTBOUND) {
-        if (!ntlm_options_get(&o)) {
-            st = SEC_E_INSUFFICIENT_MEMORY;
-            goto out;
-        }
-        have_opts = true;
-        st = ntlm_identity_default(&o, &c->id);
-        if (st == SEC_E_NO_CREDENTIALS && (c->use & SECPKG_CRED_INBOUND))
-            st = SEC_E_OK;                 /* usable as an acceptor only */
-        if (st != SEC_E_OK)
-            goto out;
-    }
-done:
     if (ExpirationTime)
-        ExpirationTime->QuadPart = NTLM_NEVER_EXPIRES;
-    *CredentialHandle = (LSA_SEC_HANDLE)c;
-    c = NULL;
-out:
-    if (have_opts)
-        ntlm_options_free(&o);
-    if (c) {
-        ntlm_identity_clear(&c->id);
-        free(c);
-    }
-    return st;
-}
-
-/* SpFreeCredentialsHandle: contexts keep their own copy of the identity,
- * so freeing is immediate. */
-NTSTATUS NTAPI ntlm_sp_free_credentials_handle(LSA_SEC_HANDLE CredentialHandle)
-{
-    struct ntlm_cred *c = ntlm_cred_from_handle(CredentialHandle);
-
-    if (!c)
-        return SEC_E_INVALID_HANDLE;
-    ntlm_identity_clear(&c->id);
-    c->magic = NTLM_DEAD_MAGIC;
-    free(c);
+        ExpirationTime->QuadPart = PKG_NEVER;
+    *CredentialHandle = pkg_object_handle(c);
     return STATUS_SUCCESS;
 }
 
@@ -253,34 +197,12 @@ NTSTATUS NTAPI ntlm_sp_query_credentials_attributes(LSA_SEC_HANDLE CredentialHan
                                                     ULONG CredentialAttribute, PVOID Buffer)
 {
     struct ntlm_cred *c = ntlm_cred_from_handle(CredentialHandle);
-    SecPkgCredentials_NamesW *n = Buffer;
-    size_t len;
-    uint8_t *p;
 
     if (!c)
         return SEC_E_INVALID_HANDLE;
     if (CredentialAttribute != SECPKG_CRED_ATTR_NAMES)
         return SEC_E_UNSUPPORTED_FUNCTION;
-    if (!Buffer)
-        return STATUS_INVALID_PARAMETER;
     if (!c->id.present || c->id.anonymous)
-        return SEC_E_NO_CREDENTIALS;
-    len = c->id.domain.len + (c->id.domain.len ? 2 : 0) + c->id.user.len;
-    p = ntlm_lsa->AllocateLsaHeap((ULONG)len + 2);
-    if (!p)
-        return SEC_E_INSUFFICIENT_MEMORY;
-    {
-        size_t o = 0;
-        if (c->id.domain.len) {
-            memcpy(p, c->id.domain.data, c->id.domain.len);
-            o = c->id.domain.len;
-            ntlm_put16(p + o, '\\');
-            o += 2;
-        }
-        memcpy(p + o, c->id.user.data, c->id.user.len);
-        o += c->id.user.len;
-        p[o] = p[o + 1] = 0;
-    }
-    n->sUserName = (SEC_WCHAR *)p;
-    return STATUS_SUCCESS;
+        return Buffer ? SEC_E_NO_CREDENTIALS : STATUS_INVALID_PARAMETER;
+    return pkg_cred_names(ntlm_str16(&c->id.domain), ntlm_str16(&c->id.user), Buffer);
 }

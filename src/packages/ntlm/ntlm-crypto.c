@@ -4,7 +4,6 @@
  * Nothing here keeps state; every function is thread-safe.
  */
 #include <string.h>
-#include <time.h>
 
 #include "packages/ntlm/ntlm.h"
 
@@ -36,7 +35,7 @@ static uint16_t upper16(uint16_t c)
 void ntlm_utf16_upper(uint8_t *s, size_t len)
 {
     for (size_t i = 0; i + 1 < len; i += 2)
-        ntlm_put16(s + i, upper16(ntlm_get16(s + i)));
+        pkg_put_le16(s + i, upper16(pkg_get_le16(s + i)));
 }
 
 /* See ntlm.h. */
@@ -45,7 +44,7 @@ bool ntlm_utf16_caseeq(const uint8_t *a, size_t alen, const uint8_t *b, size_t b
     if (alen != blen)
         return false;
     for (size_t i = 0; i + 1 < alen; i += 2)
-        if (upper16(ntlm_get16(a + i)) != upper16(ntlm_get16(b + i)))
+        if (upper16(pkg_get_le16(a + i)) != upper16(pkg_get_le16(b + i)))
             return false;
     return true;
 }
@@ -63,7 +62,7 @@ void ntlm_lmowfv1(const uint8_t *pw, size_t pwlen, uint8_t out[16])
     uint8_t oem[14] = { 0 };
 
     for (size_t i = 0; i < 14 && 2 * i + 1 < pwlen; i++) {
-        uint16_t c = upper16(ntlm_get16(pw + 2 * i));
+        uint16_t c = upper16(pkg_get_le16(pw + 2 * i));
         oem[i] = c < 0x80 ? (uint8_t)c : '?';
     }
     crypto_des7_encrypt(oem, magic, out);
@@ -133,7 +132,7 @@ size_t ntlm_v2_blob(uint64_t timestamp, const uint8_t client_chal[8],
     memset(out, 0, 28);
     out[0] = 1;
     out[1] = 1;
-    ntlm_put64(out + 8, timestamp);
+    pkg_put_le64(out + 8, timestamp);
     memcpy(out + 16, client_chal, 8);
     if (avlen)
         memcpy(out + 28, av, avlen);
@@ -260,7 +259,7 @@ static bool cbt_part(crypto_md5_ctx *c, const uint8_t *cb, size_t cblen, uint32_
 
     if (len && ((size_t)off > cblen || (size_t)len > cblen - off))
         return false;
-    ntlm_put32(l, len);
+    pkg_put_le32(l, len);
     crypto_md5_update(c, l, 4);
     if (len)
         crypto_md5_update(c, cb + off, len);
@@ -277,19 +276,10 @@ bool ntlm_cbt_hash(const uint8_t *cb, size_t cblen, uint8_t out[16])
         return false;
     crypto_md5_init(&c);
     crypto_md5_update(&c, cb, 4);                          /* initiator type */
-    ok = cbt_part(&c, cb, cblen, ntlm_get32(cb + 4), ntlm_get32(cb + 8));
+    ok = cbt_part(&c, cb, cblen, pkg_get_le32(cb + 4), pkg_get_le32(cb + 8));
     crypto_md5_update(&c, cb + 12, 4);                     /* acceptor type */
-    ok = ok && cbt_part(&c, cb, cblen, ntlm_get32(cb + 16), ntlm_get32(cb + 20));
-    ok = ok && cbt_part(&c, cb, cblen, ntlm_get32(cb + 24), ntlm_get32(cb + 28));
+    ok = ok && cbt_part(&c, cb, cblen, pkg_get_le32(cb + 16), pkg_get_le32(cb + 20));
+    ok = ok && cbt_part(&c, cb, cblen, pkg_get_le32(cb + 24), pkg_get_le32(cb + 28));
     crypto_md5_final(&c, out);
     return ok;
-}
-
-/* See ntlm.h. */
-uint64_t ntlm_filetime_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return ((uint64_t)ts.tv_sec + 11644473600ull) * 10000000ull + (uint64_t)ts.tv_nsec / 100;
 }

@@ -20,7 +20,7 @@ static bool check_header(const uint8_t *msg, size_t len, size_t minlen, uint32_t
 {
     if (!msg || len < minlen || len > NTLM_MAX_MESSAGE)
         return false;
-    return memcmp(msg, ntlm_sig, 8) == 0 && ntlm_get32(msg + 8) == type;
+    return memcmp(msg, ntlm_sig, 8) == 0 && pkg_get_le32(msg + 8) == type;
 }
 
 /* Read a field descriptor at `at`; a non-empty field must lie inside the
@@ -29,8 +29,8 @@ static bool check_header(const uint8_t *msg, size_t len, size_t minlen, uint32_t
 static bool get_field(const uint8_t *msg, size_t len, size_t at, size_t hdr,
                       struct ntlm_view *out, size_t *minoff)
 {
-    uint16_t flen = ntlm_get16(msg + at);
-    uint32_t off = ntlm_get32(msg + at + 4);
+    uint16_t flen = pkg_get_le16(msg + at);
+    uint32_t off = pkg_get_le32(msg + at + 4);
 
     out->data = NULL;
     out->len = 0;
@@ -49,7 +49,7 @@ static void get_version(const uint8_t *p, struct ntlm_version *v)
 {
     v->major = p[0];
     v->minor = p[1];
-    v->build = ntlm_get16(p + 2);
+    v->build = pkg_get_le16(p + 2);
     v->revision = p[7];
 }
 
@@ -61,7 +61,7 @@ bool ntlm_msg_decode_negotiate(const uint8_t *msg, size_t len, struct ntlm_negot
     memset(out, 0, sizeof(*out));
     if (!check_header(msg, len, 16, 1))
         return false;
-    out->flags = ntlm_get32(msg + 12);
+    out->flags = pkg_get_le32(msg + 12);
     if (len < 32)
         return true;                       /* old short form: flags only */
     if ((out->flags & NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED) &&
@@ -85,7 +85,7 @@ bool ntlm_msg_decode_challenge(const uint8_t *msg, size_t len, struct ntlm_chall
     memset(out, 0, sizeof(*out));
     if (!check_header(msg, len, 48, 2))
         return false;
-    out->flags = ntlm_get32(msg + 20);
+    out->flags = pkg_get_le32(msg + 20);
     memcpy(out->server_chal, msg + 24, 8);
     if (!get_field(msg, len, 12, 48, &out->target_name, &minoff))
         return false;
@@ -115,7 +115,7 @@ bool ntlm_msg_decode_authenticate(const uint8_t *msg, size_t len,
     f[5] = &out->enc_key;
     if (!check_header(msg, len, 64, 3))
         return false;
-    out->flags = ntlm_get32(msg + 60);
+    out->flags = pkg_get_le32(msg + 60);
     for (int i = 0; i < 6; i++)
         if (!get_field(msg, len, at[i], 64, f[i], &minoff))
             return false;
@@ -134,9 +134,9 @@ static void put_field(uint8_t *msg, size_t at, size_t *payload, const struct ntl
 {
     size_t n = v && v->data ? v->len : 0;
 
-    ntlm_put16(msg + at, (uint16_t)n);
-    ntlm_put16(msg + at + 2, (uint16_t)n);
-    ntlm_put32(msg + at + 4, (uint32_t)*payload);
+    pkg_put_le16(msg + at, (uint16_t)n);
+    pkg_put_le16(msg + at + 2, (uint16_t)n);
+    pkg_put_le32(msg + at + 4, (uint32_t)*payload);
     if (n)
         memcpy(msg + *payload, v->data, n);
     *payload += n;
@@ -154,7 +154,7 @@ static void put_version(uint8_t *p, const struct ntlm_version *v)
         return;
     p[0] = v->major;
     p[1] = v->minor;
-    ntlm_put16(p + 2, v->build);
+    pkg_put_le16(p + 2, v->build);
     p[7] = v->revision;
 }
 
@@ -165,7 +165,7 @@ static bool alloc_msg(struct ntlm_buf *out, size_t len, uint32_t type)
     if (!out->data)
         return false;
     memcpy(out->data, ntlm_sig, 8);
-    ntlm_put32(out->data + 8, type);
+    pkg_put_le32(out->data + 8, type);
     return true;
 }
 
@@ -175,9 +175,9 @@ bool ntlm_msg_encode_negotiate(uint32_t flags, const struct ntlm_version *ver,
 {
     if (!alloc_msg(out, 40, 1))
         return false;
-    ntlm_put32(out->data + 12, flags);
-    ntlm_put32(out->data + 20, 40);
-    ntlm_put32(out->data + 28, 40);
+    pkg_put_le32(out->data + 12, flags);
+    pkg_put_le32(out->data + 20, 40);
+    pkg_put_le32(out->data + 28, 40);
     if (flags & NTLMSSP_NEGOTIATE_VERSION)
         put_version(out->data + 32, ver);
     return true;
@@ -196,11 +196,11 @@ bool ntlm_msg_encode_challenge(uint32_t flags, const uint8_t server_chal[8],
     if (!alloc_msg(out, 56 + vlen(target_name) + vlen(target_info), 2))
         return false;
     put_field(out->data, 12, &payload, target_name);
-    ntlm_put32(out->data + 20, flags);
+    pkg_put_le32(out->data + 20, flags);
     memcpy(out->data + 24, server_chal, 8);
     put_field(out->data, 40, &payload, target_info);
     if (!vlen(target_info))
-        ntlm_put32(out->data + 44, 0);
+        pkg_put_le32(out->data + 44, 0);
     if (flags & NTLMSSP_NEGOTIATE_VERSION)
         put_version(out->data + 48, ver);
     return true;
@@ -235,7 +235,7 @@ bool ntlm_msg_encode_authenticate(uint32_t flags, const struct ntlm_view *lm,
     put_field(out->data, 12, &payload, lm);
     put_field(out->data, 20, &payload, nt);
     put_field(out->data, 52, &payload, enc_key);
-    ntlm_put32(out->data + 60, flags);
+    pkg_put_le32(out->data + 60, flags);
     if (flags & NTLMSSP_NEGOTIATE_VERSION)
         put_version(out->data + 64, ver);
     return true;
@@ -250,8 +250,8 @@ bool ntlm_avpairs_parse(const uint8_t *av, size_t len, struct ntlm_avpairs *out)
     if (!av)
         return false;
     while (len - pos >= 4) {
-        uint16_t id = ntlm_get16(av + pos);
-        uint16_t n = ntlm_get16(av + pos + 2);
+        uint16_t id = pkg_get_le16(av + pos);
+        uint16_t n = pkg_get_le16(av + pos + 2);
 
         pos += 4;
         if (n > len - pos)
@@ -294,8 +294,8 @@ void ntlm_av_add(struct ntlm_avbuilder *b, uint16_t id, const void *value, size_
         b->data = p;
         b->cap = cap;
     }
-    ntlm_put16(b->data + b->len, id);
-    ntlm_put16(b->data + b->len + 2, (uint16_t)len);
+    pkg_put_le16(b->data + b->len, id);
+    pkg_put_le16(b->data + b->len + 2, (uint16_t)len);
     if (len)
         memcpy(b->data + b->len + 4, value, len);
     b->len += 4 + len;

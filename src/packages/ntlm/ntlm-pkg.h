@@ -3,11 +3,10 @@
  * credentials, contexts and the ntlm_sp_* functions that ntlm-entry.c puts
  * in the SECPKG_FUNCTION_TABLE / SECPKG_USER_FUNCTION_TABLE.
  *
- * Handles: an LSA_SEC_HANDLE is the address of a struct ntlm_cred or
- * struct ntlm_context, checked by a magic number before use (the host's
- * handle table guarantees the caller cannot forge them; the magic catches
- * a handle of the wrong kind).  A context is one object for both its LSA
- * and user-mode sides; it is freed when both sides have been deleted.
+ * Built on the package kit (src/packages/kit/kit.h): credentials and
+ * contexts are kit objects (pkg-handle.h).  A context is one object for
+ * both its LSA and user-mode sides; the kit frees it when both sides have
+ * been deleted.
  */
 #ifndef LIBSSPI_NTLM_PKG_H
 #define LIBSSPI_NTLM_PKG_H
@@ -17,44 +16,46 @@
 
 #include "sspi.h"
 #include "ntsecpkg.h"
+#include "packages/kit/kit.h"
 #include "packages/ntlm/ntlm.h"
 
-#define NTLM_PACKAGE_NAME u"NTLM"
-#define NTLM_PACKAGE_COMMENT u"NTLM Security Package"
-#define NTLM_CAPABILITIES                                                              \
-    (SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY | SECPKG_FLAG_TOKEN_ONLY |             \
-     SECPKG_FLAG_CONNECTION | SECPKG_FLAG_MULTI_REQUIRED | SECPKG_FLAG_IMPERSONATION |  \
-     SECPKG_FLAG_ACCEPT_WIN32_NAME | SECPKG_FLAG_NEGOTIABLE | SECPKG_FLAG_LOGON |        \
-     SECPKG_FLAG_RESTRICTED_TOKENS)
-#define NTLM_RPCID 10 /* RPC_C_AUTHN_WINNT */
+/* Names are kept as UTF-16LE byte strings (struct ntlm_buf); the kit's
+ * attribute and name helpers read them in place as UTF-16, which they are
+ * on a little-endian host. */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the NTLM package reads its UTF-16LE names as char16_t: little-endian hosts only"
+#endif
+static inline struct pkg_str16 ntlm_str16(const struct ntlm_buf *b)
+{
+    return (struct pkg_str16){(const char16_t *)b->data, b->len / 2};
+}
 
-#define NTLM_CRED_MAGIC 0x4e4c4352u
-#define NTLM_CTX_MAGIC 0x4e4c4354u
-#define NTLM_DEAD_MAGIC 0xdeadc0deu
-
-/* Services the host handed to the package (ntlm-entry.c). */
-extern PLSA_SECPKG_FUNCTION_TABLE ntlm_lsa;
-extern PSECPKG_DLL_FUNCTIONS ntlm_dll;
+/* The package as the host sees it (ntlm-entry.c). */
+extern const struct pkg_descriptor ntlm_package;
 
 /* ---- options (ntlm-config.c) --------------------------------------------- */
 enum ntlm_cb_policy { NTLM_CB_NEVER, NTLM_CB_IF_PRESENT, NTLM_CB_REQUIRED };
 
-/* A snapshot of the package options; strings are malloc()ed copies. */
+/* A snapshot of the package options; strings are the snapshot's own. */
 struct ntlm_options {
     char *user_file;          /* option.user_file, else $NTLM_USER_FILE */
     char *default_user;       /* option.default_user ("DOMAIN\user" or "user@domain") */
     char *default_domain;
     char *default_password;
     uint32_t max_skew;        /* seconds; 0 disables the check */
-    enum ntlm_cb_policy channel_bindings;
-    enum ntlm_cb_policy target_name;
+    int channel_bindings;     /* enum ntlm_cb_policy */
+    int target_name;          /* enum ntlm_cb_policy */
     bool allow_ntlmv1;
     bool allow_anonymous;
     char *nb_computer, *nb_domain, *dns_computer, *dns_domain;
     char *service_names;      /* comma-separated accepted SPNs */
 };
 
-/* Copy the current options (defaults filled in).  false on OOM. */
+/* The option.* table (ntlm-config.c); the descriptor points at it. */
+extern struct pkg_options ntlm_settings;
+
+/* Copy the current options, with NTLM_USER_FILE and the host names filled
+ * in where not configured.  false on OOM. */
 bool ntlm_options_get(struct ntlm_options *o);
 void ntlm_options_free(struct ntlm_options *o);
 /* Apply SecpkgLibsspiConfig settings; unknown keys or bad values give
@@ -71,16 +72,19 @@ struct ntlm_identity {
 };
 
 struct ntlm_cred {
-    uint32_t magic;
+    struct pkg_object obj;
     uint32_t use;             /* SECPKG_CRED_INBOUND/OUTBOUND bits */
     struct ntlm_identity id;  /* outbound identity, if any */
 };
+
+extern const struct pkg_class ntlm_cred_class;
 
 void ntlm_identity_clear(struct ntlm_identity *id);
 bool ntlm_identity_copy(struct ntlm_identity *dst, const struct ntlm_identity *src);
 /* Default initiator identity from the options (default_* or the first
  * user-file entry).  SEC_E_NO_CREDENTIALS if there is none. */
 SECURITY_STATUS ntlm_identity_default(const struct ntlm_options *o, struct ntlm_identity *id);
+/* The credential behind `h`, or NULL if it is not one of ours. */
 struct ntlm_cred *ntlm_cred_from_handle(LSA_SEC_HANDLE h);
 
 NTSTATUS NTAPI ntlm_sp_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
@@ -89,7 +93,6 @@ NTSTATUS NTAPI ntlm_sp_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                   PVOID GetKeyArgument,
                                                   PLSA_SEC_HANDLE CredentialHandle,
                                                   PTimeStamp ExpirationTime);
-NTSTATUS NTAPI ntlm_sp_free_credentials_handle(LSA_SEC_HANDLE CredentialHandle);
 NTSTATUS NTAPI ntlm_sp_query_credentials_attributes(LSA_SEC_HANDLE CredentialHandle,
                                                     ULONG CredentialAttribute, PVOID Buffer);
 
@@ -97,8 +100,7 @@ NTSTATUS NTAPI ntlm_sp_query_credentials_attributes(LSA_SEC_HANDLE CredentialHan
 enum ntlm_state {
     NTLM_ST_CLIENT_NEGOTIATE_SENT,
     NTLM_ST_SERVER_CHALLENGE_SENT,
-    NTLM_ST_DONE,
-    NTLM_ST_FAILED
+    NTLM_ST_DONE
 };
 
 /* One direction of per-message protection.  `lock` serialises the RC4
@@ -114,8 +116,7 @@ struct ntlm_dir {
 #define NTLM_NEVER_EXPIRES INT64_MAX
 
 struct ntlm_context {
-    uint32_t magic;
-    atomic_int sides;                 /* LSA side + user side still alive */
+    struct pkg_object obj;            /* PKG_SIDE_LSA, PKG_SIDE_USER (keyed) */
     bool server;
     enum ntlm_state state;
     uint32_t req;                     /* ISC_REQ_* / ASC_REQ_* asked for */
@@ -134,31 +135,31 @@ struct ntlm_context {
     int64_t start, expiry;            /* FILETIME */
     bool null_session;
 
-    /* user mode */
-    atomic_bool keyed;                /* per-message state ready */
+    /* user mode (valid while PKG_SIDE_USER is alive) */
     atomic_bool retired;              /* exported with DELETE_OLD */
     bool datagram;
     bool shared_rc4;                  /* no ESS: one RC4 state for both ways */
     struct ntlm_dir send, recv;
 };
 
+extern const struct pkg_class ntlm_context_class;
+
+/* A new context with its LSA side alive, or NULL if out of memory. */
 struct ntlm_context *ntlm_context_new(bool server);
-/* The context behind a handle, or NULL if it is not one of ours. */
-struct ntlm_context *ntlm_context_from_handle(LSA_SEC_HANDLE h);
-/* Drop one side (LSA or user); frees the context when both are gone. */
-void ntlm_context_release(struct ntlm_context *ctx);
+/* The context behind a handle with `side` alive (0: any), or NULL if it is
+ * not one of ours. */
+struct ntlm_context *ntlm_context_from_handle(LSA_SEC_HANDLE h, uint32_t side);
 /* Derive sign/seal keys from exported/flags/role into send/recv. */
 void ntlm_context_derive_keys(struct ntlm_context *ctx);
 /* Serialise the established context (keys, names, flags and, when
  * `with_state`, the RC4 states and counters) into memory from `alloc`. */
-SECURITY_STATUS ntlm_context_pack(struct ntlm_context *ctx, bool with_state,
-                                  void *(*alloc)(ULONG), SecBuffer *out);
+SECURITY_STATUS ntlm_context_pack(struct ntlm_context *ctx, bool with_state, enum pkg_mode mode,
+                                  SecBuffer *out);
 /* Fill an existing context from ntlm_context_pack output. */
 SECURITY_STATUS ntlm_context_unpack(struct ntlm_context *ctx, const uint8_t *p, size_t len);
 /* Completion helper for ISC/ASC: set the lifespan, pack ContextData with
- * the LSA heap and set *MappedContext. */
-SECURITY_STATUS ntlm_context_map(struct ntlm_context *ctx, PBOOLEAN MappedContext,
-                                 PSecBuffer ContextData, PTimeStamp ExpirationTime);
+ * the LSA heap and set leg->mapped and leg->expiry. */
+SECURITY_STATUS ntlm_context_map(struct ntlm_context *ctx, struct pkg_leg *leg);
 
 /* Context attributes `a` (ISC_RET_* or ASC_RET_*) less the services the
  * negotiated `flags` do not give (MS-NLMP 3.1.1.2, 3.4.1): confidentiality
@@ -166,52 +167,29 @@ SECURITY_STATUS ntlm_context_map(struct ntlm_context *ctx, PBOOLEAN MappedContex
  * and ASC_RET_), replay and sequence detection need SIGN or SEAL. */
 uint32_t ntlm_attrs_negotiated(uint32_t a, uint32_t flags, uint32_t integrity_bit);
 
-/* Find the first buffer of `type` (attribute bits ignored), or NULL. */
-SecBuffer *ntlm_find_buffer(PSecBufferDesc d, uint32_t type);
-/* Copy a token into the first SECBUFFER_TOKEN output buffer. */
-SECURITY_STATUS ntlm_output_token(PSecBufferDesc out, const struct ntlm_buf *msg);
-
-NTSTATUS NTAPI ntlm_sp_delete_context(LSA_SEC_HANDLE ContextHandle);
 NTSTATUS NTAPI ntlm_sp_init_user_mode_context(LSA_SEC_HANDLE ContextHandle,
                                               PSecBuffer PackedContext);
-NTSTATUS NTAPI ntlm_sp_delete_user_mode_context(LSA_SEC_HANDLE ContextHandle);
-NTSTATUS NTAPI ntlm_sp_query_context_attributes(LSA_SEC_HANDLE ContextHandle,
-                                                ULONG ContextAttribute, PVOID Buffer);
+/* The context's attributes as the kit answers them (pkg-attrs.h). */
+bool ntlm_describe(const void *object, enum pkg_mode mode, struct pkg_attr_data *d);
 NTSTATUS NTAPI ntlm_sp_export_context(LSA_SEC_HANDLE phContext, ULONG fFlags,
                                       PSecBuffer pPackedContext, PHANDLE pToken);
 NTSTATUS NTAPI ntlm_sp_import_context(PSecBuffer pPackedContext, HANDLE Token,
                                       PLSA_SEC_HANDLE phContext);
-/* A SecPkgInfoW for the package in one block from `alloc` (strings inside). */
-PSecPkgInfoW ntlm_package_info_alloc(void *(*alloc)(ULONG));
+/* SpSetContextAttributes: SECPKG_ATTR_LIBSSPI_RESET_CRYPTO (ntsecpkg.h). */
+NTSTATUS NTAPI ntlm_sp_set_context_attributes(LSA_SEC_HANDLE ContextHandle,
+                                              ULONG ContextAttribute, PVOID Buffer,
+                                              ULONG BufferSize);
 
 /* ---- handshake (ntlm-client.c, ntlm-server.c) ---------------------------- */
-NTSTATUS NTAPI ntlm_sp_init_lsa_mode_context(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PUNICODE_STRING TargetName,
-    ULONG ContextRequirements, ULONG TargetDataRep, PSecBufferDesc InputBuffers,
-    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc OutputBuffers, PULONG ContextAttributes,
-    PTimeStamp ExpirationTime, PBOOLEAN MappedContext, PSecBuffer ContextData);
-NTSTATUS NTAPI ntlm_sp_accept_lsa_mode_context(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PSecBufferDesc InputBuffer,
-    ULONG ContextRequirements, ULONG TargetDataRep, PLSA_SEC_HANDLE NewContextHandle,
-    PSecBufferDesc OutputBuffer, PULONG ContextAttributes, PTimeStamp ExpirationTime,
-    PBOOLEAN MappedContext, PSecBuffer ContextData);
+/* SpInitLsaModeContext / SpAcceptLsaModeContext legs (pkg-calls.h). */
+NTSTATUS ntlm_client_leg(struct pkg_leg *leg);
+NTSTATUS ntlm_server_leg(struct pkg_leg *leg);
 
 /* Version sent in our messages. */
 extern const struct ntlm_version ntlm_our_version;
 
 /* ---- per message (ntlm-sign.c) ------------------------------------------- */
-NTSTATUS NTAPI ntlm_sp_make_signature(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                      PSecBufferDesc MessageBuffers,
-                                      ULONG MessageSequenceNumber);
-NTSTATUS NTAPI ntlm_sp_verify_signature(LSA_SEC_HANDLE ContextHandle,
-                                        PSecBufferDesc MessageBuffers,
-                                        ULONG MessageSequenceNumber,
-                                        PULONG QualityOfProtection);
-NTSTATUS NTAPI ntlm_sp_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                    PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber);
-NTSTATUS NTAPI ntlm_sp_unseal_message(LSA_SEC_HANDLE ContextHandle,
-                                      PSecBufferDesc MessageBuffers,
-                                      ULONG MessageSequenceNumber,
-                                      PULONG QualityOfProtection);
+/* MakeSignature, VerifySignature, EncryptMessage, DecryptMessage. */
+extern const struct pkg_message_ops ntlm_message_ops;
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf16.h"
 #include "packages/ntlm/ntlm-pkg.h"
 
 #define SERVER_FLAGS                                                                   \
@@ -25,16 +26,6 @@
      NTLMSSP_NEGOTIATE_IDENTIFY | NTLMSSP_NEGOTIATE_LM_KEY | NTLM_NEGOTIATE_OEM)
 
 
-/* Tell the host why a logon was refused (it logs the reason when tracing:
- * unknown user, wrong password, ...) and return `st` for the caller. */
-static SECURITY_STATUS ntlm_server_refuse(SECURITY_STATUS st, NTSTATUS why)
-{
-    if (ntlm_lsa != NULL && ntlm_lsa->SetSecpkgFailureReason != NULL) {
-        SECPKG_FAILURE_REASON r = {why, SecpkgFailureReason_LocalAccount};
-        ntlm_lsa->SetSecpkgFailureReason(r);
-    }
-    return st;
-}
 
 /* The AUTHENTICATE's user in the user file.  A user name in UPN form
  * (user@domain) with an empty domain, as Windows clients send for UPN
@@ -80,18 +71,19 @@ static bool av_add_utf8(struct ntlm_avbuilder *b, uint16_t id, const char *s)
 {
     struct ntlm_buf w;
 
-    if (!ntlm_utf8_to_utf16le(s, strlen(s), &w))
+    if (!ntlm_buf_from_utf8(&w, s, strlen(s)))
         return false;
     ntlm_av_add(b, id, w.data, w.len);
     ntlm_buf_free(&w);
     return true;
 }
 
-static SECURITY_STATUS server_challenge(struct ntlm_cred *cred, PSecBufferDesc in, ULONG req,
-                                        PLSA_SEC_HANDLE newh, PSecBufferDesc out,
-                                        PULONG attrs)
+/* Leg 1: NEGOTIATE in, a new context, CHALLENGE out. */
+static SECURITY_STATUS server_challenge(struct pkg_leg *leg)
 {
-    SecBuffer *tok = ntlm_find_buffer(in, SECBUFFER_TOKEN);
+    const struct ntlm_cred *cred = leg->credential;
+    ULONG req = leg->req;
+    SecBuffer *tok = pkg_buffer_find(leg->in, SECBUFFER_TOKEN);
     struct ntlm_negotiate neg;
     struct ntlm_context *c = NULL;
     struct ntlm_options o;
@@ -107,7 +99,7 @@ static SECURITY_STATUS server_challenge(struct ntlm_cred *cred, PSecBufferDesc i
         return SEC_E_INVALID_TOKEN;
     if (!ntlm_options_get(&o))
         return SEC_E_INSUFFICIENT_MEMORY;
-    c = ntlm_context_new(true);
+    c = leg->context = ntlm_context_new(true);
     if (!c) {
         st = SEC_E_INSUFFICIENT_MEMORY;
         goto out;
@@ -136,8 +128,8 @@ static SECURITY_STATUS server_challenge(struct ntlm_cred *cred, PSecBufferDesc i
         st = SEC_E_INTERNAL_ERROR;
         goto out;
     }
-    c->chal_time = ntlm_filetime_now();
-    ntlm_put64(ts, c->chal_time);
+    c->chal_time = (uint64_t)pkg_filetime_now();
+    pkg_put_le64(ts, c->chal_time);
     if (!av_add_utf8(&avb, MsvAvNbDomainName, o.nb_domain) ||
         !av_add_utf8(&avb, MsvAvNbComputerName, o.nb_computer) ||
         !av_add_utf8(&avb, MsvAvDnsDomainName, o.dns_domain) ||
@@ -147,7 +139,7 @@ static SECURITY_STATUS server_challenge(struct ntlm_cred *cred, PSecBufferDesc i
     }
     ntlm_av_add(&avb, MsvAvTimestamp, ts, 8);
     if (!ntlm_av_finish(&avb) ||
-        !ntlm_utf8_to_utf16le(o.nb_computer, strlen(o.nb_computer), &tname)) {
+        !ntlm_buf_from_utf8(&tname, o.nb_computer, strlen(o.nb_computer))) {
         st = SEC_E_INSUFFICIENT_MEMORY;
         goto out;
     }
@@ -164,19 +156,15 @@ static SECURITY_STATUS server_challenge(struct ntlm_cred *cred, PSecBufferDesc i
             goto out;
         }
     }
-    st = ntlm_output_token(out, &c->chal_msg);
+    st = pkg_output_token(leg->out, req, c->chal_msg.data, c->chal_msg.len);
     if (st != SEC_E_OK)
         goto out;
     c->attrs = server_attrs(req, f);
     c->state = NTLM_ST_SERVER_CHALLENGE_SENT;
-    *newh = (LSA_SEC_HANDLE)c;
-    c = NULL;
-    if (attrs)
-        *attrs = server_attrs(req, f);
+    leg->attributes = c->attrs;
+    leg->expiry = PKG_NEVER;
     st = SEC_I_CONTINUE_NEEDED;
 out:
-    if (c)
-        ntlm_context_release(c);
     ntlm_av_free(&avb);
     ntlm_buf_free(&tname);
     ntlm_options_free(&o);
@@ -186,7 +174,7 @@ out:
 /* Does the SPN's host part name this machine, or is it in service_names? */
 static bool target_ok(const struct ntlm_options *o, const struct ntlm_view *spn)
 {
-    char *s = ntlm_utf16le_to_utf8(spn->data, spn->len);
+    char *s = sspi_utf16le_to_utf8_lossy(spn->data, spn->len, NULL);
     const char *host, *end;
     bool ok = false;
 
@@ -222,7 +210,7 @@ static SECURITY_STATUS check_bindings(const struct ntlm_options *o, ULONG req,
                                       const struct ntlm_avpairs *av, PSecBufferDesc in)
 {
     static const uint8_t zero[16];
-    SecBuffer *cbb = ntlm_find_buffer(in, SECBUFFER_CHANNEL_BINDINGS);
+    SecBuffer *cbb = pkg_buffer_find(in, SECBUFFER_CHANNEL_BINDINGS);
     bool sent = av->present[MsvAvChannelBindings] &&
                 !crypto_memeq(av->v[MsvAvChannelBindings].data, zero, 16);
     uint8_t h[16];
@@ -253,11 +241,11 @@ static bool auth_string(uint32_t flags, const struct ntlm_view *v, struct ntlm_b
     return ntlm_oem_to_utf16le(v->data, v->len, out);
 }
 
-static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDesc in,
-                                           PULONG attrs, PTimeStamp expiry, PBOOLEAN mapped,
-                                           PSecBuffer ctxdata)
+/* Leg 2: AUTHENTICATE in, the context complete. */
+static SECURITY_STATUS server_authenticate(struct ntlm_context *c, struct pkg_leg *leg)
 {
-    SecBuffer *tok = ntlm_find_buffer(in, SECBUFFER_TOKEN);
+    PSecBufferDesc in = leg->in;
+    SecBuffer *tok = pkg_buffer_find(in, SECBUFFER_TOKEN);
     struct ntlm_authenticate a;
     struct ntlm_options o;
     struct ntlm_avpairs av;
@@ -293,7 +281,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
     if (a.nt.len == 0 && user.len == 0 &&
         (a.lm.len == 0 || (a.lm.len == 1 && a.lm.data[0] == 0))) {
         if (!o.allow_anonymous && !(c->req & ASC_REQ_ALLOW_NULL_SESSION)) {
-            st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_ACCOUNT_RESTRICTION);
+            st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_ACCOUNT_RESTRICTION);
             goto out;
         }
         anon = true;
@@ -306,7 +294,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
         goto out;
     }
     if (user_lookup(o.user_file, &user, &domain, nt_hash, lm_hash, &has_lm, canon) != 1) {
-        st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_NO_SUCH_USER);
+        st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_NO_SUCH_USER);
         goto out;
     }
     if (a.nt.len > 24) {
@@ -321,14 +309,14 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
         ntlm_ntowfv2(nt_hash, user.data, user.len, domain.data, domain.len, ntowfv2);
         ntlm_v2_proof(ntowfv2, c->server_chal, blob, bloblen, proof);
         if (!crypto_memeq(proof, a.nt.data, 16)) {
-            st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
+            st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
             goto out;
         }
         if (o.max_skew) {
-            uint64_t t = ntlm_get64(blob + 8), now = ntlm_filetime_now();
+            uint64_t t = pkg_get_le64(blob + 8), now = (uint64_t)pkg_filetime_now();
             uint64_t skew = (uint64_t)o.max_skew * 10000000u;
             if (t + skew < c->chal_time || t > now + skew) {
-                st = ntlm_server_refuse(SEC_E_TIME_SKEW, STATUS_TIME_DIFFERENCE_AT_DC);
+                st = pkg_refuse(SEC_E_TIME_SKEW, STATUS_TIME_DIFFERENCE_AT_DC);
                 goto out;
             }
         }
@@ -340,7 +328,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
         const uint8_t *lmresp = a.lm.len >= 8 ? a.lm.data : zero;
 
         if (!o.allow_ntlmv1) {
-            st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_NOT_SUPPORTED);
+            st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_NOT_SUPPORTED);
             goto out;
         }
         if (a.nt.len == 24 && (c->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY)) {
@@ -350,19 +338,19 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, PSecBufferDes
             }
             ntlm_v1_ess_response(nt_hash, c->server_chal, a.lm.data, resp);
             if (!crypto_memeq(resp, a.nt.data, 24)) {
-                st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
+                st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
                 goto out;
             }
         } else if (a.nt.len == 24) {
             ntlm_v1_response(nt_hash, c->server_chal, resp);
             if (!crypto_memeq(resp, a.nt.data, 24)) {
-                st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
+                st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
                 goto out;
             }
         } else {
             ntlm_v1_response(lm_hash, c->server_chal, resp);
             if (!has_lm || !crypto_memeq(resp, a.lm.data, 24)) {
-                st = ntlm_server_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
+                st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_WRONG_PASSWORD);
                 goto out;
             }
         }
@@ -392,7 +380,7 @@ keys:
         memcpy(c->exported, kx, 16);
     }
 
-    if (av.present[MsvAvFlags] && (ntlm_get32(av.v[MsvAvFlags].data) & NTLM_AVFLAG_MIC)) {
+    if (av.present[MsvAvFlags] && (pkg_get_le32(av.v[MsvAvFlags].data) & NTLM_AVFLAG_MIC)) {
         uint8_t mic[16];
         if (!a.has_mic_field) {
             st = SEC_E_INVALID_TOKEN;
@@ -454,9 +442,8 @@ keys:
     c->attrs = server_attrs(c->req, c->flags);
     if (anon)
         c->attrs |= ASC_RET_NULL_SESSION;
-    if (attrs)
-        *attrs = c->attrs;
-    st = ntlm_context_map(c, mapped, ctxdata, expiry);
+    leg->attributes = c->attrs;
+    st = ntlm_context_map(c, leg);
 out:
     if (have_opts)
         ntlm_options_free(&o);
@@ -474,49 +461,26 @@ out:
 }
 
 /*
- * SpAcceptLsaModeContext.  First call (ContextHandle 0): a NEGOTIATE in an
- * input SECBUFFER_TOKEN; CHALLENGE out and SEC_I_CONTINUE_NEEDED.  Second
- * call: the AUTHENTICATE (plus an optional SECBUFFER_CHANNEL_BINDINGS);
- * SEC_E_OK and the mapped context, or a status listed at the top.
+ * SpAcceptLsaModeContext, run by the kit (pkg-calls.h).  First leg: a
+ * NEGOTIATE in an input SECBUFFER_TOKEN; CHALLENGE out and
+ * SEC_I_CONTINUE_NEEDED.  Second leg: the AUTHENTICATE (plus an optional
+ * SECBUFFER_CHANNEL_BINDINGS); SEC_E_OK and the mapped context, or a status
+ * listed at the top; no output token either way.  A client context ->
+ * SEC_E_INVALID_HANDLE; a context not waiting for an AUTHENTICATE ->
+ * SEC_E_OUT_OF_SEQUENCE.
  */
-NTSTATUS NTAPI ntlm_sp_accept_lsa_mode_context(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PSecBufferDesc InputBuffer,
-    ULONG ContextRequirements, ULONG TargetDataRep, PLSA_SEC_HANDLE NewContextHandle,
-    PSecBufferDesc OutputBuffer, PULONG ContextAttributes, PTimeStamp ExpirationTime,
-    PBOOLEAN MappedContext, PSecBuffer ContextData)
+NTSTATUS ntlm_server_leg(struct pkg_leg *leg)
 {
-    struct ntlm_context *c;
+    struct ntlm_context *c = leg->context;
     SECURITY_STATUS st;
 
-    (void)TargetDataRep;
-    if (!NewContextHandle)
-        return STATUS_INVALID_PARAMETER;
-    if (!ContextHandle) {
-        struct ntlm_cred *cred = ntlm_cred_from_handle(CredentialHandle);
-        if (!cred)
-            return SEC_E_INVALID_HANDLE;
-        if (ExpirationTime)
-            ExpirationTime->QuadPart = NTLM_NEVER_EXPIRES;
-        return server_challenge(cred, InputBuffer, ContextRequirements, NewContextHandle,
-                                OutputBuffer, ContextAttributes);
-    }
-    c = ntlm_context_from_handle(ContextHandle);
-    if (!c || !c->server)
+    if (!c)
+        return server_challenge(leg);
+    if (!c->server)
         return SEC_E_INVALID_HANDLE;
     if (c->state != NTLM_ST_SERVER_CHALLENGE_SENT)
         return SEC_E_OUT_OF_SEQUENCE;
-    *NewContextHandle = ContextHandle;
-    st = server_authenticate(c, InputBuffer, ContextAttributes, ExpirationTime, MappedContext,
-                             ContextData);
-    /* Any refused AUTHENTICATE ends the context (a malformed one too), as
-     * on Windows: no second try on the same challenge. */
-    if (!SEC_SUCCESS(st))
-        c->state = NTLM_ST_FAILED;
-    /* No output token on the last leg. */
-    {
-        SecBuffer *ob = ntlm_find_buffer(OutputBuffer, SECBUFFER_TOKEN);
-        if (ob)
-            ob->cbBuffer = 0;
-    }
+    st = server_authenticate(c, leg);
+    pkg_output_none(leg->out);
     return st;
 }

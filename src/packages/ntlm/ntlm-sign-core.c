@@ -15,7 +15,7 @@ void ntlm_sign_raw(uint32_t flags, const crypto_hmac_md5_key *signkey, uint32_t 
         crypto_hmac_md5_ctx c;
         uint8_t s[4], mac[16];
 
-        ntlm_put32(s, seq);
+        pkg_put_le32(s, seq);
         crypto_hmac_md5_begin(&c, signkey);
         crypto_hmac_md5_update(&c, s, 4);
         for (size_t i = 0; i < niov; i++)
@@ -27,7 +27,7 @@ void ntlm_sign_raw(uint32_t flags, const crypto_hmac_md5_key *signkey, uint32_t 
 
         for (size_t i = 0; i < niov; i++)
             crc = crypto_crc32(crc, iov[i].data, iov[i].len);
-        ntlm_put32(raw, crc);
+        pkg_put_le32(raw, crc);
         memset(raw + 4, 0, 4);
     }
 }
@@ -36,18 +36,18 @@ void ntlm_sign_raw(uint32_t flags, const crypto_hmac_md5_key *signkey, uint32_t 
 void ntlm_sign_finish(uint32_t flags, crypto_rc4 *rc4, uint32_t seq, const uint8_t raw[8],
                       uint8_t sig[16])
 {
-    ntlm_put32(sig, 1);
+    pkg_put_le32(sig, 1);
     if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
         if (flags & NTLMSSP_NEGOTIATE_KEY_EXCH)
             crypto_rc4_crypt(rc4, 8, sig + 4, raw);
         else
             memcpy(sig + 4, raw, 8);
-        ntlm_put32(sig + 12, seq);
+        pkg_put_le32(sig + 12, seq);
     } else {
         uint8_t buf[12] = { 0 };
         uint8_t s[4];
 
-        ntlm_put32(s, seq);
+        pkg_put_le32(s, seq);
         memcpy(buf + 4, raw, 4);
         crypto_rc4_crypt(rc4, 12, buf, buf);
         memset(sig + 4, 0, 4);                 /* RandomPad is sent as zero */
@@ -76,7 +76,7 @@ void ntlm_datagram_rc4(uint32_t flags, const struct ntlm_dir_keys *k, uint32_t s
         crypto_md5_ctx c;
         uint8_t s[4], key[16];
 
-        ntlm_put32(s, seq);
+        pkg_put_le32(s, seq);
         crypto_md5_init(&c);
         crypto_md5_update(&c, k->sealkey, k->sealkey_len);
         crypto_md5_update(&c, s, 4);

@@ -13,64 +13,81 @@
  * the caller's MessageSeqNo and a per-message RC4 state on the stack, with
  * no lock.  Nothing on these paths allocates memory.
  *
- * Statuses: no SECBUFFER_TOKEN, or a signature whose version is not 1 ->
+ * Without SIGN or SEAL negotiated but with ALWAYS_SIGN (a caller that asked
+ * for neither integrity nor confidentiality), MakeSignature gives the
+ * placeholder signature of MS-NLMP 3.4.4 (version 1, then 12 zero bytes)
+ * and VerifySignature accepts exactly that, as Windows does.
+ *
+ * Statuses: the kit's bad-descriptor answers (pkg-buffers.h); no
+ * SECBUFFER_TOKEN, or a signature whose version is not 1 ->
  * SEC_E_INVALID_TOKEN; a TOKEN smaller than 16 bytes ->
  * SEC_E_BUFFER_TOO_SMALL (as Wine's msv1_0 answers, in all four calls); a
  * signature whose sequence number is not the expected one ->
  * SEC_E_OUT_OF_SEQUENCE (the state does not advance, MS-NLMP 3.4.4);
  * any other mismatch -> SEC_E_MESSAGE_ALTERED (the state does not advance
- * and the data buffers are given back as received).
+ * and the data buffers are given back as received); MakeSignature with no
+ * signing service at all -> SEC_E_QOP_NOT_SUPPORTED.
  */
 #include <string.h>
 
 #include "packages/ntlm/ntlm-pkg.h"
 
-#define NTLM_MAX_IOV 64
-
+/* A message as the signing code sees it. */
 struct layout {
-    SecBuffer *token;
-    SecBuffer *padding;
+    const struct pkg_message *m;
+    PSecBuffer token;
     size_t niov, nenc;
-    struct ntlm_iov iov[NTLM_MAX_IOV];
-    SecBuffer *enc[NTLM_MAX_IOV];
+    struct ntlm_iov iov[PKG_MAX_DATA];
+    SecBuffer *enc[PKG_MAX_DATA];
 };
 
-static struct ntlm_context *live_context(LSA_SEC_HANDLE h)
+/* The context of a message call, unless it was exported with
+ * SECPKG_CONTEXT_EXPORT_DELETE_OLD. */
+static struct ntlm_context *live_context(const struct pkg_message_call *call)
 {
-    struct ntlm_context *c = ntlm_context_from_handle(h);
+    struct ntlm_context *c = call->context;
 
-    if (!c || !atomic_load_explicit(&c->keyed, memory_order_acquire) ||
-        atomic_load_explicit(&c->retired, memory_order_relaxed))
+    if (atomic_load_explicit(&c->retired, memory_order_relaxed))
         return NULL;
     return c;
 }
 
-static SECURITY_STATUS get_layout(PSecBufferDesc m, struct layout *l)
+/* The DATA buffers (all signed, the writable ones sealed) and a TOKEN of
+ * at least a signature's size. */
+static SECURITY_STATUS get_layout(const struct pkg_message *m, struct layout *l)
 {
-    l->token = l->padding = NULL;
+    l->m = m;
     l->niov = l->nenc = 0;
-    if (!m || !m->pBuffers || m->cBuffers == 0)
-        return SEC_E_INVALID_TOKEN;
-    for (uint32_t i = 0; i < m->cBuffers; i++) {
-        SecBuffer *b = &m->pBuffers[i];
-        uint32_t type = b->BufferType & ~SECBUFFER_ATTRMASK;
+    for (uint32_t i = 0; i < m->ndata; i++) {
+        SecBuffer *b = m->data[i];
 
-        if (type == SECBUFFER_TOKEN && !l->token) {
-            l->token = b;
-        } else if (type == SECBUFFER_PADDING && !l->padding) {
-            l->padding = b;
-        } else if (type == SECBUFFER_DATA) {
-            if (l->niov == NTLM_MAX_IOV || (b->cbBuffer && !b->pvBuffer))
-                return SEC_E_INVALID_TOKEN;
-            l->iov[l->niov].data = b->pvBuffer;
-            l->iov[l->niov].len = b->cbBuffer;
-            l->niov++;
-            if (!(b->BufferType & (SECBUFFER_READONLY | SECBUFFER_READONLY_WITH_CHECKSUM)))
-                l->enc[l->nenc++] = b;
-        }
+        l->iov[l->niov].data = b->pvBuffer;
+        l->iov[l->niov].len = b->cbBuffer;
+        l->niov++;
+        if (!pkg_buffer_readonly(b))
+            l->enc[l->nenc++] = b;
     }
-    if (!l->token)
-        return SEC_E_INVALID_TOKEN;
+    return pkg_message_token(m, NTLM_SIGNATURE_SIZE, SEC_E_BUFFER_TOO_SMALL, &l->token);
+}
+
+/* Neither SIGN nor SEAL: only the ALWAYS_SIGN placeholder is available. */
+static bool placeholder_only(const struct ntlm_context *c)
+{
+    return !(c->flags & (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL));
+}
+
+/* Write (`make`) or check the placeholder signature. */
+static SECURITY_STATUS placeholder(const struct ntlm_context *c, const struct layout *l, bool make)
+{
+    static const uint8_t sig[NTLM_SIGNATURE_SIZE] = {1, 0, 0, 0};
+
+    if (!(c->flags & NTLMSSP_NEGOTIATE_ALWAYS_SIGN))
+        return make ? SEC_E_QOP_NOT_SUPPORTED : SEC_E_MESSAGE_ALTERED;
+    if (!make)
+        return memcmp(l->token->pvBuffer, sig, sizeof(sig)) == 0 ? SEC_E_OK
+                                                                   : SEC_E_MESSAGE_ALTERED;
+    memcpy(l->token->pvBuffer, sig, sizeof(sig));
+    l->token->cbBuffer = sizeof(sig);
     return SEC_E_OK;
 }
 
@@ -89,23 +106,23 @@ static struct ntlm_dir *recv_state(struct ntlm_context *c)
 }
 
 /* Produce a signature (and encrypt when `seal`). */
-static NTSTATUS protect(LSA_SEC_HANDLE h, PSecBufferDesc m, ULONG seqno, bool seal,
-                        bool need_data)
+static NTSTATUS protect(const struct pkg_message_call *call, bool seal, bool need_data)
 {
-    struct ntlm_context *c = live_context(h);
+    struct ntlm_context *c = live_context(call);
+    ULONG seqno = call->seqno;
     struct layout l;
     uint8_t raw[8], sig[16];
     SECURITY_STATUS st;
 
     if (!c)
         return SEC_E_INVALID_HANDLE;
-    st = get_layout(m, &l);
+    st = get_layout(&call->m, &l);
     if (st != SEC_E_OK)
         return st;
     if (need_data && l.niov == 0)
         return SEC_E_INVALID_TOKEN;
-    if (!l.token->pvBuffer || l.token->cbBuffer < NTLM_SIGNATURE_SIZE)
-        return SEC_E_BUFFER_TOO_SMALL;
+    if (!seal && !need_data && placeholder_only(c))
+        return placeholder(c, &l, true);
     if (c->datagram) {
         crypto_rc4 rc4;
         ntlm_datagram_rc4(c->flags, &c->send.k, seqno, &rc4);
@@ -128,8 +145,8 @@ static NTSTATUS protect(LSA_SEC_HANDLE h, PSecBufferDesc m, ULONG seqno, bool se
     }
     memcpy(l.token->pvBuffer, sig, NTLM_SIGNATURE_SIZE);
     l.token->cbBuffer = NTLM_SIGNATURE_SIZE;
-    if (l.padding)
-        l.padding->cbBuffer = 0;
+    if (l.m->padding)
+        l.m->padding->cbBuffer = 0;
     return STATUS_SUCCESS;
 }
 
@@ -147,10 +164,11 @@ static int compare_sig(uint32_t flags, const uint8_t *calc, const uint8_t *got)
 /* Check a signature (after decrypting when `sealed`).  When a sealed
  * message does not verify, it is also tried as a sign-only message
  * (EncryptMessage with SECQOP_WRAP_NO_ENCRYPT), and *qop says which. */
-static NTSTATUS unprotect(LSA_SEC_HANDLE h, PSecBufferDesc m, ULONG seqno, bool sealed,
-                          PULONG qop)
+static NTSTATUS unprotect(const struct pkg_message_call *call, bool sealed)
 {
-    struct ntlm_context *c = live_context(h);
+    struct ntlm_context *c = live_context(call);
+    ULONG seqno = call->seqno;
+    PULONG qop = call->qop_out;
     struct layout l;
     uint8_t raw[8], calc[16], got[16];
     crypto_rc4 dgram[2];
@@ -162,15 +180,19 @@ static NTSTATUS unprotect(LSA_SEC_HANDLE h, PSecBufferDesc m, ULONG seqno, bool 
 
     if (!c)
         return SEC_E_INVALID_HANDLE;
-    st = get_layout(m, &l);
+    st = get_layout(&call->m, &l);
     if (st != SEC_E_OK)
         return st;
-    if (!l.token->pvBuffer || l.token->cbBuffer < NTLM_SIGNATURE_SIZE)
-        return SEC_E_BUFFER_TOO_SMALL;
     if (sealed && l.niov == 0)
         return SEC_E_INVALID_TOKEN;
+    if (!sealed && placeholder_only(c)) {
+        st = placeholder(c, &l, false);
+        if (st == SEC_E_OK && qop)
+            *qop = 0;
+        return st;
+    }
     memcpy(got, l.token->pvBuffer, 16);
-    if (ntlm_get32(got) != 1)
+    if (pkg_get_le32(got) != 1)
         return SEC_E_INVALID_TOKEN;
     d = recv_state(c);
     if (c->datagram) {
@@ -184,7 +206,7 @@ static NTSTATUS unprotect(LSA_SEC_HANDLE h, PSecBufferDesc m, ULONG seqno, bool 
         state = d->live;
         work = state == &d->k.rc4 ? &d->alt : &d->k.rc4;
     }
-    if ((c->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) && ntlm_get32(got + 12) != seq) {
+    if ((c->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) && pkg_get_le32(got + 12) != seq) {
         st = SEC_E_OUT_OF_SEQUENCE;
         goto out;
     }
@@ -224,45 +246,89 @@ out:
     return st;
 }
 
-/* SpMakeSignature: QualityOfProtection is ignored; MessageSequenceNumber
+/* MakeSignature: QualityOfProtection is ignored; MessageSequenceNumber
  * is used only in datagram mode.  Statuses as described at the top. */
-NTSTATUS NTAPI ntlm_sp_make_signature(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                      PSecBufferDesc MessageBuffers,
-                                      ULONG MessageSequenceNumber)
+static NTSTATUS ntlm_make_signature(struct pkg_message_call *call)
 {
-    (void)QualityOfProtection;
-    return protect(ContextHandle, MessageBuffers, MessageSequenceNumber, false, false);
+    return protect(call, false, false);
 }
 
-/* SpVerifySignature: *QualityOfProtection (optional) is set to 0. */
-NTSTATUS NTAPI ntlm_sp_verify_signature(LSA_SEC_HANDLE ContextHandle,
-                                        PSecBufferDesc MessageBuffers,
-                                        ULONG MessageSequenceNumber,
-                                        PULONG QualityOfProtection)
+/* VerifySignature: *QualityOfProtection (optional) is set to 0. */
+static NTSTATUS ntlm_verify_signature(struct pkg_message_call *call)
 {
-    return unprotect(ContextHandle, MessageBuffers, MessageSequenceNumber, false,
-                     QualityOfProtection);
+    return unprotect(call, false);
 }
 
-/* SpSealMessage: QualityOfProtection 0 (encrypt and sign) or
+/* EncryptMessage: QualityOfProtection 0 (encrypt and sign) or
  * SECQOP_WRAP_NO_ENCRYPT (sign only); others -> SEC_E_QOP_NOT_SUPPORTED.
  * At least one SECBUFFER_DATA is required (SEC_E_INVALID_TOKEN). */
-NTSTATUS NTAPI ntlm_sp_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                    PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber)
+static NTSTATUS ntlm_seal_message(struct pkg_message_call *call)
 {
-    if (QualityOfProtection != 0 && QualityOfProtection != SECQOP_WRAP_NO_ENCRYPT)
+    if (call->qop != 0 && call->qop != SECQOP_WRAP_NO_ENCRYPT)
         return SEC_E_QOP_NOT_SUPPORTED;
-    return protect(ContextHandle, MessageBuffers, MessageSequenceNumber,
-                   QualityOfProtection == 0, true);
+    return protect(call, call->qop == 0, true);
 }
 
-/* SpUnsealMessage: decrypts the DATA buffers in place; *QualityOfProtection
+/* DecryptMessage: decrypts the DATA buffers in place; *QualityOfProtection
  * (optional) is SECQOP_WRAP_NO_ENCRYPT for a sign-only message, else 0. */
-NTSTATUS NTAPI ntlm_sp_unseal_message(LSA_SEC_HANDLE ContextHandle,
-                                      PSecBufferDesc MessageBuffers,
-                                      ULONG MessageSequenceNumber,
-                                      PULONG QualityOfProtection)
+static NTSTATUS ntlm_unseal_message(struct pkg_message_call *call)
 {
-    return unprotect(ContextHandle, MessageBuffers, MessageSequenceNumber, true,
-                     QualityOfProtection);
+    return unprotect(call, true);
+}
+
+/* Run by the kit (pkg-calls.h), which finds the context and the buffers. */
+const struct pkg_message_ops ntlm_message_ops = {
+    .sign = ntlm_make_signature,
+    .verify = ntlm_verify_signature,
+    .seal = ntlm_seal_message,
+    .unseal = ntlm_unseal_message,
+};
+
+/* Restart one direction's RC4 sealing key stream from its key. */
+static void reset_rc4(struct ntlm_dir *d)
+{
+    pthread_mutex_lock(&d->lock);
+    crypto_rc4_set_key(&d->k.rc4, d->k.sealkey, d->k.sealkey_len);
+    d->live = &d->k.rc4;
+    pthread_mutex_unlock(&d->lock);
+}
+
+/*
+ * SpSetContextAttributes.  SECPKG_ATTR_LIBSSPI_RESET_CRYPTO (Buffer: a
+ * ULONG, 0 = outbound, 1 = inbound; BufferSize 4) restarts that
+ * direction's RC4 sealing state at the beginning of its key stream, as
+ * SPNEGO requires after a mechListMIC; sequence numbers are not touched.
+ * Without extended session security both directions share one state,
+ * which is reset whichever is named; when neither SIGN nor SEAL was
+ * negotiated, and in datagram mode (a fresh state per message), there is
+ * nothing to reset and the call succeeds.  Statuses: SEC_E_INVALID_HANDLE
+ * (not ours, or the handshake is not complete), SEC_E_INVALID_PARAMETER
+ * (no buffer, a size other than 4, a direction other than 0 or 1),
+ * SEC_E_UNSUPPORTED_FUNCTION for other attributes.
+ */
+NTSTATUS NTAPI ntlm_sp_set_context_attributes(LSA_SEC_HANDLE ContextHandle,
+                                              ULONG ContextAttribute, PVOID Buffer,
+                                              ULONG BufferSize)
+{
+    struct ntlm_context *c = ntlm_context_from_handle(ContextHandle, 0);
+    ULONG direction;
+
+    if (!c)
+        return SEC_E_INVALID_HANDLE;
+    if (ContextAttribute != SECPKG_ATTR_LIBSSPI_RESET_CRYPTO)
+        return SEC_E_UNSUPPORTED_FUNCTION;
+    if (!Buffer || BufferSize != sizeof(ULONG))
+        return SEC_E_INVALID_PARAMETER;
+    memcpy(&direction, Buffer, sizeof(direction));
+    if (direction > 1)
+        return SEC_E_INVALID_PARAMETER;
+    if (!pkg_object_alive(c, PKG_SIDE_USER) || atomic_load(&c->retired))
+        return SEC_E_INVALID_HANDLE;
+    if (placeholder_only(c) || c->datagram)
+        return SEC_E_OK;
+    if (c->shared_rc4 || direction == 0)
+        reset_rc4(&c->send);
+    else
+        reset_rc4(&c->recv);
+    return SEC_E_OK;
 }

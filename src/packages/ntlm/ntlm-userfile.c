@@ -49,8 +49,8 @@ static int parse_line(char *line, struct uf_entry *e)
     if (!c2)
         return 0;
     pw = c2 + 1;
-    if (!ntlm_utf8_to_utf16le(p, (size_t)(c1 - p), &e->domain) ||
-        !ntlm_utf8_to_utf16le(c1 + 1, (size_t)(c2 - c1 - 1), &e->user))
+    if (!ntlm_buf_from_utf8(&e->domain, p, (size_t)(c1 - p)) ||
+        !ntlm_buf_from_utf8(&e->user, c1 + 1, (size_t)(c2 - c1 - 1)))
         goto bad;
     if (e->user.len == 0)
         goto bad;
@@ -68,7 +68,7 @@ static int parse_line(char *line, struct uf_entry *e)
     }
     {
         struct ntlm_buf pw16;
-        if (!ntlm_utf8_to_utf16le(pw, strlen(pw), &pw16))
+        if (!ntlm_buf_from_utf8(&pw16, pw, strlen(pw)))
             goto bad;
         ntlm_ntowfv1(pw16.data, pw16.len, e->nt);
         ntlm_lmowfv1(pw16.data, pw16.len, e->lm);

@@ -24,6 +24,8 @@
 #include <stdint.h>
 
 #include "crypto/crypto.h"
+#include "packages/kit/pkg-pack.h"
+#include "packages/kit/pkg-time.h"
 
 /* ---- negotiate flags (MS-NLMP 2.2.2.5) ---------------------------------- */
 #define NTLMSSP_NEGOTIATE_UNICODE                  0x00000001u
@@ -87,38 +89,6 @@ struct ntlm_view {
     size_t len;
 };
 
-/* ---- little-endian helpers ---------------------------------------------- */
-static inline uint16_t ntlm_get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-static inline uint32_t ntlm_get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-static inline uint64_t ntlm_get64(const uint8_t *p)
-{
-    return (uint64_t)ntlm_get32(p) | ((uint64_t)ntlm_get32(p + 4) << 32);
-}
-static inline void ntlm_put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static inline void ntlm_put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-static inline void ntlm_put64(uint8_t *p, uint64_t v)
-{
-    ntlm_put32(p, (uint32_t)v);
-    ntlm_put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* ======================================================================== */
 /* ntlm-crypto.c                                                             */
 
@@ -178,9 +148,6 @@ void ntlm_mic(const uint8_t exported[16], const uint8_t *neg, size_t neglen,
  * SEC_CHANNEL_BINDINGS block (32-byte header + data at its offsets).
  * Returns false if the block is malformed. */
 bool ntlm_cbt_hash(const uint8_t *cb, size_t cblen, uint8_t out[16]);
-
-/* Current time as FILETIME (100 ns since 1601). */
-uint64_t ntlm_filetime_now(void);
 
 /* ======================================================================== */
 /* ntlm-msg.c -- every decoder checks every offset and length against the     */
@@ -324,11 +291,10 @@ int ntlm_userfile_lookup(const char *path, const uint8_t *user, size_t userlen,
 int ntlm_userfile_first(const char *path, struct ntlm_buf *user, struct ntlm_buf *domain,
                         uint8_t nt_hash[16], uint8_t lm_hash[16], bool *has_lm);
 
-/* UTF-8 <-> UTF-16LE helpers (malloc()ed results, false on bad input/OOM). */
-bool ntlm_utf8_to_utf16le(const char *s, size_t len, struct ntlm_buf *out);
-char *ntlm_utf16le_to_utf8(const uint8_t *s, size_t len);
-
 void ntlm_buf_free(struct ntlm_buf *b);
+/* `len` bytes of UTF-8 as a UTF-16LE ntlm_buf (sspi_utf8_to_utf16le);
+ * false for invalid UTF-8 or out of memory. */
+bool ntlm_buf_from_utf8(struct ntlm_buf *out, const char *s, size_t len);
 /* Wipe then free. */
 void ntlm_buf_free_secret(struct ntlm_buf *b);
 bool ntlm_buf_dup(struct ntlm_buf *dst, const void *src, size_t len);

@@ -1,81 +1,43 @@
 /*
  * sample-credentials.c - Sample credential handles.
  *
- * A credential is a user name, a domain and a password given as
- * SEC_WINNT_AUTH_IDENTITY_W or SEC_WINNT_AUTH_IDENTITY_EXW (libsspi turns
- * the ANSI forms into these before calling the package).  The password is
- * the pre-shared key: it is turned into a 32-byte key at once and never
- * stored.  The same user name and password must be given to the client's
- * outbound credential and the server's inbound one.
- *
- * The LSA_SEC_HANDLE is the address of a struct sample_credential; the
- * object is immutable, so contexts read it without locking.
+ * A credential is a user name, a domain and a password, from any
+ * SEC_WINNT_AUTH_IDENTITY form the kit's parser knows (pkg-identity.h).
+ * The password is the pre-shared key: it is turned into a 32-byte key at
+ * once and never stored.  The kit frees credentials (SpFreeCredentialsHandle
+ * through sample_credential_class), wiping the key with the object.  The same user name and
+ * password must be given to the client's outbound credential and the server's inbound one.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "packages/sample/sample.h"
 
 static const char sample_password_label[] = "libsspi-sample password key";
 
-/* One identity, whichever structure it came in. */
-struct sample_identity {
-    const char16_t *user, *domain, *password;
-    uint32_t user_len, domain_len, password_len;
-    uint32_t flags;
+const struct pkg_class sample_credential_class = {
+    .magic = 0x53435244u, /* "SCRD" */
+    .size = sizeof(struct sample_credential),
 };
 
-/* Recognise SEC_WINNT_AUTH_IDENTITY_EXW by its Version/Length header,
- * otherwise read SEC_WINNT_AUTH_IDENTITY_W. */
-static void sample_read_identity(const void *auth, struct sample_identity *id)
-{
-    const SEC_WINNT_AUTH_IDENTITY_EXW *ex = auth;
-
-    if (ex->Version == SEC_WINNT_AUTH_IDENTITY_VERSION &&
-        ex->Length == sizeof(SEC_WINNT_AUTH_IDENTITY_EXW)) {
-        id->user = ex->User;
-        id->user_len = ex->UserLength;
-        id->domain = ex->Domain;
-        id->domain_len = ex->DomainLength;
-        id->password = ex->Password;
-        id->password_len = ex->PasswordLength;
-        id->flags = ex->Flags;
-    } else {
-        const SEC_WINNT_AUTH_IDENTITY_W *w = auth;
-        id->user = w->User;
-        id->user_len = w->UserLength;
-        id->domain = w->Domain;
-        id->domain_len = w->DomainLength;
-        id->password = w->Password;
-        id->password_len = w->PasswordLength;
-        id->flags = w->Flags;
-    }
-    if (id->user == NULL)
-        id->user_len = 0;
-    if (id->domain == NULL)
-        id->domain_len = 0;
-    if (id->password == NULL)
-        id->password_len = 0;
-}
-
 /* Copy a name, refusing embedded NULs and names over SAMPLE_MAX_NAME. */
-static bool sample_copy_name(char16_t *dst, uint16_t *dst_len, const char16_t *src, uint32_t len)
+static bool sample_copy_name(struct sample_name *dst, const struct sspi_identity_str *src)
 {
-    if (len > SAMPLE_MAX_NAME)
+    if (src->len > SAMPLE_MAX_NAME)
         return false;
-    for (uint32_t i = 0; i < len; i++) {
-        if (src[i] == 0)
+    for (size_t i = 0; i < src->len; i++) {
+        if (src->s[i] == 0)
             return false;
-        dst[i] = src[i];
+        dst->s[i] = src->s[i];
     }
-    dst[len] = 0;
-    *dst_len = (uint16_t)len;
+    dst->s[src->len] = 0;
+    dst->len = (uint16_t)src->len;
     return true;
 }
 
 /* key = HMAC-SHA256(label, UTF-16LE password bytes).  Fed in small chunks
- * so the password never needs a heap copy; the chunk is wiped. */
-static void sample_derive_key(const char16_t *password, uint32_t len, uint8_t key[SAMPLE_KEY_SIZE])
+ * so the password needs no second copy; the chunk is wiped. */
+static void sample_derive_key(const struct sspi_identity_str *password,
+                              uint8_t key[SAMPLE_KEY_SIZE])
 {
     crypto_hmac_sha256_key k;
     crypto_hmac_sha256_ctx c;
@@ -83,10 +45,10 @@ static void sample_derive_key(const char16_t *password, uint32_t len, uint8_t ke
 
     crypto_hmac_sha256_set_key(&k, sample_password_label, sizeof sample_password_label - 1);
     crypto_hmac_sha256_begin(&c, &k);
-    for (uint32_t i = 0; i < len;) {
+    for (size_t i = 0; i < password->len;) {
         size_t n = 0;
-        for (; n < sizeof chunk && i < len; n += 2, i++)
-            sample_put_u16(chunk + n, password[i]);
+        for (; n < sizeof chunk && i < password->len; n += 2, i++)
+            pkg_put_le16(chunk + n, password->s[i]);
         crypto_hmac_sha256_update(&c, chunk, n);
     }
     crypto_hmac_sha256_final(&c, key);
@@ -94,25 +56,16 @@ static void sample_derive_key(const char16_t *password, uint32_t len, uint8_t ke
     crypto_wipe(&k, sizeof k);
 }
 
-struct sample_credential *sample_credential_from_handle(LSA_SEC_HANDLE h)
-{
-    struct sample_credential *cred = (struct sample_credential *)h;
-
-    if (cred == NULL || cred->magic != SAMPLE_CRED_MAGIC)
-        return NULL;
-    return cred;
-}
-
 /*
- * SpAcquireCredentialsHandle.  AuthorizationData must point at a
- * SEC_WINNT_AUTH_IDENTITY_W (Flags SEC_WINNT_AUTH_IDENTITY_UNICODE) or an
- * SEC_WINNT_AUTH_IDENTITY_EXW; PrincipalName, LogonId and the GetKey
+ * SpAcquireCredentialsHandle.  AuthorizationData must name a user (Sample
+ * has no default credentials); PrincipalName, LogonId and the GetKey
  * arguments are ignored.  Returns STATUS_SUCCESS with a new handle,
- * SEC_E_NO_CREDENTIALS without an identity or user name (Sample has no
- * default credentials), SEC_E_UNKNOWN_CREDENTIALS for an identity it cannot
- * use (ANSI, names too long or with NULs), SEC_E_UNSUPPORTED_FUNCTION if
- * neither SECPKG_CRED_INBOUND nor SECPKG_CRED_OUTBOUND is asked for (other
- * bits are ignored), STATUS_NO_MEMORY.
+ * SEC_E_NO_CREDENTIALS without an identity or user name,
+ * SEC_E_UNKNOWN_CREDENTIALS for names too long or with NULs, the parser's
+ * status for a malformed identity (SEC_E_INVALID_PARAMETER, ...),
+ * SEC_E_UNSUPPORTED_FUNCTION if neither SECPKG_CRED_INBOUND nor
+ * SECPKG_CRED_OUTBOUND is asked for (other bits are ignored),
+ * STATUS_NO_MEMORY.
  */
 NTSTATUS NTAPI sample_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                  ULONG CredentialUseFlags, PLUID LogonId,
@@ -122,105 +75,60 @@ NTSTATUS NTAPI sample_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
                                                  PTimeStamp ExpirationTime)
 {
     struct sample_credential *cred = NULL;
-    struct sample_identity id;
+    struct pkg_identity id;
+    uint32_t use = pkg_credential_use(CredentialUseFlags);
     NTSTATUS status;
-    uint32_t use = CredentialUseFlags & SECPKG_CRED_BOTH;
 
     if (CredentialHandle == NULL)
         return STATUS_INVALID_PARAMETER;
-    if (use == 0) {
-        status = SEC_E_UNSUPPORTED_FUNCTION;
+    if (use == 0)
+        return SEC_E_UNSUPPORTED_FUNCTION;
+    status = pkg_identity_parse(AuthorizationData, false, &id);
+    if (status != SEC_E_OK)
         goto out;
-    }
-    if (AuthorizationData == NULL) {
+    if (!id.given || id.id.user.len == 0) {
         status = SEC_E_NO_CREDENTIALS;
         goto out;
     }
-    sample_read_identity(AuthorizationData, &id);
-    if ((id.flags & SEC_WINNT_AUTH_IDENTITY_UNICODE) == 0) {
-        status = SEC_E_UNKNOWN_CREDENTIALS;
-        goto out;
-    }
-    if (id.user_len == 0) {
-        status = SEC_E_NO_CREDENTIALS;
-        goto out;
-    }
-
-    cred = calloc(1, sizeof *cred);
+    cred = pkg_object_new(&sample_credential_class, PKG_SIDE_LSA);
     if (cred == NULL) {
         status = STATUS_NO_MEMORY;
         goto out;
     }
-    if (!sample_copy_name(cred->user, &cred->user_len, id.user, id.user_len) ||
-        !sample_copy_name(cred->domain, &cred->domain_len, id.domain, id.domain_len)) {
+    if (!sample_copy_name(&cred->user, &id.id.user) ||
+        !sample_copy_name(&cred->domain, &id.id.domain)) {
         status = SEC_E_UNKNOWN_CREDENTIALS;
         goto out;
     }
     cred->use = use;
-    sample_derive_key(id.password, id.password_len, cred->key);
-    cred->magic = SAMPLE_CRED_MAGIC;
+    sample_derive_key(&id.id.password, cred->key);
 
-    *CredentialHandle = (LSA_SEC_HANDLE)cred;
+    *CredentialHandle = pkg_object_handle(cred);
     if (ExpirationTime != NULL)
-        ExpirationTime->QuadPart = SAMPLE_NEVER;
+        ExpirationTime->QuadPart = PKG_NEVER;
     cred = NULL;
     status = STATUS_SUCCESS;
 out:
-    if (cred != NULL) {
-        crypto_wipe(cred, sizeof *cred);
-        free(cred);
-    }
+    pkg_object_discard(cred);
+    pkg_identity_clear(&id);
     return status;
 }
 
 /*
- * SpFreeCredentialsHandle.  The host calls it once, when no call is using
- * the handle any more.  Wipes the key.  STATUS_INVALID_HANDLE if `h` is not
- * a Sample credential.
- */
-NTSTATUS NTAPI sample_free_credentials_handle(LSA_SEC_HANDLE CredentialHandle)
-{
-    struct sample_credential *cred = sample_credential_from_handle(CredentialHandle);
-
-    if (cred == NULL)
-        return STATUS_INVALID_HANDLE;
-    crypto_wipe(cred, sizeof *cred);
-    free(cred);
-    return STATUS_SUCCESS;
-}
-
-/*
  * SpQueryCredentialsAttributes.  SECPKG_CRED_ATTR_NAMES gives
- * "DOMAIN\user" (or "user") in a string allocated with AllocateLsaHeap,
- * which the caller frees with FreeContextBuffer.  Other attributes:
- * SEC_E_UNSUPPORTED_FUNCTION.
+ * "DOMAIN\user" (or "user") from AllocateLsaHeap, freed by the caller
+ * with FreeContextBuffer.  Other attributes: SEC_E_UNSUPPORTED_FUNCTION.
  */
 NTSTATUS NTAPI sample_query_credentials_attributes(LSA_SEC_HANDLE CredentialHandle,
                                                    ULONG CredentialAttribute, PVOID Buffer)
 {
-    struct sample_credential *cred = sample_credential_from_handle(CredentialHandle);
-    SecPkgCredentials_NamesW *names = Buffer;
-    char16_t *s;
-    size_t n = 0;
+    struct sample_credential *cred =
+        pkg_object_from_handle(&sample_credential_class, CredentialHandle, PKG_SIDE_LSA);
 
     if (cred == NULL)
         return STATUS_INVALID_HANDLE;
     if (CredentialAttribute != SECPKG_CRED_ATTR_NAMES)
         return SEC_E_UNSUPPORTED_FUNCTION;
-    if (Buffer == NULL)
-        return STATUS_INVALID_PARAMETER;
-
-    s = sample_lsa->AllocateLsaHeap(
-        (ULONG)((cred->domain_len + 1u + cred->user_len + 1u) * sizeof(char16_t)));
-    if (s == NULL)
-        return STATUS_NO_MEMORY;
-    if (cred->domain_len > 0) {
-        memcpy(s, cred->domain, cred->domain_len * sizeof(char16_t));
-        n = cred->domain_len;
-        s[n++] = u'\\';
-    }
-    memcpy(s + n, cred->user, cred->user_len * sizeof(char16_t));
-    s[n + cred->user_len] = 0;
-    names->sUserName = s;
-    return STATUS_SUCCESS;
+    return pkg_cred_names((struct pkg_str16){cred->domain.s, cred->domain.len},
+                          (struct pkg_str16){cred->user.s, cred->user.len}, Buffer);
 }

@@ -3,10 +3,11 @@
  * SpMakeSignature, SpVerifySignature, SpSealMessage (EncryptMessage) and
  * SpUnsealMessage (DecryptMessage).
  *
- * These run on every message, possibly on many threads at once for one
- * context: they allocate nothing, take no lock, and use only the keys that
- * SpInitUserModeContext set up.  The only shared mutable state is the two
- * atomic sequence counters of the context.
+ * The kit finds the context and the buffers (pkg-calls.h) and calls these
+ * through sample_message_ops.  They run on every message, possibly on many
+ * threads at once for one context: they allocate nothing, take no lock,
+ * and use only the keys that SpInitUserModeContext set up.  The only shared mutable state is the
+ * two atomic sequence counters of the context.
  *
  * The SECBUFFER_TOKEN of each message carries a 28-byte trailer (see
  * sample.h): version, kind, sequence number and a 16-byte MAC or GCM tag.
@@ -36,40 +37,18 @@
 #define SAMPLE_DIR_CLIENT_TO_SERVER 1u
 #define SAMPLE_DIR_SERVER_TO_CLIENT 2u
 
-static bool sample_is_data(const SecBuffer *b)
-{
-    return (b->BufferType & ~SECBUFFER_ATTRMASK) == SECBUFFER_DATA;
-}
-
-static bool sample_is_readonly(const SecBuffer *b)
-{
-    return (b->BufferType & (SECBUFFER_READONLY | SECBUFFER_READONLY_WITH_CHECKSUM)) != 0;
-}
-
 /*
- * Common checks: a live user-mode context that has not expired, a message
- * whose DATA and TOKEN buffers all have memory, and its TOKEN buffer.
+ * Common checks once the kit has found the context and the buffers
+ * (pkg-calls.h): a context that has not expired, and a TOKEN buffer.
  */
-static NTSTATUS sample_message_begin(LSA_SEC_HANDLE h, PSecBufferDesc msg,
-                                     struct sample_user_context **um, PSecBuffer *token)
+static NTSTATUS sample_message_begin(const struct pkg_message_call *call,
+                                     struct sample_user_context **um)
 {
-    struct sample_context *ctx = sample_context_from_handle(h, SAMPLE_SIDE_USER);
+    struct sample_context *ctx = call->context;
 
-    if (ctx == NULL)
-        return STATUS_INVALID_HANDLE;
-    if (sample_context_expired(ctx->um.expiry))
+    if (pkg_filetime_expired(ctx->um.expiry))
         return SEC_E_CONTEXT_EXPIRED;
-    if (msg == NULL || msg->pBuffers == NULL)
-        return SEC_E_INVALID_TOKEN;
-    for (uint32_t i = 0; i < msg->cBuffers; i++) {
-        const SecBuffer *b = &msg->pBuffers[i];
-        uint32_t type = b->BufferType & ~SECBUFFER_ATTRMASK;
-        if ((type == SECBUFFER_DATA || type == SECBUFFER_TOKEN) && b->cbBuffer > 0 &&
-            b->pvBuffer == NULL)
-            return SEC_E_INVALID_TOKEN;
-    }
-    *token = sample_find_buffer(msg, SECBUFFER_TOKEN);
-    if (*token == NULL)
+    if (call->m.token == NULL)
         return SEC_E_INVALID_TOKEN;
     *um = &ctx->um;
     return STATUS_SUCCESS;
@@ -79,22 +58,32 @@ static void sample_trailer_header(uint8_t *p, uint8_t kind, uint64_t seq)
 {
     p[0] = SAMPLE_PROTOCOL_VERSION;
     p[1] = kind;
-    sample_put_u16(p + 2, 0);
-    sample_put_u64(p + 4, seq);
+    pkg_put_le16(p + 2, 0);
+    pkg_put_le64(p + 4, seq);
 }
 
 /* Copy the caller's trailer and check its header; SEC_E_INVALID_TOKEN if it
  * is short or malformed, or of a kind not in `kind_a`/`kind_b`. */
-static NTSTATUS sample_read_trailer(const SecBuffer *token, uint8_t kind_a, uint8_t kind_b,
+static NTSTATUS sample_read_trailer(const struct pkg_message *m, uint8_t kind_a, uint8_t kind_b,
                                     uint8_t trailer[SAMPLE_TRAILER_SIZE])
 {
-    if (token->cbBuffer < SAMPLE_TRAILER_SIZE)
-        return SEC_E_INVALID_TOKEN;
+    PSecBuffer token;
+    NTSTATUS status = pkg_message_token(m, SAMPLE_TRAILER_SIZE, SEC_E_INVALID_TOKEN, &token);
+
+    if (status != SEC_E_OK)
+        return status;
     memcpy(trailer, token->pvBuffer, SAMPLE_TRAILER_SIZE);
-    if (trailer[0] != SAMPLE_PROTOCOL_VERSION || sample_get_u16(trailer + 2) != 0 ||
+    if (trailer[0] != SAMPLE_PROTOCOL_VERSION || pkg_get_le16(trailer + 2) != 0 ||
         (trailer[1] != kind_a && trailer[1] != kind_b))
         return SEC_E_INVALID_TOKEN;
     return STATUS_SUCCESS;
+}
+
+/* Write a finished trailer into the message's TOKEN buffer. */
+static void sample_write_trailer(const struct pkg_message *m, const uint8_t *trailer)
+{
+    memcpy(m->token->pvBuffer, trailer, SAMPLE_TRAILER_SIZE);
+    m->token->cbBuffer = SAMPLE_TRAILER_SIZE;
 }
 
 /*
@@ -103,7 +92,7 @@ static NTSTATUS sample_read_trailer(const SecBuffer *token, uint8_t kind_a, uint
  * cannot move between buffers; truncated to SAMPLE_MAC_SIZE.
  */
 static void sample_mac(const crypto_hmac_sha256_key *key, const uint8_t *header,
-                       const SecBufferDesc *msg, uint8_t mac[SAMPLE_MAC_SIZE])
+                       const struct pkg_message *m, uint8_t mac[SAMPLE_MAC_SIZE])
 {
     crypto_hmac_sha256_ctx c;
     uint8_t full[CRYPTO_SHA256_DIGEST_SIZE];
@@ -111,13 +100,10 @@ static void sample_mac(const crypto_hmac_sha256_key *key, const uint8_t *header,
 
     crypto_hmac_sha256_begin(&c, key);
     crypto_hmac_sha256_update(&c, header, SAMPLE_TRAILER_HEADER);
-    for (uint32_t i = 0; i < msg->cBuffers; i++) {
-        const SecBuffer *b = &msg->pBuffers[i];
-        if (!sample_is_data(b))
-            continue;
-        sample_put_u32(len, b->cbBuffer);
+    for (uint32_t i = 0; i < m->ndata; i++) {
+        pkg_put_le32(len, m->data[i]->cbBuffer);
         crypto_hmac_sha256_update(&c, len, sizeof len);
-        crypto_hmac_sha256_update(&c, b->pvBuffer, b->cbBuffer);
+        crypto_hmac_sha256_update(&c, m->data[i]->pvBuffer, m->data[i]->cbBuffer);
     }
     crypto_hmac_sha256_final(&c, full);
     memcpy(mac, full, SAMPLE_MAC_SIZE);
@@ -131,21 +117,19 @@ static void sample_mac(const crypto_hmac_sha256_key *key, const uint8_t *header,
  * length; GCM itself authenticates its bytes).
  */
 static void sample_seal_aad(const crypto_hmac_sha256_key *key, const uint8_t *header,
-                            const SecBufferDesc *msg, uint8_t aad[CRYPTO_SHA256_DIGEST_SIZE])
+                            const struct pkg_message *m, uint8_t aad[CRYPTO_SHA256_DIGEST_SIZE])
 {
     crypto_hmac_sha256_ctx c;
     uint8_t item[5];
 
     crypto_hmac_sha256_begin(&c, key);
     crypto_hmac_sha256_update(&c, header, SAMPLE_TRAILER_HEADER);
-    for (uint32_t i = 0; i < msg->cBuffers; i++) {
-        const SecBuffer *b = &msg->pBuffers[i];
-        if (!sample_is_data(b))
-            continue;
-        item[0] = sample_is_readonly(b) ? 1 : 0;
-        sample_put_u32(item + 1, b->cbBuffer);
+    for (uint32_t i = 0; i < m->ndata; i++) {
+        const SecBuffer *b = m->data[i];
+        item[0] = pkg_buffer_readonly(b) ? 1 : 0;
+        pkg_put_le32(item + 1, b->cbBuffer);
         crypto_hmac_sha256_update(&c, item, sizeof item);
-        if (sample_is_readonly(b))
+        if (pkg_buffer_readonly(b))
             crypto_hmac_sha256_update(&c, b->pvBuffer, b->cbBuffer);
     }
     crypto_hmac_sha256_final(&c, aad);
@@ -153,25 +137,24 @@ static void sample_seal_aad(const crypto_hmac_sha256_key *key, const uint8_t *he
 
 /* The one writable DATA buffer that sealing encrypts, or NULL if there is
  * none or more than one. */
-static PSecBuffer sample_seal_buffer(PSecBufferDesc msg)
+static PSecBuffer sample_seal_buffer(const struct pkg_message *m)
 {
     PSecBuffer found = NULL;
 
-    for (uint32_t i = 0; i < msg->cBuffers; i++) {
-        PSecBuffer b = &msg->pBuffers[i];
-        if (!sample_is_data(b) || sample_is_readonly(b))
+    for (uint32_t i = 0; i < m->ndata; i++) {
+        if (pkg_buffer_readonly(m->data[i]))
             continue;
         if (found != NULL)
             return NULL;
-        found = b;
+        found = m->data[i];
     }
     return found;
 }
 
 static void sample_iv(uint8_t iv[CRYPTO_GCM_IV_SIZE], uint32_t direction, uint64_t seq)
 {
-    sample_put_u32(iv, direction);
-    sample_put_u64(iv + 4, seq);
+    pkg_put_le32(iv, direction);
+    pkg_put_le64(iv + 4, seq);
 }
 
 /* Accept `seq` as the next incoming number (or as the caller's). */
@@ -187,88 +170,85 @@ static NTSTATUS sample_accept_seq(struct sample_user_context *um, uint64_t seq, 
     return STATUS_SUCCESS;
 }
 
-/* Sign the DATA buffers into `token` with trailer kind `kind`. */
+/* Sign the DATA buffers into the TOKEN with trailer kind `kind`. */
 static void sample_sign(struct sample_user_context *um, uint8_t kind, uint64_t seq,
-                        PSecBufferDesc msg, PSecBuffer token)
+                        const struct pkg_message *m)
 {
     uint8_t trailer[SAMPLE_TRAILER_SIZE];
 
     sample_trailer_header(trailer, kind, seq);
-    sample_mac(&um->mac_out, trailer, msg, trailer + SAMPLE_TRAILER_HEADER);
-    memcpy(token->pvBuffer, trailer, sizeof trailer);
-    token->cbBuffer = sizeof trailer;
+    sample_mac(&um->mac_out, trailer, m, trailer + SAMPLE_TRAILER_HEADER);
+    sample_write_trailer(m, trailer);
 }
 
 /* Check a signature trailer already read into `trailer`. */
 static NTSTATUS sample_check_signature(struct sample_user_context *um, const uint8_t *trailer,
-                                       PSecBufferDesc msg, ULONG caller_seq)
+                                       const struct pkg_message *m, ULONG caller_seq)
 {
     uint8_t mac[SAMPLE_MAC_SIZE];
     bool ok;
 
-    sample_mac(&um->mac_in, trailer, msg, mac);
+    sample_mac(&um->mac_in, trailer, m, mac);
     ok = crypto_memeq(mac, trailer + SAMPLE_TRAILER_HEADER, SAMPLE_MAC_SIZE);
     crypto_wipe(mac, sizeof mac);
     if (!ok)
         return SEC_E_MESSAGE_ALTERED;
-    return sample_accept_seq(um, sample_get_u64(trailer + 4), caller_seq);
+    return sample_accept_seq(um, pkg_get_le64(trailer + 4), caller_seq);
 }
 
 /*
- * SpMakeSignature.  Signs every SECBUFFER_DATA buffer (read-only ones
+ * MakeSignature.  Signs every SECBUFFER_DATA buffer (read-only ones
  * included) into the SECBUFFER_TOKEN, which must hold SAMPLE_TRAILER_SIZE
  * bytes (cbMaxSignature); its cbBuffer is set to the trailer size.
  * QualityOfProtection must be 0 (SEC_E_QOP_NOT_SUPPORTED otherwise).
  * Lock-free and allocation-free.
  */
-NTSTATUS NTAPI sample_make_signature(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                     PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber)
+static NTSTATUS sample_make_signature(struct pkg_message_call *call)
 {
     struct sample_user_context *um;
     PSecBuffer token;
     uint64_t seq;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &token);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    if (QualityOfProtection != 0)
+    if (call->qop != 0)
         return SEC_E_QOP_NOT_SUPPORTED;
-    if (token->cbBuffer < SAMPLE_TRAILER_SIZE)
-        return SEC_E_BUFFER_TOO_SMALL;
-    seq = MessageSequenceNumber != 0 ? MessageSequenceNumber : atomic_fetch_add(&um->seq_out, 1);
-    sample_sign(um, SAMPLE_TRAILER_SIGNED, seq, MessageBuffers, token);
+    status = pkg_message_token(&call->m, SAMPLE_TRAILER_SIZE, SEC_E_BUFFER_TOO_SMALL, &token);
+    if (status != SEC_E_OK)
+        return status;
+    seq = call->seqno != 0 ? call->seqno : atomic_fetch_add(&um->seq_out, 1);
+    sample_sign(um, SAMPLE_TRAILER_SIGNED, seq, &call->m);
     return SEC_E_OK;
 }
 
 /*
- * SpVerifySignature.  Checks a MakeSignature trailer against the DATA
+ * VerifySignature.  Checks a MakeSignature trailer against the DATA
  * buffers: SEC_E_MESSAGE_ALTERED if they or the trailer changed,
  * SEC_E_OUT_OF_SEQUENCE if authentic but not the expected number.
  * *QualityOfProtection (optional) is set to 0.
  */
-NTSTATUS NTAPI sample_verify_signature(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-                                       ULONG MessageSequenceNumber, PULONG QualityOfProtection)
+static NTSTATUS sample_verify_signature(struct pkg_message_call *call)
 {
     struct sample_user_context *um;
     uint8_t trailer[SAMPLE_TRAILER_SIZE];
-    PSecBuffer token;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &token);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    status = sample_read_trailer(token, SAMPLE_TRAILER_SIGNED, SAMPLE_TRAILER_SIGNED, trailer);
+    status = sample_read_trailer(&call->m, SAMPLE_TRAILER_SIGNED, SAMPLE_TRAILER_SIGNED, trailer);
     if (status != STATUS_SUCCESS)
         return status;
-    status = sample_check_signature(um, trailer, MessageBuffers, MessageSequenceNumber);
-    if (status == SEC_E_OK && QualityOfProtection != NULL)
-        *QualityOfProtection = 0;
+    status = sample_check_signature(um, trailer, &call->m, call->seqno);
+    if (status == SEC_E_OK && call->qop_out != NULL)
+        *call->qop_out = 0;
     return status;
 }
 
 /*
- * SpSealMessage (EncryptMessage).  Encrypts the one writable SECBUFFER_DATA
+ * EncryptMessage (SpSealMessage).  Encrypts the one writable SECBUFFER_DATA
  * buffer in place with AES-256-GCM (nonce = direction | seqno) and
  * authenticates the SECBUFFER_DATA buffers flagged SECBUFFER_READONLY or
  * SECBUFFER_READONLY_WITH_CHECKSUM without changing them; the trailer (with
@@ -278,9 +258,9 @@ NTSTATUS NTAPI sample_verify_signature(LSA_SEC_HANDLE ContextHandle, PSecBufferD
  * TOKEN, or not exactly one writable DATA buffer), SEC_E_BUFFER_TOO_SMALL.
  * MessageSequenceNumber is ignored (see the top of this file).
  */
-NTSTATUS NTAPI sample_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-                                   PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber)
+static NTSTATUS sample_seal_message(struct pkg_message_call *call)
 {
+    const struct pkg_message *m = &call->m;
     struct sample_user_context *um;
     uint8_t trailer[SAMPLE_TRAILER_SIZE];
     uint8_t aad[CRYPTO_SHA256_DIGEST_SIZE];
@@ -289,36 +269,36 @@ NTSTATUS NTAPI sample_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOf
     uint64_t seq;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &token);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    if (QualityOfProtection != 0 && QualityOfProtection != SECQOP_WRAP_NO_ENCRYPT)
+    if (call->qop != 0 && call->qop != SECQOP_WRAP_NO_ENCRYPT)
         return SEC_E_QOP_NOT_SUPPORTED;
-    if (token->cbBuffer < SAMPLE_TRAILER_SIZE)
-        return SEC_E_BUFFER_TOO_SMALL;
+    status = pkg_message_token(m, SAMPLE_TRAILER_SIZE, SEC_E_BUFFER_TOO_SMALL, &token);
+    if (status != SEC_E_OK)
+        return status;
 
-    if (QualityOfProtection == SECQOP_WRAP_NO_ENCRYPT) {
+    if (call->qop == SECQOP_WRAP_NO_ENCRYPT) {
         seq = atomic_fetch_add(&um->seq_out, 1);
-        sample_sign(um, SAMPLE_TRAILER_WRAPPED, seq, MessageBuffers, token);
+        sample_sign(um, SAMPLE_TRAILER_WRAPPED, seq, m);
         return SEC_E_OK;
     }
 
-    data = sample_seal_buffer(MessageBuffers);
+    data = sample_seal_buffer(m);
     if (data == NULL)
         return SEC_E_INVALID_TOKEN;
     seq = atomic_fetch_add(&um->seq_out, 1);
     sample_trailer_header(trailer, SAMPLE_TRAILER_SEALED, seq);
-    sample_seal_aad(&um->mac_out, trailer, MessageBuffers, aad);
+    sample_seal_aad(&um->mac_out, trailer, m, aad);
     sample_iv(iv, um->server ? SAMPLE_DIR_SERVER_TO_CLIENT : SAMPLE_DIR_CLIENT_TO_SERVER, seq);
     crypto_gcm_aes256_encrypt(&um->gcm_out, iv, aad, sizeof aad, data->cbBuffer, data->pvBuffer,
                               data->pvBuffer, trailer + SAMPLE_TRAILER_HEADER);
-    memcpy(token->pvBuffer, trailer, sizeof trailer);
-    token->cbBuffer = sizeof trailer;
+    sample_write_trailer(m, trailer);
     return SEC_E_OK;
 }
 
 /*
- * SpUnsealMessage (DecryptMessage).  Reverses SpSealMessage: decrypts the
+ * DecryptMessage (SpUnsealMessage).  Reverses EncryptMessage: decrypts the
  * writable DATA buffer in place after checking the tag.  A bad tag is
  * SEC_E_MESSAGE_ALTERED and an authentic message out of order is
  * SEC_E_OUT_OF_SEQUENCE; in both cases the DATA buffer is left zeroed, never
@@ -326,36 +306,36 @@ NTSTATUS NTAPI sample_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOf
  * (optional) is SECQOP_WRAP_NO_ENCRYPT for a message sealed with that QOP,
  * else 0.  MessageSequenceNumber is ignored.
  */
-NTSTATUS NTAPI sample_unseal_message(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-                                     ULONG MessageSequenceNumber, PULONG QualityOfProtection)
+static NTSTATUS sample_unseal_message(struct pkg_message_call *call)
 {
+    const struct pkg_message *m = &call->m;
     struct sample_user_context *um;
     uint8_t trailer[SAMPLE_TRAILER_SIZE];
     uint8_t aad[CRYPTO_SHA256_DIGEST_SIZE];
     uint8_t iv[CRYPTO_GCM_IV_SIZE];
-    PSecBuffer token, data;
+    PSecBuffer data;
     uint64_t seq;
     NTSTATUS status;
 
-    status = sample_message_begin(ContextHandle, MessageBuffers, &um, &token);
+    status = sample_message_begin(call, &um);
     if (status != STATUS_SUCCESS)
         return status;
-    status = sample_read_trailer(token, SAMPLE_TRAILER_SEALED, SAMPLE_TRAILER_WRAPPED, trailer);
+    status = sample_read_trailer(m, SAMPLE_TRAILER_SEALED, SAMPLE_TRAILER_WRAPPED, trailer);
     if (status != STATUS_SUCCESS)
         return status;
 
     if (trailer[1] == SAMPLE_TRAILER_WRAPPED) {
-        status = sample_check_signature(um, trailer, MessageBuffers, 0);
-        if (status == SEC_E_OK && QualityOfProtection != NULL)
-            *QualityOfProtection = SECQOP_WRAP_NO_ENCRYPT;
+        status = sample_check_signature(um, trailer, m, 0);
+        if (status == SEC_E_OK && call->qop_out != NULL)
+            *call->qop_out = SECQOP_WRAP_NO_ENCRYPT;
         return status;
     }
 
-    data = sample_seal_buffer(MessageBuffers);
+    data = sample_seal_buffer(m);
     if (data == NULL)
         return SEC_E_INVALID_TOKEN;
-    seq = sample_get_u64(trailer + 4);
-    sample_seal_aad(&um->mac_in, trailer, MessageBuffers, aad);
+    seq = pkg_get_le64(trailer + 4);
+    sample_seal_aad(&um->mac_in, trailer, m, aad);
     sample_iv(iv, um->server ? SAMPLE_DIR_CLIENT_TO_SERVER : SAMPLE_DIR_SERVER_TO_CLIENT, seq);
     if (!crypto_gcm_aes256_decrypt(&um->gcm_in, iv, aad, sizeof aad, data->cbBuffer, data->pvBuffer,
                                    data->pvBuffer, trailer + SAMPLE_TRAILER_HEADER))
@@ -365,7 +345,14 @@ NTSTATUS NTAPI sample_unseal_message(LSA_SEC_HANDLE ContextHandle, PSecBufferDes
         crypto_wipe(data->pvBuffer, data->cbBuffer);
         return status;
     }
-    if (QualityOfProtection != NULL)
-        *QualityOfProtection = 0;
+    if (call->qop_out != NULL)
+        *call->qop_out = 0;
     return SEC_E_OK;
 }
+
+const struct pkg_message_ops sample_message_ops = {
+    .sign = sample_make_signature,
+    .verify = sample_verify_signature,
+    .seal = sample_seal_message,
+    .unseal = sample_unseal_message,
+};

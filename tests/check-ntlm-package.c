@@ -1,8 +1,10 @@
 /*
- * check-ntlm-malformed.c - hostile input for the NTLM package: truncated,
- * oversized and garbage NEGOTIATE/CHALLENGE/AUTHENTICATE messages, field
- * offsets and lengths outside the message or overflowing, AV_PAIR lists
- * without MsvAvEOL, damaged NTLMv2 blobs, MICs and exported contexts.
+ * check-ntlm-package.c - the NTLM package called directly through its
+ * SSP/AP tables (no libsspi core): hostile input (truncated, oversized and
+ * garbage NEGOTIATE/CHALLENGE/AUTHENTICATE messages, field offsets and
+ * lengths outside the message or overflowing, AV_PAIR lists without
+ * MsvAvEOL, damaged NTLMv2 blobs, MICs and exported contexts) and the
+ * package's own behaviour the public API cannot show.
  * Every message is copied into an exact-size heap block so that an
  * out-of-bounds read is caught by valgrind/ASan.  Also checks the NTLMv1
  * acceptor paths, which only option.allow_ntlmv1 enables.
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/utf16.h"
 #include "ntlm-test.h"
 
 static char tmpdir[256], userfile[300];
@@ -22,7 +25,7 @@ static void setup(void)
     FILE *f;
 
     nt_test_tables();
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/check-ntlm-malformed-XXXXXX");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/check-ntlm-package-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(tmpdir));
     snprintf(userfile, sizeof userfile, "%s/users", tmpdir);
     f = fopen(userfile, "w");
@@ -65,8 +68,8 @@ static void make_transcript(struct transcript *t)
     ck_assert_int_eq(nt_test_isc(cc, &c, t->chal.data, t->chal.len, 0, &t->auth), SEC_E_OK);
     nt_test_delete(c);
     nt_test_delete(s);
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
 }
 
 static uint32_t rnd_state = 12345;
@@ -117,19 +120,19 @@ START_TEST(test_decoders_bad_fields)
     p[0] = 'X';
     ck_assert(!ntlm_msg_decode_challenge(p, t.chal.len, &c));
     p[0] = 'N';
-    ntlm_put32(p + 8, 3);
+    pkg_put_le32(p + 8, 3);
     ck_assert(!ntlm_msg_decode_challenge(p, t.chal.len, &c));
-    ntlm_put32(p + 8, 2);
+    pkg_put_le32(p + 8, 2);
     ck_assert(ntlm_msg_decode_challenge(p, t.chal.len, &c));
     /* Target info offset past the end, overflowing, and inside the header. */
-    ntlm_put32(p + 44, (uint32_t)t.chal.len - 1);
+    pkg_put_le32(p + 44, (uint32_t)t.chal.len - 1);
     ck_assert(!ntlm_msg_decode_challenge(p, t.chal.len, &c));
-    ntlm_put32(p + 44, 0xFFFFFFF0u);
+    pkg_put_le32(p + 44, 0xFFFFFFF0u);
     ck_assert(!ntlm_msg_decode_challenge(p, t.chal.len, &c));
-    ntlm_put32(p + 44, 8);
+    pkg_put_le32(p + 44, 8);
     ck_assert(!ntlm_msg_decode_challenge(p, t.chal.len, &c));
-    ntlm_put32(p + 44, 56);
-    ntlm_put16(p + 40, 0xFFFF);
+    pkg_put_le32(p + 44, 56);
+    pkg_put_le16(p + 40, 0xFFFF);
     ck_assert(!ntlm_msg_decode_challenge(p, t.chal.len, &c));
     free(p);
 
@@ -137,15 +140,15 @@ START_TEST(test_decoders_bad_fields)
     for (int f = 0; f < 6; f++) {
         size_t at = 12 + 8 * (size_t)f;
         uint8_t save[8];
-        if (ntlm_get16(p + at) == 0)
+        if (pkg_get_le16(p + at) == 0)
             continue;
         memcpy(save, p + at, 8);
-        ntlm_put32(p + at + 4, 0xFFFFFFFFu);
+        pkg_put_le32(p + at + 4, 0xFFFFFFFFu);
         ck_assert(!ntlm_msg_decode_authenticate(p, t.auth.len, &a));
-        ntlm_put32(p + at + 4, (uint32_t)t.auth.len);
+        pkg_put_le32(p + at + 4, (uint32_t)t.auth.len);
         ck_assert(!ntlm_msg_decode_authenticate(p, t.auth.len, &a));
         memcpy(p + at, save, 8);
-        ntlm_put16(p + at, 0xFFFF);
+        pkg_put_le16(p + at, 0xFFFF);
         ck_assert(!ntlm_msg_decode_authenticate(p, t.auth.len, &a));
         memcpy(p + at, save, 8);
     }
@@ -175,9 +178,9 @@ START_TEST(test_decoders_garbage)
             buf[k] = rnd();
         if (n >= 12 && (i & 1)) {
             memcpy(buf, "NTLMSSP", 8);
-            ntlm_put32(buf + 8, 1 + (uint32_t)(i % 3));
+            pkg_put_le32(buf + 8, 1 + (uint32_t)(i % 3));
             for (size_t k = 12; k + 8 <= n && k < 64; k += 8)
-                ntlm_put32(buf + k + 4, (uint32_t)(rnd() % (n + 8)));
+                pkg_put_le32(buf + k + 4, (uint32_t)(rnd() % (n + 8)));
         }
         p = exact(buf, n);
         ntlm_msg_decode_negotiate(p, n, &ng);
@@ -239,7 +242,7 @@ static SECURITY_STATUS asc_first(const uint8_t *msg, size_t n)
         nt_test_delete(s);
     else
         ck_assert(s == 0);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(sc);
     return st;
 }
 
@@ -274,7 +277,7 @@ static SECURITY_STATUS isc_second(const uint8_t *msg, size_t n)
     st = nt_test_isc(cc, &c, p, n, 0, &out);
     free(p);
     nt_test_delete(c);
-    ntlm_sp_free_credentials_handle(cc);
+    nt_lsa->FreeCredentialsHandle(cc);
     return st;
 }
 
@@ -290,16 +293,16 @@ START_TEST(test_package_challenge)
         ck_assert_int_eq(isc_second(t.chal.data, n), SEC_E_INVALID_TOKEN);
     /* Target info whose last pair is not MsvAvEOL. */
     p = exact(t.chal.data, t.chal.len);
-    ti = ntlm_get32(p + 44) + ntlm_get16(p + 40) - 4;
-    ntlm_put16(p + ti, MsvAvDnsTreeName);
+    ti = pkg_get_le32(p + 44) + pkg_get_le16(p + 40) - 4;
+    pkg_put_le16(p + ti, MsvAvDnsTreeName);
     ck_assert_int_eq(isc_second(p, t.chal.len), SEC_E_INVALID_TOKEN);
-    ntlm_put16(p + ti, MsvAvEOL);
-    ntlm_put16(p + ti + 2, 4);
+    pkg_put_le16(p + ti, MsvAvEOL);
+    pkg_put_le16(p + ti + 2, 4);
     ck_assert_int_eq(isc_second(p, t.chal.len), SEC_E_INVALID_TOKEN);
-    ntlm_put16(p + ti + 2, 0);
+    pkg_put_le16(p + ti + 2, 0);
     /* No target info at all (not NTLMv2-capable). */
-    ntlm_put16(p + 40, 0);
-    ntlm_put16(p + 42, 0);
+    pkg_put_le16(p + 40, 0);
+    pkg_put_le16(p + 42, 0);
     ck_assert_int_eq(isc_second(p, t.chal.len), SEC_E_INVALID_TOKEN);
     free(p);
     ck_assert_int_eq(isc_second(t.neg.data, t.neg.len), SEC_E_INVALID_TOKEN);
@@ -320,7 +323,7 @@ static SECURITY_STATUS asc_second(const struct transcript *t, const uint8_t *aut
     st = nt_test_asc(sc, &s, p, n, 0, &out);
     free(p);
     nt_test_delete(s);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(sc);
     return st;
 }
 
@@ -336,8 +339,8 @@ START_TEST(test_package_authenticate)
     for (size_t n = 0; n < t.auth.len; n++)
         ck_assert_int_eq(asc_second(&t, t.auth.data, n), SEC_E_INVALID_TOKEN);
     p = exact(t.auth.data, t.auth.len);
-    nt_len = ntlm_get16(p + 20);
-    nt_off = ntlm_get32(p + 24);
+    nt_len = pkg_get_le16(p + 20);
+    nt_off = pkg_get_le32(p + 24);
     /* NTLMv2 blob: wrong response type, AV list running off the end. */
     p[nt_off + 16] = 2;
     ck_assert_int_eq(asc_second(&t, p, t.auth.len), SEC_E_INVALID_TOKEN);
@@ -346,17 +349,17 @@ START_TEST(test_package_authenticate)
     ck_assert_int_eq(asc_second(&t, p, t.auth.len), SEC_E_INVALID_TOKEN);
     memcpy(p, t.auth.data, t.auth.len);
     /* NT response too short for a blob. */
-    ntlm_put16(p + 20, 30);
+    pkg_put_le16(p + 20, 30);
     ck_assert_int_eq(asc_second(&t, p, t.auth.len), SEC_E_INVALID_TOKEN);
-    ntlm_put16(p + 20, 20);
+    pkg_put_le16(p + 20, 20);
     ck_assert_int_eq(asc_second(&t, p, t.auth.len), SEC_E_INVALID_TOKEN);
     /* Overflowing offsets. */
     memcpy(p, t.auth.data, t.auth.len);
-    ntlm_put32(p + 24, 0xFFFFFFFFu);
+    pkg_put_le32(p + 24, 0xFFFFFFFFu);
     ck_assert_int_eq(asc_second(&t, p, t.auth.len), SEC_E_INVALID_TOKEN);
     /* Odd-length UTF-16 user name. */
     memcpy(p, t.auth.data, t.auth.len);
-    ntlm_put16(p + 36, (uint16_t)(ntlm_get16(p + 36) - 1));
+    pkg_put_le16(p + 36, (uint16_t)(pkg_get_le16(p + 36) - 1));
     ck_assert_int_eq(asc_second(&t, p, t.auth.len), SEC_E_INVALID_TOKEN);
     free(p);
 }
@@ -380,7 +383,7 @@ START_TEST(test_package_mic)
             auth.data[NTLM_MIC_OFFSET + 3] ^= 1;
             want = SEC_E_MESSAGE_ALTERED;
         } else if (round == 2) {
-            ws_off = ntlm_get32(auth.data + 48);
+            ws_off = pkg_get_le32(auth.data + 48);
             auth.data[ws_off] ^= 0x20;             /* workstation: outside the proof */
             want = SEC_E_MESSAGE_ALTERED;
         } else if (round == 3) {
@@ -391,8 +394,8 @@ START_TEST(test_package_mic)
         nt_test_delete(c);
         nt_test_delete(s);
     }
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
 }
 END_TEST
 
@@ -435,6 +438,22 @@ static void v1_auth(const struct nt_test_tok *chal, bool ess, struct ntlm_buf *o
     }
 }
 
+/* SECPKG_ATTR_KEY_INFO of an NTLMv1 context, as Windows reports it:
+ * RC4-CRC32 signatures without extended session security. */
+static void check_v1_key_info(LSA_SEC_HANDLE s, bool ess)
+{
+    SecPkgContext_KeyInfoW ki;
+    const char16_t *want = ess ? u"HMAC-MD5" : u"RSADSI RC4-CRC32";
+
+    ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_KEY_INFO, &ki), STATUS_SUCCESS);
+    ck_assert_uint_eq(ki.SignatureAlgorithm, ess ? 0xffffff76u : 0xffffff7cu);
+    ck_assert_uint_eq(ki.EncryptAlgorithm, 0x6801u);
+    ck_assert_mem_eq(ki.sSignatureAlgorithmName, want, (sspi_utf16_len(want) + 1) * 2);
+    ck_assert_mem_eq(ki.sEncryptAlgorithmName, u"RSADSI RC4", sizeof u"RSADSI RC4");
+    free(ki.sSignatureAlgorithmName);
+    free(ki.sEncryptAlgorithmName);
+}
+
 START_TEST(test_ntlmv1)
 {
     LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
@@ -456,23 +475,24 @@ START_TEST(test_ntlmv1)
                          SEC_I_CONTINUE_NEEDED);
         v1_auth(&chal, ess, &auth);
         if (round == 2 || round == 3) {
-            auth.data[ntlm_get32(auth.data + 24) + 5] ^= 1;   /* damage the NT response */
+            auth.data[pkg_get_le32(auth.data + 24) + 5] ^= 1;   /* damage the NT response */
             want = SEC_E_LOGON_DENIED;
         }
         ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), want);
         if (want == SEC_E_OK) {
             SecPkgContext_SessionKey k;
-            ck_assert_int_eq(ntlm_sp_query_context_attributes(s, SECPKG_ATTR_SESSION_KEY, &k),
+            ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_SESSION_KEY, &k),
                              STATUS_SUCCESS);
             ck_assert_uint_eq(k.SessionKey[0], 0x42);
             free(k.SessionKey);
+            check_v1_key_info(s, ess);
         }
         ntlm_buf_free(&auth);
         nt_test_delete(c);
         nt_test_delete(s);
     }
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
 }
 END_TEST
 
@@ -497,15 +517,15 @@ START_TEST(test_import_garbage)
     bad.cbBuffer = packed.cbBuffer;
     bad.pvBuffer = exact(packed.pvBuffer, packed.cbBuffer);
     ck_assert_int_eq(ntlm_sp_import_context(&bad, NULL, &imp), STATUS_SUCCESS);
-    ntlm_sp_delete_user_mode_context(imp);
-    ntlm_put32((uint8_t *)bad.pvBuffer + 64, 0xFFFFFFF0u);     /* user name length */
+    nt_user->DeleteUserModeContext(imp);
+    pkg_put_le32((uint8_t *)bad.pvBuffer + 64, 0xFFFFFFF0u);     /* user name length */
     ck_assert_int_eq(ntlm_sp_import_context(&bad, NULL, &imp), SEC_E_INVALID_TOKEN);
     free(bad.pvBuffer);
     free(packed.pvBuffer);
     nt_test_delete(c);
     nt_test_delete(s);
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
 }
 END_TEST
 
@@ -532,7 +552,7 @@ static void v2_auth_as(const struct nt_test_tok *chal, int64_t ts_delta, const s
     ck_assert(av.present[MsvAvTimestamp]);
     ntlm_ntowfv1(pw, sizeof pw, nt1);
     ntlm_ntowfv2(nt1, u->data, u->len, d->data, d->len, nt2);
-    bl = ntlm_v2_blob(ntlm_get64(av.v[MsvAvTimestamp].data) + (uint64_t)ts_delta, cchal,
+    bl = ntlm_v2_blob(pkg_get_le64(av.v[MsvAvTimestamp].data) + (uint64_t)ts_delta, cchal,
                       c.target_info.data, c.target_info.len, blob);
     ntlm_v2_proof(nt2, c.server_chal, blob, bl, resp);
     memcpy(resp + 16, blob, bl);
@@ -590,7 +610,7 @@ START_TEST(test_upn_user)
             SecPkgContext_NamesW n;
             static const char16_t want[] = u"DOMAIN\\User";
 
-            ck_assert_int_eq(ntlm_sp_query_context_attributes(s, SECPKG_ATTR_NAMES, &n),
+            ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_NAMES, &n),
                              STATUS_SUCCESS);
             ck_assert_int_eq(memcmp(n.sUserName, want, sizeof want), 0);
             free(n.sUserName);
@@ -599,8 +619,8 @@ START_TEST(test_upn_user)
         nt_test_delete(c);
         nt_test_delete(s);
     }
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
 }
 END_TEST
 
@@ -636,7 +656,7 @@ START_TEST(test_ntlmv2_skew)
         ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), cases[i].want);
         if (cases[i].want == SEC_E_OK) {
             SecPkgContext_SessionKey k;
-            ck_assert_int_eq(ntlm_sp_query_context_attributes(s, SECPKG_ATTR_SESSION_KEY, &k),
+            ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_SESSION_KEY, &k),
                              STATUS_SUCCESS);
             ck_assert_uint_eq(k.SessionKey[15], 0x17);
             free(k.SessionKey);
@@ -645,8 +665,8 @@ START_TEST(test_ntlmv2_skew)
         nt_test_delete(c);
         nt_test_delete(s);
     }
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
 }
 END_TEST
 
@@ -697,7 +717,7 @@ START_TEST(test_oem_client)
     ck_assert_uint_ne(c.target_name.data[1], 0);           /* 8-bit, not UTF-16 */
     ntlm_ntowfv1(pw, sizeof pw, nt1);
     ntlm_ntowfv2(nt1, user16, sizeof user16, dom16, sizeof dom16, nt2);
-    bl = ntlm_v2_blob(ntlm_filetime_now(), cchal, c.target_info.data, c.target_info.len, blob);
+    bl = ntlm_v2_blob((uint64_t)pkg_filetime_now(), cchal, c.target_info.data, c.target_info.len, blob);
     ntlm_v2_proof(nt2, c.server_chal, blob, bl, resp);
     memcpy(resp + 16, blob, bl);
     {
@@ -711,7 +731,7 @@ START_TEST(test_oem_client)
     {
         SecPkgContext_NamesW n;
         static const char16_t want[] = u"DOMAIN\\User";
-        ck_assert_int_eq(ntlm_sp_query_context_attributes(s, SECPKG_ATTR_NAMES, &n),
+        ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_NAMES, &n),
                          STATUS_SUCCESS);
         ck_assert_mem_eq(n.sUserName, want, sizeof want);
         free(n.sUserName);
@@ -719,7 +739,7 @@ START_TEST(test_oem_client)
     ntlm_buf_free(&neg);
     ntlm_buf_free(&auth);
     nt_test_delete(s);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(sc);
 }
 END_TEST
 
@@ -740,17 +760,17 @@ static ULONG isc_services(uint32_t strip, uint32_t *auth_flags, uint16_t *enc_ke
     ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, req, &neg), SEC_I_CONTINUE_NEEDED);
     ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal), SEC_I_CONTINUE_NEEDED);
     p = exact(chal.data, chal.len);
-    ntlm_put32(p + 20, ntlm_get32(p + 20) & ~strip);
+    pkg_put_le32(p + 20, pkg_get_le32(p + 20) & ~strip);
     ck_assert_int_eq(nt_test_isc(cc, &c, p, chal.len, req, &auth), SEC_E_OK);
     attrs = nt_test_last_attrs;
     ck_assert_uint_ge(auth.len, 64);
-    *auth_flags = ntlm_get32(auth.data + 60);
-    *enc_key_len = ntlm_get16(auth.data + 52);
+    *auth_flags = pkg_get_le32(auth.data + 60);
+    *enc_key_len = pkg_get_le16(auth.data + 52);
     free(p);
     nt_test_delete(c);
     nt_test_delete(s);
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
     return attrs;
 }
 
@@ -799,8 +819,38 @@ START_TEST(test_failed_leg_is_final)
     nt_test_delete(c);
     nt_test_delete(c2);
     nt_test_delete(s);
-    ntlm_sp_free_credentials_handle(cc);
-    ntlm_sp_free_credentials_handle(sc);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
+}
+END_TEST
+
+/* The first leg's output TOKEN without memory: SEC_E_INTERNAL_ERROR
+ * unless ALLOCATE_MEMORY asks the package for the memory (from the LSA
+ * heap, which the caller frees). */
+START_TEST(test_output_token_without_memory)
+{
+    LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password");
+    SecBuffer ob = {NTLM_MAX_TOKEN, SECBUFFER_TOKEN, NULL};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    LSA_SEC_HANDLE c = 0;
+    ULONG attrs;
+    TimeStamp ts;
+    BOOLEAN mapped;
+    SecBuffer cd = {0};
+
+    ck_assert_int_eq(nt_lsa->InitLsaModeContext(cc, 0, NULL, 0, 0, NULL, &c, &od, &attrs, &ts,
+                                                &mapped, &cd),
+                     SEC_E_INTERNAL_ERROR);
+    ck_assert(c == 0);
+    ck_assert_int_eq(nt_lsa->InitLsaModeContext(cc, 0, NULL, ISC_REQ_ALLOCATE_MEMORY, 0, NULL, &c,
+                                                &od, &attrs, &ts, &mapped, &cd),
+                     SEC_I_CONTINUE_NEEDED);
+    ck_assert_ptr_nonnull(ob.pvBuffer);
+    ck_assert_uint_ge(ob.cbBuffer, 32);
+    ck_assert_mem_eq(ob.pvBuffer, "NTLMSSP", 8);
+    free(ob.pvBuffer);
+    nt_test_delete(c);
+    nt_lsa->FreeCredentialsHandle(cc);
 }
 END_TEST
 
@@ -827,6 +877,7 @@ static Suite *malformed_suite(void)
     tcase_add_test(tc, test_negotiated_services);
     tcase_add_test(tc, test_upn_user);
     tcase_add_test(tc, test_failed_leg_is_final);
+    tcase_add_test(tc, test_output_token_without_memory);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,444 @@
+/*
+ * check-schannel-interop.c - the Schannel package against independent TLS
+ * stacks from Debian, both ways: `sspi client --stream` against
+ * gnutls-serv and openssl s_server, gnutls-cli and openssl s_client
+ * against `sspi server --stream`.  TLS 1.2 and 1.3, ALPN, client
+ * certificates, resumption, 1 B to 40 KiB (several records per read),
+ * close_notify, the three certificate failures with their statuses, and a
+ * TLS 1.3 ticket arriving with application data.
+ *
+ * Peers listen on free 127.0.0.1 ports (bound to port 0 first) and are
+ * stopped by PID; every run is bounded by timeout(1).  The certificates
+ * are made at run time (tests/schannel/tls-test.c).
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/schannel/tls-test.h"
+
+static struct tls_pki pki;
+static char conf[512], sspi[512];
+
+/* A port nobody listens on right now. */
+static int free_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+static bool port_open(int port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    bool ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+
+    close(fd);
+    return ok;
+}
+
+/* Start `cmd` (exec'd by sh) in the background; wait until it listens. */
+static pid_t peer_start(int port, const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    pid_t pid;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        setenv("LIBSSPI_CONFIG", conf, 1);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100 && !port_open(port); i++)
+        usleep(50000);
+    ck_assert_msg(port_open(port), "peer did not listen: %s", cmd);
+    return pid;
+}
+
+static void peer_stop(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+}
+
+/* Run a shell command (bounded); its exit status. */
+static int run(const char *fmt, ...)
+{
+    char cmd[4096], full[8192];
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof(full), "LIBSSPI_CONFIG='%s' timeout 30 sh -c \"%s\"", conf, cmd);
+    st = system(full);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *name)
+{
+    char path[512];
+    FILE *f;
+    char *buf;
+    long n;
+
+    snprintf(path, sizeof(path), "%s/%s", pki.dir, name);
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = calloc(1, (size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+        buf[0] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Text input of `len` bytes (lines of 64 characters) in the pki dir. */
+static void make_input(const char *name, size_t len)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", pki.dir, name);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (size_t i = 0; i < len; i++)
+        fputc(i % 65 == 64 || i + 1 == len ? '\n' : 'a' + (int)(i * 7 % 26), f);
+    fclose(f);
+}
+
+#define P(name) pki.dir, name
+
+/* sspi client --stream against gnutls-serv --echo. */
+static void client_vs_gnutls(const char *protocol, size_t len, const char *extra_client,
+                             const char *extra_server)
+{
+    int port = free_port();
+    pid_t pid = peer_start(port,
+                           "exec gnutls-serv --echo -q -p %d --x509certfile %s --x509keyfile %s "
+                           "%s >/dev/null 2>&1",
+                           port, pki.server, pki.server, extra_server);
+    char *in, *out, *err;
+
+    make_input("in.txt", len);
+    ck_assert_int_eq(run("%s client --stream --ca %s --target localhost --protocol %s --echo "
+                         "--connections 2 %s 127.0.0.1:%d Schannel <%s/%s >%s/%s 2>%s/%s",
+                         sspi, pki.ca, protocol, extra_client, port, P("in.txt"), P("out.txt"),
+                         P("err.txt")),
+                     0);
+    peer_stop(pid);
+    in = slurp("in.txt");
+    out = slurp("out.txt");
+    err = slurp("err.txt");
+    ck_assert_uint_eq(strlen(out), 2 * strlen(in));
+    ck_assert(strncmp(out, in, strlen(in)) == 0 && strcmp(out + strlen(in), in) == 0);
+    ck_assert_msg(strstr(err, strcmp(protocol, "tls1.3") == 0 ? "(TLS 1.3)" : "(TLS 1.2)"), "%s",
+                  err);
+    ck_assert_msg(strstr(err, "resumed: no") && strstr(err, "resumed: yes"), "%s", err);
+    free(in);
+    free(out);
+    free(err);
+}
+
+START_TEST(test_client_gnutls_serv_tls13)
+{
+    client_vs_gnutls("tls1.3", 1, "", "");
+    client_vs_gnutls("tls1.3", 16384, "", "");
+    client_vs_gnutls("tls1.3", 40000, "", "");
+}
+END_TEST
+
+START_TEST(test_client_gnutls_serv_tls12)
+{
+    client_vs_gnutls("tls1.2", 1, "", "");
+    client_vs_gnutls("tls1.2", 16384, "", "");
+    client_vs_gnutls("tls1.2", 40000, "", "");
+}
+END_TEST
+
+/* The server's tickets and the echo arrive in one read: nothing is lost. */
+START_TEST(test_client_ticket_with_data)
+{
+    client_vs_gnutls("tls1.3", 3000, "--settle 300", "");
+}
+END_TEST
+
+START_TEST(test_client_alpn_and_client_cert)
+{
+    char *err;
+
+    client_vs_gnutls("tls1.3", 100, "--alpn h2,http/1.1", "--alpn h2 --alpn-fatal");
+    err = slurp("err.txt");
+    ck_assert_msg(strstr(err, "alpn: h2"), "%s", err);
+    free(err);
+    {
+        char c[600], sv[600];
+
+        snprintf(c, sizeof(c), "--cert %s", pki.client);
+        snprintf(sv, sizeof(sv), "--require-client-cert --x509cafile %s", pki.ca);
+        client_vs_gnutls("tls1.2", 100, c, sv);
+        client_vs_gnutls("tls1.3", 100, c, sv);
+    }
+}
+END_TEST
+
+/* sspi client --stream against openssl s_server -rev (lines reversed). */
+static void client_vs_openssl(const char *protocol)
+{
+    int port = free_port();
+    pid_t pid = peer_start(port,
+                           "exec openssl s_server -accept %d -cert %s -key %s -rev -quiet "
+                           ">/dev/null 2>&1",
+                           port, pki.server, pki.server);
+    char *out, *err;
+    FILE *f;
+    char path[512];
+
+    snprintf(path, sizeof(path), "%s/in.txt", pki.dir);
+    f = fopen(path, "w");
+    fputs("hello\nlibsspi schannel\n", f);
+    fclose(f);
+    ck_assert_int_eq(run("%s client --stream --ca %s --target localhost --protocol %s --echo "
+                         "--connections 2 127.0.0.1:%d Schannel <%s/%s >%s/%s 2>%s/%s",
+                         sspi, pki.ca, protocol, port, P("in.txt"), P("out.txt"), P("err.txt")),
+                     0);
+    peer_stop(pid);
+    out = slurp("out.txt");
+    err = slurp("err.txt");
+    ck_assert_str_eq(out, "olleh\nlennahcs ipssbil\nolleh\nlennahcs ipssbil\n");
+    ck_assert_msg(strstr(err, "resumed: yes"), "%s", err);
+    free(out);
+    free(err);
+}
+
+START_TEST(test_client_openssl_s_server)
+{
+    client_vs_openssl("tls1.3");
+    client_vs_openssl("tls1.2");
+}
+END_TEST
+
+/* A server certificate that must be refused, and the status. */
+static void client_refuses(const char *cert, const char *status)
+{
+    int port = free_port();
+    pid_t pid = peer_start(port,
+                           "exec gnutls-serv --echo -q -p %d --x509certfile %s --x509keyfile %s "
+                           ">/dev/null 2>&1",
+                           port, cert, cert);
+    char *err;
+
+    make_input("in.txt", 10);
+    ck_assert_int_eq(run("%s client --stream --ca %s --target localhost --echo 127.0.0.1:%d "
+                         "Schannel <%s/%s >%s/%s 2>%s/%s",
+                         sspi, pki.ca, port, P("in.txt"), P("out.txt"), P("err.txt")),
+                     1);
+    peer_stop(pid);
+    err = slurp("err.txt");
+    ck_assert_msg(strstr(err, status) != NULL, "want %s: %s", status, err);
+    free(err);
+}
+
+START_TEST(test_client_refuses_bad_certificates)
+{
+    client_refuses(pki.rogue, "SEC_E_UNTRUSTED_ROOT");
+    client_refuses(pki.wrong, "SEC_E_WRONG_PRINCIPAL");
+    client_refuses(pki.expired, "SEC_E_CERT_EXPIRED");
+}
+END_TEST
+
+/* A TLS client tool against sspi server --stream: what it sends comes back. */
+static void server_vs(const char *before_port, const char *after_port, const char *server_extra)
+{
+    int port = free_port();
+    pid_t pid = peer_start(port,
+                           "exec %s server --stream --listen 127.0.0.1:%d --cert %s %s "
+                           "Schannel >%s/srv.txt 2>&1",
+                           sspi, port, pki.server, server_extra, P(""));
+    char cmd[2048], *out, *srv;
+    int rc;
+
+    make_input("in.txt", 5000);
+    snprintf(cmd, sizeof(cmd), "%s%d%s", before_port, port, after_port);
+    rc = run("(cat %s/in.txt; sleep 1) | %s >%s/out.txt 2>%s/err.txt", pki.dir, cmd, pki.dir,
+             pki.dir);
+    peer_stop(pid);
+    if (rc != 0) {
+        char *e = slurp("err.txt"), *sv = slurp("srv.txt");
+
+        ck_abort_msg("%s: exit %d\n%s\nserver:\n%s", cmd, rc, e, sv);
+    }
+    out = slurp("out.txt");
+    srv = slurp("srv.txt");
+    {
+        char *in = slurp("in.txt");
+
+        ck_assert_msg(strstr(out, in) != NULL, "echo missing; server said: %s", srv);
+        free(in);
+    }
+    ck_assert_msg(strstr(srv, "handshake complete"), "%s", srv);
+    free(out);
+    free(srv);
+}
+
+START_TEST(test_gnutls_cli_to_server)
+{
+    char pre[1024];
+
+    snprintf(pre, sizeof(pre), "gnutls-cli --x509cafile %s -p ", pki.ca);
+    server_vs(pre, " localhost", "");
+    snprintf(pre, sizeof(pre),
+             "gnutls-cli --x509cafile %s --priority NORMAL:-VERS-TLS1.3 --alpn h2 -p ", pki.ca);
+    server_vs(pre, " localhost", "--alpn h2");
+    snprintf(pre, sizeof(pre), "gnutls-cli --x509cafile %s --x509certfile %s --x509keyfile %s -p ",
+             pki.ca, pki.client, pki.client);
+    server_vs(pre, " localhost", "--require-client-cert");
+}
+END_TEST
+
+START_TEST(test_openssl_s_client_to_server)
+{
+    char post[1024];
+
+    for (int v = 2; v <= 3; v++) {
+        snprintf(post, sizeof(post),
+                 " -CAfile %s -servername localhost -verify_return_error -tls1_%d -brief -alpn h2",
+                 pki.ca, v);
+        server_vs("openssl s_client -connect 127.0.0.1:", post, "--alpn h2");
+    }
+    snprintf(post, sizeof(post), " -CAfile %s -servername localhost -cert %s -key %s -brief",
+             pki.ca, pki.client, pki.client);
+    server_vs("openssl s_client -connect 127.0.0.1:", post, "--require-client-cert");
+}
+END_TEST
+
+/* openssl s_client's interactive commands mid-connection: "K" (a TLS 1.3
+ * KeyUpdate that asks for ours: SEC_I_RENEGOTIATE, then AcceptSecurityContext
+ * sends it) and "R" (a TLS 1.2 renegotiation the client starts). */
+static void server_post_handshake(int version, const char *command)
+{
+    int port = free_port();
+    pid_t pid = peer_start(port,
+                           "exec %s server --stream --listen 127.0.0.1:%d --cert %s Schannel "
+                           ">%s/srv.txt 2>&1",
+                           sspi, port, pki.server, P(""));
+    char *out, *srv;
+
+    ck_assert_int_eq(run("(echo before; sleep 0.5; echo %s; sleep 0.8; echo after; sleep 0.8) | "
+                         "openssl s_client -connect 127.0.0.1:%d -CAfile %s -servername localhost "
+                         "-tls1_%d >%s/out.txt 2>&1",
+                         command, port, pki.ca, version, P("")),
+                     0);
+    peer_stop(pid);
+    out = slurp("out.txt");
+    srv = slurp("srv.txt");
+    ck_assert_msg(strstr(out, "before\n") && strstr(out, "after\n"), "%s\nserver:\n%s", out, srv);
+    ck_assert_msg(strstr(out, version == 3 ? "KEYUPDATE" : "RENEGOTIATING"), "%s", out);
+    ck_assert_msg(strstr(srv, "close_notify received after 2 records"), "%s", srv);
+    free(out);
+    free(srv);
+}
+
+START_TEST(test_openssl_key_update_and_renegotiation)
+{
+    server_post_handshake(3, "K");
+    server_post_handshake(2, "R");
+}
+END_TEST
+
+/* The tool's in-process verbs for a stream package. */
+START_TEST(test_tool_loopback_and_bench)
+{
+    char *out;
+
+    ck_assert_int_eq(run("%s loopback Schannel >%s/%s 2>&1", sspi, P("out.txt")), 0);
+    out = slurp("out.txt");
+    ck_assert_msg(strstr(out, "DecryptMessage (client): SEC_E_OK") &&
+                      strstr(out, "result: SEC_E_OK"),
+                  "%s", out);
+    free(out);
+    ck_assert_int_eq(
+        run("%s bench --count 20 --sizes 16,16384 Schannel >%s/%s 2>&1", sspi, P("out.txt")), 0);
+    out = slurp("out.txt");
+    ck_assert_msg(strstr(out, "records/s") && strstr(out, "16384"), "%s", out);
+    free(out);
+}
+END_TEST
+
+static bool have(const char *tool)
+{
+    char cmd[256];
+
+    snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
+    return system(cmd) == 0;
+}
+
+int main(void)
+{
+    Suite *s = suite_create("schannel-interop");
+    TCase *tc = tcase_create("peers");
+    const char *pkgdir = getenv("LIBSSPI_TEST_PKGDIR"), *top = getenv("top_builddir");
+    SRunner *sr;
+    FILE *f;
+    int failed;
+
+    if (!have("gnutls-serv") || !have("gnutls-cli") || !have("openssl")) {
+        fprintf(stderr, "SKIP: gnutls-bin and openssl are needed\n");
+        return 77;
+    }
+    if (!tls_pki_make(&pki))
+        return 99;
+    snprintf(conf, sizeof(conf), "%s/sspi.conf", pki.dir);
+    snprintf(sspi, sizeof(sspi), "%s/src/tools/sspi", top ? top : ".");
+    f = fopen(conf, "w");
+    fprintf(f,
+            "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/schannel/.libs/schannel.so\n",
+            pkgdir ? pkgdir : "src/packages");
+    fclose(f);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_client_gnutls_serv_tls13);
+    tcase_add_test(tc, test_client_gnutls_serv_tls12);
+    tcase_add_test(tc, test_client_ticket_with_data);
+    tcase_add_test(tc, test_client_alpn_and_client_cert);
+    tcase_add_test(tc, test_client_openssl_s_server);
+    tcase_add_test(tc, test_client_refuses_bad_certificates);
+    tcase_add_test(tc, test_gnutls_cli_to_server);
+    tcase_add_test(tc, test_openssl_s_client_to_server);
+    tcase_add_test(tc, test_tool_loopback_and_bench);
+    tcase_add_test(tc, test_openssl_key_update_and_renegotiation);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    run("rm -f %s/*.txt %s", pki.dir, conf);
+    tls_pki_remove(&pki);
+    return failed == 0 ? 0 : 1;
+}
