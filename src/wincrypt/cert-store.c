@@ -22,13 +22,12 @@
 #include <gnutls/pkcs12.h>
 
 #include "common/utf16.h"
+#include "config-paths.h"
 #include "wincrypt/wincrypt-internal.h"
 
 #define WINCRYPT_API __attribute__((visibility("default")))
 #define WINCRYPT_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
-#ifndef LIBSSPI_CERT_DIR_DEFAULT
-#define LIBSSPI_CERT_DIR_DEFAULT "/etc/libsspi/certs"
-#endif
+#define LIBSSPI_CERT_DIR_DEFAULT SYSCONFDIR "/libsspi/certs"
 
 static void wincrypt_store_release(struct wincrypt_store_ref *ref)
 {

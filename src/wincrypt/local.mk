@@ -12,8 +12,6 @@ src_wincrypt_libwincrypt_la_SOURCES = \
 	src/wincrypt/cert-api.c \
 	src/wincrypt/cert-load.c \
 	src/wincrypt/cert-store.c
-src_wincrypt_libwincrypt_la_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DLIBSSPI_CERT_DIR_DEFAULT='"$(sysconfdir)/libsspi/certs"'
 src_wincrypt_libwincrypt_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 src_wincrypt_libwincrypt_la_LIBADD = src/wincrypt/libcertcore.la \
 	$(GNUTLS_LIBS) $(PTHREAD_LIBS)
