@@ -17,5 +17,6 @@ EXTRA_DIST += \
 	debian/libsspi-packages.examples \
 	debian/libsspi-packages.install \
 	debian/sspi-tools.install \
+	debian/sspi-tools.links \
 	debian/tests/control \
 	debian/tests/installed
