@@ -33,7 +33,10 @@ comment_style() {
     tests/fuzz/corpus/*) return ;;
     *.c | *.h | *.c.in | *.h.in) echo c ;;
     *.asn | *.asn.in) echo asn ;;
-    *.sh | *.am | *.mk | *.ac | *.in | *.sym | *.supp | *.conf) echo hash ;;
+    # A version script (ld reads # comments); not a libtool -export-symbols
+    # list, which is bare names, one a line.
+    *.sym) if grep -q '{' "$1"; then echo hash; fi ;;
+    *.sh | *.am | *.mk | *.ac | *.in | *.supp | *.conf) echo hash ;;
     *)
         # Any other script, whatever its name (.ci/run, debian/rules).
         if [ "$(head -c 2 "$1")" = '#!' ]; then echo hash; fi ;;
