@@ -10,4 +10,8 @@ libsspiinclude_HEADERS += \
 	include/libsspi/ntstatus.h \
 	include/libsspi/winerror.h \
 	include/libsspi/wincrypt.h \
-	include/libsspi/schannel.h
+	include/libsspi/schannel.h \
+	include/libsspi/errhandlingapi.h \
+	include/libsspi/handleapi.h \
+	include/libsspi/secext.h \
+	include/libsspi/SecExt.h

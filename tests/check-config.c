@@ -544,6 +544,77 @@ START_TEST(test_main_path_and_bool)
 }
 END_TEST
 
+/* The account settings: domain, realm, impersonation, account_*. */
+START_TEST(test_account_keys)
+{
+    struct sspi_conf *c;
+
+    write_file("sspi.conf",
+               "dropin_dir = none\n"
+               "domain = EXAMPLE\n"
+               "realm = EXAMPLE.COM\n"
+               "impersonation = Track\n"
+               "account_strip = all\n"
+               "account_separator = +\n"
+               "account_map = EXAMPLE\\John Smith = jsmith\n"
+               "account_map = alice@OTHER.ORG=alice\n",
+               0644);
+    c = load("sspi.conf", false);
+    dump_diags(c);
+    ck_assert_uint_eq(c->ndiags, 0);
+    ck_assert_str_eq(c->accounts.domain, "EXAMPLE");
+    ck_assert_str_eq(c->accounts.realm, "EXAMPLE.COM");
+    ck_assert_int_eq(c->accounts.impersonation, SSPI_IMPERSONATION_TRACK);
+    ck_assert_int_eq(c->accounts.strip, SSPI_STRIP_ALL);
+    ck_assert_int_eq(c->accounts.separator, '+');
+    ck_assert_uint_eq(c->accounts.nmap, 2);
+    ck_assert_str_eq(c->accounts.map[0].remote, "EXAMPLE\\John Smith");
+    ck_assert_str_eq(c->accounts.map[0].local, "jsmith");
+    ck_assert_str_eq(c->accounts.map[1].remote, "alice@OTHER.ORG");
+    ck_assert_str_eq(c->accounts.map[1].local, "alice");
+    sspi_conf_free(c);
+}
+END_TEST
+
+START_TEST(test_account_keys_bad)
+{
+    struct sspi_conf *c;
+
+    write_file("sspi.conf",
+               "dropin_dir = none\n"
+               "impersonation = sometimes\n"
+               "account_strip = most\n"
+               "account_separator = ab\n"
+               "account_map = nobody\n"
+               "account_map = a = b\\c\n"
+               "domain = A\\B\n"
+               "realm =\n"
+               "impersonation = refuse\n"
+               "impersonation = switch\n"
+               "[module]\n"
+               "module = x.so\n"
+               "domain = X\n",
+               0644);
+    c = load("sspi.conf", false);
+    ck_assert(has_diag(c, 2, "invalid value 'sometimes' for 'impersonation'"));
+    ck_assert(has_diag(c, 3, "invalid value 'most'"));
+    ck_assert(has_diag(c, 4, "invalid value 'ab'"));
+    ck_assert(has_diag(c, 5, "expected 'REMOTE = LOCAL'"));
+    ck_assert(has_diag(c, 6, "plain local name"));
+    ck_assert(has_diag(c, 7, "invalid value"));
+    ck_assert(has_diag(c, 8, "empty value for 'realm'"));
+    ck_assert(has_diag(c, 10, "duplicate key 'impersonation'"));
+    ck_assert(has_diag(c, 13, "global key 'domain' inside a module block"));
+    ck_assert_int_eq(c->accounts.impersonation, SSPI_IMPERSONATION_SWITCH);
+    ck_assert_int_eq(c->accounts.strip, SSPI_STRIP_LOCAL);
+    ck_assert_int_eq(c->accounts.separator, 0);
+    ck_assert_ptr_null(c->accounts.domain);
+    ck_assert_ptr_null(c->accounts.realm);
+    ck_assert_uint_eq(c->accounts.nmap, 0);
+    sspi_conf_free(c);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -567,6 +638,8 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_empty_file);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_main_path_and_bool);
+    tcase_add_test(tc, test_account_keys);
+    tcase_add_test(tc, test_account_keys_bad);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "common/identity.h"
 #include "test-util.h"
 #include "ntsecpkg.h"
 
@@ -594,6 +595,9 @@ START_TEST(test_ansi_invalid_target)
 }
 END_TEST
 
+/* A plain ANSI identity reaches the package exactly as the caller gave it
+ * (the same pointer), with SECPKG_CALL_ANSI: only the package knows what
+ * pAuthData is. */
 START_TEST(test_ansi_identity)
 {
     SEC_WINNT_AUTH_IDENTITY_A id = {
@@ -613,9 +617,10 @@ START_TEST(test_ansi_identity)
                                                &ts),
                      SEC_E_OK);
     ck_assert_uint_eq(rec->authdata_present, 1);
-    ck_assert_msg((rec->identity_flags & SEC_WINNT_AUTH_IDENTITY_UNICODE) &&
-                      !(rec->identity_flags & SEC_WINNT_AUTH_IDENTITY_ANSI),
-                  "package got identity flags 0x%x", rec->identity_flags);
+    ck_assert_uint_eq(rec->authdata_ptr, (uint64_t)(uintptr_t)&id);
+    ck_assert_uint_eq(rec->identity_form, SSPI_IDENTITY_A);
+    ck_assert_uint_eq(rec->identity_flags, SEC_WINNT_AUTH_IDENTITY_ANSI);
+    ck_assert_msg(rec->call_attributes & SECPKG_CALL_ANSI, "no SECPKG_CALL_ANSI");
     ck_assert_str_eq(rec->identity_user, "alice");
     ck_assert_str_eq(rec->identity_domain, "DOM\xc3\xa9");
     ck_assert_str_eq(rec->identity_password, "p\xc3\xa4ss");
@@ -623,6 +628,47 @@ START_TEST(test_ansi_identity)
     /* The caller's structure is untouched. */
     ck_assert_uint_eq(id.Flags, SEC_WINNT_AUTH_IDENTITY_ANSI);
     ck_assert_str_eq((char *)id.User, "alice");
+}
+END_TEST
+
+/* An EXA is a versioned identity: the package gets an EXW the core built
+ * (UTF-16), never the caller's structure. */
+START_TEST(test_exa_identity_converted)
+{
+    SEC_WINNT_AUTH_IDENTITY_EXA id = {
+        .Version = SEC_WINNT_AUTH_IDENTITY_VERSION,
+        .Length = sizeof(id),
+        .User = (unsigned char *)"carol",
+        .UserLength = 5,
+        .Domain = (unsigned char *)"D\xc3\xb6M",
+        .DomainLength = 4,
+        .Password = (unsigned char *)"s3cr\xc3\xa9t",
+        .PasswordLength = 7,
+        .Flags = SEC_WINNT_AUTH_IDENTITY_ANSI,
+    };
+    CredHandle c;
+    TimeStamp ts;
+
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
+                                               SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &c,
+                                               &ts),
+                     SEC_E_OK);
+    ck_assert_msg(rec->authdata_ptr != (uint64_t)(uintptr_t)&id, "caller's EXA handed on");
+    ck_assert_uint_eq(rec->identity_status, SEC_E_OK);
+    ck_assert_uint_eq(rec->identity_form, SSPI_IDENTITY_EXW);
+    ck_assert_uint_eq(rec->identity_flags, SEC_WINNT_AUTH_IDENTITY_UNICODE);
+    ck_assert_msg(rec->call_attributes & SECPKG_CALL_ANSI, "no SECPKG_CALL_ANSI");
+    ck_assert_str_eq(rec->identity_user, "carol");
+    ck_assert_str_eq(rec->identity_domain, "D\xc3\xb6M");
+    ck_assert_str_eq(rec->identity_password, "s3cr\xc3\xa9t");
+    ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
+    /* An EXA with invalid UTF-8 is refused before the package is called. */
+    id.User = (unsigned char *)"bad\xff";
+    id.UserLength = 4;
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
+                                               SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &c,
+                                               &ts),
+                     SEC_E_INVALID_PARAMETER);
 }
 END_TEST
 
@@ -753,6 +799,7 @@ static Suite *dispatch_suite(void)
     tcase_add_test(tc, test_ansi_principal_and_target);
     tcase_add_test(tc, test_ansi_invalid_target);
     tcase_add_test(tc, test_ansi_identity);
+    tcase_add_test(tc, test_exa_identity_converted);
     tcase_add_test(tc, test_unicode_identity);
     suite_add_tcase(s, tc);
 

@@ -13,7 +13,8 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 hdrdir=$top_srcdir/include/libsspi
 srcdir=$top_srcdir/tests/headers
 
-HEADERS="sspi-types.h sspi-status.h sspi.h security.h ntsecapi.h ntsecpkg.h libsspi.h ntstatus.h winerror.h wincrypt.h schannel.h"
+HEADERS="sspi-types.h sspi-status.h sspi.h security.h ntsecapi.h ntsecpkg.h libsspi.h ntstatus.h winerror.h
+         wincrypt.h schannel.h errhandlingapi.h handleapi.h secext.h SecExt.h"
 CWARN="-Wall -Wextra -Werror -pedantic -Wundef -Wshadow -Wstrict-prototypes"
 CXXWARN="-Wall -Wextra -Werror -pedantic -Wundef -Wshadow"
 

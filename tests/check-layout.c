@@ -16,6 +16,8 @@
 #include "ntsecapi.h"
 #include "ntsecpkg.h"
 #include "libsspi.h"
+#include "handleapi.h"
+#include "secext.h"
 #include "wincrypt.h"
 #include "schannel.h"
 
@@ -862,6 +864,83 @@ static int classify(SECURITY_STATUS s)
     }
 }
 
+/* The packed credentials of EX2, the LSA client structures, <secext.h>
+ * and the Win32 errors. */
+START_TEST(test_identity_helpers_and_lsa)
+{
+    static const uint8_t password_guid[16] = {0x2f, 0xc3, 0xbf, 0x28, 0xf6, 0x10, 0x38, 0x47,
+                                              0x98, 0xd1, 0x1a, 0xc0, 0x61, 0xdf, 0x71, 0x6a};
+
+    SIZE(SEC_WINNT_AUTH_BYTE_VECTOR, 8);
+    OFF(SEC_WINNT_AUTH_BYTE_VECTOR, ByteArrayOffset, 0);
+    OFF(SEC_WINNT_AUTH_BYTE_VECTOR, ByteArrayLength, 4);
+    SIZE(SEC_WINNT_AUTH_DATA, 24);
+    OFF(SEC_WINNT_AUTH_DATA, CredType, 0);
+    OFF(SEC_WINNT_AUTH_DATA, CredData, 16);
+    SIZE(SEC_WINNT_AUTH_PACKED_CREDENTIALS, 28);
+    OFF(SEC_WINNT_AUTH_PACKED_CREDENTIALS, cbHeaderLength, 0);
+    OFF(SEC_WINNT_AUTH_PACKED_CREDENTIALS, cbStructureLength, 2);
+    OFF(SEC_WINNT_AUTH_PACKED_CREDENTIALS, AuthData, 4);
+    OFF(SEC_WINNT_AUTH_PACKED_CREDENTIALS, AuthData.CredData.ByteArrayOffset, 20);
+    OFF(SEC_WINNT_AUTH_PACKED_CREDENTIALS, AuthData.CredData.ByteArrayLength, 24);
+    SIZE(SEC_WINNT_AUTH_DATA_PASSWORD, 8);
+    ck_assert_int_eq(memcmp(&SEC_WINNT_AUTH_DATA_TYPE_PASSWORD, password_guid, 16), 0);
+    ck_assert_uint_eq(SEC_WINNT_AUTH_DATA_TYPE_CERT.Data1, 0x235f69adu);
+    ck_assert_uint_eq(CRED_TYPE_GENERIC, 1);
+    ck_assert_uint_eq(CRED_TYPE_DOMAIN_PASSWORD, 2);
+
+    SIZE(LSA_LAST_INTER_LOGON_INFO, 24);
+    OFF(LSA_LAST_INTER_LOGON_INFO, FailedAttemptCountSinceLastSuccessfulLogon, 16);
+    SIZE(SECURITY_LOGON_SESSION_DATA, 272);
+    OFF(SECURITY_LOGON_SESSION_DATA, Size, 0);
+    OFF(SECURITY_LOGON_SESSION_DATA, LogonId, 4);
+    OFF(SECURITY_LOGON_SESSION_DATA, UserName, 16);
+    OFF(SECURITY_LOGON_SESSION_DATA, LogonDomain, 32);
+    OFF(SECURITY_LOGON_SESSION_DATA, AuthenticationPackage, 48);
+    OFF(SECURITY_LOGON_SESSION_DATA, LogonType, 64);
+    OFF(SECURITY_LOGON_SESSION_DATA, Session, 68);
+    OFF(SECURITY_LOGON_SESSION_DATA, Sid, 72);
+    OFF(SECURITY_LOGON_SESSION_DATA, LogonTime, 80);
+    OFF(SECURITY_LOGON_SESSION_DATA, LogonServer, 88);
+    OFF(SECURITY_LOGON_SESSION_DATA, DnsDomainName, 104);
+    OFF(SECURITY_LOGON_SESSION_DATA, Upn, 120);
+    OFF(SECURITY_LOGON_SESSION_DATA, UserFlags, 136);
+    OFF(SECURITY_LOGON_SESSION_DATA, LastLogonInfo, 144);
+    OFF(SECURITY_LOGON_SESSION_DATA, LogonScript, 168);
+    OFF(SECURITY_LOGON_SESSION_DATA, HomeDirectoryDrive, 216);
+    OFF(SECURITY_LOGON_SESSION_DATA, LogoffTime, 232);
+    OFF(SECURITY_LOGON_SESSION_DATA, PasswordMustChange, 264);
+
+    SIZE(EXTENDED_NAME_FORMAT, 4);
+    ck_assert_int_eq(NameUnknown, 0);
+    ck_assert_int_eq(NameFullyQualifiedDN, 1);
+    ck_assert_int_eq(NameSamCompatible, 2);
+    ck_assert_int_eq(NameDisplay, 3);
+    ck_assert_int_eq(NameUniqueId, 6);
+    ck_assert_int_eq(NameCanonical, 7);
+    ck_assert_int_eq(NameUserPrincipal, 8);
+    ck_assert_int_eq(NameCanonicalEx, 9);
+    ck_assert_int_eq(NameServicePrincipal, 10);
+    ck_assert_int_eq(NameDnsDomain, 12);
+    ck_assert_int_eq(NameGivenName, 13);
+    ck_assert_int_eq(NameSurname, 14);
+
+    ck_assert_int_eq(ERROR_INVALID_HANDLE, 6);
+    ck_assert_int_eq(ERROR_INVALID_PARAMETER, 87);
+    ck_assert_int_eq(ERROR_INSUFFICIENT_BUFFER, 122);
+    ck_assert_int_eq(ERROR_MORE_DATA, 234);
+    ck_assert_int_eq(ERROR_NO_SUCH_USER, 1317);
+    ck_assert_int_eq(ERROR_NONE_MAPPED, 1332);
+    ck_assert_int_eq(ERROR_CANT_ACCESS_DOMAIN_INFO, 1351);
+    ck_assert_int_eq(ERROR_NO_SUCH_LOGON_SESSION, 1312);
+    ck_assert_int_eq(ERROR_NO_SUCH_PACKAGE, 1364);
+    ck_assert_int_eq(STATUS_ACCESS_VIOLATION, (int32_t)0xC0000005u);
+    ck_assert_int_eq(STATUS_PORT_CONNECTION_REFUSED, (int32_t)0xC0000041u);
+    ck_assert_int_eq(STATUS_NAME_TOO_LONG, (int32_t)0xC0000106u);
+    ck_assert(INVALID_HANDLE_VALUE == (HANDLE)(intptr_t)-1);
+}
+END_TEST
+
 START_TEST(test_status_values)
 {
     SIZE(SEC_E_OK, 4);
@@ -1027,6 +1106,7 @@ static Suite *layout_suite(void)
     tcase_add_test(tc, test_handles_and_buffers);
     tcase_add_test(tc, test_package_info);
     tcase_add_test(tc, test_identities);
+    tcase_add_test(tc, test_identity_helpers_and_lsa);
     tcase_add_test(tc, test_context_attributes);
     tcase_add_test(tc, test_function_table_w);
     tcase_add_test(tc, test_function_table_a);

@@ -2,6 +2,7 @@
 # compiled into the test program).
 check_PROGRAMS += tests/check-config
 TESTS += tests/check-config
-tests_check_config_SOURCES = tests/check-config.c src/core/config.h src/core/config.c
+tests_check_config_SOURCES = tests/check-config.c src/core/config.h src/core/config.c \
+	src/core/config-accounts.h src/core/config-accounts.c
 tests_check_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_config_LDADD = $(CHECK_LIBS)

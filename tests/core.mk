@@ -7,7 +7,9 @@
 
 coretests_mock_cflags = $(AM_CFLAGS) -fvisibility=hidden
 coretests_mock_ldflags = $(AM_LDFLAGS) -module -avoid-version -shared -rpath /nowhere
-coretests_mock_common = tests/mock/mock-common.c tests/mock/mock-common.h tests/mock/mock-state.h
+# The mocks read identities with the packages' shared parser.
+coretests_mock_common = tests/mock/mock-common.c tests/mock/mock-common.h tests/mock/mock-state.h \
+	src/common/identity.c src/common/utf16.c
 
 check_LTLIBRARIES += \
 	tests/mock/mock-good.la \

@@ -3,6 +3,7 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <grp.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -69,6 +70,15 @@ const char *tu_write_file(const char *name, const char *text)
         return NULL;
     fputs(text, f);
     if (fclose(f) != 0 || chmod(path, 0600) != 0)
+        return NULL;
+    return path;
+}
+
+const char *tu_write_public(const char *name, const char *text)
+{
+    const char *path = tu_write_file(name, text);
+
+    if (path == NULL || chmod(path, 0644) != 0 || chmod(tu_tmp, 0711) != 0)
         return NULL;
     return path;
 }
@@ -153,6 +163,21 @@ struct mock_state *tu_state(const char *mock)
     /* The library loads modules with RTLD_NODELETE: the state outlives this. */
     dlclose(h);
     return s != NULL && s->magic == MOCK_STATE_MAGIC ? s : NULL;
+}
+
+struct mock_identity_state *tu_identity_state(void)
+{
+    struct mock_identity_state *st;
+    void *h;
+
+    if (tu_ensure("mock-identity", "MockIdentity") != SEC_E_OK)
+        return NULL;
+    h = dlopen(tu_mock("mock-identity"), RTLD_NOW | RTLD_NOLOAD);
+    if (h == NULL)
+        return NULL;
+    st = dlsym(h, "mock_identity_state");
+    dlclose(h);
+    return st != NULL && st->magic == MOCK_IDENTITY_MAGIC ? st : NULL;
 }
 
 struct mock_pkg_record *tu_record(const char *mock, const char *pkg)
@@ -333,7 +358,18 @@ int tu_main(int argc, char **argv, Suite *(*make_suite)(void),
     tu_self[n] = '\0';
 
     if (argc == 3 && strcmp(argv[1], "--scenario") == 0) {
-        const char *dir = getenv("TU_TMPDIR");
+        const char *dir = getenv("TU_TMPDIR"), *drop = getenv("TU_DROP_TO");
+
+        /* TU_DROP_TO=<uid>: run the scenario without privileges (uid and
+         * gid <uid>, no supplementary groups). */
+        if (drop != NULL) {
+            uid_t u = (uid_t)strtoul(drop, NULL, 10);
+
+            if (setgroups(0, NULL) != 0 || setgid((gid_t)u) != 0 || setuid(u) != 0) {
+                perror("TU_DROP_TO");
+                return 98;
+            }
+        }
 
         if (dir != NULL)
             snprintf(tu_tmp, sizeof(tu_tmp), "%s", dir);

@@ -24,6 +24,7 @@
 
 #include "sspi.h"
 #include "libsspi.h"
+#include "mock/mock-identity.h"
 #include "mock/mock-state.h"
 #include "util/testutil.h"
 
@@ -71,12 +72,17 @@ const char *tu_tmpdir(void);
  * (static rotating buffer like tu_mock) or NULL. */
 const char *tu_write_file(const char *name, const char *text);
 
+/* The same, readable by every user (mode 0644, the directory 0711): for
+ * scenarios that drop their privileges (TU_DROP_TO). */
+const char *tu_write_public(const char *name, const char *text);
+
 /* Printf into a file of the scratch directory; returns its path. */
 const char *tu_write_filef(const char *name, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Run scenario `name` in a child with LIBSSPI_CONFIG=config (NULL: the base
- * configuration) and the NULL-terminated "KEY=VALUE" environment additions.
+ * configuration) and the NULL-terminated "KEY=VALUE" environment additions
+ * (TU_DROP_TO=<uid> runs it as that uid and gid, without groups).
  * Returns the child's exit status, or -1 if it died. */
 int tu_run_scenario(const char *name, const char *config, ...) __attribute__((sentinel));
 
@@ -88,6 +94,10 @@ SECURITY_STATUS tu_ensure(const char *mock, const char *pkg);
 struct mock_state *tu_state(const char *mock);
 /* The record of package `pkg` in that state, else NULL. */
 struct mock_pkg_record *tu_record(const char *mock, const char *pkg);
+
+/* The exported state of the MockIdentity package (tests/mock/mock-identity.c),
+ * loaded on demand; NULL if it cannot be loaded. */
+struct mock_identity_state *tu_identity_state(void);
 
 /* A complete client/server pair of one package. */
 struct tu_pair {

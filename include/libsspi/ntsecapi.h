@@ -1,11 +1,13 @@
 /*
- * ntsecapi.h - LSA and token types used by the libsspi package interface.
+ * ntsecapi.h - LSA types and the LSA client calls.
  *
  * The subset of the Windows ntsecapi.h (plus the winnt.h token and
  * thread types it depends on) that ntsecpkg.h needs: counted LSA
  * strings, logon types, impersonation levels, token information
- * structures, quota limits and the well-known package names.  Layouts
- * are those of 64-bit Windows, expressed with fixed-width types.
+ * structures, quota limits and the well-known package names; and the LSA
+ * client calls ported code makes: connections, authentication package
+ * lookup and messages (LsaCallAuthenticationPackage), logon sessions.
+ * Layouts are those of 64-bit Windows, expressed with fixed-width types.
  */
 #ifndef LIBSSPI_NTSECAPI_H
 #define LIBSSPI_NTSECAPI_H
@@ -166,6 +168,63 @@ typedef enum _SECURITY_LOGON_TYPE {
 #endif
 
 /* MICROSOFT_KERBEROS_NAME_A/_W and the generic name come from sspi.h. */
+
+/* =========================================================================
+ * LSA client calls (libsspi(7), "LSA client calls")
+ * ========================================================================= */
+
+#ifndef LIBSSPI_LSA_CLIENT_DEFINED
+#define LIBSSPI_LSA_CLIENT_DEFINED 1
+
+typedef struct _LSA_LAST_INTER_LOGON_INFO {
+    LARGE_INTEGER LastSuccessfulLogon;
+    LARGE_INTEGER LastFailedLogon;
+    ULONG FailedAttemptCountSinceLastSuccessfulLogon;
+} LSA_LAST_INTER_LOGON_INFO, *PLSA_LAST_INTER_LOGON_INFO;
+
+typedef struct _SECURITY_LOGON_SESSION_DATA {
+    ULONG Size;
+    LUID LogonId;
+    LSA_UNICODE_STRING UserName;
+    LSA_UNICODE_STRING LogonDomain;
+    LSA_UNICODE_STRING AuthenticationPackage;
+    ULONG LogonType;
+    ULONG Session;
+    PSID Sid;
+    LARGE_INTEGER LogonTime;
+    LSA_UNICODE_STRING LogonServer;
+    LSA_UNICODE_STRING DnsDomainName;
+    LSA_UNICODE_STRING Upn;
+    ULONG UserFlags;
+    LSA_LAST_INTER_LOGON_INFO LastLogonInfo;
+    LSA_UNICODE_STRING LogonScript;
+    LSA_UNICODE_STRING ProfilePath;
+    LSA_UNICODE_STRING HomeDirectory;
+    LSA_UNICODE_STRING HomeDirectoryDrive;
+    LARGE_INTEGER LogoffTime;
+    LARGE_INTEGER KickOffTime;
+    LARGE_INTEGER PasswordLastSet;
+    LARGE_INTEGER PasswordCanChange;
+    LARGE_INTEGER PasswordMustChange;
+} SECURITY_LOGON_SESSION_DATA, *PSECURITY_LOGON_SESSION_DATA;
+
+NTSTATUS NTAPI LsaConnectUntrusted(PHANDLE LsaHandle);
+NTSTATUS NTAPI LsaRegisterLogonProcess(PLSA_STRING LogonProcessName, PHANDLE LsaHandle,
+                                       PLSA_OPERATIONAL_MODE SecurityMode);
+NTSTATUS NTAPI LsaDeregisterLogonProcess(HANDLE LsaHandle);
+NTSTATUS NTAPI LsaLookupAuthenticationPackage(HANDLE LsaHandle, PLSA_STRING PackageName,
+                                              PULONG AuthenticationPackage);
+NTSTATUS NTAPI LsaCallAuthenticationPackage(HANDLE LsaHandle, ULONG AuthenticationPackage,
+                                            PVOID ProtocolSubmitBuffer, ULONG SubmitBufferLength,
+                                            PVOID *ProtocolReturnBuffer,
+                                            PULONG ReturnBufferLength, PNTSTATUS ProtocolStatus);
+NTSTATUS NTAPI LsaFreeReturnBuffer(PVOID Buffer);
+NTSTATUS NTAPI LsaEnumerateLogonSessions(PULONG LogonSessionCount, PLUID *LogonSessionList);
+NTSTATUS NTAPI LsaGetLogonSessionData(PLUID LogonId,
+                                      PSECURITY_LOGON_SESSION_DATA *ppLogonSessionData);
+ULONG NTAPI LsaNtStatusToWinError(NTSTATUS Status);
+
+#endif /* LIBSSPI_LSA_CLIENT_DEFINED */
 
 /* Kerberos EncryptMessage QOP: sign only (same value as SECQOP_WRAP_NO_ENCRYPT). */
 #define KERB_WRAP_NO_ENCRYPT 0x80000001

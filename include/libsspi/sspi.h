@@ -896,6 +896,41 @@ typedef union _SEC_WINNT_AUTH_IDENTITY_INFO {
 
 typedef void *PSEC_WINNT_AUTH_IDENTITY_OPAQUE;
 
+/* Packed credentials of an EX2 identity (the SDK declares these under
+ * _SEC_WINNT_AUTH_TYPES; here they are always declared).  Offsets count
+ * from the start of the structure that holds them; lengths are bytes. */
+#ifndef _SEC_WINNT_AUTH_TYPES_DEFINED
+#define _SEC_WINNT_AUTH_TYPES_DEFINED
+typedef struct _SEC_WINNT_AUTH_BYTE_VECTOR {
+    uint32_t ByteArrayOffset;
+    uint16_t ByteArrayLength;
+} SEC_WINNT_AUTH_BYTE_VECTOR, *PSEC_WINNT_AUTH_BYTE_VECTOR;
+
+typedef struct _SEC_WINNT_AUTH_DATA {
+    GUID CredType;              /* SEC_WINNT_AUTH_DATA_TYPE_* */
+    SEC_WINNT_AUTH_BYTE_VECTOR CredData;
+} SEC_WINNT_AUTH_DATA, *PSEC_WINNT_AUTH_DATA;
+
+typedef struct _SEC_WINNT_AUTH_PACKED_CREDENTIALS {
+    uint16_t cbHeaderLength;
+    uint16_t cbStructureLength;
+    SEC_WINNT_AUTH_DATA AuthData;
+} SEC_WINNT_AUTH_PACKED_CREDENTIALS, *PSEC_WINNT_AUTH_PACKED_CREDENTIALS;
+
+typedef struct _SEC_WINNT_AUTH_DATA_PASSWORD {
+    SEC_WINNT_AUTH_BYTE_VECTOR UnicodePassword;
+} SEC_WINNT_AUTH_DATA_PASSWORD, *PSEC_WINNT_AUTH_DATA_PASSWORD;
+
+/* {28BFC32F-10F6-4738-98D1-1AC061DF716A}: the credential is a password
+ * (UTF-16, no terminator). */
+static const GUID SEC_WINNT_AUTH_DATA_TYPE_PASSWORD = {
+    0x28bfc32f, 0x10f6, 0x4738, {0x98, 0xd1, 0x1a, 0xc0, 0x61, 0xdf, 0x71, 0x6a}};
+/* {235F69AD-73FB-4DBC-8203-0629E739339B}: a certificate (not accepted by
+ * libsspi's packages). */
+static const GUID SEC_WINNT_AUTH_DATA_TYPE_CERT = {
+    0x235f69ad, 0x73fb, 0x4dbc, {0x82, 0x03, 0x06, 0x29, 0xe7, 0x39, 0x33, 0x9b}};
+#endif /* _SEC_WINNT_AUTH_TYPES_DEFINED */
+
 /* Flags of the EX/EX2 forms */
 #define SEC_WINNT_AUTH_IDENTITY_FLAGS_PROCESS_ENCRYPTED     0x10
 #define SEC_WINNT_AUTH_IDENTITY_FLAGS_SYSTEM_PROTECTED      0x20
@@ -1407,6 +1442,64 @@ typedef PSecurityFunctionTableA (SEC_ENTRY *INIT_SECURITY_INTERFACE_A)(void);
 
 #define InitSecurityInterface   LIBSSPI_NAME_AW(InitSecurityInterface)
 #define INIT_SECURITY_INTERFACE LIBSSPI_NAME_UAW(INIT_SECURITY_INTERFACE)
+
+/* =========================================================================
+ * Identity helpers (SspiCli).  "Opaque" identities are the ones these
+ * functions return: one SEC_WINNT_AUTH_IDENTITY_EX2 block, freed with
+ * SspiFreeAuthIdentity.  Every function that takes an identity also
+ * accepts the caller's own SEC_WINNT_AUTH_IDENTITY_W/_A/_EXW/_EXA/_EX2.
+ * Strings and byte arrays they return are freed with SspiLocalFree.
+ * ========================================================================= */
+
+#ifndef CRED_TYPE_GENERIC
+# define CRED_TYPE_GENERIC          1
+#endif
+#ifndef CRED_TYPE_DOMAIN_PASSWORD
+# define CRED_TYPE_DOMAIN_PASSWORD  2
+#endif
+
+SECURITY_STATUS SEC_ENTRY SspiEncodeAuthIdentityAsStrings(
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE pAuthIdentity, PCWSTR *ppszUserName,
+    PCWSTR *ppszDomainName, PCWSTR *ppszPackedCredentialsString);
+SECURITY_STATUS SEC_ENTRY SspiValidateAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SECURITY_STATUS SEC_ENTRY SspiCopyAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData,
+                                               PSEC_WINNT_AUTH_IDENTITY_OPAQUE *AuthDataCopy);
+void SEC_ENTRY SspiFreeAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+void SEC_ENTRY SspiZeroAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+void SEC_ENTRY SspiLocalFree(void *DataBuffer);
+SECURITY_STATUS SEC_ENTRY SspiEncodeStringsAsAuthIdentity(
+    PCWSTR pszUserName, PCWSTR pszDomainName, PCWSTR pszPackedCredentialsString,
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
+SECURITY_STATUS SEC_ENTRY SspiCompareAuthIdentities(
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity1, PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity2,
+    PBOOLEAN SameSuppliedUser, PBOOLEAN SameSuppliedIdentity);
+SECURITY_STATUS SEC_ENTRY SspiMarshalAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity,
+                                                  uint32_t *AuthIdentityLength,
+                                                  char **AuthIdentityByteArray);
+SECURITY_STATUS SEC_ENTRY SspiUnmarshalAuthIdentity(
+    uint32_t AuthIdentityLength, char *AuthIdentityByteArray,
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
+BOOLEAN SEC_ENTRY SspiIsPromptingNeeded(uint32_t ErrorOrNtStatus);
+SECURITY_STATUS SEC_ENTRY SspiGetTargetHostName(PCWSTR pszTargetName, PWSTR *pszHostName);
+SECURITY_STATUS SEC_ENTRY SspiExcludePackage(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity,
+                                             PCWSTR pszPackageName,
+                                             PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppNewAuthIdentity);
+SECURITY_STATUS SEC_ENTRY SspiEncryptAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SECURITY_STATUS SEC_ENTRY SspiEncryptAuthIdentityEx(uint32_t Options,
+                                                    PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
+SECURITY_STATUS SEC_ENTRY SspiDecryptAuthIdentity(
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+SECURITY_STATUS SEC_ENTRY SspiDecryptAuthIdentityEx(
+    uint32_t Options, PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+BOOLEAN SEC_ENTRY SspiIsAuthIdentityEncrypted(PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+SECURITY_STATUS SEC_ENTRY SspiPrepareForCredRead(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity,
+                                                 PCWSTR pszTargetName,
+                                                 uint32_t *pCredmanCredentialType,
+                                                 PCWSTR *ppszCredmanTargetName);
+SECURITY_STATUS SEC_ENTRY SspiPrepareForCredWrite(
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity, PCWSTR pszTargetName,
+    uint32_t *pCredmanCredentialType, PCWSTR *ppszCredmanTargetName,
+    PCWSTR *ppszCredmanUserName, PUCHAR *ppCredentialBlob, uint32_t *pCredentialBlobSize);
 
 #ifdef __cplusplus
 }

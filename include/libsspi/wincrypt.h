@@ -12,8 +12,9 @@
  *
  * Differences from Windows: no CryptoAPI/CNG key handles (the key stays
  * inside the context, or in a PKCS#11 token named by URI); CERT_INFO has no
- * extensions (cExtension 0); GetLastError() is not provided, errno is set
- * instead (ENOENT when nothing more is found, EINVAL for bad arguments).
+ * extensions (cExtension 0); these calls do not set GetLastError()
+ * (errhandlingapi.h), errno is set instead (ENOENT when nothing more is
+ * found, EINVAL for bad arguments).
  */
 #ifndef LIBSSPI_WINCRYPT_H
 #define LIBSSPI_WINCRYPT_H

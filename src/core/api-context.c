@@ -22,6 +22,7 @@
 
 #include "common/utf16.h"
 #include "core/api-internal.h"
+#include "core/token.h"
 
 #define TRACE_BEGIN()                                                                              \
     bool tr_ = sspi_trace_enabled();                                                               \
@@ -37,6 +38,7 @@ void sspi_api_context_destroy(void *obj)
     struct sspi_context *ctx = obj;
     struct sspi_package *pkg = ctx->pkg;
 
+    sspi_impersonation_context_gone(ctx);
     if (pkg->shape == SSPI_SHAPE_PROVIDER) {
         DELETE_SECURITY_CONTEXT_FN fn = SSPI_PROV_FN(pkg, DeleteSecurityContext);
 
@@ -277,6 +279,8 @@ static SECURITY_STATUS establish(const struct establish_args *a)
             if (c != NULL) {
                 atomic_store(&c->lsa, newh);
                 atomic_store(&c->has_lsa, true);
+                if (a->accept && st == SEC_E_OK)
+                    sspi_impersonation_accepted(c);
                 if (mapped && pkg->has_user && pkg->user.InitUserModeContext != NULL) {
                     SECURITY_STATUS us = map_user_context(pkg, newh, &cdata);
 
@@ -495,15 +499,15 @@ static SECURITY_STATUS simple_call(const char *fn, enum simple_op op, PCtxtHandl
         }
         break;
     case OP_IMPERSONATE:
-        /* A Windows access token cannot be adopted by a POSIX thread. */
-        st = SEC_E_NO_IMPERSONATION;
-        break;
     case OP_REVERT:
-        st = SEC_E_OK;
+        st = sspi_impersonation_call(op == OP_IMPERSONATE, ph, ctx); /* impersonate.c */
         break;
     case OP_TOKEN:
         if (token == NULL) {
             st = SEC_E_INVALID_PARAMETER;
+        } else if (pkg->shape != SSPI_SHAPE_PROVIDER &&
+                   (st = sspi_context_token_handle(ph, ctx, token)) != SEC_E_NO_IMPERSONATION) {
+            /* a server context: the core's token (impersonate.c) */
         } else if (pkg->shape == SSPI_SHAPE_PROVIDER) {
             QUERY_SECURITY_CONTEXT_TOKEN_FN f = SSPI_PROV_FN(pkg, QuerySecurityContextToken);
             st = f != NULL ? f(&ctx->prov, token) : SEC_E_UNSUPPORTED_FUNCTION;
@@ -539,22 +543,27 @@ SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext, PSecBufferDes
     return simple_call("ApplyControlToken", OP_APPLY, phContext, pInput, NULL);
 }
 
-/* ImpersonateSecurityContext: impersonation of a Windows token is not
- * possible on POSIX: SEC_E_NO_IMPERSONATION for a valid handle. */
+/* ImpersonateSecurityContext: take the identity of the client of a server
+ * context on the calling thread (impersonate.c: switch the file identity,
+ * or track it, as the `impersonation` setting says). */
 SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
 {
     return simple_call("ImpersonateSecurityContext", OP_IMPERSONATE, phContext, NULL, NULL);
 }
 
-/* RevertSecurityContext: nothing is ever impersonated: SEC_E_OK for a
- * valid handle. */
+/* RevertSecurityContext: end the calling thread's impersonation (SEC_E_OK
+ * also when it was not impersonating).  The handle the thread impersonated
+ * is accepted even after DeleteSecurityContext. */
 SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle phContext)
 {
+    if (sspi_revert_stale(phContext))
+        return SEC_E_OK;
     return simple_call("RevertSecurityContext", OP_REVERT, phContext, NULL, NULL);
 }
 
-/* QuerySecurityContextToken: the package's GetContextToken result (NULL
- * Token -> SEC_E_INVALID_PARAMETER). */
+/* QuerySecurityContextToken: for a server context, a new access token
+ * handle closed with CloseHandle (impersonate.c); else the package's
+ * GetContextToken result.  NULL Token -> SEC_E_INVALID_PARAMETER. */
 SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext, HANDLE *Token)
 {
     return simple_call("QuerySecurityContextToken", OP_TOKEN, phContext, NULL, Token);
@@ -640,6 +649,9 @@ static SECURITY_STATUS query_ctx_common(const char *fn, bool ansi, bool ex, PCtx
                 st = fs;
         }
     }
+    if (st == SEC_E_UNSUPPORTED_FUNCTION && attr == SECPKG_ATTR_ACCESS_TOKEN &&
+        pkg->shape != SSPI_SHAPE_PROVIDER)
+        st = sspi_context_access_token(ph, ctx, target); /* impersonate.c */
     if (st == SEC_E_UNSUPPORTED_FUNCTION && attr == SECPKG_ATTR_PACKAGE_INFO) {
         /* Answered by the core: one block, one FreeContextBuffer. */
         void *info = ansi ? (void *)sspi_api_pkginfo_block_a(&pkg, 1)
@@ -656,6 +668,11 @@ out:
     if (tr_)
         sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
     return st;
+}
+
+SECURITY_STATUS sspi_api_query_context_w(PCtxtHandle ph, uint32_t attr, void *buf)
+{
+    return query_ctx_common("QueryContextAttributesW", false, false, ph, attr, buf, 0);
 }
 
 /*

@@ -9,6 +9,7 @@
  *   NULL or unknown/removed package name          SEC_E_SECPKG_NOT_FOUND
  *   NULL attribute buffer, string too long,
  *   invalid UTF-8 in an A string argument         SEC_E_INVALID_PARAMETER
+ *   malformed or unreadable EX/EX2 identity       SEC_E_INVALID_PARAMETER
  *   Ex form with cbBuffer below the structure     SEC_E_BUFFER_TOO_SMALL
  *   package slot not implemented                  SEC_E_UNSUPPORTED_FUNCTION
  */
@@ -17,6 +18,7 @@
 
 #include "common/utf16.h"
 #include "core/api-internal.h"
+#include "core/identity-core.h"
 
 #define TRACE_BEGIN()                                                                              \
     bool tr_ = sspi_trace_enabled();                                                               \
@@ -37,131 +39,6 @@ void sspi_api_credential_destroy(void *obj)
     }
     explicit_bzero(cred, sizeof(*cred));
     free(cred);
-}
-
-/* ---- ANSI identities ---------------------------------------------------- */
-
-static void wipe_free_u16(unsigned short *s, uint32_t len)
-{
-    if (s != NULL) {
-        explicit_bzero(s, (size_t)len * sizeof(*s));
-        free(s);
-    }
-}
-
-/* One UTF-8 (pointer, byte length) field -> malloc()ed UTF-16. */
-static bool conv_field(const unsigned char *s, uint32_t len, unsigned short **out,
-                       uint32_t *out_len)
-{
-    size_t n = 0;
-    char16_t *w;
-
-    *out = NULL;
-    *out_len = 0;
-    if (s == NULL)
-        return len == 0;
-    w = sspi_utf8_to_utf16((const char *)s, len, &n);
-    if (w == NULL || n > UINT32_MAX) {
-        free(w);
-        return false;
-    }
-    *out = (unsigned short *)w;
-    *out_len = (uint32_t)n;
-    return true;
-}
-
-/* The structure a converted identity lives in. */
-struct identity_copy {
-    union {
-        SEC_WINNT_AUTH_IDENTITY_W plain;
-        SEC_WINNT_AUTH_IDENTITY_EXW ex;
-    } u;
-    bool is_ex;
-};
-
-static void identity_free(struct identity_copy *c)
-{
-    if (c == NULL)
-        return;
-    if (c->is_ex) {
-        wipe_free_u16(c->u.ex.User, c->u.ex.UserLength);
-        wipe_free_u16(c->u.ex.Domain, c->u.ex.DomainLength);
-        wipe_free_u16(c->u.ex.Password, c->u.ex.PasswordLength);
-        wipe_free_u16(c->u.ex.PackageList, c->u.ex.PackageListLength);
-    } else {
-        wipe_free_u16(c->u.plain.User, c->u.plain.UserLength);
-        wipe_free_u16(c->u.plain.Domain, c->u.plain.DomainLength);
-        wipe_free_u16(c->u.plain.Password, c->u.plain.PasswordLength);
-    }
-    explicit_bzero(c, sizeof(*c));
-    free(c);
-}
-
-/*
- * If `auth` is an ANSI SEC_WINNT_AUTH_IDENTITY_A (Flags has
- * SEC_WINNT_AUTH_IDENTITY_ANSI, not _UNICODE) or SEC_WINNT_AUTH_IDENTITY_EXA
- * (Version 0x200, ANSI flags), return a UTF-16 copy in *out (else NULL).
- * SEC_E_INVALID_PARAMETER if its strings are not valid UTF-8.
- */
-static SECURITY_STATUS identity_to_w(const void *auth, struct identity_copy **out)
-{
-    uint32_t version;
-    struct identity_copy *c;
-    bool ok;
-
-    *out = NULL;
-    if (auth == NULL)
-        return SEC_E_OK;
-    memcpy(&version, auth, sizeof(version));
-    /* Schannel's SCHANNEL_CRED (4) and SCH_CREDENTIALS (5) begin with their
-     * version where an identity has its User pointer: never converted (a
-     * pointer's low word is not 4 or 5 in practice), so their padding is
-     * never read as identity Flags. */
-    if (version == SEC_WINNT_AUTH_IDENTITY_VERSION_2 || version == 4 || version == 5)
-        return SEC_E_OK;
-    if (version == SEC_WINNT_AUTH_IDENTITY_VERSION) {
-        const SEC_WINNT_AUTH_IDENTITY_EXA *a = auth;
-
-        if (a->Length < sizeof(*a) ||
-            (a->Flags & (SEC_WINNT_AUTH_IDENTITY_ANSI | SEC_WINNT_AUTH_IDENTITY_UNICODE)) !=
-                SEC_WINNT_AUTH_IDENTITY_ANSI)
-            return SEC_E_OK;
-        c = calloc(1, sizeof(*c));
-        if (c == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        c->is_ex = true;
-        c->u.ex.Version = SEC_WINNT_AUTH_IDENTITY_VERSION;
-        c->u.ex.Length = sizeof(c->u.ex);
-        c->u.ex.Flags =
-            (a->Flags & ~(uint32_t)SEC_WINNT_AUTH_IDENTITY_ANSI) | SEC_WINNT_AUTH_IDENTITY_UNICODE;
-        ok = conv_field(a->User, a->UserLength, &c->u.ex.User, &c->u.ex.UserLength) &&
-             conv_field(a->Domain, a->DomainLength, &c->u.ex.Domain, &c->u.ex.DomainLength) &&
-             conv_field(a->Password, a->PasswordLength, &c->u.ex.Password,
-                        &c->u.ex.PasswordLength) &&
-             conv_field(a->PackageList, a->PackageListLength, &c->u.ex.PackageList,
-                        &c->u.ex.PackageListLength);
-    } else {
-        const SEC_WINNT_AUTH_IDENTITY_A *a = auth;
-
-        if ((a->Flags & (SEC_WINNT_AUTH_IDENTITY_ANSI | SEC_WINNT_AUTH_IDENTITY_UNICODE)) !=
-            SEC_WINNT_AUTH_IDENTITY_ANSI)
-            return SEC_E_OK;
-        c = calloc(1, sizeof(*c));
-        if (c == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        c->u.plain.Flags =
-            (a->Flags & ~(uint32_t)SEC_WINNT_AUTH_IDENTITY_ANSI) | SEC_WINNT_AUTH_IDENTITY_UNICODE;
-        ok = conv_field(a->User, a->UserLength, &c->u.plain.User, &c->u.plain.UserLength) &&
-             conv_field(a->Domain, a->DomainLength, &c->u.plain.Domain, &c->u.plain.DomainLength) &&
-             conv_field(a->Password, a->PasswordLength, &c->u.plain.Password,
-                        &c->u.plain.PasswordLength);
-    }
-    if (!ok) {
-        identity_free(c);
-        return SEC_E_INVALID_PARAMETER;
-    }
-    *out = c;
-    return SEC_E_OK;
 }
 
 static void *getkey_ptr(SEC_GET_KEY_FN fn)
@@ -211,7 +88,7 @@ static SECURITY_STATUS acquire_common(bool ansi, const char16_t *principal_w,
     TRACE_BEGIN();
     struct sspi_package *pkg = NULL;
     struct sspi_credential *cred = NULL;
-    struct identity_copy *idc = NULL;
+    SEC_WINNT_AUTH_IDENTITY_EXW *built = NULL;
     TimeStamp ts = {.QuadPart = 0};
     SECURITY_STATUS st;
 
@@ -247,13 +124,12 @@ static SECURITY_STATUS acquire_common(bool ansi, const char16_t *principal_w,
         st = sspi_api_ustr(&pr, principal_w);
         if (st != SEC_E_OK)
             goto out;
-        st = identity_to_w(auth, &idc);
+        st = sspi_identity_for_package(auth, &auth, &built);
         if (st != SEC_E_OK)
             goto out;
         SSPI_CALL_ANSI_BEGIN(ansi);
         st = sspi_status_from_nt(pkg->lsa.AcquireCredentialsHandle(
-            &pr, use, (PLUID)logon, idc != NULL ? (void *)&idc->u : auth, getkey_ptr(getkey), arg,
-            &cred->lsa, &ts));
+            &pr, use, (PLUID)logon, auth, getkey_ptr(getkey), arg, &cred->lsa, &ts));
         SSPI_CALL_ANSI_END();
     }
     if (!SEC_SUCCESS(st))
@@ -274,7 +150,7 @@ static SECURITY_STATUS acquire_common(bool ansi, const char16_t *principal_w,
         *exp = ts;
 out:
     free(cred);
-    identity_free(idc);
+    sspi_exw_free(built);
     if (tr_) {
         char flags[256];
 
@@ -289,9 +165,10 @@ out:
 /*
  * AcquireCredentialsHandleW: acquire credentials of package pszPackage.  On
  * success *phCredential is a new credential handle (free it with
- * FreeCredentialsHandle).  ANSI identities in pAuthData are converted to
- * UTF-16 for SSP/AP packages.  Statuses: see the top of this file, plus
- * whatever the package returns.
+ * FreeCredentialsHandle).  For SSP/AP packages a versioned identity in
+ * pAuthData (EX by exact Version and Length, EX2) is replaced by an EXW the
+ * core built; anything else reaches the package untouched (identity-in.c).
+ * Statuses: see the top of this file, plus whatever the package returns.
  */
 SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
                                                     uint32_t fCredentialUse, void *pvLogonId,
@@ -304,8 +181,9 @@ SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(SEC_WCHAR *pszPrincipal, SEC
                           pAuthData, pGetKeyFn, pvGetKeyArgument, phCredential, ptsExpiry, false);
 }
 
-/* AcquireCredentialsHandleA: as the W form with UTF-8 strings (converted
- * to UTF-16 for SSP/AP packages, which see SECPKG_CALL_ANSI). */
+/* AcquireCredentialsHandleA: as the W form with UTF-8 strings (the
+ * principal converted to UTF-16 for SSP/AP packages, which see
+ * SECPKG_CALL_ANSI and a plain identity exactly as the caller gave it). */
 SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
                                                     uint32_t fCredentialUse, void *pvLogonId,
                                                     void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
@@ -352,7 +230,7 @@ static SECURITY_STATUS add_common(bool ansi, PCredHandle ph, const char16_t *pri
     struct sspi_slot *slot = NULL;
     struct sspi_credential *cred;
     struct sspi_package *pkg = NULL;
-    struct identity_copy *idc = NULL;
+    SEC_WINNT_AUTH_IDENTITY_EXW *built = NULL;
     TimeStamp ts = {.QuadPart = 0};
     SECURITY_STATUS st;
 
@@ -386,19 +264,18 @@ static SECURITY_STATUS add_common(bool ansi, PCredHandle ph, const char16_t *pri
         if (st == SEC_E_OK)
             st = sspi_api_ustr(&pk, package_w);
         if (st == SEC_E_OK)
-            st = identity_to_w(auth, &idc);
+            st = sspi_identity_for_package(auth, &auth, &built);
         if (st != SEC_E_OK)
             goto out;
         SSPI_CALL_ANSI_BEGIN(ansi);
-        st = sspi_status_from_nt(pkg->lsa.AddCredentials(cred->lsa, &pr, &pk, use,
-                                                         idc != NULL ? (void *)&idc->u : auth,
+        st = sspi_status_from_nt(pkg->lsa.AddCredentials(cred->lsa, &pr, &pk, use, auth,
                                                          getkey_ptr(getkey), arg, &ts));
         SSPI_CALL_ANSI_END();
     }
     if (SEC_SUCCESS(st) && exp != NULL)
         *exp = ts;
 out:
-    identity_free(idc);
+    sspi_exw_free(built);
     if (slot != NULL)
         sspi_handle_release(slot);
     if (tr_) {

@@ -136,6 +136,10 @@ SSPI_HIDDEN size_t sspi_api_attr_size(bool cred, uint32_t attribute);
 SSPI_HIDDEN SecPkgInfoW *sspi_api_pkginfo_block_w(struct sspi_package *const *pkgs, uint32_t count);
 SSPI_HIDDEN SecPkgInfoA *sspi_api_pkginfo_block_a(struct sspi_package *const *pkgs, uint32_t count);
 
+/* QueryContextAttributesW for the core's own use (api-context.c): the
+ * same dispatch, without going through the exported, interposable name. */
+SSPI_HIDDEN SECURITY_STATUS sspi_api_query_context_w(PCtxtHandle ph, uint32_t attr, void *buf);
+
 /* Find a package by A or W name. */
 SSPI_HIDDEN struct sspi_package *sspi_api_find(bool ansi, const void *name);
 

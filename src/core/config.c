@@ -390,7 +390,7 @@ static bool is_global_key(const char *key)
 {
     return strcmp(key, "package_dir") == 0 || strcmp(key, "dropin_dir") == 0 ||
            strcmp(key, "autoload") == 0 || strcmp(key, "check_permissions") == 0 ||
-           strcmp(key, "debug") == 0;
+           strcmp(key, "debug") == 0 || sspi_conf_accounts_is_key(key);
 }
 
 static bool is_module_key(const char *key)
@@ -457,7 +457,13 @@ static void global_key(struct parser *p, uint32_t line, const char *key, const c
     struct globals_seen *s = &p->seen;
     bool *seen;
     bool v = false;
+    char why[512];
 
+    if (sspi_conf_accounts_is_key(key)) { /* config-accounts.c */
+        if (sspi_conf_accounts_set(&c->accounts, key, value, why, sizeof(why)) != NULL)
+            diag(p, line, "%s", why);
+        return;
+    }
     if (strcmp(key, "package_dir") == 0)
         seen = &s->package_dir;
     else if (strcmp(key, "dropin_dir") == 0)
@@ -889,6 +895,7 @@ void sspi_conf_free(struct sspi_conf *conf)
     free(conf->package_dir);
     free(conf->dropin_dir);
     free(conf->debug);
+    sspi_conf_accounts_free(&conf->accounts);
     for (size_t i = 0; i < conf->nmodules; i++)
         module_clear(&conf->modules[i]);
     free(conf->modules);

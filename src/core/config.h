@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "config-paths.h" /* SYSCONFDIR, PKGLIBDIR, PACKAGESDIR */
+#include "core/config-accounts.h"
 
 /* The system configuration file, used when LIBSSPI_CONFIG is not set. */
 #define SSPI_CONF_SYSTEM_FILE SYSCONFDIR "/libsspi/sspi.conf"
@@ -73,6 +74,7 @@ struct sspi_conf {
     bool autoload;           /* default true */
     bool check_permissions;  /* default true; false only from LIBSSPI_CONFIG */
     char *debug;             /* `debug =` value or NULL */
+    struct sspi_conf_accounts accounts; /* domain, realm, impersonation, account_* */
     struct sspi_conf_module *modules; /* sspi.conf blocks in file order,
                                          then drop-ins in name order */
     size_t nmodules;

@@ -109,6 +109,11 @@ SSPI_HIDDEN SECURITY_STATUS sspi_registry_report(uint32_t *count,
  * points set SECPKG_CALL_ANSI for the duration of the package call). */
 SSPI_HIDDEN extern _Thread_local uint32_t sspi_call_attributes;
 
+/* The package-to-package CallPackage services (api-lsa.c). */
+SSPI_HIDDEN LSA_CALL_PACKAGE sspi_lsa_call_package;
+SSPI_HIDDEN LSA_CALL_PACKAGEEX sspi_lsa_call_package_ex;
+SSPI_HIDDEN LSA_CALL_PACKAGE_PASSTHROUGH sspi_lsa_call_package_passthrough;
+
 /* The LSA and DLL service tables handed to packages (lsa-services.c). */
 SSPI_HIDDEN extern LSA_SECPKG_FUNCTION_TABLE sspi_lsa_functions;
 SSPI_HIDDEN extern SECPKG_DLL_FUNCTIONS sspi_dll_functions;

@@ -16,11 +16,26 @@ src_core_libsspi_la_SOURCES = \
 	src/core/loader-provider.c \
 	src/core/lsa-services.c \
 	src/core/config.h src/core/config.c \
+	src/core/config-accounts.h src/core/config-accounts.c \
 	src/core/trace.c \
 	src/core/status.c \
-	src/core/extras.c
+	src/core/extras.c \
+	src/core/identity-core.h \
+	src/core/client-memory.c \
+	src/core/identity-key.c \
+	src/core/identity-pack.c \
+	src/core/identity-in.c \
+	src/core/api-sspi-identity.c \
+	src/core/accounts.h src/core/accounts.c src/core/accounts-krb5.c \
+	src/core/lasterror.c \
+	src/core/token.h src/core/token.c \
+	src/core/impersonate.c \
+	src/core/api-secext.c \
+	src/core/api-lsa.c src/core/api-lsa-sessions.c
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
 	-Wl,--version-script=$(srcdir)/src/core/libsspi.sym
-src_core_libsspi_la_LIBADD = src/wincrypt/libwincrypt.la src/common/libcommon.la $(PTHREAD_LIBS)
+src_core_libsspi_la_CFLAGS = $(AM_CFLAGS) $(CORE_KRB5_CFLAGS)
+src_core_libsspi_la_LIBADD = src/wincrypt/libwincrypt.la src/common/libcommon.la \
+	src/crypto/libsspicrypto.la $(CORE_KRB5_LIBS) $(PTHREAD_LIBS)
 EXTRA_src_core_libsspi_la_DEPENDENCIES = src/core/libsspi.sym
 EXTRA_DIST += src/core/libsspi.sym

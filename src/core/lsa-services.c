@@ -5,8 +5,9 @@
  *
  * The package runs in the caller's process, so "client" buffers are
  * ordinary memory: AllocateClientBuffer allocates from the allocator
- * FreeContextBuffer frees, the copy functions are memcpy and MapBuffer
- * returns the buffer as it is.  Every slot of the 66-slot table is set;
+ * FreeContextBuffer frees, the copy functions are fault-tolerant copies
+ * (STATUS_ACCESS_VIOLATION for memory that cannot be read or written, as on
+ * Windows) and MapBuffer returns the buffer as it is.  Every slot of the 66-slot table is set;
  * services with no meaning here are typed stubs that return
  * STATUS_NOT_IMPLEMENTED (NULL, FALSE or nothing for slots whose return
  * type is a pointer, a BOOLEAN or void) and say so in the trace.
@@ -22,6 +23,8 @@
  *   pointer it returns.
  * - LsaProtectMemory / LsaUnprotectMemory leave the buffer unchanged (a
  *   consistent pair: protect then unprotect gives the data back).
+ * - CallPackage, CallPackageEx and CallPackagePassthrough reach the named
+ *   package's LSA-mode slots (api-lsa.c).
  */
 #include <pthread.h>
 #include <string.h>
@@ -29,6 +32,8 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "core/identity-core.h"
+#include "core/token.h"
 #include "core/loader.h"
 
 _Thread_local uint32_t sspi_call_attributes;
@@ -122,8 +127,8 @@ static NTSTATUS NTAPI lsa_copy_to_client_buffer(PLSA_CLIENT_REQUEST ClientReques
         return STATUS_SUCCESS;
     if (ClientBaseAddress == NULL || BufferToCopy == NULL)
         return STATUS_INVALID_PARAMETER;
-    memcpy(ClientBaseAddress, BufferToCopy, Length);
-    return STATUS_SUCCESS;
+    return sspi_client_write(ClientBaseAddress, BufferToCopy, Length) ? STATUS_SUCCESS
+                                                                      : STATUS_ACCESS_VIOLATION;
 }
 
 static LSA_COPY_FROM_CLIENT_BUFFER lsa_copy_from_client_buffer;
@@ -135,8 +140,8 @@ static NTSTATUS NTAPI lsa_copy_from_client_buffer(PLSA_CLIENT_REQUEST ClientRequ
         return STATUS_SUCCESS;
     if (ClientBaseAddress == NULL || BufferToCopy == NULL)
         return STATUS_INVALID_PARAMETER;
-    memcpy(BufferToCopy, ClientBaseAddress, Length);
-    return STATUS_SUCCESS;
+    return sspi_client_read(BufferToCopy, ClientBaseAddress, Length) ? STATUS_SUCCESS
+                                                                     : STATUS_ACCESS_VIOLATION;
 }
 
 static void fill_client_info(PSECPKG_CLIENT_INFO ci)
@@ -147,7 +152,7 @@ static void fill_client_info(PSECPKG_CLIENT_INFO ci)
     ci->ProcessID = (uint32_t)getpid();
     ci->ThreadID = current_tid();
     ci->HasTcbPrivilege = geteuid() == 0;
-    ci->Impersonating = FALSE;
+    ci->Impersonating = sspi_thread_impersonating() ? TRUE : FALSE; /* impersonate.c */
     ci->Restricted = FALSE;
     ci->ClientFlags = 0;
     ci->ImpersonationLevel = SecurityImpersonation;
@@ -372,39 +377,6 @@ static VOID NTAPI stub_audit_logon_ex(NTSTATUS Status, NTSTATUS SubStatus,
                                       PTOKEN_SOURCE TokenSource, PLUID LogonId)
 {
     NOT_IMPLEMENTED("AuditLogonEx");
-}
-
-static LSA_CALL_PACKAGE stub_call_package;
-static NTSTATUS NTAPI stub_call_package(PUNICODE_STRING AuthenticationPackage,
-                                        PVOID ProtocolSubmitBuffer, ULONG SubmitBufferLength,
-                                        PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
-                                        PNTSTATUS ProtocolStatus)
-{
-    NOT_IMPLEMENTED("CallPackage");
-    return STATUS_NOT_IMPLEMENTED;
-}
-
-static LSA_CALL_PACKAGEEX stub_call_package_ex;
-static NTSTATUS NTAPI stub_call_package_ex(PUNICODE_STRING AuthenticationPackage,
-                                           PVOID ClientBufferBase, PVOID ProtocolSubmitBuffer,
-                                           ULONG SubmitBufferLength, PVOID *ProtocolReturnBuffer,
-                                           PULONG ReturnBufferLength, PNTSTATUS ProtocolStatus)
-{
-    NOT_IMPLEMENTED("CallPackageEx");
-    return STATUS_NOT_IMPLEMENTED;
-}
-
-static LSA_CALL_PACKAGE_PASSTHROUGH stub_call_package_passthrough;
-static NTSTATUS NTAPI stub_call_package_passthrough(PUNICODE_STRING AuthenticationPackage,
-                                                    PVOID ClientBufferBase,
-                                                    PVOID ProtocolSubmitBuffer,
-                                                    ULONG SubmitBufferLength,
-                                                    PVOID *ProtocolReturnBuffer,
-                                                    PULONG ReturnBufferLength,
-                                                    PNTSTATUS ProtocolStatus)
-{
-    NOT_IMPLEMENTED("CallPackagePassthrough");
-    return STATUS_NOT_IMPLEMENTED;
 }
 
 static LSA_CREATE_SHARED_MEMORY stub_create_shared_memory;
@@ -645,10 +617,10 @@ LSA_SECPKG_FUNCTION_TABLE sspi_lsa_functions = {
     .MapBuffer = lsa_map_buffer,
     .CreateToken = stub_create_token,
     .AuditLogon = stub_audit_logon,
-    .CallPackage = stub_call_package,
+    .CallPackage = sspi_lsa_call_package,
     .FreeReturnBuffer = lsa_free_lsa_heap,
     .GetCallInfo = lsa_get_call_info,
-    .CallPackageEx = stub_call_package_ex,
+    .CallPackageEx = sspi_lsa_call_package_ex,
     .CreateSharedMemory = stub_create_shared_memory,
     .AllocateSharedMemory = stub_allocate_shared_memory,
     .FreeSharedMemory = stub_free_shared_memory,
@@ -663,7 +635,7 @@ LSA_SECPKG_FUNCTION_TABLE sspi_lsa_functions = {
     .GetAuthDataForUser = stub_get_auth_data_for_user,
     .CrackSingleName = stub_crack_single_name,
     .AuditAccountLogon = stub_audit_account_logon,
-    .CallPackagePassthrough = stub_call_package_passthrough,
+    .CallPackagePassthrough = sspi_lsa_call_package_passthrough,
     .DummyFunction1 = stub_dummy_function,
     .DummyFunction2 = stub_dummy_function,
     .DummyFunction3 = stub_dummy_function,

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "common/utf16.h"
+#include "core/accounts.h"
 #include "core/config.h"
 #include "core/core.h"
 #include "core/loader.h"
@@ -497,6 +498,7 @@ static SECURITY_STATUS apply_config(bool initial)
             free(reason);
         }
     }
+    sspi_accounts_configure(&c->accounts); /* accounts.c */
     cur_check_permissions = c->check_permissions;
     cur_package_dir = c->package_dir;
     if (!c->check_permissions)

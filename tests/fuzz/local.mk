@@ -18,14 +18,30 @@ endif
 
 check_PROGRAMS += tests/fuzz/replay-config
 TESTS += tests/fuzz/replay-config
-tests_fuzz_replay_config_SOURCES = tests/fuzz/fuzz-config.c tests/fuzz/replay.c src/core/config.c
+tests_fuzz_replay_config_SOURCES = tests/fuzz/fuzz-config.c tests/fuzz/replay.c src/core/config.c \
+	src/core/config-accounts.c
 tests_fuzz_replay_config_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"config"'
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += tests/fuzz/fuzz-config
-tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c src/core/config.c
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c src/core/config.c \
+	src/core/config-accounts.c
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+endif
+
+check_PROGRAMS += tests/fuzz/replay-identity
+TESTS += tests/fuzz/replay-identity
+tests_fuzz_replay_identity_SOURCES = tests/fuzz/fuzz-identity.c tests/fuzz/replay.c
+tests_fuzz_replay_identity_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"identity"'
+tests_fuzz_replay_identity_LDADD = src/common/libcommon.la
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-identity
+tests_fuzz_fuzz_identity_SOURCES = tests/fuzz/fuzz-identity.c
+tests_fuzz_fuzz_identity_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_identity_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_identity_LDADD = src/common/libcommon.la
 endif
 
 # Schannel: handshake legs and records (tests/fuzz/fuzz-schannel.c).

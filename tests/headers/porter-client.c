@@ -7,14 +7,19 @@
 #define SECURITY_WIN32
 #include <sspi.h>
 #include <security.h>
+#include <SecExt.h>
+#include <ntsecapi.h>
+#include <handleapi.h>
 
 #include <stddef.h>
 #include <string.h>
 
 #ifdef UNICODE
 # define T(s) u##s
+typedef WCHAR TCHAR_NAME_BUFFER;
 #else
 # define T(s) s
+typedef CHAR TCHAR_NAME_BUFFER;
 #endif
 
 /* Generic names follow UNICODE. */
@@ -165,6 +170,42 @@ SECURITY_STATUS porter_with_table(void)
     if (st != SEC_E_OK)
         return st;
     return table->FreeCredentialHandle(&cred);
+}
+
+/* The names, identity helpers, LSA and token calls ported code makes. */
+int porter_extras(PCtxtHandle server);
+int porter_extras(PCtxtHandle server)
+{
+    TCHAR_NAME_BUFFER name[256];
+    ULONG size = 256, pkg = 0, retlen = 0;
+    PSEC_WINNT_AUTH_IDENTITY_OPAQUE id = NULL;
+    HANDLE lsa = NULL, token = NULL;
+    LSA_STRING kerb;
+    PVOID ret = NULL;
+    NTSTATUS proto = 0;
+    ULONG query = 14; /* KerbQueryTicketCacheMessage */
+
+    if (!GetUserNameEx(NameSamCompatible, name, &size) && GetLastError() != ERROR_MORE_DATA)
+        return 1;
+    static const WCHAR user_w[] = {'u', 's', 'e', 'r', 0}, pw_w[] = {'p', 'w', 0};
+
+    if (SspiEncodeStringsAsAuthIdentity(user_w, NULL, pw_w, &id) != SEC_E_OK)
+        return 1;
+    SspiEncryptAuthIdentity(id);
+    SspiFreeAuthIdentity(id);
+    kerb.Buffer = (PCHAR)"Kerberos";
+    kerb.Length = kerb.MaximumLength = 8;
+    if (LsaConnectUntrusted(&lsa) == STATUS_SUCCESS &&
+        LsaLookupAuthenticationPackage(lsa, &kerb, &pkg) == STATUS_SUCCESS &&
+        LsaCallAuthenticationPackage(lsa, pkg, &query, sizeof(query), &ret, &retlen, &proto) ==
+            STATUS_SUCCESS)
+        LsaFreeReturnBuffer(ret);
+    LsaDeregisterLogonProcess(lsa);
+    if (ImpersonateSecurityContext(server) == SEC_E_OK)
+        RevertSecurityContext(server);
+    if (QuerySecurityContextToken(server, &token) == SEC_E_OK)
+        CloseHandle(token);
+    return 0;
 }
 
 int main(void)

@@ -1211,6 +1211,65 @@ static size_t retrieve_request(uint8_t *buf, const char *target, ULONG options)
     return sizeof(*r) + 2 * n;
 }
 
+/* The same messages through the public LSA client calls, as ported klist
+ * code sends them: LsaConnectUntrusted reaches the package's
+ * CallPackageUntrusted slot, the response is the package's block (its
+ * pointers valid) and LsaFreeReturnBuffer frees it. */
+START_TEST(test_lsa_client_calls_reach_kerberos)
+{
+    char cc[600], cmd[1400];
+    HANDLE lsa = NULL;
+    LSA_STRING name = {8, 9, (PCHAR)MICROSOFT_KERBEROS_NAME_A};
+    ULONG pkg = 0, outlen = 0;
+    PVOID out = NULL;
+    NTSTATUS proto = -1;
+    uint8_t req[512];
+    size_t len;
+
+    snprintf(cc, sizeof(cc), "FILE:%s/ccache.lsa-client", kt_realm_dir());
+    snprintf(cmd, sizeof(cmd), "echo %s | KRB5CCNAME=%s kinit %s >/dev/null", KT_PASSWORD, cc,
+             KT_USER);
+    ck_assert_int_eq(system(cmd), 0);
+    setenv("KRB5CCNAME", cc, 1);
+    ck_assert_int_eq(LsaConnectUntrusted(&lsa), STATUS_SUCCESS);
+    ck_assert_int_eq(LsaLookupAuthenticationPackage(lsa, &name, &pkg), STATUS_SUCCESS);
+
+    KERB_QUERY_TKT_CACHE_REQUEST q = {KerbQueryTicketCacheMessage, {0, 0}};
+    ck_assert_int_eq(LsaCallAuthenticationPackage(lsa, pkg, &q, sizeof(q), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_int_eq(proto, STATUS_SUCCESS);
+    ck_assert_ptr_nonnull(out);
+    KERB_QUERY_TKT_CACHE_RESPONSE *r = out;
+    ck_assert_uint_ge(outlen, sizeof(*r));
+    ck_assert_uint_ge(r->CountOfTickets, 1);
+    ck_assert_int_eq(r->Tickets[0].ServerName.Length, 2 * strlen("krbtgt/KRBTEST.COM"));
+    ck_assert_mem_eq(r->Tickets[0].ServerName.Buffer, u"krbtgt/KRBTEST.COM", 36);
+    ck_assert_int_eq(LsaFreeReturnBuffer(out), STATUS_SUCCESS);
+
+    /* A request with a string: the core copies the submit buffer and the
+     * package relocates the pointer from the caller's address. */
+    len = retrieve_request(req, "HTTP/localhost", 0);
+    out = NULL;
+    ck_assert_int_eq(
+        LsaCallAuthenticationPackage(lsa, pkg, req, (ULONG)len, &out, &outlen, &proto),
+        STATUS_SUCCESS);
+    ck_assert_int_eq(proto, STATUS_SUCCESS);
+    KERB_EXTERNAL_TICKET *tk = &((KERB_RETRIEVE_TKT_RESPONSE *)out)->Ticket;
+    ck_assert_uint_eq(tk->EncodedTicket[0], 0x61);
+    ck_assert_mem_eq(tk->ServiceName->Names[0].Buffer, u"HTTP", 8);
+    ck_assert_int_eq(LsaFreeReturnBuffer(out), STATUS_SUCCESS);
+
+    /* Another message: the call succeeds, the package says no. */
+    q.MessageType = KerbChangePasswordMessage;
+    out = NULL;
+    ck_assert_int_eq(LsaCallAuthenticationPackage(lsa, pkg, &q, sizeof(q), &out, &outlen, &proto),
+                     STATUS_SUCCESS);
+    ck_assert_int_eq(proto, STATUS_NOT_SUPPORTED);
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(LsaDeregisterLogonProcess(lsa), STATUS_SUCCESS);
+}
+END_TEST
+
 START_TEST(test_lsa_ticket_cache_messages)
 {
     PSECPKG_FUNCTION_TABLE t = load_plugin();
@@ -1375,6 +1434,7 @@ static Suite *kerberos_suite(void)
     tcase_add_test(tc, test_threads_both_directions);
     tcase_add_test(tc, test_trace_reasons);
     tcase_add_test(tc, test_keytab_option_and_named_acceptor);
+    tcase_add_test(tc, test_lsa_client_calls_reach_kerberos);
     /* Last: they initialise the plugin with a table of their own. */
     tcase_add_test(tc, test_lsa_ticket_cache_messages);
     tcase_add_test(tc, test_gss_info_oid);

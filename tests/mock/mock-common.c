@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/identity.h"
 #include "mock-common.h"
 
 MOCK_EXPORT struct mock_state mock_state = { .magic = MOCK_STATE_MAGIC };
@@ -499,38 +500,40 @@ static NTSTATUS sp_get_info(uint32_t idx, PSecPkgInfoW info)
     return STATUS_SUCCESS;
 }
 
+/* Record what pAuthData held, read with the shared parser as a package
+ * reads it (through LSA CopyFromClientBuffer). */
+static bool mock_client_read(void *dst, const void *src, size_t len)
+{
+    return mock_lsa->CopyFromClientBuffer(NULL, (ULONG)len, dst, (PVOID)src) == STATUS_SUCCESS;
+}
+
+static void record_str(const struct sspi_identity_str *f, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (f->s != NULL)
+        mock_utf16_to_utf8(f->s, f->len, out, cap);
+}
+
 static void record_identity(struct mock_pkg_record *r, const void *authdata)
 {
-    const SEC_WINNT_AUTH_IDENTITY_W *w = authdata;
-    const SEC_WINNT_AUTH_IDENTITY_A *a = authdata;
+    static const struct sspi_identity_source src = {SIZE_MAX, mock_client_read, NULL};
+    struct sspi_identity id;
+    uint32_t flags = 0;
 
     r->authdata_present = authdata != NULL;
-    r->identity_flags = 0;
-    r->identity_user[0] = r->identity_domain[0] = r->identity_password[0] = '\0';
-    if (authdata == NULL)
-        return;
-    r->identity_flags = w->Flags;
-    if (w->Flags & SEC_WINNT_AUTH_IDENTITY_UNICODE) {
-        if (w->User)
-            mock_utf16_to_utf8((const char16_t *)w->User, w->UserLength, r->identity_user,
-                               sizeof(r->identity_user));
-        if (w->Domain)
-            mock_utf16_to_utf8((const char16_t *)w->Domain, w->DomainLength,
-                               r->identity_domain, sizeof(r->identity_domain));
-        if (w->Password)
-            mock_utf16_to_utf8((const char16_t *)w->Password, w->PasswordLength,
-                               r->identity_password, sizeof(r->identity_password));
-    } else {
-        if (a->User)
-            snprintf(r->identity_user, sizeof(r->identity_user), "%.*s", (int)a->UserLength,
-                     (const char *)a->User);
-        if (a->Domain)
-            snprintf(r->identity_domain, sizeof(r->identity_domain), "%.*s",
-                     (int)a->DomainLength, (const char *)a->Domain);
-        if (a->Password)
-            snprintf(r->identity_password, sizeof(r->identity_password), "%.*s",
-                     (int)a->PasswordLength, (const char *)a->Password);
-    }
+    r->authdata_ptr = (uint64_t)(uintptr_t)authdata;
+    r->identity_status = sspi_identity_parse_from(authdata, &src, &id);
+    r->identity_form = id.form;
+    /* The charset bit the structure carried, as the parser read it. */
+    if (id.form == SSPI_IDENTITY_A || id.form == SSPI_IDENTITY_EXA)
+        flags = SEC_WINNT_AUTH_IDENTITY_ANSI;
+    else if (id.form != SSPI_IDENTITY_NONE)
+        flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
+    r->identity_flags = id.flags | flags;
+    record_str(&id.user, r->identity_user, sizeof(r->identity_user));
+    record_str(&id.domain, r->identity_domain, sizeof(r->identity_domain));
+    record_str(&id.password, r->identity_password, sizeof(r->identity_password));
+    sspi_identity_clear(&id);
 }
 
 static NTSTATUS sp_acquire_credentials_handle(uint32_t idx, PUNICODE_STRING principal,

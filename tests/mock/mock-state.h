@@ -120,6 +120,13 @@ struct mock_pkg_record {
     uint32_t set_context_attr_calls;
     uint32_t live_contexts;
     uint32_t live_credentials;
+
+    /* SpAcquireCredentialsHandle, continued: the pAuthData pointer the
+     * package received, the form the shared parser read (enum
+     * sspi_identity_form) and its status. */
+    uint64_t authdata_ptr;
+    uint32_t identity_form;
+    int32_t identity_status;
 };
 
 struct mock_state {

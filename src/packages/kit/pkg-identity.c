@@ -4,10 +4,27 @@
  * on top: "not given" versus anonymous, and "DOMAIN\user" / "user@domain"
  * splitting.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "packages/kit/pkg-entry.h"
 #include "packages/kit/pkg-identity.h"
+
+/* The caller's memory is read through LSA's CopyFromClientBuffer, which
+ * fails instead of faulting on memory that cannot be read (plain copies
+ * when a package is driven without a host, as its own tests do). */
+static bool client_read(void *dst, const void *src, size_t len)
+{
+    if (pkg_lsa == NULL || pkg_lsa->CopyFromClientBuffer == NULL) {
+        memcpy(dst, src, len);
+        return true;
+    }
+    return len <= UINT32_MAX &&
+           pkg_lsa->CopyFromClientBuffer(NULL, (ULONG)len, dst, (PVOID)src) == STATUS_SUCCESS;
+}
+
+static const struct sspi_identity_source client_source = {SIZE_MAX, client_read, NULL};
 
 /* Move s[from, from+n) into a new string of `dst`; false if out of memory. */
 static bool take_part(struct sspi_identity_str *dst, const char16_t *s, size_t from, size_t n)
@@ -59,7 +76,7 @@ SECURITY_STATUS pkg_identity_parse(const void *auth, bool split, struct pkg_iden
     SECURITY_STATUS st;
 
     memset(out, 0, sizeof(*out));
-    st = sspi_identity_parse(auth, SIZE_MAX, NULL, &out->id);
+    st = sspi_identity_parse_from(auth, &client_source, &out->id);
     if (st != SEC_E_OK)
         return st;
     if (out->id.form == SSPI_IDENTITY_NONE || sspi_identity_is_empty(&out->id))

@@ -32,6 +32,8 @@ struct pkg_identity {
  * caller's default credentials), as is NULL.  With `split` a user name of
  * the form "DOMAIN\user" or "user@domain" given with no domain is split
  * into user and domain.
+ * The caller's memory is read through the host's CopyFromClientBuffer, so
+ * unreadable memory is SEC_E_INVALID_PARAMETER, not a fault.
  * Statuses: SEC_E_OK; SEC_E_INVALID_PARAMETER (malformed structure),
  * SEC_E_UNSUPPORTED_FUNCTION (EX2 with packed credentials that are not a
  * password, an encrypted identity), SEC_E_INSUFFICIENT_MEMORY.  *out is
