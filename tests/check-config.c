@@ -523,6 +523,45 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* FIFOs, devices and directories are refused before they are opened:
+ * nothing blocks (a hang fails the test through the alarm). */
+START_TEST(test_not_regular_files)
+{
+    struct sspi_conf *c;
+    char why[160];
+    struct stat st;
+
+    alarm(20);
+    ck_assert_int_eq(mkfifo(path_in("fifo.conf"), 0600), 0);
+    c = load("fifo.conf", true);
+    ck_assert(!c->file_found);
+    ck_assert(has_diag(c, 0, "not a regular file (a FIFO)"));
+    sspi_conf_free(c);
+
+    make_dir("packages.d");
+    ck_assert_int_eq(mkfifo(path_in("packages.d/a.conf"), 0600), 0);
+    make_dir("packages.d/b.conf");
+    write_file("packages.d/c.conf", "module = /c.so\n", 0644);
+    write_file("main.conf", "", 0644);
+    c = load("main.conf", false);
+    ck_assert_uint_eq(c->nmodules, 1);
+    ck_assert_str_eq(c->modules[0].path, "/c.so");
+    ck_assert_uint_eq(c->ndiags, 2);
+    sspi_conf_free(c);
+
+    c = sspi_conf_load("/dev/zero", true, "/nonexistent/pkgdir");
+    ck_assert_ptr_nonnull(c);
+    ck_assert(!c->file_found);
+    ck_assert(has_diag(c, 0, "not a regular file (a character device)"));
+    sspi_conf_free(c);
+
+    ck_assert_int_lt(sspi_conf_open_regular(path_in("fifo.conf"), &st, why, sizeof(why)), 0);
+    ck_assert_int_lt(sspi_conf_open_regular(path_in("packages.d"), &st, why, sizeof(why)), 0);
+    ck_assert_str_eq(why, "not a regular file (a directory)");
+    alarm(0);
+}
+END_TEST
+
 START_TEST(test_main_path_and_bool)
 {
     bool from_env = true, v = false;
@@ -637,6 +676,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_nul_byte);
     tcase_add_test(tc, test_empty_file);
     tcase_add_test(tc, test_missing_file);
+    tcase_add_test(tc, test_not_regular_files);
     tcase_add_test(tc, test_main_path_and_bool);
     tcase_add_test(tc, test_account_keys);
     tcase_add_test(tc, test_account_keys_bad);

@@ -6,6 +6,7 @@
  * import; A-form strings and identities converted to UTF-16; packages that
  * answer with nonsense.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/identity.h"
@@ -760,6 +761,211 @@ START_TEST(test_garbage_statuses)
 }
 END_TEST
 
+/* ---- attributes the core answers ----------------------------------------- */
+
+static void check_negotiation_info(CtxtHandle *h, uint32_t state, const char *name)
+{
+    SecPkgContext_NegotiationInfoW w = {NULL, 99};
+    SecPkgContext_NegotiationInfoA a = {NULL, 99};
+    union {
+        SecPkgContext_NegotiationInfoW ni;
+        unsigned char b[64];
+    } ex;
+    char16_t wname[64];
+
+    for (size_t i = 0; i <= strlen(name); i++)
+        wname[i] = (char16_t)name[i];
+    ck_assert_status(QueryContextAttributesW(h, SECPKG_ATTR_NEGOTIATION_INFO, &w), SEC_E_OK);
+    ck_assert_uint_eq(w.NegotiationState, state);
+    ck_assert_ptr_nonnull(w.PackageInfo);
+    ck_assert(memcmp(w.PackageInfo->Name, wname, (strlen(name) + 1) * 2) == 0);
+    ck_assert_status(FreeContextBuffer(w.PackageInfo), SEC_E_OK);
+
+    ck_assert_status(QueryContextAttributesA(h, SECPKG_ATTR_NEGOTIATION_INFO, &a), SEC_E_OK);
+    ck_assert_uint_eq(a.NegotiationState, state);
+    ck_assert_str_eq(a.PackageInfo->Name, name);
+    ck_assert_status(FreeContextBuffer(a.PackageInfo), SEC_E_OK);
+
+    memset(&ex, 0, sizeof(ex));
+    ck_assert_status(QueryContextAttributesExW(h, SECPKG_ATTR_NEGOTIATION_INFO, &ex, 8),
+                     SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_status(QueryContextAttributesExW(h, SECPKG_ATTR_NEGOTIATION_INFO, &ex, sizeof(ex)),
+                     SEC_E_OK);
+    ck_assert_uint_eq(ex.ni.NegotiationState, state);
+    ck_assert_status(FreeContextBuffer(ex.ni.PackageInfo), SEC_E_OK);
+}
+
+/* SECPKG_ATTR_NEGOTIATION_INFO for a package that does not answer it:
+ * SEC_E_OK, the package, IN_PROGRESS before the last leg, COMPLETE after,
+ * for SSP/AP and provider packages and imported contexts alike. */
+START_TEST(test_negotiation_info)
+{
+    uint8_t tok[64];
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
+    CtxtHandle x, imported;
+    struct tu_pair p;
+    uint32_t attrs;
+
+    check_negotiation_info(&pair.client, SECPKG_NEGOTIATION_COMPLETE, "MockGood");
+    check_negotiation_info(&pair.server, SECPKG_NEGOTIATION_COMPLETE, "MockGood");
+    ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)"t", 0, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
+                                                NULL),
+                     SEC_I_CONTINUE_NEEDED);
+    check_negotiation_info(&x, SECPKG_NEGOTIATION_IN_PROGRESS, "MockGood");
+    ck_assert_status(DeleteSecurityContext(&x), SEC_E_OK);
+
+    ck_assert_status(ExportSecurityContext(&pair.client, 0, &packed, NULL), SEC_E_OK);
+    ck_assert_status(ImportSecurityContextA((SEC_CHAR *)"MockGood", &packed, NULL, &imported),
+                     SEC_E_OK);
+    ck_assert_status(FreeContextBuffer(packed.pvBuffer), SEC_E_OK);
+    check_negotiation_info(&imported, SECPKG_NEGOTIATION_COMPLETE, "MockGood");
+    ck_assert_status(DeleteSecurityContext(&imported), SEC_E_OK);
+
+    ck_assert_status(tu_ensure("mock-provider", "MockProvider"), SEC_E_OK);
+    ck_assert_status(tu_pair_open("MockProvider", &p), SEC_E_OK);
+    check_negotiation_info(&p.client, SECPKG_NEGOTIATION_COMPLETE, "MockProvider");
+    ck_assert_status(tu_pair_close(&p), SEC_E_OK);
+}
+END_TEST
+
+/* A provider-shape package impersonates, reverts and hands out its token
+ * itself: the calls reach its own functions, not the core's. */
+START_TEST(test_provider_impersonates_itself)
+{
+    struct mock_state *ps;
+    struct tu_pair p;
+    HANDLE token = NULL;
+    uint32_t imp, rev, tok;
+
+    ck_assert_status(tu_ensure("mock-provider", "MockProvider"), SEC_E_OK);
+    ps = tu_state("mock-provider");
+    ck_assert_ptr_nonnull(ps);
+    imp = ps->pkg[0].prov_impersonate_calls;
+    rev = ps->pkg[0].prov_revert_calls;
+    tok = ps->pkg[0].prov_token_calls;
+    ck_assert_status(tu_pair_open("MockProvider", &p), SEC_E_OK);
+    ck_assert_status(ImpersonateSecurityContext(&p.server), SEC_E_OK);
+    ck_assert_uint_eq(ps->pkg[0].prov_impersonate_calls, imp + 1);
+    ck_assert_status(RevertSecurityContext(&p.server), SEC_E_OK);
+    ck_assert_uint_eq(ps->pkg[0].prov_revert_calls, rev + 1);
+    ck_assert_status(QuerySecurityContextToken(&p.server, &token), SEC_E_OK);
+    ck_assert_ptr_eq(token, MOCK_PROVIDER_TOKEN);
+    ck_assert_uint_eq(ps->pkg[0].prov_token_calls, tok + 1);
+    ck_assert_status(tu_pair_close(&p), SEC_E_OK);
+}
+END_TEST
+
+/* ---- containment of broken packages -------------------------------------- */
+
+/* ContextData not from AllocateLsaHeap (read-only, or shorter than it
+ * claims) is refused, never written or read past its end. */
+START_TEST(test_context_data_not_ours)
+{
+    static const char *const targets[] = {MOCK_TARGET_STATIC_CTXDATA, MOCK_TARGET_SHORT_CTXDATA};
+    struct tu_pair p;
+
+    for (size_t i = 0; i < 2; i++) {
+        uint32_t live = rec->live_contexts, inits = rec->init_user_mode_calls;
+
+        ck_assert_status(tu_pair_open_target("MockGood", targets[i], &p), SEC_E_INTERNAL_ERROR);
+        ck_assert_uint_eq(rec->init_user_mode_calls, inits);
+        ck_assert_uint_eq(rec->live_contexts, live);
+    }
+}
+END_TEST
+
+/* What a broken first leg did to the caller's output buffer is undone and
+ * the call fails; no context is left behind. */
+static void broken_first_leg(const char *target, bool allocate)
+{
+    uint8_t tok[64];
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    uint32_t live = rec->live_contexts, attrs;
+    CtxtHandle x;
+
+    if (allocate)
+        ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    SecInvalidateHandle(&x);
+    ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)target,
+                                                allocate ? ISC_REQ_ALLOCATE_MEMORY : 0, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
+                                                NULL),
+                     SEC_E_INTERNAL_ERROR);
+    ck_assert_msg(ob.pvBuffer == (allocate ? NULL : (void *)tok), "%s: pvBuffer not restored",
+                  target);
+    ck_assert_uint_eq(ob.cbBuffer, 0);
+    ck_assert_uint_eq(ob.BufferType, SECBUFFER_TOKEN);
+    ck_assert_uint_eq(od.cBuffers, 1);
+    ck_assert(od.pBuffers == &ob);
+    ck_assert_status(DeleteSecurityContext(&x), SEC_E_INVALID_HANDLE);
+    ck_assert_uint_eq(rec->live_contexts, live);
+}
+
+START_TEST(test_output_buffers_checked)
+{
+    broken_first_leg(MOCK_TARGET_LONG_TOKEN, false);
+    broken_first_leg(MOCK_TARGET_LONG_TOKEN, true);
+    broken_first_leg(MOCK_TARGET_RETYPE_TOKEN, false);
+    broken_first_leg(MOCK_TARGET_RETYPE_TOKEN, true);
+    broken_first_leg(MOCK_TARGET_FOREIGN_TOKEN, false);
+    broken_first_leg(MOCK_TARGET_FOREIGN_TOKEN, true);
+}
+END_TEST
+
+static int scenario_broken_trace(void)
+{
+    uint8_t tok[64];
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    struct tu_pair p;
+    uint32_t attrs;
+    CtxtHandle x;
+
+    SC_STATUS(tu_ensure("mock-good", "MockGood"), SEC_E_OK);
+    SC_STATUS(tu_pair_open("MockGood", &p), SEC_E_OK);
+    SC_STATUS(InitializeSecurityContextA(&p.client_cred, NULL, (SEC_CHAR *)MOCK_TARGET_LONG_TOKEN,
+                                         0, 0, SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
+                                         NULL),
+              SEC_E_INTERNAL_ERROR);
+    SC_STATUS(tu_pair_close(&p), SEC_E_OK);
+    SC_STATUS(tu_pair_open_target("MockGood", MOCK_TARGET_STATIC_CTXDATA, &p),
+              SEC_E_INTERNAL_ERROR);
+    return 0;
+}
+
+/* Each refusal leaves a LIBSSPI_DEBUG line that names the package. */
+START_TEST(test_containment_is_traced)
+{
+    char log[4096], env[4200], *text;
+    FILE *f;
+    size_t n;
+
+    snprintf(log, sizeof(log), "%s/broken.log", tu_tmpdir());
+    snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", log);
+    ck_assert_int_eq(tu_run_scenario("broken-trace", NULL, env, NULL), 0);
+    f = fopen(log, "r");
+    ck_assert_ptr_nonnull(f);
+    text = calloc(1, 1 << 20);
+    n = fread(text, 1, (1 << 20) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    ck_assert_msg(strstr(text, "package MockGood: output buffer 0: cbBuffer larger") != NULL,
+                  "no trace line for the output buffer");
+    ck_assert_msg(strstr(text, "package MockGood: ContextData") != NULL,
+                  "no trace line for the ContextData");
+    free(text);
+}
+END_TEST
+
+static const struct tu_scenario scenarios[] = {
+    {"broken-trace", scenario_broken_trace},
+    {NULL, NULL},
+};
+
 static Suite *dispatch_suite(void)
 {
     Suite *s = suite_create("dispatch");
@@ -792,6 +998,8 @@ static Suite *dispatch_suite(void)
     tcase_add_test(tc, test_output_too_small);
     tcase_add_test(tc, test_allocate_memory_failure);
     tcase_add_test(tc, test_export_delete_old);
+    tcase_add_test(tc, test_negotiation_info);
+    tcase_add_test(tc, test_provider_impersonates_itself);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ansi");
@@ -803,6 +1011,13 @@ static Suite *dispatch_suite(void)
     tcase_add_test(tc, test_unicode_identity);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("containment");
+    tcase_add_checked_fixture(tc, setup_pair, teardown_pair);
+    tcase_add_test(tc, test_context_data_not_ours);
+    tcase_add_test(tc, test_output_buffers_checked);
+    tcase_add_test(tc, test_containment_is_traced);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("garbage");
     tcase_add_checked_fixture(tc, setup_pair, teardown_pair);
     tcase_add_test(tc, test_garbage_statuses);
@@ -812,5 +1027,5 @@ static Suite *dispatch_suite(void)
 
 int main(int argc, char **argv)
 {
-    return tu_main(argc, argv, dispatch_suite, NULL);
+    return tu_main(argc, argv, dispatch_suite, scenarios);
 }

@@ -720,6 +720,55 @@ START_TEST(test_extended_information)
     ck_assert_int_eq(SecpkgMaxInfo, 6);
     ck_assert_int_eq(SecpkgNego2Info, 7);
     ck_assert_int_eq(SecpkgLibsspiConfig, 0x4C530001);
+    ck_assert_int_eq(SecpkgLibsspiHost, 0x4C530002);
+}
+END_TEST
+
+/* The host services table (libsspi extension): members in declaration
+ * order, so a package built against one version finds them. */
+START_TEST(test_host_services)
+{
+    SIZE(SECPKG_LIBSSPI_HOST, 16);
+    OFF(SECPKG_LIBSSPI_HOST, Version, 0);
+    OFF(SECPKG_LIBSSPI_HOST, Services, 8);
+    SIZE(SECPKG_LIBSSPI_PACKAGE_INFO, 48);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, PackageId, 0);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, fCapabilities, 4);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, wVersion, 8);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, wRPCID, 10);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, cbMaxToken, 12);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, Name, 16);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, Comment, 24);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, MechOid, 32);
+    OFF(SECPKG_LIBSSPI_PACKAGE_INFO, MechOidLength, 40);
+    SIZE(SECPKG_LIBSSPI_MESSAGE_TARGET, 40);
+    OFF(SECPKG_LIBSSPI_MESSAGE_TARGET, Context, 0);
+    OFF(SECPKG_LIBSSPI_MESSAGE_TARGET, MakeSignature, 8);
+    OFF(SECPKG_LIBSSPI_MESSAGE_TARGET, VerifySignature, 16);
+    OFF(SECPKG_LIBSSPI_MESSAGE_TARGET, SealMessage, 24);
+    OFF(SECPKG_LIBSSPI_MESSAGE_TARGET, UnsealMessage, 32);
+    SIZE(SECPKG_LIBSSPI_HOST_SERVICES, 152);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, Version, 0);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, Size, 4);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, EnumeratePackages, 8);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, FreeBuffer, 16);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, AcquireCredentialsHandle, 24);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, FreeCredentialsHandle, 32);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, QueryCredentialsAttributes, 40);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, InitializeSecurityContext, 48);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, AcceptSecurityContext, 56);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, CompleteAuthToken, 64);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, DeleteSecurityContext, 72);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, QueryContextAttributes, 80);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, SetContextAttributes, 88);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, ExportSecurityContext, 96);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, ImportSecurityContext, 104);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, MakeSignature, 112);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, VerifySignature, 120);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, EncryptMessage, 128);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, DecryptMessage, 136);
+    OFF(SECPKG_LIBSSPI_HOST_SERVICES, GetMessageTarget, 144);
+    ck_assert_int_eq(SECPKG_LIBSSPI_HOST_VERSION_1, 1);
 }
 END_TEST
 
@@ -1124,6 +1173,7 @@ static Suite *layout_suite(void)
 
     tc = tcase_create("libsspi");
     tcase_add_test(tc, test_package_report);
+    tcase_add_test(tc, test_host_services);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("schannel");

@@ -7,6 +7,7 @@
  * the LIBSSPI_DEBUG log.  Configuration scenarios run in child processes
  * (test-util.h).
  */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -327,6 +328,58 @@ END_TEST
 START_TEST(test_refuse_provider_noname)
 {
     assert_refused("mock-provider-noname");
+}
+END_TEST
+
+static char *read_text(const char *path);
+
+/* Whether a sanitizer runtime that refuses RTLD_DEEPBIND is in the process. */
+static bool deepbind_refused(void)
+{
+    return dlsym(RTLD_DEFAULT, "__asan_init") != NULL ||
+           dlsym(RTLD_DEFAULT, "__tsan_init") != NULL ||
+           dlsym(RTLD_DEFAULT, "__msan_init") != NULL ||
+           dlsym(RTLD_DEFAULT, "__hwasan_init") != NULL;
+}
+
+/* A provider whose own calls go through SSPI names this process also has
+ * (libsspi's): loaded isolated, its calls bind to itself and it works.
+ * Under a sanitizer that refuses the isolation, the loader says so in the
+ * log and the provider's interposed enumeration fails. */
+static int scenario_provider_deep(void)
+{
+    struct tu_pair p;
+    SECURITY_STATUS st = AddSecurityPackageA((LPSTR)tu_mock("mock-provider-deep"), NULL);
+
+    if (deepbind_refused()) {
+        SC_STATUS(st, SEC_E_CANNOT_INSTALL);
+        return 0;
+    }
+    SC_STATUS(st, SEC_E_OK);
+    SC_STATUS(tu_pair_open("MockDeep", &p), SEC_E_OK);
+    SC_STATUS(tu_sign_verify(&p.client, &p.server, 3, 4), SEC_E_OK);
+    SC_STATUS(tu_pair_close(&p), SEC_E_OK);
+    SC_CHECK(tu_state("mock-provider-deep") != NULL &&
+             tu_state("mock-provider-deep")->violations == 0);
+    return 0;
+}
+
+START_TEST(test_provider_binds_to_itself)
+{
+    char log[4096], env[4200];
+    char *text;
+
+    snprintf(log, sizeof(log), "%s/deep.log", tu_tmpdir());
+    snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", log);
+    ck_assert_int_eq(tu_run_scenario("provider-deep", NULL, env, NULL), 0);
+    text = read_text(log);
+    ck_assert_ptr_nonnull(text);
+    if (deepbind_refused())
+        ck_assert_msg(strstr(text, "without RTLD_DEEPBIND") != NULL, "the fallback is not logged");
+    else
+        ck_assert_msg(strstr(text, "provider package MockDeep loaded") != NULL,
+                      "MockDeep not loaded");
+    free(text);
 }
 END_TEST
 
@@ -915,13 +968,25 @@ static int scenario_reload(void)
     SC_CHECK(tu_enumerated("MockGood"));
     SC_CHECK(!tu_enumerated("MockMultiA"));
     SC_STATUS(tu_pair_open("MockGood", &p), SEC_E_OK);
-    f = fopen(cfg, "a");
+    struct mock_pkg_record *r = tu_record("mock-good", "MockGood");
+    SC_CHECK(r != NULL && strcmp(r->config_settings, "alpha=1\n") == 0);
+    uint32_t calls = r->config_calls;
+    /* A changed setting reaches the loaded package; a new module loads. */
+    f = fopen(cfg, "w");
     SC_CHECK(f != NULL);
-    fprintf(f, "[module]\nmodule = %s\n", tu_mock("mock-multi"));
+    fprintf(f, "autoload = no\ndropin_dir = none\ncheck_permissions = no\n[module]\nmodule = %s\n"
+               "option.alpha = 2\n[module]\nmodule = %s\n",
+            tu_mock("mock-good"), tu_mock("mock-multi"));
     fclose(f);
     SC_STATUS(libsspi_reload_config(), SEC_E_OK);
     SC_CHECK(tu_enumerated("MockMultiA"));
     SC_CHECK(tu_enumerated("MockGood"));
+    r = tu_record("mock-good", "MockGood");
+    SC_CHECK(r->config_calls == calls + 1);
+    if (strcmp(r->config_settings, "alpha=2\n") != 0) {
+        fprintf(stderr, "settings after the reload: [%s]\n", r->config_settings);
+        return 1;
+    }
     /* Existing contexts survive the reload. */
     SC_STATUS(tu_sign_verify(&p.client, &p.server, 0, 2), SEC_E_OK);
     SC_STATUS(tu_pair_close(&p), SEC_E_OK);
@@ -931,7 +996,8 @@ static int scenario_reload(void)
 START_TEST(test_reload)
 {
     const char *cfg = tu_write_filef("reload.conf", "autoload = no\ndropin_dir = none\n"
-                                     "check_permissions = no\n[module]\nmodule = %s\n",
+                                     "check_permissions = no\n[module]\nmodule = %s\n"
+                                     "option.alpha = 1\n",
                                      tu_mock("mock-good"));
 
     ck_assert_int_eq(tu_run_scenario("reload", cfg, NULL), 0);
@@ -1331,20 +1397,297 @@ START_TEST(test_debug_calls)
 }
 END_TEST
 
+/* ---- nothing blocks: FIFOs, devices, directories, re-entry ------------- */
+
+/* A hung call fails the test (SIGALRM) instead of hanging the suite. */
+#define WATCHDOG_SECONDS 20
+
+/* A FIFO at tu_tmpdir()/name (nobody ever opens its other end). */
+static const char *make_fifo(const char *name)
+{
+    static char path[4][4096];
+    static int k;
+    char *p = path[k++ % 4];
+
+    snprintf(p, sizeof(path[0]), "%s/%s", tu_tmpdir(), name);
+    unlink(p);
+    ck_assert_int_eq(mkfifo(p, 0600), 0);
+    return p;
+}
+
+/* Whether some report's reason contains `text`. */
+static bool report_says(const char *text)
+{
+    LIBSSPI_PACKAGE_REPORT *rep = NULL;
+    uint32_t n = 0;
+    bool hit = false;
+
+    if (libsspi_query_packages(&n, &rep) != SEC_E_OK)
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (rep[i].Reason != NULL && strstr(rep[i].Reason, text) != NULL)
+            hit = true;
+    FreeContextBuffer(rep);
+    return hit;
+}
+
+static int scenario_fifo_config(void)
+{
+    uint32_t n = 99;
+    PSecPkgInfoA p = NULL;
+
+    alarm(WATCHDOG_SECONDS);
+    SC_STATUS(EnumerateSecurityPackagesA(&n, &p), SEC_E_OK);
+    FreeContextBuffer(p);
+    SC_CHECK(report_says("not a regular file (a FIFO)"));
+    return 0;
+}
+
+START_TEST(test_fifo_config_does_not_block)
+{
+    ck_assert_int_eq(tu_run_scenario("fifo-config", make_fifo("fifo.conf"), NULL), 0);
+}
+END_TEST
+
+static int scenario_fifo_dropin(void)
+{
+    struct tu_pair p;
+
+    alarm(WATCHDOG_SECONDS);
+    SC_CHECK(tu_enumerated("MockGood"));
+    SC_STATUS(tu_pair_open("MockGood", &p), SEC_E_OK);
+    SC_STATUS(tu_pair_close(&p), SEC_E_OK);
+    SC_CHECK(report_says("not a regular file (a FIFO)"));
+    return 0;
+}
+
+START_TEST(test_fifo_dropin_does_not_block)
+{
+    char dir[4096];
+    const char *cfg;
+
+    snprintf(dir, sizeof(dir), "%s/fifo.d", tu_tmpdir());
+    mkdir(dir, 0700);
+    make_fifo("fifo.d/a-fifo.conf");
+    tu_write_filef("fifo.d/b-good.conf", "module = %s\n", tu_mock("mock-good"));
+    cfg = tu_write_filef("fifo-dropin.conf",
+                         "autoload = no\ncheck_permissions = no\n"
+                         "dropin_dir = %s\n",
+                         dir);
+    ck_assert_int_eq(tu_run_scenario("fifo-dropin", cfg, NULL), 0);
+}
+END_TEST
+
+static int scenario_fifo_debug(void)
+{
+    alarm(WATCHDOG_SECONDS);
+    SC_CHECK(tu_enumerated("MockGood"));
+    return 0;
+}
+
+/* LIBSSPI_DEBUG naming a FIFO nobody reads: no log, no hang. */
+START_TEST(test_fifo_debug_log_does_not_block)
+{
+    char env[4200];
+    const char *cfg = tu_write_filef("fifo-debug.conf",
+                                     "autoload = no\ndropin_dir = none\n"
+                                     "check_permissions = no\n[module]\nmodule = %s\n",
+                                     tu_mock("mock-good"));
+
+    snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", make_fifo("debug.fifo"));
+    ck_assert_int_eq(tu_run_scenario("fifo-debug", cfg, env, NULL), 0);
+}
+END_TEST
+
+/* module = a FIFO, a directory, a device: refused with a reason, at once. */
+START_TEST(test_module_not_a_regular_file)
+{
+    const char *fifo = make_fifo("fifo.so");
+    const char *paths[] = {fifo, tu_tmpdir(), "/dev/zero", "/dev/null"};
+
+    alarm(WATCHDOG_SECONDS);
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        ck_assert_status(AddSecurityPackageA((LPSTR)paths[i], NULL), SEC_E_CANNOT_INSTALL);
+        query_reports();
+        ck_assert_msg(tu_find_report(reports, nreports, NULL, paths[i], true) != NULL,
+                      "no failure report for %s", paths[i]);
+        free_reports();
+    }
+    ck_assert(report_says("not a regular file (a FIFO)"));
+    ck_assert(report_says("not a regular file (a directory)"));
+    ck_assert(report_says("not a regular file (a character device)"));
+    alarm(0);
+}
+END_TEST
+
+/* The statuses MockReenter's SpInitialize got from its calls back. */
+static int check_reentry(bool during_init)
+{
+    struct mock_pkg_record *r = tu_record("mock-reenter", "MockReenter");
+    struct tu_pair p;
+
+    SC_CHECK(r != NULL);
+    SC_CHECK(r->reenter_calls == 1);
+    SC_STATUS(r->reenter_enumerate, SEC_E_OK);
+    /* Not published yet while its own SpInitialize runs. */
+    SC_STATUS(r->reenter_query, SEC_E_SECPKG_NOT_FOUND);
+    SC_STATUS(r->reenter_add, SEC_E_INTERNAL_ERROR);
+    SC_STATUS(r->reenter_reload, SEC_E_INTERNAL_ERROR);
+    SC_CHECK(!during_init || r->reenter_enumerated == 0);
+    /* The package itself loaded and works; loading still works after. */
+    SC_STATUS(tu_pair_open("MockReenter", &p), SEC_E_OK);
+    SC_STATUS(tu_pair_close(&p), SEC_E_OK);
+    SC_STATUS(tu_ensure("mock-good", "MockGood"), SEC_E_OK);
+    SC_STATUS(libsspi_reload_config(), SEC_E_OK);
+    SC_CHECK(tu_state("mock-reenter")->violations == 0);
+    return 0;
+}
+
+static int scenario_reenter_init(void)
+{
+    alarm(WATCHDOG_SECONDS);
+    SC_CHECK(tu_enumerated("MockReenter"));
+    return check_reentry(true);
+}
+
+static int scenario_reenter_add(void)
+{
+    alarm(WATCHDOG_SECONDS);
+    SC_STATUS(AddSecurityPackageA((LPSTR)tu_mock("mock-reenter"), NULL), SEC_E_OK);
+    return check_reentry(false);
+}
+
+START_TEST(test_reentry_during_autoload)
+{
+    char env[4200];
+    const char *cfg;
+
+    snprintf(env, sizeof(env), "MOCK_REENTER_ADD=%s", tu_mock("mock-good"));
+    cfg = tu_write_filef("reenter.conf",
+                         "autoload = no\ndropin_dir = none\n"
+                         "check_permissions = no\n[module]\nmodule = %s\n",
+                         tu_mock("mock-reenter"));
+    ck_assert_int_eq(tu_run_scenario("reenter-init", cfg, env, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_reentry_during_add)
+{
+    char env[4200];
+
+    snprintf(env, sizeof(env), "MOCK_REENTER_ADD=%s", tu_mock("mock-good"));
+    ck_assert_int_eq(tu_run_scenario("reenter-add", NULL, env, NULL), 0);
+}
+END_TEST
+
+/* Autoload from a package directory without any .so: nothing loaded, no
+ * undefined behaviour (qsort of an empty list under UBSan). */
+START_TEST(test_autoload_empty_dir)
+{
+    char dir[4096];
+    const char *cfg;
+
+    snprintf(dir, sizeof(dir), "%s/no-modules", tu_tmpdir());
+    mkdir(dir, 0700);
+    tu_write_filef("no-modules/readme.txt", "not a module\n");
+    cfg = tu_write_filef("no-modules.conf",
+                         "dropin_dir = none\ncheck_permissions = no\n"
+                         "package_dir = %s\n",
+                         dir);
+    ck_assert_int_eq(tu_run_scenario("empty", cfg, NULL), 0);
+}
+END_TEST
+
+/* ---- what the log shows ---------------------------------------------------- */
+
+#define EVIL_NAME_A "Evil\x1b[31mRed\n\xe2\x80\xaegnp\xe2\x81\xa6X"
+
+static int scenario_trace_names(void)
+{
+    LIBSSPI_PACKAGE_REPORT *rep = NULL;
+    PSecPkgInfoA ia = NULL;
+    PSecPkgInfoW iw = NULL;
+    CredHandle c;
+    uint32_t n = 0;
+    bool raw = false;
+
+    SC_STATUS(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)EVIL_NAME_A, SECPKG_CRED_OUTBOUND, NULL,
+                                        NULL, NULL, NULL, &c, NULL),
+              SEC_E_OK);
+    SC_STATUS(FreeCredentialsHandle(&c), SEC_E_OK);
+    /* The report keeps the name as data. */
+    SC_STATUS(libsspi_query_packages(&n, &rep), SEC_E_OK);
+    for (uint32_t i = 0; i < n; i++)
+        raw = raw || (rep[i].Name != NULL && strcmp(rep[i].Name, EVIL_NAME_A) == 0);
+    SC_STATUS(FreeContextBuffer(rep), SEC_E_OK);
+    SC_CHECK(raw);
+    /* Calls naming packages that are not there. */
+    SC_STATUS(QuerySecurityPackageInfoA((SEC_CHAR *)"NoSuchPkgA", &ia), SEC_E_SECPKG_NOT_FOUND);
+    SC_STATUS(QuerySecurityPackageInfoW((SEC_WCHAR *)u"NoSuchPkgW", &iw), SEC_E_SECPKG_NOT_FOUND);
+    SC_STATUS(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NoSuchAcqA", SECPKG_CRED_OUTBOUND, NULL,
+                                        NULL, NULL, NULL, &c, NULL),
+              SEC_E_SECPKG_NOT_FOUND);
+    SC_STATUS(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"NoSuchAcqW", SECPKG_CRED_OUTBOUND,
+                                        NULL, NULL, NULL, NULL, &c, NULL),
+              SEC_E_SECPKG_NOT_FOUND);
+    return 0;
+}
+
+/* Package names with control and bidi characters are escaped in the log
+ * (every line is one of libsspi's), and a call naming a missing package
+ * logs the name asked for. */
+START_TEST(test_trace_escapes_and_names)
+{
+    static const char *const asked[] = {"package=NoSuchPkgA", "package=NoSuchPkgW",
+                                        "package=NoSuchAcqA", "package=NoSuchAcqW"};
+    char log[4096], env[4200], *text, *line;
+    const char *cfg;
+
+    snprintf(log, sizeof(log), "%s/names.log", tu_tmpdir());
+    snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", log);
+    cfg = tu_write_filef("names.conf",
+                         "autoload = no\ndropin_dir = none\n"
+                         "check_permissions = no\n[module]\nmodule = %s\n",
+                         tu_mock("mock-evil"));
+    ck_assert_int_eq(tu_run_scenario("trace-names", cfg, env, NULL), 0);
+    text = read_text(log);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strchr(text, '\x1b') == NULL, "raw ESC in the log");
+    ck_assert_msg(strstr(text, "\xe2\x80\xae") == NULL, "raw U+202E in the log");
+    ck_assert_msg(strstr(text, "Evil\\x1b[31mRed\\n\\u{202E}gnp\\u{2066}X") != NULL,
+                  "escaped name not in the log");
+    for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++)
+        ck_assert_msg(strstr(text, asked[i]) != NULL, "log lacks %s", asked[i]);
+    for (line = text; *line != '\0'; line = strchr(line, '\n') + 1) {
+        ck_assert_msg(strncmp(line, "libsspi[", 8) == 0, "forged log line: %.40s", line);
+        if (strchr(line, '\n') == NULL)
+            break;
+    }
+    free(text);
+}
+END_TEST
+
 static const struct tu_scenario scenarios[] = {
-    { "debug-calls", scenario_debug_calls },
-    { "reload-race", scenario_reload_race },
-    { "config-garbage", scenario_config_garbage },
-    { "empty", scenario_empty },
-    { "autoload", scenario_autoload },
-    { "untrusted-config", scenario_untrusted_config },
-    { "concurrent-add", scenario_concurrent_add },
-    { "blocks", scenario_blocks },
-    { "dropins", scenario_dropins },
-    { "permissions", scenario_permissions },
-    { "load-only", scenario_load_only },
-    { "reload", scenario_reload },
-    { NULL, NULL },
+    {"debug-calls", scenario_debug_calls},
+    {"provider-deep", scenario_provider_deep},
+    {"fifo-config", scenario_fifo_config},
+    {"trace-names", scenario_trace_names},
+    {"fifo-dropin", scenario_fifo_dropin},
+    {"fifo-debug", scenario_fifo_debug},
+    {"reenter-init", scenario_reenter_init},
+    {"reenter-add", scenario_reenter_add},
+    {"reload-race", scenario_reload_race},
+    {"config-garbage", scenario_config_garbage},
+    {"empty", scenario_empty},
+    {"autoload", scenario_autoload},
+    {"untrusted-config", scenario_untrusted_config},
+    {"concurrent-add", scenario_concurrent_add},
+    {"blocks", scenario_blocks},
+    {"dropins", scenario_dropins},
+    {"permissions", scenario_permissions},
+    {"load-only", scenario_load_only},
+    {"reload", scenario_reload},
+    {NULL, NULL},
 };
 
 static Suite *loader_suite(void)
@@ -1370,6 +1713,7 @@ static Suite *loader_suite(void)
     tcase_add_test(tc, test_refuse_dup_name);
     tcase_add_test(tc, test_refuse_provider_null);
     tcase_add_test(tc, test_refuse_provider_noname);
+    tcase_add_test(tc, test_provider_binds_to_itself);
     tcase_add_test(tc, test_refuse_not_elf);
     tcase_add_test(tc, test_add_bad_specs);
     tcase_add_test(tc, test_init_fails_other_loads);
@@ -1394,15 +1738,26 @@ static Suite *loader_suite(void)
     tcase_add_test(tc, test_debug_log);
     tcase_add_test(tc, test_no_debug_log_by_default);
     tcase_add_test(tc, test_debug_calls);
+    tcase_add_test(tc, test_trace_escapes_and_names);
     tcase_add_test(tc, test_reload);
     tcase_add_test(tc, test_config_empty);
     tcase_add_test(tc, test_config_autoload);
+    tcase_add_test(tc, test_autoload_empty_dir);
     tcase_add_test(tc, test_config_untrusted_cannot_disable_check);
     tcase_add_test(tc, test_concurrent_add);
     tcase_add_test(tc, test_config_garbage);
     tcase_add_test(tc, test_config_nul_byte);
     tcase_add_test(tc, test_reload_race);
     tcase_add_test(tc, test_add_w_non_ascii_path);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("no-hang");
+    tcase_add_test(tc, test_fifo_config_does_not_block);
+    tcase_add_test(tc, test_fifo_dropin_does_not_block);
+    tcase_add_test(tc, test_fifo_debug_log_does_not_block);
+    tcase_add_test(tc, test_module_not_a_regular_file);
+    tcase_add_test(tc, test_reentry_during_autoload);
+    tcase_add_test(tc, test_reentry_during_add);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -5,6 +5,7 @@
  * The program counts allocations (tests/alloc-count.c interposes malloc),
  * so it is built without sanitizers and not run under valgrind.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,12 +73,52 @@ START_TEST(test_message_path_does_not_allocate)
 }
 END_TEST
 
+/* A thread that set up its contexts itself: its first message allocates
+ * nothing either (the thread's hazard record is claimed on the handshake,
+ * not on the first message). */
+static void *handshake_then_messages(void *arg)
+{
+    long *n = arg;
+    struct tu_pair p;
+    char msg[16] = "message";
+    uint8_t sig[MOCK_SIG_LEN];
+    SecBuffer b[2] = {{sizeof(msg), SECBUFFER_DATA, msg}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+    SECURITY_STATUS st;
+    long before;
+
+    if (tu_pair_open("MockGood", &p) != SEC_E_OK)
+        return NULL;
+    before = alloc_count();
+    alloc_count_enable(true);
+    st = MakeSignature(&p.client, 0, &d, 1);
+    alloc_count_enable(false);
+    *n = alloc_count() - before;
+    (void)tu_pair_close(&p);
+    return st == SEC_E_OK ? arg : NULL;
+}
+
+START_TEST(test_first_message_of_a_thread_does_not_allocate)
+{
+    pthread_t t;
+    long n = -1;
+    void *ok = NULL;
+
+    ck_assert_status(tu_ensure("mock-good", "MockGood"), SEC_E_OK);
+    ck_assert_int_eq(pthread_create(&t, NULL, handshake_then_messages, &n), 0);
+    ck_assert_int_eq(pthread_join(t, &ok), 0);
+    ck_assert_ptr_nonnull(ok);
+    ck_assert_msg(n == 0, "%ld allocations on a thread's first message", n);
+}
+END_TEST
+
 static Suite *noalloc_suite(void)
 {
     Suite *s = suite_create("noalloc");
     TCase *tc = tcase_create("message");
 
     tcase_add_test(tc, test_message_path_does_not_allocate);
+    tcase_add_test(tc, test_first_message_of_a_thread_does_not_allocate);
     suite_add_tcase(s, tc);
     return s;
 }

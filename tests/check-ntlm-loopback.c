@@ -1087,6 +1087,12 @@ START_TEST(test_first_leg_output_buffer)
                                                 SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
                                                 NULL),
                      SEC_E_INTERNAL_ERROR);
+    /* The same with the size Windows callers give: cbMaxToken. */
+    ob = (SecBuffer){sizeof tok, SECBUFFER_TOKEN, NULL};
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                NULL),
+                     SEC_E_INTERNAL_ERROR);
     ck_assert(c.dwLower == 0x5a5a && c.dwUpper == 0xa5a5);
     ck_assert_status(FreeCredentialsHandle(&cc), SEC_E_OK);
 }

@@ -603,6 +603,7 @@ START_TEST(test_attributes)
     SecPkgContext_SessionInfo si;
     SecPkgContext_Bindings cb[2];
     SecPkgContext_Sizes sz;
+    SecPkgContext_NegotiationInfoA ni;
     SecPkgContext_ApplicationProtocol ap;
     PCCERT_CONTEXT cert = NULL;
     char name[128];
@@ -633,8 +634,12 @@ START_TEST(test_attributes)
         ck_assert_int_eq(ap.ProtoNegoStatus, SecApplicationProtocolNegotiationStatus_None);
         ck_status(QueryContextAttributesA(&p.c.ctx, SECPKG_ATTR_SIZES, &sz), SEC_E_OK);
         ck_assert_uint_eq(sz.cbMaxToken, 16384);
-        ck_status(QueryContextAttributesA(&p.c.ctx, SECPKG_ATTR_NEGOTIATION_INFO, &sz),
-                  SEC_E_UNSUPPORTED_FUNCTION);
+        /* answered by the core for every package (issue 9 item 5) */
+        ck_status(QueryContextAttributesA(&p.c.ctx, SECPKG_ATTR_NEGOTIATION_INFO, &ni), SEC_E_OK);
+        ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
+        ck_assert_ptr_nonnull(ni.PackageInfo);
+        ck_assert_str_eq(ni.PackageInfo->Name, "Schannel");
+        ck_status(FreeContextBuffer(ni.PackageInfo), SEC_E_OK);
         /* tls-server-end-point: the same on both sides, SHA-256 of the cert */
         ck_status(QueryContextAttributesA(&p.c.ctx, SECPKG_ATTR_ENDPOINT_BINDINGS, &cb[0]),
                   SEC_E_OK);

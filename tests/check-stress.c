@@ -2,13 +2,18 @@
  * check-stress.c - concurrency stress of the public API: threads sign,
  * verify, seal and unseal on their own and on shared contexts while other
  * threads create and delete credentials and contexts, enumerate packages
- * and add packages.  Bounded by iteration counts (and a wall-clock cap so a
- * slow machine only does less work); the checks are on statuses and data,
- * never on timing.  Run under ThreadSanitizer by `--enable-tsan` builds.
+ * and add packages; and every kind of context call races deletes of the
+ * context it uses, on the MockGood test package, which counts any call the
+ * host makes on a context it already deleted and any delete that comes
+ * while one of its calls is still running.  Bounded by iteration counts
+ * (and a wall-clock cap so a slow machine only does less work); the checks
+ * are on statuses and data, never on timing.  Run under ThreadSanitizer by
+ * `--enable-tsan` builds.
  */
 #include "config.h"
 
 #include <check.h>
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdatomic.h>
@@ -18,6 +23,7 @@
 #include <time.h>
 
 #include "sspi.h"
+#include "mock/mock-state.h"
 
 #define STRESS_SECONDS 4.0
 
@@ -360,6 +366,196 @@ START_TEST(test_export_while_signing)
 }
 END_TEST
 
+/* ---- every call racing deletes (MockGood) ------------------------------ */
+
+#define RACE_SLOTS 4
+
+static char mock_path[4096];
+static pthread_mutex_t race_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    CredHandle ccred, scred;
+    CtxtHandle c, s;
+} race[RACE_SLOTS];
+
+static SecBufferDesc *one_token(SecBufferDesc *d, SecBuffer *b, void *p, uint32_t len)
+{
+    *b = (SecBuffer){len, SECBUFFER_TOKEN, p};
+    *d = (SecBufferDesc){SECBUFFER_VERSION, 1, b};
+    return d;
+}
+
+/* The mock three-message handshake; SEC_E_OK or the first failure. */
+static SECURITY_STATUS mock_pair(CredHandle *cc, CredHandle *sc, CtxtHandle *c, CtxtHandle *sv)
+{
+    uint8_t t1[64], t2[64], t3[64], t4[64];
+    SecBuffer ib, ob;
+    SecBufferDesc id, od;
+    uint32_t a;
+    SECURITY_STATUS st;
+
+    if ((st = AcquireCredentialsHandleA(NULL, "MockGood", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+                                        NULL, cc, NULL)) != SEC_E_OK)
+        return st;
+    if ((st = AcquireCredentialsHandleA(NULL, "MockGood", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+                                        NULL, sc, NULL)) != SEC_E_OK)
+        return st;
+    st = InitializeSecurityContextA(cc, NULL, "race", 0, 0, 0, NULL, 0, c,
+                                    one_token(&od, &ob, t1, sizeof(t1)), &a, NULL);
+    if (st == SEC_I_CONTINUE_NEEDED)
+        st = AcceptSecurityContext(sc, NULL, one_token(&id, &ib, t1, ob.cbBuffer), 0, 0, sv,
+                                   one_token(&od, &ob, t2, sizeof(t2)), &a, NULL);
+    if (st == SEC_I_CONTINUE_NEEDED)
+        st =
+            InitializeSecurityContextA(cc, c, "race", 0, 0, 0, one_token(&id, &ib, t2, ob.cbBuffer),
+                                       0, c, one_token(&od, &ob, t3, sizeof(t3)), &a, NULL);
+    if (st == SEC_E_OK)
+        st = AcceptSecurityContext(sc, sv, one_token(&id, &ib, t3, ob.cbBuffer), 0, 0, sv,
+                                   one_token(&od, &ob, t4, sizeof(t4)), &a, NULL);
+    return st;
+}
+
+/* One context call of kind `op` on (c, sv); its statuses must be those a
+ * live or just-deleted context gives. */
+static bool race_call(int op, CtxtHandle *c, CtxtHandle *sv, uint32_t n)
+{
+    /* Large enough that the package's work on it takes a while: deletes
+     * then land during its calls. */
+    static _Thread_local uint8_t data[16384];
+    uint8_t tok[MOCK_SIG_LEN];
+    SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(tok), SECBUFFER_TOKEN, tok}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+    SecPkgContext_Sizes sz;
+    SecPkgContext_NamesA names = {NULL};
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
+    uint32_t qop;
+    SECURITY_STATUS st;
+
+    memset(data, (int)n, sizeof(data));
+    switch (op) {
+    case 0:
+        st = MakeSignature(c, 0, &d, n);
+        if (st == SEC_E_OK)
+            st = VerifySignature(sv, &d, n, &qop);
+        break;
+    case 1:
+        st = EncryptMessage(sv, 0, &d, n);
+        if (st == SEC_E_OK)
+            st = DecryptMessage(c, &d, n, &qop);
+        break;
+    case 2:
+        st = QueryContextAttributesW(c, SECPKG_ATTR_SIZES, &sz);
+        break;
+    case 3:
+        st = QueryContextAttributesA(sv, SECPKG_ATTR_NAMES, &names);
+        if (st == SEC_E_OK)
+            FreeContextBuffer(names.sUserName);
+        break;
+    case 4:
+        st = ExportSecurityContext(c, 0, &packed, NULL);
+        if (st == SEC_E_OK)
+            FreeContextBuffer(packed.pvBuffer);
+        break;
+    case 5:
+        st = SetContextAttributesW(c, 0x7f000010u, NULL, 0);
+        break;
+    default:
+        st = DeleteSecurityContext((n & 1) ? c : sv);
+        break;
+    }
+    return st == SEC_E_OK || st == SEC_E_INVALID_HANDLE || st == SEC_E_MESSAGE_ALTERED ||
+           st == SEC_E_OUT_OF_SEQUENCE || st == SEC_E_UNSUPPORTED_FUNCTION;
+}
+
+static void *race_worker(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+
+    for (uint32_t i = 0; i < 200000 && now_s() < deadline; i++) {
+        int k = rand_r(&seed) % RACE_SLOTS;
+        CtxtHandle c, sv;
+
+        pthread_mutex_lock(&race_lock);
+        c = race[k].c;
+        sv = race[k].s;
+        pthread_mutex_unlock(&race_lock);
+        if (!race_call(rand_r(&seed) % 8, &c, &sv, i))
+            atomic_fetch_add(&failures, 1);
+    }
+    return NULL;
+}
+
+/* Replace a pair: the old one is deleted while workers still use it. */
+static void *race_replacer(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+
+    for (uint32_t i = 0; i < 20000 && now_s() < deadline; i++) {
+        int k = rand_r(&seed) % RACE_SLOTS;
+        CredHandle cc, sc;
+        CtxtHandle c, sv;
+
+        if (mock_pair(&cc, &sc, &c, &sv) != SEC_E_OK) {
+            atomic_fetch_add(&failures, 1);
+            continue;
+        }
+        pthread_mutex_lock(&race_lock);
+        {
+            CredHandle occ = race[k].ccred, osc = race[k].scred;
+            CtxtHandle oc = race[k].c, os = race[k].s;
+
+            race[k].ccred = cc;
+            race[k].scred = sc;
+            race[k].c = c;
+            race[k].s = sv;
+            pthread_mutex_unlock(&race_lock);
+            DeleteSecurityContext(&oc);
+            DeleteSecurityContext(&os);
+            FreeCredentialsHandle(&occ);
+            FreeCredentialsHandle(&osc);
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_delete_races_every_call)
+{
+    enum { WORKERS = 8, REPLACERS = 2 };
+    const char *dir = getenv("LIBSSPI_TEST_MOCKDIR");
+    pthread_t t[WORKERS + REPLACERS];
+    struct mock_state *state;
+    void *h;
+
+    snprintf(mock_path, sizeof(mock_path), "%s/mock-good.so", dir ? dir : "tests/mock/.libs");
+    (void)AddSecurityPackageA(mock_path, NULL);
+    for (int k = 0; k < RACE_SLOTS; k++)
+        ck_assert_int_eq(mock_pair(&race[k].ccred, &race[k].scred, &race[k].c, &race[k].s),
+                         SEC_E_OK);
+    deadline = now_s() + STRESS_SECONDS;
+    for (int i = 0; i < WORKERS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, race_worker, (void *)(uintptr_t)(i + 1)), 0);
+    for (int i = 0; i < REPLACERS; i++)
+        ck_assert_int_eq(
+            pthread_create(&t[WORKERS + i], NULL, race_replacer, (void *)(uintptr_t)(100 + i)), 0);
+    for (int i = 0; i < WORKERS + REPLACERS; i++)
+        pthread_join(t[i], NULL);
+    for (int k = 0; k < RACE_SLOTS; k++) {
+        DeleteSecurityContext(&race[k].c);
+        DeleteSecurityContext(&race[k].s);
+        ck_assert_int_eq(FreeCredentialsHandle(&race[k].ccred), SEC_E_OK);
+        ck_assert_int_eq(FreeCredentialsHandle(&race[k].scred), SEC_E_OK);
+    }
+    ck_assert_uint_eq(atomic_load(&failures), 0);
+    h = dlopen(mock_path, RTLD_NOW | RTLD_NOLOAD);
+    ck_assert_ptr_nonnull(h);
+    state = dlsym(h, "mock_state");
+    ck_assert_ptr_nonnull(state);
+    ck_assert_msg(state->violations == 0, "MockGood saw: %s", state->violation_text);
+    /* Every context the package made was deleted once all calls ended. */
+    ck_assert_uint_eq(state->pkg[0].live_contexts, 0);
+    dlclose(h);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("stress");
@@ -369,6 +565,7 @@ int main(void)
     tcase_add_test(tc, test_delete_while_signing);
     tcase_add_test(tc, test_export_delete_old_while_signing);
     tcase_add_test(tc, test_export_while_signing);
+    tcase_add_test(tc, test_delete_races_every_call);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

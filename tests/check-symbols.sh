@@ -1,7 +1,10 @@
 #!/bin/sh
 # check-symbols.sh - the dynamic symbols libsspi.so defines must be exactly
 # the global list of the version script src/core/libsspi.sym: nothing
-# missing, nothing extra (internal helpers stay hidden).
+# missing, nothing extra (internal helpers stay hidden); and no dynamic
+# relocation may name one of them, so the function tables and every
+# internal call bind to libsspi's own definitions even when another
+# library in the process exports the same names.
 set -u
 srcdir=${top_srcdir:-.}
 builddir=${top_builddir:-.}
@@ -37,5 +40,17 @@ if ! cmp -s "$tmp/expected" "$tmp/actual"; then
     diff "$tmp/expected" "$tmp/actual" | grep '^[<>]'
     exit 1
 fi
-echo "PASS: $(wc -l <"$tmp/expected") symbols match $sym"
+if command -v readelf >/dev/null 2>&1; then
+    readelf -rW "$lib" | awk 'NF >= 5 && $3 ~ /^R_/ { print $5 }' | sed 's/@.*//' |
+        LC_ALL=C sort -u >"$tmp/relocated"
+    LC_ALL=C comm -12 "$tmp/expected" "$tmp/relocated" >"$tmp/interposable"
+    if [ -s "$tmp/interposable" ]; then
+        echo "FAIL: dynamic relocations against exported names (interposable):"
+        sed 's/^/  /' "$tmp/interposable"
+        exit 1
+    fi
+else
+    echo "note: readelf not found; relocation check skipped"
+fi
+echo "PASS: $(wc -l <"$tmp/expected") symbols match $sym; none is relocated"
 exit 0

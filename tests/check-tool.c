@@ -605,6 +605,51 @@ START_TEST(test_list_disabled)
 }
 END_TEST
 
+/* Package names, comments and reasons with ESC, newlines, C1 and bidi
+ * controls are shown escaped, never raw, in text and JSON output. */
+START_TEST(test_list_escapes_package_text)
+{
+    static const char *const raw[] = {"\x1b",         "\a",       "\xe2\x80\xae",
+                                      "\xe2\x81\xa6", "\xc2\x85", "Red\n"};
+    const char *mockdir = getenv("LIBSSPI_TEST_MOCKDIR");
+    struct run_result r;
+    char path[4200];
+
+    ck_assert_ptr_nonnull(mockdir);
+    snprintf(path, sizeof(path), "%s/evil.conf", tmp_dir);
+    write_text(path,
+               "autoload = no\ndropin_dir = none\ncheck_permissions = no\n"
+               "[module]\nmodule = %s/mock-evil.so\n",
+               mockdir);
+    setenv("LIBSSPI_CONFIG", path, 1);
+
+    r = RUN("list");
+    ck_assert_exit(r, 0);
+    for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+        ck_assert_hasnt(r.out, raw[i]);
+    ck_assert_has(r.out, "Evil\\x1b[31mRed\\n\\u{202E}gnp\\u{2066}X");
+    ck_assert_has(r.out, "first\\nsecond\\x1b]0;title\\x07\\u{0085}end");
+    ck_assert_has(r.out, "duplicate package name Evil\\x1b[31m");
+    run_free(&r);
+
+    r = RUN("list", "--json");
+    ck_assert_exit(r, 0);
+    ck_assert_json(r.out);
+    for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+        ck_assert_hasnt(r.out, raw[i]);
+    ck_assert_has(r.out, "Evil\\u001b[31mRed\\n\\u202egnp\\u2066X");
+    run_free(&r);
+
+    r = RUN("info", "Evil\x1b[31mRed\n\xe2\x80\xaegnp\xe2\x81\xa6X");
+    ck_assert_exit(r, 0);
+    for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++)
+        ck_assert_hasnt(r.out, raw[i]);
+    ck_assert_has(r.out, "Evil\\x1b[31mRed\\n\\u{202E}gnp\\u{2066}X");
+    run_free(&r);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_info)
 {
     struct run_result r = RUN("info", "sample");
@@ -1312,6 +1357,7 @@ static Suite *tool_suite(void)
     tcase_add_test(tc, test_list_json);
     tcase_add_test(tc, test_list_empty);
     tcase_add_test(tc, test_list_disabled);
+    tcase_add_test(tc, test_list_escapes_package_text);
     tcase_add_test(tc, test_info);
     suite_add_tcase(s, tc);
 

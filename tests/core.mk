@@ -28,6 +28,10 @@ check_LTLIBRARIES += \
 	tests/mock/mock-provider.la \
 	tests/mock/mock-provider-null.la \
 	tests/mock/mock-provider-noname.la \
+	tests/mock/mock-provider-deep.la \
+	tests/mock/mock-reenter.la \
+	tests/mock/mock-evil.la \
+	tests/mock/mock-wrapper.la \
 	tests/mock/mock-garbage.la \
 	tests/mock/mock-dup-name.la
 
@@ -99,6 +103,23 @@ tests_mock_mock_provider_noname_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_PROVIDER_BRO
 tests_mock_mock_provider_noname_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_provider_noname_la_LDFLAGS = $(coretests_mock_ldflags)
 
+tests_mock_mock_provider_deep_la_SOURCES = tests/mock/mock-provider.c $(coretests_mock_common)
+tests_mock_mock_provider_deep_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOCK_PROVIDER_DEEP=1
+tests_mock_mock_provider_deep_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_provider_deep_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_reenter_la_SOURCES = tests/mock/mock-reenter.c $(coretests_mock_common)
+tests_mock_mock_reenter_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_reenter_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_evil_la_SOURCES = tests/mock/mock-evil.c $(coretests_mock_common)
+tests_mock_mock_evil_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_evil_la_LDFLAGS = $(coretests_mock_ldflags)
+
+tests_mock_mock_wrapper_la_SOURCES = tests/mock/mock-wrapper.c $(coretests_mock_common)
+tests_mock_mock_wrapper_la_CFLAGS = $(coretests_mock_cflags)
+tests_mock_mock_wrapper_la_LDFLAGS = $(coretests_mock_ldflags)
+
 tests_mock_mock_garbage_la_SOURCES = tests/mock/mock-garbage.c $(coretests_mock_common)
 tests_mock_mock_garbage_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_garbage_la_LDFLAGS = $(coretests_mock_ldflags)
@@ -108,7 +129,8 @@ tests_mock_mock_dup_name_la_CFLAGS = $(coretests_mock_cflags)
 tests_mock_mock_dup_name_la_LDFLAGS = $(coretests_mock_ldflags)
 
 # The suites.  Each links the public library only.
-coretests_programs = tests/check-loader tests/check-handles tests/check-api tests/check-dispatch
+coretests_programs = tests/check-loader tests/check-handles tests/check-api tests/check-dispatch \
+	tests/check-host-services
 coretests_util = tests/test-util.c tests/test-util.h
 coretests_cflags = $(AM_CFLAGS) $(CHECK_CFLAGS) -I$(top_srcdir)/tests
 coretests_ldadd = $(TESTUTIL_LIBS)
@@ -128,6 +150,10 @@ tests_check_api_SOURCES = tests/check-api.c $(coretests_util)
 tests_check_api_CFLAGS = $(coretests_cflags)
 tests_check_api_LDADD = $(coretests_ldadd)
 
+tests_check_host_services_SOURCES = tests/check-host-services.c $(coretests_util)
+tests_check_host_services_CFLAGS = $(coretests_cflags)
+tests_check_host_services_LDADD = $(coretests_ldadd)
+
 tests_check_dispatch_SOURCES = tests/check-dispatch.c $(coretests_util)
 tests_check_dispatch_CFLAGS = $(coretests_cflags)
 tests_check_dispatch_LDADD = $(coretests_ldadd)
@@ -144,3 +170,30 @@ tests_check_noalloc_LDADD = $(coretests_ldadd)
 endif
 
 EXTRA_DIST += tests/check-symbols.sh
+
+# Symbol isolation: a program that links a stub exporting every SSPI name
+# and dlopen()s libsspi afterwards (it does not link libsspi itself).
+check_LTLIBRARIES += tests/isolation/libsspistub.la
+tests_isolation_libsspistub_la_SOURCES = tests/isolation/stub-sspi.c
+tests_isolation_libsspistub_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+tests_isolation_libsspistub_la_LDFLAGS = $(AM_LDFLAGS) -avoid-version -rpath /nowhere
+
+check_PROGRAMS += tests/check-isolation
+TESTS += tests/check-isolation
+tests_check_isolation_SOURCES = tests/check-isolation.c
+tests_check_isolation_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_isolation_LDADD = tests/isolation/libsspistub.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+EXTRA_tests_check_isolation_DEPENDENCIES = src/core/libsspi.la $(check_LTLIBRARIES)
+
+# The loader on its own: loader, ELF probe and LSA services compiled in,
+# the registry replaced by a fake host in the test, the services that reach
+# other packages or caller memory (CallPackage, impersonation, the
+# fault-tolerant copies) by stubs (no libsspi).
+check_PROGRAMS += tests/check-loader-alone
+TESTS += tests/check-loader-alone
+tests_check_loader_alone_SOURCES = tests/check-loader-alone.c \
+	src/core/loader.c src/core/loader-provider.c src/core/elf-probe.c \
+	src/core/lsa-services.c src/core/memory.c src/core/status.c src/core/trace.c \
+	src/core/config.c src/core/config-accounts.c
+tests_check_loader_alone_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_loader_alone_LDADD = src/common/libcommon.la $(CHECK_LIBS) $(PTHREAD_LIBS)

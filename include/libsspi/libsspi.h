@@ -30,8 +30,11 @@ const char *libsspi_status_name(SECURITY_STATUS s);
 const char *libsspi_status_message(SECURITY_STATUS s);
 
 /*
- * Re-reads the configuration and loads packages that were added to it.
- * Returns SEC_E_OK, or the first error met while reading it.
+ * Re-reads the configuration and loads packages that were added to it;
+ * packages already loaded stay loaded and receive their module block's
+ * option.* settings as the file now has them (a setting removed from the
+ * file goes back to its default).  Returns SEC_E_OK, or the first error met
+ * while reading it.
  */
 SECURITY_STATUS libsspi_reload_config(void);
 

@@ -1626,10 +1626,15 @@ typedef struct _SECPKG_KERNEL_FUNCTION_TABLE {
  *     unchanged or release it with FreeBuffer.
  *   - A package may call the services from any thread and from inside its
  *     own Sp* functions, except during its own SpInitialize and
- *     SpSetExtendedInformation: calls made while packages are still being
- *     loaded return SEC_E_INTERNAL_ERROR (never block).
+ *     SpSetExtendedInformation: every member but FreeBuffer, called before
+ *     libsspi has finished loading its configured packages or from package
+ *     code that a load on the same thread is running, returns
+ *     SEC_E_INTERNAL_ERROR at once (never blocks).
  *   - A package cannot reach itself through the services: its own name is
- *     refused with SEC_E_SECPKG_NOT_FOUND.
+ *     refused with SEC_E_SECPKG_NOT_FOUND and EnumeratePackages leaves it
+ *     out.  The caller is the package whose Sp* function the calling thread
+ *     is running; for a call from a thread of the package's own, every
+ *     package of the module the call comes from counts as the caller.
  * ========================================================================= */
 
 #define SECPKG_LIBSSPI_HOST_VERSION_1 1
@@ -1667,9 +1672,12 @@ typedef struct _SECPKG_LIBSSPI_HOST_SERVICES {
     ULONG Version;              /* SECPKG_LIBSSPI_HOST_VERSION_1 */
     ULONG Size;                 /* sizeof(SECPKG_LIBSSPI_HOST_SERVICES) */
 
-    /* Live packages in the configured preference order (the caller left
-     * out).  *Packages is one block (strings included) freed with
-     * FreeBuffer; *PackageCount may be 0. */
+    /* Live packages in the configured preference order (sspi.conf blocks,
+     * then drop-ins in name order, then packages added at run time), the
+     * caller left out.  *Packages is one array freed with FreeBuffer (NULL
+     * when *PackageCount is 0); the strings and OIDs it points to are
+     * libsspi's own and stay valid while libsspi is loaded.
+     * SEC_E_INVALID_PARAMETER for NULL arguments. */
     SECURITY_STATUS (NTAPI *EnumeratePackages)(PULONG PackageCount,
                                                PSECPKG_LIBSSPI_PACKAGE_INFO *Packages);
     /* Releases memory the services returned (FreeContextBuffer). */
@@ -1713,9 +1721,12 @@ typedef struct _SECPKG_LIBSSPI_HOST_SERVICES {
                                             ULONG MessageSeqNo, PULONG QualityOfProtection);
 
     /* Fill *Target with the sibling context's per-message functions (see
-     * SECPKG_LIBSSPI_MESSAGE_TARGET).  SEC_E_INVALID_HANDLE for a bad
-     * handle; SEC_E_UNSUPPORTED_FUNCTION when the sibling cannot be called
-     * directly (the package then uses the four calls above). */
+     * SECPKG_LIBSSPI_MESSAGE_TARGET): an SSP/AP sibling's own user-mode
+     * functions with its LSA_SEC_HANDLE, or for a provider-shape sibling
+     * libsspi's thunks onto the provider's table.  SEC_E_INVALID_HANDLE for
+     * a bad handle, SEC_E_INVALID_PARAMETER for a NULL Target,
+     * SEC_E_UNSUPPORTED_FUNCTION when the sibling has none of the four
+     * (the package then uses the four calls above). */
     SECURITY_STATUS (NTAPI *GetMessageTarget)(PCtxtHandle Context,
                                               PSECPKG_LIBSSPI_MESSAGE_TARGET Target);
 } SECPKG_LIBSSPI_HOST_SERVICES, *PSECPKG_LIBSSPI_HOST_SERVICES;

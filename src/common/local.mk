@@ -1,4 +1,5 @@
 # src/common: helpers shared by the core and the packages (PIC, not installed).
 noinst_LTLIBRARIES += src/common/libcommon.la
 src_common_libcommon_la_SOURCES = src/common/utf16.h src/common/utf16.c \
-	src/common/identity.h src/common/identity.c
+	src/common/identity.h src/common/identity.c \
+	src/common/escape.h src/common/escape.c

@@ -316,6 +316,11 @@ int sspi_utf16_casecmp_utf8(const char16_t *a, const char *b)
     }
 }
 
+uint32_t sspi_utf8_next(const char *s, size_t len, size_t *i)
+{
+    return u8_next((const unsigned char *)s, len, i);
+}
+
 /* ---- UTF-16LE byte strings ----------------------------------------------- */
 
 uint8_t *sspi_utf16_to_le(const char16_t *s, size_t len, size_t *out_bytes)

@@ -70,6 +70,11 @@ size_t sspi_utf8_utf16_size(const char *s, size_t len);
  * the length written without the NUL, or (size_t)-1 if invalid or too small. */
 size_t sspi_utf8_to_utf16_buf(const char *s, size_t len, char16_t *out, size_t cap);
 
+/* Decode the code point at s[*i] (*i < len) and advance *i past it;
+ * (uint32_t)-1, *i unchanged, for malformed, overlong, surrogate or
+ * out-of-range UTF-8. */
+uint32_t sspi_utf8_next(const char *s, size_t len, size_t *i);
+
 /* ---- UTF-16LE byte strings (the form wire protocols such as NTLM carry and
  * hash).  Results are malloc()ed with two zero bytes after the counted
  * bytes, so they can also be read as NUL-terminated UTF-16LE. */

@@ -54,6 +54,28 @@ struct sspi_package *sspi_api_find(bool ansi, const void *name)
     return ansi ? sspi_registry_find_a(name) : sspi_registry_find_w(name);
 }
 
+const char *sspi_api_trace_name(const struct sspi_package *pkg, bool ansi, const void *asked,
+                                char *buf, size_t cap)
+{
+    size_t n = 0;
+    char *u;
+
+    if (pkg != NULL)
+        return pkg->name_utf8;
+    if (asked == NULL || cap == 0)
+        return NULL;
+    if (ansi) {
+        snprintf(buf, cap, "%s", (const char *)asked);
+        return buf;
+    }
+    while (n < cap && ((const char16_t *)asked)[n] != 0)
+        n++;
+    u = sspi_utf16_to_utf8_lossy(asked, n, NULL);
+    snprintf(buf, cap, "%s", u != NULL ? u : "?");
+    free(u);
+    return buf;
+}
+
 void sspi_api_mem_free_fn(void *p)
 {
     (void)sspi_mem_free(p);
@@ -105,6 +127,69 @@ void sspi_api_out_finish(SecBufferDesc *out, void **ours, bool success)
         }
         ours[i] = NULL;
     }
+}
+
+void sspi_api_out_snapshot(const SecBufferDesc *out, struct sspi_out_snapshot *snap)
+{
+    snap->pbuffers = out != NULL ? out->pBuffers : NULL;
+    snap->count = out != NULL ? out->cBuffers : 0;
+    if (snap->count > 0)
+        memcpy(snap->b, out->pBuffers, snap->count * sizeof(SecBuffer));
+}
+
+/* Why buffer `b` (was `o`) is unacceptable, or NULL; *free_new is set
+ * when b's pvBuffer is a package block to release. */
+static const char *out_buffer_fault(const SecBuffer *b, const SecBuffer *o, bool *free_new)
+{
+    size_t size = 0;
+
+    *free_new = false;
+    if (b->BufferType != o->BufferType)
+        return "type changed";
+    if (b->pvBuffer == o->pvBuffer)
+        return b->cbBuffer > o->cbBuffer ? "cbBuffer larger than the buffer given" : NULL;
+    if (b->pvBuffer == NULL)
+        return b->cbBuffer != 0 ? "cbBuffer set with no pvBuffer" : NULL;
+    if (!sspi_mem_lookup(b->pvBuffer, &size))
+        return "pvBuffer not from AllocateLsaHeap";
+    *free_new = true;
+    return b->cbBuffer > size ? "cbBuffer larger than the block" : NULL;
+}
+
+bool sspi_api_out_verify(SecBufferDesc *out, const struct sspi_out_snapshot *snap, const char *fn,
+                         const struct sspi_package *pkg)
+{
+    bool ok = true;
+
+    if (out == NULL)
+        return true;
+    if (out->pBuffers != snap->pbuffers || out->cBuffers != snap->count) {
+        sspi_trace("%s: package %s changed the output SecBufferDesc (%u buffers); refused", fn,
+                   sspi_pkg_name(pkg), (unsigned)out->cBuffers);
+        out->pBuffers = (SecBuffer *)snap->pbuffers;
+        out->cBuffers = snap->count;
+        ok = false;
+    }
+    for (uint32_t i = 0; i < snap->count; i++) {
+        SecBuffer *b = &out->pBuffers[i];
+        const SecBuffer *o = &snap->b[i];
+        bool free_new;
+        const char *why = out_buffer_fault(b, o, &free_new);
+
+        if (why == NULL)
+            continue;
+        sspi_trace("%s: package %s: output buffer %u: %s (type %#x, %u bytes; given type %#x, "
+                   "%u bytes); refused",
+                   fn, sspi_pkg_name(pkg), (unsigned)i, why, (unsigned)b->BufferType,
+                   (unsigned)b->cbBuffer, (unsigned)o->BufferType, (unsigned)o->cbBuffer);
+        if (free_new)
+            (void)sspi_mem_free(b->pvBuffer);
+        b->pvBuffer = o->pvBuffer;
+        b->BufferType = o->BufferType;
+        b->cbBuffer = 0;
+        ok = false;
+    }
+    return ok;
 }
 
 /* ---- package-info blocks ----------------------------------------------- */
@@ -286,6 +371,9 @@ static const struct attr_layout ctx_layouts[] = {
      sizeof(SecPkgContext_SessionKey),
      {{FK_BYTES32, 8, 0}, {FK_END, 0, 0}}},
     {SECPKG_ATTR_PACKAGE_INFO,
+     sizeof(SecPkgContext_PackageInfoW),
+     {{FK_PKGINFO, 0, 0}, {FK_END, 0, 0}}},
+    {SECPKG_ATTR_NEGOTIATION_PACKAGE,
      sizeof(SecPkgContext_PackageInfoW),
      {{FK_PKGINFO, 0, 0}, {FK_END, 0, 0}}},
     {SECPKG_ATTR_USER_FLAGS, sizeof(SecPkgContext_UserFlags), {{FK_END, 0, 0}}},
@@ -490,44 +578,6 @@ SECURITY_STATUS sspi_api_attr_fixup(bool cred, uint32_t attribute, void *buf,
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     return SEC_E_OK;
-}
-
-/* The provider whose memory is being released (the free callback takes only
- * the pointer). */
-static _Thread_local struct sspi_package *fixup_pkg;
-
-static void prov_free_current(void *p)
-{
-    FREE_CONTEXT_BUFFER_FN fn = SSPI_PROV_FN(fixup_pkg, FreeContextBuffer);
-
-    if (fn != NULL && p != NULL)
-        fn(p);
-}
-
-SECURITY_STATUS sspi_api_prov_fixup(bool cred, struct sspi_package *pkg, uint32_t attribute,
-                                    void *buf, enum sspi_fixup_mode mode)
-{
-    SECURITY_STATUS st;
-
-    fixup_pkg = pkg;
-    st = sspi_api_attr_fixup(cred, attribute, buf, mode, prov_free_current);
-    fixup_pkg = NULL;
-    return st;
-}
-
-void *sspi_api_prov_adopt(struct sspi_package *pkg, void *p, size_t len)
-{
-    void *copy;
-
-    if (p == NULL)
-        return NULL;
-    copy = sspi_mem_alloc(len);
-    if (copy != NULL)
-        memcpy(copy, p, len);
-    fixup_pkg = pkg;
-    prov_free_current(p);
-    fixup_pkg = NULL;
-    return copy;
 }
 
 /* ---- tracing ----------------------------------------------------------- */

@@ -21,35 +21,15 @@
 #include <string.h>
 
 #include "common/utf16.h"
-#include "core/api-internal.h"
+#include "core/dispatch.h"
 #include "core/token.h"
-
-#define TRACE_BEGIN()                                                                              \
-    bool tr_ = sspi_trace_enabled();                                                               \
-    uint64_t t0_ = tr_ ? sspi_trace_now_ns() : 0
-
-static inline LSA_SEC_HANDLE ctx_lsa(struct sspi_context *ctx)
-{
-    return atomic_load_explicit(&ctx->lsa, memory_order_relaxed);
-}
 
 void sspi_api_context_destroy(void *obj)
 {
     struct sspi_context *ctx = obj;
-    struct sspi_package *pkg = ctx->pkg;
 
-    sspi_impersonation_context_gone(ctx);
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-        DELETE_SECURITY_CONTEXT_FN fn = SSPI_PROV_FN(pkg, DeleteSecurityContext);
-
-        if (fn != NULL && atomic_load(&ctx->prov_live))
-            fn(&ctx->prov);
-    } else {
-        if (atomic_load(&ctx->mapped) && pkg->has_user && pkg->user.DeleteUserModeContext)
-            pkg->user.DeleteUserModeContext(ctx_lsa(ctx));
-        if (atomic_load(&ctx->has_lsa) && pkg->lsa.DeleteContext != NULL)
-            pkg->lsa.DeleteContext(ctx_lsa(ctx));
-    }
+    sspi_impersonation_context_gone(ctx); /* impersonate.c */
+    ctx->pkg->ops->delete_context(ctx);
     explicit_bzero(ctx, sizeof(*ctx));
     free(ctx);
 }
@@ -64,284 +44,180 @@ static struct sspi_context *context_new(struct sspi_package *pkg)
         atomic_init(&ctx->has_lsa, false);
         atomic_init(&ctx->mapped, false);
         atomic_init(&ctx->prov_live, false);
+        atomic_init(&ctx->complete, false);
     }
     return ctx;
 }
 
-/* ---- InitializeSecurityContext / AcceptSecurityContext ----------------- */
-
-struct establish_args {
-    bool accept;
-    bool ansi;
-    PCredHandle phCredential;
-    PCtxtHandle phContext;
-    const char16_t *target_w;
-    const char *target_a;
-    bool target_bad;
-    uint32_t req;
-    uint32_t reserved1;
-    uint32_t drep;
-    PSecBufferDesc in;
-    uint32_t reserved2;
-    PCtxtHandle phNew;
-    PSecBufferDesc out;
-    uint32_t *pattr;
-    PTimeStamp pexp;
-};
-
-/* Provider-shape leg: forward with the provider's own handles. */
-static SECURITY_STATUS establish_provider(const struct establish_args *a, struct sspi_package *pkg,
-                                          struct sspi_credential *cred, struct sspi_context *ctx,
-                                          CtxtHandle *newp, uint32_t req, uint32_t *rattr,
-                                          TimeStamp *ts)
+/* Free a context object the package holds nothing for. */
+static void context_drop(struct sspi_context *ctx)
 {
-    PCredHandle pc = cred != NULL ? &cred->prov : NULL;
-    PCtxtHandle px = ctx != NULL ? &ctx->prov : NULL;
-    SECURITY_STATUS st;
-
-    if (a->accept) {
-        ACCEPT_SECURITY_CONTEXT_FN fn = SSPI_PROV_FN(pkg, AcceptSecurityContext);
-
-        if (fn == NULL)
-            return SEC_E_UNSUPPORTED_FUNCTION;
-        return fn(pc, px, a->in, req, a->drep, newp, a->out, rattr, ts);
+    if (ctx != NULL) {
+        explicit_bzero(ctx, sizeof(*ctx));
+        free(ctx);
     }
-    if (a->ansi && pkg->prov_a != NULL && pkg->prov_a->InitializeSecurityContextA != NULL)
-        return pkg->prov_a->InitializeSecurityContextA(pc, px, (SEC_CHAR *)a->target_a, req,
-                                                       a->reserved1, a->drep, a->in, a->reserved2,
-                                                       newp, a->out, rattr, ts);
-    if (pkg->prov_w != NULL && pkg->prov_w->InitializeSecurityContextW != NULL)
-        return pkg->prov_w->InitializeSecurityContextW(pc, px, (SEC_WCHAR *)a->target_w, req,
-                                                       a->reserved1, a->drep, a->in, a->reserved2,
-                                                       newp, a->out, rattr, ts);
-    if (pkg->prov_a != NULL && pkg->prov_a->InitializeSecurityContextA != NULL) {
-        char *t = NULL;
-
-        if (a->target_w != NULL) {
-            t = sspi_utf16_to_utf8(a->target_w, SSPI_UTF16_NUL_TERMINATED, NULL);
-            if (t == NULL)
-                return SEC_E_INVALID_PARAMETER;
-        }
-        st = pkg->prov_a->InitializeSecurityContextA(pc, px, t, req, a->reserved1, a->drep, a->in,
-                                                     a->reserved2, newp, a->out, rattr, ts);
-        free(t);
-        return st;
-    }
-    return SEC_E_UNSUPPORTED_FUNCTION;
 }
 
-/*
- * SpInitUserModeContext with the LSA side's ContextData, as the client
- * process would get it on Windows: a copy in FreeContextBuffer memory.
- * Microsoft's documentation has the package free it with FreeContextBuffer;
- * packages written for libsspi may leave it: what the package did not free
- * during the call is wiped and freed here.  SEC_E_INSUFFICIENT_MEMORY if
- * the copy cannot be made, else the package's status.
- */
-static SECURITY_STATUS map_user_context(struct sspi_package *pkg, LSA_SEC_HANDLE h,
-                                        const SecBuffer *lsa_data)
+/* ---- InitializeSecurityContext / AcceptSecurityContext ----------------- */
+
+/* What one leg holds while it runs. */
+struct establish_state {
+    struct sspi_slot *cslot, *xslot;
+    struct sspi_credential *cred;
+    struct sspi_context *ctx;   /* the context of a continuation leg */
+    struct sspi_context *fresh; /* the new context of a first leg */
+    struct sspi_package *pkg;
+    bool prealloc;
+    void *ours[SSPI_MAX_BUFFERS];
+    struct sspi_establish_result r;
+};
+
+/* The context and credential handles: a continuation leg names its
+ * context, a first leg its credential (which must be of the context's
+ * package when both are given). */
+static SECURITY_STATUS resolve_handles(const struct sspi_establish_args *a,
+                                       struct establish_state *s)
 {
-    SecBuffer packed = *lsa_data;
-    void *copy = NULL;
+    if (a->phContext != NULL) {
+        s->ctx = sspi_handle_acquire(a->phContext, SSPI_HANDLE_CONTEXT, &s->xslot);
+        if (s->ctx == NULL)
+            return SEC_E_INVALID_HANDLE;
+        s->pkg = s->ctx->pkg;
+    }
+    if (a->phCredential != NULL) {
+        s->cred = sspi_handle_acquire(a->phCredential, SSPI_HANDLE_CREDENTIAL, &s->cslot);
+        if (s->cred == NULL)
+            return SEC_E_INVALID_HANDLE;
+        if (s->ctx != NULL && s->cred->pkg != s->ctx->pkg)
+            return SEC_E_WRONG_CREDENTIAL_HANDLE;
+        s->pkg = s->cred->pkg;
+    } else if (s->ctx == NULL) {
+        return SEC_E_INVALID_HANDLE;
+    }
+    return SEC_E_OK;
+}
+
+static SECURITY_STATUS check_establish_args(const struct sspi_establish_args *a, bool alloc)
+{
     SECURITY_STATUS st;
 
-    if (lsa_data->pvBuffer != NULL) {
-        copy = sspi_mem_alloc(lsa_data->cbBuffer);
-        if (copy == NULL)
-            return SEC_E_INSUFFICIENT_MEMORY;
-        memcpy(copy, lsa_data->pvBuffer, lsa_data->cbBuffer);
-        packed.pvBuffer = copy;
-        sspi_mem_watch(copy);
-    }
-    st = sspi_status_from_nt(pkg->user.InitUserModeContext(h, &packed));
-    if (copy != NULL && !sspi_mem_unwatch())
-        (void)sspi_mem_free(copy);
+    if (a->phNew == NULL)
+        return SEC_E_INVALID_HANDLE;
+    /* An output buffer with a size but no memory reaches the package even
+     * without ALLOCATE_MEMORY: Windows' packages answer it themselves
+     * (NTLM: SEC_E_INTERNAL_ERROR), and the check after the call keeps
+     * what they hand back honest. */
+    (void)alloc;
+    if ((st = sspi_api_check_desc(a->in, true, false)) != SEC_E_OK ||
+        (st = sspi_api_check_desc(a->out, true, true)) != SEC_E_OK)
+        return st;
+    return a->target_bad ? SEC_E_INVALID_PARAMETER : SEC_E_OK;
+}
+
+/* ALLOCATE_MEMORY: a cbMaxToken block for each output buffer without one. */
+static SECURITY_STATUS prealloc_out(const struct sspi_establish_args *a, struct establish_state *s)
+{
+    uint32_t size = s->pkg->info.cbMaxToken ? s->pkg->info.cbMaxToken : SSPI_DEFAULT_MAX_TOKEN;
+    SECURITY_STATUS st;
+
+    if (a->out == NULL)
+        return SEC_E_OK;
+    st = sspi_api_out_prealloc(a->out, size, s->ours);
+    s->prealloc = st == SEC_E_OK;
     return st;
 }
 
-static SECURITY_STATUS establish(const struct establish_args *a)
+/* The package's leg, on the context or a fresh one, then the check of what
+ * it did to the output buffers (a broken one fails the leg). */
+static SECURITY_STATUS dispatch_leg(const struct sspi_establish_args *a, struct establish_state *s)
 {
-    TRACE_BEGIN();
-    struct sspi_slot *cslot = NULL, *xslot = NULL;
-    struct sspi_credential *cred = NULL;
-    struct sspi_context *ctx = NULL, *fresh = NULL;
-    struct sspi_package *pkg = NULL;
-    void *ours[SSPI_MAX_BUFFERS];
-    bool alloc = (a->req & ISC_REQ_ALLOCATE_MEMORY) != 0; /* == ASC_REQ_ALLOCATE_MEMORY */
-    bool prealloc = false;
-    uint32_t rattr = 0;
-    TimeStamp ts = {.QuadPart = 0};
+    struct sspi_context *target = s->ctx;
+    struct sspi_out_snapshot snap;
     SECURITY_STATUS st;
 
-    if (a->phContext != NULL) {
-        ctx = sspi_handle_acquire(a->phContext, SSPI_HANDLE_CONTEXT, &xslot);
-        if (ctx == NULL) {
-            st = SEC_E_INVALID_HANDLE;
-            goto out;
-        }
-        pkg = ctx->pkg;
+    if (target == NULL) {
+        target = s->fresh = context_new(s->pkg);
+        if (target == NULL)
+            return SEC_E_INSUFFICIENT_MEMORY;
     }
-    if (a->phCredential != NULL) {
-        cred = sspi_handle_acquire(a->phCredential, SSPI_HANDLE_CREDENTIAL, &cslot);
-        if (cred == NULL) {
-            st = SEC_E_INVALID_HANDLE;
-            goto out;
-        }
-        if (ctx != NULL && cred->pkg != ctx->pkg) {
-            st = SEC_E_WRONG_CREDENTIAL_HANDLE;
-            goto out;
-        }
-        pkg = cred->pkg;
-    } else if (ctx == NULL) {
-        st = SEC_E_INVALID_HANDLE;
-        goto out;
+    sspi_api_out_snapshot(a->out, &snap);
+    st = s->pkg->ops->establish(a, s->cred, target, s->fresh != NULL, &s->r);
+    if (!sspi_api_out_verify(a->out, &snap, a->fn, s->pkg)) {
+        if (SEC_SUCCESS(st) && s->fresh != NULL)
+            s->pkg->ops->delete_context(s->fresh);
+        st = SEC_E_INTERNAL_ERROR;
     }
-    if (a->phNew == NULL) {
-        st = SEC_E_INVALID_HANDLE;
-        goto out;
-    }
-    if ((st = sspi_api_check_desc(a->in, true, false)) != SEC_E_OK ||
-        (st = sspi_api_check_desc(a->out, true, alloc)) != SEC_E_OK)
-        goto out;
-    if (a->target_bad) {
-        st = SEC_E_INVALID_PARAMETER;
-        goto out;
-    }
-    if (alloc && a->out != NULL) {
-        st = sspi_api_out_prealloc(
-            a->out, pkg->info.cbMaxToken ? pkg->info.cbMaxToken : SSPI_DEFAULT_MAX_TOKEN, ours);
-        if (st != SEC_E_OK)
-            goto out;
-        prealloc = true;
-    }
+    return st;
+}
 
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-        CtxtHandle newp = ctx != NULL ? ctx->prov : (CtxtHandle){0, 0};
-
-        /* The buffers are ours already: the provider fills them in. */
-        st = establish_provider(a, pkg, cred, ctx, &newp,
-                                a->req & ~(uint32_t)ISC_REQ_ALLOCATE_MEMORY, &rattr, &ts);
-        if (SEC_SUCCESS(st)) {
-            if (ctx != NULL) {
-                ctx->prov = newp;
-            } else {
-                fresh = context_new(pkg);
-                if (fresh == NULL) {
-                    DELETE_SECURITY_CONTEXT_FN del = SSPI_PROV_FN(pkg, DeleteSecurityContext);
-
-                    if (del != NULL)
-                        del(&newp);
-                    st = SEC_E_INSUFFICIENT_MEMORY;
-                    goto out;
-                }
-                fresh->prov = newp;
-                atomic_store(&fresh->prov_live, true);
-            }
-        }
-    } else {
-        LSA_SEC_HANDLE newh = ctx != NULL ? ctx_lsa(ctx) : 0;
-        BOOLEAN mapped = 0;
-        SecBuffer cdata = {0, SECBUFFER_EMPTY, NULL};
-
-        SSPI_CALL_ANSI_BEGIN(a->ansi);
-        if (a->accept) {
-            if (pkg->lsa.AcceptLsaModeContext == NULL) {
-                st = SEC_E_UNSUPPORTED_FUNCTION;
-            } else {
-                st = sspi_status_from_nt(pkg->lsa.AcceptLsaModeContext(
-                    cred != NULL ? cred->lsa : 0, ctx != NULL ? ctx_lsa(ctx) : 0, a->in, a->req,
-                    a->drep, &newh, a->out, &rattr, &ts, &mapped, &cdata));
-            }
-        } else {
-            UNICODE_STRING tn;
-
-            st = sspi_api_ustr(&tn, a->target_w);
-            if (st == SEC_E_OK && pkg->lsa.InitLsaModeContext == NULL)
-                st = SEC_E_UNSUPPORTED_FUNCTION;
-            if (st == SEC_E_OK)
-                st = sspi_status_from_nt(pkg->lsa.InitLsaModeContext(
-                    cred != NULL ? cred->lsa : 0, ctx != NULL ? ctx_lsa(ctx) : 0, &tn, a->req,
-                    a->drep, a->in, &newh, a->out, &rattr, &ts, &mapped, &cdata));
-        }
-        SSPI_CALL_ANSI_END();
-
-        if (SEC_SUCCESS(st)) {
-            struct sspi_context *c = ctx;
-
-            if (c == NULL) {
-                c = fresh = context_new(pkg);
-                if (fresh == NULL) {
-                    if (pkg->lsa.DeleteContext != NULL)
-                        pkg->lsa.DeleteContext(newh);
-                    st = SEC_E_INSUFFICIENT_MEMORY;
-                }
-            }
-            if (c != NULL) {
-                atomic_store(&c->lsa, newh);
-                atomic_store(&c->has_lsa, true);
-                if (a->accept && st == SEC_E_OK)
-                    sspi_impersonation_accepted(c);
-                if (mapped && pkg->has_user && pkg->user.InitUserModeContext != NULL) {
-                    SECURITY_STATUS us = map_user_context(pkg, newh, &cdata);
-
-                    if (SEC_SUCCESS(us))
-                        atomic_store(&c->mapped, true);
-                    else
-                        st = us;
-                }
-            }
-        }
-        /* The LSA-mode copy is the host's to release (FreeLsaHeap). */
-        if (cdata.pvBuffer != NULL) {
-            if (!sspi_mem_free(cdata.pvBuffer))
-                explicit_bzero(cdata.pvBuffer, cdata.cbBuffer);
-        }
-        if (fresh != NULL && !SEC_SUCCESS(st)) {
-            sspi_api_context_destroy(fresh);
-            fresh = NULL;
-        }
-    }
-    if (!SEC_SUCCESS(st))
-        goto out;
-
-    if (fresh != NULL) {
+/* After a successful leg: publish a new context under a new handle (a
+ * continuation keeps its handle), and fill the caller's outputs. */
+static SECURITY_STATUS adopt_new_context(const struct sspi_establish_args *a,
+                                         struct establish_state *s, SECURITY_STATUS st)
+{
+    atomic_store(&(s->fresh != NULL ? s->fresh : s->ctx)->complete,
+                 st == SEC_E_OK || st == SEC_I_COMPLETE_NEEDED);
+    if (s->fresh != NULL) {
         SECURITY_STATUS hs =
-            sspi_handle_create(SSPI_HANDLE_CONTEXT, fresh, sspi_api_context_destroy, a->phNew);
+            sspi_handle_create(SSPI_HANDLE_CONTEXT, s->fresh, sspi_api_context_destroy, a->phNew);
 
         if (hs != SEC_E_OK) {
-            sspi_api_context_destroy(fresh);
-            fresh = NULL;
-            st = hs;
-            goto out;
+            sspi_api_context_destroy(s->fresh);
+            s->fresh = NULL;
+            return hs;
         }
-        fresh = NULL;
+        s->fresh = NULL;
     } else if (a->phNew != a->phContext) {
         *a->phNew = *a->phContext;
     }
-    if (alloc)
-        rattr |= ISC_RET_ALLOCATED_MEMORY; /* == ASC_RET_ALLOCATED_MEMORY */
+    if (a->req & ISC_REQ_ALLOCATE_MEMORY)       /* == ASC_REQ_ALLOCATE_MEMORY */
+        s->r.attrs |= ISC_RET_ALLOCATED_MEMORY; /* == ASC_RET_ALLOCATED_MEMORY */
     if (a->pattr != NULL)
-        *a->pattr = rattr;
+        *a->pattr = s->r.attrs;
     if (a->pexp != NULL)
-        *a->pexp = ts;
-out:
-    if (prealloc)
-        sspi_api_out_finish(a->out, ours, SEC_SUCCESS(st));
-    if (cslot != NULL)
-        sspi_handle_release(cslot);
-    if (xslot != NULL)
-        sspi_handle_release(xslot);
-    if (tr_) {
-        char flags[512];
+        *a->pexp = s->r.expiry;
+    return st;
+}
 
-        sspi_trace_call(a->accept ? "AcceptSecurityContext"
-                        : a->ansi ? "InitializeSecurityContextA"
-                                  : "InitializeSecurityContextW",
-                        pkg, SEC_SUCCESS(st) ? a->phNew : a->phContext,
-                        sspi_api_flags_text(a->accept ? sspi_asc_req_names : sspi_isc_req_names,
-                                            a->req, flags, sizeof(flags)),
-                        st, t0_);
-    }
+static void report_establish(const struct sspi_establish_args *a, const struct establish_state *s,
+                             SECURITY_STATUS st, uint64_t t0)
+{
+    char flags[512];
+
+    sspi_trace_call(a->fn, sspi_pkg_name(s->pkg), SEC_SUCCESS(st) ? a->phNew : a->phContext,
+                    sspi_api_flags_text(a->accept ? sspi_asc_req_names : sspi_isc_req_names, a->req,
+                                        flags, sizeof(flags)),
+                    st, t0);
+}
+
+/* See api-internal.h and InitializeSecurityContextW. */
+SECURITY_STATUS sspi_api_establish(const struct sspi_establish_args *a)
+{
+    TRACE_BEGIN();
+    struct establish_state s;
+    bool alloc = (a->req & ISC_REQ_ALLOCATE_MEMORY) != 0; /* == ASC_REQ_ALLOCATE_MEMORY */
+    SECURITY_STATUS st;
+
+    memset(&s, 0, sizeof(s));
+    sspi_hazards_prepare();
+    st = resolve_handles(a, &s);
+    if (st == SEC_E_OK)
+        st = check_establish_args(a, alloc);
+    if (st == SEC_E_OK && alloc)
+        st = prealloc_out(a, &s);
+    if (st == SEC_E_OK)
+        st = dispatch_leg(a, &s);
+    if (SEC_SUCCESS(st))
+        st = adopt_new_context(a, &s, st);
+    context_drop(s.fresh);
+    if (s.prealloc)
+        sspi_api_out_finish(a->out, s.ours, SEC_SUCCESS(st));
+    if (s.cslot != NULL)
+        sspi_handle_release(s.cslot);
+    if (s.xslot != NULL)
+        sspi_handle_release(s.xslot);
+    if (TRACE_ON())
+        report_establish(a, &s, st, TRACE_T0);
     return st;
 }
 
@@ -361,7 +237,8 @@ SECURITY_STATUS SEC_ENTRY InitializeSecurityContextW(
     uint32_t Reserved1, uint32_t TargetDataRep, PSecBufferDesc pInput, uint32_t Reserved2,
     PCtxtHandle phNewContext, PSecBufferDesc pOutput, uint32_t *pfContextAttr, PTimeStamp ptsExpiry)
 {
-    struct establish_args a = {
+    struct sspi_establish_args a = {
+        .fn = "InitializeSecurityContextW",
         .accept = false,
         .ansi = false,
         .phCredential = phCredential,
@@ -379,7 +256,7 @@ SECURITY_STATUS SEC_ENTRY InitializeSecurityContextW(
     };
 
     sspi_registry_init();
-    return establish(&a);
+    return sspi_api_establish(&a);
 }
 
 /* InitializeSecurityContextA: as the W form with a UTF-8 target name
@@ -390,7 +267,8 @@ SECURITY_STATUS SEC_ENTRY InitializeSecurityContextA(
     PCtxtHandle phNewContext, PSecBufferDesc pOutput, uint32_t *pfContextAttr, PTimeStamp ptsExpiry)
 {
     char16_t *target = NULL;
-    struct establish_args a = {
+    struct sspi_establish_args a = {
+        .fn = "InitializeSecurityContextA",
         .accept = false,
         .ansi = true,
         .phCredential = phCredential,
@@ -411,7 +289,7 @@ SECURITY_STATUS SEC_ENTRY InitializeSecurityContextA(
     sspi_registry_init();
     a.target_bad = !sspi_api_a2w(pszTargetName, &target);
     a.target_w = target;
-    st = establish(&a);
+    st = sspi_api_establish(&a);
     free(target);
     return st;
 }
@@ -424,7 +302,8 @@ SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(PCredHandle phCredential, PCtxtH
                                                 PSecBufferDesc pOutput, uint32_t *pfContextAttr,
                                                 PTimeStamp ptsExpiry)
 {
-    struct establish_args a = {
+    struct sspi_establish_args a = {
+        .fn = "AcceptSecurityContext",
         .accept = true,
         .phCredential = phCredential,
         .phContext = phContext,
@@ -438,7 +317,18 @@ SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(PCredHandle phCredential, PCtxtH
     };
 
     sspi_registry_init();
-    return establish(&a);
+    return sspi_api_establish(&a);
+}
+
+/* See api-internal.h. */
+SECURITY_STATUS sspi_api_delete_context(const char *fn, PCtxtHandle ph)
+{
+    TRACE_BEGIN();
+    SECURITY_STATUS st = sspi_handle_close(ph, SSPI_HANDLE_CONTEXT);
+
+    if (TRACE_ON())
+        sspi_trace_call(fn, NULL, ph, NULL, st, TRACE_T0);
+    return st;
 }
 
 /*
@@ -449,22 +339,15 @@ SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(PCredHandle phCredential, PCtxtH
  */
 SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext)
 {
-    TRACE_BEGIN();
-    SECURITY_STATUS st;
-
     sspi_registry_init();
-    st = sspi_handle_close(phContext, SSPI_HANDLE_CONTEXT);
-    if (tr_)
-        sspi_trace_call("DeleteSecurityContext", NULL, phContext, NULL, st, t0_);
-    return st;
+    return sspi_api_delete_context("DeleteSecurityContext", phContext);
 }
 
 /* ---- simple context calls ----------------------------------------------- */
 
-enum simple_op { OP_COMPLETE, OP_APPLY, OP_IMPERSONATE, OP_REVERT, OP_TOKEN };
-
-static SECURITY_STATUS simple_call(const char *fn, enum simple_op op, PCtxtHandle ph,
-                                   PSecBufferDesc desc, HANDLE *token)
+/* See api-internal.h. */
+SECURITY_STATUS sspi_api_context_op(const char *fn, enum sspi_ctx_op op, PCtxtHandle ph,
+                                    PSecBufferDesc desc, HANDLE *token)
 {
     TRACE_BEGIN();
     struct sspi_slot *slot = NULL;
@@ -472,7 +355,6 @@ static SECURITY_STATUS simple_call(const char *fn, enum simple_op op, PCtxtHandl
     struct sspi_package *pkg = NULL;
     SECURITY_STATUS st;
 
-    sspi_registry_init();
     ctx = sspi_handle_acquire(ph, SSPI_HANDLE_CONTEXT, &slot);
     if (ctx == NULL) {
         st = SEC_E_INVALID_HANDLE;
@@ -480,42 +362,19 @@ static SECURITY_STATUS simple_call(const char *fn, enum simple_op op, PCtxtHandl
     }
     pkg = ctx->pkg;
     switch (op) {
-    case OP_COMPLETE:
-    case OP_APPLY:
+    case SSPI_OP_COMPLETE:
+    case SSPI_OP_APPLY:
         if ((st = sspi_api_check_desc(desc, false, false)) != SEC_E_OK)
             goto out;
-        if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-            COMPLETE_AUTH_TOKEN_FN f = op == OP_COMPLETE ? SSPI_PROV_FN(pkg, CompleteAuthToken)
-                                                         : SSPI_PROV_FN(pkg, ApplyControlToken);
-            st = f != NULL ? f(&ctx->prov, desc) : SEC_E_UNSUPPORTED_FUNCTION;
-        } else if (op == OP_COMPLETE) {
-            st = pkg->has_user && pkg->user.CompleteAuthToken != NULL
-                     ? sspi_status_from_nt(pkg->user.CompleteAuthToken(ctx_lsa(ctx), desc))
-                     : SEC_E_UNSUPPORTED_FUNCTION;
-        } else {
-            st = atomic_load(&ctx->has_lsa) && pkg->lsa.ApplyControlToken != NULL
-                     ? sspi_status_from_nt(pkg->lsa.ApplyControlToken(ctx_lsa(ctx), desc))
-                     : SEC_E_UNSUPPORTED_FUNCTION;
-        }
+        st = op == SSPI_OP_COMPLETE ? pkg->ops->complete_token(ctx, desc)
+                                    : pkg->ops->apply_control(ctx, desc);
         break;
-    case OP_IMPERSONATE:
-    case OP_REVERT:
-        st = sspi_impersonation_call(op == OP_IMPERSONATE, ph, ctx); /* impersonate.c */
+    case SSPI_OP_IMPERSONATE:
+    case SSPI_OP_REVERT:
+        st = pkg->ops->impersonate(ctx, ph, op == SSPI_OP_IMPERSONATE);
         break;
-    case OP_TOKEN:
-        if (token == NULL) {
-            st = SEC_E_INVALID_PARAMETER;
-        } else if (pkg->shape != SSPI_SHAPE_PROVIDER &&
-                   (st = sspi_context_token_handle(ph, ctx, token)) != SEC_E_NO_IMPERSONATION) {
-            /* a server context: the core's token (impersonate.c) */
-        } else if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-            QUERY_SECURITY_CONTEXT_TOKEN_FN f = SSPI_PROV_FN(pkg, QuerySecurityContextToken);
-            st = f != NULL ? f(&ctx->prov, token) : SEC_E_UNSUPPORTED_FUNCTION;
-        } else {
-            st = pkg->has_user && pkg->user.GetContextToken != NULL
-                     ? sspi_status_from_nt(pkg->user.GetContextToken(ctx_lsa(ctx), token))
-                     : SEC_E_UNSUPPORTED_FUNCTION;
-        }
+    case SSPI_OP_TOKEN:
+        st = token != NULL ? pkg->ops->context_token(ctx, ph, token) : SEC_E_INVALID_PARAMETER;
         break;
     default:
         st = SEC_E_INTERNAL_ERROR;
@@ -524,8 +383,8 @@ static SECURITY_STATUS simple_call(const char *fn, enum simple_op op, PCtxtHandl
 out:
     if (slot != NULL)
         sspi_handle_release(slot);
-    if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
+    if (TRACE_ON())
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, TRACE_T0);
     return st;
 }
 
@@ -533,14 +392,16 @@ out:
  * must be a valid SecBufferDesc (else SEC_E_INVALID_TOKEN). */
 SECURITY_STATUS SEC_ENTRY CompleteAuthToken(PCtxtHandle phContext, PSecBufferDesc pToken)
 {
-    return simple_call("CompleteAuthToken", OP_COMPLETE, phContext, pToken, NULL);
+    sspi_registry_init();
+    return sspi_api_context_op("CompleteAuthToken", SSPI_OP_COMPLETE, phContext, pToken, NULL);
 }
 
 /* ApplyControlToken: LSA-mode ApplyControlToken of the package (not
  * available on imported contexts: SEC_E_UNSUPPORTED_FUNCTION). */
 SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext, PSecBufferDesc pInput)
 {
-    return simple_call("ApplyControlToken", OP_APPLY, phContext, pInput, NULL);
+    sspi_registry_init();
+    return sspi_api_context_op("ApplyControlToken", SSPI_OP_APPLY, phContext, pInput, NULL);
 }
 
 /* ImpersonateSecurityContext: take the identity of the client of a server
@@ -548,7 +409,9 @@ SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext, PSecBufferDes
  * or track it, as the `impersonation` setting says). */
 SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
 {
-    return simple_call("ImpersonateSecurityContext", OP_IMPERSONATE, phContext, NULL, NULL);
+    sspi_registry_init();
+    return sspi_api_context_op("ImpersonateSecurityContext", SSPI_OP_IMPERSONATE, phContext, NULL,
+                               NULL);
 }
 
 /* RevertSecurityContext: end the calling thread's impersonation (SEC_E_OK
@@ -556,9 +419,10 @@ SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext)
  * is accepted even after DeleteSecurityContext. */
 SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle phContext)
 {
-    if (sspi_revert_stale(phContext))
+    sspi_registry_init();
+    if (sspi_revert_stale(phContext)) /* impersonate.c */
         return SEC_E_OK;
-    return simple_call("RevertSecurityContext", OP_REVERT, phContext, NULL, NULL);
+    return sspi_api_context_op("RevertSecurityContext", SSPI_OP_REVERT, phContext, NULL, NULL);
 }
 
 /* QuerySecurityContextToken: for a server context, a new access token
@@ -566,128 +430,27 @@ SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle phContext)
  * GetContextToken result.  NULL Token -> SEC_E_INVALID_PARAMETER. */
 SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext, HANDLE *Token)
 {
-    return simple_call("QuerySecurityContextToken", OP_TOKEN, phContext, NULL, Token);
+    sspi_registry_init();
+    return sspi_api_context_op("QuerySecurityContextToken", SSPI_OP_TOKEN, phContext, NULL, Token);
 }
 
 /* ---- context attributes ------------------------------------------------- */
-
-static SECURITY_STATUS query_ctx_common(const char *fn, bool ansi, bool ex, PCtxtHandle ph,
-                                        uint32_t attr, void *buf, uint32_t cb)
-{
-    TRACE_BEGIN();
-    struct sspi_slot *slot = NULL;
-    struct sspi_context *ctx;
-    struct sspi_package *pkg = NULL;
-    union {
-        max_align_t align;
-        unsigned char b[512];
-    } scratch;
-    void *target = buf;
-    SECURITY_STATUS st;
-
-    sspi_registry_init();
-    ctx = sspi_handle_acquire(ph, SSPI_HANDLE_CONTEXT, &slot);
-    if (ctx == NULL) {
-        st = SEC_E_INVALID_HANDLE;
-        goto out;
-    }
-    pkg = ctx->pkg;
-    if (buf == NULL || (ex && cb == 0)) {
-        st = SEC_E_INVALID_PARAMETER;
-        goto out;
-    }
-    if (ex) {
-        size_t need = sspi_api_attr_size(false, attr);
-
-        if (need != 0 && cb < need) {
-            st = SEC_E_BUFFER_TOO_SMALL;
-            goto out;
-        }
-        if (cb <= sizeof(scratch.b)) {
-            memset(&scratch, 0, sizeof(scratch));
-            target = scratch.b;
-        }
-    }
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-        enum sspi_fixup_mode mode;
-
-        if (ansi && pkg->prov_a != NULL && pkg->prov_a->QueryContextAttributesA != NULL) {
-            st = pkg->prov_a->QueryContextAttributesA(&ctx->prov, attr, target);
-            mode = SSPI_FIXUP_COPYA;
-        } else if (pkg->prov_w != NULL && pkg->prov_w->QueryContextAttributesW != NULL) {
-            st = pkg->prov_w->QueryContextAttributesW(&ctx->prov, attr, target);
-            mode = ansi ? SSPI_FIXUP_W2A : SSPI_FIXUP_COPYW;
-        } else {
-            st = SEC_E_UNSUPPORTED_FUNCTION;
-            mode = SSPI_FIXUP_COPYW;
-        }
-        if (SEC_SUCCESS(st)) {
-            SECURITY_STATUS fs = sspi_api_prov_fixup(false, pkg, attr, target, mode);
-            if (fs != SEC_E_OK)
-                st = fs;
-        }
-    } else {
-        SpQueryContextAttributesFn *q = NULL;
-
-        if (atomic_load(&ctx->mapped) && pkg->has_user)
-            q = pkg->user.QueryContextAttributes;
-        if (q == NULL && atomic_load(&ctx->has_lsa))
-            q = pkg->lsa.QueryContextAttributes;
-        if (q == NULL && pkg->has_user)
-            q = pkg->user.QueryContextAttributes;
-        if (q == NULL) {
-            st = SEC_E_UNSUPPORTED_FUNCTION;
-        } else {
-            SSPI_CALL_ANSI_BEGIN(ansi);
-            st = sspi_status_from_nt(q(ctx_lsa(ctx), attr, target));
-            SSPI_CALL_ANSI_END();
-        }
-        if (SEC_SUCCESS(st) && ansi) {
-            SECURITY_STATUS fs =
-                sspi_api_attr_fixup(false, attr, target, SSPI_FIXUP_W2A, sspi_api_mem_free_fn);
-            if (fs != SEC_E_OK)
-                st = fs;
-        }
-    }
-    if (st == SEC_E_UNSUPPORTED_FUNCTION && attr == SECPKG_ATTR_ACCESS_TOKEN &&
-        pkg->shape != SSPI_SHAPE_PROVIDER)
-        st = sspi_context_access_token(ph, ctx, target); /* impersonate.c */
-    if (st == SEC_E_UNSUPPORTED_FUNCTION && attr == SECPKG_ATTR_PACKAGE_INFO) {
-        /* Answered by the core: one block, one FreeContextBuffer. */
-        void *info = ansi ? (void *)sspi_api_pkginfo_block_a(&pkg, 1)
-                          : (void *)sspi_api_pkginfo_block_w(&pkg, 1);
-
-        st = info != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
-        memcpy(target, &info, sizeof(info));
-    }
-    if (SEC_SUCCESS(st) && target != buf)
-        memcpy(buf, target, cb);
-out:
-    if (slot != NULL)
-        sspi_handle_release(slot);
-    if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
-    return st;
-}
-
-SECURITY_STATUS sspi_api_query_context_w(PCtxtHandle ph, uint32_t attr, void *buf)
-{
-    return query_ctx_common("QueryContextAttributesW", false, false, ph, attr, buf, 0);
-}
 
 /*
  * QueryContextAttributesW: attribute ulAttribute of a context into pBuffer
  * (the caller's structure for that attribute; members the package
  * allocates are freed with FreeContextBuffer).  Dispatched to the user-mode
  * table when the context is mapped, else to the LSA-mode table.
- * SECPKG_ATTR_PACKAGE_INFO is answered by the core if the package does not
- * implement it.  NULL pBuffer -> SEC_E_INVALID_PARAMETER.
+ * SECPKG_ATTR_PACKAGE_INFO and SECPKG_ATTR_NEGOTIATION_INFO are answered by
+ * the core if the package does not implement them.  NULL pBuffer ->
+ * SEC_E_INVALID_PARAMETER.
  */
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesW(PCtxtHandle phContext, uint32_t ulAttribute,
                                                   void *pBuffer)
 {
-    return query_ctx_common("QueryContextAttributesW", false, false, phContext, ulAttribute,
-                            pBuffer, 0);
+    sspi_registry_init();
+    return sspi_api_query_attributes("QueryContextAttributesW", SSPI_HANDLE_CONTEXT, false, false,
+                                     phContext, ulAttribute, pBuffer, 0);
 }
 
 /* QueryContextAttributesA: as the W form; string members of NAMES,
@@ -696,8 +459,9 @@ SECURITY_STATUS SEC_ENTRY QueryContextAttributesW(PCtxtHandle phContext, uint32_
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, uint32_t ulAttribute,
                                                   void *pBuffer)
 {
-    return query_ctx_common("QueryContextAttributesA", true, false, phContext, ulAttribute, pBuffer,
-                            0);
+    sspi_registry_init();
+    return sspi_api_query_attributes("QueryContextAttributesA", SSPI_HANDLE_CONTEXT, true, false,
+                                     phContext, ulAttribute, pBuffer, 0);
 }
 
 /* QueryContextAttributesExW: with the size of pBuffer (0 ->
@@ -706,59 +470,18 @@ SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, uint32_
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesExW(PCtxtHandle phContext, uint32_t ulAttribute,
                                                     void *pBuffer, uint32_t cbBuffer)
 {
-    return query_ctx_common("QueryContextAttributesExW", false, true, phContext, ulAttribute,
-                            pBuffer, cbBuffer);
+    sspi_registry_init();
+    return sspi_api_query_attributes("QueryContextAttributesExW", SSPI_HANDLE_CONTEXT, false, true,
+                                     phContext, ulAttribute, pBuffer, cbBuffer);
 }
 
 /* QueryContextAttributesExA: the A form of the Ex call. */
 SECURITY_STATUS SEC_ENTRY QueryContextAttributesExA(PCtxtHandle phContext, uint32_t ulAttribute,
                                                     void *pBuffer, uint32_t cbBuffer)
 {
-    return query_ctx_common("QueryContextAttributesExA", true, true, phContext, ulAttribute,
-                            pBuffer, cbBuffer);
-}
-
-static SECURITY_STATUS set_ctx_common(const char *fn, bool ansi, PCtxtHandle ph, uint32_t attr,
-                                      void *buf, uint32_t cb)
-{
-    TRACE_BEGIN();
-    struct sspi_slot *slot = NULL;
-    struct sspi_context *ctx;
-    struct sspi_package *pkg = NULL;
-    SECURITY_STATUS st;
-
     sspi_registry_init();
-    ctx = sspi_handle_acquire(ph, SSPI_HANDLE_CONTEXT, &slot);
-    if (ctx == NULL) {
-        st = SEC_E_INVALID_HANDLE;
-        goto out;
-    }
-    pkg = ctx->pkg;
-    if (buf == NULL && cb != 0) {
-        st = SEC_E_INVALID_PARAMETER;
-        goto out;
-    }
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-        if (ansi && pkg->prov_a != NULL && pkg->prov_a->SetContextAttributesA != NULL)
-            st = pkg->prov_a->SetContextAttributesA(&ctx->prov, attr, buf, cb);
-        else if (pkg->prov_w != NULL && pkg->prov_w->SetContextAttributesW != NULL &&
-                 (!ansi || pkg->prov_a == NULL))
-            st = pkg->prov_w->SetContextAttributesW(&ctx->prov, attr, buf, cb);
-        else
-            st = SEC_E_UNSUPPORTED_FUNCTION;
-    } else if (!atomic_load(&ctx->has_lsa) || pkg->lsa.SetContextAttributes == NULL) {
-        st = SEC_E_UNSUPPORTED_FUNCTION;
-    } else {
-        SSPI_CALL_ANSI_BEGIN(ansi);
-        st = sspi_status_from_nt(pkg->lsa.SetContextAttributes(ctx_lsa(ctx), attr, buf, cb));
-        SSPI_CALL_ANSI_END();
-    }
-out:
-    if (slot != NULL)
-        sspi_handle_release(slot);
-    if (tr_)
-        sspi_trace_call(fn, pkg, ph, NULL, st, t0_);
-    return st;
+    return sspi_api_query_attributes("QueryContextAttributesExA", SSPI_HANDLE_CONTEXT, true, true,
+                                     phContext, ulAttribute, pBuffer, cbBuffer);
 }
 
 /* SetContextAttributesW: LSA-mode SetContextAttributes of the package.
@@ -767,8 +490,9 @@ out:
 SECURITY_STATUS SEC_ENTRY SetContextAttributesW(PCtxtHandle phContext, uint32_t ulAttribute,
                                                 void *pBuffer, uint32_t cbBuffer)
 {
-    return set_ctx_common("SetContextAttributesW", false, phContext, ulAttribute, pBuffer,
-                          cbBuffer);
+    sspi_registry_init();
+    return sspi_api_set_attributes("SetContextAttributesW", SSPI_HANDLE_CONTEXT, false, phContext,
+                                   ulAttribute, pBuffer, cbBuffer);
 }
 
 /* SetContextAttributesA: the structure passes unchanged; the package sees
@@ -776,10 +500,49 @@ SECURITY_STATUS SEC_ENTRY SetContextAttributesW(PCtxtHandle phContext, uint32_t 
 SECURITY_STATUS SEC_ENTRY SetContextAttributesA(PCtxtHandle phContext, uint32_t ulAttribute,
                                                 void *pBuffer, uint32_t cbBuffer)
 {
-    return set_ctx_common("SetContextAttributesA", true, phContext, ulAttribute, pBuffer, cbBuffer);
+    sspi_registry_init();
+    return sspi_api_set_attributes("SetContextAttributesA", SSPI_HANDLE_CONTEXT, true, phContext,
+                                   ulAttribute, pBuffer, cbBuffer);
 }
 
 /* ---- export / import ---------------------------------------------------- */
+
+/* See api-internal.h and ExportSecurityContext. */
+SECURITY_STATUS sspi_api_export(const char *fn, PCtxtHandle ph, uint32_t flags, PSecBuffer packed,
+                                void **token)
+{
+    TRACE_BEGIN();
+    struct sspi_slot *slot = NULL;
+    struct sspi_context *ctx;
+    struct sspi_package *pkg = NULL;
+    uint32_t pkg_flags = flags & ~(uint32_t)SECPKG_CONTEXT_EXPORT_DELETE_OLD;
+    SECURITY_STATUS st;
+
+    ctx = sspi_handle_acquire(ph, SSPI_HANDLE_CONTEXT, &slot);
+    if (ctx == NULL) {
+        st = SEC_E_INVALID_HANDLE;
+        goto out;
+    }
+    pkg = ctx->pkg;
+    if (packed == NULL) {
+        st = SEC_E_INVALID_PARAMETER;
+        goto out;
+    }
+    st = pkg->ops->export_context(ctx, pkg_flags, packed, token);
+    if (SEC_SUCCESS(st) && (flags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) &&
+        !sspi_handle_close_slot(slot)) {
+        sspi_mem_free(packed->pvBuffer);
+        packed->pvBuffer = NULL;
+        packed->cbBuffer = 0;
+        st = SEC_E_INVALID_HANDLE;
+    }
+out:
+    if (slot != NULL)
+        sspi_handle_release(slot);
+    if (TRACE_ON())
+        sspi_trace_call(fn, sspi_pkg_name(pkg), ph, NULL, st, TRACE_T0);
+    return st;
+}
 
 /*
  * ExportSecurityContext: the package's user-mode ExportContext serialises
@@ -794,71 +557,23 @@ SECURITY_STATUS SEC_ENTRY SetContextAttributesA(PCtxtHandle phContext, uint32_t 
 SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, uint32_t fFlags,
                                                 PSecBuffer pPackedContext, void **pToken)
 {
-    TRACE_BEGIN();
-    struct sspi_slot *slot = NULL;
-    struct sspi_context *ctx;
-    struct sspi_package *pkg = NULL;
-    uint32_t pkg_flags = fFlags & ~(uint32_t)SECPKG_CONTEXT_EXPORT_DELETE_OLD;
-    SECURITY_STATUS st;
-
     sspi_registry_init();
-    ctx = sspi_handle_acquire(phContext, SSPI_HANDLE_CONTEXT, &slot);
-    if (ctx == NULL) {
-        st = SEC_E_INVALID_HANDLE;
-        goto out;
-    }
-    pkg = ctx->pkg;
-    if (pPackedContext == NULL) {
-        st = SEC_E_INVALID_PARAMETER;
-        goto out;
-    }
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-        EXPORT_SECURITY_CONTEXT_FN f = SSPI_PROV_FN(pkg, ExportSecurityContext);
-
-        st = f != NULL ? f(&ctx->prov, pkg_flags, pPackedContext, pToken)
-                       : SEC_E_UNSUPPORTED_FUNCTION;
-        if (SEC_SUCCESS(st) && pPackedContext->pvBuffer != NULL) {
-            pPackedContext->pvBuffer =
-                sspi_api_prov_adopt(pkg, pPackedContext->pvBuffer, pPackedContext->cbBuffer);
-            if (pPackedContext->pvBuffer == NULL) {
-                pPackedContext->cbBuffer = 0;
-                st = SEC_E_INSUFFICIENT_MEMORY;
-            }
-        }
-    } else if (!pkg->has_user || pkg->user.ExportContext == NULL) {
-        st = SEC_E_UNSUPPORTED_FUNCTION;
-    } else {
-        st = sspi_status_from_nt(
-            pkg->user.ExportContext(ctx_lsa(ctx), pkg_flags, pPackedContext, (PHANDLE)pToken));
-    }
-    if (SEC_SUCCESS(st) && (fFlags & SECPKG_CONTEXT_EXPORT_DELETE_OLD) &&
-        !sspi_handle_close_slot(slot)) {
-        sspi_mem_free(pPackedContext->pvBuffer);
-        pPackedContext->pvBuffer = NULL;
-        pPackedContext->cbBuffer = 0;
-        st = SEC_E_INVALID_HANDLE;
-    }
-out:
-    if (slot != NULL)
-        sspi_handle_release(slot);
-    if (tr_)
-        sspi_trace_call("ExportSecurityContext", pkg, phContext, NULL, st, t0_);
-    return st;
+    return sspi_api_export("ExportSecurityContext", phContext, fFlags, pPackedContext, pToken);
 }
 
-static SECURITY_STATUS import_common(bool ansi, const void *package, const char16_t *name_w,
-                                     PSecBuffer packed, void *token, PCtxtHandle ph)
+/* See api-internal.h and ImportSecurityContextW. */
+SECURITY_STATUS sspi_api_import(const char *fn, struct sspi_package *pkg, const void *asked,
+                                bool ansi, PSecBuffer packed, void *token, PCtxtHandle ph)
 {
     TRACE_BEGIN();
-    struct sspi_package *pkg = NULL;
     struct sspi_context *ctx = NULL;
     SECURITY_STATUS st;
 
+    sspi_hazards_prepare();
     if (ph == NULL) {
         st = SEC_E_INVALID_HANDLE;
         goto out;
     }
-    pkg = sspi_api_find(ansi, package);
     if (pkg == NULL) {
         st = SEC_E_SECPKG_NOT_FOUND;
         goto out;
@@ -872,45 +587,22 @@ static SECURITY_STATUS import_common(bool ansi, const void *package, const char1
         st = SEC_E_INSUFFICIENT_MEMORY;
         goto out;
     }
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-        if (ansi && pkg->prov_a != NULL && pkg->prov_a->ImportSecurityContextA != NULL)
-            st = pkg->prov_a->ImportSecurityContextA(pkg->name_utf8, packed, token, &ctx->prov);
-        else if (pkg->prov_w != NULL && pkg->prov_w->ImportSecurityContextW != NULL)
-            st = pkg->prov_w->ImportSecurityContextW(pkg->name, packed, token, &ctx->prov);
-        else if (pkg->prov_a != NULL && pkg->prov_a->ImportSecurityContextA != NULL)
-            st = pkg->prov_a->ImportSecurityContextA(pkg->name_utf8, packed, token, &ctx->prov);
-        else
-            st = SEC_E_UNSUPPORTED_FUNCTION;
-        if (SEC_SUCCESS(st))
-            atomic_store(&ctx->prov_live, true);
-    } else if (!pkg->has_user || pkg->user.ImportContext == NULL) {
-        st = SEC_E_UNSUPPORTED_FUNCTION;
-    } else {
-        LSA_SEC_HANDLE h = 0;
-
-        SSPI_CALL_ANSI_BEGIN(ansi);
-        st = sspi_status_from_nt(pkg->user.ImportContext(packed, token, &h));
-        SSPI_CALL_ANSI_END();
-        if (SEC_SUCCESS(st)) {
-            atomic_store(&ctx->lsa, h);
-            atomic_store(&ctx->mapped, true);
-        }
-    }
+    st = pkg->ops->import_context(ctx, ansi, packed, token);
     if (!SEC_SUCCESS(st))
         goto out;
+    atomic_store(&ctx->complete, true);
     st = sspi_handle_create(SSPI_HANDLE_CONTEXT, ctx, sspi_api_context_destroy, ph);
-    if (st != SEC_E_OK) {
+    if (st != SEC_E_OK)
         sspi_api_context_destroy(ctx);
-        ctx = NULL;
-        goto out;
-    }
     ctx = NULL;
 out:
-    free(ctx);
-    (void)name_w;
-    if (tr_)
-        sspi_trace_call(ansi ? "ImportSecurityContextA" : "ImportSecurityContextW", pkg,
-                        SEC_SUCCESS(st) ? ph : NULL, NULL, st, t0_);
+    context_drop(ctx);
+    if (TRACE_ON()) {
+        char name[SSPI_TRACE_NAME_MAX];
+
+        sspi_trace_call(fn, sspi_api_trace_name(pkg, ansi, asked, name, sizeof(name)),
+                        SEC_SUCCESS(st) ? ph : NULL, NULL, st, TRACE_T0);
+    }
     return st;
 }
 
@@ -926,7 +618,8 @@ SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(SEC_WCHAR *pszPackage, PSecBuff
                                                  void *Token, PCtxtHandle phContext)
 {
     sspi_registry_init();
-    return import_common(false, pszPackage, pszPackage, pPackedContext, Token, phContext);
+    return sspi_api_import("ImportSecurityContextW", sspi_api_find(false, pszPackage), pszPackage,
+                           false, pPackedContext, Token, phContext);
 }
 
 /* ImportSecurityContextA: as the W form with a UTF-8 package name. */
@@ -934,5 +627,6 @@ SECURITY_STATUS SEC_ENTRY ImportSecurityContextA(SEC_CHAR *pszPackage, PSecBuffe
                                                  void *Token, PCtxtHandle phContext)
 {
     sspi_registry_init();
-    return import_common(true, pszPackage, NULL, pPackedContext, Token, phContext);
+    return sspi_api_import("ImportSecurityContextA", sspi_api_find(true, pszPackage), pszPackage,
+                           true, pPackedContext, Token, phContext);
 }

@@ -14,11 +14,7 @@
 #include <string.h>
 
 #include "common/utf16.h"
-#include "core/api-internal.h"
-
-#define TRACE_BEGIN()                                                                              \
-    bool tr_ = sspi_trace_enabled();                                                               \
-    uint64_t t0_ = tr_ ? sspi_trace_now_ns() : 0
+#include "core/dispatch.h"
 
 static SECURITY_STATUS enumerate_common(bool ansi, uint32_t *pc, void **pp)
 {
@@ -48,9 +44,9 @@ static SECURITY_STATUS enumerate_common(bool ansi, uint32_t *pc, void **pp)
     *pp = blk;
 out:
     free(pkgs);
-    if (tr_)
+    if (TRACE_ON())
         sspi_trace_call(ansi ? "EnumerateSecurityPackagesA" : "EnumerateSecurityPackagesW", NULL,
-                        NULL, NULL, st, t0_);
+                        NULL, NULL, st, TRACE_T0);
     return st;
 }
 
@@ -99,9 +95,13 @@ static SECURITY_STATUS query_info_common(bool ansi, const void *name, void **pp)
     *pp = blk;
     st = SEC_E_OK;
 out:
-    if (tr_)
-        sspi_trace_call(ansi ? "QuerySecurityPackageInfoA" : "QuerySecurityPackageInfoW", pkg, NULL,
-                        NULL, st, t0_);
+    if (TRACE_ON()) {
+        char asked[SSPI_TRACE_NAME_MAX];
+
+        sspi_trace_call(ansi ? "QuerySecurityPackageInfoA" : "QuerySecurityPackageInfoW",
+                        sspi_api_trace_name(pkg, ansi, name, asked, sizeof(asked)), NULL, NULL, st,
+                        TRACE_T0);
+    }
     return st;
 }
 
@@ -133,8 +133,8 @@ static SECURITY_STATUS add_common(const char *fn, const char *spec,
         st = SEC_E_INVALID_PARAMETER;
     else
         st = sspi_registry_add(spec, opts);
-    if (tr_)
-        sspi_trace_call(fn, spec != NULL ? sspi_registry_find_a(spec) : NULL, NULL, NULL, st, t0_);
+    if (TRACE_ON())
+        sspi_trace_call(fn, spec, NULL, NULL, st, TRACE_T0);
     return st;
 }
 
@@ -181,8 +181,8 @@ static SECURITY_STATUS delete_common(const char *fn, const char *name, bool bad)
         st = SEC_E_INVALID_PARAMETER;
     else
         st = sspi_registry_delete(name);
-    if (tr_)
-        sspi_trace_call(fn, NULL, NULL, name, st, t0_);
+    if (TRACE_ON())
+        sspi_trace_call(fn, name, NULL, NULL, st, TRACE_T0);
     return st;
 }
 
@@ -225,17 +225,14 @@ static void wipe_free16(char16_t *s)
     }
 }
 
-static SECURITY_STATUS change_common(bool ansi, const void *package, const char16_t *domain,
-                                     const char16_t *account, const char16_t *old_pw,
-                                     const char16_t *new_pw, const char *const a_args[4],
-                                     BOOLEAN impersonating, uint32_t reserved, PSecBufferDesc out,
+static SECURITY_STATUS change_common(const void *package, const struct sspi_password_args *a,
                                      bool bad)
 {
     TRACE_BEGIN();
     struct sspi_package *pkg = NULL;
     SECURITY_STATUS st;
 
-    pkg = sspi_api_find(ansi, package);
+    pkg = sspi_api_find(a->ansi, package);
     if (pkg == NULL) {
         st = SEC_E_SECPKG_NOT_FOUND;
         goto out;
@@ -244,38 +241,24 @@ static SECURITY_STATUS change_common(bool ansi, const void *package, const char1
         st = SEC_E_INVALID_PARAMETER;
         goto out;
     }
-    if ((st = sspi_api_check_desc(out, true, false)) != SEC_E_OK)
+    if ((st = sspi_api_check_desc(a->out, true, false)) != SEC_E_OK)
         goto out;
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) {
-        if (ansi && pkg->prov_a != NULL && pkg->prov_a->ChangeAccountPasswordA != NULL)
-            st = pkg->prov_a->ChangeAccountPasswordA(
-                pkg->name_utf8, (SEC_CHAR *)a_args[0], (SEC_CHAR *)a_args[1], (SEC_CHAR *)a_args[2],
-                (SEC_CHAR *)a_args[3], impersonating, reserved, out);
-        else if (pkg->prov_w != NULL && pkg->prov_w->ChangeAccountPasswordW != NULL)
-            st = pkg->prov_w->ChangeAccountPasswordW(
-                pkg->name, (SEC_WCHAR *)domain, (SEC_WCHAR *)account, (SEC_WCHAR *)old_pw,
-                (SEC_WCHAR *)new_pw, impersonating, reserved, out);
-        else
-            st = SEC_E_UNSUPPORTED_FUNCTION;
-    } else if (pkg->lsa.ChangeAccountPassword == NULL) {
-        st = SEC_E_UNSUPPORTED_FUNCTION;
-    } else {
-        UNICODE_STRING d, a, o, n;
+    {
+        struct sspi_out_snapshot snap;
 
-        if ((st = sspi_api_ustr(&d, domain)) != SEC_E_OK ||
-            (st = sspi_api_ustr(&a, account)) != SEC_E_OK ||
-            (st = sspi_api_ustr(&o, old_pw)) != SEC_E_OK ||
-            (st = sspi_api_ustr(&n, new_pw)) != SEC_E_OK)
-            goto out;
-        SSPI_CALL_ANSI_BEGIN(ansi);
-        st =
-            sspi_status_from_nt(pkg->lsa.ChangeAccountPassword(&d, &a, &o, &n, impersonating, out));
-        SSPI_CALL_ANSI_END();
+        sspi_api_out_snapshot(a->out, &snap);
+        st = pkg->ops->change_password(pkg, a);
+        if (!sspi_api_out_verify(a->out, &snap, "ChangeAccountPassword", pkg))
+            st = SEC_E_INTERNAL_ERROR;
     }
 out:
-    if (tr_)
-        sspi_trace_call(ansi ? "ChangeAccountPasswordA" : "ChangeAccountPasswordW", pkg, NULL, NULL,
-                        st, t0_);
+    if (TRACE_ON()) {
+        char asked[SSPI_TRACE_NAME_MAX];
+
+        sspi_trace_call(a->ansi ? "ChangeAccountPasswordA" : "ChangeAccountPasswordW",
+                        sspi_api_trace_name(pkg, a->ansi, package, asked, sizeof(asked)), NULL,
+                        NULL, st, TRACE_T0);
+    }
     return st;
 }
 
@@ -292,11 +275,15 @@ SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordW(SEC_WCHAR *pszPackageName,
                                                  SEC_WCHAR *pszNewPassword, BOOLEAN bImpersonating,
                                                  uint32_t dwReserved, PSecBufferDesc pOutput)
 {
-    const char *none[4] = {NULL, NULL, NULL, NULL};
+    struct sspi_password_args a = {
+        .w = {pszDomainName, pszAccountName, pszOldPassword, pszNewPassword},
+        .impersonating = bImpersonating,
+        .reserved = dwReserved,
+        .out = pOutput,
+    };
 
     sspi_registry_init();
-    return change_common(false, pszPackageName, pszDomainName, pszAccountName, pszOldPassword,
-                         pszNewPassword, none, bImpersonating, dwReserved, pOutput, false);
+    return change_common(pszPackageName, &a, false);
 }
 
 /* ChangeAccountPasswordA: as the W form with UTF-8 strings (passwords
@@ -307,16 +294,23 @@ SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordA(SEC_CHAR *pszPackageName, SEC_C
                                                  SEC_CHAR *pszNewPassword, BOOLEAN bImpersonating,
                                                  uint32_t dwReserved, PSecBufferDesc pOutput)
 {
-    const char *args[4] = {pszDomainName, pszAccountName, pszOldPassword, pszNewPassword};
+    struct sspi_password_args a = {
+        .ansi = true,
+        .a = {pszDomainName, pszAccountName, pszOldPassword, pszNewPassword},
+        .impersonating = bImpersonating,
+        .reserved = dwReserved,
+        .out = pOutput,
+    };
     char16_t *w[4] = {NULL, NULL, NULL, NULL};
     bool bad = false;
     SECURITY_STATUS st;
 
     sspi_registry_init();
-    for (int i = 0; i < 4; i++)
-        bad = !sspi_api_a2w(args[i], &w[i]) || bad;
-    st = change_common(true, pszPackageName, w[0], w[1], w[2], w[3], args, bImpersonating,
-                       dwReserved, pOutput, bad);
+    for (int i = 0; i < 4; i++) {
+        bad = !sspi_api_a2w(a.a[i], &w[i]) || bad;
+        a.w[i] = w[i];
+    }
+    st = change_common(pszPackageName, &a, bad);
     for (int i = 0; i < 4; i++)
         wipe_free16(w[i]);
     return st;

@@ -1,12 +1,15 @@
 /*
  * api-table.c - InitSecurityInterfaceW/A: the complete SSPI dispatch
- * tables (SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5, every slot through
- * QueryCredentialsAttributesEx filled, reserved slots NULL).
+ * tables, as Windows hands them out: dwVersion 1
+ * (SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION) while every slot through
+ * QueryCredentialsAttributesEx is filled; Reserved3/Reserved4 hold
+ * EncryptMessage/DecryptMessage (their historic SealMessage/UnsealMessage);
+ * Reserved2 and Reserved8 stay NULL.
  */
 #include "core/api-internal.h"
 
 static const SecurityFunctionTableW table_w = {
-    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5,
+    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION,
     .EnumerateSecurityPackagesW = EnumerateSecurityPackagesW,
     .QueryCredentialsAttributesW = QueryCredentialsAttributesW,
     .AcquireCredentialsHandleW = AcquireCredentialsHandleW,
@@ -24,8 +27,8 @@ static const SecurityFunctionTableW table_w = {
     .VerifySignature = VerifySignature,
     .FreeContextBuffer = FreeContextBuffer,
     .QuerySecurityPackageInfoW = QuerySecurityPackageInfoW,
-    .Reserved3 = NULL,
-    .Reserved4 = NULL,
+    .Reserved3 = (void *)EncryptMessage,
+    .Reserved4 = (void *)DecryptMessage,
     .ExportSecurityContext = ExportSecurityContext,
     .ImportSecurityContextW = ImportSecurityContextW,
     .AddCredentialsW = AddCredentialsW,
@@ -41,7 +44,7 @@ static const SecurityFunctionTableW table_w = {
 };
 
 static const SecurityFunctionTableA table_a = {
-    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5,
+    .dwVersion = SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION,
     .EnumerateSecurityPackagesA = EnumerateSecurityPackagesA,
     .QueryCredentialsAttributesA = QueryCredentialsAttributesA,
     .AcquireCredentialsHandleA = AcquireCredentialsHandleA,
@@ -59,8 +62,8 @@ static const SecurityFunctionTableA table_a = {
     .VerifySignature = VerifySignature,
     .FreeContextBuffer = FreeContextBuffer,
     .QuerySecurityPackageInfoA = QuerySecurityPackageInfoA,
-    .Reserved3 = NULL,
-    .Reserved4 = NULL,
+    .Reserved3 = (void *)EncryptMessage,
+    .Reserved4 = (void *)DecryptMessage,
     .ExportSecurityContext = ExportSecurityContext,
     .ImportSecurityContextA = ImportSecurityContextA,
     .AddCredentialsA = AddCredentialsA,

@@ -627,32 +627,87 @@ static void parse_stream(struct parser *p, FILE *f)
     explicit_bzero(buf, sizeof(buf));
 }
 
-/*
- * Open a configuration file for reading.  Returns NULL with *err set on
- * failure.  *st receives its status.
- */
-static FILE *open_conf(const char *path, struct stat *st, int *err)
+/* "a FIFO", "a directory", ... for a file that is not a regular file. */
+static const char *file_kind(mode_t mode)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    FILE *f;
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a regular file";
+}
 
-    if (fd < 0) {
-        *err = errno;
-        return NULL;
-    }
-    if (fstat(fd, st) != 0) {
-        *err = errno;
-        close(fd);
-        return NULL;
+/* Pure apart from stat(2): see config.h. */
+bool sspi_conf_regular_file(const char *path, struct stat *st, char *why, size_t whylen)
+{
+    if (stat(path, st) != 0) {
+        int e = errno;
+
+        snprintf(why, whylen, "%s", strerror(e));
+        errno = e;
+        return false;
     }
     if (!S_ISREG(st->st_mode)) {
-        *err = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
-        close(fd);
-        return NULL;
+        snprintf(why, whylen, "not a regular file (%s)", file_kind(st->st_mode));
+        errno = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+        return false;
     }
+    return true;
+}
+
+/* Opens without blocking: see config.h. */
+int sspi_conf_open_regular(const char *path, struct stat *st, char *why, size_t whylen)
+{
+    struct stat before;
+    int fd;
+
+    if (!sspi_conf_regular_file(path, &before, why, whylen))
+        return -1;
+    /* O_NONBLOCK: a FIFO swapped in after the check must not block. */
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+
+        snprintf(why, whylen, "%s", strerror(e));
+        errno = e;
+        return -1;
+    }
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) || st->st_dev != before.st_dev ||
+        st->st_ino != before.st_ino) {
+        snprintf(why, whylen, "not a regular file (changed while being opened)");
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    (void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+/*
+ * Open a configuration file for reading: anything but a regular file is
+ * refused before it is opened, so a FIFO never blocks.  Returns NULL with
+ * the reason in why[] on failure (*missing set when the file does not
+ * exist).  *st receives its status.
+ */
+static FILE *open_conf(const char *path, struct stat *st, char *why, size_t whylen, bool *missing)
+{
+    int fd;
+    FILE *f;
+
+    errno = 0;
+    fd = sspi_conf_open_regular(path, st, why, whylen);
+    *missing = fd < 0 && errno == ENOENT;
+    if (fd < 0)
+        return NULL;
     f = fdopen(fd, "r");
     if (f == NULL) {
-        *err = errno;
+        snprintf(why, whylen, "%s", strerror(errno));
         close(fd);
         return NULL;
     }
@@ -736,15 +791,15 @@ static void read_dropins(struct sspi_conf *c, bool *oom)
         char *path = join(c->dropin_dir, names[i]);
         size_t before = c->nmodules;
         FILE *f;
-        int err = 0;
+        bool missing;
 
         if (path == NULL) {
             *oom = true;
             break;
         }
-        f = open_conf(path, &st, &err);
+        f = open_conf(path, &st, why, sizeof(why), &missing);
         if (f == NULL) {
-            conf_diag(c, oom, path, 0, "cannot read drop-in: %s", strerror(err));
+            conf_diag(c, oom, path, 0, "cannot read drop-in: %s", why);
             free(path);
             continue;
         }
@@ -798,12 +853,12 @@ static void read_main(struct parser *p, const char *path, bool from_env)
     struct stat st;
     char why[160];
     FILE *f;
-    int err = 0;
+    bool missing;
 
-    f = open_conf(path, &st, &err);
+    f = open_conf(path, &st, why, sizeof(why), &missing);
     if (f == NULL) {
-        if (from_env || err != ENOENT)
-            diag(p, 0, "cannot read configuration: %s", strerror(err));
+        if (from_env || !missing)
+            diag(p, 0, "cannot read configuration: %s", why);
         return;
     }
     c->file_found = true;

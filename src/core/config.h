@@ -114,6 +114,27 @@ SSPI_CONF_HIDDEN const char *sspi_conf_main_path(bool *from_env);
  */
 SSPI_CONF_HIDDEN bool sspi_conf_file_trusted(const struct stat *st, char *why, size_t whylen);
 
+/*
+ * Whether `path` names a regular file (following symbolic links), checked
+ * without opening it: a FIFO, device, socket or directory is refused with
+ * the reason ("not a regular file (a FIFO)") in why[whylen], as is a file
+ * that cannot be stat()ed (errno is left as stat(2) set it).  *st receives
+ * its status on success.
+ */
+SSPI_CONF_HIDDEN bool sspi_conf_regular_file(const char *path, struct stat *st, char *why,
+                                             size_t whylen);
+
+/*
+ * Open `path` for reading only if it is a regular file: checked before the
+ * open (sspi_conf_regular_file), opened with O_NONBLOCK so nothing can
+ * block, then checked again with fstat(2) (same file, still regular).
+ * Returns the descriptor (O_CLOEXEC, blocking mode restored) with its
+ * status in *st, or -1 with the reason in why[whylen] (errno ENOENT when
+ * the file does not exist).
+ */
+SSPI_CONF_HIDDEN int sspi_conf_open_regular(const char *path, struct stat *st, char *why,
+                                            size_t whylen);
+
 /* Parse a yes/no value (yes/no, true/false, on/off, 1/0, any case).
  * Returns false if `s` is none of these. */
 SSPI_CONF_HIDDEN bool sspi_conf_parse_bool(const char *s, bool *out);

@@ -30,7 +30,8 @@ enum sspi_pkg_shape {
     SSPI_SHAPE_PROVIDER = LIBSSPI_SHAPE_PROVIDER, /* InitSecurityInterface plugin */
 };
 
-struct sspi_module; /* one dlopen()ed object; private to the loader */
+struct sspi_module;  /* one dlopen()ed object; private to the loader */
+struct sspi_pkg_ops; /* how the core calls a package (dispatch.h) */
 
 /*
  * One loaded package.  Created by the loader, owned by the registry, and
@@ -61,6 +62,17 @@ struct sspi_package {
     const SecurityFunctionTableW *prov_w;
     const SecurityFunctionTableA *prov_a;
 
+    /* Set when the package is published (dispatch.h): the operations of
+     * its shape, and its per-message functions (Context unused here; a
+     * NULL function means SEC_E_UNSUPPORTED_FUNCTION). */
+    const struct sspi_pkg_ops *ops;
+    SECPKG_LIBSSPI_MESSAGE_TARGET msg;
+
+    /* DER encoding (06 len value) of the mechanism OID the package gave in
+     * SpGetExtendedInformation(SecpkgGssInfo) when it was loaded, or NULL. */
+    unsigned char *mech_oid;
+    uint32_t mech_oid_len;
+
     struct sspi_module *module;
     const char *module_path;     /* absolute path, owned by the module */
     const char *config_file;     /* NULL when autoloaded or added at run time */
@@ -71,8 +83,18 @@ struct sspi_package {
 
 /* Load configuration and packages exactly once (pthread_once).  Every entry
  * point calls it first; cheap after the first call.  Never fails: packages
- * that do not load are recorded with their reason. */
+ * that do not load are recorded with their reason.  Called back from
+ * package code that a load on this thread is running, it returns at once
+ * (the caller sees the packages published so far). */
 SSPI_HIDDEN void sspi_registry_init(void);
+
+/* Whether this thread is loading packages (package code of a load may be
+ * running below the caller). */
+SSPI_HIDDEN bool sspi_registry_loading_here(void);
+
+/* Whether the first load has finished and this thread is not loading:
+ * then a call into the registry never waits for a load. */
+SSPI_HIDDEN bool sspi_registry_ready(void);
 
 /* Find a live (not removed) package by name, ASCII case-insensitively.
  * Returns NULL if none.  The pointer stays valid for the life of the
@@ -109,6 +131,9 @@ SSPI_HIDDEN SECURITY_STATUS sspi_registry_report(uint32_t *count,
  * points set SECPKG_CALL_ANSI for the duration of the package call). */
 SSPI_HIDDEN extern _Thread_local uint32_t sspi_call_attributes;
 
+/* The services table handed to every SSP/AP package (host-services.c). */
+SSPI_HIDDEN extern const SECPKG_LIBSSPI_HOST_SERVICES sspi_host_services;
+
 /* The package-to-package CallPackage services (api-lsa.c). */
 SSPI_HIDDEN LSA_CALL_PACKAGE sspi_lsa_call_package;
 SSPI_HIDDEN LSA_CALL_PACKAGEEX sspi_lsa_call_package_ex;
@@ -136,7 +161,15 @@ SSPI_HIDDEN bool sspi_mem_free(void *ptr);
  * path that ends in sspi_mem_free (FreeContextBuffer, the LSA and user-mode
  * heap functions).  One watch per thread; no lock. */
 SSPI_HIDDEN void sspi_mem_watch(const void *ptr);
+/* How many sspi_mem_alloc blocks are live (tests: what a step leaves). */
+SSPI_HIDDEN size_t sspi_mem_live(void);
 SSPI_HIDDEN bool sspi_mem_unwatch(void);
+/* Size requested from sspi_mem_alloc for `ptr`, or 0 if it is not a live
+ * block of ours (0-byte blocks also report 0). */
+SSPI_HIDDEN size_t sspi_mem_size(const void *ptr);
+/* Whether `ptr` is a live sspi_mem_alloc block (never reads memory that is
+ * not); its requested size in *size (may be NULL).  Takes the set lock. */
+SSPI_HIDDEN bool sspi_mem_lookup(const void *ptr, size_t *size);
 SSPI_HIDDEN char *sspi_mem_strdup(const char *s);
 SSPI_HIDDEN char16_t *sspi_mem_u16dup(const char16_t *s);
 
@@ -165,11 +198,16 @@ static inline bool sspi_trace_enabled(void)
 SSPI_HIDDEN void sspi_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Monotonic nanoseconds, for call durations. */
 SSPI_HIDDEN uint64_t sspi_trace_now_ns(void);
-/* One line per API call: function, package (may be NULL), handle (may be
- * NULL), flags (decoded by the caller into `flags_text`, may be NULL),
- * status by name, microseconds since t0. */
-SSPI_HIDDEN void sspi_trace_call(const char *function, const struct sspi_package *pkg,
-                                 const SecHandle *handle, const char *flags_text,
-                                 SECURITY_STATUS status, uint64_t t0_ns);
+/* One line per API call: function, package name (UTF-8, may be NULL:
+ * "-"), handle (may be NULL), flags (decoded by the caller into
+ * `flags_text`, may be NULL), status by name, microseconds since t0. */
+SSPI_HIDDEN void sspi_trace_call(const char *function, const char *package, const SecHandle *handle,
+                                 const char *flags_text, SECURITY_STATUS status, uint64_t t0_ns);
+
+/* The UTF-8 name of `pkg`, "-" for none (for tracing). */
+static inline const char *sspi_pkg_name(const struct sspi_package *pkg)
+{
+    return pkg != NULL && pkg->name_utf8 != NULL ? pkg->name_utf8 : "-";
+}
 
 #endif

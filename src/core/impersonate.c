@@ -364,14 +364,6 @@ static SECURITY_STATUS impersonate(PCtxtHandle ph, const struct sspi_context *ct
 
 SECURITY_STATUS sspi_impersonation_call(bool start, PCtxtHandle ph, const struct sspi_context *ctx)
 {
-    struct sspi_package *pkg = ctx->pkg;
-
-    if (pkg->shape == SSPI_SHAPE_PROVIDER) { /* the provider impersonates itself */
-        IMPERSONATE_SECURITY_CONTEXT_FN f = start ? SSPI_PROV_FN(pkg, ImpersonateSecurityContext)
-                                                  : SSPI_PROV_FN(pkg, RevertSecurityContext);
-
-        return f != NULL ? f((PCtxtHandle)&ctx->prov) : SEC_E_UNSUPPORTED_FUNCTION;
-    }
     if (start)
         return impersonate(ph, ctx);
     end_impersonation();

@@ -20,15 +20,16 @@
 #include "core/core.h"
 #include "core/loader.h"
 
-/* Whether `sym` lies in libsspi itself (a plugin that links libsspi would
- * hand our own InitSecurityInterface back through its dependencies). */
+/* Whether `sym` lies in the object holding the loader, libsspi itself (a
+ * plugin that links libsspi would hand our own InitSecurityInterface back
+ * through its dependencies). */
 static bool is_own_symbol(void *sym)
 {
     Dl_info mine, theirs;
 
     if (sym == NULL)
         return false;
-    if (dladdr((void *)sspi_registry_init, &mine) == 0 || dladdr(sym, &theirs) == 0)
+    if (dladdr((void *)is_own_symbol, &mine) == 0 || dladdr(sym, &theirs) == 0)
         return false;
     return mine.dli_fbase == theirs.dli_fbase;
 }
@@ -73,7 +74,7 @@ static bool add_one(struct sspi_module *mod, const struct sspi_load_request *req
         sspi_loader_fail(req, NULL, SEC_E_INSUFFICIENT_MEMORY, "load: out of memory");
         return false;
     }
-    pkg->id = sspi_registry_next_id();
+    pkg->id = req->host->next_id();
     pkg->shape = SSPI_SHAPE_PROVIDER;
     pkg->prov_w = tw;
     pkg->prov_a = ta;
@@ -92,13 +93,13 @@ static bool add_one(struct sspi_module *mod, const struct sspi_load_request *req
                    pkg->name_utf8);
         goto fail;
     }
-    if (sspi_registry_name_taken(pkg->name)) {
+    if (req->host->name_taken(pkg->name)) {
         sspi_loader_fail(req, pkg->name_utf8, SEC_E_CANNOT_INSTALL,
                          "EnumerateSecurityPackages: duplicate package name %s (the first one "
                          "loaded wins)", pkg->name_utf8);
         goto fail;
     }
-    if (!sspi_registry_publish(pkg)) {
+    if (!req->host->publish(pkg)) {
         sspi_loader_fail(req, pkg->name_utf8, SEC_E_INSUFFICIENT_MEMORY, "publish: out of memory");
         goto fail;
     }

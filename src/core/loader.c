@@ -5,9 +5,12 @@
  *
  * Sequence for one module (DESIGN 4.3):
  *  1. refuse a group/world-writable file or one owned by another non-root
- *     user (unless check_permissions is off), dlopen(RTLD_NOW |
- *     RTLD_LOCAL | RTLD_NODELETE), resolve the entry points.  A module
- *     exporting both shapes is loaded as SSP/AP.
+ *     user (unless check_permissions is off), read which entry points it
+ *     exports from its dynamic symbol table (elf-probe.c), dlopen(RTLD_NOW
+ *     | RTLD_LOCAL | RTLD_NODELETE, plus RTLD_DEEPBIND for a provider, so
+ *     its internal calls bind to its own functions and not to same-named
+ *     ones of libsspi or another SSPI library in the process), resolve the
+ *     entry points.  A module exporting both shapes is loaded as SSP/AP.
  *  2. SpLsaModeInitialize(SECPKG_INTERFACE_VERSION, &ver, &tables, &n).
  *     `ver` must be one of the SECPKG_INTERFACE_VERSION* values; a single
  *     bit above SECPKG_INTERFACE_VERSION_11 (a newer interface) is
@@ -17,9 +20,12 @@
  *     version `ver` is read.  NULL tables, n == 0 or n > 64 refuse the
  *     module.
  *  3. per table: SpInitialize(id, &params, &lsa), SetExtendedInformation(
- *     SecpkgLibsspiConfig) with the module's option.* settings (failure
- *     only traced), SpGetInfo; refuse NULL/empty/over-long names,
- *     cbMaxToken > 16 MiB and names already taken (the first wins).
+ *     SecpkgLibsspiConfig) with the module's option.* settings, then
+ *     SetExtendedInformation(SecpkgLibsspiHost) with the host services
+ *     (failures of both only traced), SpGetInfo; refuse NULL/empty/
+ *     over-long names, cbMaxToken > 16 MiB and names already taken (the
+ *     first wins); record the mechanism OID of GetExtendedInformation(
+ *     SecpkgGssInfo), if the package gives a well-formed one.
  *  4. SpUserModeInitialize, then InstanceInit per user table, matched to
  *     LSA table i.  A module without SpUserModeInitialize, or one that
  *     returns no tables, gives packages without user-mode functions; an
@@ -31,12 +37,14 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/utf16.h"
 #include "core/core.h"
@@ -140,7 +148,7 @@ void sspi_loader_fail(const struct sspi_load_request *req, const char *name, SEC
         sspi_trace("%s: package %s: %s", req->path, name, reason);
     else
         sspi_trace("%s: %s", req->path, reason);
-    sspi_registry_record_failure(req->path, req->config_file, req->config_line, name, st, reason);
+    req->host->record_failure(req->path, req->config_file, req->config_line, name, st, reason);
 }
 
 /* ASCII case-insensitive; no filter selects everything. */
@@ -184,6 +192,7 @@ void sspi_loader_discard(struct sspi_package *pkg)
     free(pkg->name_utf8);
     free(pkg->comment);
     free(pkg->comment_utf8);
+    free(pkg->mech_oid);
     free(pkg);
 }
 
@@ -257,9 +266,10 @@ struct sspi_module *sspi_loader_find_module(const char *path)
 
 /* Whether `name` is already taken by a published package or by one of the
  * first `n` candidates of this module. */
-static bool name_clash(const char16_t *name, struct sspi_package *const *cands, size_t n)
+static bool name_clash(const struct sspi_load_request *req, const char16_t *name,
+                       struct sspi_package *const *cands, size_t n)
 {
-    if (sspi_registry_name_taken(name))
+    if (req->host->name_taken(name))
         return true;
     for (size_t i = 0; i < n; i++) {
         if (cands[i] != NULL && sspi_utf16_casecmp(cands[i]->name, name) == 0)
@@ -275,6 +285,15 @@ static void shutdown_package(struct sspi_package *pkg)
 }
 
 /* Hand the module's option.* settings to the package. */
+static void send_settings(const struct sspi_load_request *req, struct sspi_package *pkg,
+                          const char *label);
+
+void sspi_loader_send_settings(const struct sspi_load_request *req, struct sspi_package *pkg)
+{
+    if (pkg->shape == SSPI_SHAPE_SSPAP)
+        send_settings(req, pkg, pkg->name_utf8);
+}
+
 static void send_settings(const struct sspi_load_request *req, struct sspi_package *pkg,
                           const char *label)
 {
@@ -309,6 +328,93 @@ static void send_settings(const struct sspi_load_request *req, struct sspi_packa
     free(settings);
 }
 
+/* Hand the host services to the package (errors traced and ignored). */
+static void send_host(const struct sspi_load_request *req, struct sspi_package *pkg,
+                      const char *label)
+{
+    SECPKG_EXTENDED_INFORMATION ext;
+    char sbuf[64];
+    NTSTATUS nt;
+
+    if (req->host->services == NULL || pkg->lsa.SetExtendedInformation == NULL)
+        return;
+    memset(&ext, 0, sizeof(ext));
+    ext.Class = SecpkgLibsspiHost;
+    ext.Info.LibsspiHost.Version = req->host->services->Version;
+    ext.Info.LibsspiHost.Services = req->host->services;
+    nt = pkg->lsa.SetExtendedInformation(SecpkgLibsspiHost, &ext);
+    if (!NT_SUCCESS(nt))
+        sspi_trace("%s: %s: SetExtendedInformation(SecpkgLibsspiHost): %s (ignored)", req->path,
+                   label, status_text(nt, sbuf, sizeof(sbuf)));
+}
+
+/*
+ * The DER form (06 len value) of an OID given as `n` bytes at p, with or
+ * without its 06 tag and length, into out[2 + SSPI_LOADER_MAX_OID];
+ * returns its length, or 0 if it is not a well-formed OID.
+ */
+static size_t der_oid(const unsigned char *p, size_t n, unsigned char *out)
+{
+    const unsigned char *v = p;
+    size_t len = n;
+
+    if (n >= 2 && p[0] == 0x06 && p[1] == n - 2) {
+        v = p + 2;
+        len = n - 2;
+    }
+    if (len == 0 || len > SSPI_LOADER_MAX_OID || (v[len - 1] & 0x80) != 0)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] == 0x80 && (i == 0 || (v[i - 1] & 0x80) == 0))
+            return 0; /* an arc with a leading zero septet */
+    out[0] = 0x06;
+    out[1] = (unsigned char)len;
+    memcpy(out + 2, v, len);
+    return len + 2;
+}
+
+/*
+ * Record the package's mechanism OID from SpGetExtendedInformation(
+ * SecpkgGssInfo).  The answer is read inside its block when it is one of
+ * ours (then freed, as FreeLsaHeap would), else at most
+ * SSPI_LOADER_MAX_OID + 2 bytes of EncodedId; a malformed OID is traced
+ * and ignored.
+ */
+static void read_mech_oid(const struct sspi_load_request *req, struct sspi_package *pkg)
+{
+    PSECPKG_EXTENDED_INFORMATION info = NULL;
+    unsigned char der[2 + SSPI_LOADER_MAX_OID];
+    size_t size = 0, len = 0, n;
+    bool ours;
+    NTSTATUS nt;
+
+    if (pkg->lsa.GetExtendedInformation == NULL)
+        return;
+    nt = pkg->lsa.GetExtendedInformation(SecpkgGssInfo, &info);
+    if (!NT_SUCCESS(nt) || info == NULL)
+        return;
+    ours = sspi_mem_lookup(info, &size);
+    n = info->Info.GssInfo.EncodedIdLength;
+    if (ours && (size < offsetof(SECPKG_EXTENDED_INFORMATION, Info.GssInfo.EncodedId) ||
+                 n > size - offsetof(SECPKG_EXTENDED_INFORMATION, Info.GssInfo.EncodedId)))
+        n = 0;
+    if (n <= SSPI_LOADER_MAX_OID + 2)
+        len = der_oid(info->Info.GssInfo.EncodedId, n, der);
+    if (ours)
+        (void)sspi_mem_free(info);
+    if (len == 0) {
+        sspi_trace("%s: package %s: SpGetExtendedInformation(SecpkgGssInfo): no well-formed OID "
+                   "(%zu bytes); none recorded",
+                   req->path, pkg->name_utf8, n);
+        return;
+    }
+    pkg->mech_oid = malloc(len);
+    if (pkg->mech_oid != NULL) {
+        memcpy(pkg->mech_oid, der, len);
+        pkg->mech_oid_len = (uint32_t)len;
+    }
+}
+
 /*
  * LSA-mode set-up of one package: SpInitialize, settings, SpGetInfo and
  * the name checks.  Returns false (package refused or not selected; its
@@ -337,6 +443,7 @@ static bool init_lsa_package(const struct sspi_load_request *req, struct sspi_pa
         initialized = true;
     }
     send_settings(req, pkg, label);
+    send_host(req, pkg, label);
 
     memset(&info, 0, sizeof(info));
     nt = pkg->lsa.GetInfo(&info);
@@ -355,12 +462,13 @@ static bool init_lsa_package(const struct sspi_load_request *req, struct sspi_pa
                    pkg->name_utf8, req->config_file ? req->config_file : "?", req->config_line);
         goto fail;
     }
-    if (name_clash(pkg->name, cands, index)) {
+    if (name_clash(req, pkg->name, cands, index)) {
         sspi_loader_fail(req, pkg->name_utf8, SEC_E_CANNOT_INSTALL,
                          "SpGetInfo (%s): duplicate package name %s (the first one loaded wins)",
                          label, pkg->name_utf8);
         goto fail;
     }
+    read_mech_oid(req, pkg);
     return true;
 fail:
     if (initialized)
@@ -499,7 +607,7 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
         memcpy(&pkg->lsa, (const char *)tables + i * sizeof(SECPKG_FUNCTION_TABLE), size);
         pkg->lsa_version = ver;
         pkg->shape = SSPI_SHAPE_SSPAP;
-        pkg->id = sspi_registry_next_id();
+        pkg->id = req->host->next_id();
         pkg->module = mod;
         pkg->module_path = mod->path;
         pkg->config_file = req->config_file;
@@ -525,7 +633,7 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
 
         if (pkg == NULL)
             continue;
-        if (!sspi_registry_publish(pkg)) {
+        if (!req->host->publish(pkg)) {
             sspi_loader_fail(req, pkg->name_utf8, SEC_E_INSUFFICIENT_MEMORY,
                              "publish: out of memory");
             shutdown_package(pkg);
@@ -544,6 +652,56 @@ out:
     return published;
 }
 
+/* Name of the sanitizer runtime in the process that refuses RTLD_DEEPBIND
+ * (its interceptors must stay first in every lookup scope), or NULL. */
+static const char *deepbind_refuser(void)
+{
+    static const char *const runtimes[][2] = {
+        {"__asan_init", "AddressSanitizer"},
+        {"__tsan_init", "ThreadSanitizer"},
+        {"__msan_init", "MemorySanitizer"},
+        {"__hwasan_init", "HWAddressSanitizer"},
+    };
+
+    for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
+        if (dlsym(RTLD_DEFAULT, runtimes[i][0]) != NULL)
+            return runtimes[i][1];
+    return NULL;
+}
+
+/* dlopen() flags for the module open on `fd`: a provider-shape module
+ * (InitSecurityInterface and no SpLsaModeInitialize) is isolated with
+ * RTLD_DEEPBIND when the process allows it; why not is traced. */
+static int load_flags(const struct sspi_load_request *req, int fd)
+{
+    static const char *const entries[] = {SECPKG_LSAMODEINIT_NAME, "InitSecurityInterfaceW",
+                                          "InitSecurityInterfaceA"};
+    bool found[3];
+    int flags = RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE;
+    const char *refuser;
+
+    if (!sspi_elf_defines(fd, entries, 3, found)) {
+        sspi_trace("%s: dynamic symbols not readable before loading; loaded without "
+                   "RTLD_DEEPBIND",
+                   req->path);
+        return flags;
+    }
+    if (found[0] || (!found[1] && !found[2]))
+        return flags;
+#ifdef RTLD_DEEPBIND
+    refuser = deepbind_refuser();
+    if (refuser == NULL)
+        return flags | RTLD_DEEPBIND;
+    sspi_trace("%s: provider loaded without RTLD_DEEPBIND (%s refuses it): its internal calls "
+               "may bind to same-named functions of the process",
+               req->path, refuser);
+#else
+    (void)refuser;
+    sspi_trace("%s: provider loaded without RTLD_DEEPBIND (not available)", req->path);
+#endif
+    return flags;
+}
+
 /* Load lock held.  The module stays open (and is never closed) once a
  * package from it is published; otherwise it is closed again. */
 uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *status)
@@ -558,14 +716,16 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     char why[160];
     void *dl = NULL;
     const char *err;
+    int fd = -1;
 
     sspi_trace("%s: loading%s%s", req->path, req->config_file ? " as configured in " : "",
                req->config_file ? req->config_file : "");
-    if (stat(req->path, &sb) != 0) {
-        int e = errno;
-
-        st = e == ENOENT ? SEC_E_SECPKG_NOT_FOUND : SEC_E_CANNOT_INSTALL;
-        sspi_loader_fail(req, NULL, st, "open: %s", strerror(e));
+    /* Anything but a regular file is refused before dlopen() opens it: a
+     * FIFO would block, a device could have side effects. */
+    fd = sspi_conf_open_regular(req->path, &sb, why, sizeof(why));
+    if (fd < 0) {
+        st = errno == ENOENT ? SEC_E_SECPKG_NOT_FOUND : SEC_E_CANNOT_INSTALL;
+        sspi_loader_fail(req, NULL, st, "open: %s", why);
         goto out;
     }
     if (req->check_permissions && !sspi_conf_file_trusted(&sb, why, sizeof(why))) {
@@ -577,7 +737,7 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
         goto out;
     }
     dlerror();
-    dl = dlopen(req->path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    dl = dlopen(req->path, load_flags(req, fd));
     if (dl == NULL) {
         err = dlerror();
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL, "dlopen: %s", err ? err : "failed");
@@ -595,6 +755,13 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     }
     mod->dl = dl;
     mod->shape = 0;
+    {
+        Dl_info where;
+        void *entry = lsa_init != NULL ? (void *)lsa_init : init_w != NULL ? init_w : init_a;
+
+        if (entry != NULL && dladdr(entry, &where) != 0)
+            mod->base = where.dli_fbase;
+    }
     mod->dev = sb.st_dev;
     mod->ino = sb.st_ino;
 
@@ -615,13 +782,15 @@ uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *
     }
     /* Names the configuration asked for that the module did not provide. */
     for (size_t i = 0; i < req->nonly && mod->shape != 0; i++) {
-        struct sspi_package *p = sspi_registry_find_a(req->only[i]);
+        struct sspi_package *p = req->host->find(req->only[i]);
 
         if (p == NULL || p->module != mod)
             sspi_loader_fail(req, req->only[i], SEC_E_SECPKG_NOT_FOUND,
                              "packages: %s is not a package of this module", req->only[i]);
     }
 out:
+    if (fd >= 0)
+        close(fd);
     if (n > 0) {
         mod->next = modules;
         modules = mod;

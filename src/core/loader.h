@@ -4,10 +4,14 @@
  * InitSecurityInterface providers), the LSA services (lsa-services.c) and
  * tracing set-up.  Private to those files.
  *
- * Locking: every sspi_loader_* function and every registry function marked
- * "load lock" runs with the registry's load mutex held (registry.c takes
- * it), so loading is serialised.  Publishing a package takes the registry
- * write lock briefly.
+ * The dependency runs one way: the registry calls the loader, and the
+ * loader reaches the registry only through the struct sspi_loader_host a
+ * request carries (so the loader can be built and tested with another
+ * host, tests/check-loader-alone.c).
+ *
+ * Locking: every sspi_loader_* function runs with the registry's load
+ * mutex held (registry.c takes it), so loading is serialised.  Publishing
+ * a package takes the registry write lock briefly.
  */
 #ifndef LIBSSPI_CORE_LOADER_H
 #define LIBSSPI_CORE_LOADER_H
@@ -23,6 +27,9 @@
 #define SSPI_LOADER_MAX_TABLES 64
 /* Largest cbMaxToken accepted from a package (16 MiB). */
 #define SSPI_LOADER_MAX_TOKEN (16u * 1024u * 1024u)
+/* Longest mechanism OID accepted from SpGetExtendedInformation, in content
+ * bytes (a DER short-form length). */
+#define SSPI_LOADER_MAX_OID 127
 /* Longest package name / comment accepted, in UTF-16 code units. */
 #define SSPI_LOADER_MAX_NAME 256
 #define SSPI_LOADER_MAX_COMMENT 1024
@@ -32,6 +39,7 @@
 struct sspi_module {
     char *path;                 /* absolute path as loaded */
     void *dl;                   /* dlopen() handle */
+    void *base;                 /* address it is loaded at (dladdr's dli_fbase) */
     dev_t dev;                  /* identity of the file, to spot reloads */
     ino_t ino;
     enum sspi_pkg_shape shape;
@@ -39,8 +47,29 @@ struct sspi_module {
     struct sspi_module *next;
 };
 
+/* What the loader needs from whoever keeps the packages (registry.c).
+ * Every callback runs with the load lock held. */
+struct sspi_loader_host {
+    /* Next PackageId (never reused). */
+    uint32_t (*next_id)(void);
+    /* Whether a live package has this name (case-insensitive). */
+    bool (*name_taken)(const char16_t *name);
+    /* Take a fully initialised package; false if out of memory (it is then
+     * not published and stays the loader's). */
+    bool (*publish)(struct sspi_package *pkg);
+    /* Record a refusal (strings copied; any may be NULL but reason). */
+    void (*record_failure)(const char *module, const char *config_file, uint32_t config_line,
+                           const char *name, SECURITY_STATUS status, const char *reason);
+    /* A live package by UTF-8 name, or NULL. */
+    struct sspi_package *(*find)(const char *name_utf8);
+    /* Offered to every SSP/AP package after its settings
+     * (SpSetExtendedInformation(SecpkgLibsspiHost)); NULL: not offered. */
+    const SECPKG_LIBSSPI_HOST_SERVICES *services;
+};
+
 /* What to load and with which settings. */
 struct sspi_load_request {
+    const struct sspi_loader_host *host;
     const char *path;                       /* module path (absolute if known) */
     const char *config_file;                /* NULL if not from the configuration */
     uint32_t config_line;
@@ -67,6 +96,13 @@ SSPI_HIDDEN uint32_t sspi_loader_load(const struct sspi_load_request *req,
 
 /* The already-loaded module with the identity of `path`, or NULL. */
 SSPI_HIDDEN struct sspi_module *sspi_loader_find_module(const char *path);
+
+/* Send req's option.* settings (and configuration file) to a loaded SSP/AP
+ * package again through SpSetExtendedInformation(SecpkgLibsspiConfig), as
+ * at load time; a refusal is traced and ignored.  Provider-shape packages
+ * have no settings.  Load lock held. */
+SSPI_HIDDEN void sspi_loader_send_settings(const struct sspi_load_request *req,
+                                           struct sspi_package *pkg);
 
 /*
  * Provider-shape loading (loader-provider.c): enumerate the packages of an
@@ -102,26 +138,23 @@ SSPI_HIDDEN bool sspi_loader_set_info(struct sspi_package *pkg, const SecPkgInfo
 /* Free a package that was never published. */
 SSPI_HIDDEN void sspi_loader_discard(struct sspi_package *pkg);
 
+/* ---- elf-probe.c --------------------------------------------------------- */
+
+/*
+ * Read the dynamic symbol table of the shared object open on `fd` (a
+ * regular file; nothing of it is run) and set found[i] for each of the
+ * `count` names it defines as an exported function.  Returns false, with
+ * every found[i] false, when the file is not an ELF shared object of this
+ * process's class and byte order with section headers, or is malformed.
+ * Reads only inside the file; allocates at most a few MiB.
+ */
+SSPI_HIDDEN bool sspi_elf_defines(int fd, const char *const *names, size_t count, bool *found);
+
 /* ---- registry.c --------------------------------------------------------- */
 
-/* Next PackageId (starts at 1; never reused). */
-SSPI_HIDDEN uint32_t sspi_registry_next_id(void);
-
-/* Whether a live package with this name exists (case-insensitive). */
-SSPI_HIDDEN bool sspi_registry_name_taken(const char16_t *name);
-
-/* Publish a fully initialised package (load lock; takes the write lock).
- * Returns false if out of memory (the package is then not published). */
-SSPI_HIDDEN bool sspi_registry_publish(struct sspi_package *pkg);
-
-/* Record a package or module that did not load (load lock).  All strings
- * are copied; any may be NULL except reason. */
-SSPI_HIDDEN void sspi_registry_record_failure(const char *module, const char *config_file,
-                                              uint32_t config_line, const char *name,
-                                              SECURITY_STATUS status, const char *reason);
-
 /* Re-read the configuration and load what was added to it
- * (libsspi_reload_config).  Returns SEC_E_OK or SEC_E_INSUFFICIENT_MEMORY. */
+ * (libsspi_reload_config).  Returns SEC_E_OK, SEC_E_INSUFFICIENT_MEMORY,
+ * or SEC_E_INTERNAL_ERROR when called from package code being loaded. */
 SSPI_HIDDEN SECURITY_STATUS sspi_registry_reload(void);
 
 /* ---- trace.c ------------------------------------------------------------ */

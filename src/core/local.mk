@@ -6,6 +6,8 @@ src_core_libsspi_la_SOURCES = \
 	src/core/memory.c \
 	src/core/api-internal.h \
 	src/core/api-common.c \
+	src/core/api-attributes.c \
+	src/core/dispatch.h src/core/dispatch-sspap.c src/core/dispatch-provider.c \
 	src/core/api-credentials.c \
 	src/core/api-context.c \
 	src/core/api-message.c \
@@ -14,7 +16,9 @@ src_core_libsspi_la_SOURCES = \
 	src/core/registry.c \
 	src/core/loader.h src/core/loader.c \
 	src/core/loader-provider.c \
+	src/core/elf-probe.c \
 	src/core/lsa-services.c \
+	src/core/host-services.c \
 	src/core/config.h src/core/config.c \
 	src/core/config-accounts.h src/core/config-accounts.c \
 	src/core/trace.c \
@@ -33,7 +37,7 @@ src_core_libsspi_la_SOURCES = \
 	src/core/api-secext.c \
 	src/core/api-lsa.c src/core/api-lsa-sessions.c
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
-	-Wl,--version-script=$(srcdir)/src/core/libsspi.sym
+	$(SYMBOLIC_LDFLAGS) -Wl,-z,nodelete -Wl,--version-script=$(srcdir)/src/core/libsspi.sym
 src_core_libsspi_la_CFLAGS = $(AM_CFLAGS) $(CORE_KRB5_CFLAGS)
 src_core_libsspi_la_LIBADD = src/wincrypt/libwincrypt.la src/common/libcommon.la \
 	src/crypto/libsspicrypto.la $(CORE_KRB5_LIBS) $(PTHREAD_LIBS)

@@ -138,6 +138,16 @@ void *sspi_mem_alloc(size_t size)
     return user;
 }
 
+size_t sspi_mem_live(void)
+{
+    size_t n;
+
+    pthread_mutex_lock(&set_lock);
+    n = set_live;
+    pthread_mutex_unlock(&set_lock);
+    return n;
+}
+
 static _Thread_local const void *watched;
 static _Thread_local bool watched_freed;
 
@@ -180,18 +190,25 @@ bool sspi_mem_free(void *ptr)
     return true;
 }
 
-size_t sspi_mem_size(const void *ptr)
+bool sspi_mem_lookup(const void *ptr, size_t *size)
 {
     bool ok;
 
     if (ptr == NULL)
-        return 0;
+        return false;
     pthread_mutex_lock(&set_lock);
     ok = set_contains((uintptr_t)ptr);
     pthread_mutex_unlock(&set_lock);
-    if (!ok)
-        return 0;
-    return (size_t)((const struct mem_hdr *)((const unsigned char *)ptr - MEM_HDR))->size;
+    if (ok && size != NULL)
+        *size = (size_t)((const struct mem_hdr *)((const unsigned char *)ptr - MEM_HDR))->size;
+    return ok;
+}
+
+size_t sspi_mem_size(const void *ptr)
+{
+    size_t size = 0;
+
+    return sspi_mem_lookup(ptr, &size) ? size : 0;
 }
 
 char *sspi_mem_strdup(const char *s)

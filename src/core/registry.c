@@ -12,6 +12,13 @@
  *   from the package pointer a handle keeps.
  * Packages are never freed: a context may outlive DeleteSecurityPackage.
  *
+ * Re-entry: package code runs while this thread holds load_lock (module
+ * constructors, SpInitialize, SpGetInfo, ...).  If it calls back into
+ * libsspi, the entry points work with what is published so far (the
+ * initialisation in progress is not waited for), and anything that would
+ * load again (AddSecurityPackage, libsspi_reload_config) returns
+ * SEC_E_INTERNAL_ERROR at once instead of deadlocking on load_lock.
+ *
  * Shutdown policy: no library destructor calls a package's SpShutdown.
  * At exit other threads may still be inside package code, and a package
  * that must clean up can do so from its own destructor.  Packages that are
@@ -31,6 +38,7 @@
 #include "core/accounts.h"
 #include "core/config.h"
 #include "core/core.h"
+#include "core/dispatch.h"
 #include "core/loader.h"
 
 /* Kinds of report records besides loaded packages. */
@@ -64,7 +72,10 @@ struct conf_entry {
 };
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static atomic_bool init_done;
 static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+/* load_lock is held by this thread (package code may be running). */
+static _Thread_local bool loading_here;
 static pthread_rwlock_t reg_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 /* reg_lock */
@@ -105,27 +116,28 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-/* ---- loader callbacks --------------------------------------------------- */
+/* ---- loader callbacks (struct sspi_loader_host) ------------------------- */
 
 /* Atomic; any thread. */
-uint32_t sspi_registry_next_id(void)
+static uint32_t next_id(void)
 {
     return atomic_fetch_add(&next_package_id, 1);
 }
 
 /* Live packages only (a removed name may be reused).  Takes the read lock. */
-bool sspi_registry_name_taken(const char16_t *name)
+static bool name_taken(const char16_t *name)
 {
     return sspi_registry_find_w(name) != NULL;
 }
 
 /* Load lock held by the caller; takes the write lock.  The registry owns
- * `pkg` from here on and never frees it. */
-bool sspi_registry_publish(struct sspi_package *pkg)
+ * `pkg` from here on and never frees it; its operations are bound here. */
+static bool publish(struct sspi_package *pkg)
 {
     struct sspi_package **arr;
     bool ok = false;
 
+    sspi_dispatch_bind(pkg);
     pthread_rwlock_wrlock(&reg_lock);
     arr = grow_array(packages, &cap_packages, (size_t)npackages + 1, sizeof(*arr));
     if (arr == NULL)
@@ -172,9 +184,8 @@ out:
 }
 
 /* Load lock held by the caller; takes the write lock.  Strings copied. */
-void sspi_registry_record_failure(const char *module, const char *config_file,
-                                  uint32_t config_line, const char *name,
-                                  SECURITY_STATUS status, const char *reason)
+static void record_failure(const char *module, const char *config_file, uint32_t config_line,
+                           const char *name, SECURITY_STATUS status, const char *reason)
 {
     add_record(REC_LOAD, module, config_file, config_line, name, status, reason);
 }
@@ -320,12 +331,22 @@ static bool restore_by_name(const char *name)
 
 /* ---- loading ------------------------------------------------------------ */
 
+static const struct sspi_loader_host loader_host = {
+    .next_id = next_id,
+    .name_taken = name_taken,
+    .publish = publish,
+    .record_failure = record_failure,
+    .find = sspi_registry_find_a,
+    .services = &sspi_host_services,
+};
+
 /* Load `path` (already resolved) with the settings of `mod` (may be NULL);
  * earlier records about the module are superseded.  load_lock held. */
 static uint32_t load_path(const char *path, const struct sspi_conf_module *mod,
                           SECURITY_STATUS *status)
 {
     struct sspi_load_request req = {
+        .host = &loader_host,
         .path = path,
         .check_permissions = cur_check_permissions,
     };
@@ -340,6 +361,30 @@ static uint32_t load_path(const char *path, const struct sspi_conf_module *mod,
     }
     hide_module_records(path);
     return sspi_loader_load(&req, status);
+}
+
+/* A reload found module `m` loaded already: its packages get the settings
+ * of the configuration as it is now (the kit copies them on every read, so
+ * calls under way keep what they took). */
+static void resend_settings(const struct sspi_conf_module *m)
+{
+    struct sspi_load_request req = {
+        .host = &loader_host,
+        .path = m->path,
+        .config_file = m->file,
+        .config_line = m->line,
+        .options = m->options,
+        .noptions = m->noptions,
+    };
+
+    pthread_rwlock_rdlock(&reg_lock);
+    for (uint32_t i = 0; i < npackages; i++) {
+        struct sspi_package *pkg = packages[i];
+        if (pkg->module_path != NULL && strcmp(pkg->module_path, m->path) == 0 &&
+            !atomic_load(&pkg->removed))
+            sspi_loader_send_settings(&req, pkg);
+    }
+    pthread_rwlock_unlock(&reg_lock);
 }
 
 static void load_entry(struct conf_entry *e, SECURITY_STATUS *status)
@@ -432,7 +477,8 @@ static void autoload(const char *dir)
         n++;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), cmp_autoload);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_autoload);
     sspi_trace("autoload: %zu module(s) in %s", n, dir);
     for (size_t i = 0; i < n; i++) {
         char *path = NULL;
@@ -511,6 +557,11 @@ static SECURITY_STATUS apply_config(bool initial)
         if (e != NULL) {
             /* Known module: load it only if it was disabled and is now
              * enabled, or failed and has nothing loaded. */
+            if (m->enabled && e->state == ENTRY_LOADED) {
+                e->mod = m;
+                resend_settings(m);
+                continue;
+            }
             if (!m->enabled || e->state == ENTRY_LOADED)
                 continue;
             if (e->state == ENTRY_FAILED && sspi_loader_find_module(m->path) != NULL)
@@ -547,30 +598,68 @@ static SECURITY_STATUS apply_config(bool initial)
     return SEC_E_OK;
 }
 
-static void registry_init_once(void)
+/* Take load_lock; false (nothing taken) when this thread holds it already,
+ * i.e. a package being loaded calls back into libsspi. */
+static bool load_begin(void)
 {
+    if (loading_here)
+        return false;
     pthread_mutex_lock(&load_lock);
-    apply_config(true);
+    loading_here = true;
+    return true;
+}
+
+static void load_end(void)
+{
+    loading_here = false;
     pthread_mutex_unlock(&load_lock);
 }
 
-/* Runs apply_config once (pthread_once) under the load lock. */
+bool sspi_registry_loading_here(void)
+{
+    return loading_here;
+}
+
+bool sspi_registry_ready(void)
+{
+    return atomic_load_explicit(&init_done, memory_order_acquire) && !loading_here;
+}
+
+static void registry_init_once(void)
+{
+    if (!load_begin())
+        return;
+    apply_config(true);
+    load_end();
+    atomic_store_explicit(&init_done, true, memory_order_release);
+}
+
+/* Runs apply_config once (pthread_once) under the load lock; returns at
+ * once when called back from package code this initialisation runs. */
 void sspi_registry_init(void)
 {
+    if (atomic_load_explicit(&init_done, memory_order_acquire) || loading_here)
+        return;
     pthread_once(&init_once, registry_init_once);
 }
 
 /* Reload the configuration (libsspi_reload_config): modules added to it
- * since the last read are loaded; loaded packages stay.  Returns SEC_E_OK
- * or SEC_E_INSUFFICIENT_MEMORY. */
+ * since the last read are loaded; loaded packages stay and get their
+ * module block's option.* settings again.  Returns SEC_E_OK,
+ * SEC_E_INSUFFICIENT_MEMORY, or SEC_E_INTERNAL_ERROR when called from a
+ * package that is being loaded. */
 SECURITY_STATUS sspi_registry_reload(void)
 {
     SECURITY_STATUS st;
 
     sspi_registry_init();
-    pthread_mutex_lock(&load_lock);
+    if (!load_begin()) {
+        sspi_trace("libsspi_reload_config: called while a package loads on this thread; "
+                   "refused");
+        return SEC_E_INTERNAL_ERROR;
+    }
     st = apply_config(false);
-    pthread_mutex_unlock(&load_lock);
+    load_end();
     return st;
 }
 
@@ -640,7 +729,8 @@ static SECURITY_STATUS add_name(const char *name)
 }
 
 /* Takes the load lock; `opts` (Type, Flags) is only traced: nothing is
- * made permanent. */
+ * made permanent.  SEC_E_INTERNAL_ERROR when called from package code
+ * that is being loaded on this thread. */
 SECURITY_STATUS sspi_registry_add(const char *spec, const SECURITY_PACKAGE_OPTIONS *opts)
 {
     SECURITY_STATUS st;
@@ -651,9 +741,14 @@ SECURITY_STATUS sspi_registry_add(const char *spec, const SECURITY_PACKAGE_OPTIO
     if (opts != NULL)
         sspi_trace("AddSecurityPackage %s: options Type %u Flags %#x ignored", spec,
                    (unsigned)opts->Type, (unsigned)opts->Flags);
-    pthread_mutex_lock(&load_lock);
+    if (!load_begin()) {
+        sspi_trace("AddSecurityPackage %s: called while a package loads on this thread; "
+                   "refused",
+                   spec);
+        return SEC_E_INTERNAL_ERROR;
+    }
     st = spec_is_path(spec) ? add_path(spec) : add_name(spec);
-    pthread_mutex_unlock(&load_lock);
+    load_end();
     sspi_trace("AddSecurityPackage %s -> %s", spec,
                sspi_status_name(st) ? sspi_status_name(st) : "UNKNOWN");
     return st;

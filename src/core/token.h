@@ -79,8 +79,8 @@ SSPI_HIDDEN void sspi_impersonation_context_gone(const struct sspi_context *ctx)
 
 /*
  * ImpersonateSecurityContext (`start`) or RevertSecurityContext on the
- * context behind the live handle `ph`.  Provider-shape packages do their
- * own.  Impersonate: SEC_E_OK, SEC_E_NO_IMPERSONATION (refused by the
+ * SSP/AP context behind the live handle `ph` (provider-shape packages do
+ * their own: dispatch-provider.c).  Impersonate: SEC_E_OK, SEC_E_NO_IMPERSONATION (refused by the
  * `impersonation` setting, switch not permitted or no local account in
  * switch mode, not a server context, no client name),
  * SEC_E_INSUFFICIENT_MEMORY.  Revert: SEC_E_OK, whether or not the thread

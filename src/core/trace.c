@@ -6,8 +6,12 @@
  * registry initialises): LIBSSPI_DEBUG (secure_getenv) wins over the
  * configuration's `debug =` key; "stderr" means file descriptor 2, anything
  * else is a file opened for appending (O_CLOEXEC, created mode 0600).
+ * Logging never blocks the caller: the file is opened with O_NONBLOCK, so a
+ * FIFO without a reader is refused at once and a full one drops lines.
  * Nothing here ever receives secrets: callers pass names, handles, flags
- * and statuses only.
+ * and statuses only.  Every line is escaped (common/escape.h) before it is
+ * written: a package name or reason with ESC, a newline or a bidi control
+ * cannot forge or disguise log lines.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "core/core.h"
 #include "core/loader.h"
 
@@ -39,7 +44,7 @@ static void write_all(int fd, const char *buf, size_t len)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return;
+            return; /* EAGAIN included: a full pipe loses the line */
         }
         buf += n;
         len -= (size_t)n;
@@ -58,7 +63,7 @@ static void trace_setup(void)
     if (strcmp(dest, "stderr") == 0) {
         fd = STDERR_FILENO;
     } else {
-        fd = open(dest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+        fd = open(dest, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
         if (fd < 0) {
             char msg[512];
             int n = snprintf(msg, sizeof(msg), "libsspi[%ld]: cannot open debug log %s: %s\n",
@@ -87,22 +92,22 @@ static void trace_vwrite(const char *fmt, va_list ap) __attribute__((format(prin
 
 static void trace_vwrite(const char *fmt, va_list ap)
 {
-    char line[TRACE_LINE_MAX];
-    size_t len;
+    char msg[TRACE_LINE_MAX], line[TRACE_LINE_MAX + 2];
+    size_t len, need;
     int n;
 
+    if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+        return;
     n = snprintf(line, sizeof(line), "libsspi[%ld]: ", (long)getpid());
     if (n < 0)
         return;
     len = (size_t)n;
-    n = vsnprintf(line + len, sizeof(line) - len - 1, fmt, ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof(line) - len - 1) {
-        len = sizeof(line) - 2;
+    need = sspi_escape_text(msg, line + len, TRACE_LINE_MAX - len);
+    if (len + need >= TRACE_LINE_MAX) {
+        len = strlen(line);
         memcpy(line + len - 3, "...", 3);
     } else {
-        len += (size_t)n;
+        len += need;
     }
     line[len++] = '\n';
     write_all(trace_fd, line, len);
@@ -131,9 +136,8 @@ uint64_t sspi_trace_now_ns(void)
 }
 
 /* Any thread; handle halves printed in hex as dwLower:dwUpper. */
-void sspi_trace_call(const char *function, const struct sspi_package *pkg,
-                     const SecHandle *handle, const char *flags_text,
-                     SECURITY_STATUS status, uint64_t t0_ns)
+void sspi_trace_call(const char *function, const char *package, const SecHandle *handle,
+                     const char *flags_text, SECURITY_STATUS status, uint64_t t0_ns)
 {
     const char *name;
     char hbuf[48];
@@ -149,7 +153,7 @@ void sspi_trace_call(const char *function, const struct sspi_package *pkg,
     else
         snprintf(hbuf, sizeof(hbuf), "-");
     sspi_trace("%s package=%s handle=%s flags=%s -> %s (0x%08" PRIx32 ") %" PRIu64 " us",
-               function ? function : "?", pkg && pkg->name_utf8 ? pkg->name_utf8 : "-", hbuf,
+               function ? function : "?", package != NULL ? package : "-", hbuf,
                flags_text && flags_text[0] ? flags_text : "-", name ? name : "UNKNOWN",
                (uint32_t)status, now >= t0_ns ? (now - t0_ns) / 1000u : 0);
 }

@@ -203,9 +203,11 @@ static void loop_side_attrs(struct loop_state *s, const char *label,
         json_end_object(&s->jw);
     } else {
         printf("  %s:\n", label);
-        if (nst == SEC_E_OK)
-            printf("    SECPKG_ATTR_NAMES   %s\n", name ? name : "(null)");
-        else
+        if (nst == SEC_E_OK) {
+            printf("    SECPKG_ATTR_NAMES   ");
+            tool_put_text(stdout, name ? name : "(null)");
+            putchar('\n');
+        } else
             printf("    SECPKG_ATTR_NAMES   %s\n", tool_status_str(nst, buf, sizeof(buf)));
         printf("    context attributes  ");
         tool_flags_print(stdout, table, side->attrs, " ");

@@ -33,6 +33,7 @@ enum {
     SERVER_OPT_CA,
     SERVER_OPT_ALPN,
     SERVER_OPT_REQUIRE_CERT,
+    SERVER_OPT_HTTP,
 };
 
 struct server {
@@ -46,6 +47,8 @@ struct server {
     pthread_mutex_t out_lock; /* one JSON line at a time on stdout */
     bool stream;              /* raw-stream mode (tool-stream.c) */
     struct tool_stream_opts sopts;
+    bool http;                /* RFC 4559 HTTP mode (tool-http.c) */
+    struct tool_http_server http_opts;
 };
 
 struct server_conn {
@@ -75,7 +78,9 @@ static void server_log(const char *peer, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
-    printf("client %s: %s\n", peer, line);
+    printf("client %s: ", peer);
+    tool_put_text(stdout, line);
+    putchar('\n');
     fflush(stdout);
 }
 
@@ -364,15 +369,22 @@ out:
     return st == SEC_E_OK ? TOOL_EXIT_OK : TOOL_EXIT_FAILED;
 }
 
+/* Serve one connection in the mode chosen on the command line. */
+static int server_dispatch(struct server *srv, int fd, const char *peer)
+{
+    if (srv->stream)
+        return server_stream_serve(srv, fd, peer);
+    if (srv->http)
+        return tool_http_serve(&srv->http_opts, fd, peer, &srv->proto);
+    return server_serve(srv, fd, peer);
+}
+
 static void *server_conn_thread(void *arg)
 {
     struct server_conn *c = arg;
     struct server *srv = c->srv;
 
-    if (srv->stream)
-        server_stream_serve(srv, c->fd, c->peer);
-    else
-        server_serve(srv, c->fd, c->peer);
+    server_dispatch(srv, c->fd, c->peer);
     close(c->fd);
     free(c);
     pthread_mutex_lock(&srv->lock);
@@ -409,6 +421,11 @@ static void server_usage(FILE *out)
             "  --ca FILE              roots trusted for client certificates\n"
             "  --alpn LIST            ALPN ids offered, comma-separated\n"
             "  --require-client-cert  ask for a client certificate (ASC_REQ_MUTUAL_AUTH)\n"
+            "  --http                 HTTP authentication (RFC 4559): 401 with\n"
+            "                         WWW-Authenticate: Negotiate (NTLM for the NTLM\n"
+            "                         package), tokens in Authorization headers, 200\n"
+            "                         \"authenticated as NAME\" once done; keep-alive\n"
+            "                         connections stay authenticated (curl --negotiate)\n"
             "  --json                 print JSON Lines: one object per event (listening,\n"
             "                         connected, handshake, authenticated, message,\n"
             "                         closed), each on its own line\n"
@@ -429,6 +446,7 @@ int tool_cmd_server(int argc, char **argv)
         {"max-clients", required_argument, NULL, SERVER_OPT_MAX_CLIENTS},
         {"timeout", required_argument, NULL, SERVER_OPT_TIMEOUT},
         {"stream", no_argument, NULL, SERVER_OPT_STREAM},
+        {"http", no_argument, NULL, SERVER_OPT_HTTP},
         {"cert", required_argument, NULL, SERVER_OPT_CERT},
         {"key", required_argument, NULL, SERVER_OPT_KEY},
         {"ca", required_argument, NULL, SERVER_OPT_CA},
@@ -460,6 +478,9 @@ int tool_cmd_server(int argc, char **argv)
             break;
         case SERVER_OPT_STREAM:
             srv.stream = true;
+            break;
+        case SERVER_OPT_HTTP:
+            srv.http = true;
             break;
         case SERVER_OPT_CERT:
             srv.sopts.cert = optarg;
@@ -530,6 +551,8 @@ int tool_cmd_server(int argc, char **argv)
         goto out;
     }
     have_srv = true;
+    srv.http_opts = (struct tool_http_server){tool_http_scheme(o.package), srv.json, srv.timeout,
+                                              &srv.out_lock};
     pthread_mutex_init(&srv.lock, NULL);
     pthread_cond_init(&srv.cond, NULL);
 
@@ -572,7 +595,7 @@ int tool_cmd_server(int argc, char **argv)
         if (once) {
             close(fd);
             fd = -1;
-            rc = srv.stream ? server_stream_serve(&srv, cfd, addr) : server_serve(&srv, cfd, addr);
+            rc = server_dispatch(&srv, cfd, addr);
             close(cfd);
             break;
         }

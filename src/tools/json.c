@@ -7,7 +7,10 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <string.h>
 
+#include "common/escape.h"
+#include "common/utf16.h"
 #include "json.h"
 
 void json_init(struct json_writer *w, FILE *out)
@@ -74,69 +77,43 @@ void json_end_object(struct json_writer *w) { json_close(w, '}'); }
 void json_begin_array(struct json_writer *w) { json_open(w, '['); }
 void json_end_array(struct json_writer *w) { json_close(w, ']'); }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not valid. */
-static int json_utf8_len(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    int n;
-    uint32_t cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 static void json_write_string(FILE *out, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
+    size_t len = strlen(str), i = 0;
 
     fputc('"', out);
-    while (*s) {
-        int n = json_utf8_len(s);
+    while (i < len) {
+        size_t start = i;
+        uint32_t cp = sspi_utf8_next(str, len, &i);
 
-        if (n == 0) {
+        if (cp == (uint32_t)-1) {
             fputs("\\ufffd", out);
-            s++;
+            i++;
             continue;
         }
-        if (n > 1) {
-            fwrite(s, 1, (size_t)n, out);
-            s += n;
+        /* C1, bidirectional and separator characters are valid JSON, but
+         * a terminal showing the output must not act on them. */
+        if (cp >= 0x80 && sspi_escape_hidden(cp)) {
+            fprintf(out, "\\u%04x", (unsigned)cp);
             continue;
         }
-        switch (*s) {
+        if (cp >= 0x80) {
+            fwrite(s + start, 1, i - start, out);
+            continue;
+        }
+        switch (cp) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
         case '\n': fputs("\\n", out); break;
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
         default:
-            if (*s < 0x20 || *s == 0x7F)
-                fprintf(out, "\\u%04x", *s);
+            if (cp < 0x20 || cp == 0x7F)
+                fprintf(out, "\\u%04x", (unsigned)cp);
             else
-                fputc(*s, out);
+                fputc((int)cp, out);
         }
-        s++;
     }
     fputc('"', out);
 }

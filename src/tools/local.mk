@@ -18,13 +18,15 @@ src_tools_sspi_SOURCES = \
 	src/tools/tool-pki.h \
 	src/tools/tool-pki.c \
 	src/tools/tool-stream-local.c \
+	src/tools/tool-http-wire.c \
+	src/tools/tool-http.c \
 	src/tools/cmd-server.c \
 	src/tools/cmd-client.c \
 	src/tools/cmd-bench.c \
 	src/tools/cmd-status.c \
 	src/tools/cmd-realm.c
 src_tools_sspi_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
-src_tools_sspi_LDADD = src/core/libsspi.la $(GNUTLS_LIBS) $(PTHREAD_LIBS)
+src_tools_sspi_LDADD = src/core/libsspi.la src/common/libcommon.la $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 
 # The throwaway Kerberos realm for demos and tests (doc/kerberos.md).
 bin_SCRIPTS += src/tools/sspi-test-realm

@@ -182,6 +182,14 @@ static void tool_print_flag_line(void *arg, const char *name, uint32_t bits)
         fprintf(out, "      %-40s 0x%08X\n", "(unknown bits)", bits);
 }
 
+/* "    label:        text\n" with the text escaped. */
+static void tool_print_field(FILE *out, const char *label, const char *text, const char *suffix)
+{
+    fprintf(out, "    %-13s ", label);
+    tool_put_text(out, text);
+    fprintf(out, "%s\n", suffix ? suffix : "");
+}
+
 void tool_package_print(FILE *out, const struct tool_package *pkg, bool detailed)
 {
     const LIBSSPI_PACKAGE_REPORT *r = pkg->report;
@@ -190,10 +198,10 @@ void tool_package_print(FILE *out, const struct tool_package *pkg, bool detailed
     bool loaded = tool_package_loaded(pkg);
     char buf[96];
 
-    fprintf(out, "%s%s\n", tool_package_label(pkg),
-            loaded ? "" : tool_package_disabled(pkg) ? "  [DISABLED]" : "  [FAILED]");
+    tool_put_text(out, tool_package_label(pkg));
+    fprintf(out, "%s\n", loaded ? "" : tool_package_disabled(pkg) ? "  [DISABLED]" : "  [FAILED]");
     if (comment && *comment)
-        fprintf(out, "    comment:      %s\n", comment);
+        tool_print_field(out, "comment:", comment, NULL);
     if (loaded) {
         uint32_t caps, version, rpcid, max_token;
 
@@ -213,17 +221,21 @@ void tool_package_print(FILE *out, const struct tool_package *pkg, bool detailed
     if (r) {
         const char *shape = tool_shape_name(r->Shape);
 
-        if (r->Module)
-            fprintf(out, "    module:       %s%s%s%s\n", r->Module,
-                    shape ? " (" : "", shape ? shape : "", shape ? ")" : "");
-        if (r->ConfigFile)
-            fprintf(out, "    config:       %s:%u\n", r->ConfigFile, r->ConfigLine);
-        else
+        if (r->Module) {
+            snprintf(buf, sizeof(buf), "%s%s%s", shape ? " (" : "", shape ? shape : "",
+                     shape ? ")" : "");
+            tool_print_field(out, "module:", r->Module, buf);
+        }
+        if (r->ConfigFile) {
+            snprintf(buf, sizeof(buf), ":%u", r->ConfigLine);
+            tool_print_field(out, "config:", r->ConfigFile, buf);
+        } else {
             fprintf(out, "    config:       (autoloaded or added at run time)\n");
+        }
         if (r->Status != SEC_E_OK || r->Reason) {
             fprintf(out, "    status:       %s\n", tool_status_str(r->Status, buf, sizeof(buf)));
             if (r->Reason)
-                fprintf(out, "    reason:       %s\n", r->Reason);
+                tool_print_field(out, "reason:", r->Reason, NULL);
         }
     } else {
         fprintf(out, "    module:       (not reported by the loader)\n");

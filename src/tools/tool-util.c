@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "tools/tool.h"
 
 const char *tool_progname = "sspi";
@@ -24,6 +25,27 @@ void tool_err(const char *verb, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void tool_put_text(FILE *out, const char *s)
+{
+    char small[256], *buf = small;
+    size_t need;
+
+    if (s == NULL)
+        return;
+    need = sspi_escape_text(s, small, sizeof(small));
+    if (need >= sizeof(small)) {
+        buf = malloc(need + 1);
+        if (buf == NULL) {
+            fputs("(out of memory)", out);
+            return;
+        }
+        sspi_escape_text(s, buf, need + 1);
+    }
+    fputs(buf, out);
+    if (buf != small)
+        free(buf);
 }
 
 const char *tool_hex32(uint32_t v, char *buf, size_t len)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include "sspi.h"
@@ -53,6 +54,7 @@ struct tool_side {
     uint8_t *cb_buf;             /* SEC_CHANNEL_BINDINGS + application data */
     uint32_t cb_len;
     const char *target;
+    char http_spn[600];          /* --http client: "HTTP/<host>" when no --target */
 };
 
 /* Verbs (one per cmd-*.c file). */
@@ -76,6 +78,11 @@ void tool_err(const char *verb, const char *fmt, ...)
 
 /* Print "sspi: VERB: CALL: NAME (0xVALUE): meaning" to stderr. */
 void tool_err_status(const char *verb, const char *call, SECURITY_STATUS st);
+
+/* Write text a package or the loader supplied (names, comments, paths,
+ * reasons) with control and bidirectional characters escaped
+ * (common/escape.h); NULL writes nothing. */
+void tool_put_text(FILE *out, const char *s);
 
 /* Format "NAME (0xVALUE)" into buf (at least 64 bytes); returns buf. */
 const char *tool_status_str(SECURITY_STATUS st, char *buf, size_t len);
@@ -348,6 +355,72 @@ SECURITY_STATUS tool_stream_shutdown(struct tool_stream *s, const struct tool_st
 /* Protocol, suite, ALPN, resumption and peer certificate, one per line. */
 void tool_stream_describe(struct tool_stream *s, FILE *out);
 void tool_stream_free(struct tool_stream *s);
+
+/* ---- tool-http.c: RFC 4559 HTTP authentication (`--http`). */
+
+#define TOOL_HTTP_MAX_HEAD 65536u  /* a request or response head, tokens included */
+
+/* What tool_http_parse_head found in one message head. */
+struct tool_http_msg {
+    int minor;                   /* HTTP/1.<minor> */
+    int status;                  /* responses */
+    char method[16], path[1024]; /* requests */
+    bool have_length, chunked, close, keep_alive;
+    unsigned long long content_length;
+    bool have_auth;              /* Authorization / WWW-Authenticate for our scheme */
+    char token[TOOL_HTTP_MAX_HEAD];  /* its base64 token ("" when bare) */
+    size_t token_len;
+};
+
+/*
+ * Parse head[0..len) (start line through the blank line, CRLF endings) of
+ * a request or a response.  The Authorization (request) or
+ * WWW-Authenticate (response) header of `scheme` is picked out; a second
+ * one, a repeated Content-Length or a malformed line fails.  Pure: reads
+ * nothing outside head[0..len).
+ */
+bool tool_http_parse_head(const char *head, size_t len, bool request, const char *scheme,
+                          struct tool_http_msg *m);
+
+/* Base64 (RFC 4648, padded).  Encode returns the length written (0 if
+ * `cap` cannot hold it and the NUL); decode is strict (length a multiple
+ * of 4, padding only at the end, the bits a pad drops zero) and fails
+ * rather than overflow `cap`. */
+size_t tool_b64_encode(const uint8_t *in, size_t len, char *out, size_t cap);
+bool tool_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_t *out_len);
+
+/* An http:// URL: the authority (Host header), HOST:PORT to connect to
+ * (port 80 when none), the bare host (for the SPN) and the path. */
+struct tool_http_url {
+    char authority[512], hostport[520], host[512];
+    const char *path;            /* points into the URL; "/" when absent */
+};
+
+/* Split "http://HOST[:PORT][/PATH]" (HOST may be "[v6]"); false if it is
+ * not one. */
+bool tool_http_parse_url(const char *url, struct tool_http_url *u);
+
+/* The HTTP scheme of a package: "Negotiate" for Negotiate and Kerberos,
+ * "NTLM" for NTLM, else the package name. */
+const char *tool_http_scheme(const char *package);
+
+/* What every served HTTP connection shares. */
+struct tool_http_server {
+    const char *scheme;
+    bool json;                   /* JSON Lines events instead of text */
+    unsigned long timeout;       /* seconds per request */
+    pthread_mutex_t *out_lock;   /* one output line at a time */
+};
+
+/* Serve one HTTP connection (keep-alive) with the credential of `proto`.
+ * TOOL_EXIT_OK when at least one logon succeeded and none failed. */
+int tool_http_serve(const struct tool_http_server *srv, int fd, const char *peer,
+                    const struct tool_side *proto);
+
+/* GET `url` (http://HOST[:PORT]/PATH) and authenticate with `scheme` on
+ * one connection; the target defaults to HTTP/<host>.  TOOL_EXIT_OK when
+ * the server answered 200 and the context is complete. */
+int tool_http_client(const char *url, struct tool_side *side, const char *scheme);
 
 /* ---- tool-stream-local.c: loopback and bench for stream packages. */
 

@@ -30,6 +30,18 @@ tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
 endif
 
+check_PROGRAMS += tests/fuzz/replay-elf
+TESTS += tests/fuzz/replay-elf
+tests_fuzz_replay_elf_SOURCES = tests/fuzz/fuzz-elf.c tests/fuzz/replay.c src/core/elf-probe.c
+tests_fuzz_replay_elf_CPPFLAGS = $(AM_CPPFLAGS) -DCORPUS_NAME='"elf"'
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz-elf
+tests_fuzz_fuzz_elf_SOURCES = tests/fuzz/fuzz-elf.c src/core/elf-probe.c
+tests_fuzz_fuzz_elf_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+tests_fuzz_fuzz_elf_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_CFLAGS)
+endif
+
 check_PROGRAMS += tests/fuzz/replay-identity
 TESTS += tests/fuzz/replay-identity
 tests_fuzz_replay_identity_SOURCES = tests/fuzz/fuzz-identity.c tests/fuzz/replay.c

@@ -606,6 +606,37 @@ START_TEST(test_message_errors)
 }
 END_TEST
 
+/* A wrap token cut after more than its header, as FreeRDP 2 cuts CredSSP
+ * messages (at SIZES.cbSecurityTrailer, 76): with TOKEN and DATA adjacent
+ * it is one token and DATA ends up on the plaintext; apart, it is refused. */
+START_TEST(test_late_cut_adjacent_token)
+{
+    struct kt_side c, s;
+    OM_uint32 minor;
+    uint8_t msg[100], t[256], apart[256];
+    gss_buffer_desc mb = {sizeof(msg), msg}, w;
+    int cs;
+
+    pair_sspi_gss(&c, &s, REQ_CLIENT);
+    fill(msg, sizeof(msg), 7);
+    ck_assert_uint_eq(gss_wrap(&minor, s.gctx, 1, 0, &mb, &cs, &w), GSS_S_COMPLETE);
+    ck_assert_uint_gt(w.length, 76);
+    memcpy(t, w.value, w.length);
+    memcpy(apart, (uint8_t *)w.value + 76, w.length - 76);
+    SecBuffer db[2] = {{76, SECBUFFER_TOKEN, t}, {(uint32_t)w.length - 76, SECBUFFER_DATA, apart}};
+    SecBufferDesc dd = {SECBUFFER_VERSION, 2, db};
+    ck_status(DecryptMessage(&c.ctx, &dd, 0, NULL), SEC_E_INVALID_TOKEN);
+    db[1].pvBuffer = t + 76;
+    ck_status(DecryptMessage(&c.ctx, &dd, 0, NULL), SEC_E_OK);
+    ck_assert_uint_eq(db[1].cbBuffer, sizeof(msg));
+    ck_assert((uint8_t *)db[1].pvBuffer >= t && (uint8_t *)db[1].pvBuffer < t + w.length);
+    ck_assert_mem_eq(db[1].pvBuffer, msg, sizeof(msg));
+    gss_release_buffer(&minor, &w);
+    kt_side_free(&c);
+    kt_side_free(&s);
+}
+END_TEST
+
 /* Malformed AP-REQ, AP-REP and KRB-ERROR tokens. */
 START_TEST(test_malformed_handshake_tokens)
 {
@@ -1424,6 +1455,7 @@ static Suite *kerberos_suite(void)
     tcase_add_test(tc, test_delegation_end_to_end);
     tcase_add_test(tc, test_export_import);
     tcase_add_test(tc, test_message_errors);
+    tcase_add_test(tc, test_late_cut_adjacent_token);
     tcase_add_test(tc, test_malformed_handshake_tokens);
     tcase_add_test(tc, test_clock_skew);
     tcase_add_test(tc, test_expired_ticket);

@@ -44,6 +44,11 @@ struct mock_obj {
 #define MOCK_CTX_NULL_NAMES 0x2
 #define MOCK_CTX_BAD_NAMES 0x4
 #define MOCK_CTX_FREE_PACKED 0x8
+#define MOCK_CTX_STATIC_CTXDATA 0x10
+#define MOCK_CTX_SHORT_CTXDATA 0x20
+#define MOCK_CTX_LONG_TOKEN 0x40
+#define MOCK_CTX_RETYPE_TOKEN 0x80
+#define MOCK_CTX_FOREIGN_TOKEN 0x100
 
 /* Context behaviour selected by the client's target name (mock-state.h). */
 static uint32_t target_flags(const char *target)
@@ -56,6 +61,16 @@ static uint32_t target_flags(const char *target)
         return MOCK_CTX_BAD_NAMES;
     if (strcmp(target, MOCK_TARGET_FREE_PACKED) == 0)
         return MOCK_CTX_FREE_PACKED;
+    if (strcmp(target, MOCK_TARGET_STATIC_CTXDATA) == 0)
+        return MOCK_CTX_STATIC_CTXDATA;
+    if (strcmp(target, MOCK_TARGET_SHORT_CTXDATA) == 0)
+        return MOCK_CTX_SHORT_CTXDATA;
+    if (strcmp(target, MOCK_TARGET_LONG_TOKEN) == 0)
+        return MOCK_CTX_LONG_TOKEN;
+    if (strcmp(target, MOCK_TARGET_RETYPE_TOKEN) == 0)
+        return MOCK_CTX_RETYPE_TOKEN;
+    if (strcmp(target, MOCK_TARGET_FOREIGN_TOKEN) == 0)
+        return MOCK_CTX_FOREIGN_TOKEN;
     return 0;
 }
 
@@ -374,6 +389,22 @@ static NTSTATUS write_token(PSecBufferDesc out, const char tag[8], uint8_t key, 
     return STATUS_SUCCESS;
 }
 
+/* What a broken package does to its first output token (MOCK_CTX_*). */
+static void break_first_token(PSecBufferDesc out, uint32_t flags)
+{
+    static uint8_t foreign[MOCK_TOKEN_LEN] = "MOCKNEG1";
+    SecBuffer *b = mock_desc_find(out, SECBUFFER_TOKEN);
+
+    if (b == NULL)
+        return;
+    if (flags & MOCK_CTX_LONG_TOKEN)
+        b->cbBuffer += 4096;
+    if (flags & MOCK_CTX_RETYPE_TOKEN)
+        b->BufferType = SECBUFFER_DATA;
+    if (flags & MOCK_CTX_FOREIGN_TOKEN)
+        b->pvBuffer = foreign;
+}
+
 static void clear_token(PSecBufferDesc out)
 {
     SecBuffer *b;
@@ -408,7 +439,24 @@ static bool input_status(PSecBufferDesc in, NTSTATUS *status)
 
 static NTSTATUS make_context_data(LSA_SEC_HANDLE h, const struct mock_obj *o, PSecBuffer data)
 {
-    uint8_t *p = mock_lsa->AllocateLsaHeap(CTXDATA_LEN);
+    static const uint8_t rodata[CTXDATA_LEN] = "MOCKCTXD read-only";
+    uint8_t *p;
+
+    if (o->flags & MOCK_CTX_STATIC_CTXDATA) {
+        data->pvBuffer = (void *)rodata;
+        data->cbBuffer = CTXDATA_LEN;
+        data->BufferType = SECBUFFER_TOKEN;
+        return STATUS_SUCCESS;
+    }
+    if (o->flags & MOCK_CTX_SHORT_CTXDATA) {
+        /* A block of 8 bytes that claims to hold CTXDATA_LEN. */
+        if ((data->pvBuffer = mock_lsa->AllocateLsaHeap(8)) == NULL)
+            return STATUS_NO_MEMORY;
+        data->cbBuffer = CTXDATA_LEN;
+        data->BufferType = SECBUFFER_TOKEN;
+        return STATUS_SUCCESS;
+    }
+    p = mock_lsa->AllocateLsaHeap(CTXDATA_LEN);
 
     if (p == NULL)
         return STATUS_NO_MEMORY;
@@ -690,6 +738,7 @@ static NTSTATUS sp_init_lsa_mode_context(uint32_t idx, LSA_SEC_HANDLE cred, LSA_
             o->live = false;
             goto out;
         }
+        break_first_token(out, o->flags);
         r->live_contexts++;
         *attrs = a;
         set_expiry(expiry);
@@ -885,6 +934,48 @@ static NTSTATUS sp_lsa_query_context_attributes(uint32_t idx, LSA_SEC_HANDLE h, 
         st = query_context_attributes(idx, o, attr, buffer);
     pthread_mutex_unlock(&mock_lock);
     return st;
+}
+
+static struct {
+    const uint8_t *oid;
+    uint32_t len;
+    bool is_static;
+} mock_oids[MOCK_MAX_PACKAGES];
+
+void mock_set_oid(uint32_t index, const uint8_t *oid, uint32_t len, bool is_static)
+{
+    if (index < MOCK_MAX_PACKAGES && len <= 64) {
+        mock_oids[index].oid = oid;
+        mock_oids[index].len = len;
+        mock_oids[index].is_static = is_static;
+    }
+}
+
+static NTSTATUS sp_get_extended_information(uint32_t idx, SECPKG_EXTENDED_INFORMATION_CLASS cls,
+                                            PSECPKG_EXTENDED_INFORMATION *info)
+{
+    static union {
+        SECPKG_EXTENDED_INFORMATION info;
+        uint8_t bytes[sizeof(SECPKG_EXTENDED_INFORMATION) + 64];
+    } fixed[MOCK_MAX_PACKAGES];
+    uint32_t len = mock_oids[idx].len;
+    size_t size = offsetof(SECPKG_EXTENDED_INFORMATION, Info.GssInfo.EncodedId) + len;
+    PSECPKG_EXTENDED_INFORMATION out;
+
+    if (cls != SecpkgGssInfo || mock_oids[idx].oid == NULL)
+        return STATUS_NOT_SUPPORTED;
+    if (info == NULL) {
+        mock_violation("SpGetExtendedInformation: NULL information pointer");
+        return STATUS_INVALID_PARAMETER;
+    }
+    out = mock_oids[idx].is_static ? &fixed[idx].info : mock_lsa->AllocateLsaHeap((ULONG)size);
+    if (out == NULL)
+        return STATUS_NO_MEMORY;
+    out->Class = SecpkgGssInfo;
+    out->Info.GssInfo.EncodedIdLength = len;
+    memcpy(out->Info.GssInfo.EncodedId, mock_oids[idx].oid, len);
+    *info = out;
+    return STATUS_SUCCESS;
 }
 
 static NTSTATUS sp_set_extended_information(uint32_t idx, SECPKG_EXTENDED_INFORMATION_CLASS cls,
@@ -1353,6 +1444,9 @@ out:
     static NTSTATUS set_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                          \
                                 PSECPKG_EXTENDED_INFORMATION b)                               \
     { return sp_set_extended_information(I, a, b); }                                          \
+    static NTSTATUS get_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                          \
+                                PSECPKG_EXTENDED_INFORMATION *b)                              \
+    { return sp_get_extended_information(I, a, b); }                                          \
     static NTSTATUS set_ctx_attr_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c, ULONG d)             \
     { return sp_set_context_attributes(I, a, b, c, d); }                                      \
     static NTSTATUS instance_init_##I(ULONG a, PSECPKG_DLL_FUNCTIONS b, PVOID *c)             \
@@ -1394,6 +1488,7 @@ MOCK_THUNKS(3)
         (t)->DeleteContext = delete_ctx_##I;                                                 \
         (t)->QueryContextAttributes = lsa_qca_##I;                                           \
         (t)->SetExtendedInformation = set_ext_##I;                                           \
+        (t)->GetExtendedInformation = get_ext_##I;                                           \
         if (v2)                                                                              \
             (t)->SetContextAttributes = set_ctx_attr_##I;                                    \
     } while (0)

@@ -46,6 +46,12 @@ extern MOCK_EXPORT struct mock_state mock_state;
  * Call from SpLsaModeInitialize and SpUserModeInitialize; idempotent. */
 void mock_setup(const struct mock_pkg_desc *descs, uint32_t count);
 
+/* What SpGetExtendedInformation(SecpkgGssInfo) of package `index` answers:
+ * EncodedId `oid` (len bytes, at most 64; the class is not supported until
+ * this is called), handed out from the LSA heap or, when `is_static`, from
+ * static memory. */
+void mock_set_oid(uint32_t index, const uint8_t *oid, uint32_t len, bool is_static);
+
 /* Fill the version-1 members (through SetExtendedInformation) of an LSA
  * table for package `index`, plus SetContextAttributes when `with_v2`. */
 void mock_fill_lsa_v1(uint32_t index, SECPKG_FUNCTION_TABLE *table, bool with_v2);

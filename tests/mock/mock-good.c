@@ -7,6 +7,10 @@
  */
 #include "mock-common.h"
 
+/* The mechanism OID 1.3.6.1.4.1.311.2.2.10, given without its DER tag and
+ * length (the host must accept both forms). */
+static const uint8_t good_oid[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+
 static const struct mock_pkg_desc good_desc[] = {
     { u"MockGood", u"libsspi test package", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY |
       SECPKG_FLAG_CONNECTION | SECPKG_FLAG_MUTUAL_AUTH, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS },
@@ -24,6 +28,7 @@ MOCK_EXPORT NTSTATUS SpLsaModeInitialize(ULONG LsaVersion, PULONG PackageVersion
     if (LsaVersion != SECPKG_INTERFACE_VERSION)
         mock_violation("SpLsaModeInitialize: LsaVersion %#x", LsaVersion);
     mock_setup(good_desc, 1);
+    mock_set_oid(0, good_oid, sizeof(good_oid), false);
     mock_fill_lsa_v1(0, &good_lsa, true);
     *PackageVersion = SECPKG_INTERFACE_VERSION_2;
     *ppTables = &good_lsa;

@@ -6,6 +6,12 @@
  */
 #include "mock-common.h"
 
+/* MockMultiA's OID 1.2.840.113554.1.2.2 in full DER form, from static
+ * memory; MockMultiB's is malformed (an unfinished arc) and is ignored. */
+static const uint8_t multi_oid_a[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
+                                      0xf7, 0x12, 0x01, 0x02, 0x02};
+static const uint8_t multi_oid_b[] = {0x2a, 0x86};
+
 static const struct mock_pkg_desc multi_desc[] = {
     { u"MockMultiA", u"multi A", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_CONNECTION, 1,
       SECPKG_ID_NONE, 100, STATUS_SUCCESS },
@@ -25,6 +31,8 @@ MOCK_EXPORT NTSTATUS SpLsaModeInitialize(ULONG LsaVersion, PULONG PackageVersion
     (void)LsaVersion;
     mock_state.lsa_init_calls++;
     mock_setup(multi_desc, 3);
+    mock_set_oid(0, multi_oid_a, sizeof(multi_oid_a), true);
+    mock_set_oid(1, multi_oid_b, sizeof(multi_oid_b), false);
     for (uint32_t i = 0; i < 3; i++)
         mock_fill_lsa_v1(i, &multi_lsa[i], false);
     *PackageVersion = SECPKG_INTERFACE_VERSION;

@@ -9,6 +9,13 @@
  * Built twice more with MOCK_PROVIDER_BROKEN: 1 (mock-provider-null)
  * InitSecurityInterfaceW returns NULL; 2 (mock-provider-noname) the
  * enumeration answers one package without a name.  Both must be refused.
+ *
+ * Built once more with MOCK_PROVIDER_DEEP (mock-provider-deep, package
+ * "MockDeep"): like another SSPI implementation, it also exports
+ * QuerySecurityPackageInfoW and FreeContextBuffer and calls them itself
+ * from its enumeration.  Unless the host loads it so that its calls bind
+ * to its own functions, they reach the host's same-named exports and the
+ * enumeration fails.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,7 +30,15 @@
 #define PROV_MAGIC ((ULONG_PTR)0x50524f56)   /* "PROV" in dwUpper */
 #define PROV_BUF_MAGIC UINT64_C(0x50524f5642554631)
 
+#ifndef MOCK_PROVIDER_DEEP
+#define MOCK_PROVIDER_DEEP 0
+#endif
+
+#if MOCK_PROVIDER_DEEP
+static const char16_t prov_name[] = u"MockDeep";
+#else
 static const char16_t prov_name[] = u"MockProvider";
+#endif
 static const char16_t prov_comment[] = u"provider-shape test plugin";
 static const struct mock_pkg_desc prov_desc[] = {
     { prov_name, prov_comment, SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY |
@@ -135,10 +150,37 @@ static SecPkgInfoW *prov_info(void)
     return i;
 }
 
+#if MOCK_PROVIDER_DEEP
+/* Exported under the SSPI names, as a whole SSPI library exports them. */
+MOCK_EXPORT SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoW(SEC_WCHAR *name, PSecPkgInfoW *pp);
+MOCK_EXPORT SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *b);
+
+SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *b)
+{
+    return prov_free_context_buffer(b);
+}
+#endif
+
+static SECURITY_STATUS SEC_ENTRY prov_query_info(SEC_WCHAR *name, PSecPkgInfoW *pp);
+
 static SECURITY_STATUS SEC_ENTRY prov_enumerate(uint32_t *pc, PSecPkgInfoW *pp)
 {
     if (pc == NULL || pp == NULL)
         return SEC_E_INVALID_PARAMETER;
+#if MOCK_PROVIDER_DEEP
+    {
+        /* Through the exported names: bound to this module only when the
+         * host isolates it. */
+        PSecPkgInfoW probe = NULL;
+        SECURITY_STATUS st = QuerySecurityPackageInfoW((SEC_WCHAR *)prov_name, &probe);
+
+        if (st != SEC_E_OK)
+            return st;
+        st = FreeContextBuffer(probe);
+        if (st != SEC_E_OK)
+            return st;
+    }
+#endif
     if ((*pp = prov_info()) == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;
 #if MOCK_PROVIDER_BROKEN == 2
@@ -147,6 +189,13 @@ static SECURITY_STATUS SEC_ENTRY prov_enumerate(uint32_t *pc, PSecPkgInfoW *pp)
     *pc = 1;
     return SEC_E_OK;
 }
+
+#if MOCK_PROVIDER_DEEP
+SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoW(SEC_WCHAR *name, PSecPkgInfoW *pp)
+{
+    return prov_query_info(name, pp);
+}
+#endif
 
 static SECURITY_STATUS SEC_ENTRY prov_query_info(SEC_WCHAR *name, PSecPkgInfoW *pp)
 {
@@ -423,6 +472,43 @@ static SECURITY_STATUS SEC_ENTRY prov_qca(PCtxtHandle h, uint32_t attr, void *bu
     return st;
 }
 
+/* The provider impersonates (and reverts) itself; its token is a constant. */
+static SECURITY_STATUS SEC_ENTRY prov_impersonate(PCtxtHandle h)
+{
+    SECURITY_STATUS st;
+
+    pthread_mutex_lock(&prov_lock);
+    mock_state.pkg[0].prov_impersonate_calls++;
+    st = prov_get(h, 2, "provider ImpersonateSecurityContext") ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+    pthread_mutex_unlock(&prov_lock);
+    return st;
+}
+
+static SECURITY_STATUS SEC_ENTRY prov_revert(PCtxtHandle h)
+{
+    SECURITY_STATUS st;
+
+    pthread_mutex_lock(&prov_lock);
+    mock_state.pkg[0].prov_revert_calls++;
+    st = prov_get(h, 2, "provider RevertSecurityContext") ? SEC_E_OK : SEC_E_INVALID_HANDLE;
+    pthread_mutex_unlock(&prov_lock);
+    return st;
+}
+
+static SECURITY_STATUS SEC_ENTRY prov_query_token(PCtxtHandle h, void **token)
+{
+    SECURITY_STATUS st = SEC_E_INVALID_HANDLE;
+
+    pthread_mutex_lock(&prov_lock);
+    mock_state.pkg[0].prov_token_calls++;
+    if (prov_get(h, 2, "provider QuerySecurityContextToken") != NULL) {
+        *token = MOCK_PROVIDER_TOKEN;
+        st = SEC_E_OK;
+    }
+    pthread_mutex_unlock(&prov_lock);
+    return st;
+}
+
 /* Start of a message call; returns the context's key or -1 with *st. */
 static int prov_message_begin(PCtxtHandle h, uint32_t qop, PSecBufferDesc d, uint32_t seq,
                               const char *fn, SECURITY_STATUS *st)
@@ -523,6 +609,9 @@ static SecurityFunctionTableW prov_table = {
     .QuerySecurityPackageInfoW = prov_query_info,
     .EncryptMessage = prov_encrypt,
     .DecryptMessage = prov_decrypt,
+    .ImpersonateSecurityContext = prov_impersonate,
+    .RevertSecurityContext = prov_revert,
+    .QuerySecurityContextToken = prov_query_token,
 };
 
 /* Provider entry point: the static MockProvider table (NULL when broken). */

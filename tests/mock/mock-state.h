@@ -40,6 +40,13 @@
 /* SpInitUserModeContext frees PackedContext->pvBuffer with FreeContextBuffer,
  * as Microsoft documents it and Microsoft's own packages do. */
 #define MOCK_TARGET_FREE_PACKED "free-packed"
+/* Broken packages: the host must contain what they hand back. */
+#define MOCK_TARGET_STATIC_CTXDATA "static-ctxdata" /* ContextData in read-only memory */
+#define MOCK_TARGET_SHORT_CTXDATA "short-ctxdata"   /* cbBuffer beyond its heap block */
+#define MOCK_TARGET_LONG_TOKEN "long-token"         /* leg 1: cbBuffer beyond the buffer */
+#define MOCK_TARGET_RETYPE_TOKEN "retype-token"     /* leg 1: output type changed */
+#define MOCK_PROVIDER_TOKEN ((void *)(uintptr_t)0x5eed) /* its context token */
+#define MOCK_TARGET_FOREIGN_TOKEN "foreign-token"   /* leg 1: pvBuffer to static memory */
 
 struct mock_pkg_record {
     char name[64];
@@ -121,12 +128,60 @@ struct mock_pkg_record {
     uint32_t live_contexts;
     uint32_t live_credentials;
 
+    /* mock-reenter: statuses of the SSPI calls its SpInitialize makes. */
+    uint32_t reenter_calls;
+    int32_t reenter_enumerate;      /* EnumerateSecurityPackagesW */
+    uint32_t reenter_enumerated;    /* packages it returned */
+    int32_t reenter_query;          /* QuerySecurityPackageInfoW(own name) */
+    int32_t reenter_add;            /* AddSecurityPackageA($MOCK_REENTER_ADD) */
+    int32_t reenter_reload;         /* libsspi_reload_config */
+
+    /* mock-provider: its Impersonate/RevertSecurityContext and
+     * QuerySecurityContextToken (MOCK_PROVIDER_TOKEN). */
+    uint32_t prov_impersonate_calls;
+    uint32_t prov_revert_calls;
+    uint32_t prov_token_calls;
+
     /* SpAcquireCredentialsHandle, continued: the pAuthData pointer the
      * package received, the form the shared parser read (enum
      * sspi_identity_form) and its status. */
     uint64_t authdata_ptr;
     uint32_t identity_form;
     int32_t identity_status;
+};
+
+/* mock-wrapper: what the wrapping package saw of the host services. */
+#define MOCK_ATTR_WRAP_VIA_SERVICES 0x7f000002u /* ULONG: 1 = per-message calls
+                                                   through the services' calls,
+                                                   0 = through GetMessageTarget */
+#define MOCK_WRAP_BAD_MAX 16
+#define MOCK_TARGET_WRAP_BAD "wrap-bad-handles"  /* ISC runs the bad-handle battery */
+#define MOCK_TARGET_WRAP_THREAD "wrap-thread"    /* ISC enumerates from its own thread */
+
+struct mock_wrap_record {
+    uint32_t host_calls;       /* SetExtendedInformation(SecpkgLibsspiHost) */
+    uint32_t host_version;
+    uint32_t host_size;
+    int32_t load_enumerate;    /* services called during that call (loading) */
+    int32_t load_acquire;
+    uint32_t enumerate_calls;
+    int32_t enumerate_status;
+    uint32_t enumerated;       /* packages EnumeratePackages listed */
+    uint32_t saw_self;         /* MockWrap among them */
+    uint32_t saw_inner;
+    char order[256];           /* "Name:MechOidLength" of each, comma-separated, in order */
+    uint8_t inner_oid[40];     /* the inner package's MechOid */
+    uint32_t inner_oid_len;
+    uint32_t inner_id;
+    int32_t self_acquire;      /* AcquireCredentialsHandle of its own name */
+    int32_t target_status;     /* the last GetMessageTarget */
+    uint32_t service_calls;    /* per-message calls made through the services */
+    int32_t bad[MOCK_WRAP_BAD_MAX]; /* the bad-handle battery, in order */
+    uint32_t bad_count;
+    int32_t thread_enumerate;  /* EnumeratePackages from the package's thread */
+    uint32_t thread_saw_self;
+    uint32_t live_contexts;
+    uint32_t live_credentials;
 };
 
 struct mock_state {
@@ -137,6 +192,7 @@ struct mock_state {
     uint32_t violations;
     char violation_text[256];
     struct mock_pkg_record pkg[MOCK_MAX_PACKAGES];
+    struct mock_wrap_record wrap;
 };
 
 #endif

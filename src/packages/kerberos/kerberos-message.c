@@ -337,6 +337,32 @@ NTSTATUS NTAPI krb_seal_message(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfPro
     return st;
 }
 
+/* TOKEN immediately followed in memory by the only DATA buffer: one wrap
+ * token however the caller cut it.  FreeRDP 2 cuts its CredSSP messages at
+ * SIZES.cbSecurityTrailer (76) while the AES token header is 60 bytes, so
+ * TOKEN then holds the first bytes of the data too. */
+static bool adjacent(const struct layout *l)
+{
+    return l->n == 1 && l->data_first == 0 && l->buf[0]->pvBuffer != NULL &&
+           (uint8_t *)l->token->pvBuffer + l->token->cbBuffer == l->buf[0]->pvBuffer;
+}
+
+/* Unwrap TOKEN+DATA as one stream; DATA then points at the plaintext,
+ * which starts inside TOKEN when the cut was late (as STREAM does). */
+static SECURITY_STATUS unwrap_adjacent(struct krb_context *ctx, struct layout *l, bool *conf)
+{
+    size_t len = (size_t)l->token->cbBuffer + l->buf[0]->cbBuffer;
+    SECURITY_STATUS st;
+
+    l->seg[0] = (struct krb_seg){NULL, 0, KRB_SEG_SIGN | KRB_SEG_ENC};
+    st = krb_cfx_unwrap(&ctx->cfx, l->token->pvBuffer, len, true, l->seg, 1, 0, conf);
+    if (st == SEC_E_OK) {
+        l->buf[0]->pvBuffer = l->seg[0].p;
+        l->buf[0]->cbBuffer = (ULONG)l->seg[0].len;
+    }
+    return st;
+}
+
 NTSTATUS NTAPI krb_unseal_message(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
                                   ULONG MessageSequenceNumber, PULONG QualityOfProtection)
 {
@@ -367,10 +393,13 @@ NTSTATUS NTAPI krb_unseal_message(LSA_SEC_HANDLE ContextHandle, PSecBufferDesc M
     } else {
         st = krb_cfx_unwrap(&ctx->cfx, l.token->pvBuffer, l.token->cbBuffer, false, l.seg, l.n, 0,
                             &conf);
-        if (st == SEC_E_OK)
+        if (st == SEC_E_OK) {
             for (size_t i = 0; i < l.n; i++)
                 if (l.seg[i].flags & KRB_SEG_ENC)
                     l.buf[i]->cbBuffer = (ULONG)l.seg[i].len;
+        } else if (st == SEC_E_INVALID_TOKEN && adjacent(&l)) {
+            st = unwrap_adjacent(ctx, &l, &conf);
+        }
     }
     if (st == SEC_E_OK && QualityOfProtection != NULL)
         *QualityOfProtection = conf ? 0 : KERB_WRAP_NO_ENCRYPT;
