@@ -17,9 +17,11 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
@@ -46,17 +48,57 @@ static const char *conf_with(const char *name, const char *extra)
     return tu_write_public(name, text);
 }
 
-/* A directory every user may create files in. */
+/* A directory every user may create files in.  It lives in the system's
+ * /tmp, not under the build tree, whose parents may be closed to other
+ * users; it is named after this run's private directory so that scenario
+ * children find the same one, and the runner removes it at the end. */
 static const char *drop_dir(void)
 {
     static char dir[4200];
+    const char *base = strrchr(tu_tmpdir(), '/');
 
-    snprintf(dir, sizeof(dir), "%s/drop", tu_tmpdir());
-    if (mkdir(dir, 01777) != 0 && errno != EEXIST)
+    struct stat st;
+
+    snprintf(dir, sizeof(dir), "/tmp/libsspi-drop-%s", base != NULL ? base + 1 : "run");
+    if (mkdir(dir, 01777) == 0)
+        chmod(dir, 01777); /* not narrowed by the umask */
+    else if (errno != EEXIST)
         return NULL;
-    chmod(dir, 01777);
-    chmod(tu_tmpdir(), 0711);
+    if (stat(dir, &st) != 0 || (st.st_mode & 07777) != 01777)
+        return NULL;
     return dir;
+}
+
+static int drop_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void drop_dir_remove(void)
+{
+    const char *dir = drop_dir();
+
+    if (dir != NULL)
+        nftw(dir, drop_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Whether a user other than the owner can reach `path` (every parent
+ * directory searchable by others). */
+static bool reachable_by_others(const char *path)
+{
+    char buf[4200];
+    char *slash;
+    struct stat st;
+
+    snprintf(buf, sizeof(buf), "%s", path);
+    while ((slash = strrchr(buf, '/')) != NULL && slash != buf) {
+        *slash = '\0';
+        if (stat(buf, &st) != 0 || (st.st_mode & S_IXOTH) == 0)
+            return false;
+    }
+    return true;
 }
 
 /* Create a file and return its owner uid ((uid_t)-1 on failure). */
@@ -306,10 +348,15 @@ START_TEST(test_track_unprivileged)
     const char *conf = conf_with("auto.conf", "");
 
     ck_assert_ptr_nonnull(drop_dir());
-    if (geteuid() == 0) /* auto mode in a process without privileges */
+    if (geteuid() != 0)
+        ck_assert_int_eq(tu_run_scenario("track", conf, NULL), 0);
+    else if (reachable_by_others(tu_self_path()) && reachable_by_others(conf))
+        /* auto mode in a process without privileges: user nobody */
         ck_assert_int_eq(tu_run_scenario("track", conf, "TU_DROP_TO=65534", NULL), 0);
     else
-        ck_assert_int_eq(tu_run_scenario("track", conf, NULL), 0);
+        /* the build tree is closed to other users: root without the
+         * capabilities to change identities */
+        ck_assert_int_eq(tu_run_scenario("track", conf, "TU_DROP_CAPS=1", NULL), 0);
 }
 END_TEST
 
@@ -524,6 +571,7 @@ static Suite *impersonate_suite(void)
     TCase *tc = tcase_create("impersonate");
 
     tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, NULL, drop_dir_remove);
     tcase_add_test(tc, test_switch);
     tcase_add_test(tc, test_track_unprivileged);
     tcase_add_test(tc, test_track_configured);

@@ -841,6 +841,17 @@ START_TEST(test_schannel_layouts)
     OFF(SecPkgContext_Bindings, Bindings, 8);
     SIZE(SEC_CHANNEL_BINDINGS, 32);
     SIZE(SecPkgContext_SessionInfo, 40);
+    SIZE(SecPkgContext_ClientCertPolicyResult, 20);
+    OFF(SecPkgContext_ClientCertPolicyResult, dwPolicyResult, 0);
+    OFF(SecPkgContext_ClientCertPolicyResult, guidPolicyId, 4);
+    SIZE(SCHANNEL_CERT_HASH, 40);
+    OFF(SCHANNEL_CERT_HASH, dwLength, 0);
+    OFF(SCHANNEL_CERT_HASH, dwFlags, 4);
+    OFF(SCHANNEL_CERT_HASH, hProv, 8);
+    OFF(SCHANNEL_CERT_HASH, ShaHash, 16);
+    SIZE(SCHANNEL_CERT_HASH_STORE, 296);
+    OFF(SCHANNEL_CERT_HASH_STORE, ShaHash, 16);
+    OFF(SCHANNEL_CERT_HASH_STORE, pwszStoreName, 36);
     SIZE(SCHANNEL_ALERT_TOKEN, 12);
     SIZE(SecPkgCred_SupportedProtocols, 4);
     SIZE(FILETIME, 8);

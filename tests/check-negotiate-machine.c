@@ -350,6 +350,129 @@ START_TEST(test_complete_needed_hidden)
 END_TEST
 
 /* Without integrity there is no MIC: the client is done with its last token. */
+/*
+ * Where a sibling writes its tokens: into a buffer of Negotiate's of the
+ * sibling's cbMaxToken, never asked to allocate; a sibling that declares
+ * no maximum is asked to allocate (ALLOCATE_MEMORY); one that hands back
+ * memory of its own anyway is taken and released too; one whose token
+ * exceeds its declared maximum fails as it would on its own.
+ */
+START_TEST(test_sibling_output_buffers)
+{
+    struct peer c, s;
+    struct run r;
+
+    fake.pkgs[0].acquire_out = SEC_E_NO_CREDENTIALS;
+    fake.pkgs[0].acquire_in = SEC_E_NO_CREDENTIALS;
+    for (int round = 0; round < 4; round++) {
+        struct fake_pkg *ntlm = &fake.pkgs[1];
+        ntlm->allocate_asked = ntlm->given_min = ntlm->given_max = 0;
+        ntlm->max_token = round == 1 ? 0 : round == 3 ? 4 : 1000;
+        ntlm->own_memory = round == 2;
+        ck_assert_int_eq(acquire(&c, true, NULL), SEC_E_OK);
+        ck_assert_int_eq(acquire(&s, false, NULL), SEC_E_OK);
+        exchange(&c, &s, &r);
+        if (round == 3) {
+            ck_assert_int_eq(r.client, SEC_E_BUFFER_TOO_SMALL);
+            ck_assert_int_eq(r.n, 1);
+            ck_assert_uint_eq(ntlm->given_max, 4);
+        } else {
+            ck_assert_int_eq(r.client, SEC_E_OK);
+            ck_assert_int_eq(r.server, SEC_E_OK);
+            ck_assert_int_eq(r.n, 5);
+            ck_assert_uint_eq(ntlm->allocate_asked, round == 1 ? ntlm->inits + ntlm->accepts : 0);
+            ck_assert_uint_eq(ntlm->given_min, round == 1 ? 0 : 1000);
+            ck_assert_uint_eq(ntlm->given_max, round == 1 ? 0 : 1000);
+            struct nego_token t2 = decode(&r.toks[2]);
+            ck_assert_uint_eq(t2.response_token.len, 8 + 2); /* "NTLMSSP\0" C2 */
+            ck_assert_mem_eq(t2.response_token.data, "NTLMSSP\0C2", 10);
+            message_pair(&c, &s);
+        }
+        peer_free(&c);
+        peer_free(&s);
+        ntlm->inits = ntlm->accepts = 0;
+    }
+}
+END_TEST
+
+/* One leg with an output token buffer of `room` bytes; `alias`: the
+ * output goes to the memory the input is read from (Windows allows it). */
+static SECURITY_STATUS leg_in(struct peer *p, struct tok *io, ULONG room, bool alias)
+{
+    uint8_t *mem = malloc(TOK_MAX);
+    SecBuffer ib = {(ULONG)io->len, SECBUFFER_TOKEN, alias ? mem : io->data};
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib};
+    SecBuffer ob = {room, SECBUFFER_TOKEN, mem};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    LSA_SEC_HANDLE newh = p->ctx;
+    TimeStamp ts;
+    BOOLEAN mapped = 0;
+    SecBuffer cdata = {0};
+    SECURITY_STATUS st;
+
+    memcpy(mem, io->data, io->len);
+    if (p->initiator) {
+        UNICODE_STRING target = {12, 14, (PWSTR)u"host/x"};
+        st = fake.lsa->InitLsaModeContext(p->cred, p->ctx, &target, ISC_REQ_INTEGRITY, 0,
+                                          io->len ? &id : NULL, &newh, &od, &p->attr, &ts, &mapped,
+                                          &cdata);
+    } else {
+        st = fake.lsa->AcceptLsaModeContext(p->cred, p->ctx, &id, ASC_REQ_INTEGRITY, 0, &newh, &od,
+                                            &p->attr, &ts, &mapped, &cdata);
+    }
+    if (SEC_SUCCESS(st))
+        p->ctx = newh;
+    io->len = SEC_SUCCESS(st) ? ob.cbBuffer : 0;
+    memcpy(io->data, mem, io->len);
+    free(mem);
+    return st;
+}
+
+/*
+ * The tokens are the same bytes wherever the sibling wrote its own: in the
+ * caller's output buffer (room for the sibling's largest token after the
+ * SPNEGO fields), in a buffer of Negotiate's (less room, or the output
+ * memory is also the input's), or copied from the sibling's own memory.
+ */
+START_TEST(test_sibling_token_placement)
+{
+    struct tok want[6], io;
+    int nwant = 0;
+
+    fake.pkgs[0].acquire_out = SEC_E_NO_CREDENTIALS;
+    fake.pkgs[0].acquire_in = SEC_E_NO_CREDENTIALS;
+    for (int round = 0; round < 4; round++) {
+        struct peer c, s;
+        ULONG room = round == 1 ? 100 : TOK_MAX;
+        fake.pkgs[1].own_memory = round == 3;
+        ck_assert_int_eq(acquire(&c, true, NULL), SEC_E_OK);
+        ck_assert_int_eq(acquire(&s, false, NULL), SEC_E_OK);
+        io.len = 0;
+        int n = 0;
+        SECURITY_STATUS cs = SEC_I_CONTINUE_NEEDED, ss = SEC_I_CONTINUE_NEEDED;
+        while (n < 6 && (cs != SEC_E_OK || ss != SEC_E_OK)) {
+            struct peer *p = n % 2 ? &s : &c;
+            SECURITY_STATUS st = leg_in(p, &io, room, round == 2 && n > 0);
+            *(n % 2 ? &ss : &cs) = st;
+            ck_assert(SEC_SUCCESS(st));
+            if (round == 0)
+                want[nwant++] = io;
+            ck_assert_uint_eq(io.len, want[n].len);
+            ck_assert_mem_eq(io.data, want[n].data, io.len);
+            n++;
+            if (io.len == 0)
+                break;
+        }
+        ck_assert_int_eq(n, 5);
+        ck_assert_int_eq(cs, SEC_E_OK);
+        ck_assert_int_eq(ss, SEC_E_OK);
+        message_pair(&c, &s);
+        peer_free(&c);
+        peer_free(&s);
+    }
+}
+END_TEST
+
 START_TEST(test_no_integrity_no_mic)
 {
     struct peer c, s;
@@ -961,6 +1084,8 @@ static Suite *machine_suite(void)
     tcase_add_test(tc, test_one_leg_mechanism);
     tcase_add_test(tc, test_complete_needed_hidden);
     tcase_add_test(tc, test_no_integrity_no_mic);
+    tcase_add_test(tc, test_sibling_output_buffers);
+    tcase_add_test(tc, test_sibling_token_placement);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("selection");

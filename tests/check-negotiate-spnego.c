@@ -341,6 +341,100 @@ START_TEST(test_encode_bad_arguments)
 }
 END_TEST
 
+/* The two-step encoders write exactly the bytes of the one-step ones,
+ * where the caller says, and nothing past them; a bad spec has size 0. */
+START_TEST(test_encode_in_place)
+{
+    struct blob i0 = blob_hex(mit_init0), i1 = blob_hex(mit_init1), a1 = blob_hex(mit_accept1);
+    struct nego_view none = {NULL, 0};
+    struct nego_view bad_oid = {(const uint8_t *)"\x06\x01\x80", 3};
+    struct nego_token t;
+    struct nego_out out;
+    struct nego_view mt, mt2;
+    uint8_t room[1024];
+
+    ck_assert_int_eq(nego_decode_initial(i0.data, i0.len, &t), SEC_E_OK);
+    struct nego_init_spec spec = {&nego_oid_ntlm, 1, t.mech_token, {NULL, 0}, NULL};
+    ck_assert_int_eq(nego_encode_init(&spec, &out, &mt), SEC_E_OK);
+    ck_assert_uint_eq(nego_init_size(&spec), out.len);
+    memset(room, 0xee, sizeof room);
+    nego_init_write(&spec, room, &mt2);
+    ck_assert_mem_eq(room, out.data, out.len);
+    ck_assert_uint_eq(room[out.len], 0xee);
+    ck_assert_ptr_eq(mt2.data, room + (mt.data - out.data));
+    ck_assert_uint_eq(mt2.len, mt.len);
+    nego_out_free(&out);
+
+    const struct blob *resps[] = {&i1, &a1};
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(nego_decode_next(resps[i]->data, resps[i]->len, &t), SEC_E_OK);
+        struct nego_resp_spec r = {t.neg_state, t.supported_mech, t.response_token, t.mic};
+        ck_assert_uint_eq(nego_resp_size(&r), resps[i]->len);
+        memset(room, 0xee, sizeof room);
+        nego_resp_write(&r, room);
+        ck_assert_mem_eq(room, resps[i]->data, resps[i]->len);
+        ck_assert_uint_eq(room[resps[i]->len], 0xee);
+    }
+
+    spec.mech_count = 0;
+    ck_assert_uint_eq(nego_init_size(&spec), 0);
+    ck_assert_uint_eq(nego_init_size(NULL), 0);
+    struct nego_resp_spec bad[] = {
+        {4, none, none, none}, {-2, none, none, none}, {0, bad_oid, none, none}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_uint_eq(nego_resp_size(&bad[i]), 0);
+    ck_assert_uint_eq(nego_resp_size(NULL), 0);
+    free(i0.data);
+    free(i1.data);
+    free(a1.data);
+}
+END_TEST
+
+/* A mech token already in the destination, at the most the fields before
+ * it can take (nego_*_prefix_max), is moved into place: the same bytes as
+ * encoding from elsewhere, for every length form of every header. */
+START_TEST(test_encode_token_in_place)
+{
+    static const size_t lens[] = {0, 1, 100, 127, 128, 200, 255, 256, 1000, 65535, 65536, 70000};
+    struct nego_view mechs[3] = {nego_oid_krb5_ms, nego_oid_krb5, nego_oid_ntlm};
+    struct nego_view mic = {(const uint8_t *)"0123456789abcdef", 16};
+    size_t oid_bytes = mechs[0].len + mechs[1].len + mechs[2].len;
+    uint8_t *tok = malloc(70000), *dst = malloc(72000);
+    struct nego_out out;
+
+    for (size_t i = 0; i < 70000; i++)
+        tok[i] = (uint8_t)(i * 7 + 3);
+    for (size_t k = 0; k < sizeof lens / sizeof lens[0]; k++) {
+        struct nego_view t = {tok, lens[k]};
+        struct nego_init_spec spec = {mechs, 3, t, {NULL, 0}, NULL};
+        size_t at = nego_init_prefix_max(oid_bytes);
+        ck_assert_int_eq(nego_encode_init(&spec, &out, NULL), SEC_E_OK);
+        memcpy(dst + at, tok, lens[k]);
+        spec.mech_token = (struct nego_view){dst + at, lens[k]};
+        ck_assert_uint_eq(nego_init_size(&spec), out.len);
+        nego_init_write(&spec, dst, NULL);
+        ck_assert_mem_eq(dst, out.data, out.len);
+        nego_out_free(&out);
+
+        for (int form = 0; form < 3; form++) {
+            int state = form == 0 ? NEGO_STATE_ABSENT : NEGO_ACCEPT_INCOMPLETE;
+            struct nego_view sm = form == 2 ? nego_oid_krb5_ms : (struct nego_view){NULL, 0};
+            struct nego_view m = form == 1 ? mic : (struct nego_view){NULL, 0};
+            at = nego_resp_prefix_max(state, sm);
+            ck_assert_int_eq(nego_encode_resp(state, sm, t, m, &out), SEC_E_OK);
+            memcpy(dst + at, tok, lens[k]);
+            struct nego_resp_spec r = {state, sm, {dst + at, lens[k]}, m};
+            ck_assert_uint_eq(nego_resp_size(&r), out.len);
+            nego_resp_write(&r, dst);
+            ck_assert_mem_eq(dst, out.data, out.len);
+            nego_out_free(&out);
+        }
+    }
+    free(tok);
+    free(dst);
+}
+END_TEST
+
 /* An empty OCTET STRING is present, not absent. */
 START_TEST(test_empty_octet_string_present)
 {
@@ -462,6 +556,21 @@ START_TEST(test_req_flags_ignored)
     ck_assert_int_eq(nego_decode_initial(b.data, b.len, &t), SEC_E_OK);
     VIEW_IS(t.req_flags, "03 02 01 fe");
     free(b.data);
+
+    /* Ignored, but still strict DER: unused bits must be 0..7 and zero. */
+    static const char *const bad[] = {"03 02 01 ff", "03 02 08 00", "03 01 01"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char hex[256];
+        snprintf(hex, sizeof hex,
+                 "60 %02zx 06 06 2b 06 01 05 05 02 a0 %02zx 30 %02zx a0 0e 30 0c"
+                 "06 0a 2b 06 01 04 01 82 37 02 02 0a a1 %02zx %s",
+                 (size_t)0x22 - (i == 2), (size_t)0x18 - (i == 2), (size_t)0x16 - (i == 2),
+                 (size_t)4 - (i == 2), bad[i]);
+        b = blob_hex(hex);
+        ck_assert_int_eq(nego_decode_initial(b.data, b.len, &t), SEC_E_INVALID_TOKEN);
+        ck_assert(!nego_der_check(b.data, b.len));
+        free(b.data);
+    }
 }
 END_TEST
 
@@ -687,6 +796,26 @@ START_TEST(test_oid_helpers)
     ck_assert(!nego_oid_valid((struct nego_view){(const uint8_t *)"\x06\x00", 2}));
     ck_assert(!nego_oid_valid((struct nego_view){(const uint8_t *)"\x04\x01\x01", 3}));
     ck_assert(!nego_oid_valid((struct nego_view){(const uint8_t *)"\x06\x02\x2b", 3}));
+    /* Sub-identifiers up to 2^64 - 1 (libtasn1's limit), minimal, terminated. */
+    static const struct {
+        const char *hex;
+        bool ok;
+    } subids[] = {
+        {"06 0b 2b 81 ff ff ff ff ff ff ff ff 7f", true},  /* 2^64 - 1 */
+        {"06 0b 2b 82 80 80 80 80 80 80 80 80 00", false}, /* 2^64 */
+        {"06 0a 2b ff ff ff ff ff ff ff ff 7f", true},     /* 2^63 - 1 */
+        {"06 0c 2b 81 80 80 80 80 80 80 80 80 80 00", false},
+        {"06 03 2b 80 01", false}, /* leading 0x80 */
+        {"06 03 2b 00 01", true},
+        {"06 02 2b 81", false}, /* unterminated */
+    };
+    for (size_t i = 0; i < sizeof subids / sizeof subids[0]; i++) {
+        struct blob o = blob_hex(subids[i].hex);
+        ck_assert_msg(nego_oid_valid((struct nego_view){o.data, o.len}) == subids[i].ok, "%s",
+                      subids[i].hex);
+        ck_assert(nego_der_check(o.data, o.len) == subids[i].ok);
+        free(o.data);
+    }
 }
 END_TEST
 
@@ -982,6 +1111,8 @@ static Suite *spnego_suite(void)
     tcase_add_test(tc, test_init2_mic_tag4);
     tcase_add_test(tc, test_encode_each_neg_state);
     tcase_add_test(tc, test_encode_bad_arguments);
+    tcase_add_test(tc, test_encode_in_place);
+    tcase_add_test(tc, test_encode_token_in_place);
     tcase_add_test(tc, test_empty_octet_string_present);
     tcase_add_test(tc, test_req_flags_ignored);
     tcase_add_test(tc, test_init2_without_mech_types);

@@ -496,6 +496,75 @@ START_TEST(test_ntlmv1)
 }
 END_TEST
 
+/* Seal `len` bytes of `data` in place with the user-mode context `s`. */
+static SECURITY_STATUS v1_seal(LSA_SEC_HANDLE s, uint8_t *data, uint32_t len, uint32_t seq)
+{
+    uint8_t sig[16];
+    SecBuffer b[2] = {{sizeof sig, SECBUFFER_TOKEN, sig}, {len, SECBUFFER_DATA, data}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+
+    return nt_user->SealMessage(s, 0, &d, seq);
+}
+
+/*
+ * The key stream without extended session security (NTLMv1): one RC4
+ * state, keyed with SEALKEY, serves both directions;
+ * SECPKG_ATTR_LIBSSPI_RESET_CRYPTO restarts it from the key whichever
+ * direction is named; in datagram mode every message starts it afresh.
+ * The first bytes of each sealed message show where the stream was.
+ */
+START_TEST(test_v1_key_stream)
+{
+    LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
+    SECPKG_LIBSSPI_SETTING on = {"allow_ntlmv1", "yes"}, off = {"allow_ntlmv1", "no"};
+    SECPKG_LIBSSPI_CONFIG cfg = {1, &on, NULL};
+    uint8_t plain[24], first[24], msg[24], key[16];
+    uint32_t dir = 0;
+
+    ck_assert_int_eq(ntlm_options_set(&cfg), STATUS_SUCCESS);
+    memset(plain, 0x5a, sizeof plain);
+    for (int datagram = 0; datagram < 2; datagram++) {
+        uint32_t req =
+            ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | (datagram ? ISC_REQ_DATAGRAM : 0u);
+        LSA_SEC_HANDLE c = 0, s = 0;
+        struct nt_test_tok neg, chal, out;
+        struct ntlm_buf auth;
+        crypto_rc4 rc4;
+
+        ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, req, &neg), SEC_I_CONTINUE_NEEDED);
+        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, req, &chal), SEC_I_CONTINUE_NEEDED);
+        v1_auth(&chal, false, &auth);
+        ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, req, &out), SEC_E_OK);
+        ntlm_buf_free(&auth);
+        struct ntlm_context *ctx = ntlm_context_from_handle(s, PKG_SIDE_USER);
+        ck_assert_ptr_nonnull(ctx);
+        ck_assert(!(ctx->flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY));
+        ck_assert(ctx->flags & NTLMSSP_NEGOTIATE_SEAL);
+        ck_assert_int_eq(!!(ctx->flags & NTLMSSP_NEGOTIATE_DATAGRAM), datagram);
+        crypto_rc4_set_key(&rc4, key, ntlm_sealkey(ctx->flags, ctx->exported, false, key));
+        crypto_rc4_crypt(&rc4, sizeof first, first, plain);
+
+        for (uint32_t seq = 0; seq < 3; seq++) {
+            if (seq == 2)
+                ck_assert_int_eq(ntlm_sp_set_context_attributes(s, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO,
+                                                                &dir, sizeof dir),
+                                 STATUS_SUCCESS);
+            memcpy(msg, plain, sizeof msg);
+            ck_assert_int_eq(v1_seal(s, msg, sizeof msg, seq), SEC_E_OK);
+            /* Stream mode: the second message is further down the stream. */
+            ck_assert_int_eq(memcmp(msg, first, sizeof msg) == 0, datagram || seq != 1);
+        }
+        dir = 1; /* the other direction names the same state */
+        nt_test_delete(c);
+        nt_test_delete(s);
+    }
+    cfg.Settings = &off;
+    ck_assert_int_eq(ntlm_options_set(&cfg), STATUS_SUCCESS);
+    nt_lsa->FreeCredentialsHandle(cc);
+    nt_lsa->FreeCredentialsHandle(sc);
+}
+END_TEST
+
 START_TEST(test_import_garbage)
 {
     LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
@@ -870,6 +939,7 @@ static Suite *malformed_suite(void)
     tcase_add_test(tc, test_package_authenticate);
     tcase_add_test(tc, test_package_mic);
     tcase_add_test(tc, test_ntlmv1);
+    tcase_add_test(tc, test_v1_key_stream);
     tcase_add_test(tc, test_import_garbage);
     tcase_add_test(tc, test_ntlmv2_skew);
     tcase_add_test(tc, test_options);

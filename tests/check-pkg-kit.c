@@ -326,6 +326,9 @@ START_TEST(test_messages_and_attributes)
     ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_IN_PROGRESS);
     ck_assert_mem_eq(ni.PackageInfo->Name, u"KitOne", sizeof u"KitOne");
     free(ni.PackageInfo);
+    /* While the handshake runs there is no key yet. */
+    ck_assert_int_eq(kt_tables[0].QueryContextAttributes(h, SECPKG_ATTR_SESSION_KEY, &ni),
+                     SEC_E_INVALID_HANDLE);
     ck_assert(pkg_object_attach(c, PKG_SIDE_USER));
     ck_assert(!pkg_object_attach(c, PKG_SIDE_USER));
     ck_assert_int_eq(kt_utables[0].MakeSignature(h, 0, &d, 0), SEC_E_OK);
@@ -339,8 +342,9 @@ START_TEST(test_messages_and_attributes)
                      STATUS_SUCCESS);
     ck_assert_uint_eq(ni.NegotiationState, SECPKG_NEGOTIATION_COMPLETE);
     free(ni.PackageInfo);
+    /* Complete, and the package keeps no session key: not answered. */
     ck_assert_int_eq(kt_utables[0].QueryContextAttributes(h, SECPKG_ATTR_SESSION_KEY, &ni),
-                     SEC_E_INVALID_HANDLE);
+                     SEC_E_UNSUPPORTED_FUNCTION);
     ck_assert_int_eq(kt_utables[0].QueryContextAttributes(h, 0x7777, &ni),
                      SEC_E_UNSUPPORTED_FUNCTION);
     /* Two sides, either order; a side released twice is refused. */
@@ -385,6 +389,23 @@ START_TEST(test_buffers)
     ck_assert_uint_eq(b[1].BufferType, SECBUFFER_MISSING);
     ck_assert_uint_eq(b[1].cbBuffer, 12);
     ck_assert_uint_eq(pkg_buffer_count(&d, SECBUFFER_TOKEN), 1);
+
+    /* pkg_output_space: the same buffer and statuses, room in place. */
+    uint8_t *room = NULL;
+    b[0] = (SecBuffer){2, SECBUFFER_TOKEN, buf};
+    ck_assert_int_eq(pkg_output_space(&d, 0, 3, &room), SEC_E_BUFFER_TOO_SMALL);
+    ck_assert_ptr_null(room);
+    ck_assert_uint_eq(b[0].cbBuffer, 2);
+    b[0].cbBuffer = sizeof buf;
+    ck_assert_int_eq(pkg_output_space(&d, 0, 3, &room), SEC_E_OK);
+    ck_assert_ptr_eq(room, buf);
+    ck_assert_uint_eq(b[0].cbBuffer, 3);
+    b[0] = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    ck_assert_int_eq(pkg_output_space(&d, 0, 3, &room), SEC_E_INTERNAL_ERROR);
+    ck_assert_int_eq(pkg_output_space(&d, ISC_REQ_ALLOCATE_MEMORY, 3, &room), SEC_E_OK);
+    ck_assert_ptr_eq(room, b[0].pvBuffer);
+    ck_assert_uint_eq(b[0].cbBuffer, 3);
+    free(b[0].pvBuffer);
 }
 END_TEST
 

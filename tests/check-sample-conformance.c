@@ -2,8 +2,6 @@
  * check-sample-conformance.c - the Sample package through the package
  * conformance battery (pkg-conformance.h).
  */
-#include <stdlib.h>
-
 #include "pkg-conformance.h"
 
 #define SAMPLE_REQ                                                                                 \
@@ -20,20 +18,12 @@ static const struct pc_driver sample_driver = {
     .target = "host/server.example",
     .isc_req = SAMPLE_REQ,
     .asc_req = SAMPLE_REQ, /* the same bits for ASC_REQ_* up to CONNECTION */
-    .denied = SEC_E_LOGON_DENIED,
-    .bad_use = SEC_E_UNSUPPORTED_FUNCTION,
-    .short_verify = SEC_E_INVALID_TOKEN,
+    .expect.bad_use = SEC_E_UNSUPPORTED_FUNCTION,
     .layout = PH_LAYOUT_TOKEN,
-    .no_key_info = true,
+    .unanswered = PC_ATTR_KEY_INFO,
 };
 
 int main(void)
 {
-    SRunner *sr = srunner_create(pc_suite(&sample_driver));
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return pc_main(&sample_driver);
 }

@@ -27,6 +27,7 @@
 
 static struct tls_pki pki;
 static char records_conf[512]; /* option.record_layer = gnutls */
+static char certdir_conf[512]; /* option.cert_dir = the PKI's directory */
 
 static void setup(void)
 {
@@ -41,20 +42,37 @@ static void setup_gnutls_records(void)
     ck_status(tls_load_package(), SEC_E_OK);
 }
 
-static bool write_records_conf(void)
+/* A configuration loading the package with one option line. */
+static bool write_conf(char *path, size_t cap, const char *name, const char *option)
 {
     const char *dir = getenv("LIBSSPI_TEST_PKGDIR");
     FILE *f;
 
-    snprintf(records_conf, sizeof(records_conf), "%s/records.conf", pki.dir);
-    f = fopen(records_conf, "w");
+    snprintf(path, cap, "%s/%s", pki.dir, name);
+    f = fopen(path, "w");
     if (f == NULL)
         return false;
     fprintf(f,
             "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/schannel/.libs/schannel.so\n"
-            "option.record_layer = gnutls\n",
-            dir ? dir : "src/packages");
+            "%s\n",
+            dir ? dir : "src/packages", option);
     return fclose(f) == 0;
+}
+
+static bool write_records_conf(void)
+{
+    char opt[400];
+
+    snprintf(opt, sizeof(opt), "option.cert_dir = %s", pki.dir);
+    return write_conf(records_conf, sizeof(records_conf), "records.conf",
+                      "option.record_layer = gnutls") &&
+           write_conf(certdir_conf, sizeof(certdir_conf), "certdir.conf", opt);
+}
+
+static void setup_cert_dir(void)
+{
+    setenv("LIBSSPI_CONFIG", certdir_conf, 1);
+    ck_status(tls_load_package(), SEC_E_OK);
 }
 
 /* A connected client/server pair on `protocols`. */
@@ -802,6 +820,232 @@ START_TEST(test_client_certificates)
 }
 END_TEST
 
+/* ---- SCH_CRED_FORMAT_CERT_HASH(_STORE): the certificate by thumbprint */
+
+/* The SHA-1 thumbprint of the certificate in `pem`. */
+static void thumbprint(const char *pem, BYTE sha1[20])
+{
+    PCCERT_CONTEXT c = NULL;
+    HCERTSTORE s = CertOpenStore(CERT_STORE_PROV_FILENAME_A, 0, 0, 0, pem);
+    DWORD len = 20;
+
+    ck_assert_ptr_nonnull(s);
+    c = CertEnumCertificatesInStore(s, NULL);
+    ck_assert_ptr_nonnull(c);
+    ck_assert(CertGetCertificateContextProperty(c, CERT_SHA1_HASH_PROP_ID, sha1, &len));
+    CertFreeCertificateContext(c);
+    CertCloseStore(s, 0);
+}
+
+/* AcquireCredentialsHandle with paCred pointing at a hash structure. */
+static SECURITY_STATUS acquire_by_hash(uint32_t use, uint32_t format, const void *hash,
+                                       CredHandle *cred)
+{
+    SCHANNEL_CRED sc = {0};
+    TimeStamp ts;
+
+    sc.dwVersion = SCHANNEL_CRED_VERSION;
+    sc.dwCredFormat = format;
+    sc.cCreds = 1;
+    sc.paCred = (PCCERT_CONTEXT *)(uintptr_t)hash;
+    return AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel", use, NULL, &sc, NULL, NULL,
+                                     cred, &ts);
+}
+
+static void hash_store(SCHANNEL_CERT_HASH_STORE *h, const char *pem, const char16_t *store)
+{
+    size_t n = 0;
+
+    while (store[n] != 0)
+        n++;
+    memset(h, 0, sizeof(*h));
+    h->dwLength = sizeof(*h);
+    h->dwFlags = SCH_MACHINE_CERT_HASH;
+    thumbprint(pem, h->ShaHash);
+    memcpy(h->pwszStoreName, store, (n + 1) * sizeof(char16_t));
+}
+
+START_TEST(test_cert_hash_credentials)
+{
+    SCHANNEL_CERT_HASH h = {sizeof(h), SCH_MACHINE_CERT_HASH, 0, {0}};
+    SCHANNEL_CERT_HASH_STORE hs;
+    struct tls_side c = {.target = "localhost"}, s = {.server = true};
+    CredHandle cred;
+    SCH_CREDENTIALS v5 = {0};
+    TimeStamp ts;
+
+    setenv("LIBSSPI_CERT_DIR", pki.dir, 1);
+    /* a server by SCHANNEL_CERT_HASH ("MY"): a handshake with its certificate */
+    thumbprint(pki.server, h.ShaHash);
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, &h, &s.cred),
+              SEC_E_OK);
+    ck_status(tls_client_cred(pki.ca, NULL, 0, 0, &c.cred), SEC_E_OK);
+    ck_status(tls_handshake(&c, &s), SEC_E_OK);
+    tls_side_free(&c);
+    tls_side_free(&s);
+    FreeCredentialsHandle(&c.cred);
+    FreeCredentialsHandle(&s.cred);
+    /* SCHANNEL_CERT_HASH_STORE naming "MY" in any case, and in SCH_CREDENTIALS */
+    hash_store(&hs, pki.server, u"my");
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH_STORE, &hs, &cred),
+              SEC_E_OK);
+    FreeCredentialsHandle(&cred);
+    v5.dwVersion = SCH_CREDENTIALS_VERSION;
+    v5.dwCredFormat = SCH_CRED_FORMAT_CERT_HASH_STORE;
+    v5.cCreds = 1;
+    v5.paCred = (PCCERT_CONTEXT *)&hs;
+    ck_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel", SECPKG_CRED_INBOUND, NULL,
+                                        &v5, NULL, NULL, &cred, &ts),
+              SEC_E_OK);
+    FreeCredentialsHandle(&cred);
+    /* a client certificate by hash */
+    hash_store(&hs, pki.client, u"MY");
+    ck_status(acquire_by_hash(SECPKG_CRED_OUTBOUND, SCH_CRED_FORMAT_CERT_HASH_STORE, &hs, &cred),
+              SEC_E_OK);
+    FreeCredentialsHandle(&cred);
+
+    /* not there: no credentials; the CA's file has no key: unknown */
+    h.ShaHash[0] ^= 0xff;
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, &h, &cred),
+              SEC_E_NO_CREDENTIALS);
+    hash_store(&hs, pki.server, u"Root");
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH_STORE, &hs, &cred),
+              SEC_E_NO_CREDENTIALS);
+    hash_store(&hs, pki.ca, u"MY");
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH_STORE, &hs, &cred),
+              SEC_E_UNKNOWN_CREDENTIALS);
+    /* malformed: a wrong dwLength, an unterminated store name, no structure */
+    hash_store(&hs, pki.server, u"MY");
+    hs.dwLength = sizeof(SCHANNEL_CERT_HASH);
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH_STORE, &hs, &cred),
+              SEC_E_UNKNOWN_CREDENTIALS);
+    hs.dwLength = sizeof(hs);
+    for (int i = 0; i < SCH_CRED_MAX_STORE_NAME_SIZE; i++)
+        hs.pwszStoreName[i] = u'M';
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH_STORE, &hs, &cred),
+              SEC_E_UNKNOWN_CREDENTIALS);
+    h.dwLength = sizeof(h) + 1;
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, &h, &cred),
+              SEC_E_UNKNOWN_CREDENTIALS);
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, NULL, &cred),
+              SEC_E_UNKNOWN_CREDENTIALS);
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, 3, &h, &cred), SEC_E_UNKNOWN_CREDENTIALS);
+    unsetenv("LIBSSPI_CERT_DIR");
+    /* with no certificate directory nothing is found */
+    setenv("LIBSSPI_CERT_DIR", "/nonexistent", 1);
+    thumbprint(pki.server, h.ShaHash);
+    h.dwLength = sizeof(h);
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, &h, &cred),
+              SEC_E_NO_CREDENTIALS);
+    unsetenv("LIBSSPI_CERT_DIR");
+}
+END_TEST
+
+/* option.cert_dir is the "MY" of hash credentials (fresh process). */
+START_TEST(test_cert_dir_option)
+{
+    SCHANNEL_CERT_HASH h = {sizeof(h), 0, 0, {0}};
+    CredHandle cred;
+
+    thumbprint(pki.server, h.ShaHash);
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, &h, &cred),
+              SEC_E_OK);
+    FreeCredentialsHandle(&cred);
+}
+END_TEST
+
+/* ---- the verdict on the peer's chain (SECPKG_ATTR_CC_POLICY_RESULT) */
+
+/* Handshake: the server requires a client certificate and trusts ca_file;
+ * the client sends `client_pem`.  The server's verdict and expiry. */
+static SECURITY_STATUS mutual(const char *client_pem, int32_t *verdict, TimeStamp *expiry)
+{
+    struct tls_side c = {.target = "localhost"}, s = {.server = true, .req = ASC_REQ_MUTUAL_AUTH};
+    SecPkgContext_ClientCertPolicyResult r;
+    SECURITY_STATUS st;
+
+    ck_status(tls_server_cred_ca(pki.server, pki.ca, 0, &s.cred), SEC_E_OK);
+    ck_status(tls_client_cred(pki.ca, client_pem, 0, 0, &c.cred), SEC_E_OK);
+    st = tls_handshake(&c, &s);
+    if (st == SEC_E_OK) {
+        ck_status(QueryContextAttributesA(&s.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r), SEC_E_OK);
+        *verdict = r.dwPolicyResult;
+        *expiry = s.expiry;
+        /* the client's verdict on the server: trusted */
+        ck_status(QueryContextAttributesA(&c.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r), SEC_E_OK);
+        ck_assert_int_eq(r.dwPolicyResult, S_OK);
+    }
+    tls_side_free(&c);
+    tls_side_free(&s);
+    FreeCredentialsHandle(&c.cred);
+    FreeCredentialsHandle(&s.cred);
+    return st;
+}
+
+/* The certificate's NotAfter as a FILETIME value. */
+static int64_t not_after(const char *pem)
+{
+    PCCERT_CONTEXT c = NULL;
+    int64_t t;
+
+    ck_status(libsspi_cert_from_files(pem, NULL, &c), SEC_E_OK);
+    t = (int64_t)((uint64_t)c->pCertInfo->NotAfter.dwHighDateTime << 32 |
+                  c->pCertInfo->NotAfter.dwLowDateTime);
+    CertFreeCertificateContext(c);
+    return t;
+}
+
+/* Schannel's server does not refuse a client chain it cannot trust (the
+ * application validates it); the verdict is the context's attribute. */
+START_TEST(test_client_chain_verdict)
+{
+    int32_t v = 1;
+    TimeStamp ts;
+
+    ck_status(mutual(pki.client, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, S_OK);
+    ck_assert(ts.QuadPart == not_after(pki.client));
+    ck_status(mutual(pki.rogue, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, CERT_E_CHAINING); /* signed by a CA the client does not send */
+    ck_status(mutual(pki.self, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, CERT_E_UNTRUSTEDROOT); /* a self-signed certificate */
+    ck_status(mutual(pki.expired, &v, &ts), SEC_E_OK);
+    ck_assert_int_eq(v, CERT_E_EXPIRED);
+}
+END_TEST
+
+/* A client with manual validation reads the verdict on the server. */
+START_TEST(test_server_chain_verdict)
+{
+    static const struct {
+        const char *pem, *target;
+        int32_t want;
+    } cases[] = {{NULL, "localhost", S_OK},
+                 {NULL, "other.example", CERT_E_CN_NO_MATCH},
+                 {NULL, NULL, S_OK}};
+    SecPkgContext_ClientCertPolicyResult r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct tls_side c = {.target = cases[i].target}, s = {.server = true};
+
+        ck_status(tls_server_cred(pki.server, 0, &s.cred), SEC_E_OK);
+        ck_status(tls_client_cred(pki.ca, NULL, 0, SCH_CRED_MANUAL_CRED_VALIDATION, &c.cred),
+                  SEC_E_OK);
+        ck_status(tls_handshake(&c, &s), SEC_E_OK);
+        ck_status(QueryContextAttributesA(&c.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r), SEC_E_OK);
+        ck_assert_int_eq(r.dwPolicyResult, cases[i].want);
+        /* no client certificate: nothing to judge */
+        ck_status(QueryContextAttributesA(&s.ctx, SECPKG_ATTR_CC_POLICY_RESULT, &r),
+                  SEC_E_NO_CREDENTIALS);
+        ck_assert_int_eq(s.expiry.QuadPart, INT64_MAX);
+        tls_side_free(&c);
+        tls_side_free(&s);
+        FreeCredentialsHandle(&c.cred);
+        FreeCredentialsHandle(&s.cred);
+    }
+}
+END_TEST
+
 /* One thread encrypts while another decrypts on the same context (the
  * client sends to the server and receives the server's records at once). */
 struct flow {
@@ -894,6 +1138,16 @@ static Suite *schannel_suite(void)
     tcase_add_test(tc, test_client_certificates);
     tcase_add_test(tc, test_handles);
     tcase_add_test(tc, test_encrypt_and_decrypt_at_once);
+    tcase_add_test(tc, test_cert_hash_credentials);
+    tcase_add_test(tc, test_client_chain_verdict);
+    tcase_add_test(tc, test_server_chain_verdict);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("cert-dir-option");
+    if (getenv("CK_FORK") == NULL || strcmp(getenv("CK_FORK"), "no") != 0) {
+        tcase_add_checked_fixture(tc, setup_cert_dir, NULL);
+        tcase_add_test(tc, test_cert_dir_option);
+    }
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gnutls-record-layer");
@@ -920,6 +1174,7 @@ int main(void)
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     unlink(records_conf);
+    unlink(certdir_conf);
     tls_pki_remove(&pki);
     return failed == 0 ? 0 : 1;
 }

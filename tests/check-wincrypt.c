@@ -2,11 +2,11 @@
  * check-wincrypt.c - the <wincrypt.h> subset libsspi.so exports: contexts
  * (create, duplicate, free), CERT_INFO, properties, display names, stores
  * (memory, file, add dispositions, find by subject and hash, enumerate),
- * PKCS#12 import with its key, libsspi_cert_from_files, and bad input.
- * Certificates are made at run time (src/tools/tool-pki.c).
+ * PKCS#12 import with its key, libsspi_cert_from_files, and bad input with
+ * the last error Windows sets for it (GetLastError).  Certificates are made
+ * at run time (src/tools/tool-pki.c).
  */
 #include <check.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,14 @@
 #include "tools/tool-pki.h"
 
 static struct tool_pki pki;
+
+/* The last error after a failing call, as Windows programs compare it. */
+#define ck_last_error(want)                                                                        \
+    do {                                                                                           \
+        DWORD e_ = GetLastError();                                                                 \
+        ck_assert_msg(e_ == (DWORD)(want), "GetLastError() = 0x%08x, want %s (0x%08x)",            \
+                      (unsigned)e_, #want, (unsigned)(DWORD)(want));                               \
+    } while (0)
 
 /* The server certificate as a context without key. */
 static PCCERT_CONTEXT server_cert(void)
@@ -71,9 +79,9 @@ START_TEST(test_properties)
     ck_assert(CertGetCertificateContextProperty(c, CERT_SHA1_HASH_PROP_ID, NULL, &len));
     ck_assert_uint_eq(len, 20);
     len = 10;
-    errno = 0;
+    SetLastError(0);
     ck_assert(!CertGetCertificateContextProperty(c, CERT_SHA1_HASH_PROP_ID, hash, &len));
-    ck_assert_int_eq(errno, ERANGE);
+    ck_last_error(ERROR_MORE_DATA);
     ck_assert_uint_eq(len, 20);
     ck_assert(CertGetCertificateContextProperty(c, CERT_SHA1_HASH_PROP_ID, hash, &len));
     der.data = c->pbCertEncoded;
@@ -85,7 +93,16 @@ START_TEST(test_properties)
     ck_assert_uint_eq(len, 32);
     len = 0;
     ck_assert(!CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, NULL, &len));
+    ck_last_error(CRYPT_E_NOT_FOUND);
+    SetLastError(0);
     ck_assert(!CertGetCertificateContextProperty(c, 9999, NULL, &len));
+    ck_last_error(CRYPT_E_NOT_FOUND);
+    SetLastError(0);
+    ck_assert(!CertGetCertificateContextProperty(c, CERT_SHA1_HASH_PROP_ID, NULL, NULL));
+    ck_last_error(E_INVALIDARG);
+    SetLastError(0);
+    ck_assert(!CertGetCertificateContextProperty(NULL, CERT_SHA1_HASH_PROP_ID, NULL, &len));
+    ck_last_error(E_INVALIDARG);
     ck_assert_int_eq(libsspi_cert_from_files(pki.server, NULL, &k), SEC_E_OK);
     ck_assert(CertGetCertificateContextProperty(k, CERT_KEY_PROV_INFO_PROP_ID, NULL, &len));
     {
@@ -93,6 +110,10 @@ START_TEST(test_properties)
 
         ck_assert(CertGetCertificateContextProperty(k, CERT_KEY_PROV_INFO_PROP_ID, info, &len));
         ck_assert(memcmp(info->pwszProvName, u"libsspi", 16) == 0);
+        len--;
+        SetLastError(0);
+        ck_assert(!CertGetCertificateContextProperty(k, CERT_KEY_PROV_INFO_PROP_ID, info, &len));
+        ck_last_error(ERROR_MORE_DATA);
         free(info);
     }
     CertFreeCertificateContext(k);
@@ -140,9 +161,9 @@ START_TEST(test_stores)
     ck_assert_ptr_nonnull(mem);
     ck_assert(CertAddCertificateContextToStore(mem, c, CERT_STORE_ADD_NEW, &got));
     ck_assert_ptr_eq(got->hCertStore, mem);
-    errno = 0;
+    SetLastError(0);
     ck_assert(!CertAddCertificateContextToStore(mem, c, CERT_STORE_ADD_NEW, NULL));
-    ck_assert_int_eq(errno, EEXIST);
+    ck_last_error(CRYPT_E_EXISTS);
     {
         PCCERT_CONTEXT same = NULL;
 
@@ -155,15 +176,19 @@ START_TEST(test_stores)
     got = CertFindCertificateInStore(mem, X509_ASN_ENCODING, 0, CERT_FIND_SHA1_HASH, &blob, NULL);
     ck_assert_ptr_nonnull(got);
     /* the search goes on after (and frees) the previous context: none left */
+    SetLastError(0);
     ck_assert_ptr_null(CertFindCertificateInStore(mem, X509_ASN_ENCODING, 0,
                                                   CERT_FIND_SUBJECT_STR_A, "LOCALHOST", got));
+    ck_last_error(CRYPT_E_NOT_FOUND);
     got = CertFindCertificateInStore(mem, X509_ASN_ENCODING, 0, CERT_FIND_SUBJECT_STR_A,
                                      "LOCALHOST", NULL);
     ck_assert_ptr_nonnull(got);
     CertFreeCertificateContext(got);
     ck_assert_ptr_null(CertFindCertificateInStore(mem, X509_ASN_ENCODING, 0,
                                                   CERT_FIND_SUBJECT_STR_W, u"nobody", NULL));
+    ck_last_error(CRYPT_E_NOT_FOUND);
     ck_assert_ptr_null(CertFindCertificateInStore(mem, X509_ASN_ENCODING, 0, 0x12345, NULL, NULL));
+    ck_last_error(E_INVALIDARG);
     /* a file store: the PEM file with its certificate and key */
     file = CertOpenStore(CERT_STORE_PROV_FILENAME_A, 0, 0, 0, pki.server);
     ck_assert_ptr_nonnull(file);
@@ -173,8 +198,11 @@ START_TEST(test_stores)
         n++;
     }
     ck_assert_int_eq(n, 1);
+    ck_last_error(CRYPT_E_NOT_FOUND); /* the end of the enumeration */
     ck_assert_ptr_null(CertOpenStore(CERT_STORE_PROV_FILENAME_A, 0, 0, 0, "/nonexistent.pem"));
+    ck_last_error(ERROR_FILE_NOT_FOUND);
     ck_assert_ptr_null(CertOpenStore((LPCSTR)(uintptr_t)99, 0, 0, 0, NULL));
+    ck_last_error(ERROR_FILE_NOT_FOUND);
     /* a context found in a store outlives the store's handle */
     got = CertEnumCertificatesInStore(mem, NULL);
     ck_assert(CertCloseStore(mem, 0));
@@ -209,7 +237,12 @@ START_TEST(test_pfx_import)
     blob.cbData = (DWORD)fread(buf, 1, sizeof(buf), f);
     fclose(f);
     unlink(path);
+    SetLastError(0);
     ck_assert_ptr_null(PFXImportCertStore(&blob, u"wrong", 0));
+    ck_last_error(HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD));
+    ck_assert_uint_eq(GetLastError(), 0x80070056u);
+    ck_assert_ptr_null(PFXImportCertStore(&blob, NULL, 0));
+    ck_last_error(HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD));
     s = PFXImportCertStore(&blob, u"secret", 0);
     ck_assert_ptr_nonnull(s);
     c = CertFindCertificateInStore(s, X509_ASN_ENCODING, 0, CERT_FIND_SUBJECT_STR_A, "localhost",
@@ -218,7 +251,17 @@ START_TEST(test_pfx_import)
     ck_assert(CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, NULL, &len));
     CertFreeCertificateContext(c);
     CertCloseStore(s, 0);
+    SetLastError(0);
     ck_assert_ptr_null(PFXImportCertStore(NULL, NULL, 0));
+    ck_last_error(ERROR_INVALID_PARAMETER);
+    blob.pbData = (BYTE *)"\x04\x03"
+                          "abc";
+    blob.cbData = 5;
+    ck_assert_ptr_null(PFXImportCertStore(&blob, u"secret", 0));
+    ck_last_error(CRYPT_E_ASN1_BADTAG);
+    blob.pbData = (BYTE *)"\x30\x82\x10\x00\x02";
+    ck_assert_ptr_null(PFXImportCertStore(&blob, u"secret", 0));
+    ck_last_error(CRYPT_E_ASN1_EOD);
 }
 END_TEST
 
@@ -261,6 +304,142 @@ START_TEST(test_cert_from_files)
 }
 END_TEST
 
+/* Undecodable certificates: the crypt32 ASN.1 errors. */
+START_TEST(test_create_errors)
+{
+    PCCERT_CONTEXT c = server_cert(), bad;
+    BYTE buf[4096];
+    DWORD n = c->cbCertEncoded;
+
+    ck_assert_uint_lt(n, sizeof(buf) - 1);
+    memcpy(buf, c->pbCertEncoded, n);
+    SetLastError(0);
+    ck_assert_ptr_null(CertCreateCertificateContext(0, buf, n));
+    ck_last_error(E_INVALIDARG);
+    ck_assert_ptr_null(CertCreateCertificateContext(X509_ASN_ENCODING, NULL, 0));
+    ck_last_error(CRYPT_E_ASN1_EOD);
+    ck_assert_ptr_null(CertCreateCertificateContext(X509_ASN_ENCODING, buf, n - 10));
+    ck_last_error(CRYPT_E_ASN1_EOD);
+    ck_assert_ptr_null(CertCreateCertificateContext(X509_ASN_ENCODING, buf, 3));
+    ck_last_error(CRYPT_E_ASN1_EOD);
+    ck_assert_ptr_null(CertCreateCertificateContext(X509_ASN_ENCODING, (const BYTE *)"junk", 4));
+    ck_last_error(CRYPT_E_ASN1_BADTAG);
+    buf[4] ^= 0x01; /* the tag of TBSCertificate */
+    ck_assert_ptr_null(CertCreateCertificateContext(X509_ASN_ENCODING, buf, n));
+    ck_last_error(CRYPT_E_ASN1_BADTAG);
+    buf[4] ^= 0x01;
+    buf[n] = 0;
+    ck_assert_ptr_null(CertCreateCertificateContext(X509_ASN_ENCODING, buf, n + 1));
+    ck_last_error(CRYPT_E_ASN1_CORRUPT);
+    buf[1] = 0x85; /* five length octets */
+    ck_assert_ptr_null(CertCreateCertificateContext(X509_ASN_ENCODING, buf, n));
+    ck_last_error(CRYPT_E_ASN1_CORRUPT);
+    /* the byte-by-byte truncations all fail with a defined error */
+    for (DWORD i = 0; i < n; i++) {
+        SetLastError(0);
+        bad = CertCreateCertificateContext(X509_ASN_ENCODING, c->pbCertEncoded, i);
+        ck_assert_ptr_null(bad);
+        ck_assert_msg(GetLastError() == (DWORD)CRYPT_E_ASN1_EOD ||
+                          GetLastError() == (DWORD)CRYPT_E_ASN1_BADTAG,
+                      "%u bytes: 0x%08x", (unsigned)i, (unsigned)GetLastError());
+    }
+    SetLastError(0);
+    ck_assert_ptr_null(CertDuplicateCertificateContext(NULL));
+    ck_assert_uint_eq(GetLastError(), 0);
+    ck_assert(!CertFreeCertificateContext((PCCERT_CONTEXT)buf));
+    ck_last_error(E_INVALIDARG);
+    CertFreeCertificateContext(c);
+}
+END_TEST
+
+/* Store errors: providers, names, read-only stores, foreign contexts. */
+START_TEST(test_store_errors)
+{
+    PCCERT_CONTEXT c = server_cert(), in_a = NULL;
+    HCERTSTORE a = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, NULL);
+    HCERTSTORE b = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, 0, NULL);
+    HCERTSTORE ro, bogus;
+    char path[300];
+    FILE *f;
+
+    ck_assert(CertAddCertificateContextToStore(a, c, CERT_STORE_ADD_ALWAYS, &in_a));
+    ck_assert(CertAddCertificateContextToStore(b, c, CERT_STORE_ADD_ALWAYS, NULL));
+    /* a previous context of another store: refused, and freed as on Windows */
+    SetLastError(0);
+    ck_assert_ptr_null(CertEnumCertificatesInStore(b, in_a));
+    ck_last_error(E_INVALIDARG);
+    ck_assert_ptr_null(CertEnumCertificatesInStore((HCERTSTORE)path, NULL));
+    ck_last_error(E_INVALIDARG);
+    ck_assert(!CertCloseStore((HCERTSTORE)path, 0));
+    ck_last_error(E_INVALIDARG);
+    ck_assert_ptr_null(CertDuplicateStore(NULL));
+    ck_last_error(E_INVALIDARG);
+    ck_assert(!CertAddCertificateContextToStore(a, c, 0, NULL));
+    ck_last_error(E_INVALIDARG);
+    ck_assert(!CertAddEncodedCertificateToStore(a, X509_ASN_ENCODING, (const BYTE *)"junk", 4,
+                                                CERT_STORE_ADD_NEW, NULL));
+    ck_last_error(CRYPT_E_ASN1_BADTAG);
+    /* a read-only store refuses additions */
+    ro = CertOpenStore(CERT_STORE_PROV_MEMORY, 0, 0, CERT_STORE_READONLY_FLAG, NULL);
+    ck_assert(!CertAddCertificateContextToStore(ro, c, CERT_STORE_ADD_ALWAYS, NULL));
+    ck_last_error(E_ACCESSDENIED);
+    CertCloseStore(ro, 0);
+    /* names: none, read-only with commit, unknown system stores */
+    ck_assert_ptr_null(CertOpenStore(CERT_STORE_PROV_FILENAME_W, 0, 0, 0, NULL));
+    ck_last_error(ERROR_PATH_NOT_FOUND);
+    ck_assert_ptr_null(CertOpenStore(CERT_STORE_PROV_FILENAME_A, 0, 0,
+                                     CERT_STORE_READONLY_FLAG | CERT_FILE_STORE_COMMIT_ENABLE_FLAG,
+                                     pki.server));
+    ck_last_error(E_INVALIDARG);
+    ck_assert_ptr_null(CertOpenSystemStoreW(0, NULL));
+    ck_last_error(E_INVALIDARG);
+    bogus = CertOpenSystemStoreA(0, "Bogus");
+    ck_assert_ptr_nonnull(bogus);
+    SetLastError(0);
+    ck_assert_ptr_null(CertEnumCertificatesInStore(bogus, NULL));
+    ck_last_error(CRYPT_E_NOT_FOUND);
+    CertCloseStore(bogus, 0);
+    ck_assert_ptr_null(CertOpenStore(CERT_STORE_PROV_SYSTEM_A, 0, 0,
+                                     CERT_SYSTEM_STORE_CURRENT_USER | CERT_STORE_OPEN_EXISTING_FLAG,
+                                     "Bogus"));
+    ck_last_error(ERROR_FILE_NOT_FOUND);
+    /* a file that holds no certificate */
+    snprintf(path, sizeof(path), "%s/empty.pem", pki.dir);
+    f = fopen(path, "w");
+    fputs("not a certificate\n", f);
+    fclose(f);
+    ck_assert_ptr_null(CertOpenStore(CERT_STORE_PROV_FILENAME_A, 0, 0, 0, path));
+    ck_last_error(CRYPT_E_FILE_ERROR);
+    unlink(path);
+    CertCloseStore(a, 0);
+    CertCloseStore(b, 0);
+    CertFreeCertificateContext(c);
+}
+END_TEST
+
+/* "MY" is the certificate directory: each file with its key. */
+START_TEST(test_my_store)
+{
+    HCERTSTORE my;
+    PCCERT_CONTEXT e = NULL;
+    DWORD len;
+    int n = 0, with_key = 0;
+
+    setenv("LIBSSPI_CERT_DIR", pki.dir, 1);
+    my = CertOpenSystemStoreA(0, "MY");
+    ck_assert_ptr_nonnull(my);
+    while ((e = CertEnumCertificatesInStore(my, e)) != NULL) {
+        len = 0;
+        n++;
+        with_key += CertGetCertificateContextProperty(e, CERT_KEY_PROV_INFO_PROP_ID, NULL, &len);
+    }
+    ck_assert_int_ge(n, 8); /* the PKI's files, each with its key except the CAs' */
+    ck_assert_int_eq(with_key, n - 2);
+    CertCloseStore(my, 0);
+    unsetenv("LIBSSPI_CERT_DIR");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("wincrypt");
@@ -276,6 +455,9 @@ int main(void)
     tcase_add_test(tc, test_stores);
     tcase_add_test(tc, test_pfx_import);
     tcase_add_test(tc, test_cert_from_files);
+    tcase_add_test(tc, test_create_errors);
+    tcase_add_test(tc, test_store_errors);
+    tcase_add_test(tc, test_my_store);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -90,27 +90,50 @@ static bool token_is(const struct fake_pkg *p, bool initiator, int leg, const Se
     return false;
 }
 
-static SECURITY_STATUS put_token(PSecBufferDesc out, const struct fake_pkg *p, bool initiator,
-                                 int leg)
+/* Note what output buffer a step was given (before it runs). */
+static void note_output(struct fake_pkg *p, ULONG req, const SecBuffer *b)
 {
+    if (req & ISC_REQ_ALLOCATE_MEMORY)
+        p->allocate_asked++;
+    if (b->pvBuffer == NULL)
+        return;
+    if (p->given_min == 0 || b->cbBuffer < p->given_min)
+        p->given_min = b->cbBuffer;
+    if (b->cbBuffer > p->given_max)
+        p->given_max = b->cbBuffer;
+}
+
+static SECURITY_STATUS put_token(PSecBufferDesc out, ULONG room, ULONG req,
+                                 const struct fake_pkg *p, bool initiator, int leg)
+{
+    SecBuffer *b = &out->pBuffers[0];
     uint8_t tok[64];
     size_t n = make_token(p, initiator, leg, tok);
 
-    out->pBuffers[0].pvBuffer = dup_bytes(tok, n);
-    out->pBuffers[0].cbBuffer = (ULONG)n;
-    return out->pBuffers[0].pvBuffer != NULL ? SEC_E_OK : SEC_E_INSUFFICIENT_MEMORY;
+    if (b->pvBuffer == NULL || p->own_memory) {
+        if (!(req & ISC_REQ_ALLOCATE_MEMORY) && !p->own_memory)
+            return SEC_E_INTERNAL_ERROR;
+        b->pvBuffer = dup_bytes(tok, n);
+        if (b->pvBuffer == NULL)
+            return SEC_E_INSUFFICIENT_MEMORY;
+    } else if (room < n) {
+        return SEC_E_BUFFER_TOO_SMALL;
+    } else {
+        memcpy(b->pvBuffer, tok, n);
+    }
+    b->cbBuffer = (ULONG)n;
+    return SEC_E_OK;
 }
 
 static void no_token(PSecBufferDesc out)
 {
-    out->pBuffers[0].pvBuffer = NULL;
     out->pBuffers[0].cbBuffer = 0;
 }
 
 /* One step of either side; `fresh` creates the context. */
 static SECURITY_STATUS sibling_step(struct fake_pkg *p, bool initiator, PCtxtHandle old,
-                                    PSecBufferDesc in, PCtxtHandle newh, PSecBufferDesc out,
-                                    PULONG attr)
+                                    PSecBufferDesc in, ULONG req, PCtxtHandle newh,
+                                    PSecBufferDesc out, PULONG attr)
 {
     struct fake_ctx *c = old != NULL ? ctx_of(old) : NULL;
     bool fresh = old == NULL;
@@ -125,6 +148,13 @@ static SECURITY_STATUS sibling_step(struct fake_pkg *p, bool initiator, PCtxtHan
         c->initiator = initiator;
     }
     SECURITY_STATUS st = SEC_E_OK;
+    ULONG room = out->pBuffers[0].cbBuffer;
+    note_output(p, req, &out->pBuffers[0]);
+    /* The output buffer is the sibling's to use from the start, before it
+     * has read its input (the caller's input and output memory are
+     * separate, as Windows' LSA makes them). */
+    if (out->pBuffers[0].pvBuffer != NULL)
+        memset(out->pBuffers[0].pvBuffer, 0xee, room);
     no_token(out);
     /* An initiator speaks on even legs; it consumes nothing on leg 0. */
     if (!(initiator && c->leg == 0)) {
@@ -136,7 +166,7 @@ static SECURITY_STATUS sibling_step(struct fake_pkg *p, bool initiator, PCtxtHan
             c->leg++;
     }
     if (st == SEC_E_OK && c->leg < p->legs) {
-        st = put_token(out, p, initiator, c->leg);
+        st = put_token(out, room, req, p, initiator, c->leg);
         c->leg++;
     }
     if (st != SEC_E_OK) {
@@ -245,7 +275,7 @@ static SECURITY_STATUS NTAPI svc_enumerate(PULONG n, PSECPKG_LIBSSPI_PACKAGE_INF
         a[i].PackageId = 10 + i;
         a[i].fCapabilities = fake.pkgs[i].caps;
         a[i].wVersion = 1;
-        a[i].cbMaxToken = 1000;
+        a[i].cbMaxToken = fake.pkgs[i].max_token;
         a[i].Name = fake.pkgs[i].name;
         a[i].Comment = u"fake";
         a[i].MechOid = fake.pkgs[i].oid_len ? fake.pkgs[i].oid : NULL;
@@ -302,7 +332,6 @@ static SECURITY_STATUS NTAPI svc_init(PCredHandle cred, PCtxtHandle ctx, const S
                                       PSecBufferDesc out, PULONG attr, PTimeStamp exp)
 {
     (void)target;
-    (void)req;
     (void)drep;
     struct fake_pkg *p = cred != NULL ? (struct fake_pkg *)cred->dwLower : NULL;
     if (p == NULL)
@@ -311,21 +340,20 @@ static SECURITY_STATUS NTAPI svc_init(PCredHandle cred, PCtxtHandle ctx, const S
     if (ctx == NULL && p->first_init != 0)
         return p->first_init;
     exp->QuadPart = 12345;
-    return sibling_step(p, true, ctx, in, newh, out, attr);
+    return sibling_step(p, true, ctx, in, req, newh, out, attr);
 }
 
 static SECURITY_STATUS NTAPI svc_accept(PCredHandle cred, PCtxtHandle ctx, PSecBufferDesc in,
                                         ULONG req, ULONG drep, PCtxtHandle newh, PSecBufferDesc out,
                                         PULONG attr, PTimeStamp exp)
 {
-    (void)req;
     (void)drep;
     struct fake_pkg *p = cred != NULL ? (struct fake_pkg *)cred->dwLower : NULL;
     if (p == NULL)
         return SEC_E_INVALID_HANDLE;
     p->accepts++;
     exp->QuadPart = 12345;
-    return sibling_step(p, false, ctx, in, newh, out, attr);
+    return sibling_step(p, false, ctx, in, req, newh, out, attr);
 }
 
 static SECURITY_STATUS NTAPI svc_complete(PCtxtHandle ctx, PSecBufferDesc tok)
@@ -497,14 +525,16 @@ void fake_reset(void)
                                      .legs = 2,
                                      .integrity = true,
                                      .prefix = krb_prefix,
-                                     .prefix_len = sizeof(krb_prefix)};
+                                     .prefix_len = sizeof(krb_prefix),
+                                     .max_token = 1000};
     set_oid(&fake.pkgs[0], krb5, sizeof(krb5));
     fake.pkgs[1] = (struct fake_pkg){.name = u"NTLM",
                                      .caps = SECPKG_FLAG_NEGOTIABLE | SECPKG_FLAG_INTEGRITY,
                                      .legs = 3,
                                      .integrity = true,
                                      .prefix = ntlm_prefix,
-                                     .prefix_len = sizeof(ntlm_prefix)};
+                                     .prefix_len = sizeof(ntlm_prefix),
+                                     .max_token = 1000};
     set_oid(&fake.pkgs[1], ntlm, sizeof(ntlm));
 }
 
@@ -553,8 +583,8 @@ SECURITY_STATUS fake_sibling_init(unsigned index, CtxtHandle *ctx, bool fresh, c
     SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
     SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     ULONG attr;
-    SECURITY_STATUS st =
-        sibling_step(&fake.pkgs[index], true, fresh ? NULL : ctx, in ? &id : NULL, ctx, &od, &attr);
+    SECURITY_STATUS st = sibling_step(&fake.pkgs[index], true, fresh ? NULL : ctx, in ? &id : NULL,
+                                      ISC_REQ_ALLOCATE_MEMORY, ctx, &od, &attr);
 
     *out = ob.pvBuffer;
     *out_len = ob.cbBuffer;

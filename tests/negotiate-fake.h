@@ -39,9 +39,15 @@ struct fake_pkg {
     bool bad_password;                       /* the acceptor refuses the initiator's proof */
     const uint8_t *prefix;                   /* token prefix */
     size_t prefix_len;
+    uint32_t max_token; /* cbMaxToken declared (0: none) */
+    bool own_memory;    /* hands back a block of its own even
+                         * when given memory */
     /* counters */
     unsigned acquired, inits, accepts, signs, verifies, resets_out, resets_in;
     unsigned direct_signs, deleted, created;
+    unsigned allocate_asked; /* steps asked to allocate the output token */
+    uint32_t given_min;      /* smallest output buffer given with memory */
+    uint32_t given_max;      /* largest */
 };
 
 struct fake_host {
@@ -57,7 +63,11 @@ struct fake_host {
 extern struct fake_host fake;
 
 /* Reset the fake siblings to: Kerberos stand-in (2 legs, MS/RFC OIDs),
- * NTLM stand-in (3 legs, "NTLMSSP\0" prefix), both with integrity. */
+ * NTLM stand-in (3 legs, "NTLMSSP\0" prefix), both with integrity and a
+ * cbMaxToken of 1000.  Like real packages, a sibling writes its token into
+ * the output buffer it is given, allocates one only with ALLOCATE_MEMORY
+ * (SEC_E_INTERNAL_ERROR without), and refuses a buffer too small
+ * (SEC_E_BUFFER_TOO_SMALL). */
 void fake_reset(void);
 
 /* Load the Negotiate package in-process (once) and hand it the fake

@@ -86,27 +86,34 @@ SECURITY_STATUS ph_acquire(const char *package, enum ph_form form, const struct 
 
 /* ---- handshake ---------------------------------------------------------------- */
 
-struct ph_token {
-    uint8_t data[PH_MAX_DATA * 4];
-    uint32_t len;
-};
-
-/* One leg of `p` with input `in` (NULL/empty on the very first leg). */
-static SECURITY_STATUS leg(struct ph_party *p, bool accept, const struct ph_handshake_opts *o,
-                           const struct ph_token *in, struct ph_token *out)
+/* The first buffer of `d` from index `first` on of type `type`, or NULL. */
+static const SecBuffer *find_type(const SecBufferDesc *d, uint32_t first, uint32_t type)
 {
-    SecBuffer ib[3] = {{in ? in->len : 0, SECBUFFER_TOKEN, in ? (void *)in->data : NULL}};
+    for (uint32_t i = first; i < d->cBuffers; i++)
+        if (d->pBuffers[i].BufferType == type)
+            return &d->pBuffers[i];
+    return NULL;
+}
+
+SECURITY_STATUS ph_leg(struct ph_party *p, bool accept, const struct ph_handshake_opts *o,
+                       const void *in, uint32_t len, uint8_t *out, struct ph_leg_result *r)
+{
+    SecBuffer ib[3] = {{len, SECBUFFER_TOKEN, (void *)in}};
     SecBufferDesc id = {SECBUFFER_VERSION, 1, ib};
-    SecBuffer ob = {o->allocate ? 0 : sizeof out->data, SECBUFFER_TOKEN,
-                    o->allocate ? NULL : out->data};
+    uint8_t *mine = o->allocate ? NULL : malloc(PH_MAX_TOKEN);
+    SecBuffer ob = {o->allocate ? 0 : PH_MAX_TOKEN, SECBUFFER_TOKEN, mine};
     SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t req = accept ? o->asc_req : o->isc_req;
     CtxtHandle before = p->ctx;
+    const SecBuffer *b;
     SECURITY_STATUS st;
 
+    *r = (struct ph_leg_result){0, 0, 0};
+    if (!o->allocate && mine == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
     if (o->allocate)
         req |= ISC_REQ_ALLOCATE_MEMORY; /* == ASC_REQ_ALLOCATE_MEMORY */
-    if (o->empty_input)
+    if (o->stream)
         ib[id.cBuffers++] = (SecBuffer){0, SECBUFFER_EMPTY, NULL};
     if (o->bindings != NULL)
         ib[id.cBuffers++] =
@@ -115,60 +122,248 @@ static SECURITY_STATUS leg(struct ph_party *p, bool accept, const struct ph_hand
         st = AcceptSecurityContext(&p->cred, p->has_ctx ? &p->ctx : NULL, &id, req,
                                    SECURITY_NATIVE_DREP, &p->ctx, &od, &p->attrs, &p->expiry);
     else
-        st = InitializeSecurityContextA(&p->cred, p->has_ctx ? &p->ctx : NULL,
-                                        (SEC_CHAR *)o->target, req, 0, SECURITY_NATIVE_DREP,
-                                        in ? &id : NULL, 0, &p->ctx, &od, &p->attrs, &p->expiry);
+        st = InitializeSecurityContextA(
+            &p->cred, p->has_ctx ? &p->ctx : NULL, (SEC_CHAR *)o->target, req, 0,
+            SECURITY_NATIVE_DREP, in != NULL ? &id : NULL, 0, &p->ctx, &od, &p->attrs, &p->expiry);
     if (p->has_ctx && memcmp(&before, &p->ctx, sizeof before) != 0)
         p->same_handle = false;
     if (!p->has_ctx && SEC_SUCCESS(st))
         p->has_ctx = p->same_handle = true;
-    out->len = 0;
-    if (SEC_SUCCESS(st) && ob.cbBuffer > sizeof out->data)
+    if ((b = find_type(&id, 1, SECBUFFER_EXTRA)) != NULL)
+        r->extra = b->cbBuffer;
+    if ((b = find_type(&id, 1, SECBUFFER_MISSING)) != NULL)
+        r->missing = b->cbBuffer;
+    if (SEC_SUCCESS(st) && ob.cbBuffer > PH_MAX_TOKEN)
         st = SEC_E_INTERNAL_ERROR;
-    else if (SEC_SUCCESS(st) && ob.cbBuffer > 0)
-        memcpy(out->data, ob.pvBuffer, ob.cbBuffer), out->len = ob.cbBuffer;
+    else if (SEC_SUCCESS(st) && ob.cbBuffer > 0) {
+        if (out != NULL)
+            memcpy(out, ob.pvBuffer, ob.cbBuffer);
+        r->out_len = ob.cbBuffer;
+    }
     if (o->allocate && ob.pvBuffer != NULL)
         FreeContextBuffer(ob.pvBuffer);
+    free(mine);
     return st;
+}
+
+/* ---- the exchange ---------------------------------------------------------------- */
+
+static int opener(const struct ph_exchange *x)
+{
+    return x->o.acceptor_first ? 1 : 0;
+}
+
+/* The end's first call, which takes no input. */
+static bool opening(const struct ph_exchange *x, int e)
+{
+    return e == opener(x) && !x->started[e];
+}
+
+static bool can_act(const struct ph_exchange *x, int e)
+{
+    const struct ph_inbox *b = &x->in[e];
+
+    if (x->failed != SEC_E_OK)
+        return false;
+    return opening(x, e) || (b->len > 0 && (!b->waiting || b->len > b->avail));
+}
+
+/* How many received bytes end e has been handed by its next call: all
+ * of them, or in pieces of `chunk`, one more piece whenever the end has
+ * used up what it had or waits for more. */
+static uint32_t avail_next(const struct ph_exchange *x, int e)
+{
+    const struct ph_inbox *b = &x->in[e];
+    uint32_t n = b->avail;
+
+    if (!x->o.stream || x->o.chunk == 0)
+        return b->len;
+    if (n == 0 || b->waiting)
+        n = b->len - n > x->o.chunk ? n + x->o.chunk : b->len;
+    return n;
+}
+
+int ph_exchange_next(const struct ph_exchange *x, const uint8_t **in, uint32_t *len)
+{
+    for (int k = 0; k < 2; k++) {
+        int e = x->turn ^ k;
+
+        if (!can_act(x, e))
+            continue;
+        if (in != NULL)
+            *in = opening(x, e) ? NULL : x->in[e].data;
+        if (len != NULL)
+            *len = opening(x, e) ? 0 : avail_next(x, e);
+        return e;
+    }
+    return -1;
+}
+
+/* Bytes one end has received and not yet consumed: a few tokens at most. */
+#define PH_INBOX (4 * PH_MAX_TOKEN)
+
+static SECURITY_STATUS inbox_add(struct ph_inbox *b, const uint8_t *p, uint32_t n)
+{
+    if (b->data == NULL && (b->data = malloc(PH_INBOX)) == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    if (n > PH_INBOX - b->len)
+        return SEC_E_INTERNAL_ERROR;
+    if (n > 0)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return SEC_E_OK;
+}
+
+/* A call on `used` bytes left `extra` of them at the end unconsumed. */
+static SECURITY_STATUS inbox_consume(struct ph_inbox *b, uint32_t used, uint32_t extra)
+{
+    uint32_t n = used - extra;
+
+    if (extra > used)
+        return SEC_E_INTERNAL_ERROR;
+    if (n > 0)
+        memmove(b->data, b->data + n, b->len - n);
+    b->len -= n;
+    b->avail = extra;
+    b->waiting = false;
+    return SEC_E_OK;
+}
+
+/* SEC_E_INCOMPLETE_MESSAGE on `used` bytes: a stream end waits for bytes
+ * its peer has already sent (its output is whole), so MISSING may not ask
+ * for more than that. */
+static SECURITY_STATUS wait_for_more(struct ph_exchange *x, int e, uint32_t used, uint32_t missing)
+{
+    struct ph_inbox *b = &x->in[e];
+
+    if (missing == 0 || missing > b->len - used)
+        return SEC_E_INTERNAL_ERROR;
+    b->avail = used;
+    b->waiting = true;
+    return SEC_E_INCOMPLETE_MESSAGE;
+}
+
+static SECURITY_STATUS exchange_leg(struct ph_exchange *x, int e, const uint8_t *in, uint32_t len)
+{
+    uint8_t *out = malloc(PH_MAX_TOKEN);
+    struct ph_leg_result r;
+    SECURITY_STATUS st, ok;
+
+    if (out == NULL)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    st = ph_leg(x->end[e], e == 1, &x->o, in, len, out, &r);
+    if (st == SEC_E_INCOMPLETE_MESSAGE && x->o.stream) {
+        st = wait_for_more(x, e, len, r.missing);
+    } else if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED) {
+        /* A leg after the first that neither reads nor writes goes nowhere. */
+        bool idle = x->started[e] && r.out_len == 0 && r.extra == len && st != SEC_E_OK;
+
+        ok = idle ? SEC_E_INTERNAL_ERROR : inbox_consume(&x->in[e], len, r.extra);
+        if (ok == SEC_E_OK)
+            ok = inbox_add(&x->in[e ^ 1], out, r.out_len);
+        x->started[e] = true;
+        x->legs[e]++;
+        x->done[e] = st == SEC_E_OK;
+        if (ok != SEC_E_OK)
+            st = ok;
+    }
+    free(out);
+    return st;
+}
+
+/* Bytes for an end whose handshake is complete: records for DecryptMessage
+ * that carry no data (stream), or a token nobody reads (message). */
+static SECURITY_STATUS exchange_post(struct ph_exchange *x, int e, uint32_t len)
+{
+    SecBuffer b[4] = {{len, SECBUFFER_DATA, x->in[e].data},
+                      {0, SECBUFFER_EMPTY, NULL},
+                      {0, SECBUFFER_EMPTY, NULL},
+                      {0, SECBUFFER_EMPTY, NULL}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 4, b};
+    const SecBuffer *f;
+    uint32_t qop;
+    SECURITY_STATUS st;
+
+    if (!x->o.stream)
+        return SEC_E_INTERNAL_ERROR;
+    st = DecryptMessage(&x->end[e]->ctx, &d, 0, &qop);
+    if (st == SEC_E_INCOMPLETE_MESSAGE)
+        return wait_for_more(x, e, len,
+                             (f = find_type(&d, 0, SECBUFFER_MISSING)) ? f->cbBuffer : 0);
+    if (st != SEC_E_OK)
+        return st;
+    if ((f = find_type(&d, 0, SECBUFFER_DATA)) != NULL && f->cbBuffer != 0)
+        return SEC_E_INTERNAL_ERROR;
+    f = find_type(&d, 0, SECBUFFER_EXTRA);
+    return inbox_consume(&x->in[e], len, f != NULL ? f->cbBuffer : 0);
+}
+
+void ph_exchange_init(struct ph_exchange *x, struct ph_party *client, struct ph_party *server,
+                      const struct ph_handshake_opts *o)
+{
+    memset(x, 0, sizeof *x);
+    x->end[0] = client;
+    x->end[1] = server;
+    if (o != NULL)
+        x->o = *o;
+    x->turn = opener(x);
+    x->failed = SEC_E_OK;
+}
+
+static bool exchange_complete(const struct ph_exchange *x)
+{
+    return x->done[0] && x->done[1] && x->in[0].len == 0 && x->in[1].len == 0;
+}
+
+SECURITY_STATUS ph_exchange_step(struct ph_exchange *x)
+{
+    const uint8_t *in;
+    uint32_t len;
+    int e = ph_exchange_next(x, &in, &len);
+    SECURITY_STATUS st;
+
+    if (e < 0) {
+        if (x->failed == SEC_E_OK && !exchange_complete(x))
+            x->failed = SEC_E_INTERNAL_ERROR; /* nobody can act */
+        return x->failed;
+    }
+    x->turn = e ^ 1;
+    st = x->done[e] ? exchange_post(x, e, len) : exchange_leg(x, e, in, len);
+    if (st != SEC_E_OK && st != SEC_I_CONTINUE_NEEDED && st != SEC_E_INCOMPLETE_MESSAGE)
+        x->failed = st;
+    return st;
+}
+
+SECURITY_STATUS ph_exchange_run(struct ph_exchange *x)
+{
+    for (long i = 0; i < 1000000; i++) {
+        SECURITY_STATUS st = ph_exchange_step(x);
+
+        if (x->failed != SEC_E_OK)
+            return x->failed;
+        if (st == SEC_E_OK && exchange_complete(x))
+            return SEC_E_OK;
+    }
+    return SEC_E_INTERNAL_ERROR;
+}
+
+void ph_exchange_free(struct ph_exchange *x)
+{
+    free(x->in[0].data);
+    free(x->in[1].data);
+    x->in[0] = x->in[1] = (struct ph_inbox){NULL, 0, 0, false};
 }
 
 SECURITY_STATUS ph_handshake(struct ph_party *client, struct ph_party *server,
                              const struct ph_handshake_opts *o)
 {
-    static const struct ph_handshake_opts none;
-    struct ph_token *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
-    SECURITY_STATUS cs = SEC_I_CONTINUE_NEEDED, ss = SEC_I_CONTINUE_NEEDED;
-    bool first = true;
+    struct ph_exchange x;
+    SECURITY_STATUS st;
 
-    if (o == NULL)
-        o = &none;
-    if (a == NULL || b == NULL) {
-        free(a);
-        free(b);
-        return SEC_E_INSUFFICIENT_MEMORY;
-    }
-    for (int i = 0; i < 10 && (cs != SEC_E_OK || ss != SEC_E_OK); i++) {
-        if (cs != SEC_E_OK) {
-            cs = leg(client, false, o, first ? NULL : b, a);
-            first = false;
-            if (!SEC_SUCCESS(cs))
-                break;
-        }
-        if (ss != SEC_E_OK && (a->len > 0 || cs != SEC_E_OK)) {
-            ss = leg(server, true, o, a, b);
-            if (!SEC_SUCCESS(ss))
-                break;
-        }
-        if (cs == SEC_E_OK && ss == SEC_I_CONTINUE_NEEDED && b->len == 0)
-            break;
-    }
-    free(a);
-    free(b);
-    if (!SEC_SUCCESS(cs))
-        return cs;
-    if (!SEC_SUCCESS(ss))
-        return ss;
-    return cs == SEC_E_OK && ss == SEC_E_OK ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
+    ph_exchange_init(&x, client, server, o);
+    st = ph_exchange_run(&x);
+    ph_exchange_free(&x);
+    return st;
 }
 
 SECURITY_STATUS ph_party_end(struct ph_party *p)

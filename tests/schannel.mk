@@ -42,15 +42,10 @@ tests_check_schannel_noalloc_LDADD = tests/schannel/libtlstest.la src/core/libss
 	$(CHECK_LIBS) $(GNUTLS_LIBS)
 endif
 
-# The package conformance battery with a Schannel driver: built by `make
-# check`, run by hand, not part of TESTS.  17 of its 21 cases pass; four
-# encode semantics Windows' Schannel does not have (SEC_E_INVALID_TOKEN for
-# a truncated first token and a failure for half a later token, where a
-# stream package answers SEC_E_INCOMPLETE_MESSAGE or processes the whole
-# records it got; SECPKG_ATTR_NAMES / SESSION_KEY of a user identity; and
-# NEGOTIATION_INFO, which Schannel does not answer).  The battery has no
-# driver field for these yet; check-schannel covers them Schannel's way.
+# The package conformance battery (tests/pkg-conformance.h) for Schannel:
+# stream messages and handshakes, the package's defaults.
 check_PROGRAMS += tests/check-schannel-conformance
+TESTS += tests/check-schannel-conformance
 tests_check_schannel_conformance_SOURCES = tests/check-schannel-conformance.c \
 	src/tools/tool-pki.h src/tools/tool-pki.c
 tests_check_schannel_conformance_CPPFLAGS = $(TESTUTIL_CPPFLAGS)

@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -341,6 +343,25 @@ bool tu_enumerated(const char *name)
     return found;
 }
 
+static int tu_drop_id_caps(void)
+{
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+    uint32_t mask = (1u << CAP_SETUID) | (1u << CAP_SETGID);
+
+    if (syscall(SYS_capget, &h, d) != 0)
+        return -1;
+    d[0].effective &= ~mask;
+    d[0].permitted &= ~mask;
+    d[0].inheritable &= ~mask;
+    return (int)syscall(SYS_capset, &h, d);
+}
+
+const char *tu_self_path(void)
+{
+    return tu_self;
+}
+
 int tu_main(int argc, char **argv, Suite *(*make_suite)(void),
             const struct tu_scenario *scenarios)
 {
@@ -362,6 +383,12 @@ int tu_main(int argc, char **argv, Suite *(*make_suite)(void),
 
         /* TU_DROP_TO=<uid>: run the scenario without privileges (uid and
          * gid <uid>, no supplementary groups). */
+        /* TU_DROP_CAPS=1: stay root but without the capabilities to
+         * change identities (CAP_SETUID, CAP_SETGID). */
+        if (getenv("TU_DROP_CAPS") != NULL && tu_drop_id_caps() != 0) {
+            perror("TU_DROP_CAPS");
+            return 98;
+        }
         if (drop != NULL) {
             uid_t u = (uid_t)strtoul(drop, NULL, 10);
 

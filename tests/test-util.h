@@ -65,6 +65,9 @@ int tu_main(int argc, char **argv, Suite *(*make_suite)(void),
  * valid for the next 15 calls on the same thread). */
 const char *tu_mock(const char *name);
 
+/* The running test program's absolute path. */
+const char *tu_self_path(void);
+
 /* The per-run scratch directory (created by tu_main, removed at exit). */
 const char *tu_tmpdir(void);
 

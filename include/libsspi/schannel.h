@@ -88,6 +88,32 @@ extern "C" {
 #define SCH_CRED_MAX_SUPPORTED_ALGS     256
 #define SCH_CRED_MAX_SUPPORTED_CERTS    100
 
+/*
+ * SCH_CRED_FORMAT_CERT_HASH: paCred points to one SCHANNEL_CERT_HASH (the
+ * certificate is looked up in the "MY" store); SCH_CRED_FORMAT_CERT_HASH_
+ * STORE: paCred points to one SCHANNEL_CERT_HASH_STORE, naming the store.
+ * dwLength is the structure's size.  libsspi's "MY" is the Schannel
+ * package's certificate directory; hProv is ignored.  40 and 296 bytes on
+ * LP64.
+ */
+typedef struct _SCHANNEL_CERT_HASH {
+    DWORD dwLength;
+    DWORD dwFlags;
+    HCRYPTPROV hProv;
+    BYTE ShaHash[20];
+} SCHANNEL_CERT_HASH, *PSCHANNEL_CERT_HASH;
+
+typedef struct _SCHANNEL_CERT_HASH_STORE {
+    DWORD dwLength;
+    DWORD dwFlags;
+    HCRYPTPROV hProv;
+    BYTE ShaHash[20];
+    WCHAR pwszStoreName[SCH_CRED_MAX_STORE_NAME_SIZE];
+} SCHANNEL_CERT_HASH_STORE, *PSCHANNEL_CERT_HASH_STORE;
+
+/* SCHANNEL_CERT_HASH dwFlags. */
+#define SCH_MACHINE_CERT_HASH 0x00000001
+
 /* dwFlags. */
 #define SCH_CRED_NO_SYSTEM_MAPPER                    0x00000002
 #define SCH_CRED_NO_SERVERNAME_CHECK                 0x00000004
@@ -307,6 +333,13 @@ typedef struct _SecPkgContext_CipherInfo {
     WCHAR szCertificate[SZ_ALG_MAX_SIZE];
     DWORD dwKeyType;
 } SecPkgContext_CipherInfo, *PSecPkgContext_CipherInfo;
+
+/* SECPKG_ATTR_CC_POLICY_RESULT (server): the verdict on the client's
+ * certificate chain, S_OK or a CERT_E_* / TRUST_E_* HRESULT; 20 bytes. */
+typedef struct _SecPkgContext_ClientCertPolicyResult {
+    HRESULT dwPolicyResult;
+    GUID guidPolicyId;
+} SecPkgContext_ClientCertPolicyResult, *PSecPkgContext_ClientCertPolicyResult;
 
 #define SSL_SESSION_RECONNECT 1
 

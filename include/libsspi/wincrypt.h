@@ -10,16 +10,20 @@
  * libsspi_cert_from_files() in libsspi.h), which is how Schannel
  * credentials find it.
  *
+ * Failures set the calling thread's last error (GetLastError(),
+ * <errhandlingapi.h>, included here) to the code Windows sets: the
+ * CRYPT_E_* and E_* HRESULTs and Win32 errors of <winerror.h>, named at
+ * each function below.
+ *
  * Differences from Windows: no CryptoAPI/CNG key handles (the key stays
  * inside the context, or in a PKCS#11 token named by URI); CERT_INFO has no
- * extensions (cExtension 0); these calls do not set GetLastError()
- * (errhandlingapi.h), errno is set instead (ENOENT when nothing more is
- * found, EINVAL for bad arguments).
+ * extensions (cExtension 0); stores are not persisted.
  */
 #ifndef LIBSSPI_WINCRYPT_H
 #define LIBSSPI_WINCRYPT_H
 
 #include "sspi-types.h"
+#include "errhandlingapi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,6 +125,7 @@ typedef struct _CERT_INFO {
 
 /* ---- Stores and certificate contexts. */
 typedef void *HCERTSTORE;
+typedef ULONG_PTR HCRYPTPROV; /* accepted and ignored: there are no CSPs */
 
 typedef struct _CERT_CONTEXT {
     DWORD dwCertEncodingType;
@@ -150,6 +155,7 @@ typedef const CERT_CONTEXT *PCCERT_CONTEXT;
 #define CERT_STORE_CREATE_NEW_FLAG                 0x00002000
 #define CERT_STORE_OPEN_EXISTING_FLAG              0x00004000
 #define CERT_STORE_READONLY_FLAG                   0x00008000
+#define CERT_FILE_STORE_COMMIT_ENABLE_FLAG         0x00010000
 #define CERT_SYSTEM_STORE_LOCATION_SHIFT           16
 #define CERT_SYSTEM_STORE_CURRENT_USER             (1u << 16)
 #define CERT_SYSTEM_STORE_LOCAL_MACHINE            (2u << 16)
@@ -245,6 +251,11 @@ typedef struct _CRYPT_KEY_PROV_INFO {
  * Duplicate each give one reference, CertFreeCertificateContext drops one
  * (TRUE; also TRUE for NULL).  Contexts found in or enumerated from a
  * store hold a reference to it, so the store lives until they are freed.
+ * CertCreateCertificateContext: an encoding type without
+ * X509_ASN_ENCODING E_INVALIDARG; no or truncated data CRYPT_E_ASN1_EOD,
+ * an unexpected tag CRYPT_E_ASN1_BADTAG, other undecodable DER (or bytes
+ * after the certificate) CRYPT_E_ASN1_CORRUPT.  A context libsspi did not
+ * make: E_INVALIDARG.
  */
 WINCRYPT32API PCCERT_CONTEXT WINAPI CertCreateCertificateContext(DWORD dwCertEncodingType,
                                                                   const BYTE *pbCertEncoded,
@@ -256,7 +267,8 @@ WINCRYPT32API BOOL WINAPI CertFreeCertificateContext(PCCERT_CONTEXT pCertContext
  * Properties: CERT_SHA1_HASH_PROP_ID (20 bytes), CERT_SHA256_HASH_PROP_ID
  * (32), CERT_MD5_HASH_PROP_ID (16), CERT_KEY_PROV_INFO_PROP_ID (only when
  * the context has a key).  pvData NULL asks for the size; a too-small
- * buffer gets FALSE with errno ERANGE and the size in *pcbData.
+ * buffer gets FALSE, ERROR_MORE_DATA and the size in *pcbData; a property
+ * the context does not have CRYPT_E_NOT_FOUND.
  */
 WINCRYPT32API BOOL WINAPI CertGetCertificateContextProperty(PCCERT_CONTEXT pCertContext,
                                                            DWORD dwPropId, void *pvData,
@@ -281,9 +293,13 @@ WINCRYPT32API DWORD WINAPI CertGetNameStringW(PCCERT_CONTEXT pCertContext, DWORD
  * (pvPara = path): PEM (one or more certificates, and a private key that
  * matches one of them) or a DER certificate.  SYSTEM_A/W (pvPara = name):
  * "ROOT" (and "CA") is the system trust store read-only; "MY" is the
- * directory of the package option / LIBSSPI_CERT_DIR (each *.pem or *.crt
- * file with its key in the same file or in NAME.key).  Returns NULL on
- * failure (errno set).
+ * directory LIBSSPI_CERT_DIR, default $(sysconfdir)/libsspi/certs (each
+ * *.pem or *.crt file with its key in the same file or in NAME.key); any
+ * other name an empty store (CERT_STORE_OPEN_EXISTING_FLAG: refused).
+ * Returns NULL on failure: unknown provider, missing file or store
+ * ERROR_FILE_NOT_FOUND; no file name ERROR_PATH_NOT_FOUND; no store name,
+ * READONLY with COMMIT_ENABLE E_INVALIDARG; a file with no certificate
+ * CRYPT_E_FILE_ERROR.  A foreign store handle: E_INVALIDARG.
  */
 WINCRYPT32API HCERTSTORE WINAPI CertOpenStore(LPCSTR lpszStoreProvider, DWORD dwEncodingType,
                                               ULONG_PTR hCryptProv, DWORD dwFlags,
@@ -293,7 +309,9 @@ WINCRYPT32API HCERTSTORE WINAPI CertOpenSystemStoreW(ULONG_PTR hProv, LPCWSTR sz
 WINCRYPT32API BOOL WINAPI CertCloseStore(HCERTSTORE hCertStore, DWORD dwFlags);
 WINCRYPT32API HCERTSTORE WINAPI CertDuplicateStore(HCERTSTORE hCertStore);
 
-/* Add a copy of the context (its key included) to a store. */
+/* Add a copy of the context (its key included) to a store.  ADD_NEW of a
+ * certificate already there CRYPT_E_EXISTS; a read-only store
+ * E_ACCESSDENIED; a bad disposition E_INVALIDARG. */
 WINCRYPT32API BOOL WINAPI CertAddCertificateContextToStore(HCERTSTORE hCertStore,
                                                            PCCERT_CONTEXT pCertContext,
                                                            DWORD dwAddDisposition,
@@ -307,12 +325,13 @@ WINCRYPT32API BOOL WINAPI CertAddEncodedCertificateToStore(HCERTSTORE hCertStore
                                                            PCCERT_CONTEXT *ppCertContext);
 
 /* Enumeration and search: pPrevCertContext (freed by the call, as on
- * Windows) continues after that context; NULL with errno ENOENT at the end. */
+ * Windows) continues after that context; NULL with CRYPT_E_NOT_FOUND at
+ * the end; a pPrevCertContext of another store E_INVALIDARG. */
 WINCRYPT32API PCCERT_CONTEXT WINAPI CertEnumCertificatesInStore(HCERTSTORE hCertStore,
                                                                PCCERT_CONTEXT pPrevCertContext);
 /* dwFindType: CERT_FIND_ANY, CERT_FIND_SHA1_HASH (pvFindPara a
  * CRYPT_HASH_BLOB*), CERT_FIND_SUBJECT_STR_A/W and CERT_FIND_ISSUER_STR_A/W
- * (case-insensitive substring of the RDN string). */
+ * (case-insensitive substring of the RDN string); any other E_INVALIDARG. */
 WINCRYPT32API PCCERT_CONTEXT WINAPI CertFindCertificateInStore(HCERTSTORE hCertStore,
                                                               DWORD dwCertEncodingType,
                                                               DWORD dwFindFlags, DWORD dwFindType,
@@ -320,7 +339,9 @@ WINCRYPT32API PCCERT_CONTEXT WINAPI CertFindCertificateInStore(HCERTSTORE hCertS
                                                               PCCERT_CONTEXT pPrevCertContext);
 
 /* PKCS#12: a memory store with every certificate; the one that matches the
- * key carries it.  szPassword may be NULL or empty.  NULL on failure. */
+ * key carries it.  szPassword may be NULL or empty.  NULL on failure: no
+ * blob ERROR_INVALID_PARAMETER; not PKCS#12 CRYPT_E_ASN1_*; wrong password
+ * HRESULT_FROM_WIN32(ERROR_INVALID_PASSWORD). */
 WINCRYPT32API HCERTSTORE WINAPI PFXImportCertStore(CRYPT_DATA_BLOB *pPFX, LPCWSTR szPassword,
                                                    DWORD dwFlags);
 

@@ -1,9 +1,11 @@
 /*
  * winerror.h - the part of the Windows SDK header of this name that SSPI
  * programs use: the SEC_E_* / SEC_I_* codes (from <sspi-status.h>), the
- * two generic success names and the Win32 errors libsspi's functions set
- * through SetLastError.  Only so that sources including <winerror.h>
- * compile unchanged; it is not the whole Windows error catalogue.
+ * two generic success names, the Win32 errors and the HRESULTs (E_*,
+ * CRYPT_E_*) libsspi's functions set through SetLastError.  Only so that
+ * sources including <winerror.h> compile unchanged; it is not the whole
+ * Windows error catalogue.  Values and types are Microsoft's: Win32
+ * errors are plain numbers, HRESULTs are HRESULT (32-bit signed).
  */
 #ifndef LIBSSPI_WINERROR_H
 #define LIBSSPI_WINERROR_H
@@ -18,6 +20,12 @@
 #endif
 
 /* Win32 errors (GetLastError) set by libsspi. */
+#ifndef ERROR_FILE_NOT_FOUND
+#define ERROR_FILE_NOT_FOUND 2L
+#endif
+#ifndef ERROR_PATH_NOT_FOUND
+#define ERROR_PATH_NOT_FOUND 3L
+#endif
 #ifndef ERROR_ACCESS_DENIED
 #define ERROR_ACCESS_DENIED 5L
 #endif
@@ -26,6 +34,9 @@
 #endif
 #ifndef ERROR_NOT_ENOUGH_MEMORY
 #define ERROR_NOT_ENOUGH_MEMORY 8L
+#endif
+#ifndef ERROR_INVALID_PASSWORD
+#define ERROR_INVALID_PASSWORD 86L
 #endif
 #ifndef ERROR_INVALID_PARAMETER
 #define ERROR_INVALID_PARAMETER 87L
@@ -65,6 +76,80 @@
 #endif
 #ifndef ERROR_PRIVILEGE_NOT_HELD
 #define ERROR_PRIVILEGE_NOT_HELD 1314L
+#endif
+
+/* HRESULT from a Win32 error (facility 7), as the Windows macro. */
+#ifndef FACILITY_WIN32
+#define FACILITY_WIN32 7
+#endif
+#ifndef HRESULT_FROM_WIN32
+#define HRESULT_FROM_WIN32(x)                                                                      \
+    ((HRESULT)(x) <= 0 ? (HRESULT)(x)                                                              \
+                       : (HRESULT)(((uint32_t)(x)&0x0000FFFFu) | (FACILITY_WIN32 << 16) |           \
+                                   0x80000000u))
+#endif
+
+/* Generic HRESULTs. */
+#ifndef S_OK
+#define S_OK ((HRESULT)0x00000000u)
+#endif
+#ifndef E_ACCESSDENIED
+#define E_ACCESSDENIED ((HRESULT)0x80070005u)
+#endif
+#ifndef E_OUTOFMEMORY
+#define E_OUTOFMEMORY ((HRESULT)0x8007000Eu)
+#endif
+#ifndef E_INVALIDARG
+#define E_INVALIDARG ((HRESULT)0x80070057u)
+#endif
+
+/* Certificate (crypt32) errors: <wincrypt.h> functions and Schannel. */
+#ifndef CRYPT_E_FILE_ERROR
+#define CRYPT_E_FILE_ERROR ((HRESULT)0x80092003u)
+#endif
+#ifndef CRYPT_E_NOT_FOUND
+#define CRYPT_E_NOT_FOUND ((HRESULT)0x80092004u)
+#endif
+#ifndef CRYPT_E_EXISTS
+#define CRYPT_E_EXISTS ((HRESULT)0x80092005u)
+#endif
+#ifndef CRYPT_E_REVOKED
+#define CRYPT_E_REVOKED ((HRESULT)0x80092010u)
+#endif
+#ifndef CRYPT_E_ASN1_ERROR
+#define CRYPT_E_ASN1_ERROR ((HRESULT)0x80093100u)
+#endif
+#ifndef CRYPT_E_ASN1_EOD
+#define CRYPT_E_ASN1_EOD ((HRESULT)0x80093102u)
+#endif
+#ifndef CRYPT_E_ASN1_CORRUPT
+#define CRYPT_E_ASN1_CORRUPT ((HRESULT)0x80093103u)
+#endif
+#ifndef CRYPT_E_ASN1_BADTAG
+#define CRYPT_E_ASN1_BADTAG ((HRESULT)0x8009310Bu)
+#endif
+
+/* Certificate chain policy results (SECPKG_ATTR_CC_POLICY_RESULT). */
+#ifndef TRUST_E_CERT_SIGNATURE
+#define TRUST_E_CERT_SIGNATURE ((HRESULT)0x80096004u)
+#endif
+#ifndef CERT_E_EXPIRED
+#define CERT_E_EXPIRED ((HRESULT)0x800B0101u)
+#endif
+#ifndef CERT_E_UNTRUSTEDROOT
+#define CERT_E_UNTRUSTEDROOT ((HRESULT)0x800B0109u)
+#endif
+#ifndef CERT_E_CHAINING
+#define CERT_E_CHAINING ((HRESULT)0x800B010Au)
+#endif
+#ifndef TRUST_E_FAIL
+#define TRUST_E_FAIL ((HRESULT)0x800B010Bu)
+#endif
+#ifndef CERT_E_CN_NO_MATCH
+#define CERT_E_CN_NO_MATCH ((HRESULT)0x800B010Fu)
+#endif
+#ifndef CERT_E_WRONG_USAGE
+#define CERT_E_WRONG_USAGE ((HRESULT)0x800B0110u)
 #endif
 
 #endif /* LIBSSPI_WINERROR_H */

@@ -3,8 +3,8 @@
  * in force (accounts.c), the rule that maps an authenticated name to a
  * local account, this machine's names, the Kerberos default principal and
  * keytab (accounts-krb5.c), access tokens and the handles that name them
- * (token.c), per-thread impersonation (impersonate.c) and the Win32 last
- * error (lasterror.c).  Private to libsspi.la.
+ * (token.c), per-thread impersonation (impersonate.c) and, through
+ * core/lasterror.h, the Win32 last error.  Private to libsspi.la.
  */
 #ifndef LIBSSPI_CORE_ACCOUNTS_H
 #define LIBSSPI_CORE_ACCOUNTS_H
@@ -16,6 +16,7 @@
 
 #include "core/config-accounts.h"
 #include "core/core.h"
+#include "core/lasterror.h"
 
 /* ---- accounts.c -------------------------------------------------------- */
 
@@ -98,12 +99,5 @@ SSPI_HIDDEN bool sspi_machine_joined(void);
  * cannot be read, or libsspi was built without MIT krb5. */
 SSPI_HIDDEN char *sspi_krb5_ccache_principal(void);
 SSPI_HIDDEN char *sspi_krb5_keytab_principal(void);
-
-/* ---- lasterror.c ------------------------------------------------------- */
-
-/* SetLastError for the calling thread, as seen by whichever GetLastError
- * the program calls: ours, and the process's own definition when another
- * library (WinPR) provides the name first. */
-SSPI_HIDDEN void sspi_set_last_error(uint32_t code);
 
 #endif

@@ -12,7 +12,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 
-#include "core/accounts.h"
+#include "core/lasterror.h"
 #include "errhandlingapi.h"
 
 static _Thread_local DWORD last_error;

@@ -31,7 +31,7 @@ src_core_libsspi_la_SOURCES = \
 	src/core/identity-in.c \
 	src/core/api-sspi-identity.c \
 	src/core/accounts.h src/core/accounts.c src/core/accounts-krb5.c \
-	src/core/lasterror.c \
+	src/core/lasterror.h src/core/lasterror.c \
 	src/core/token.h src/core/token.c \
 	src/core/impersonate.c \
 	src/core/api-secext.c \

@@ -1,9 +1,9 @@
 /*
  * tool-pki.c - a throwaway PKI made at run time with the GnuTLS API: a CA
- * (its file holds only the certificate),
- * a localhost server certificate, a client certificate, and certificates
- * that must be refused (expired, another name, another CA).  Used by
- * `sspi loopback` and `sspi bench` for stream packages, and by the tests.
+ * (its file holds only the certificate), a localhost server certificate, a
+ * client certificate, and certificates that must be refused (expired,
+ * another name, another CA, self-signed).  Used by `sspi loopback` and
+ * `sspi bench` for stream packages, and by the tests.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +103,7 @@ bool tool_pki_make(struct tool_pki *pki)
     snprintf(pki->wrong, sizeof(pki->wrong), "%s/wrong.pem", pki->dir);
     snprintf(pki->rogue_ca, sizeof(pki->rogue_ca), "%s/rogue-ca.pem", pki->dir);
     snprintf(pki->rogue, sizeof(pki->rogue), "%s/rogue.pem", pki->dir);
+    snprintf(pki->self, sizeof(pki->self), "%s/self.pem", pki->dir);
     ok = tool_pki_issue(pki->ca, "libsspi test CA", NULL, true, now - 3600, now + year, NULL, NULL,
                         &ca, &ca_key);
     if (!ok)
@@ -119,6 +120,8 @@ bool tool_pki_make(struct tool_pki *pki)
                               now + year, ca, ca_key, NULL, NULL);
     ok = ok && tool_pki_issue(pki->rogue, "localhost", "localhost", false, now - 3600, now + year,
                               rca, rca_key, NULL, NULL);
+    ok = ok && tool_pki_issue(pki->self, "localhost", "localhost", false, now - 3600, now + year,
+                              NULL, NULL, NULL, NULL);
     gnutls_x509_crt_deinit(ca);
     gnutls_x509_privkey_deinit(ca_key);
     if (rca != NULL) {
@@ -131,7 +134,7 @@ bool tool_pki_make(struct tool_pki *pki)
 void tool_pki_remove(struct tool_pki *pki)
 {
     const char *files[] = {pki->ca,    pki->server,   pki->client, pki->expired,
-                           pki->wrong, pki->rogue_ca, pki->rogue};
+                           pki->wrong, pki->rogue_ca, pki->rogue,  pki->self};
 
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         unlink(files[i]);

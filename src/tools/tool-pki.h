@@ -16,6 +16,7 @@ struct tool_pki {
     char wrong[300];    /* certificate for another.example */
     char rogue_ca[300]; /* another CA, trusted by nobody */
     char rogue[300];    /* localhost certificate signed by rogue_ca */
+    char self[300];     /* self-signed localhost / client certificate */
 };
 
 /* Make the PKI (ECDSA P-256 keys) in a new temporary directory; false on

@@ -283,6 +283,27 @@ void tool_stream_free(struct tool_stream *s)
     s->in = s->rec = NULL;
 }
 
+/* The name of a chain verdict (SECPKG_ATTR_CC_POLICY_RESULT). */
+static const char *stream_chain_name(HRESULT v)
+{
+    static const struct {
+        HRESULT v;
+        const char *name;
+    } names[] = {{S_OK, "trusted"},
+                 {CERT_E_UNTRUSTEDROOT, "CERT_E_UNTRUSTEDROOT"},
+                 {CERT_E_CHAINING, "CERT_E_CHAINING"},
+                 {CERT_E_EXPIRED, "CERT_E_EXPIRED"},
+                 {CERT_E_CN_NO_MATCH, "CERT_E_CN_NO_MATCH"},
+                 {CERT_E_WRONG_USAGE, "CERT_E_WRONG_USAGE"},
+                 {CRYPT_E_REVOKED, "CRYPT_E_REVOKED"},
+                 {TRUST_E_CERT_SIGNATURE, "TRUST_E_CERT_SIGNATURE"}};
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].v == v)
+            return names[i].name;
+    return "TRUST_E_FAIL";
+}
+
 void tool_stream_describe(struct tool_stream *s, FILE *out)
 {
     SecPkgContext_ConnectionInfo ci;
@@ -309,6 +330,8 @@ void tool_stream_describe(struct tool_stream *s, FILE *out)
     {
         PCCERT_CONTEXT peer = NULL;
 
+        SecPkgContext_ClientCertPolicyResult verdict;
+
         if (QueryContextAttributesA(&s->ctx, SECPKG_ATTR_REMOTE_CERT_CONTEXT, &peer) == SEC_E_OK) {
             char name[256];
 
@@ -316,6 +339,9 @@ void tool_stream_describe(struct tool_stream *s, FILE *out)
             fprintf(out, "peer certificate: %s\n", name);
             CertFreeCertificateContext(peer);
         }
+        if (QueryContextAttributesA(&s->ctx, SECPKG_ATTR_CC_POLICY_RESULT, &verdict) == SEC_E_OK)
+            fprintf(out, "peer chain: 0x%08X (%s)\n", (unsigned)verdict.dwPolicyResult,
+                    stream_chain_name(verdict.dwPolicyResult));
     }
     fflush(out);
 }

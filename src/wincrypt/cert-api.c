@@ -3,10 +3,20 @@
  * create, duplicate, free, properties and display names, plus
  * libsspi_cert_from_files() (libsspi.h).
  *
- * Status choices for bad input: NULL or foreign contexts, unknown property
- * or name types give FALSE / NULL / 1 (an empty name) with errno EINVAL.
+ * Failures set the calling thread's last error (GetLastError) to what
+ * crypt32 sets: an encoding type without X509_ASN_ENCODING, a NULL or
+ * foreign context, a NULL size pointer    E_INVALIDARG
+ * undecodable certificate                 CRYPT_E_ASN1_EOD / _BADTAG / _CORRUPT
+ * property the context does not have      CRYPT_E_NOT_FOUND
+ * property buffer too small               ERROR_MORE_DATA (size in *pcbData)
+ * out of memory                           E_OUTOFMEMORY
+ * CertGetNameString returns 1 (an empty name) for what it cannot name, as
+ * Windows does, without an error.
+ * Sources: MicrosoftDocs/sdk-api CertCreateCertificateContext,
+ * CertGetCertificateContextProperty pages; Wine's crypt32 tests (run on
+ * Windows): CertCreateCertificateContext(0, ...) E_INVALIDARG, (X509, NULL,
+ * 0) CRYPT_E_ASN1_EOD, a missing property CRYPT_E_NOT_FOUND.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,23 +40,22 @@ WINCRYPT_API PCCERT_CONTEXT WINAPI CertCreateCertificateContext(DWORD dwCertEnco
                                                                 DWORD cbCertEncoded)
 {
     struct wincrypt_cert *c;
+    uint32_t err;
 
-    if ((dwCertEncodingType & X509_ASN_ENCODING) == 0) {
-        errno = EINVAL;
-        return NULL;
-    }
-    c = wincrypt_cert_from_der(pbCertEncoded, cbCertEncoded);
-    return c ? &c->ctx : NULL;
+    if ((dwCertEncodingType & X509_ASN_ENCODING) == 0)
+        return wincrypt_fail_null(E_INVALIDARG);
+    err = wincrypt_cert_decode(pbCertEncoded, cbCertEncoded, &c);
+    if (err != 0)
+        return wincrypt_fail_null((HRESULT)err);
+    return &c->ctx;
 }
 
 WINCRYPT_API PCCERT_CONTEXT WINAPI CertDuplicateCertificateContext(PCCERT_CONTEXT pCertContext)
 {
     const struct wincrypt_cert *c = wincrypt_cert_check(pCertContext);
 
-    if (c == NULL) {
-        errno = EINVAL;
-        return NULL;
-    }
+    if (c == NULL)
+        return pCertContext == NULL ? NULL : wincrypt_fail_null(E_INVALIDARG);
     wincrypt_cert_ref(c);
     return pCertContext;
 }
@@ -58,10 +67,8 @@ WINCRYPT_API BOOL WINAPI CertFreeCertificateContext(PCCERT_CONTEXT pCertContext)
     if (pCertContext == NULL)
         return TRUE;
     c = wincrypt_cert_check(pCertContext);
-    if (c == NULL) {
-        errno = EINVAL;
-        return FALSE;
-    }
+    if (c == NULL)
+        return wincrypt_fail(E_INVALIDARG);
     wincrypt_cert_unref(c);
     return TRUE;
 }
@@ -74,10 +81,8 @@ static BOOL wincrypt_prop_out(const void *data, DWORD len, void *pvData, DWORD *
     *pcbData = len;
     if (pvData == NULL)
         return TRUE;
-    if (cap < len) {
-        errno = ERANGE;
-        return FALSE;
-    }
+    if (cap < len)
+        return wincrypt_fail(ERROR_MORE_DATA);
     memcpy(pvData, data, len);
     return TRUE;
 }
@@ -92,16 +97,12 @@ static BOOL wincrypt_prov_info(const struct wincrypt_cert *c, void *pvData, DWOR
     size_t clen, total;
     BOOL ok;
 
-    if (c->key_kind == WINCRYPT_KEY_NONE) {
-        errno = ENOENT;
-        return FALSE;
-    }
+    if (c->key_kind == WINCRYPT_KEY_NONE)
+        return wincrypt_fail(CRYPT_E_NOT_FOUND);
     if (c->key_kind == WINCRYPT_KEY_PKCS11) {
         uri = sspi_utf8_to_utf16((const char *)c->key, c->key_len, NULL);
-        if (uri == NULL) {
-            errno = ENOMEM;
-            return FALSE;
-        }
+        if (uri == NULL)
+            return wincrypt_fail(E_OUTOFMEMORY);
         container = uri;
     }
     clen = (sspi_utf16_len(container) + 1) * sizeof(char16_t);
@@ -112,8 +113,7 @@ static BOOL wincrypt_prov_info(const struct wincrypt_cert *c, void *pvData, DWOR
         *pcbData = (DWORD)total;
         ok = TRUE;
         if (pvData != NULL && cap < total) {
-            errno = ERANGE;
-            ok = FALSE;
+            ok = wincrypt_fail(ERROR_MORE_DATA);
         } else if (pvData != NULL) {
             CRYPT_KEY_PROV_INFO *info = pvData;
             char16_t *s = (char16_t *)(info + 1);
@@ -139,10 +139,8 @@ WINCRYPT_API BOOL WINAPI CertGetCertificateContextProperty(PCCERT_CONTEXT pCertC
     uint8_t digest[32];
     gnutls_digest_algorithm_t alg;
 
-    if (c == NULL || pcbData == NULL) {
-        errno = EINVAL;
-        return FALSE;
-    }
+    if (c == NULL || pcbData == NULL)
+        return wincrypt_fail(E_INVALIDARG);
     switch (dwPropId) {
     case CERT_SHA1_HASH_PROP_ID:
         return wincrypt_prop_out(c->sha1, sizeof(c->sha1), pvData, pcbData);
@@ -155,13 +153,10 @@ WINCRYPT_API BOOL WINAPI CertGetCertificateContextProperty(PCCERT_CONTEXT pCertC
         alg = GNUTLS_DIG_SHA256;
         break;
     default:
-        errno = ENOENT;
-        return FALSE;
+        return wincrypt_fail(CRYPT_E_NOT_FOUND);
     }
-    if (gnutls_hash_fast(alg, c->ctx.pbCertEncoded, c->ctx.cbCertEncoded, digest) < 0) {
-        errno = EINVAL;
-        return FALSE;
-    }
+    if (gnutls_hash_fast(alg, c->ctx.pbCertEncoded, c->ctx.cbCertEncoded, digest) < 0)
+        return wincrypt_fail(E_OUTOFMEMORY);
     return wincrypt_prop_out(digest, (DWORD)gnutls_hash_get_len(alg), pvData, pcbData);
 }
 
@@ -205,14 +200,13 @@ static void wincrypt_name(const struct wincrypt_cert *c, DWORD type, DWORD flags
             wincrypt_dn_oid(crt, issuer, GNUTLS_OID_PKCS9_EMAIL, out, n);
         break;
     default:
-        errno = EINVAL;
         break;
     }
 out:
     gnutls_x509_crt_deinit(crt);
 }
 
-/* The name of a context libsspi made ("" and errno EINVAL for any other). */
+/* The name of a context libsspi made ("" for any other). */
 static void wincrypt_name_of(PCCERT_CONTEXT context, DWORD type, DWORD flags, const void *para,
                              char *out)
 {
@@ -221,8 +215,6 @@ static void wincrypt_name_of(PCCERT_CONTEXT context, DWORD type, DWORD flags, co
     out[0] = '\0';
     if (c != NULL)
         wincrypt_name(c, type, flags, para, out);
-    else
-        errno = EINVAL;
 }
 
 WINCRYPT_API DWORD WINAPI CertGetNameStringA(PCCERT_CONTEXT pCertContext, DWORD dwType,

@@ -176,21 +176,68 @@ static bool wincrypt_fill(struct wincrypt_cert *cert, const uint8_t *der, size_t
     return true;
 }
 
-struct wincrypt_cert *wincrypt_cert_from_der(const uint8_t *der, size_t len)
+uint32_t wincrypt_asn1_error(const uint8_t *der, size_t len, int gnutls_err)
+{
+    size_t n, hdr = 2;
+
+    if (der == NULL || len == 0)
+        return (uint32_t)CRYPT_E_ASN1_EOD;
+    if (der[0] != 0x30)
+        return (uint32_t)CRYPT_E_ASN1_BADTAG;
+    if (len < 2)
+        return (uint32_t)CRYPT_E_ASN1_EOD;
+    n = der[1];
+    if (n & 0x80) {
+        size_t k = n & 0x7f;
+
+        if (k == 0 || k > 4)
+            return (uint32_t)CRYPT_E_ASN1_CORRUPT;
+        if (len < 2 + k)
+            return (uint32_t)CRYPT_E_ASN1_EOD;
+        n = 0;
+        for (size_t i = 0; i < k; i++)
+            n = n << 8 | der[2 + i];
+        hdr += k;
+    }
+    if (n > len - hdr)
+        return (uint32_t)CRYPT_E_ASN1_EOD;
+    if (n < len - hdr)
+        return (uint32_t)CRYPT_E_ASN1_CORRUPT; /* bytes after the certificate */
+    switch (gnutls_err) {
+    case GNUTLS_E_ASN1_TAG_ERROR:
+        return (uint32_t)CRYPT_E_ASN1_BADTAG;
+    case GNUTLS_E_ASN1_DER_ERROR:
+    case GNUTLS_E_ASN1_DER_OVERFLOW:
+    case GNUTLS_E_ASN1_ELEMENT_NOT_FOUND:
+    case GNUTLS_E_ASN1_VALUE_NOT_FOUND:
+        return (uint32_t)CRYPT_E_ASN1_EOD;
+    default:
+        return (uint32_t)CRYPT_E_ASN1_CORRUPT;
+    }
+}
+
+uint32_t wincrypt_cert_decode(const uint8_t *der, size_t len, struct wincrypt_cert **out)
 {
     gnutls_x509_crt_t crt = NULL;
     gnutls_datum_t d = {(unsigned char *)der, (unsigned int)len};
     struct wincrypt_fields f;
     struct wincrypt_cert *cert = NULL;
     size_t sha_len = sizeof(cert->sha1);
-    int err = EINVAL;
+    uint32_t err;
+    int r;
 
+    *out = NULL;
     memset(&f, 0, sizeof(f));
-    if (der == NULL || len == 0 || len > UINT32_MAX || gnutls_x509_crt_init(&crt) < 0)
+    if (der == NULL || len == 0 || len > UINT32_MAX)
+        return wincrypt_asn1_error(der, len > UINT32_MAX ? 0 : len, 0);
+    if (gnutls_x509_crt_init(&crt) < 0)
+        return (uint32_t)E_OUTOFMEMORY;
+    r = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
+    if (r < 0 || !wincrypt_decode(crt, &f)) {
+        err = wincrypt_asn1_error(der, len, r);
         goto out;
-    if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0 || !wincrypt_decode(crt, &f))
-        goto out;
-    err = ENOMEM;
+    }
+    err = (uint32_t)E_OUTOFMEMORY;
     cert = calloc(1, sizeof(*cert));
     if (cert == NULL)
         goto out;
@@ -208,10 +255,18 @@ out:
     gnutls_free(f.spki.data);
     gnutls_free(f.issuer.data); /* copies in GnuTLS 3.7 */
     gnutls_free(f.subject.data);
-    if (crt != NULL)
-        gnutls_x509_crt_deinit(crt);
-    if (err)
-        errno = err;
+    gnutls_x509_crt_deinit(crt);
+    *out = cert;
+    return err;
+}
+
+struct wincrypt_cert *wincrypt_cert_from_der(const uint8_t *der, size_t len)
+{
+    struct wincrypt_cert *cert;
+    uint32_t err = wincrypt_cert_decode(der, len, &cert);
+
+    if (err != 0)
+        errno = err == (uint32_t)E_OUTOFMEMORY ? ENOMEM : EINVAL;
     return cert;
 }
 

@@ -1,14 +1,21 @@
 /*
  * cert-load.c - reading certificates and private keys from PEM/DER files
- * and memory, and the name helpers of CertGetNameString.
+ * and memory, the certificate directory behind the "MY" store, and the
+ * name helpers of CertGetNameString.  Part of the cert-core convenience
+ * library: libsspi.so and the Schannel package both use it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
-#include "wincrypt/wincrypt-internal.h"
+#include "config-paths.h"
+#include "wincrypt/cert-private.h"
+
+#define LIBSSPI_CERT_DIR_DEFAULT SYSCONFDIR "/libsspi/certs"
 
 #define WINCRYPT_MAX_CERTS 1024
 
@@ -227,4 +234,83 @@ bool wincrypt_san(gnutls_x509_crt_t crt, DWORD type, char *out, size_t cap)
     }
     out[0] = '\0';
     return false;
+}
+
+const char *wincrypt_my_dir(void)
+{
+    const char *v = secure_getenv("LIBSSPI_CERT_DIR");
+
+    return v != NULL && *v ? v : LIBSSPI_CERT_DIR_DEFAULT;
+}
+
+/* *.pem and *.crt names, in C-locale order (scandir's filter). */
+static int wincrypt_is_cert_name(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+
+    return n >= 5 &&
+           (strcmp(e->d_name + n - 4, ".pem") == 0 || strcmp(e->d_name + n - 4, ".crt") == 0);
+}
+
+/* One file of the directory with its key (NAME.key, else in the file). */
+static bool wincrypt_dir_load(const char *dir, const char *name, struct wincrypt_loaded *l)
+{
+    char path[4096], key[4096];
+    size_t n = strlen(name);
+
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
+        (size_t)snprintf(key, sizeof(key), "%s/%.*s.key", dir, (int)(n - 4), name) >= sizeof(key))
+        return false;
+    if (access(key, R_OK) == 0 && wincrypt_load_file(path, key, l) == SEC_E_OK)
+        return true;
+    return wincrypt_load_file(path, NULL, l) == SEC_E_OK;
+}
+
+void wincrypt_dir_each(const char *dir, bool (*fn)(struct wincrypt_loaded *l, void *arg), void *arg)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, wincrypt_is_cert_name, alphasort);
+    bool go = true;
+
+    for (int i = 0; i < n; i++) {
+        struct wincrypt_loaded l;
+
+        if (go && wincrypt_dir_load(dir, names[i]->d_name, &l)) {
+            go = fn(&l, arg);
+            wincrypt_loaded_free(&l);
+        }
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* wincrypt_dir_find_sha1's search state. */
+struct wincrypt_sha1_search {
+    const uint8_t *sha1;
+    struct wincrypt_cert *hit;
+};
+
+static bool wincrypt_sha1_step(struct wincrypt_loaded *l, void *arg)
+{
+    struct wincrypt_sha1_search *q = arg;
+
+    for (size_t i = 0; i < l->n_certs; i++) {
+        if (memcmp(l->certs[i]->sha1, q->sha1, sizeof(l->certs[i]->sha1)) != 0)
+            continue;
+        if (l->key_kind != WINCRYPT_KEY_NONE && i == l->key_index &&
+            !wincrypt_cert_set_key(l->certs[i], l->key_kind, l->key.data, l->key.size))
+            return false;
+        q->hit = l->certs[i];
+        l->certs[i] = NULL;
+        return false;
+    }
+    return true;
+}
+
+struct wincrypt_cert *wincrypt_dir_find_sha1(const char *dir, const uint8_t sha1[20])
+{
+    struct wincrypt_sha1_search q = {sha1, NULL};
+
+    wincrypt_dir_each(dir, wincrypt_sha1_step, &q);
+    return q.hit;
 }

@@ -25,7 +25,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
 #include "wincrypt.h"
+#include "winerror.h"
 
 #define WINCRYPT_HIDDEN __attribute__((visibility("hidden")))
 
@@ -82,6 +86,18 @@ WINCRYPT_HIDDEN const struct wincrypt_cert *wincrypt_cert_check(PCCERT_CONTEXT c
  * certificate, or NULL (errno EINVAL for a bad certificate, ENOMEM). */
 WINCRYPT_HIDDEN struct wincrypt_cert *wincrypt_cert_from_der(const uint8_t *der, size_t len);
 
+/* The same, with the Windows error for a failure: CRYPT_E_ASN1_EOD (no or
+ * truncated data), CRYPT_E_ASN1_BADTAG (an unexpected tag),
+ * CRYPT_E_ASN1_CORRUPT (bad lengths, trailing bytes, a structure GnuTLS
+ * refuses), E_OUTOFMEMORY; *out NULL then. */
+/* The Windows decoding error for DER bytes GnuTLS refused with
+ * `gnutls_err`: the outer SEQUENCE is checked here, GnuTLS's verdict on
+ * the inside classified (TAG_ERROR -> BADTAG, truncation -> EOD). */
+WINCRYPT_HIDDEN uint32_t wincrypt_asn1_error(const uint8_t *der, size_t len, int gnutls_err);
+
+WINCRYPT_HIDDEN uint32_t wincrypt_cert_decode(const uint8_t *der, size_t len,
+                                              struct wincrypt_cert **out);
+
 /* Give `cert` a copy of a private key; false when out of memory.  Only on
  * a context nobody else holds yet. */
 WINCRYPT_HIDDEN bool wincrypt_cert_set_key(struct wincrypt_cert *cert, uint32_t kind,
@@ -95,5 +111,61 @@ WINCRYPT_HIDDEN struct wincrypt_cert *wincrypt_cert_copy(const struct wincrypt_c
 WINCRYPT_HIDDEN void wincrypt_cert_ref(const struct wincrypt_cert *cert);
 /* Drop one reference; the last wipes the key and frees everything. */
 WINCRYPT_HIDDEN void wincrypt_cert_unref(const struct wincrypt_cert *cert);
+
+/* What a certificate file (and key file) held. */
+struct wincrypt_loaded {
+    struct wincrypt_cert **certs; /* one reference each, no key attached */
+    size_t n_certs;
+    uint32_t key_kind;  /* enum wincrypt_key_kind */
+    gnutls_datum_t key; /* PKCS#8 DER or the URI (gnutls_free) */
+    size_t key_index;   /* the certificate the key belongs to */
+};
+
+/*
+ * Read certificates from `cert_file` (PEM with one or more certificates,
+ * or one DER certificate) and a private key from `key_file` (PEM or DER
+ * file, or a "pkcs11:" URI taken as is) or, when NULL, from cert_file.
+ * No key is not an error (key_kind NONE); a key that matches none of the
+ * certificates is SEC_E_NO_CREDENTIALS.  SEC_E_UNKNOWN_CREDENTIALS for
+ * unreadable or malformed files.  Free with wincrypt_loaded_free().
+ */
+WINCRYPT_HIDDEN SECURITY_STATUS wincrypt_load_file(const char *cert_file, const char *key_file,
+                                                   struct wincrypt_loaded *out);
+/* The same from memory (`data` PEM or DER). */
+WINCRYPT_HIDDEN SECURITY_STATUS wincrypt_load_mem(const gnutls_datum_t *data,
+                                                  const gnutls_datum_t *key_data,
+                                                  struct wincrypt_loaded *out);
+WINCRYPT_HIDDEN void wincrypt_loaded_free(struct wincrypt_loaded *l);
+/* Convert a GnuTLS key to unencrypted PKCS#8 DER (gnutls_free the data). */
+WINCRYPT_HIDDEN bool wincrypt_key_pkcs8(gnutls_x509_privkey_t key, gnutls_datum_t *out);
+/* Which of `certs` carries the public half of `key`; n if none. */
+WINCRYPT_HIDDEN size_t wincrypt_key_match(gnutls_x509_privkey_t key,
+                                          struct wincrypt_cert *const *certs, size_t n);
+
+/* The directory behind the "MY" store: LIBSSPI_CERT_DIR (secure_getenv)
+ * when set, else $(sysconfdir)/libsspi/certs.  A static string or the
+ * environment's; do not free. */
+WINCRYPT_HIDDEN const char *wincrypt_my_dir(void);
+
+/* Each *.pem / *.crt file of `dir`, in name order, loaded with its key
+ * (NAME.key, else a key in the file); `fn` may take certificates out of
+ * l->certs (setting them NULL) and returns false to stop.  Files that do
+ * not load are skipped; a missing directory has no files. */
+WINCRYPT_HIDDEN void wincrypt_dir_each(const char *dir,
+                                       bool (*fn)(struct wincrypt_loaded *l, void *arg),
+                                       void *arg);
+
+/* The first certificate of `dir` whose SHA-1 thumbprint is `sha1`, with
+ * its key when it has one (one reference for the caller), or NULL. */
+WINCRYPT_HIDDEN struct wincrypt_cert *wincrypt_dir_find_sha1(const char *dir,
+                                                             const uint8_t sha1[20]);
+
+/* RFC 4514 string of the subject (or issuer) into out[cap]. */
+WINCRYPT_HIDDEN bool wincrypt_dn_string(gnutls_x509_crt_t crt, bool issuer, char *out, size_t cap);
+/* First value of attribute `oid` in the subject (or issuer); false if none. */
+WINCRYPT_HIDDEN bool wincrypt_dn_oid(gnutls_x509_crt_t crt, bool issuer, const char *oid, char *out,
+                                     size_t cap);
+/* First subjectAltName of the CERT_NAME_* `type` (DNS, EMAIL, URL). */
+WINCRYPT_HIDDEN bool wincrypt_san(gnutls_x509_crt_t crt, DWORD type, char *out, size_t cap);
 
 #endif

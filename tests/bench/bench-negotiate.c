@@ -12,11 +12,14 @@
  *     alone and MIT SPNEGO with krb5.
  * Each figure is the median of ROUNDS rounds.  A program, not a test.
  *
- * Usage: tests/bench/bench-negotiate [-n ITERATIONS] [--kerberos SPN]
- *        tests/bench/bench-negotiate --handshakes PACKAGE [-n COUNT]
+ * Usage: tests/bench/bench-negotiate [-n ITERATIONS] [--kerberos SPN] [--allocate]
+ *        tests/bench/bench-negotiate --handshakes PACKAGE [-n COUNT] [--allocate]
  *        tests/bench/bench-negotiate --signatures PACKAGE [-n COUNT]
  *        (only COUNT handshakes of PACKAGE, or one handshake and COUNT
- *        16-byte MakeSignature calls: for perf stat / perf record)
+ *        16-byte MakeSignature calls: for perf stat / perf record /
+ *        callgrind; --allocate: the handshakes ask for
+ *        ISC_REQ_ALLOCATE_MEMORY and free each token with
+ *        FreeContextBuffer, as many programs do)
  * (from the build tree, or with LIBSSPI_TEST_PKGDIR pointing at
  * src/packages).
  */
@@ -141,42 +144,61 @@ static void creds(struct pair *p, const char *package, bool kerberos)
         die("AcquireCredentialsHandle (server)", st);
 }
 
+/* --allocate: the handshakes let SSPI allocate the output tokens
+ * (ISC_REQ_ALLOCATE_MEMORY, FreeContextBuffer), as many programs do. */
+static bool allocate;
+
+/* Take the token a leg wrote in `ob` as the next leg's input, and make
+ * `ob` ready for the next output. */
+static void pass_token(SecBuffer *ob, uint8_t *a, SecBuffer *ib, uint8_t *b)
+{
+    memcpy(b, ob->pvBuffer, ob->cbBuffer);
+    ib->cbBuffer = ob->cbBuffer;
+    if (allocate) {
+        FreeContextBuffer(ob->pvBuffer);
+        *ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
+    } else {
+        *ob = (SecBuffer){TOK, SECBUFFER_TOKEN, a};
+    }
+}
+
 /* One complete exchange; contexts left in p. */
 static void handshake(struct pair *p, const char *target)
 {
     static uint8_t a[TOK], b[TOK];
-    SecBuffer ob = {TOK, SECBUFFER_TOKEN, a}, ib = {0, SECBUFFER_TOKEN, b};
+    ULONG req = REQ | (allocate ? ISC_REQ_ALLOCATE_MEMORY : 0);
+    ULONG asc_req = ASC_REQ | (allocate ? ASC_REQ_ALLOCATE_MEMORY : 0);
+    SecBuffer ob = {allocate ? 0 : TOK, SECBUFFER_TOKEN, allocate ? NULL : a},
+              ib = {0, SECBUFFER_TOKEN, b};
     SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob}, id = {SECBUFFER_VERSION, 1, &ib};
     ULONG attr;
     TimeStamp ts;
     SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
     bool first = true;
 
-    cs = InitializeSecurityContextA(&p->cc, NULL, (char *)target, REQ, 0, 0, NULL, 0, &p->c, &od,
+    cs = InitializeSecurityContextA(&p->cc, NULL, (char *)target, req, 0, 0, NULL, 0, &p->c, &od,
                                     &attr, &ts);
     for (int i = 0; i < 8; i++) {
         if (!SEC_SUCCESS(cs))
             die("InitializeSecurityContext", cs);
         if (ob.cbBuffer == 0)
             break;
-        memcpy(b, a, ob.cbBuffer);
-        ib.cbBuffer = ob.cbBuffer;
-        ob.cbBuffer = TOK;
-        ss = AcceptSecurityContext(&p->sc, first ? NULL : &p->s, &id, ASC_REQ, 0, &p->s, &od, &attr,
+        pass_token(&ob, a, &ib, b);
+        ss = AcceptSecurityContext(&p->sc, first ? NULL : &p->s, &id, asc_req, 0, &p->s, &od, &attr,
                                    &ts);
         first = false;
         if (!SEC_SUCCESS(ss))
             die("AcceptSecurityContext", ss);
         if (ob.cbBuffer == 0 || (cs == SEC_E_OK && ss == SEC_E_OK))
             break;
-        memcpy(b, a, ob.cbBuffer);
-        ib.cbBuffer = ob.cbBuffer;
-        ob.cbBuffer = TOK;
-        cs = InitializeSecurityContextA(NULL, &p->c, (char *)target, REQ, 0, 0, &id, 0, &p->c, &od,
+        pass_token(&ob, a, &ib, b);
+        cs = InitializeSecurityContextA(NULL, &p->c, (char *)target, req, 0, 0, &id, 0, &p->c, &od,
                                         &attr, &ts);
         if (cs == SEC_E_OK && ss == SEC_E_OK)
             break;
     }
+    if (allocate && ob.pvBuffer != NULL)
+        FreeContextBuffer(ob.pvBuffer);
     if (cs != SEC_E_OK || ss != SEC_E_OK)
         die("handshake did not complete", cs != SEC_E_OK ? cs : ss);
 }
@@ -479,8 +501,12 @@ int main(int argc, char **argv)
             only = argv[++i];
         else if (strcmp(argv[i], "--signatures") == 0 && i + 1 < argc)
             sign_only = argv[++i];
+        else if (strcmp(argv[i], "--allocate") == 0)
+            allocate = true;
         else {
-            fprintf(stderr, "usage: %s [-n ITERATIONS] [--kerberos SPN] [--handshakes PACKAGE]\n",
+            fprintf(stderr,
+                    "usage: %s [-n ITERATIONS] [--kerberos SPN] [--allocate] "
+                    "[--handshakes PACKAGE | --signatures PACKAGE]\n",
                     argv[0]);
             return 2;
         }

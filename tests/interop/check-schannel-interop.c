@@ -274,8 +274,10 @@ START_TEST(test_client_refuses_bad_certificates)
 }
 END_TEST
 
-/* A TLS client tool against sspi server --stream: what it sends comes back. */
-static void server_vs(const char *before_port, const char *after_port, const char *server_extra)
+/* A TLS client tool against sspi server --stream: what it sends comes back,
+ * and the server's report holds `expect` (unless NULL). */
+static void server_vs_expect(const char *before_port, const char *after_port,
+                             const char *server_extra, const char *expect)
 {
     int port = free_port();
     pid_t pid = peer_start(port,
@@ -304,8 +306,14 @@ static void server_vs(const char *before_port, const char *after_port, const cha
         free(in);
     }
     ck_assert_msg(strstr(srv, "handshake complete"), "%s", srv);
+    ck_assert_msg(expect == NULL || strstr(srv, expect), "want %s:\n%s", expect, srv);
     free(out);
     free(srv);
+}
+
+static void server_vs(const char *before_port, const char *after_port, const char *server_extra)
+{
+    server_vs_expect(before_port, after_port, server_extra, NULL);
 }
 
 START_TEST(test_gnutls_cli_to_server)
@@ -336,6 +344,32 @@ START_TEST(test_openssl_s_client_to_server)
     snprintf(post, sizeof(post), " -CAfile %s -servername localhost -cert %s -key %s -brief",
              pki.ca, pki.client, pki.client);
     server_vs("openssl s_client -connect 127.0.0.1:", post, "--require-client-cert");
+}
+END_TEST
+
+/* Client certificates the server cannot trust: the handshake completes (the
+ * application judges the chain, as with Windows' Schannel) and the verdict
+ * is SECPKG_ATTR_CC_POLICY_RESULT. */
+START_TEST(test_untrusted_client_certificates)
+{
+    static const struct {
+        const char *pem, *verdict;
+    } cases[] = {{NULL, "peer chain: 0x00000000 (trusted)"},
+                 {NULL, "peer chain: 0x800B010A (CERT_E_CHAINING)"},
+                 {NULL, "peer chain: 0x800B0109 (CERT_E_UNTRUSTEDROOT)"}};
+    const char *pems[] = {pki.client, pki.rogue, pki.self};
+    char pre[1024], post[1024], srv[600];
+
+    snprintf(srv, sizeof(srv), "--require-client-cert --ca %s", pki.ca);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(pre, sizeof(pre),
+                 "gnutls-cli --x509cafile %s --x509certfile %s --x509keyfile %s -p ", pki.ca,
+                 pems[i], pems[i]);
+        server_vs_expect(pre, " localhost", srv, cases[i].verdict);
+        snprintf(post, sizeof(post), " -CAfile %s -servername localhost -cert %s -key %s -brief",
+                 pki.ca, pems[i], pems[i]);
+        server_vs_expect("openssl s_client -connect 127.0.0.1:", post, srv, cases[i].verdict);
+    }
 }
 END_TEST
 
@@ -431,6 +465,7 @@ int main(void)
     tcase_add_test(tc, test_client_refuses_bad_certificates);
     tcase_add_test(tc, test_gnutls_cli_to_server);
     tcase_add_test(tc, test_openssl_s_client_to_server);
+    tcase_add_test(tc, test_untrusted_client_certificates);
     tcase_add_test(tc, test_tool_loopback_and_bench);
     tcase_add_test(tc, test_openssl_key_update_and_renegotiation);
     suite_add_tcase(s, tc);

@@ -27,23 +27,37 @@ SECURITY_STATUS tls_load_package(void)
     return st;
 }
 
-SECURITY_STATUS tls_server_cred(const char *pem, uint32_t protocols, CredHandle *cred)
+SECURITY_STATUS tls_server_cred_ca(const char *pem, const char *ca_file, uint32_t protocols,
+                                   CredHandle *cred)
 {
     PCCERT_CONTEXT cert = NULL;
+    HCERTSTORE root = NULL;
     SCHANNEL_CRED sc = {0};
     TimeStamp ts;
     SECURITY_STATUS st = libsspi_cert_from_files(pem, NULL, &cert);
 
     if (st != SEC_E_OK)
         return st;
+    if (ca_file != NULL && (root = CertOpenStore(CERT_STORE_PROV_FILENAME_A, X509_ASN_ENCODING, 0,
+                                                 0, ca_file)) == NULL) {
+        CertFreeCertificateContext(cert);
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    }
     sc.dwVersion = SCHANNEL_CRED_VERSION;
     sc.cCreds = 1;
     sc.paCred = &cert;
+    sc.hRootStore = root;
     sc.grbitEnabledProtocols = protocols;
     st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel", SECPKG_CRED_INBOUND, NULL, &sc,
                                    NULL, NULL, cred, &ts);
     CertFreeCertificateContext(cert);
+    CertCloseStore(root, 0);
     return st;
+}
+
+SECURITY_STATUS tls_server_cred(const char *pem, uint32_t protocols, CredHandle *cred)
+{
+    return tls_server_cred_ca(pem, NULL, protocols, cred);
 }
 
 SECURITY_STATUS tls_client_cred(const char *ca_file, const char *pem, uint32_t protocols,
@@ -94,7 +108,7 @@ SECURITY_STATUS tls_side_step(struct tls_side *s, uint8_t **out, size_t *out_len
     SecBuffer inb[3], outb[2];
     SecBufferDesc ind = {SECBUFFER_VERSION, 2, inb}, outd = {SECBUFFER_VERSION, 2, outb};
     ULONG attrs;
-    TimeStamp ts;
+    TimeStamp ts = {0};
     SECURITY_STATUS st;
     uint32_t n = 0;
 
@@ -115,6 +129,7 @@ SECURITY_STATUS tls_side_step(struct tls_side *s, uint8_t **out, size_t *out_len
             s->req | ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM, 0, 0,
             (s->in_len || (!s->have_ctx && s->alpn)) ? &ind : NULL, 0, &s->ctx, &outd, &attrs, &ts);
     s->last = st;
+    s->expiry = ts;
     if (SEC_SUCCESS(st))
         s->have_ctx = true;
     if (st != SEC_E_INCOMPLETE_MESSAGE) {

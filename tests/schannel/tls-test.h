@@ -26,6 +26,10 @@ SECURITY_STATUS tls_load_package(void);
 
 /* Server credential from a PEM file holding certificate and key. */
 SECURITY_STATUS tls_server_cred(const char *pem, uint32_t protocols, CredHandle *cred);
+/* The same trusting the roots of `ca_file` (hRootStore) for client
+ * certificates. */
+SECURITY_STATUS tls_server_cred_ca(const char *pem, const char *ca_file, uint32_t protocols,
+                                   CredHandle *cred);
 /* Client credential trusting `ca_file` (NULL: system only); `pem` (NULL:
  * none) is the client certificate with its key. */
 SECURITY_STATUS tls_client_cred(const char *ca_file, const char *pem, uint32_t protocols,
@@ -43,6 +47,7 @@ struct tls_side {
     const uint8_t *alpn; /* SEC_APPLICATION_PROTOCOLS blob for the first leg */
     uint32_t alpn_len;
     SECURITY_STATUS last;
+    TimeStamp expiry; /* ptsExpiry of the last leg */
 };
 
 /* Append bytes to a side's input. */

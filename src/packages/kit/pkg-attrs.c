@@ -95,13 +95,20 @@ static NTSTATUS query_native_names(const struct pkg_attr_data *d, void *buffer, 
     return SEC_E_OK;
 }
 
+/* A key or key description that is not there: not yet, while the
+ * handshake runs, or never, for a package that has none. */
+static NTSTATUS no_key(const struct pkg_attr_data *d)
+{
+    return d->complete ? SEC_E_UNSUPPORTED_FUNCTION : SEC_E_INVALID_HANDLE;
+}
+
 static NTSTATUS query_key_info(const struct pkg_attr_data *d, void *buffer, enum pkg_mode mode)
 {
     SecPkgContext_KeyInfoW *k = buffer;
     const struct pkg_key_info *ki = d->key_info;
 
     if (ki == NULL)
-        return SEC_E_INVALID_HANDLE;
+        return no_key(d);
     k->sSignatureAlgorithmName = dup16(mode, ki->signature_name, u16len(ki->signature_name));
     k->sEncryptAlgorithmName = dup16(mode, ki->encrypt_name, u16len(ki->encrypt_name));
     if (k->sSignatureAlgorithmName == NULL || k->sEncryptAlgorithmName == NULL) {
@@ -121,7 +128,7 @@ static NTSTATUS query_session_key(const struct pkg_attr_data *d, void *buffer, e
     SecPkgContext_SessionKey *k = buffer;
 
     if (d->session_key == NULL || d->session_key_len == 0)
-        return SEC_E_INVALID_HANDLE;
+        return no_key(d);
     k->SessionKey = pkg_alloc(mode, d->session_key_len);
     if (k->SessionKey == NULL)
         return SEC_E_INSUFFICIENT_MEMORY;

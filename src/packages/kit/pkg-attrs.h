@@ -29,9 +29,10 @@
  *
  * Statuses: SEC_E_OK; STATUS_INVALID_PARAMETER for a NULL buffer;
  * SEC_E_INVALID_HANDLE for NAMES/NATIVE_NAMES before the user is known,
- * SESSION_KEY/KEY_INFO before the keys are (the field is NULL: the
+ * SESSION_KEY/KEY_INFO before the keys are (the field is NULL and the
  * context is not complete); SEC_E_INSUFFICIENT_MEMORY;
- * SEC_E_UNSUPPORTED_FUNCTION for anything else.
+ * SEC_E_UNSUPPORTED_FUNCTION for SESSION_KEY/KEY_INFO of a complete
+ * context without them, and for anything else.
  */
 #ifndef LIBSSPI_PKG_ATTRS_H
 #define LIBSSPI_PKG_ATTRS_H

@@ -66,8 +66,7 @@ SECURITY_STATUS pkg_output_check(PSecBufferDesc out, ULONG context_req, size_t l
     return output_buffer(out, context_req, len, &b);
 }
 
-SECURITY_STATUS pkg_output_token(PSecBufferDesc out, ULONG context_req, const void *data,
-                                 size_t len)
+SECURITY_STATUS pkg_output_space(PSecBufferDesc out, ULONG context_req, size_t len, uint8_t **room)
 {
     PSecBuffer b;
     SECURITY_STATUS st = output_buffer(out, context_req, len, &b);
@@ -79,10 +78,20 @@ SECURITY_STATUS pkg_output_token(PSecBufferDesc out, ULONG context_req, const vo
         if (b->pvBuffer == NULL)
             return SEC_E_INSUFFICIENT_MEMORY;
     }
-    if (len > 0)
-        memcpy(b->pvBuffer, data, len);
     b->cbBuffer = (ULONG)len;
+    *room = b->pvBuffer;
     return SEC_E_OK;
+}
+
+SECURITY_STATUS pkg_output_token(PSecBufferDesc out, ULONG context_req, const void *data,
+                                 size_t len)
+{
+    uint8_t *room;
+    SECURITY_STATUS st = pkg_output_space(out, context_req, len, &room);
+
+    if (st == SEC_E_OK && len > 0)
+        memcpy(room, data, len);
+    return st;
 }
 
 void pkg_output_none(PSecBufferDesc out)

@@ -4,8 +4,8 @@
  *
  * Types are compared without the attribute bits (SECBUFFER_ATTRMASK), so a
  * SECBUFFER_DATA | SECBUFFER_READONLY buffer is a DATA buffer.  Nothing
- * here allocates except pkg_output_token with ALLOCATE_MEMORY, so the
- * per-message helpers are safe on the hot path.
+ * here allocates except pkg_output_token and pkg_output_space with
+ * ALLOCATE_MEMORY, so the per-message helpers are safe on the hot path.
  *
  * Status choices (the Windows NTLM answers, verified on Windows):
  *   handshake input: no SECBUFFER_TOKEN, a TOKEN with no memory or empty
@@ -71,6 +71,15 @@ SECURITY_STATUS pkg_input_token(PSecBufferDesc in, const uint8_t **data, size_t 
  */
 SECURITY_STATUS pkg_output_token(PSecBufferDesc out, ULONG context_req, const void *data,
                                  size_t len);
+
+/*
+ * pkg_output_token for a package that writes its token in place: *room
+ * gets `len` writable bytes in the same buffer pkg_output_token would
+ * copy into (the caller's, or a new AllocateLsaHeap block), and cbBuffer
+ * is set to `len`; the package then writes exactly `len` bytes there.
+ * Statuses as pkg_output_token.
+ */
+SECURITY_STATUS pkg_output_space(PSecBufferDesc out, ULONG context_req, size_t len, uint8_t **room);
 
 /*
  * Check that `out` can take a token of `len` bytes without writing it

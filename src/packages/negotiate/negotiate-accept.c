@@ -50,29 +50,45 @@ static void select_mech(struct nego_context *c, int m, struct nego_view oid)
 }
 
 /* A NegTokenResp to the caller; the first one names the mechanism. */
-static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int state, bool first,
-                               struct nego_out *tok, struct nego_out *mic)
+/* supportedMech of our first NegTokenResp (the OID as the initiator
+ * listed it), absent later. */
+static struct nego_view supported_mech(const struct nego_context *c, bool first)
 {
-    struct nego_out resp;
-    struct nego_view sm = {NULL, 0};
-    SECURITY_STATUS st;
-
     if (first && c->selected >= 0)
-        sm = (struct nego_view){c->selected_oid, c->selected_oid_len};
-    st = nego_encode_resp(state, sm, (struct nego_view){tok->len ? tok->data : NULL, tok->len},
-                          (struct nego_view){mic->data, mic->len}, &resp);
-    nego_out_free(tok);
+        return (struct nego_view){c->selected_oid, c->selected_oid_len};
+    return (struct nego_view){NULL, 0};
+}
+
+static SECURITY_STATUS respond(struct nego_context *c, PSecBufferDesc out, int state, bool first,
+                               struct nego_tok *tok, struct nego_out *mic)
+{
+    struct nego_resp_spec r = {
+        state, supported_mech(c, first), nego_tok_view(tok), {mic->data, mic->len}};
+    SECURITY_STATUS st = nego_emit_resp(out, c->req, &r);
+
+    nego_tok_free(tok);
     nego_out_free(mic);
-    return st == SEC_E_OK ? nego_emit(out, c->req, &resp) : st;
+    return st;
 }
 
 /* Tell the initiator no (best effort) and return `status`. */
 static SECURITY_STATUS reject(struct nego_context *c, PSecBufferDesc out, SECURITY_STATUS status)
 {
-    struct nego_out none = {NULL, 0}, none2 = {NULL, 0};
+    struct nego_tok none = {NULL, 0, NULL};
+    struct nego_out none2 = {NULL, 0};
 
     (void)respond(c, out, NEGO_REJECT, false, &none, &none2);
     return status;
+}
+
+/* One step of the selected sibling, its token placed for respond(): the
+ * reply carries a negState, and supportedMech when it is the first. */
+static SECURITY_STATUS step(struct nego_context *c, struct nego_view in_tok, PSecBufferDesc in,
+                            PSecBufferDesc out, bool first, struct nego_tok *tok)
+{
+    return nego_inner_step(c, in_tok, in, out,
+                           nego_resp_prefix_max(NEGO_ACCEPT_INCOMPLETE, supported_mech(c, first)),
+                           tok);
 }
 
 /* Did the initiator list Kerberos under Microsoft's OID, as Windows (and
@@ -87,7 +103,7 @@ static bool windows_initiator(const struct nego_context *c)
 
 /* After a sibling step: answer, exchange MICs, decide the status. */
 static SECURITY_STATUS after_step(struct nego_context *c, PSecBufferDesc out, bool first,
-                                  struct nego_out *tok, struct nego_view mic_in)
+                                  struct nego_tok *tok, struct nego_view mic_in)
 {
     struct nego_out mic = {NULL, 0};
     bool done = false;
@@ -102,7 +118,7 @@ static SECURITY_STATUS after_step(struct nego_context *c, PSecBufferDesc out, bo
         c->mic_required = true;
     st = nego_mic_exchange(c, mic_in, tok->len == 0, true, &mic, &done);
     if (st != SEC_E_OK) {
-        nego_out_free(tok);
+        nego_tok_free(tok);
         return reject(c, out, st);
     }
     st = respond(c, out, done ? NEGO_ACCEPT_COMPLETED : NEGO_ACCEPT_INCOMPLETE, first, tok, &mic);
@@ -121,7 +137,8 @@ static SECURITY_STATUS take_init(struct nego_context *c, const uint8_t *data, si
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = {NULL, 0}, none = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
+    struct nego_out none = {NULL, 0};
     SECURITY_STATUS st = nego_decode_initial(data, len, &t);
     uint32_t k;
     int m = -1;
@@ -145,7 +162,7 @@ static SECURITY_STATUS take_init(struct nego_context *c, const uint8_t *data, si
         st = respond(c, out, k > 0 ? NEGO_REQUEST_MIC : NEGO_ACCEPT_INCOMPLETE, true, &tok, &none);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
-    st = nego_inner_step(c, t.mech_token, in, &tok);
+    st = step(c, t.mech_token, in, out, true, &tok);
     if (!SEC_SUCCESS(st))
         return reject(c, out, st);
     return after_step(c, out, true, &tok, t.mic);
@@ -156,7 +173,7 @@ static SECURITY_STATUS take_resp(struct nego_context *c, const uint8_t *data, si
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
     SECURITY_STATUS st = nego_decode_next(data, len, &t);
 
     if (st != SEC_E_OK)
@@ -167,7 +184,7 @@ static SECURITY_STATUS take_resp(struct nego_context *c, const uint8_t *data, si
     if ((t.response_token.data != NULL) == c->inner_complete)
         return reject(c, out, SEC_E_INVALID_TOKEN); /* missing or spurious token */
     if (!c->inner_complete) {
-        st = nego_inner_step(c, t.response_token, in, &tok);
+        st = step(c, t.response_token, in, out, false, &tok);
         if (!SEC_SUCCESS(st))
             return reject(c, out, st);
     }
@@ -179,7 +196,6 @@ static SECURITY_STATUS send_hints(struct nego_context *c, PSecBufferDesc out)
 {
     struct nego_view oids[NEGO_MAX_MECHS];
     uint32_t n = 0;
-    struct nego_out init;
 
     for (uint32_t m = 0; m < c->creds->count && n + 2 <= NEGO_MAX_MECHS; m++) {
         const struct nego_mech *mech = &c->creds->mechs[m];
@@ -190,9 +206,7 @@ static SECURITY_STATUS send_hints(struct nego_context *c, PSecBufferDesc out)
     if (n == 0)
         return SEC_E_NO_CREDENTIALS;
     struct nego_init_spec spec = {oids, n, {NULL, 0}, {NULL, 0}, NEGO_HINT_NAME};
-    SECURITY_STATUS st = nego_encode_init(&spec, &init, NULL);
-    if (st == SEC_E_OK)
-        st = nego_emit(out, c->req, &init);
+    SECURITY_STATUS st = nego_emit_init(out, c->req, &spec, NULL);
     if (st != SEC_E_OK)
         return st;
     c->phase = NEGO_PHASE_HINTS;

@@ -72,10 +72,19 @@ struct nego_context *nego_context_from_handle(LSA_SEC_HANDLE h)
     return pkg_object_from_handle(&nego_context_class, h, 0);
 }
 
+bool nego_message_target(struct nego_context *c)
+{
+    if (!c->fetched) {
+        c->direct = nego_services()->GetMessageTarget(&c->inner, &c->msg) == SEC_E_OK;
+        c->fetched = true;
+    }
+    return c->direct;
+}
+
 void nego_context_complete(struct nego_context *c)
 {
     c->phase = NEGO_PHASE_DONE;
-    c->direct = nego_services()->GetMessageTarget(&c->inner, &c->msg) == SEC_E_OK;
+    (void)nego_message_target(c);
 }
 
 NTSTATUS NTAPI nego_delete_context(LSA_SEC_HANDLE h)

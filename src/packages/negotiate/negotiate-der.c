@@ -68,26 +68,25 @@ bool nego_der_header(const uint8_t *der, size_t avail, uint8_t *tag, size_t *hdr
 }
 
 /* OID contents: terminated sub-identifiers in their shortest form (no
- * leading 0x80), each below 2^64 as libtasn1 (the reference) requires. */
+ * leading 0x80), each below 2^64 as libtasn1 (the reference) requires: a
+ * sub-identifier of k octets whose first carries v (1..127) has
+ * bitlen(v) + 7 (k - 1) bits, at most 63 for k <= 9, at least 71 for
+ * k >= 11, and for k == 10 more than 64 unless v == 1. */
 static bool oid_contents_valid(const uint8_t *p, size_t n)
 {
-    unsigned bits = 0;
+    size_t k = 0; /* octets of the current sub-identifier so far */
 
     if (n == 0 || (p[n - 1] & 0x80u) != 0)
         return false;
     for (size_t i = 0; i < n; i++) {
-        bool starts = i == 0 || (p[i - 1] & 0x80u) == 0;
-        if (starts) {
-            if (p[i] == 0x80u)
-                return false;
-            bits = 0;
-            for (unsigned v = p[i] & 0x7fu; v != 0; v >>= 1)
-                bits++;
-        } else {
-            bits += 7;
-        }
-        if (bits > 64)
+        if (k == 0 && p[i] == 0x80u)
             return false;
+        k++;
+        if ((p[i] & 0x80u) == 0) {
+            if (k > 10 || (k == 10 && (p[i + 1 - k] & 0x7fu) > 1))
+                return false;
+            k = 0;
+        }
     }
     return true;
 }
@@ -108,8 +107,7 @@ static bool bit_string_contents_valid(const uint8_t *p, size_t n)
     return n == 1 || (p[n - 1] & ((1u << p[0]) - 1u)) == 0;
 }
 
-/* Universal primitive contents; other classes are opaque here. */
-static bool primitive_valid(uint8_t tag, const uint8_t *p, size_t n)
+bool nego_der_primitive_valid(uint8_t tag, const uint8_t *p, size_t n)
 {
     if ((tag & DER_CLASS_MASK) != DER_UNIVERSAL)
         return true;
@@ -168,7 +166,7 @@ static bool check_run(const uint8_t *der, size_t len, unsigned depth)
                 return false;
             if ((tag & DER_CLASS_MASK) == DER_CONTEXT && !one_tlv(content, clen))
                 return false;
-        } else if (!primitive_valid(tag, content, clen)) {
+        } else if (!nego_der_primitive_valid(tag, content, clen)) {
             return false;
         }
         at += hdr + clen;

@@ -63,23 +63,29 @@ static bool server_lists(const struct nego_token *hint, const struct nego_mech *
     return false;
 }
 
-static void offer(struct nego_context *c, int mech, struct nego_view oid)
+/* The OID of MechTypeList entry i: Kerberos' Microsoft OID, or the
+ * sibling's own. */
+static struct nego_view offered_oid(const struct nego_context *c, uint32_t i)
+{
+    const struct nego_mech *mech = &c->creds->mechs[c->offered[i]];
+
+    return c->offered_ms[i] ? nego_oid_krb5_ms : (struct nego_view){mech->oid, mech->oid_len};
+}
+
+static void offer(struct nego_context *c, int mech, bool ms)
 {
     if (c->offered_count == NEGO_MAX_MECHS)
         return;
     c->offered[c->offered_count] = (int8_t)mech;
-    memcpy(c->offered_oid[c->offered_count], oid.data, oid.len);
-    c->offered_oid_len[c->offered_count] = (uint8_t)oid.len;
+    c->offered_ms[c->offered_count] = ms;
     c->offered_count++;
 }
 
 static void offer_mech(struct nego_context *c, int m)
 {
-    const struct nego_mech *mech = &c->creds->mechs[m];
-
-    if (nego_mech_is_kerberos(mech))
-        offer(c, m, nego_oid_krb5_ms);
-    offer(c, m, (struct nego_view){mech->oid, mech->oid_len});
+    if (nego_mech_is_kerberos(&c->creds->mechs[m]))
+        offer(c, m, true);
+    offer(c, m, false);
 }
 
 static void select_mech(struct nego_context *c, int m, struct nego_view oid)
@@ -104,14 +110,32 @@ static bool only_ntlm(const struct nego_context *c, const bool *usable, int opti
     return true;
 }
 
+/* The most a NegTokenInit offering every sibling `hint` allows puts
+ * before the mech token (nego_inner_step's reserve). */
+static size_t init_reserve(const struct nego_context *c, const struct nego_token *hint)
+{
+    size_t oids = 0;
+
+    for (uint32_t m = 0; m < c->creds->count; m++) {
+        const struct nego_mech *mech = &c->creds->mechs[m];
+        if (!server_lists(hint, mech))
+            continue;
+        if (nego_mech_is_kerberos(mech))
+            oids += nego_oid_krb5_ms.len;
+        oids += mech->oid_len;
+    }
+    return nego_init_prefix_max(oids);
+}
+
 /* Leg 1: find the optimistic sibling and offer the rest. */
 static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token *hint,
                                  PSecBufferDesc in, PSecBufferDesc out)
 {
-    struct nego_out tok = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
     SECURITY_STATUS first_failure = SEC_E_NO_CREDENTIALS, st = SEC_E_NO_CREDENTIALS;
     bool usable[NEGO_MAX_MECHS_PER_CRED] = {false};
     int optimistic = -1;
+    size_t reserve = init_reserve(c, hint);
 
     for (uint32_t m = 0; m < c->creds->count; m++) {
         if (!server_lists(hint, &c->creds->mechs[m]))
@@ -121,7 +145,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
             continue;
         }
         c->selected = (int)m;
-        st = nego_inner_step(c, (struct nego_view){NULL, 0}, in, &tok);
+        st = nego_inner_step(c, (struct nego_view){NULL, 0}, in, out, reserve, &tok);
         if (st == SEC_E_OK || st == SEC_I_CONTINUE_NEEDED) {
             optimistic = (int)m;
             usable[m] = true;
@@ -138,7 +162,7 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
         c->raw = true;
         select_mech(c, optimistic, nego_oid_ntlm);
         c->phase = NEGO_PHASE_MECH;
-        st = nego_emit(out, c->req, &tok);
+        st = nego_emit_tok(out, c->req, &tok);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
     offer_mech(c, optimistic);
@@ -148,26 +172,25 @@ static SECURITY_STATUS first_leg(struct nego_context *c, const struct nego_token
 
     struct nego_view oids[NEGO_MAX_MECHS];
     for (uint32_t i = 0; i < c->offered_count; i++)
-        oids[i] = (struct nego_view){c->offered_oid[i], c->offered_oid_len[i]};
+        oids[i] = offered_oid(c, i);
     struct nego_init_spec spec = {oids, c->offered_count, {tok.data, tok.len}, {NULL, 0}, NULL};
-    struct nego_out init;
     struct nego_view sent;
-    st = nego_encode_init(&spec, &init, &sent);
-    nego_out_free(&tok);
+    st = nego_emit_init(out, c->req, &spec, &sent);
+    nego_tok_free(&tok);
     if (st != SEC_E_OK)
         return st;
+    /* The mechListMIC covers the MechTypeList as sent. */
     c->mech_types = malloc(sent.len);
     if (c->mech_types == NULL) {
-        nego_out_free(&init);
+        pkg_output_none(out);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     memcpy(c->mech_types, sent.data, sent.len);
     c->mech_types_len = sent.len;
-    select_mech(c, optimistic, (struct nego_view){c->offered_oid[0], c->offered_oid_len[0]});
+    select_mech(c, optimistic, oids[0]);
     c->optimistic = true;
     c->phase = NEGO_PHASE_OFFERED;
-    st = nego_emit(out, c->req, &init);
-    return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
+    return SEC_I_CONTINUE_NEEDED;
 }
 
 /* A reject from the acceptor. */
@@ -175,9 +198,9 @@ static SECURITY_STATUS rejected(struct nego_context *c, const struct nego_token 
                                 PSecBufferDesc in)
 {
     if (t->response_token.data != NULL && c->has_inner && !c->inner_complete) {
-        struct nego_out tok;
-        SECURITY_STATUS st = nego_inner_step(c, t->response_token, in, &tok);
-        nego_out_free(&tok);
+        struct nego_tok tok;
+        SECURITY_STATUS st = nego_inner_step(c, t->response_token, in, NULL, 0, &tok);
+        nego_tok_free(&tok);
         if (!SEC_SUCCESS(st))
             return st;
     }
@@ -192,8 +215,7 @@ static SECURITY_STATUS first_reply(struct nego_context *c, const struct nego_tok
     if (t->supported_mech.data == NULL)
         return SEC_E_INVALID_TOKEN;
     for (uint32_t i = 0; i < c->offered_count && k < 0; i++)
-        if (nego_oid_equal(t->supported_mech,
-                           (struct nego_view){c->offered_oid[i], c->offered_oid_len[i]}))
+        if (nego_oid_equal(t->supported_mech, offered_oid(c, i)))
             k = (int)i;
     if (k < 0)
         return SEC_E_INVALID_TOKEN;
@@ -217,23 +239,21 @@ static SECURITY_STATUS first_reply(struct nego_context *c, const struct nego_tok
 }
 
 /* Send our part (mechanism token and/or MIC) in a NegTokenResp. */
-static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_out *tok,
+static SECURITY_STATUS reply(PSecBufferDesc out, ULONG req, struct nego_tok *tok,
                              struct nego_out *mic)
 {
-    struct nego_out resp;
-    SECURITY_STATUS st;
+    SECURITY_STATUS st = SEC_E_OK;
 
     if (tok->len == 0 && mic->data == NULL) {
-        nego_out_free(tok);
         pkg_output_none(out);
-        return SEC_E_OK;
+    } else {
+        struct nego_resp_spec r = {
+            NEGO_STATE_ABSENT, {NULL, 0}, nego_tok_view(tok), {mic->data, mic->len}};
+        st = nego_emit_resp(out, req, &r);
     }
-    st = nego_encode_resp(NEGO_STATE_ABSENT, (struct nego_view){NULL, 0},
-                          (struct nego_view){tok->len ? tok->data : NULL, tok->len},
-                          (struct nego_view){mic->data, mic->len}, &resp);
-    nego_out_free(tok);
+    nego_tok_free(tok);
     nego_out_free(mic);
-    return st == SEC_E_OK ? nego_emit(out, req, &resp) : st;
+    return st;
 }
 
 /* The caller's input token, as a NegTokenResp (views into it). */
@@ -250,7 +270,8 @@ static SECURITY_STATUS input_resp(PSecBufferDesc in, struct nego_token *t)
 static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecBufferDesc out)
 {
     struct nego_token t;
-    struct nego_out tok = {NULL, 0}, mic = {NULL, 0};
+    struct nego_tok tok = {NULL, 0, NULL};
+    struct nego_out mic = {NULL, 0};
     bool done = false;
     SECURITY_STATUS st = input_resp(in, &t);
 
@@ -265,13 +286,15 @@ static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecB
         st = SEC_E_INVALID_TOKEN;
     }
     if (st == SEC_E_OK && !c->inner_complete)
-        st = nego_inner_step(c, t.response_token, in, &tok);
+        st = nego_inner_step(c, t.response_token, in, out,
+                             nego_resp_prefix_max(NEGO_STATE_ABSENT, (struct nego_view){NULL, 0}),
+                             &tok);
     if (st == SEC_I_CONTINUE_NEEDED) {
         st = reply(out, c->req, &tok, &mic);
         return st == SEC_E_OK ? SEC_I_CONTINUE_NEEDED : st;
     }
     if (st != SEC_E_OK) {
-        nego_out_free(&tok);
+        nego_tok_free(&tok);
         return st;
     }
     /* The sibling is done: NTLM insists on the MIC exchange. */
@@ -282,7 +305,7 @@ static SECURITY_STATUS next_leg(struct nego_context *c, PSecBufferDesc in, PSecB
     if (st == SEC_E_OK && !done && t.neg_state == NEGO_ACCEPT_COMPLETED)
         st = SEC_E_INVALID_TOKEN; /* complete without the MIC it owed */
     if (st != SEC_E_OK) {
-        nego_out_free(&tok);
+        nego_tok_free(&tok);
         nego_out_free(&mic);
         return st;
     }

@@ -171,6 +171,7 @@ SECURITY_STATUS nego_mechs_enumerate(const struct nego_package_list *list, struc
         }
         out[k].package_id = p->PackageId;
         out[k].capabilities = p->fCapabilities;
+        out[k].max_token = p->cbMaxToken;
         memcpy(out[k].oid, p->MechOid, p->MechOidLength);
         out[k].oid_len = (uint8_t)p->MechOidLength;
         k++;

@@ -105,6 +105,15 @@ bool nego_der_check(const uint8_t *der, size_t len);
  */
 bool nego_der_header(const uint8_t *der, size_t avail, uint8_t *tag, size_t *hdr, size_t *clen);
 
+/*
+ * The contents check nego_der_check applies to a primitive TLV: for the
+ * universal types, the form DER prescribes (minimal INTEGER/ENUMERATED,
+ * valid OID, BIT STRING unused bits, BOOLEAN 00/ff, empty NULL; false for
+ * a SEQUENCE or SET tag, which must be constructed); other types and
+ * classes pass.  p[0..n) are the contents.
+ */
+bool nego_der_primitive_valid(uint8_t tag, const uint8_t *p, size_t n);
+
 /* True when oid is one well-formed OID TLV (06 len value). */
 bool nego_oid_valid(struct nego_view oid);
 
@@ -152,13 +161,41 @@ SECURITY_STATUS nego_encode_init(const struct nego_init_spec *spec, struct nego_
                                  struct nego_view *mech_types);
 
 /*
- * Encodes an unframed NegTokenResp into out (malloc'ed).  neg_state may be
- * NEGO_STATE_ABSENT; every view may be absent.  Statuses as
+ * The same in two steps, for a caller that writes the token straight into
+ * its destination: nego_init_size is the length of the encoding, 0 for a
+ * spec nego_encode_init refuses with SEC_E_INVALID_PARAMETER;
+ * nego_init_write, for a spec nego_init_size accepted, writes exactly
+ * that many bytes at dst and sets *mech_types (optional) as
+ * nego_encode_init does.  The mech token may already lie in dst at or
+ * after the offset it is written to (it is moved there), which is at most
+ * nego_init_prefix_max(the total length of the OID TLVs listed); no other
+ * field may overlap dst.
+ */
+size_t nego_init_size(const struct nego_init_spec *spec);
+void nego_init_write(const struct nego_init_spec *spec, uint8_t *dst, struct nego_view *mech_types);
+size_t nego_init_prefix_max(size_t oid_bytes);
+
+/* What nego_encode_resp writes: neg_state may be NEGO_STATE_ABSENT; every
+ * view may be absent. */
+struct nego_resp_spec {
+    int neg_state;
+    struct nego_view supported_mech, response_token, mic;
+};
+
+/*
+ * Encodes an unframed NegTokenResp into out (malloc'ed).  Statuses as
  * nego_encode_init.
  */
 SECURITY_STATUS nego_encode_resp(int neg_state, struct nego_view supported_mech,
                                  struct nego_view response_token, struct nego_view mic,
                                  struct nego_out *out);
+
+/* nego_encode_resp in two steps, as nego_init_size / nego_init_write
+ * (the response token may lie in dst as the mech token there; it goes at
+ * most nego_resp_prefix_max(neg_state, supported_mech) bytes in). */
+size_t nego_resp_size(const struct nego_resp_spec *r);
+void nego_resp_write(const struct nego_resp_spec *r, uint8_t *dst);
+size_t nego_resp_prefix_max(int neg_state, struct nego_view supported_mech);
 
 /* Frees what an encoder returned; NULL-safe, leaves *out empty. */
 void nego_out_free(struct nego_out *out);

@@ -63,6 +63,7 @@ struct nego_mech {
     char16_t *name; /* NUL-terminated copy */
     uint32_t package_id;
     uint32_t capabilities;
+    uint32_t max_token;        /* its cbMaxToken; 0 when it declares none */
     uint8_t oid[NEGO_OID_MAX]; /* its OID TLV (06 len value) */
     uint8_t oid_len;
 };
@@ -165,11 +166,11 @@ struct nego_context {
     size_t mech_types_len;
     /* Initiator: what was offered, as indices into creds->mechs, in the
      * order of the MechTypeList entries (a Kerberos sibling may appear
-     * twice, under the Microsoft and the RFC OID). */
+     * twice: offered_ms marks its entry under the Microsoft OID, before
+     * the one under the RFC OID). */
     uint32_t offered_count;
     int8_t offered[NEGO_MAX_MECHS];
-    uint8_t offered_oid[NEGO_MAX_MECHS][NEGO_OID_MAX];
-    uint8_t offered_oid_len[NEGO_MAX_MECHS];
+    bool offered_ms[NEGO_MAX_MECHS];
 
     /* The selected sibling (index into creds->mechs, -1 none yet) and the
      * OID under which the initiator listed it (echoed as supportedMech). */
@@ -187,9 +188,11 @@ struct nego_context {
 
     bool mic_required, mic_sent, mic_received;
 
-    /* After completion: the sibling's per-message functions. */
+    /* Once the inner context is complete: the sibling's per-message
+     * functions, for the mechListMIC and then every message. */
     SECPKG_LIBSSPI_MESSAGE_TARGET msg;
-    bool direct; /* target usable (else call the services) */
+    bool direct;  /* target usable (else call the services) */
+    bool fetched; /* GetMessageTarget was asked */
 };
 
 extern const struct pkg_class nego_context_class;
@@ -203,6 +206,11 @@ struct nego_context *nego_context_from_handle(LSA_SEC_HANDLE h);
 
 /* Mark the context established: fetch the message target. */
 void nego_context_complete(struct nego_context *c);
+
+/* The sibling's per-message functions of the complete inner context,
+ * fetched once (GetMessageTarget): true when c->msg may be called, false
+ * when the services must be. */
+bool nego_message_target(struct nego_context *c);
 
 /* One InitLsaModeContext / AcceptLsaModeContext call: the output check,
  * the context (a new one from the credential, or the caller's of this
@@ -238,14 +246,37 @@ NTSTATUS NTAPI nego_import_context(PSecBuffer packed, HANDLE token, PLSA_SEC_HAN
 
 /* ---- negotiate-inner.c ---------------------------------------------------- */
 
-/* One handshake step of the inner context: `in` (may be absent) plus the
+/* A sibling's token from nego_inner_step: data == NULL when there is
+ * none.  It lies in the caller's output token buffer (own == NULL) or in
+ * a buffer of Negotiate's (own), which nego_tok_free releases. */
+struct nego_tok {
+    const uint8_t *data;
+    size_t len;
+    uint8_t *own;
+};
+void nego_tok_free(struct nego_tok *t);
+
+static inline struct nego_view nego_tok_view(const struct nego_tok *t)
+{
+    return (struct nego_view){t->len ? t->data : NULL, t->len};
+}
+
+/*
+ * One handshake step of the inner context: `in` (may be absent) plus the
  * caller's non-token buffers of `caller_in` (channel bindings and the
- * like) go in; *out receives the sibling's token (malloc()ed, may be
- * empty).  SEC_I_COMPLETE_NEEDED / _AND_CONTINUE are finished here with
- * CompleteAuthToken and never returned.  Returns SEC_E_OK,
- * SEC_I_CONTINUE_NEEDED or the sibling's error. */
+ * like) go in; *tok receives the sibling's token (may be empty).  When
+ * the caller's output token buffer `out` has room for `reserve` bytes
+ * plus the sibling's cbMaxToken, the sibling writes its token there at
+ * offset `reserve`, so that a SPNEGO token whose fields before the mech
+ * token take at most `reserve` bytes is written around it in place
+ * (nego_emit_resp / nego_emit_init move it); else into a buffer of
+ * Negotiate's.  SEC_I_COMPLETE_NEEDED / _AND_CONTINUE are finished here
+ * with CompleteAuthToken and never returned.  Returns SEC_E_OK,
+ * SEC_I_CONTINUE_NEEDED or the sibling's error.
+ */
 SECURITY_STATUS nego_inner_step(struct nego_context *c, struct nego_view in,
-                                PSecBufferDesc caller_in, struct nego_out *out);
+                                PSecBufferDesc caller_in, PSecBufferDesc out, size_t reserve,
+                                struct nego_tok *tok);
 
 /* Delete the inner context, if any. */
 void nego_inner_drop(struct nego_context *c);
@@ -284,8 +315,19 @@ SECURITY_STATUS nego_mic_exchange(struct nego_context *c, struct nego_view mic_i
                                   bool peer_sent_last, bool may_send, struct nego_out *mic_out,
                                   bool *done);
 
-/* Copy a token to the caller's output (pkg_output_token) and free it. */
-SECURITY_STATUS nego_emit(PSecBufferDesc out, ULONG req, struct nego_out *tok);
+/* A sibling's token as it is to the caller's output (pkg_output_space;
+ * moved within it when it lies there already), then released. */
+SECURITY_STATUS nego_emit_tok(PSecBufferDesc out, ULONG req, struct nego_tok *tok);
+
+/* Encode a NegTokenResp (NegTokenInit) straight into the caller's output
+ * token buffer (pkg_output_space); the mech token may already lie in that
+ * buffer after the fields before it (nego_inner_step).  The statuses of
+ * nego_encode_resp (nego_encode_init) for a bad spec, then
+ * pkg_output_space's.  nego_emit_init sets *mech_types (optional) to the
+ * MechTypeList as written into the caller's buffer. */
+SECURITY_STATUS nego_emit_resp(PSecBufferDesc out, ULONG req, const struct nego_resp_spec *r);
+SECURITY_STATUS nego_emit_init(PSecBufferDesc out, ULONG req, const struct nego_init_spec *spec,
+                               struct nego_view *mech_types);
 
 /* One leg without SPNEGO: `in_tok` to the selected sibling, its token
  * out as it is; the context completes with the sibling. */

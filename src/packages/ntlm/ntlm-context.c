@@ -76,7 +76,8 @@ static void dir_keys(struct ntlm_context *c, struct ntlm_dir *d, bool c2s)
     ntlm_signkey(c->exported, c2s, sign);
     crypto_hmac_md5_set_key(&d->k.sign, sign, 16);
     d->k.sealkey_len = ntlm_sealkey(c->flags, c->exported, c2s, d->k.sealkey);
-    crypto_rc4_set_key(&d->k.rc4, d->k.sealkey, d->k.sealkey_len);
+    crypto_rc4_set_key(&d->k.rc4_keyed, d->k.sealkey, d->k.sealkey_len);
+    d->k.rc4 = d->k.rc4_keyed;
     d->live = &d->k.rc4;
     crypto_wipe(sign, sizeof(sign));
 }

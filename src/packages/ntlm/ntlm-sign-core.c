@@ -84,6 +84,6 @@ void ntlm_datagram_rc4(uint32_t flags, const struct ntlm_dir_keys *k, uint32_t s
         crypto_rc4_set_key(rc4, key, 16);
         crypto_wipe(key, sizeof(key));
     } else {
-        crypto_rc4_set_key(rc4, k->sealkey, k->sealkey_len);
+        *rc4 = k->rc4_keyed;
     }
 }

@@ -284,11 +284,11 @@ const struct pkg_message_ops ntlm_message_ops = {
     .unseal = ntlm_unseal_message,
 };
 
-/* Restart one direction's RC4 sealing key stream from its key. */
+/* Restart one direction's RC4 sealing key stream: the state as keyed. */
 static void reset_rc4(struct ntlm_dir *d)
 {
     pthread_mutex_lock(&d->lock);
-    crypto_rc4_set_key(&d->k.rc4, d->k.sealkey, d->k.sealkey_len);
+    d->k.rc4 = d->k.rc4_keyed;
     d->live = &d->k.rc4;
     pthread_mutex_unlock(&d->lock);
 }

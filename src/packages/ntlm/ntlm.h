@@ -243,10 +243,15 @@ struct ntlm_iov {
 };
 
 /* Sign/seal state of one direction.  `rc4` is the running connection-mode
- * sealing state; the caller serialises its use (see ntlm-context.c). */
+ * sealing state; the caller serialises its use (see ntlm-context.c).
+ * `rc4_keyed` is the state right after the key schedule of `sealkey`, kept
+ * so that restarting the key stream (SPNEGO's reset after a mechListMIC)
+ * and the per-message state of datagram mode without ESS are a copy, not
+ * another key schedule. */
 struct ntlm_dir_keys {
     crypto_hmac_md5_key sign;      /* pre-keyed HMAC-MD5 (ESS) */
     crypto_rc4 rc4;                /* connection-mode RC4 state */
+    crypto_rc4 rc4_keyed;          /* RC4 keyed with sealkey, never advanced */
     uint8_t sealkey[16];
     size_t sealkey_len;
 };

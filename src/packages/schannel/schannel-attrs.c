@@ -6,8 +6,9 @@
  *
  * Status choices: NULL buffer SEC_E_INVALID_PARAMETER; context still in
  * its handshake (for attributes of the session) SEC_E_INVALID_HANDLE; no
- * peer certificate SEC_E_NO_CREDENTIALS; tls-unique under TLS 1.3 and
- * attributes Schannel does not have SEC_E_UNSUPPORTED_FUNCTION.
+ * peer certificate (REMOTE_CERT_CONTEXT, CC_POLICY_RESULT)
+ * SEC_E_NO_CREDENTIALS; tls-unique under TLS 1.3 and attributes Schannel
+ * does not have SEC_E_UNSUPPORTED_FUNCTION.
  */
 #include <stdio.h>
 #include <string.h>
@@ -321,6 +322,15 @@ static SECURITY_STATUS schan_session_attr(struct schan_ctx *ctx, ULONG attr, voi
         si->dwFlags = gnutls_session_is_resumed(ctx->session) ? SSL_SESSION_RECONNECT : 0;
         if (gnutls_session_get_id(ctx->session, si->rgbSessionId, &n) == 0)
             si->cbSessionId = (DWORD)n;
+        return SEC_E_OK;
+    }
+    case SECPKG_ATTR_CC_POLICY_RESULT: {
+        SecPkgContext_ClientCertPolicyResult *r = buf;
+
+        if (!ctx->peer_checked)
+            return SEC_E_NO_CREDENTIALS;
+        memset(r, 0, sizeof(*r));
+        r->dwPolicyResult = ctx->peer_verdict;
         return SEC_E_OK;
     }
     case SECPKG_ATTR_ENDPOINT_BINDINGS:

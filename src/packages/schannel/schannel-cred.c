@@ -6,9 +6,12 @@
  *
  * Status choices: fCredentialUse not exactly INBOUND or OUTBOUND, or an
  * inbound credential with no certificate      SEC_E_NO_CREDENTIALS
- * wrong version, V1-V3, a format other than CERT_CONTEXT, more than one
- * certificate, a certificate libsspi did not make or one without its key
- *                                             SEC_E_UNKNOWN_CREDENTIALS
+ * SCH_CRED_FORMAT_CERT_HASH(_STORE): no certificate with that SHA-1
+ * thumbprint in the store                     SEC_E_NO_CREDENTIALS
+ * wrong version, V1-V3, an unknown format, more than one certificate, a
+ * certificate libsspi did not make or one without its key, a hash
+ * structure whose dwLength is not its size or whose store name is not
+ * terminated                                  SEC_E_UNKNOWN_CREDENTIALS
  * protocol bits only of the other side, only SSL 2/3 or PCT, DTLS bits,
  * or DTLS mixed with TLS                      SEC_E_ALGORITHM_MISMATCH
  */
@@ -29,7 +32,7 @@
 /* What either credential version says, in one shape. */
 struct schan_cred_args {
     uint32_t format, n_creds, flags;
-    PCCERT_CONTEXT *certs;
+    PCCERT_CONTEXT *certs; /* or the SCHANNEL_CERT_HASH(_STORE) of a hash format */
     HCERTSTORE root;
     uint32_t enabled;  /* v4 grbitEnabledProtocols */
     uint32_t disabled; /* v5 unscoped grbitDisabledProtocols */
@@ -75,9 +78,7 @@ void schan_cred_unref(struct schan_cred *cred)
     for (char **p = cred->scoped_alpn; p != NULL && *p != NULL; p++)
         free(*p);
     free(cred->scoped_alpn);
-    free(cred->opts.cert_file);
-    free(cred->opts.key_file);
-    free(cred->opts.ca_file);
+    pkg_options_release(&schan_settings, &cred->opts);
     pthread_mutex_destroy(&cred->cache_lock);
     explicit_bzero(cred, sizeof(*cred));
     free(cred);
@@ -320,7 +321,76 @@ static SECURITY_STATUS schan_scoped(struct schan_cred *cred, const struct schan_
     return SEC_E_OK;
 }
 
-static SECURITY_STATUS schan_cred_build(struct schan_cred *cred, const struct schan_cred_args *a)
+/* The certificate a SCHANNEL_CERT_HASH(_STORE) names: its store, then the
+ * thumbprint.  Only "MY" holds certificates with keys here (the
+ * credential's cert_dir); any other store has none of them. */
+static SECURITY_STATUS schan_cert_by_hash(const struct schan_cred_args *a, const char *dir,
+                                          struct wincrypt_cert **out)
+{
+    const void *p = a->certs;
+    uint32_t len;
+    uint8_t sha1[20];
+    bool my = true;
+
+    if (p == NULL)
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    /* dwLength first, and nothing more unless it is exactly the size of
+     * the structure: paCred of another shape (an array of
+     * PCCERT_CONTEXTs) is then refused having read 4 of its bytes. */
+    memcpy(&len, p, sizeof(len));
+    if (a->format == SCH_CRED_FORMAT_CERT_HASH) {
+        if (len != sizeof(SCHANNEL_CERT_HASH))
+            return SEC_E_UNKNOWN_CREDENTIALS;
+        memcpy(sha1, ((const SCHANNEL_CERT_HASH *)p)->ShaHash, sizeof(sha1));
+    } else {
+        const SCHANNEL_CERT_HASH_STORE *h = p;
+        static const char16_t name_my[] = u"MY";
+        size_t n = 0;
+
+        if (len != sizeof(*h))
+            return SEC_E_UNKNOWN_CREDENTIALS;
+        while (n < SCH_CRED_MAX_STORE_NAME_SIZE && h->pwszStoreName[n] != 0)
+            n++;
+        if (n == SCH_CRED_MAX_STORE_NAME_SIZE)
+            return SEC_E_UNKNOWN_CREDENTIALS;
+        my = n == 2;
+        for (size_t i = 0; my && i < n; i++)
+            my = (h->pwszStoreName[i] & ~0x20u) == name_my[i];
+        memcpy(sha1, h->ShaHash, sizeof(sha1));
+    }
+    *out = my ? wincrypt_dir_find_sha1(dir != NULL ? dir : wincrypt_my_dir(), sha1) : NULL;
+    return *out != NULL ? SEC_E_OK : SEC_E_NO_CREDENTIALS;
+}
+
+/* The credential's certificate (one reference, or NULL for none) from
+ * paCred in any of the three formats. */
+static SECURITY_STATUS schan_cred_cert(const struct schan_cred_args *a, const char *dir,
+                                       struct wincrypt_cert **out)
+{
+    const struct wincrypt_cert *c;
+
+    *out = NULL;
+    if (a->n_creds == 0)
+        return SEC_E_OK;
+    if (a->n_creds > 1)
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    switch (a->format) {
+    case SCH_CRED_FORMAT_CERT_CONTEXT:
+        if (a->certs == NULL || (c = wincrypt_cert_check(a->certs[0])) == NULL)
+            return SEC_E_UNKNOWN_CREDENTIALS;
+        wincrypt_cert_ref(c);
+        *out = (struct wincrypt_cert *)c;
+        return SEC_E_OK;
+    case SCH_CRED_FORMAT_CERT_HASH:
+    case SCH_CRED_FORMAT_CERT_HASH_STORE:
+        return schan_cert_by_hash(a, dir, out);
+    default:
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    }
+}
+
+static SECURITY_STATUS schan_cred_build(struct schan_cred *cred, const struct schan_cred_args *a,
+                                        const struct wincrypt_cert *cert)
 {
     char prio[256];
     SECURITY_STATUS st;
@@ -328,12 +398,10 @@ static SECURITY_STATUS schan_cred_build(struct schan_cred *cred, const struct sc
     if (gnutls_certificate_allocate_credentials(&cred->x509) < 0)
         return SEC_E_INSUFFICIENT_MEMORY;
     gnutls_certificate_set_flags(cred->x509, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
-    if (a->n_creds == 1) {
-        const struct wincrypt_cert *c = wincrypt_cert_check(a->certs[0]);
-
-        if (c == NULL || c->key_kind == WINCRYPT_KEY_NONE)
+    if (cert != NULL) {
+        if (cert->key_kind == WINCRYPT_KEY_NONE)
             return SEC_E_UNKNOWN_CREDENTIALS;
-        st = cred->server ? schan_own_cert(cred, c) : schan_client_cert(cred, c);
+        st = cred->server ? schan_own_cert(cred, cert) : schan_client_cert(cred, cert);
         if (st != SEC_E_OK)
             return st;
     } else if (cred->server && (st = schan_default_cert(cred)) != SEC_E_OK) {
@@ -358,6 +426,7 @@ NTSTATUS NTAPI schan_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
 {
     struct schan_cred_args a;
     struct schan_cred *cred;
+    struct wincrypt_cert *cert = NULL;
     uint32_t use = CredentialUseFlags & ~(uint32_t)SECPKG_CRED_RESERVED;
     SECURITY_STATUS st;
 
@@ -367,8 +436,7 @@ NTSTATUS NTAPI schan_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
         return SEC_E_NO_CREDENTIALS;
     if ((st = schan_cred_read(AuthorizationData, &a)) != SEC_E_OK)
         return st;
-    if (a.format != SCH_CRED_FORMAT_CERT_CONTEXT || a.n_creds > 1 ||
-        (a.n_creds == 1 && (a.certs == NULL || a.certs[0] == NULL)))
+    if (a.format > SCH_CRED_FORMAT_CERT_HASH_STORE || a.n_creds > 1)
         return SEC_E_UNKNOWN_CREDENTIALS;
     cred = calloc(1, sizeof(*cred));
     if (cred == NULL)
@@ -386,7 +454,11 @@ NTSTATUS NTAPI schan_acquire_credentials_handle(PUNICODE_STRING PrincipalName,
              ? SEC_E_NO_CREDENTIALS
              : schan_protocols(&a, cred->server, &cred->protocols);
     if (st == SEC_E_OK)
-        st = schan_cred_build(cred, &a);
+        st = schan_cred_cert(&a, cred->opts.cert_dir, &cert);
+    if (st == SEC_E_OK)
+        st = schan_cred_build(cred, &a, cert);
+    if (cert != NULL)
+        wincrypt_cert_unref(cert);
     if (st != SEC_E_OK) {
         schan_cred_unref(cred);
         return st;

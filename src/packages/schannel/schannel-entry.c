@@ -9,6 +9,9 @@
  *                         be a pkcs11: URI) for inbound credentials that
  *                         name no certificate
  *   ca_file               more trusted roots, beside the system store
+ *   cert_dir              the "MY" store of SCH_CRED_FORMAT_CERT_HASH(_STORE)
+ *                         credentials (default: LIBSSPI_CERT_DIR, else
+ *                         $(sysconfdir)/libsspi/certs, as CertOpenStore's)
  *   tls13_post_handshake  "internal" (default: NewSessionTicket and
  *                         KeyUpdate are handled inside DecryptMessage) or
  *                         "renegotiate" (DecryptMessage answers
@@ -31,6 +34,7 @@ static const struct pkg_option_def schan_defs[] = {
     PKG_OPTION_PATH("cert_file", struct schan_options, cert_file),
     PKG_OPTION_STRING("key_file", struct schan_options, key_file),
     PKG_OPTION_PATH("ca_file", struct schan_options, ca_file),
+    PKG_OPTION_PATH("cert_dir", struct schan_options, cert_dir),
     PKG_OPTION_ENUM("tls13_post_handshake", struct schan_options, post_handshake, schan_post_names),
     PKG_OPTION_BOOL("session_tickets", struct schan_options, session_tickets),
     PKG_OPTION_ENUM("record_layer", struct schan_options, record_layer, schan_record_names),

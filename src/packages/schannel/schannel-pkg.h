@@ -71,6 +71,7 @@ struct schan_options {
     char *cert_file;      /* option.cert_file: default server certificate */
     char *key_file;       /* option.key_file (file or pkcs11: URI) */
     char *ca_file;        /* option.ca_file: extra trusted roots */
+    char *cert_dir;       /* option.cert_dir: the "MY" store (NULL: wincrypt_my_dir()) */
     int post_handshake;   /* option.tls13_post_handshake: enum schan_post_handshake */
     bool session_tickets; /* option.session_tickets (default yes) */
     int record_layer;     /* option.record_layer: enum schan_record_layer */
@@ -198,7 +199,9 @@ struct schan_ctx {
     struct schan_out out;
     uint8_t *held; /* output held back with SEC_I_INCOMPLETE_CREDENTIALS */
     size_t held_len;
-    int64_t expiry;
+    int64_t expiry;       /* server: the client certificate's end, else SCHAN_NEVER */
+    int32_t peer_verdict; /* SECPKG_ATTR_CC_POLICY_RESULT (HRESULT) */
+    bool peer_checked;    /* peer_verdict is set (the peer sent certificates) */
     struct schan_dir tx;
     struct schan_dir rx;
 };
@@ -245,6 +248,12 @@ SCHAN_HIDDEN SECURITY_STATUS schan_status(struct schan_ctx *ctx, int err);
 
 /* Queue the alert GnuTLS finds appropriate for `err` into ctx->out. */
 SCHAN_HIDDEN void schan_session_alert_for(struct schan_ctx *ctx, int err);
+
+/* After a handshake: the verdict on the peer's certificate chain
+ * (ctx->peer_verdict; the chain against the credential's trust, the name
+ * for a client unless waived, the TLS key purpose of the peer's side) and,
+ * for a server, the client certificate's expiry as the context's. */
+SCHAN_HIDDEN void schan_session_judge_peer(struct schan_ctx *ctx);
 
 /* Client: store the session for resumption when GnuTLS has resumable data. */
 SCHAN_HIDDEN void schan_session_remember(struct schan_ctx *ctx);

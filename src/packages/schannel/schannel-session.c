@@ -245,13 +245,87 @@ uint32_t schan_header_size(gnutls_session_t session)
     return SCHAN_HEADER;
 }
 
+/* Seconds between 1601-01-01 and 1970-01-01. */
+#define SCHAN_EPOCH_DELTA 11644473600LL
+
+/* The chain verdict as CertVerifyCertificateChainPolicy (SSL) reports it:
+ * an issuer missing from the chain sent is CERT_E_CHAINING, a self-signed
+ * root nobody trusts CERT_E_UNTRUSTEDROOT. */
+static int32_t schan_policy_result(unsigned status, bool self_signed_top)
+{
+    if (status == 0)
+        return S_OK;
+    if (status & GNUTLS_CERT_REVOKED)
+        return CRYPT_E_REVOKED;
+    if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED))
+        return CERT_E_EXPIRED;
+    if (status & GNUTLS_CERT_SIGNATURE_FAILURE)
+        return TRUST_E_CERT_SIGNATURE;
+    if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
+        return self_signed_top ? CERT_E_UNTRUSTEDROOT : CERT_E_CHAINING;
+    if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
+        return CERT_E_CN_NO_MATCH;
+    if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
+        return CERT_E_WRONG_USAGE;
+    return TRUST_E_FAIL;
+}
+
+/* Is the last certificate the peer sent self-signed? */
+static bool schan_top_self_signed(const gnutls_datum_t *list, unsigned n)
+{
+    gnutls_x509_crt_t crt;
+    bool self = false;
+
+    if (n == 0 || gnutls_x509_crt_init(&crt) < 0)
+        return false;
+    if (gnutls_x509_crt_import(crt, &list[n - 1], GNUTLS_X509_FMT_DER) >= 0)
+        self = gnutls_x509_crt_check_issuer(crt, crt) != 0;
+    gnutls_x509_crt_deinit(crt);
+    return self;
+}
+
+void schan_session_judge_peer(struct schan_ctx *ctx)
+{
+    unsigned n = 0, status = 0;
+    const gnutls_datum_t *list = gnutls_certificate_get_peers(ctx->session, &n);
+    gnutls_typed_vdata_st data[2];
+    unsigned nd = 0;
+    bool name =
+        !ctx->server && ctx->target != NULL && !(ctx->cred->flags & SCH_CRED_NO_SERVERNAME_CHECK);
+
+    ctx->peer_checked = false;
+    if (list == NULL || n == 0)
+        return;
+    if (name)
+        data[nd++] =
+            (gnutls_typed_vdata_st){GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)ctx->target, 0};
+    data[nd++] = (gnutls_typed_vdata_st){
+        GNUTLS_DT_KEY_PURPOSE_OID,
+        (unsigned char *)(ctx->server ? GNUTLS_KP_TLS_WWW_CLIENT : GNUTLS_KP_TLS_WWW_SERVER), 0};
+    if (gnutls_certificate_verify_peers(ctx->session, data, nd, &status) < 0)
+        status = GNUTLS_CERT_INVALID;
+    ctx->peer_verdict = schan_policy_result(status, schan_top_self_signed(list, n));
+    ctx->peer_checked = true;
+    if (ctx->server) {
+        gnutls_x509_crt_t crt;
+
+        if (gnutls_x509_crt_init(&crt) >= 0) {
+            if (gnutls_x509_crt_import(crt, &list[0], GNUTLS_X509_FMT_DER) >= 0)
+                ctx->expiry =
+                    ((int64_t)gnutls_x509_crt_get_expiration_time(crt) + SCHAN_EPOCH_DELTA) *
+                    10000000;
+            gnutls_x509_crt_deinit(crt);
+        }
+    }
+}
+
 /* Certificate verification result -> the Windows status. */
 static SECURITY_STATUS schan_verify_status(unsigned status)
 {
     if (status & (GNUTLS_CERT_EXPIRED | GNUTLS_CERT_NOT_ACTIVATED))
         return SEC_E_CERT_EXPIRED;
     if (status & GNUTLS_CERT_REVOKED)
-        return (SECURITY_STATUS)0x80092010u; /* CRYPT_E_REVOKED */
+        return CRYPT_E_REVOKED;
     if (status & GNUTLS_CERT_SIGNER_NOT_FOUND)
         return SEC_E_UNTRUSTED_ROOT;
     if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
