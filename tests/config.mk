@@ -4,7 +4,5 @@ check_PROGRAMS += tests/check-config
 TESTS += tests/check-config
 tests_check_config_SOURCES = tests/check-config.c src/core/config.h src/core/config.c \
 	src/core/config-accounts.h src/core/config-accounts.c
-tests_check_config_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 tests_check_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_config_LDADD = $(CHECK_LIBS)

@@ -23,17 +23,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "config-paths.h" /* SYSCONFDIR, PKGLIBDIR, PACKAGESDIR */
 #include "core/config-accounts.h"
-
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#ifndef PKGLIBDIR
-#define PKGLIBDIR "/usr/local/lib/libsspi"
-#endif
-#ifndef PACKAGESDIR
-#define PACKAGESDIR PKGLIBDIR "/packages"
-#endif
 
 /* The system configuration file, used when LIBSSPI_CONFIG is not set. */
 #define SSPI_CONF_SYSTEM_FILE SYSCONFDIR "/libsspi/sspi.conf"

@@ -36,8 +36,6 @@ src_core_libsspi_la_SOURCES = \
 	src/core/impersonate.c \
 	src/core/api-secext.c \
 	src/core/api-lsa.c src/core/api-lsa-sessions.c
-src_core_libsspi_la_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DSYSCONFDIR='"$(sysconfdir)"' -DPKGLIBDIR='"$(pkglibdir)"' -DPACKAGESDIR='"$(packagesdir)"'
 src_core_libsspi_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LIBSSPI_LT_VERSION) -no-undefined \
 	$(SYMBOLIC_LDFLAGS) -Wl,-z,nodelete -Wl,--version-script=$(srcdir)/src/core/libsspi.sym
 src_core_libsspi_la_CFLAGS = $(AM_CFLAGS) $(CORE_KRB5_CFLAGS)

@@ -6,6 +6,7 @@
  *   sspi realm start DIR | env DIR | stop DIR | run COMMAND...
  */
 #include "config.h"
+#include "config-paths.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -34,7 +35,7 @@ static void realm_script(char *out, size_t cap)
             slash = strrchr(self, '/');
         }
     }
-    snprintf(out, cap, "%s/sspi-test-realm", SSPI_BINDIR);
+    snprintf(out, cap, "%s/sspi-test-realm", BINDIR);
 }
 
 static void realm_usage(FILE *f)

@@ -25,7 +25,6 @@ src_tools_sspi_SOURCES = \
 	src/tools/cmd-bench.c \
 	src/tools/cmd-status.c \
 	src/tools/cmd-realm.c
-src_tools_sspi_CPPFLAGS = $(AM_CPPFLAGS) -DSSPI_BINDIR='"$(bindir)"'
 src_tools_sspi_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 src_tools_sspi_LDADD = src/core/libsspi.la src/common/libcommon.la $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 

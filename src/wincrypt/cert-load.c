@@ -12,7 +12,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "config-paths.h"
 #include "wincrypt/cert-private.h"
+
+#define LIBSSPI_CERT_DIR_DEFAULT SYSCONFDIR "/libsspi/certs"
 
 #define WINCRYPT_MAX_CERTS 1024
 

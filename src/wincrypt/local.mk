@@ -6,8 +6,6 @@
 noinst_LTLIBRARIES += src/wincrypt/libcertcore.la src/wincrypt/libwincrypt.la
 src_wincrypt_libcertcore_la_SOURCES = src/wincrypt/cert-private.h src/wincrypt/cert-core.c \
 	src/wincrypt/cert-load.c
-src_wincrypt_libcertcore_la_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DLIBSSPI_CERT_DIR_DEFAULT='"$(sysconfdir)/libsspi/certs"'
 src_wincrypt_libcertcore_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 src_wincrypt_libcertcore_la_LIBADD = $(GNUTLS_LIBS)
 
