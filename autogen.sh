@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # autogen.sh - generate configure and Makefile.in from a git checkout.
 set -e
 cd "$(dirname "$0")"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # setup.sh - set up a fresh Debian/Ubuntu machine for libsspi: install the
 # build dependencies, build everything in this tree, and run the demo
 # (`sspi loopback Sample`: a client and a server context in one process).

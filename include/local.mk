@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # include/local.mk - installed public headers (under $(includedir)/libsspi).
 libsspiinclude_HEADERS += \
 	include/libsspi/sspi-types.h \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * alloc-count.h - counting heap allocations: a program that links
  * alloc-count.c gets malloc/calloc/realloc/aligned allocation interposed

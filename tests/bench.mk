@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/bench.mk - the dispatch benchmark (a program, not a test) and the
 # UTF-16 helper tests.
 

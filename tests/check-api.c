@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-api.c - the public entry points as a caller sees them: argument
  * checking (NULL pointers, bad buffer descriptors, unknown package names,

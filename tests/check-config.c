@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-config.c - unit tests of the configuration parser
  * (src/core/config.c): syntax, diagnostics with file:line, module blocks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-crypto.c - known-answer tests for src/crypto (published vectors:
  * RFC 1320 MD4, RFC 1321 MD5, FIPS 180-2 SHA-256, RFC 2202 HMAC-MD5,

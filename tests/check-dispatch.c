@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-dispatch.c - what reaches the package and what comes back: fQOP,
  * MessageSeqNo and the caller's buffers pass through untouched; NTSTATUS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-handle-table.c - tests of the SecHandle table (src/core/handle.c,
  * compiled into this program): encoding checks, generations, kinds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-handles.c - credential and context handles: zeroed, {-1,-1},
  * forged, bit-flipped, stale and wrong-kind handles and NULL handle pointers

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # check-headers.sh - compile every installed header on its own, as C99,
 # C11 and C++ (with and without UNICODE), plus a Windows-style client and
 # a skeleton security package written against them.  Compile-only: no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-host-services.c - the services table packages get through
  * SpSetExtendedInformation(SecpkgLibsspiHost), driven by the wrapping

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-identity.c - the one identity parser (src/common/identity.c) and
  * what packages receive as pAuthData through the public API.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-impersonate.c - ImpersonateSecurityContext / RevertSecurityContext,
  * QuerySecurityContextToken, SECPKG_ATTR_ACCESS_TOKEN and CloseHandle.

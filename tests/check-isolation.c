@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-isolation.c - libsspi binds to its own functions in a process that
  * already holds another SSPI implementation.

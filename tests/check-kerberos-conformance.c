@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-kerberos-conformance.c - the Kerberos package through the package
  * conformance battery (pkg-conformance.h), against a throwaway MIT realm

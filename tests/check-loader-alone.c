@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-loader-alone.c - the plugin loader (loader.c, loader-provider.c,
  * elf-probe.c, with the LSA services it hands packages) built without the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-loader.c - loading packages: AddSecurityPackage with every mock
  * module (good ones appear with the right fields, broken ones are refused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-lsa.c - the LSA client calls of <ntsecapi.h>: connections,
  * package lookup, LsaCallAuthenticationPackage reaching a package's

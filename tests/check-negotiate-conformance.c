@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-negotiate-conformance.c - the Negotiate package through the
  * package conformance battery (pkg-conformance.h), with NTLM as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-negotiate-machine.c - the Negotiate package's initiator and
  * acceptor against scripted siblings (negotiate-fake.c): optimistic

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-negotiate-package.c - the Negotiate package through the public
  * API, loaded by libsspi with its siblings (NTLM and a third-party

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-negotiate-spnego.c - the Negotiate package's SPNEGO codec and
  * first-token sniffing: known encodings (tokens captured from MIT krb5

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-noalloc.c - the per-message path (MakeSignature, VerifySignature,
  * EncryptMessage, DecryptMessage) and handle lookups never allocate.

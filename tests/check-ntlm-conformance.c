@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-ntlm-conformance.c - the NTLM package through the package
  * conformance battery (pkg-conformance.h).  The acceptor checks users

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-ntlm-loopback.c - the NTLM package end to end through the public
  * SSPI API: an initiator and an acceptor in one process, the acceptor's

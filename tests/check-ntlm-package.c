@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-ntlm-package.c - the NTLM package called directly through its
  * SSP/AP tables (no libsspi core): hostile input (truncated, oversized and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-ntlm-vectors.c - known-answer tests of the NTLM package's internal
  * functions against MS-NLMP section 4.2 (NTLMv1, NTLMv1 with extended

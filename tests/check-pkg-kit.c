@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-pkg-kit.c - the package kit (src/packages/kit) on its own: a
  * module of two packages built with PKG_MODULE and driven through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-sample-conformance.c - the Sample package through the package
  * conformance battery (pkg-conformance.h).

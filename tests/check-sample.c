@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-sample.c - the Sample package through the public SSPI API only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-schannel-conformance.c - the Schannel package through the package
  * conformance battery (pkg-conformance.h), with its defaults (TLS 1.3,

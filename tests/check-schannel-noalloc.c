@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-schannel-noalloc.c - Schannel's EncryptMessage and DecryptMessage
  * allocate nothing per record, client to server and back, TLS 1.2 and

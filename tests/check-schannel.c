@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-schannel.c - the Schannel package through the public API, in one
  * process: credentials (reference section 4 statuses), handshakes for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-secext.c - <secext.h> and <errhandlingapi.h>: GetUserNameExA/W and
  * GetComputerObjectNameA/W with Windows' sizing and errors, the names on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-sspi-identity.c - the SspiCli identity functions through the
  * public API: encoding, copying, zeroing and freeing, sealing with the

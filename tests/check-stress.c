@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-stress.c - concurrency stress of the public API: threads sign,
  * verify, seal and unseal on their own and on shared contexts while other

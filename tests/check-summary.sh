@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # check-summary.sh - add up the Check summary lines of every test log so a
 # `make check` run ends with one line saying how many checks ran.
 checks=0 failures=0 errors=0

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # check-symbols.sh - the dynamic symbols libsspi.so defines must be exactly
 # the global list of the version script src/core/libsspi.sym: nothing
 # missing, nothing extra (internal helpers stay hidden); and no dynamic

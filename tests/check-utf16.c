@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-utf16.c - tests of the UTF-16 helpers in src/common/utf16.c.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-wincrypt.c - the <wincrypt.h> subset libsspi.so exports: contexts
  * (create, duplicate, free), CERT_INFO, properties, display names, stores

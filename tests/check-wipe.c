@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-wipe.c - proves that credential and context memory is wiped before
  * it is freed.  This program defines free(): as the executable's symbol it

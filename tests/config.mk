@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/config.mk - unit tests of the configuration parser (src/core/config.c,
 # compiled into the test program).
 check_PROGRAMS += tests/check-config

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/core.mk - the core test suites (loader, handles, API, dispatch,
 # exported symbols) and the mock packages they load.
 #

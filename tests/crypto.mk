@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/crypto.mk - known-answer tests of src/crypto.
 check_PROGRAMS += tests/check-crypto
 TESTS += tests/check-crypto

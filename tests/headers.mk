@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/headers.mk - checks of the installed headers: struct layouts
 # (check-layout, a Check suite) and stand-alone compilation as C and C++
 # (check-headers.sh, which reads CC and CXX from the test environment).

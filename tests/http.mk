@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/http.mk - the `--http` wire parsing of the sspi command
 # (src/tools/tool-http-wire.c): a fuzz target and its replay over the seed
 # corpus in every `make check`.

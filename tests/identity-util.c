@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity-util.c - helpers of the identity suites (see identity-util.h).
  */

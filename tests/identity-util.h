@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity-util.h - helpers of the identity suites (check-identity,
  * check-sspi-identity): memory at chosen places (page ends followed by a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/identity.mk - identities: the shared parser, what packages receive
 # as pAuthData, and the Sspi* identity functions.  Uses the core suites'
 # helpers (tests/core.mk) and the real NTLM and Sample packages.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/interop.mk - interoperability of the NTLM package with independent
 # implementations: gss-ntlmssp through MIT GSSAPI (check-ntlm-interop), and
 # Samba's ntlm_auth and curl as separate programs (check-ntlm-peers).

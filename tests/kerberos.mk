@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/kerberos.mk - the Kerberos package against a real MIT KDC started
 # by the test (src/tools/sspi-test-realm) and MIT's GSSAPI as the peer.
 # Skips (77) when krb5-kdc/krb5-admin-server/krb5-user are not installed.

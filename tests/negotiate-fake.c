@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-fake.c - the scripted host of negotiate-fake.h: LSA/DLL
  * service tables for the kit and a host services table whose siblings are

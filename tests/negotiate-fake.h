@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-fake.h - a scripted host for the Negotiate package: the
  * package's own tables are loaded in-process through the kit's entry

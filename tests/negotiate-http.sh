@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # negotiate-http.sh - HTTP Negotiate (RFC 4559) end to end with a real KDC
 # (src/tools/sspi-test-realm):
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/negotiate.mk - tests of the Negotiate package.
 check_PROGRAMS += tests/check-negotiate-spnego
 TESTS += tests/check-negotiate-spnego

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-test.h - helpers for tests and fuzz targets that drive the NTLM
  * package's ntlm_sp_* functions directly (no libsspi core): stand-in LSA

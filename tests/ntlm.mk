@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/ntlm.mk - tests of the NTLM package.
 check_PROGRAMS += tests/check-ntlm-vectors
 TESTS += tests/check-ntlm-vectors

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-conformance.c - the package conformance battery (see
  * pkg-conformance.h).  Every test runs against the package the driver

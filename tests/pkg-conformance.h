@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-conformance.h - the battery every security package runs: acquire,
  * handshake (caller buffers and ALLOCATE_MEMORY, one handle across legs),

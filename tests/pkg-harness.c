@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-harness.c - driving a security package through the public SSPI API
  * in tests (see pkg-harness.h).

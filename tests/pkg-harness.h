@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-harness.h - driving one security package through the public SSPI
  * API in tests: acquiring credentials in each identity form, running a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/sample.mk - the Sample package through the public API.
 check_PROGRAMS += tests/check-sample
 TESTS += tests/check-sample

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/schannel.mk - the Schannel package: loopback and bad-input suite,
 # interop against gnutls-serv/gnutls-cli/openssl, the fuzz-corpus replay.
 noinst_LTLIBRARIES += tests/schannel/libtlstest.la

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/stress.mk - concurrency stress through the public API.
 check_PROGRAMS += tests/check-stress
 TESTS += tests/check-stress

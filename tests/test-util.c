@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test-util.c - helpers shared by the core Check suites (see test-util.h).
  */

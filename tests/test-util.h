@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * test-util.h - helpers shared by the core Check suites (check-loader,
  * check-handles, check-api, check-dispatch).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/tool.mk - tests of the `sspi` command: check-tool runs the built
 # src/tools/sspi (through its libtool wrapper) and checks exit codes,
 # text and --json output, and a server/client run on 127.0.0.1.

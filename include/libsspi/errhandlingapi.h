@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * errhandlingapi.h - the per-thread Win32 error of the Windows header of
  * this name: GetLastError and SetLastError, which GetUserNameEx,

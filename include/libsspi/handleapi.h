@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * handleapi.h - CloseHandle, for the access tokens QuerySecurityContextToken
  * hands out (the Windows header of this name, reduced to what libsspi's

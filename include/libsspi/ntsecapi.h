@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntsecapi.h - LSA types and the LSA client calls.
  *

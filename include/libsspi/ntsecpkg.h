@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntsecpkg.h - security package (SSP/AP) interface for libsspi.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntstatus.h - the NTSTATUS values (STATUS_*) that libsspi knows, under the
  * name of the Windows SDK header, so that package sources written as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel.h - the Schannel security package's public definitions: package
  * names, protocol bits, the SCHANNEL_CRED (version 4) and SCH_CREDENTIALS

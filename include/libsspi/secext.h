@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * secext.h - names of the calling user and of this computer in the
  * formats of the Windows header of this name (also installed as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sspi-status.h - SECURITY_STATUS (SEC_E_* / SEC_I_*) and NTSTATUS
  * (STATUS_*) values used by libsspi and by security packages.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sspi-types.h - Windows base types used by the libsspi public headers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sspi.h - Security Support Provider Interface (SSPI) for libsspi.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * wincrypt.h - the subset of the Windows certificate API (crypt32) that
  * Schannel callers use, implemented by libsspi.so on GnuTLS.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * winerror.h - the part of the Windows SDK header of this name that SSPI
  * programs use: the SEC_E_* / SEC_I_* codes (from <sspi-status.h>), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * escape.c - visible escapes for control, bidirectional and invalid
  * characters in text shown to people (see escape.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * escape.h - text from packages (names, comments, failure reasons) made
  * safe to show: in the LIBSSPI_DEBUG log and in the `sspi` command's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity.c - the one parser of SEC_WINNT_AUTH_IDENTITY structures (see
  * identity.h for the recognition rules).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity.h - the one parser of SEC_WINNT_AUTH_IDENTITY structures,
  * shared by the core (AcquireCredentialsHandle, AddCredentials, the Sspi*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * utf16.c - strict UTF-8 <-> UTF-16 conversion and ASCII case-insensitive
  * comparison of UTF-16 strings.

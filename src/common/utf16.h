@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * utf16.h - UTF-16 (SEC_WCHAR) string helpers shared by the core, the
  * packages and the tools.

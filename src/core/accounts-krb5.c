@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * accounts-krb5.c - the Kerberos names GetUserNameEx and the LSA logon
  * session data report: the principal of the default credential cache

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * accounts.c - the account settings in force, the mapping of
  * authenticated names to local accounts, and this machine's names.

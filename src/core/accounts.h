@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * accounts.h - accounts and names on the POSIX side: the account settings
  * in force (accounts.c), the rule that maps an authenticated name to a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-attributes.c - the one path behind Query/Set(Context|Credentials)
  * Attributes[Ex] (A and W): handle lookup, argument checks, the Ex size

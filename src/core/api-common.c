@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-common.c - helpers shared by the SSPI entry points: descriptor checks,
  * ALLOCATE_MEMORY output buffers, package-info blocks, conversion of

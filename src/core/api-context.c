@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-context.c - context entry points: InitializeSecurityContext (A/W),
  * AcceptSecurityContext, DeleteSecurityContext, CompleteAuthToken,

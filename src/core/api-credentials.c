@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-credentials.c - credential entry points: AcquireCredentialsHandle,
  * FreeCredentialsHandle, AddCredentials and Query/SetCredentialsAttributes

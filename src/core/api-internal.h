@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-internal.h - what the SSPI entry points (api-*.c) share: the objects
  * behind credential and context handles, argument checks, the caller-memory

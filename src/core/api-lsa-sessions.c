@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-lsa-sessions.c - logon sessions (LsaEnumerateLogonSessions,
  * LsaGetLogonSessionData) and LsaNtStatusToWinError.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-lsa.c - the LSA client calls of <ntsecapi.h> (LsaConnectUntrusted,
  * LsaRegisterLogonProcess, LsaLookupAuthenticationPackage,

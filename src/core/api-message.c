@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-message.c - the per-message entry points: MakeSignature,
  * VerifySignature, EncryptMessage and DecryptMessage.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-package.c - package entry points: EnumerateSecurityPackages,
  * QuerySecurityPackageInfo, AddSecurityPackage, DeleteSecurityPackage and

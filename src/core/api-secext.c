@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-secext.c - GetUserNameExA/W and GetComputerObjectNameA/W (<secext.h>).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-sspi-identity.c - the SspiCli identity functions: encoding strings
  * as an identity and back, copying, comparing, marshalling, sealing with

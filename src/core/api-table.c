@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * api-table.c - InitSecurityInterfaceW/A: the complete SSPI dispatch
  * tables, as Windows hands them out: dwVersion 1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * client-memory.c - fault-tolerant copies from and to caller memory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * config-accounts.c - parses the account settings of sspi.conf (see
  * config-accounts.h).

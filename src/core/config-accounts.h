@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * config-accounts.h - the sspi.conf settings about accounts: the machine's
  * domain and realm (GetUserNameEx, GetComputerObjectName, LSA logon

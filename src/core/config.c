@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * config.c - reads sspi.conf and its packages.d drop-ins into a struct
  * sspi_conf (see config.h for the syntax and the contract).

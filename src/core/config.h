@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * config.h - the libsspi configuration file parser (sspi.conf and its
  * packages.d drop-ins).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * core.h - internal interfaces shared by the files of libsspi.la.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * dispatch-provider.c - the operations of provider-shape packages
  * (dispatch.h): another SSPI implementation's own SecurityFunctionTableW/A,

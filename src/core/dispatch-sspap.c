@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * dispatch-sspap.c - the operations of SSP/AP packages (dispatch.h): the
  * core-owned copies of their LSA-mode and user-mode tables, UNICODE_STRING

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * dispatch.h - the one operations table through which the SSPI entry
  * points reach a package, whatever its shape.

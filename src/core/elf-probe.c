@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * elf-probe.c - which entry points a shared object defines, read from its
  * dynamic symbol table before it is loaded, so the loader can choose the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * extras.c - the libsspi.h extensions: version, status names and
  * messages, configuration reload and the package report.

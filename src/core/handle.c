@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * handle.c - the SecHandle table: opaque, generation-checked handles with
  * lock-free lookup, held by reference counts or by per-thread hazard

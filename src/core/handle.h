@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * handle.h - the table behind every SecHandle the library hands out.
  *

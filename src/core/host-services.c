@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * host-services.c - SECPKG_LIBSSPI_HOST_SERVICES (ntsecpkg.h): what a
  * package that drives other packages (Negotiate) gets from the core,

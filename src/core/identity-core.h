@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity-core.h - what the core does with identities: fault-tolerant
  * reads of caller memory (client-memory.c), the process key of

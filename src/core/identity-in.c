@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity-in.c - what an SSP/AP package receives as pAuthData.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity-key.c - the process key of SspiEncryptAuthIdentity: an
  * AES-256-GCM key drawn from getrandom() on first use, kept in this

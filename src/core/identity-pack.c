@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * identity-pack.c - identities the core builds: the EX2 blocks the Sspi*
  * functions hand out (one sspi_mem_alloc block, sealable in place) and the

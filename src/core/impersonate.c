@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * impersonate.c - ImpersonateSecurityContext / RevertSecurityContext with
  * a POSIX meaning, QuerySecurityContextToken and SECPKG_ATTR_ACCESS_TOKEN.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * lasterror.c - GetLastError / SetLastError: the per-thread Win32 error
  * GetUserNameEx, GetComputerObjectName and CloseHandle report, as ported

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * lasterror.h - setting the per-thread Win32 error from inside libsspi.so
  * (lasterror.c), for the core and for src/wincrypt, which is linked into

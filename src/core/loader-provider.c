@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * loader-provider.c - loads provider-shape plugins: shared objects that
  * export InitSecurityInterfaceW and/or InitSecurityInterfaceA (another

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * loader.c - loads SSP/AP plugins (SpLsaModeInitialize /
  * SpUserModeInitialize) and dispatches provider-shape plugins to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * loader.h - interfaces shared by the package registry (registry.c), the
  * plugin loader (loader.c for SSP/AP modules, loader-provider.c for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/core: libsspi.so, the SSPI entry points, handles and the package host.
 lib_LTLIBRARIES += src/core/libsspi.la
 src_core_libsspi_la_SOURCES = \

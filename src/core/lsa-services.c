@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * lsa-services.c - the service tables libsspi hands to security packages:
  * LSA_SECPKG_FUNCTION_TABLE (SpInitialize), SECPKG_DLL_FUNCTIONS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * memory.c - the allocator behind every buffer handed to callers and the
  * heap functions given to packages, and FreeContextBuffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * registry.c - the list of loaded security packages, the record of what
  * did not load and why, and the configuration-driven loading sequence.

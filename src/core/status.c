@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * status.c - maps what packages return to SECURITY_STATUS and names every
  * SEC_E_* / SEC_I_* / STATUS_* value of sspi-status.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * token.c - access tokens, the HANDLE arena that names libsspi's objects,
  * and CloseHandle.

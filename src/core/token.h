@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * token.h - access tokens (the POSIX meaning of an authenticated client:
  * its name and the local account it maps to) and the HANDLE values that

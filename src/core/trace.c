@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * trace.c - the LIBSSPI_DEBUG log: one line per event, written with a single
  * write(2) so lines from several threads never interleave.

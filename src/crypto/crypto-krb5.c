@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * crypto-krb5.c - Kerberos key derivation on top of crypto.h: RFC 3961
  * n-fold and DK for aes*-cts-hmac-sha1-96 (RFC 3962), and RFC 8009's

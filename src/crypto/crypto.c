@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * crypto.c - crypto.h on top of nettle.  The opaque context blocks of
  * crypto.h are checked against nettle's structure sizes at compile time.

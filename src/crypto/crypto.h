@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * crypto.h - the cryptographic primitives libsspi and its packages use.
  *

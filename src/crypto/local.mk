@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/crypto: the only code that includes nettle.
 noinst_LTLIBRARIES += src/crypto/libsspicrypto.la
 src_crypto_libsspicrypto_la_SOURCES = src/crypto/crypto.h src/crypto/crypto.c \

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/packages/package.mk - what every package plugin shares: the link
 # flags of a dlopen()ed module that exports only the two SSP/AP entry
 # points (src/packages/package.sym), and the kit it is built on.  A

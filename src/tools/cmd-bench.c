@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-bench.c - `sspi bench NAME`: throughput and latency of
  * MakeSignature, VerifySignature, EncryptMessage and DecryptMessage by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-client.c - `sspi client`: connect to `sspi server`, run
  * InitializeSecurityContext over the wire format of tool-net.c, then send

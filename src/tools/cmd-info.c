@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-info.c - `sspi info NAME`: one package in detail
  * (QuerySecurityPackageInfoA plus the loader's report).

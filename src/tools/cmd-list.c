@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-list.c - `sspi list`: every package the library knows, where it
  * came from, and why a module failed to load.

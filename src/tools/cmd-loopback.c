@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-loopback.c - `sspi loopback NAME`: a client and a server context of
  * one package in one process: every handshake leg, the context

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-realm.c - `sspi realm`: a throwaway MIT Kerberos realm on 127.0.0.1
  * for demos and tests, by running the sspi-test-realm script (installed

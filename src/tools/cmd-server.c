@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-server.c - `sspi server`: accept TCP clients (`sspi client`), run
  * AcceptSecurityContext over the wire format of tool-net.c, report who

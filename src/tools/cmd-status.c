@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmd-status.c - `sspi status VALUE|NAME...`: name, value and meaning of
  * SECURITY_STATUS and NTSTATUS codes.

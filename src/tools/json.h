@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * json.h - a tiny streaming JSON writer for the `--json` output of the
  * `sspi` command.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/tools/local.mk - the `sspi` command (see doc/sspi.1).
 
 bin_PROGRAMS += src/tools/sspi

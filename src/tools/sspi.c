@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sspi.c - main program of the `sspi` command: global options and verb
  * dispatch.  See sspi(1).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-http-wire.c - the HTTP text the `--http` modes read and write:
  * message heads (request and status lines, the headers that matter for RFC

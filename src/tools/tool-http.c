@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-http.c - `sspi server --http` and `sspi client --http`: HTTP
  * authentication as RFC 4559 describes it, so curl --negotiate (or any

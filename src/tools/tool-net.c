@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-net.c - the wire and socket code `sspi server` and `sspi client`
  * share: HOST:PORT parsing, listening and connecting sockets, frames,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-packages.c - the package view behind `sspi list` and `sspi info`:
  * EnumerateSecurityPackagesA (what applications see) merged with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-pki.c - a throwaway PKI made at run time with the GnuTLS API: a CA
  * (its file holds only the certificate), a localhost server certificate, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-pki.h - a throwaway PKI for TLS packages (tool-pki.c).
  */

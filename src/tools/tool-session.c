@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-session.c - the SSPI calls shared by `sspi loopback`, `server`,
  * `client` and `bench`: identity options, credentials, one handshake leg,

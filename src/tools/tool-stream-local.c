@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-stream-local.c - `sspi loopback` and `sspi bench` for stream
  * packages (Schannel): a client and a server context in one process,

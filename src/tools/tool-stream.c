@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-stream.c - raw-stream mode of `sspi server` and `sspi client` for
  * stream packages (Schannel): the package's own bytes go straight on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool-util.c - functions shared by the verbs of the `sspi` command:
  * messages, status formatting, flag tables and number parsing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tool.h - declarations shared by the files of the `sspi` command.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cert-api.c - the certificate-context functions of <wincrypt.h>:
  * create, duplicate, free, properties and display names, plus

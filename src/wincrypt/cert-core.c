@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cert-core.c - building, copying and freeing the certificate contexts of
  * cert-private.h.  Linked into libsspi.so and into the Schannel package.

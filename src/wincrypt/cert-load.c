@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cert-load.c - reading certificates and private keys from PEM/DER files
  * and memory, the certificate directory behind the "MY" store, and the

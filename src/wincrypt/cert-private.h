@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cert-private.h - what libsspi keeps after a CERT_CONTEXT, shared by
  * src/wincrypt (the Cert* API in libsspi.so) and the Schannel package,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cert-store.c - certificate stores of <wincrypt.h>: memory, file and
  * system stores, adding, enumerating and finding, and PKCS#12 import.

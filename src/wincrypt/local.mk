@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/wincrypt: the <wincrypt.h> certificate API on GnuTLS.  cert-core (the
 # context layout of cert-private.h, loading files and the certificate
 # directory) is a convenience library linked into libsspi.so and into the

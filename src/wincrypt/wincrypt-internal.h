@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * wincrypt-internal.h - helpers shared by the files of src/wincrypt that
  * live in libsspi.so: setting the last error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * alloc-count.h - heap allocations counted by the benchmarks: linking
  * alloc-count.c into a program replaces malloc, calloc and realloc (for the

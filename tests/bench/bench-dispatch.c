@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench-dispatch.c - cost of libsspi's per-message dispatch.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench-kerberos.c - the Kerberos package's per-message cost beside MIT's
  * own calls on the same security context and beside the bare crypto, and

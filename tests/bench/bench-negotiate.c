@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench-negotiate.c - what Negotiate costs on top of the package it
  * negotiates, measured side by side in one process:

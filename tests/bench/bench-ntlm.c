@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench-ntlm.c - cost of NTLM MakeSignature/VerifySignature through the
  * public API, next to the bare crypto an NTLMv2 signature needs (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bench-schannel.c - Schannel records and handshakes beside GnuTLS's own
  * record layer and OpenSSL, over memory, on the same suites and sizes.

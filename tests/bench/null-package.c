@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * null-package.c - a minimal SSP/AP plugin for the dispatch benchmark.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-config.c - libFuzzer target for the configuration parser.  The input
  * becomes the main configuration file (from LIBSSPI_CONFIG, so every key is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-elf.c - libFuzzer target for the loader's ELF probe (elf-probe.c),
  * which reads a module's dynamic symbol table before the module is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-http.c - fuzz target: the `sspi --http` wire parsing (message heads,
  * base64, URLs).  The first byte picks what the rest is: a request head, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-identity.c - libFuzzer target for the identity parser
  * (src/common/identity.c).  The first byte chooses how the rest is read:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-kerberos-cfx.c - fuzz target for the Kerberos package's own token
  * handling (src/packages/kerberos/kerberos-cfx.c): MIC tokens through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-message.c - libFuzzer target for the buffer handling of
  * VerifySignature and DecryptMessage through the public API.  The input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-negotiate-sniff.c - fuzz target: the acceptor's first-token
  * classification.  The result is one of the defined kinds, agrees with the

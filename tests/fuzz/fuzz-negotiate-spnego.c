@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-negotiate-spnego.c - fuzz target: the Negotiate package's SPNEGO
  * codec, differentially against the reference codec on libtasn1

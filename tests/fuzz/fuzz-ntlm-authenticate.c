@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-ntlm-authenticate.c - fuzz target: an AUTHENTICATE_MESSAGE through
  * the decoder and the acceptor's second leg (SpAcceptLsaModeContext after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-ntlm-av-pairs.c - fuzz target: AV_PAIR lists (ntlm_avpairs_parse),
  * NTLMv2 blobs and SEC_CHANNEL_BINDINGS blocks, the variable-length

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-ntlm-challenge.c - fuzz target: a CHALLENGE_MESSAGE through the
  * decoder, its target information AV_PAIR list, and the initiator's second

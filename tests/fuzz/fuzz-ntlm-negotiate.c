@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-ntlm-negotiate.c - fuzz target: a NEGOTIATE_MESSAGE through the
  * decoder and the acceptor's first leg (SpAcceptLsaModeContext), which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-sample.c - libFuzzer target for the Sample package's handshake token
  * parsers and its packed-context import, through the public API only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * fuzz-schannel.c - libFuzzer target for the Schannel package: arbitrary
  * bytes into AcceptSecurityContext (as a ClientHello and later legs),

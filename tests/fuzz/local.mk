@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/fuzz: libFuzzer targets (built with --enable-fuzzing and clang) and,
 # in every build, replay programs that run each target over its seed corpus.
 EXTRA_DIST += tests/fuzz/corpus

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-fuzz-replay.c - runs the four NTLM fuzz targets over their seed
  * corpora (tests/fuzz/corpus/ntlm-<target>/) and over every truncation of

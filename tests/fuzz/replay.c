@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * replay.c - runs a libFuzzer target over the files of a seed corpus (and
  * over every truncation of each file) without libFuzzer, so `make check`

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/fuzz/sample.mk: the Sample package's handshake and import fuzz
 # target (tests/fuzz/fuzz-sample.c): a replay program run by `make check`
 # over tests/fuzz/corpus/sample, and the libFuzzer build.

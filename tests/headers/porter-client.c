@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * porter-client.c - a Windows-style SSPI client, compiled (not run) by
  * check-headers.sh with and without UNICODE, as C and as C++.  It uses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * skeleton-package.c - the smallest SSP/AP a package author would write:
  * <sspi.h> then <ntsecpkg.h>, the two exported entry points and filled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * wincred-names.c - with a wincred.h seen first (_WINCRED_H_ defined),
  * LSA_SECPKG_FUNCTION_TABLE names slots 41-43 and 51-52 Credi* instead of

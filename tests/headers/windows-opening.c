@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * windows-opening.c - the include block Windows security packages and
  * SSPI programs usually open with, with only the <windows.h> line taken

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-kerberos.c - the Kerberos package against a real MIT KDC started
  * for the run (src/tools/sspi-test-realm) and against MIT's own GSSAPI on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-negotiate-interop.c - the Negotiate package against MIT krb5's
  * SPNEGO (with gss-ntlmssp registered through GSS_MECH_CONFIG), both ways:

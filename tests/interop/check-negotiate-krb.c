@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-negotiate-krb.c - the Negotiate package with Kerberos in play: a
  * real MIT KDC (src/tools/sspi-test-realm, through krb-test.c), MIT's

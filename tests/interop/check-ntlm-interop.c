@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-ntlm-interop: interoperability of libsspi's NTLM package with an
  * independent NTLM implementation, gss-ntlmssp, driven through MIT GSSAPI in

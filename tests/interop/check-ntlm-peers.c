@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-ntlm-peers: the NTLM acceptor (AcceptSecurityContext) against two
  * independent NTLM clients run as separate programs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * check-schannel-interop.c - the Schannel package against independent TLS
  * stacks from Debian, both ways: `sspi client --stream` against

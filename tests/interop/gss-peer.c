@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The GSSAPI side of the NTLM interoperability tests (see gss-peer.h): drives
  * gss-ntlmssp through MIT GSSAPI as an initiator or an acceptor, copying every

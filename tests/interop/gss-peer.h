@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The GSSAPI side of the NTLM interoperability tests: a small wrapper around
  * MIT GSSAPI with the gss-ntlmssp mechanism (OID 1.3.6.1.4.1.311.2.2.10), so

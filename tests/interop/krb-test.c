@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * krb-test.c - the realm, configuration and handshake helpers of the
  * Kerberos tests (see krb-test.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * krb-test.h - what the Kerberos tests share: a throwaway MIT realm on
  * 127.0.0.1 (src/tools/sspi-test-realm) started once per test program,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nego-sspi.c - the libsspi side of the Negotiate interoperability tests
  * (see nego-sspi.h).

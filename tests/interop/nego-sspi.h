@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nego-sspi.h - the libsspi side of the Negotiate interoperability tests
  * (check-negotiate-interop, check-negotiate-krb): Negotiate credentials

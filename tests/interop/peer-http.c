@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * peer-http.c - the NTLM-authenticating HTTP server thread of
  * check-ntlm-peers (see peer-http.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * peer-http.h - a minimal HTTP/1.1 server with NTLM authentication
  * (WWW-Authenticate: NTLM, RFC 4559 style) that runs in a thread of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * peer-util.c - base64, child processes with pipes and NTLM message fields
  * for check-ntlm-peers (see peer-util.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * peer-util.h - small tools for check-ntlm-peers, the test that drives the
  * NTLM acceptor with NTLM clients run as separate programs (Samba's

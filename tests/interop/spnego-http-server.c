@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * spnego-http-server.c - an HTTP server that authenticates with MIT krb5's
  * SPNEGO (RFC 4559, WWW-Authenticate: Negotiate), the independent server

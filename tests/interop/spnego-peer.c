@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * spnego-peer.c - MIT SPNEGO as a test peer (see spnego-peer.h).
  */

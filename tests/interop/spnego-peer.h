@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * spnego-peer.h - MIT krb5's SPNEGO mechanism (1.3.6.1.5.5.2) as an
  * independent peer for the Negotiate interoperability tests: an initiator

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * stub-sspi.c - a shared library that exports every name of libsspi's
  * version script, as another SSPI implementation in the same process

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-common.c - the engine shared by the test packages (see
  * mock-common.h).  Test code: simple and defensive rather than fast; one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-common.h - the engine shared by the test packages in tests/mock.
  *

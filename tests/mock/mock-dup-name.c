@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-dup-name.c - a package named "mockgood": the name of MockGood in
  * another case.  Loaded after mock-good it must be refused (package names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-evil.c - two packages whose name and comment hold what a terminal
  * or a log reader acts on: ESC sequences, a newline, C1 controls and

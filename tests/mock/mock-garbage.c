@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-garbage.c - a module whose packages answer with nonsense.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-good.c - a complete, well-behaved SSP/AP test package "MockGood".
  *

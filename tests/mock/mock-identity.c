@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-identity.c - "MockIdentity": the shared engine's package plus
  * LSA CallPackage, CallPackageUntrusted and CallPackagePassthrough slots

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-identity.h - what the "MockIdentity" test package (mock-identity.c)
  * records and how tests steer it: the client name its server contexts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-init-fails.c - two packages: SpInitialize of the first
  * ("MockInitFail") returns STATUS_UNSUCCESSFUL, the second ("MockInitOk")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-instance-fails.c - two packages whose LSA side initialises, but
  * SpInstanceInit of the first ("MockInstFail") fails: that package must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-lsa-init-fails.c - SpLsaModeInitialize itself fails with
  * STATUS_NO_MEMORY (and leaves its outputs alone): the module must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-multi.c - three packages in one module: "MockMultiA", "MockMultiB"
  * and "MockMultiC", each with its own capabilities, comment and token

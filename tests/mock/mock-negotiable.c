@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-negotiable.c - a third-party package that declares
  * SECPKG_FLAG_NEGOTIABLE and a mechanism OID of its own

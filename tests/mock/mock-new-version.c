@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-new-version.c - "MockNewVersion" claims an interface version newer
  * than any the library knows (0x08000000, after SECPKG_INTERFACE_VERSION_11)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-no-entry.c - a shared object that exports neither
  * SpLsaModeInitialize/SpUserModeInitialize nor InitSecurityInterface[AW].

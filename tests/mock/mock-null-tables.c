@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-null-tables.c - SpLsaModeInitialize and SpUserModeInitialize
  * return STATUS_SUCCESS but no tables: a NULL table pointer with a count

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-old-version.c - "MockOldVersion": SpLsaModeInitialize succeeds but
  * returns PackageVersion MOCK_PACKAGE_VERSION: 0 in mock-old-version,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-provider.c - a provider-shape plugin: it exports only
  * InitSecurityInterfaceW, returning its own SecurityFunctionTableW with one

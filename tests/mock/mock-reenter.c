@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-reenter.c - a package "MockReenter" whose SpInitialize calls back
  * into the SSPI functions of the process it is loaded into, as a package

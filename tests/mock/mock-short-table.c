@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-short-table.c - "MockShortTable" claims SECPKG_INTERFACE_VERSION and
  * hands out tables that are exactly as long as version 1 defines (216 bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-state.h - what the test packages in tests/mock record about the
  * calls the library made into them.

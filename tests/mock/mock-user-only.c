@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-user-only.c - exports only SpUserModeInitialize (a user-mode table
  * with no LSA-mode package to name it).  Nothing can be registered from it:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-winpr.c - a stand-in for another Windows API emulation in the same
  * process (WinPR in FreeRDP): it exports CloseHandle, GetLastError and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mock-wrapper.c - "MockWrap", a package that drives a sibling package
  * through the host services (SECPKG_LIBSSPI_HOST_SERVICES), as Negotiate

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # negotiate-rdp.sh - FreeRDP 2 (Debian 12: xfreerdp, freerdp-shadow-cli,
 # WinPR 2.11) authenticating with NLA (CredSSP) through libsspi's
 # Negotiate, which FreeRDP hard-codes.

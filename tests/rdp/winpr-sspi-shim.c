@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * winpr-sspi-shim.c - makes FreeRDP 2 use libsspi as its SSPI.
  *

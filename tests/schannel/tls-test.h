@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tls-test.h - helpers shared by the Schannel tests, the interop suite and
  * the benchmark: a throwaway PKI made at run time with the GnuTLS API, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/util: libtestutil.la, the helpers the Check suites share (status
 # assertions, hex, UTF-16 strings) and the package harness and conformance
 # battery (tests/pkg-harness.h, tests/pkg-conformance.h).  A convenience

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * testutil.h - small helpers every Check suite may use (libtestutil.la):
  * status assertions with names, hex parsing, UTF-8 to UTF-16 test strings.

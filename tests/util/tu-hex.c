@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tu-hex.c - hex strings of test vectors to bytes (testutil.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tu-status.c - status names for test failure messages (testutil.h).
  */

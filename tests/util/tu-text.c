@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * tu-text.c - UTF-16 test strings from UTF-8 literals (testutil.h).
  */

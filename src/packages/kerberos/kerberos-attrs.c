@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-attrs.c - QueryContextAttributes, ExportSecurityContext and
  * ImportSecurityContext for Kerberos contexts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-cfx.c - RFC 4121 MIC and Wrap tokens on crypto.h (see
  * kerberos-cfx.h).  Messages are lists of segments (the caller's SSPI

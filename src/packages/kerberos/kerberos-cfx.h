@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-cfx.h - RFC 4121 per-message tokens (MIC and Wrap, "CFX") for the
  * AES enctypes of RFC 3962 and RFC 8009, done with crypto.h on keys derived

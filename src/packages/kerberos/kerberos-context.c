@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-context.c - InitializeSecurityContext / AcceptSecurityContext
  * over gss_init_sec_context / gss_accept_sec_context.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-entry.c - the Kerberos package as the host sees it: its
  * descriptor, its two function tables and its settings.  The kit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-lsa.c - LsaCallAuthenticationPackage messages of the Kerberos
  * package, mapped onto the caller's default ccache (KRB5CCNAME), so that

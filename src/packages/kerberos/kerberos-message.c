@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-message.c - MakeSignature, VerifySignature, EncryptMessage and
  * DecryptMessage with Windows' buffer layouts (reference kerberos.md 4).

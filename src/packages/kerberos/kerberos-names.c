@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-names.c - SPNs and principals between Windows' forms and GSS
  * names, and the UTF-16 <-> UTF-8 conversions the package needs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kerberos-status.c - GSS major/minor statuses to SSPI statuses, and the
  * package's trace lines.

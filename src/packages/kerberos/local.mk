@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/packages/kerberos/local.mk - the Kerberos security package (MIT krb5
 # GSSAPI for the protocol, crypto.h for the per-message path).
 # libkerberos-internal.la holds everything but the exported entry points so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * kit.h - the package kit: everything an SSP/AP package built into
  * libsspi shares with the others.  Linked statically into each package

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/packages/kit: the package kit (libsspi-pkgkit.la), a PIC convenience
 # library linked into every package and never into libsspi.so.
 noinst_LTLIBRARIES += src/packages/kit/libsspi-pkgkit.la

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-attrs.c - the common context attributes (see pkg-attrs.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-attrs.h - the context attributes every package answers the same way,
  * from plain data the package fills in (struct pkg_attr_data).

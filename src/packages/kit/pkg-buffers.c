@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-buffers.c - buffer finding for handshakes and messages, with the
  * bad-input statuses listed in pkg-buffers.h.

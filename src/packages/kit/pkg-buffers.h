@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-buffers.h - finding the caller's buffers by type, with one answer
  * for each kind of bad input.

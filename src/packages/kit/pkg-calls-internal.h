@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-calls-internal.h - how pkg-entry.c's per-package slot functions
  * reach the runners of pkg-calls.c (kit-internal).

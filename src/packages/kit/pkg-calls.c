@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-calls.c - the SSP/AP slots the kit runs around a package's
  * callbacks: handshake legs, per-message calls and deletes (see

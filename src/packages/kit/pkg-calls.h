@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-calls.h - SSP/AP slots the kit runs for a package around small
  * callbacks: the handshake legs, the per-message calls and the deletes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-entry.c - the kit's module entry: SpLsaModeInitialize and
  * SpUserModeInitialize over a list of descriptors, and the package-wide

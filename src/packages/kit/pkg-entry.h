@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-entry.h - the package kit's module entry: a package describes itself
  * once (struct pkg_descriptor) and PKG_MODULE() defines the two exported

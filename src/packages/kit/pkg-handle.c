@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-handle.c - package objects behind LSA_SEC_HANDLEs and their
  * two-sided lifetime (see pkg-handle.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-handle.h - credential and context objects behind LSA_SEC_HANDLEs.
  *

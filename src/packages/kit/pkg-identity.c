@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-identity.c - SpAcquireCredentialsHandle's AuthorizationData through
  * the one identity parser (src/common/identity.c), plus what packages need

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-identity.h - the identity a package gets from
  * SpAcquireCredentialsHandle's AuthorizationData, parsed by the one

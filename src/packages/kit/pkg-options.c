@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-options.c - option.* settings: value parsers and the table-driven
  * store (see pkg-options.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-options.h - a package's `option.KEY = VALUE` settings.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-pack.c - the bounded little-endian writer and reader (see
  * pkg-pack.h).

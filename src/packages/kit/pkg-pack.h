@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-pack.h - little-endian packing with bounds: the ContextData a
  * package hands from LSA mode to user mode, and the blobs of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-time.c - FILETIME helpers (see pkg-time.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * pkg-time.h - FILETIME values (100 ns since 1601-01-01 UTC), the unit of
  * TimeStamp in SSPI.

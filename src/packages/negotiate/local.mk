@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/packages/negotiate/local.mk - the Negotiate (SPNEGO) security package.
 # libnegotiate-internal.la holds everything but the exported entry points so
 # tests and fuzz targets can call the codec and the state machines directly;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-context.c - Negotiate contexts once they exist: lifetime,
  * per-message calls, attributes, export and import.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-cred.c - Negotiate credentials: one sibling credential per
  * package that can take part (negotiate-mechs.c), acquired with the

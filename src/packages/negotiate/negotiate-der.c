@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-der.c - strict DER well-formedness for SPNEGO tokens.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-entry.c - the exported SSP/AP entry points of the Negotiate
  * package (SpLsaModeInitialize, SpUserModeInitialize), defined by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-inner.c - what Negotiate does with the selected sibling's
  * context: one handshake step through the host services, and the

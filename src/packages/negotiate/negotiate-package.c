@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-package.c - the Negotiate package's descriptor and its SSP/AP
  * tables.  Identity as Windows reports it (negotiate.md section 1):

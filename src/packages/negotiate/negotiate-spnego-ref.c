@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-spnego-ref.c - the reference SPNEGO codec on libtasn1, for the
  * tests and the fuzz targets only: the package's own codec

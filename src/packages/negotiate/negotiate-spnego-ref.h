@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-spnego-ref.h - the reference SPNEGO codec on libtasn1
  * (negotiate-spnego-ref.c), built only for the tests and fuzz targets.

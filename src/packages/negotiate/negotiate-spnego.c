@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-spnego.c - SPNEGO tokens (RFC 4178 section 4.2, MS-SPNG 2.2.1):
  * a small DER codec for the four token shapes, checked against libtasn1.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate-spnego.h - the SPNEGO token codec of the Negotiate package
  * (RFC 4178, MS-SPNG 2.2.1) and the acceptor's first-token sniffing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * negotiate.h - internal interfaces of the Negotiate security package:
  * SPNEGO (RFC 4178, MS-SPNG) over the sibling packages the host offers

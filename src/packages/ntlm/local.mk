@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/packages/ntlm/local.mk - the NTLM security package.
 # libntlm-internal.la holds the whole package, entry points included, so
 # the tests can call internal functions; ntlm.la is the plugin made of it

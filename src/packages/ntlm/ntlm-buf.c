@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-buf.c - the NTLM package's byte strings (struct ntlm_buf); text
  * conversions come from src/common/utf16.

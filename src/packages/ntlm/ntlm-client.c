@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-client.c - the initiator (SpInitLsaModeContext): NEGOTIATE, then
  * AUTHENTICATE with an NTLMv2 response, extended session security, key

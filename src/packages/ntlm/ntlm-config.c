@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-config.c - the NTLM package options.  The host hands the
  * `option.KEY = VALUE` lines of the package's configuration to the kit

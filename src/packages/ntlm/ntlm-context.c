@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-context.c - NTLM security contexts: life cycle (kit objects with an
  * LSA and a user side), key set-up for the per-message functions, the

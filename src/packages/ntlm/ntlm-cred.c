@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-cred.c - NTLM credentials: SpAcquireCredentialsHandle takes the
  * identity through the kit's parser (pkg-identity.h) or the configured

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-crypto.c - NTLM one-way functions, challenge responses and session
  * key derivations (MS-NLMP 3.3 and 3.4.5), built on crypto/crypto.h.

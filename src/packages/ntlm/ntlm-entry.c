@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-entry.c - the NTLM package as the host sees it: its descriptor and
  * its two function tables.  The kit (pkg-entry.h) supplies the

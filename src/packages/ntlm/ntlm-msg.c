@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-msg.c - encoder and defensive decoder of the three NTLM messages
  * (MS-NLMP 2.2.1) and of AV_PAIR lists (2.2.2.1).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-pkg.h - the SSP/AP side of the NTLM package: package options,
  * credentials, contexts and the ntlm_sp_* functions that ntlm-entry.c puts

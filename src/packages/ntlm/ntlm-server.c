@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-server.c - the acceptor (SpAcceptLsaModeContext): CHALLENGE with
  * target information, then verification of the AUTHENTICATE message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-sign-core.c - the NTLMSSP_MESSAGE_SIGNATURE algorithms of MS-NLMP
  * 3.4.4 (with and without extended session security), independent of SSPI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-sign.c - MakeSignature, VerifySignature, EncryptMessage and
  * DecryptMessage for NTLM contexts (MS-NLMP 3.4).

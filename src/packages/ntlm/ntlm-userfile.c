@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * ntlm-userfile.c - the acceptor's user database: a text file of
  * `DOMAIN:user:password` or `DOMAIN:user:NT:<32 hex digits>` lines (the

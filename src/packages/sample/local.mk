@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/packages/sample: the Sample security package (sample.so), the example
 # SSP/AP for package authors.  Installed in $(packagesdir); built on the
 # package kit and the crypto convenience library, never on libsspi.so.

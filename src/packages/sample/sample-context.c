@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample-context.c - Sample context objects, option.lifetime, and the
  * context attributes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample-entry.c - the Sample package as the host sees it: its descriptor
  * and its two function tables.  The kit (pkg-entry.h) adds the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample-handshake.c - the Sample handshake: SpInitLsaModeContext (client)
  * and SpAcceptLsaModeContext (server).

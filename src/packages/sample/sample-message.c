@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample-message.c - Sample per-message functions (user-mode table):
  * SpMakeSignature, SpVerifySignature, SpSealMessage (EncryptMessage) and

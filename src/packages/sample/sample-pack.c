@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sample-pack.c - the packed form of a Sample context, used both for
  * ContextData (LSA mode -> user mode) and for ExportContext/ImportContext,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # src/packages/schannel: the Schannel security package (schannel.so): TLS
 # 1.2/1.3 on GnuTLS with Windows' stream semantics, on the package kit.  It
 # links the certificate-context convenience library of src/wincrypt and the

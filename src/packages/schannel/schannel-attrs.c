@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel-attrs.c - QueryContextAttributes for Schannel contexts
  * (reference section 6.5).  Variable-size answers (strings, bindings) come

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel-cred.c - Schannel credentials: SCHANNEL_CRED (version 4) and
  * SCH_CREDENTIALS (version 5), their validation statuses (reference

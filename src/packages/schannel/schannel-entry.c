@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel-entry.c - the Schannel module on the package kit: two packages
  * with the same tables, as Windows' schannel.dll has them, "Microsoft

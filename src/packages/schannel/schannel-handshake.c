@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel-handshake.c - InitializeSecurityContext (client) and
  * AcceptSecurityContext (server) for Schannel, and what those calls do on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel-message.c - EncryptMessage / DecryptMessage (SealMessage,
  * UnsealMessage) with Schannel's stream buffers, and ApplyControlToken.

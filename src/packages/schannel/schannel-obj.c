@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel-obj.c - the context objects behind the LSA_SEC_HANDLEs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * schannel-pkg.h - internal interface of the Schannel package: TLS 1.2/1.3
  * client and server on GnuTLS with Windows' stream-buffer semantics.
