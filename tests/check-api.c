@@ -99,8 +99,8 @@ START_TEST(test_tables_work)
     uint8_t t1[64], t2[64], t3[64], sig[MOCK_SIG_LEN];
     char msg[] = "through the tables";
     SecBuffer ib, ob, mb[2];
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib }, od = { SECBUFFER_VERSION, 1, &ob };
-    SecBufferDesc md = { SECBUFFER_VERSION, 2, mb };
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
+    SecBufferDesc md = {SECBUFFER_VERSION, 2, mb};
     uint32_t attrs, qop = 99;
     TimeStamp ts;
 
@@ -113,36 +113,36 @@ START_TEST(test_tables_work)
 
     /* Client through the A table, server through the W table. */
     ck_assert_status(a->AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                                  SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL,
-                                                  &cc, &ts),
+                                                  SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &cc,
+                                                  &ts),
                      SEC_E_OK);
     ck_assert_status(w->AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
-                                                  SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
-                                                  &sc, &ts),
+                                                  SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL, &sc,
+                                                  &ts),
                      SEC_E_OK);
-    ob = (SecBuffer){ sizeof(t1), SECBUFFER_TOKEN, t1 };
+    ob = (SecBuffer){sizeof(t1), SECBUFFER_TOKEN, t1};
     ck_assert_status(a->InitializeSecurityContextA(&cc, NULL, (SEC_CHAR *)"t", 0, 0,
                                                    SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
                                                    &ts),
                      SEC_I_CONTINUE_NEEDED);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-    ob = (SecBuffer){ sizeof(t2), SECBUFFER_TOKEN, t2 };
-    ck_assert_status(w->AcceptSecurityContext(&sc, NULL, &id, 0, SECURITY_NATIVE_DREP, &s, &od,
-                                              &attrs, &ts),
-                     SEC_I_CONTINUE_NEEDED);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t2 };
-    ob = (SecBuffer){ sizeof(t3), SECBUFFER_TOKEN, t3 };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+    ob = (SecBuffer){sizeof(t2), SECBUFFER_TOKEN, t2};
+    ck_assert_status(
+        w->AcceptSecurityContext(&sc, NULL, &id, 0, SECURITY_NATIVE_DREP, &s, &od, &attrs, &ts),
+        SEC_I_CONTINUE_NEEDED);
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t2};
+    ob = (SecBuffer){sizeof(t3), SECBUFFER_TOKEN, t3};
     ck_assert_status(a->InitializeSecurityContextA(&cc, &c, (SEC_CHAR *)"t", 0, 0,
                                                    SECURITY_NATIVE_DREP, &id, 0, &c, &od, &attrs,
                                                    &ts),
                      SEC_E_OK);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t3 };
-    ob = (SecBuffer){ sizeof(t1), SECBUFFER_TOKEN, t1 };
-    ck_assert_status(w->AcceptSecurityContext(&sc, &s, &id, 0, SECURITY_NATIVE_DREP, &s, &od,
-                                              &attrs, &ts),
-                     SEC_E_OK);
-    mb[0] = (SecBuffer){ sizeof(msg), SECBUFFER_DATA, msg };
-    mb[1] = (SecBuffer){ sizeof(sig), SECBUFFER_TOKEN, sig };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t3};
+    ob = (SecBuffer){sizeof(t1), SECBUFFER_TOKEN, t1};
+    ck_assert_status(
+        w->AcceptSecurityContext(&sc, &s, &id, 0, SECURITY_NATIVE_DREP, &s, &od, &attrs, &ts),
+        SEC_E_OK);
+    mb[0] = (SecBuffer){sizeof(msg), SECBUFFER_DATA, msg};
+    mb[1] = (SecBuffer){sizeof(sig), SECBUFFER_TOKEN, sig};
     ck_assert_status(a->MakeSignature(&c, 7, &md, 1), SEC_E_OK);
     ck_assert_status(w->VerifySignature(&s, &md, 1, &qop), SEC_E_OK);
     ck_assert_uint_eq(qop, 7);
@@ -197,8 +197,7 @@ START_TEST(test_query_info_args)
                       SEC_E_SECPKG_NOT_FOUND, SEC_E_INVALID_PARAMETER);
     ck_assert_status(QuerySecurityPackageInfoA((SEC_CHAR *)"", &pa), SEC_E_SECPKG_NOT_FOUND);
     /* A prefix or an extension of a name is another name. */
-    ck_assert_status(QuerySecurityPackageInfoA((SEC_CHAR *)"MockGoo", &pa),
-                     SEC_E_SECPKG_NOT_FOUND);
+    ck_assert_status(QuerySecurityPackageInfoA((SEC_CHAR *)"MockGoo", &pa), SEC_E_SECPKG_NOT_FOUND);
     ck_assert_status(QuerySecurityPackageInfoA((SEC_CHAR *)"MockGoodX", &pa),
                      SEC_E_SECPKG_NOT_FOUND);
     {
@@ -211,7 +210,7 @@ START_TEST(test_query_info_args)
         ck_assert_status(QuerySecurityPackageInfoA(longname, &pa), SEC_E_SECPKG_NOT_FOUND);
         ck_assert_status(QuerySecurityPackageInfoW(longname_w, &pw), SEC_E_SECPKG_NOT_FOUND);
         ck_assert_msg(AcquireCredentialsHandleA(NULL, longname, SECPKG_CRED_OUTBOUND, NULL, NULL,
-                                                NULL, NULL, &(CredHandle){ 0, 0 }, NULL) < 0,
+                                                NULL, NULL, &(CredHandle){0, 0}, NULL) < 0,
                       "long package name accepted");
     }
     ck_assert_ptr_null(pa);
@@ -235,16 +234,15 @@ START_TEST(test_acquire_args)
                                                SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &c,
                                                &ts),
                      SEC_E_SECPKG_NOT_FOUND);
-    ck_assert_status2(AcquireCredentialsHandleA(NULL, NULL, SECPKG_CRED_OUTBOUND, NULL, NULL,
-                                                NULL, NULL, &c, &ts),
+    ck_assert_status2(AcquireCredentialsHandleA(NULL, NULL, SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+                                                NULL, &c, &ts),
                       SEC_E_SECPKG_NOT_FOUND, SEC_E_INVALID_PARAMETER);
-    ck_assert_status2(AcquireCredentialsHandleW(NULL, NULL, SECPKG_CRED_OUTBOUND, NULL, NULL,
-                                                NULL, NULL, &c, &ts),
+    ck_assert_status2(AcquireCredentialsHandleW(NULL, NULL, SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+                                                NULL, &c, &ts),
                       SEC_E_SECPKG_NOT_FOUND, SEC_E_INVALID_PARAMETER);
     /* A NULL output handle pointer: rejected as a bad handle or parameter. */
-    ck_assert_status2(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                                SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, NULL,
-                                                &ts),
+    ck_assert_status2(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                                NULL, NULL, NULL, NULL, NULL, &ts),
                       SEC_E_INVALID_HANDLE, SEC_E_INVALID_PARAMETER);
     ck_assert_status2(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
                                                 SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, NULL,
@@ -253,9 +251,8 @@ START_TEST(test_acquire_args)
     /* A principal that does not fit a UNICODE_STRING. */
     for (size_t i = 0; i + 1 < sizeof(huge) / sizeof(huge[0]); i++)
         huge[i] = u'p';
-    ck_assert_status(AcquireCredentialsHandleW(huge, (SEC_WCHAR *)u"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &c,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleW(huge, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, &ts),
                      SEC_E_INVALID_PARAMETER);
     /* Invalid UTF-8 principal in the A form. */
     ck_assert_msg(AcquireCredentialsHandleA((SEC_CHAR *)"bad\xc3", (SEC_CHAR *)"MockGood",
@@ -264,9 +261,8 @@ START_TEST(test_acquire_args)
                   "invalid UTF-8 principal accepted");
     ck_assert_uint_eq(r->ach_calls, calls);
     /* ptsExpiry is optional. */
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &c,
-                                               NULL),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, NULL),
                      SEC_E_OK);
     ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
 }
@@ -276,25 +272,41 @@ static void bad_descs(SecBufferDesc *out, SecBuffer *bufs, int i)
 {
     static char data[8];
 
-    bufs[0] = (SecBuffer){ sizeof(data), SECBUFFER_DATA, data };
-    bufs[1] = (SecBuffer){ MOCK_SIG_LEN, SECBUFFER_TOKEN, data };
-    *out = (SecBufferDesc){ SECBUFFER_VERSION, 2, bufs };
+    bufs[0] = (SecBuffer){sizeof(data), SECBUFFER_DATA, data};
+    bufs[1] = (SecBuffer){MOCK_SIG_LEN, SECBUFFER_TOKEN, data};
+    *out = (SecBufferDesc){SECBUFFER_VERSION, 2, bufs};
     switch (i) {
-    case 0: out->ulVersion = 1; break;
-    case 1: out->ulVersion = 0xffffffffu; break;
-    case 2: out->cBuffers = 0; break;
-    case 3: out->cBuffers = 0xffffffffu; break;
-    case 4: out->cBuffers = 65; break;
-    case 5: out->pBuffers = NULL; break;
-    case 6: bufs[1].pvBuffer = NULL; break;
-    default: out->cBuffers = 0x80000000u; break;
+    case 0:
+        out->ulVersion = 1;
+        break;
+    case 1:
+        out->ulVersion = 0xffffffffu;
+        break;
+    case 2:
+        out->cBuffers = 0;
+        break;
+    case 3:
+        out->cBuffers = 0xffffffffu;
+        break;
+    case 4:
+        out->cBuffers = 65;
+        break;
+    case 5:
+        out->pBuffers = NULL;
+        break;
+    case 6:
+        bufs[1].pvBuffer = NULL;
+        break;
+    default:
+        out->cBuffers = 0x80000000u;
+        break;
     }
 }
 
 START_TEST(test_message_descs)
 {
     struct mock_pkg_record *r = tu_record("mock-good", "MockGood");
-    uint32_t before[4] = { r->sign_calls, r->verify_calls, r->seal_calls, r->unseal_calls };
+    uint32_t before[4] = {r->sign_calls, r->verify_calls, r->seal_calls, r->unseal_calls};
     uint32_t qop;
 
     for (int i = 0; i < 8; i++) {
@@ -304,14 +316,13 @@ START_TEST(test_message_descs)
         bad_descs(&d, b, i);
         ck_assert_msg(MakeSignature(&pair.client, 0, &d, 0) == SEC_E_INVALID_TOKEN, "case %d", i);
         bad_descs(&d, b, i);
-        ck_assert_msg(VerifySignature(&pair.client, &d, 0, &qop) == SEC_E_INVALID_TOKEN,
-                      "case %d", i);
-        bad_descs(&d, b, i);
-        ck_assert_msg(EncryptMessage(&pair.client, 0, &d, 0) == SEC_E_INVALID_TOKEN, "case %d",
+        ck_assert_msg(VerifySignature(&pair.client, &d, 0, &qop) == SEC_E_INVALID_TOKEN, "case %d",
                       i);
         bad_descs(&d, b, i);
-        ck_assert_msg(DecryptMessage(&pair.client, &d, 0, &qop) == SEC_E_INVALID_TOKEN,
-                      "case %d", i);
+        ck_assert_msg(EncryptMessage(&pair.client, 0, &d, 0) == SEC_E_INVALID_TOKEN, "case %d", i);
+        bad_descs(&d, b, i);
+        ck_assert_msg(DecryptMessage(&pair.client, &d, 0, &qop) == SEC_E_INVALID_TOKEN, "case %d",
+                      i);
     }
     ck_assert_status(MakeSignature(&pair.client, 0, NULL, 0), SEC_E_INVALID_TOKEN);
     ck_assert_status(VerifySignature(&pair.client, NULL, 0, &qop), SEC_E_INVALID_TOKEN);
@@ -337,14 +348,14 @@ START_TEST(test_context_descs)
     struct mock_pkg_record *r = tu_record("mock-good", "MockGood");
     uint32_t isc = r->isc_calls, asc = r->asc_calls;
 
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_BOTH, NULL, NULL, NULL, NULL, &c, &ts),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_BOTH, NULL,
+                                               NULL, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     for (int i = 0; i < 8; i++) {
         SecBufferDesc d;
         SecBuffer b[2];
-        SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-        SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+        SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+        SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
 
         bad_descs(&d, b, i);
         /* Case 6, an output buffer with a size and no memory, is the
@@ -354,18 +365,17 @@ START_TEST(test_context_descs)
                                                            &attrs, &ts) == SEC_E_INVALID_TOKEN,
                       "output case %d", i);
         bad_descs(&d, b, i);
-        ck_assert_msg(AcceptSecurityContext(&c, NULL, &d, 0, SECURITY_NATIVE_DREP, &x, &od,
-                                            &attrs, &ts) == SEC_E_INVALID_TOKEN,
+        ck_assert_msg(AcceptSecurityContext(&c, NULL, &d, 0, SECURITY_NATIVE_DREP, &x, &od, &attrs,
+                                            &ts) == SEC_E_INVALID_TOKEN,
                       "input case %d", i);
     }
     ck_assert_uint_eq(r->isc_calls, isc);
     ck_assert_uint_eq(r->asc_calls, asc);
     {
-        SecBuffer nb = { sizeof(tok), SECBUFFER_TOKEN, NULL };
-        SecBufferDesc nd = { SECBUFFER_VERSION, 1, &nb };
-        SECURITY_STATUS st = InitializeSecurityContextA(&c, NULL, (SEC_CHAR *)"t", 0, 0,
-                                                        SECURITY_NATIVE_DREP, NULL, 0, &x, &nd,
-                                                        &attrs, &ts);
+        SecBuffer nb = {sizeof(tok), SECBUFFER_TOKEN, NULL};
+        SecBufferDesc nd = {SECBUFFER_VERSION, 1, &nb};
+        SECURITY_STATUS st = InitializeSecurityContextA(
+            &c, NULL, (SEC_CHAR *)"t", 0, 0, SECURITY_NATIVE_DREP, NULL, 0, &x, &nd, &attrs, &ts);
 
         ck_assert_uint_eq(r->isc_calls, isc + 1);
         if (SEC_SUCCESS(st))
@@ -378,8 +388,8 @@ END_TEST
 START_TEST(test_context_null_outputs)
 {
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t attrs;
     TimeStamp ts;
     CtxtHandle x;
@@ -405,7 +415,7 @@ START_TEST(test_attribute_args)
 {
     SecPkgContext_Sizes sz;
     SecPkgCredentials_NamesW nw;
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
     CtxtHandle x;
     uint8_t any[64];
 
@@ -435,9 +445,9 @@ START_TEST(test_attribute_args)
                       SEC_E_INVALID_HANDLE, SEC_E_INVALID_PARAMETER);
     /* An empty blob is refused by the core, the same for every package. */
     {
-        SecBuffer empty = { 0, SECBUFFER_TOKEN, NULL };
+        SecBuffer empty = {0, SECBUFFER_TOKEN, NULL};
         uint8_t byte = 0;
-        SecBuffer none = { 0, SECBUFFER_TOKEN, &byte };
+        SecBuffer none = {0, SECBUFFER_TOKEN, &byte};
 
         ck_assert_status(ImportSecurityContextA((SEC_CHAR *)"MockGood", &empty, NULL, &x),
                          SEC_E_INVALID_TOKEN);
@@ -450,9 +460,9 @@ END_TEST
 /* Slots MockGood leaves NULL are SEC_E_UNSUPPORTED_FUNCTION. */
 START_TEST(test_unsupported_slots)
 {
-    uint8_t tok[16] = { 0 };
-    SecBuffer b = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc d = { SECBUFFER_VERSION, 1, &b };
+    uint8_t tok[16] = {0};
+    SecBuffer b = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc d = {SECBUFFER_VERSION, 1, &b};
     uint32_t v = 0;
     HANDLE token = NULL;
     TimeStamp ts;
@@ -462,19 +472,19 @@ START_TEST(test_unsupported_slots)
     ck_assert_status(AddCredentialsA(&pair.client_cred, NULL, (SEC_CHAR *)"MockGood",
                                      SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, &ts),
                      SEC_E_UNSUPPORTED_FUNCTION);
-    ck_assert_status(SetCredentialsAttributesW(&pair.client_cred, SECPKG_CRED_ATTR_NAMES, &v,
-                                               sizeof(v)),
-                     SEC_E_UNSUPPORTED_FUNCTION);
+    ck_assert_status(
+        SetCredentialsAttributesW(&pair.client_cred, SECPKG_CRED_ATTR_NAMES, &v, sizeof(v)),
+        SEC_E_UNSUPPORTED_FUNCTION);
     /* MockGood has no GetContextToken: a client context has no token. */
     ck_assert_status(QuerySecurityContextToken(&pair.client, &token), SEC_E_UNSUPPORTED_FUNCTION);
     ck_assert_status(ImpersonateSecurityContext(&pair.client), SEC_E_NO_IMPERSONATION);
     ck_assert_status(ChangeAccountPasswordA((SEC_CHAR *)"MockGood", (SEC_CHAR *)"D",
-                                            (SEC_CHAR *)"u", (SEC_CHAR *)"o", (SEC_CHAR *)"n", 0,
-                                            0, &d),
+                                            (SEC_CHAR *)"u", (SEC_CHAR *)"o", (SEC_CHAR *)"n", 0, 0,
+                                            &d),
                      SEC_E_UNSUPPORTED_FUNCTION);
     ck_assert_status(ChangeAccountPasswordW((SEC_WCHAR *)u"NoSuchPackage", (SEC_WCHAR *)u"D",
-                                            (SEC_WCHAR *)u"u", (SEC_WCHAR *)u"o",
-                                            (SEC_WCHAR *)u"n", 0, 0, &d),
+                                            (SEC_WCHAR *)u"u", (SEC_WCHAR *)u"o", (SEC_WCHAR *)u"n",
+                                            0, 0, &d),
                      SEC_E_SECPKG_NOT_FOUND);
 }
 END_TEST
@@ -497,13 +507,13 @@ END_TEST
 START_TEST(test_allocate_memory_tokens)
 {
     SecBuffer ib, ob;
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib }, od = { SECBUFFER_VERSION, 1, &ob };
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
     CtxtHandle c, s;
     uint32_t attrs = 0;
     TimeStamp ts;
     void *t1, *t2, *t3;
 
-    ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
+    ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
     ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)"t",
                                                 ISC_REQ_ALLOCATE_MEMORY, 0, SECURITY_NATIVE_DREP,
                                                 NULL, 0, &c, &od, &attrs, &ts),
@@ -514,8 +524,8 @@ START_TEST(test_allocate_memory_tokens)
     ck_assert_msg(attrs & ISC_RET_ALLOCATED_MEMORY, "ISC_RET_ALLOCATED_MEMORY not set");
     t1 = ob.pvBuffer;
 
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-    ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+    ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
     ck_assert_status(AcceptSecurityContext(&pair.server_cred, NULL, &id, ASC_REQ_ALLOCATE_MEMORY,
                                            SECURITY_NATIVE_DREP, &s, &od, &attrs, &ts),
                      SEC_I_CONTINUE_NEEDED);
@@ -524,8 +534,8 @@ START_TEST(test_allocate_memory_tokens)
     ck_assert_msg(attrs & ASC_RET_ALLOCATED_MEMORY, "ASC_RET_ALLOCATED_MEMORY not set");
     t2 = ob.pvBuffer;
 
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t2 };
-    ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t2};
+    ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
     ck_assert_status(InitializeSecurityContextA(&pair.client_cred, &c, (SEC_CHAR *)"t",
                                                 ISC_REQ_ALLOCATE_MEMORY, 0, SECURITY_NATIVE_DREP,
                                                 &id, 0, &c, &od, &attrs, &ts),
@@ -533,8 +543,8 @@ START_TEST(test_allocate_memory_tokens)
     ck_assert_ptr_nonnull(ob.pvBuffer);
     t3 = ob.pvBuffer;
 
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t3 };
-    ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t3};
+    ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
     ck_assert_status(AcceptSecurityContext(&pair.server_cred, &s, &id, ASC_REQ_ALLOCATE_MEMORY,
                                            SECURITY_NATIVE_DREP, &s, &od, &attrs, &ts),
                      SEC_E_OK);
@@ -555,12 +565,12 @@ END_TEST
 
 START_TEST(test_names_freed_by_free_context_buffer)
 {
-    SecPkgContext_NamesW nw = { NULL };
-    SecPkgContext_NamesA na = { NULL };
-    SecPkgCredentials_NamesW cw = { NULL };
-    SecPkgCredentials_NamesA ca = { NULL };
-    SecPkgContext_PackageInfoW piw = { NULL };
-    SecPkgContext_PackageInfoA pia = { NULL };
+    SecPkgContext_NamesW nw = {NULL};
+    SecPkgContext_NamesA na = {NULL};
+    SecPkgCredentials_NamesW cw = {NULL};
+    SecPkgCredentials_NamesA ca = {NULL};
+    SecPkgContext_PackageInfoW piw = {NULL};
+    SecPkgContext_PackageInfoA pia = {NULL};
 
     ck_assert_status(QueryContextAttributesW(&pair.client, SECPKG_ATTR_NAMES, &nw), SEC_E_OK);
     ck_assert(u16eq(nw.sUserName, u"mockuser@MOCK"));
@@ -628,22 +638,22 @@ START_TEST(test_status_names)
         SECURITY_STATUS st;
         const char *name;
     } known[] = {
-        { SEC_E_OK, "SEC_E_OK" },
-        { SEC_I_CONTINUE_NEEDED, "SEC_I_CONTINUE_NEEDED" },
-        { SEC_I_COMPLETE_NEEDED, "SEC_I_COMPLETE_NEEDED" },
-        { SEC_E_INSUFFICIENT_MEMORY, "SEC_E_INSUFFICIENT_MEMORY" },
-        { SEC_E_INVALID_HANDLE, "SEC_E_INVALID_HANDLE" },
-        { SEC_E_UNSUPPORTED_FUNCTION, "SEC_E_UNSUPPORTED_FUNCTION" },
-        { SEC_E_SECPKG_NOT_FOUND, "SEC_E_SECPKG_NOT_FOUND" },
-        { SEC_E_INVALID_TOKEN, "SEC_E_INVALID_TOKEN" },
-        { SEC_E_LOGON_DENIED, "SEC_E_LOGON_DENIED" },
-        { SEC_E_MESSAGE_ALTERED, "SEC_E_MESSAGE_ALTERED" },
-        { SEC_E_OUT_OF_SEQUENCE, "SEC_E_OUT_OF_SEQUENCE" },
-        { SEC_E_INVALID_PARAMETER, "SEC_E_INVALID_PARAMETER" },
-        { SEC_E_BUFFER_TOO_SMALL, "SEC_E_BUFFER_TOO_SMALL" },
-        { STATUS_NO_MEMORY, "STATUS_NO_MEMORY" },
-        { STATUS_LOGON_FAILURE, "STATUS_LOGON_FAILURE" },
-        { STATUS_NOT_IMPLEMENTED, "STATUS_NOT_IMPLEMENTED" },
+        {SEC_E_OK, "SEC_E_OK"},
+        {SEC_I_CONTINUE_NEEDED, "SEC_I_CONTINUE_NEEDED"},
+        {SEC_I_COMPLETE_NEEDED, "SEC_I_COMPLETE_NEEDED"},
+        {SEC_E_INSUFFICIENT_MEMORY, "SEC_E_INSUFFICIENT_MEMORY"},
+        {SEC_E_INVALID_HANDLE, "SEC_E_INVALID_HANDLE"},
+        {SEC_E_UNSUPPORTED_FUNCTION, "SEC_E_UNSUPPORTED_FUNCTION"},
+        {SEC_E_SECPKG_NOT_FOUND, "SEC_E_SECPKG_NOT_FOUND"},
+        {SEC_E_INVALID_TOKEN, "SEC_E_INVALID_TOKEN"},
+        {SEC_E_LOGON_DENIED, "SEC_E_LOGON_DENIED"},
+        {SEC_E_MESSAGE_ALTERED, "SEC_E_MESSAGE_ALTERED"},
+        {SEC_E_OUT_OF_SEQUENCE, "SEC_E_OUT_OF_SEQUENCE"},
+        {SEC_E_INVALID_PARAMETER, "SEC_E_INVALID_PARAMETER"},
+        {SEC_E_BUFFER_TOO_SMALL, "SEC_E_BUFFER_TOO_SMALL"},
+        {STATUS_NO_MEMORY, "STATUS_NO_MEMORY"},
+        {STATUS_LOGON_FAILURE, "STATUS_LOGON_FAILURE"},
+        {STATUS_NOT_IMPLEMENTED, "STATUS_NOT_IMPLEMENTED"},
     };
 
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -693,13 +703,12 @@ START_TEST(test_provider_end_to_end)
     struct mock_pkg_record *rec;
     char msg[] = "provider message";
     uint8_t sig[MOCK_SIG_LEN];
-    SecBuffer b[2] = { { sizeof(msg), SECBUFFER_DATA, msg },
-                       { sizeof(sig), SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
-    SecPkgContext_NamesA na = { NULL };
-    SecPkgContext_NamesW nw = { NULL };
+    SecBuffer b[2] = {{sizeof(msg), SECBUFFER_DATA, msg}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+    SecPkgContext_NamesA na = {NULL};
+    SecPkgContext_NamesW nw = {NULL};
     SecPkgContext_Sizes sz;
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
 
     ck_assert_status(tu_ensure("mock-provider", "MockProvider"), SEC_E_OK);
     ck_assert(tu_enumerated("MockProvider"));
@@ -758,8 +767,8 @@ START_TEST(test_provider_allocate_memory)
 {
     CredHandle c;
     CtxtHandle x;
-    SecBuffer ob = { 0, SECBUFFER_TOKEN, NULL };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {0, SECBUFFER_TOKEN, NULL};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t attrs;
     TimeStamp ts;
 

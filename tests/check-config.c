@@ -285,8 +285,7 @@ START_TEST(test_dropin_order)
     write_file("packages.d/notes.txt", "module = /ignored.so\n", 0644);
     write_file("packages.d/.hidden.conf", "module = /hidden.so\n", 0644);
     write_file("packages.d/30-bad.conf", "autoload = no\npackages = X\n", 0644);
-    write_file("packages.d/40-two.conf", "module = /two.so\n[module]\nmodule = /three.so\n",
-               0644);
+    write_file("packages.d/40-two.conf", "module = /two.so\n[module]\nmodule = /three.so\n", 0644);
     c = load("sspi.conf", false);
     ck_assert_str_eq(c->dropin_dir, path_in("packages.d"));
     ck_assert_uint_eq(c->nmodules, 6);
@@ -362,8 +361,7 @@ START_TEST(test_untrusted_main_file)
 {
     struct sspi_conf *c;
 
-    write_file("sspi.conf", "dropin_dir = none\nautoload = no\n[module]\nmodule = /x.so\n",
-               0620);
+    write_file("sspi.conf", "dropin_dir = none\nautoload = no\n[module]\nmodule = /x.so\n", 0620);
     c = load("sspi.conf", false);
     ck_assert(has_diag(c, 0, "configuration ignored: writable by its group"));
     ck_assert(c->autoload);

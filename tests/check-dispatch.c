@@ -38,11 +38,11 @@ START_TEST(test_sign_pass_through)
     char hdr[] = "header", msg[] = "body";
     uint8_t sig[MOCK_SIG_LEN];
     SecBuffer b[3] = {
-        { sizeof(hdr), SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM, hdr },
-        { sizeof(sig), SECBUFFER_TOKEN, sig },
-        { sizeof(msg), SECBUFFER_DATA, msg },
+        {sizeof(hdr), SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM, hdr},
+        {sizeof(sig), SECBUFFER_TOKEN, sig},
+        {sizeof(msg), SECBUFFER_DATA, msg},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, 3, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, 3, b};
     uint32_t qop = 0;
 
     ck_assert_status(MakeSignature(&pair.client, 0x12345u, &d, 77), SEC_E_OK);
@@ -82,9 +82,9 @@ START_TEST(test_seal_pass_through)
 {
     char msg[] = "secret text";
     uint8_t trailer[MOCK_SIG_LEN];
-    SecBuffer b[2] = { { sizeof(trailer), SECBUFFER_TOKEN, trailer },
-                       { sizeof(msg), SECBUFFER_DATA, msg } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{sizeof(trailer), SECBUFFER_TOKEN, trailer},
+                      {sizeof(msg), SECBUFFER_DATA, msg}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     uint32_t qop = 123;
 
     ck_assert_status(EncryptMessage(&pair.client, 0, &d, 5), SEC_E_OK);
@@ -132,24 +132,24 @@ static const struct {
     NTSTATUS nt;
     SECURITY_STATUS expected;
 } status_map[] = {
-    { STATUS_NO_MEMORY, SEC_E_INSUFFICIENT_MEMORY },
-    { STATUS_INSUFFICIENT_RESOURCES, SEC_E_INSUFFICIENT_MEMORY },
-    { STATUS_INVALID_HANDLE, SEC_E_INVALID_HANDLE },
-    { STATUS_NOT_IMPLEMENTED, SEC_E_UNSUPPORTED_FUNCTION },
-    { STATUS_NOT_SUPPORTED, SEC_E_UNSUPPORTED_FUNCTION },
-    { STATUS_LOGON_FAILURE, SEC_E_LOGON_DENIED },
-    { STATUS_WRONG_PASSWORD, SEC_E_LOGON_DENIED },
-    { STATUS_NO_SUCH_USER, SEC_E_LOGON_DENIED },
-    { STATUS_ACCOUNT_DISABLED, SEC_E_LOGON_DENIED },
-    { SEC_E_MESSAGE_ALTERED, SEC_E_MESSAGE_ALTERED },
-    { SEC_E_QOP_NOT_SUPPORTED, SEC_E_QOP_NOT_SUPPORTED },
-    { SEC_E_INVALID_TOKEN, SEC_E_INVALID_TOKEN },
-    { SEC_E_OUT_OF_SEQUENCE, SEC_E_OUT_OF_SEQUENCE },
-    { SEC_E_CONTEXT_EXPIRED, SEC_E_CONTEXT_EXPIRED },
-    { SEC_E_INSUFFICIENT_MEMORY, SEC_E_INSUFFICIENT_MEMORY },
-    { SEC_I_RENEGOTIATE, SEC_I_RENEGOTIATE },
-    { SEC_I_CONTEXT_EXPIRED, SEC_I_CONTEXT_EXPIRED },
-    { (NTSTATUS)0xC0DE0001u, (SECURITY_STATUS)0xC0DE0001u },   /* unknown: unchanged */
+    {STATUS_NO_MEMORY, SEC_E_INSUFFICIENT_MEMORY},
+    {STATUS_INSUFFICIENT_RESOURCES, SEC_E_INSUFFICIENT_MEMORY},
+    {STATUS_INVALID_HANDLE, SEC_E_INVALID_HANDLE},
+    {STATUS_NOT_IMPLEMENTED, SEC_E_UNSUPPORTED_FUNCTION},
+    {STATUS_NOT_SUPPORTED, SEC_E_UNSUPPORTED_FUNCTION},
+    {STATUS_LOGON_FAILURE, SEC_E_LOGON_DENIED},
+    {STATUS_WRONG_PASSWORD, SEC_E_LOGON_DENIED},
+    {STATUS_NO_SUCH_USER, SEC_E_LOGON_DENIED},
+    {STATUS_ACCOUNT_DISABLED, SEC_E_LOGON_DENIED},
+    {SEC_E_MESSAGE_ALTERED, SEC_E_MESSAGE_ALTERED},
+    {SEC_E_QOP_NOT_SUPPORTED, SEC_E_QOP_NOT_SUPPORTED},
+    {SEC_E_INVALID_TOKEN, SEC_E_INVALID_TOKEN},
+    {SEC_E_OUT_OF_SEQUENCE, SEC_E_OUT_OF_SEQUENCE},
+    {SEC_E_CONTEXT_EXPIRED, SEC_E_CONTEXT_EXPIRED},
+    {SEC_E_INSUFFICIENT_MEMORY, SEC_E_INSUFFICIENT_MEMORY},
+    {SEC_I_RENEGOTIATE, SEC_I_RENEGOTIATE},
+    {SEC_I_CONTEXT_EXPIRED, SEC_I_CONTEXT_EXPIRED},
+    {(NTSTATUS)0xC0DE0001u, (SECURITY_STATUS)0xC0DE0001u}, /* unknown: unchanged */
 };
 
 #define NMAP (sizeof(status_map) / sizeof(status_map[0]))
@@ -163,8 +163,8 @@ START_TEST(test_map_message_calls)
 {
     char msg[32];
     uint8_t sig[MOCK_SIG_LEN];
-    SecBuffer b[2] = { { 0, SECBUFFER_DATA, msg }, { sizeof(sig), SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{0, SECBUFFER_DATA, msg}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     uint32_t qop;
 
     status_text(msg, sizeof(msg), status_map[_i].nt);
@@ -201,8 +201,8 @@ START_TEST(test_map_initialize)
 {
     char target[32];
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     CtxtHandle x;
     uint32_t attrs;
     TimeStamp ts;
@@ -212,8 +212,8 @@ START_TEST(test_map_initialize)
         return;
     status_text(target, sizeof(target), status_map[_i].nt);
     SecInvalidateHandle(&x);
-    ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)target, 0,
-                                                0, SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
+    ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)target, 0, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
                                                 &ts),
                      expected);
     ck_assert_status(DeleteSecurityContext(&x), SEC_E_INVALID_HANDLE);
@@ -224,10 +224,10 @@ START_TEST(test_map_accept)
 {
     char token[32];
     uint8_t tok[64];
-    SecBuffer ib = { 0, SECBUFFER_TOKEN, token };
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib };
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ib = {0, SECBUFFER_TOKEN, token};
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib};
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     CtxtHandle x;
     uint32_t attrs;
     TimeStamp ts;
@@ -266,8 +266,8 @@ END_TEST
 START_TEST(test_incomplete_context)
 {
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     CtxtHandle x;
     uint32_t attrs;
     TimeStamp ts;
@@ -290,15 +290,15 @@ START_TEST(test_incomplete_context)
     ob.cbBuffer = sizeof(tok);
     memcpy(tok, "garbage!", 8);
     {
-        SecBuffer ib = { MOCK_TOKEN_LEN, SECBUFFER_TOKEN, tok };
-        SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib };
+        SecBuffer ib = {MOCK_TOKEN_LEN, SECBUFFER_TOKEN, tok};
+        SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib};
         uint8_t out[64];
-        SecBuffer ob2 = { sizeof(out), SECBUFFER_TOKEN, out };
-        SecBufferDesc od2 = { SECBUFFER_VERSION, 1, &ob2 };
+        SecBuffer ob2 = {sizeof(out), SECBUFFER_TOKEN, out};
+        SecBufferDesc od2 = {SECBUFFER_VERSION, 1, &ob2};
 
-        ck_assert_status(InitializeSecurityContextW(&pair.client_cred, &x, (SEC_WCHAR *)u"t", 0,
-                                                    0, SECURITY_NATIVE_DREP, &id, 0, &x, &od2,
-                                                    &attrs, &ts),
+        ck_assert_status(InitializeSecurityContextW(&pair.client_cred, &x, (SEC_WCHAR *)u"t", 0, 0,
+                                                    SECURITY_NATIVE_DREP, &id, 0, &x, &od2, &attrs,
+                                                    &ts),
                          SEC_E_INVALID_TOKEN);
     }
     ck_assert_status(DeleteSecurityContext(&x), SEC_E_OK);
@@ -309,23 +309,21 @@ START_TEST(test_expiry_and_attributes)
 {
     CredHandle c;
     CtxtHandle x;
-    TimeStamp ts = { .QuadPart = 0 };
+    TimeStamp ts = {.QuadPart = 0};
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t attrs = 0;
 
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &c,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_uint_eq(ts.LowPart, 0x89abcdefu);
     ck_assert_int_eq(ts.HighPart, 0x01234567);
     ts.QuadPart = 0;
-    ck_assert_status(InitializeSecurityContextA(&c, NULL, (SEC_CHAR *)"t",
-                                                ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
-                                                &ts),
+    ck_assert_status(InitializeSecurityContextA(
+                         &c, NULL, (SEC_CHAR *)"t", ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY,
+                         0, SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs, &ts),
                      SEC_I_CONTINUE_NEEDED);
     ck_assert_uint_eq(rec->context_req, ISC_REQ_MUTUAL_AUTH | ISC_REQ_CONFIDENTIALITY);
     ck_assert_uint_eq(attrs, ISC_RET_MUTUAL_AUTH | ISC_RET_CONFIDENTIALITY);
@@ -334,7 +332,6 @@ START_TEST(test_expiry_and_attributes)
     ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
 }
 END_TEST
-
 
 /* SpInitUserModeContext fails: the leg fails with the mapped status, the
  * context has no user-mode side and is still deleted cleanly. */
@@ -401,8 +398,8 @@ END_TEST
 START_TEST(test_output_too_small)
 {
     uint8_t tok[4];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     CtxtHandle x;
     uint32_t attrs;
     TimeStamp ts;
@@ -420,8 +417,8 @@ END_TEST
 
 START_TEST(test_allocate_memory_failure)
 {
-    SecBuffer ob[2] = { { 0, SECBUFFER_TOKEN, NULL }, { 0, SECBUFFER_ALERT, NULL } };
-    SecBufferDesc od = { SECBUFFER_VERSION, 2, ob };
+    SecBuffer ob[2] = {{0, SECBUFFER_TOKEN, NULL}, {0, SECBUFFER_ALERT, NULL}};
+    SecBufferDesc od = {SECBUFFER_VERSION, 2, ob};
     CtxtHandle x;
     uint32_t attrs;
     TimeStamp ts;
@@ -454,7 +451,7 @@ END_TEST
 START_TEST(test_export_delete_old)
 {
     struct tu_pair p;
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
     CtxtHandle imported, old;
     uint32_t user_deletes, lsa_deletes;
 
@@ -462,9 +459,9 @@ START_TEST(test_export_delete_old)
     old = p.server;
     user_deletes = rec->user_delete_calls;
     lsa_deletes = rec->lsa_delete_calls;
-    ck_assert_status(ExportSecurityContext(&p.server, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &packed,
-                                           NULL),
-                     SEC_E_OK);
+    ck_assert_status(
+        ExportSecurityContext(&p.server, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &packed, NULL),
+        SEC_E_OK);
     /* The exported handle is gone.  The core carries out DELETE_OLD itself
      * (the package only serialised): it closed the handle, and the package's
      * user-mode and LSA deletes ran once no call was using the context. */
@@ -487,7 +484,7 @@ END_TEST
 
 START_TEST(test_export_import)
 {
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
     void *token = (void *)1;
     CtxtHandle imported, imported_w;
     uint32_t deletes = rec->user_delete_calls;
@@ -518,7 +515,7 @@ END_TEST
 START_TEST(test_import_garbage)
 {
     char junk[24] = "not an exported context";
-    SecBuffer packed = { sizeof(junk), SECBUFFER_EMPTY, junk };
+    SecBuffer packed = {sizeof(junk), SECBUFFER_EMPTY, junk};
     CtxtHandle x;
 
     SecInvalidateHandle(&x);
@@ -536,8 +533,8 @@ START_TEST(test_ansi_principal_and_target)
     CtxtHandle x;
     TimeStamp ts;
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t attrs, ansi_calls;
 
     ck_assert_status(AcquireCredentialsHandleA((SEC_CHAR *)"j\xc3\xbcrgen@EXAMPLE",
@@ -560,8 +557,8 @@ START_TEST(test_ansi_principal_and_target)
     ck_assert_status(DeleteSecurityContext(&x), SEC_E_OK);
 
     ob.cbBuffer = sizeof(tok);
-    ck_assert_status(InitializeSecurityContextW(&c, NULL, (SEC_WCHAR *)u"host/\u00e9t\u00e9", 0,
-                                                0, SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
+    ck_assert_status(InitializeSecurityContextW(&c, NULL, (SEC_WCHAR *)u"host/\u00e9t\u00e9", 0, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
                                                 &ts),
                      SEC_I_CONTINUE_NEEDED);
     ck_assert_str_eq(rec->target, "host/\xc3\xa9t\xc3\xa9");
@@ -585,13 +582,13 @@ START_TEST(test_ansi_invalid_target)
     CtxtHandle x;
     TimeStamp ts;
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t attrs, calls = rec->isc_calls;
 
-    ck_assert_msg(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)"bad\xff\xfe",
-                                             0, 0, SECURITY_NATIVE_DREP, NULL, 0, &x, &od,
-                                             &attrs, &ts) < 0,
+    ck_assert_msg(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)"bad\xff\xfe", 0,
+                                             0, SECURITY_NATIVE_DREP, NULL, 0, &x, &od, &attrs,
+                                             &ts) < 0,
                   "invalid UTF-8 target accepted");
     ck_assert_uint_eq(rec->isc_calls, calls);
 }
@@ -614,9 +611,8 @@ START_TEST(test_ansi_identity)
     CredHandle c;
     TimeStamp ts;
 
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &c,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, &id, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_uint_eq(rec->authdata_present, 1);
     ck_assert_uint_eq(rec->authdata_ptr, (uint64_t)(uintptr_t)&id);
@@ -651,9 +647,8 @@ START_TEST(test_exa_identity_converted)
     CredHandle c;
     TimeStamp ts;
 
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &c,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, &id, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_msg(rec->authdata_ptr != (uint64_t)(uintptr_t)&id, "caller's EXA handed on");
     ck_assert_uint_eq(rec->identity_status, SEC_E_OK);
@@ -667,9 +662,8 @@ START_TEST(test_exa_identity_converted)
     /* An EXA with invalid UTF-8 is refused before the package is called. */
     id.User = (unsigned char *)"bad\xff";
     id.UserLength = 4;
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &c,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, &id, NULL, NULL, &c, &ts),
                      SEC_E_INVALID_PARAMETER);
 }
 END_TEST
@@ -688,9 +682,8 @@ START_TEST(test_unicode_identity)
     CredHandle c;
     TimeStamp ts;
 
-    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &c,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, &id, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_uint_eq(rec->identity_flags, SEC_WINNT_AUTH_IDENTITY_UNICODE);
     ck_assert_str_eq(rec->identity_user, "bob");
@@ -698,9 +691,8 @@ START_TEST(test_unicode_identity)
     ck_assert_str_eq(rec->identity_password, "pw");
     ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
     /* An A caller may pass a Unicode identity too. */
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &c,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, &id, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_str_eq(rec->identity_user, "bob");
     ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
@@ -716,13 +708,12 @@ START_TEST(test_garbage_statuses)
     TimeStamp ts;
     uint8_t tok[64], sig[MOCK_SIG_LEN];
     char msg[] = "m";
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
-    SecBuffer mb[2] = { { sizeof(msg), SECBUFFER_DATA, msg },
-                        { sizeof(sig), SECBUFFER_TOKEN, sig } };
-    SecBufferDesc md = { SECBUFFER_VERSION, 2, mb };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    SecBuffer mb[2] = {{sizeof(msg), SECBUFFER_DATA, msg}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc md = {SECBUFFER_VERSION, 2, mb};
     SecPkgContext_Sizes sz;
-    SecPkgCredentials_NamesW nw = { NULL };
+    SecPkgCredentials_NamesW nw = {NULL};
     uint32_t attrs, qop;
 
     ck_assert_status(tu_ensure("mock-garbage", "MockGarbage"), SEC_E_OK);
@@ -738,9 +729,9 @@ START_TEST(test_garbage_statuses)
                                                 &ts),
                      (SECURITY_STATUS)0xDEADBEEFu);
     ck_assert_status(DeleteSecurityContext(&x), SEC_E_INVALID_HANDLE);
-    ck_assert_status(AcceptSecurityContext(&c, NULL, &od, 0, SECURITY_NATIVE_DREP, &x, &od,
-                                           &attrs, &ts),
-                     (SECURITY_STATUS)0xDEADBEEFu);
+    ck_assert_status(
+        AcceptSecurityContext(&c, NULL, &od, 0, SECURITY_NATIVE_DREP, &x, &od, &attrs, &ts),
+        (SECURITY_STATUS)0xDEADBEEFu);
 
     /* Target "ok": one-leg success without a user-mode side. */
     ob.cbBuffer = sizeof(tok);

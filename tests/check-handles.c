@@ -44,15 +44,14 @@ static void assert_bad_context(CtxtHandle *h, const char *what)
 {
     char data[16] = "data";
     uint8_t sig[MOCK_SIG_LEN], tok[64];
-    SecBuffer b[2] = { { sizeof(data), SECBUFFER_DATA, data },
-                       { sizeof(sig), SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
-    SecBuffer tb = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc td = { SECBUFFER_VERSION, 1, &tb };
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+    SecBuffer tb = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc td = {SECBUFFER_VERSION, 1, &tb};
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     SecPkgContext_Sizes sz;
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
     CtxtHandle out;
     uint32_t qop = 0, attrs = 0, v = 0;
     HANDLE token = NULL;
@@ -63,11 +62,11 @@ static void assert_bad_context(CtxtHandle *h, const char *what)
 
     memset(tok, 0, sizeof(tok));
     memcpy(tok, "MOCKCHL2", 8);
-#define BAD(call)                                                                          \
-    do {                                                                                   \
-        SECURITY_STATUS bad_st_ = (call);                                                  \
-        ck_assert_msg(bad_st_ == SEC_E_INVALID_HANDLE, "%s: %s gave %s", w, #call,         \
-                      tu_status_str(bad_st_));                                            \
+#define BAD(call)                                                                                  \
+    do {                                                                                           \
+        SECURITY_STATUS bad_st_ = (call);                                                          \
+        ck_assert_msg(bad_st_ == SEC_E_INVALID_HANDLE, "%s: %s gave %s", w, #call,                 \
+                      tu_status_str(bad_st_));                                                     \
     } while (0)
     BAD(MakeSignature(h, 0, &d, 0));
     BAD(VerifySignature(h, &d, 0, &qop));
@@ -89,8 +88,8 @@ static void assert_bad_context(CtxtHandle *h, const char *what)
                                    SECURITY_NATIVE_DREP, &td, 0, &out, &od, &attrs, &ts));
     BAD(InitializeSecurityContextW(&pair.client_cred, h, (SEC_WCHAR *)u"host/test", 0, 0,
                                    SECURITY_NATIVE_DREP, &td, 0, &out, &od, &attrs, &ts));
-    BAD(AcceptSecurityContext(&pair.server_cred, h, &td, 0, SECURITY_NATIVE_DREP, &out, &od,
-                              &attrs, &ts));
+    BAD(AcceptSecurityContext(&pair.server_cred, h, &td, 0, SECURITY_NATIVE_DREP, &out, &od, &attrs,
+                              &ts));
     BAD(DeleteSecurityContext(h));
     ck_assert_ptr_null(packed.pvBuffer);
     if (st != NULL)
@@ -101,12 +100,12 @@ static void assert_bad_context(CtxtHandle *h, const char *what)
 static void assert_bad_credential(CredHandle *h, const char *what)
 {
     uint8_t tok[64];
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
-    SecBuffer ib = { 16, SECBUFFER_TOKEN, tok };
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib };
-    SecPkgCredentials_NamesW nw = { NULL };
-    SecPkgCredentials_NamesA na = { NULL };
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
+    SecBuffer ib = {16, SECBUFFER_TOKEN, tok};
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib};
+    SecPkgCredentials_NamesW nw = {NULL};
+    SecPkgCredentials_NamesA na = {NULL};
     CtxtHandle out;
     uint32_t attrs = 0, v = 0;
     TimeStamp ts;
@@ -120,14 +119,14 @@ static void assert_bad_credential(CredHandle *h, const char *what)
     BAD(QueryCredentialsAttributesExA(h, SECPKG_CRED_ATTR_NAMES, &na, sizeof(na)));
     BAD(SetCredentialsAttributesW(h, SECPKG_CRED_ATTR_NAMES, &v, sizeof(v)));
     BAD(SetCredentialsAttributesA(h, SECPKG_CRED_ATTR_NAMES, &v, sizeof(v)));
-    BAD(AddCredentialsW(h, NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND, NULL, NULL,
-                        NULL, &ts));
+    BAD(AddCredentialsW(h, NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
+                        &ts));
     BAD(AddCredentialsA(h, NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
                         &ts));
     BAD(InitializeSecurityContextA(h, NULL, (SEC_CHAR *)"host/test", 0, 0, SECURITY_NATIVE_DREP,
                                    NULL, 0, &out, &od, &attrs, &ts));
-    BAD(InitializeSecurityContextW(h, NULL, (SEC_WCHAR *)u"host/test", 0, 0,
-                                   SECURITY_NATIVE_DREP, NULL, 0, &out, &od, &attrs, &ts));
+    BAD(InitializeSecurityContextW(h, NULL, (SEC_WCHAR *)u"host/test", 0, 0, SECURITY_NATIVE_DREP,
+                                   NULL, 0, &out, &od, &attrs, &ts));
     BAD(AcceptSecurityContext(h, NULL, &id, 0, SECURITY_NATIVE_DREP, &out, &od, &attrs, &ts));
     BAD(FreeCredentialsHandle(h));
     ck_assert_ptr_null(nw.sUserName);
@@ -145,7 +144,7 @@ static void assert_bad_both(SecHandle h, const char *what)
 
 START_TEST(test_zero_handle)
 {
-    SecHandle h = { 0, 0 };
+    SecHandle h = {0, 0};
 
     assert_bad_both(h, "zeroed handle");
 }
@@ -170,10 +169,10 @@ END_TEST
 START_TEST(test_forged_handles)
 {
     for (int i = 0; i < 200; i++) {
-        SecHandle h = { (ULONG_PTR)rng(), (ULONG_PTR)rng() };
+        SecHandle h = {(ULONG_PTR)rng(), (ULONG_PTR)rng()};
 
         if (i % 4 == 1)
-            h.dwUpper = pair.client.dwUpper;     /* right kind and generation bits */
+            h.dwUpper = pair.client.dwUpper; /* right kind and generation bits */
         if (i % 4 == 2)
             h.dwLower = pair.client.dwLower;
         if ((h.dwLower == pair.client.dwLower && h.dwUpper == pair.client.dwUpper) ||
@@ -243,9 +242,8 @@ START_TEST(test_stale_handles)
     assert_bad_context(&c, "deleted context");
     assert_bad_credential(&k, "freed credential");
     /* The peer is unaffected. */
-    ck_assert_status(QueryContextAttributesW(&p.server, SECPKG_ATTR_SIZES,
-                                             &(SecPkgContext_Sizes){ 0 }),
-                     SEC_E_OK);
+    ck_assert_status(
+        QueryContextAttributesW(&p.server, SECPKG_ATTR_SIZES, &(SecPkgContext_Sizes){0}), SEC_E_OK);
     ck_assert_status(DeleteSecurityContext(&p.server), SEC_E_OK);
     ck_assert_status(FreeCredentialsHandle(&p.server_cred), SEC_E_OK);
 }
@@ -285,14 +283,13 @@ START_TEST(test_null_handle_pointers)
 {
     char data[8] = "x";
     uint8_t sig[MOCK_SIG_LEN], tok[64];
-    SecBuffer b[2] = { { sizeof(data), SECBUFFER_DATA, data },
-                       { sizeof(sig), SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
-    SecBuffer ob = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+    SecBuffer ob = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     SecPkgContext_Sizes sz;
     SecPkgCredentials_NamesW nw;
-    SecBuffer packed = { 0, SECBUFFER_EMPTY, NULL };
+    SecBuffer packed = {0, SECBUFFER_EMPTY, NULL};
     CtxtHandle out;
     uint32_t qop, attrs, v = 0;
     HANDLE token;
@@ -322,8 +319,8 @@ START_TEST(test_null_handle_pointers)
                      SEC_E_INVALID_HANDLE);
     ck_assert_status(SetCredentialsAttributesW(NULL, SECPKG_CRED_ATTR_NAMES, &v, sizeof(v)),
                      SEC_E_INVALID_HANDLE);
-    ck_assert_status(AddCredentialsA(NULL, NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
-                                     NULL, NULL, NULL, &ts),
+    ck_assert_status(AddCredentialsA(NULL, NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND, NULL,
+                                     NULL, NULL, &ts),
                      SEC_E_INVALID_HANDLE);
     /* ISC/ASC with neither a credential nor a context. */
     ck_assert_status(InitializeSecurityContextA(NULL, NULL, (SEC_CHAR *)"t", 0, 0,
@@ -334,9 +331,9 @@ START_TEST(test_null_handle_pointers)
                                                 SECURITY_NATIVE_DREP, NULL, 0, &out, &od, &attrs,
                                                 &ts),
                      SEC_E_INVALID_HANDLE);
-    ck_assert_status(AcceptSecurityContext(NULL, NULL, &od, 0, SECURITY_NATIVE_DREP, &out, &od,
-                                           &attrs, &ts),
-                     SEC_E_INVALID_HANDLE);
+    ck_assert_status(
+        AcceptSecurityContext(NULL, NULL, &od, 0, SECURITY_NATIVE_DREP, &out, &od, &attrs, &ts),
+        SEC_E_INVALID_HANDLE);
 }
 END_TEST
 
@@ -357,44 +354,42 @@ START_TEST(test_continuation_separate_output)
 {
     uint8_t t1[64], t2[64], t3[64];
     SecBuffer ib, ob;
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib }, od = { SECBUFFER_VERSION, 1, &ob };
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
     CredHandle cc, sc;
     CtxtHandle c1, c2, s1, s2;
     uint32_t attrs;
     TimeStamp ts;
 
-    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &cc,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &cc, &ts),
                      SEC_E_OK);
-    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
-                                               SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL, &sc,
-                                               &ts),
+    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_INBOUND,
+                                               NULL, NULL, NULL, NULL, &sc, &ts),
                      SEC_E_OK);
-    ob = (SecBuffer){ sizeof(t1), SECBUFFER_TOKEN, t1 };
+    ob = (SecBuffer){sizeof(t1), SECBUFFER_TOKEN, t1};
     ck_assert_status(InitializeSecurityContextW(&cc, NULL, (SEC_WCHAR *)u"t", 0, 0,
                                                 SECURITY_NATIVE_DREP, NULL, 0, &c1, &od, &attrs,
                                                 &ts),
                      SEC_I_CONTINUE_NEEDED);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-    ob = (SecBuffer){ sizeof(t2), SECBUFFER_TOKEN, t2 };
-    ck_assert_status(AcceptSecurityContext(&sc, NULL, &id, 0, SECURITY_NATIVE_DREP, &s1, &od,
-                                           &attrs, &ts),
-                     SEC_I_CONTINUE_NEEDED);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t2 };
-    ob = (SecBuffer){ sizeof(t3), SECBUFFER_TOKEN, t3 };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+    ob = (SecBuffer){sizeof(t2), SECBUFFER_TOKEN, t2};
+    ck_assert_status(
+        AcceptSecurityContext(&sc, NULL, &id, 0, SECURITY_NATIVE_DREP, &s1, &od, &attrs, &ts),
+        SEC_I_CONTINUE_NEEDED);
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t2};
+    ob = (SecBuffer){sizeof(t3), SECBUFFER_TOKEN, t3};
     memset(&c2, 0xee, sizeof(c2));
     ck_assert_status(InitializeSecurityContextW(&cc, &c1, (SEC_WCHAR *)u"t", 0, 0,
                                                 SECURITY_NATIVE_DREP, &id, 0, &c2, &od, &attrs,
                                                 &ts),
                      SEC_E_OK);
     ck_assert(c2.dwLower == c1.dwLower && c2.dwUpper == c1.dwUpper);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t3 };
-    ob = (SecBuffer){ sizeof(t1), SECBUFFER_TOKEN, t1 };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t3};
+    ob = (SecBuffer){sizeof(t1), SECBUFFER_TOKEN, t1};
     memset(&s2, 0xee, sizeof(s2));
-    ck_assert_status(AcceptSecurityContext(&sc, &s1, &id, 0, SECURITY_NATIVE_DREP, &s2, &od,
-                                           &attrs, &ts),
-                     SEC_E_OK);
+    ck_assert_status(
+        AcceptSecurityContext(&sc, &s1, &id, 0, SECURITY_NATIVE_DREP, &s2, &od, &attrs, &ts),
+        SEC_E_OK);
     ck_assert(s2.dwLower == s1.dwLower && s2.dwUpper == s1.dwUpper);
     ck_assert_status(tu_sign_verify(&c1, &s1, 0, 4), SEC_E_OK);
     ck_assert_status(DeleteSecurityContext(&c1), SEC_E_OK);
@@ -408,24 +403,22 @@ END_TEST
 START_TEST(test_failed_first_leg_no_handle)
 {
     uint8_t t[64];
-    SecBuffer ob = { sizeof(t), SECBUFFER_TOKEN, t };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof(t), SECBUFFER_TOKEN, t};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     CtxtHandle c;
     uint32_t attrs;
     TimeStamp ts;
     SecPkgContext_Sizes sz;
 
     SecInvalidateHandle(&c);
-    ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL,
-                                                (SEC_CHAR *)MOCK_STATUS_PREFIX "8009030C", 0, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
-                                                &ts),
+    ck_assert_status(InitializeSecurityContextA(
+                         &pair.client_cred, NULL, (SEC_CHAR *)MOCK_STATUS_PREFIX "8009030C", 0, 0,
+                         SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs, &ts),
                      SEC_E_LOGON_DENIED);
     ck_assert_status(QueryContextAttributesW(&c, SECPKG_ATTR_SIZES, &sz), SEC_E_INVALID_HANDLE);
     ck_assert_status(DeleteSecurityContext(&c), SEC_E_INVALID_HANDLE);
 }
 END_TEST
-
 
 /* Legs after the first may pass no credential; a credential of another
  * package is refused before the package sees it. */
@@ -433,7 +426,7 @@ START_TEST(test_continuation_credentials)
 {
     uint8_t t1[64], t2[64], t3[64], t4[64];
     SecBuffer ib, ob;
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib }, od = { SECBUFFER_VERSION, 1, &ob };
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
     CredHandle foreign;
     CtxtHandle c, s;
     uint32_t attrs;
@@ -443,36 +436,34 @@ START_TEST(test_continuation_credentials)
     ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockMultiA", SECPKG_CRED_BOTH,
                                                NULL, NULL, NULL, NULL, &foreign, &ts),
                      SEC_E_OK);
-    ob = (SecBuffer){ sizeof(t1), SECBUFFER_TOKEN, t1 };
+    ob = (SecBuffer){sizeof(t1), SECBUFFER_TOKEN, t1};
     ck_assert_status(InitializeSecurityContextA(&pair.client_cred, NULL, (SEC_CHAR *)"t", 0, 0,
                                                 SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
                                                 &ts),
                      SEC_I_CONTINUE_NEEDED);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-    ob = (SecBuffer){ sizeof(t2), SECBUFFER_TOKEN, t2 };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+    ob = (SecBuffer){sizeof(t2), SECBUFFER_TOKEN, t2};
     ck_assert_status(AcceptSecurityContext(&pair.server_cred, NULL, &id, 0, SECURITY_NATIVE_DREP,
                                            &s, &od, &attrs, &ts),
                      SEC_I_CONTINUE_NEEDED);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t2 };
-    ob = (SecBuffer){ sizeof(t3), SECBUFFER_TOKEN, t3 };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t2};
+    ob = (SecBuffer){sizeof(t3), SECBUFFER_TOKEN, t3};
     ck_assert_status(InitializeSecurityContextA(&foreign, &c, (SEC_CHAR *)"t", 0, 0,
-                                                SECURITY_NATIVE_DREP, &id, 0, &c, &od, &attrs,
-                                                &ts),
+                                                SECURITY_NATIVE_DREP, &id, 0, &c, &od, &attrs, &ts),
                      SEC_E_WRONG_CREDENTIAL_HANDLE);
-    ob = (SecBuffer){ sizeof(t3), SECBUFFER_TOKEN, t3 };
+    ob = (SecBuffer){sizeof(t3), SECBUFFER_TOKEN, t3};
     ck_assert_status(InitializeSecurityContextA(NULL, &c, (SEC_CHAR *)"t", 0, 0,
-                                                SECURITY_NATIVE_DREP, &id, 0, &c, &od, &attrs,
-                                                &ts),
+                                                SECURITY_NATIVE_DREP, &id, 0, &c, &od, &attrs, &ts),
                      SEC_E_OK);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t3 };
-    ob = (SecBuffer){ sizeof(t4), SECBUFFER_TOKEN, t4 };
-    ck_assert_status(AcceptSecurityContext(&foreign, &s, &id, 0, SECURITY_NATIVE_DREP, &s, &od,
-                                           &attrs, &ts),
-                     SEC_E_WRONG_CREDENTIAL_HANDLE);
-    ob = (SecBuffer){ sizeof(t4), SECBUFFER_TOKEN, t4 };
-    ck_assert_status(AcceptSecurityContext(NULL, &s, &id, 0, SECURITY_NATIVE_DREP, &s, &od,
-                                           &attrs, &ts),
-                     SEC_E_OK);
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t3};
+    ob = (SecBuffer){sizeof(t4), SECBUFFER_TOKEN, t4};
+    ck_assert_status(
+        AcceptSecurityContext(&foreign, &s, &id, 0, SECURITY_NATIVE_DREP, &s, &od, &attrs, &ts),
+        SEC_E_WRONG_CREDENTIAL_HANDLE);
+    ob = (SecBuffer){sizeof(t4), SECBUFFER_TOKEN, t4};
+    ck_assert_status(
+        AcceptSecurityContext(NULL, &s, &id, 0, SECURITY_NATIVE_DREP, &s, &od, &attrs, &ts),
+        SEC_E_OK);
     ck_assert_status(tu_sign_verify(&c, &s, 0, 1), SEC_E_OK);
     ck_assert_status(DeleteSecurityContext(&c), SEC_E_OK);
     ck_assert_status(DeleteSecurityContext(&s), SEC_E_OK);
@@ -534,8 +525,8 @@ START_TEST(test_concurrent_delete)
         ck_assert_status(tu_pair_open("MockGood", &p), SEC_E_OK);
         live_creds = rec->live_credentials;
         for (int kind = 0; kind < 2; kind++) {
-            struct delete_race r = { .h = kind == 0 ? p.client : p.client_cred,
-                                     .context = kind == 0 };
+            struct delete_race r = {.h = kind == 0 ? p.client : p.client_cred,
+                                    .context = kind == 0};
 
             atomic_init(&r.go, 0);
             atomic_init(&r.ok, 0);
@@ -560,13 +551,13 @@ END_TEST
 
 /* ---- DeleteSecurityContext racing MakeSignature ------------------------- */
 
-#define RACE_THREADS 4
-#define RACE_WARMUP 50
+#define RACE_THREADS   4
+#define RACE_WARMUP    50
 #define RACE_MAX_CALLS 2000000
 
 struct race {
     CtxtHandle ctx;
-    atomic_bool deleted;      /* set after DeleteSecurityContext returned */
+    atomic_bool deleted; /* set after DeleteSecurityContext returned */
     atomic_int ok_calls;
     atomic_int finished;
 };
@@ -585,9 +576,8 @@ static void *race_signer(void *arg)
     int after = 0;
     char data[32] = "racing message";
     uint8_t sig[MOCK_SIG_LEN];
-    SecBuffer b[2] = { { sizeof(data), SECBUFFER_DATA, data },
-                       { sizeof(sig), SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
 
     for (int i = 0; i < RACE_MAX_CALLS && after < 5; i++) {
         bool deleted_before = atomic_load(&r->deleted);
@@ -628,7 +618,7 @@ START_TEST(test_delete_while_signing)
         atomic_init(&r.ok_calls, 0);
         atomic_init(&r.finished, 0);
         for (int i = 0; i < RACE_THREADS; i++) {
-            racers[i] = (struct racer){ .race = &r };
+            racers[i] = (struct racer){.race = &r};
             ck_assert_int_eq(pthread_create(&th[i], NULL, race_signer, &racers[i]), 0);
         }
         while (atomic_load(&r.ok_calls) < RACE_WARMUP * RACE_THREADS &&
@@ -650,7 +640,6 @@ START_TEST(test_delete_while_signing)
 }
 END_TEST
 
-
 /* DeleteSecurityContext racing the last InitializeSecurityContext leg of the
  * same context: the leg either completes or finds the handle gone, and the
  * package never sees a call on a context it already deleted. */
@@ -667,10 +656,10 @@ static void *leg_racer(void *arg)
 {
     struct leg_race *r = arg;
     uint8_t out[64];
-    SecBuffer ib = { r->challenge_len, SECBUFFER_TOKEN, r->challenge };
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib };
-    SecBuffer ob = { sizeof(out), SECBUFFER_TOKEN, out };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ib = {r->challenge_len, SECBUFFER_TOKEN, r->challenge};
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib};
+    SecBuffer ob = {sizeof(out), SECBUFFER_TOKEN, out};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     CtxtHandle h = r->ctx;
     uint32_t attrs;
     TimeStamp ts;
@@ -690,7 +679,7 @@ START_TEST(test_delete_during_last_leg)
         struct leg_race r;
         uint8_t t1[64];
         SecBuffer ib, ob;
-        SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib }, od = { SECBUFFER_VERSION, 1, &ob };
+        SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib}, od = {SECBUFFER_VERSION, 1, &ob};
         CtxtHandle server;
         uint32_t attrs, live = rec->live_contexts;
         TimeStamp ts;
@@ -698,13 +687,13 @@ START_TEST(test_delete_during_last_leg)
 
         memset(&r, 0, sizeof(r));
         r.cred = pair.client_cred;
-        ob = (SecBuffer){ sizeof(t1), SECBUFFER_TOKEN, t1 };
+        ob = (SecBuffer){sizeof(t1), SECBUFFER_TOKEN, t1};
         ck_assert_status(InitializeSecurityContextA(&r.cred, NULL, (SEC_CHAR *)"t", 0, 0,
                                                     SECURITY_NATIVE_DREP, NULL, 0, &r.ctx, &od,
                                                     &attrs, &ts),
                          SEC_I_CONTINUE_NEEDED);
-        ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-        ob = (SecBuffer){ sizeof(r.challenge), SECBUFFER_TOKEN, r.challenge };
+        ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+        ob = (SecBuffer){sizeof(r.challenge), SECBUFFER_TOKEN, r.challenge};
         ck_assert_status(AcceptSecurityContext(&pair.server_cred, NULL, &id, 0,
                                                SECURITY_NATIVE_DREP, &server, &od, &attrs, &ts),
                          SEC_I_CONTINUE_NEEDED);
@@ -750,9 +739,8 @@ START_TEST(test_many_credentials)
     ck_assert_status(FreeCredentialsHandle(&first), SEC_E_OK);
     prev = first;
     for (int i = 0; i < 100000; i++) {
-        SECURITY_STATUS st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                                       SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
-                                                       NULL, &h, &ts);
+        SECURITY_STATUS st = AcquireCredentialsHandleA(
+            NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &h, &ts);
 
         ck_assert_msg(st == SEC_E_OK, "cycle %d: %s", i, tu_status_str(st));
         /* While h is live, no stale handle is valid. */
@@ -773,7 +761,7 @@ START_TEST(test_random_alloc_free)
 {
     enum { LIVE = 64, STALE = 256, OPS = 20000 };
     CredHandle live[LIVE], stale[STALE];
-    bool used[LIVE] = { false };
+    bool used[LIVE] = {false};
     int nstale = 0;
     TimeStamp ts;
 
@@ -787,8 +775,8 @@ START_TEST(test_random_alloc_free)
             used[i] = false;
         } else {
             ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
-                                                       SECPKG_CRED_INBOUND, NULL, NULL, NULL,
-                                                       NULL, &live[i], &ts),
+                                                       SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
+                                                       &live[i], &ts),
                              SEC_E_OK);
             used[i] = true;
         }
@@ -806,7 +794,7 @@ END_TEST
 
 START_TEST(test_many_contexts)
 {
-    CtxtHandle first = { 0, 0 };
+    CtxtHandle first = {0, 0};
     SecPkgContext_Sizes sz;
 
     for (int i = 0; i < 1000; i++) {

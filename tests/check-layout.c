@@ -22,11 +22,18 @@
 #include "wincrypt.h"
 #include "schannel.h"
 
-#define SIZE(T, n)      ck_assert_uint_eq(sizeof(T), (n))
-#define OFF(T, m, n)    ck_assert_uint_eq(offsetof(T, m), (n))
-#define ALIGN(T, n)     ck_assert_uint_eq(offsetof(struct { char c; T x; }, x), (n))
+#define SIZE(T, n)   ck_assert_uint_eq(sizeof(T), (n))
+#define OFF(T, m, n) ck_assert_uint_eq(offsetof(T, m), (n))
+#define ALIGN(T, n)                                                                                \
+    ck_assert_uint_eq(offsetof(                                                                    \
+                          struct {                                                                 \
+                              char c;                                                              \
+                              T x;                                                                 \
+                          },                                                                       \
+                          x),                                                                      \
+                      (n))
 /* Slot i of a function table is at 8*i. */
-#define SLOT(T, m, i)   ck_assert_uint_eq(offsetof(T, m), 8u * (i))
+#define SLOT(T, m, i) ck_assert_uint_eq(offsetof(T, m), 8u * (i))
 
 /* ---- Base types ------------------------------------------------------ */
 

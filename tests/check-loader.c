@@ -164,12 +164,12 @@ START_TEST(test_multi)
     struct mock_pkg_record *ra, *rb, *rc;
 
     ck_assert_status(tu_ensure("mock-multi", "MockMultiA"), SEC_E_OK);
-    assert_info_a("MockMultiA", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_CONNECTION, 1,
-                  SECPKG_ID_NONE, 100, "multi A");
+    assert_info_a("MockMultiA", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_CONNECTION, 1, SECPKG_ID_NONE,
+                  100, "multi A");
     assert_info_a("MockMultiB", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY, 2, 0xb2, 200,
                   "multi B");
-    assert_info_a("MockMultiC", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_DATAGRAM, 3,
-                  SECPKG_ID_NONE, 300, "multi C \xc3\xa9");
+    assert_info_a("MockMultiC", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_DATAGRAM, 3, SECPKG_ID_NONE,
+                  300, "multi C \xc3\xa9");
 
     ck_assert_status(EnumerateSecurityPackagesW(&n, &all), SEC_E_OK);
     for (uint32_t i = 0; i < n; i++) {
@@ -202,7 +202,7 @@ END_TEST
 
 START_TEST(test_multi_each_works)
 {
-    static const char *const names[] = { "MockMultiA", "MockMultiB", "MockMultiC" };
+    static const char *const names[] = {"MockMultiA", "MockMultiB", "MockMultiC"};
 
     ck_assert_status(tu_ensure("mock-multi", "MockMultiA"), SEC_E_OK);
     for (int i = 0; i < 3; i++) {
@@ -252,9 +252,8 @@ START_TEST(test_initialize_arguments)
     ck_assert_msg(r->dll_heap_ok, "SECPKG_DLL_FUNCTIONS AllocateHeap/FreeHeap unusable");
 
     /* GetCallInfo/GetClientInfo during a call. */
-    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL,
-                                               &c, &ts),
+    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_uint_eq(r->call_info_ok, 1);
     ck_assert_uint_eq(r->call_process_id, (uint32_t)getpid());
@@ -263,16 +262,14 @@ START_TEST(test_initialize_arguments)
     ck_assert_uint_eq(r->client_process_id, (uint32_t)getpid());
     ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
 
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL,
-                                               &c, &ts),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_msg(r->call_attributes & SECPKG_CALL_ANSI, "A call not flagged SECPKG_CALL_ANSI");
     ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
     /* The flag lasts for the A call only. */
-    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL,
-                                               &c, &ts),
+    ck_assert_status(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, &ts),
                      SEC_E_OK);
     ck_assert_msg((r->call_attributes & SECPKG_CALL_ANSI) == 0, "flag left over from an A call");
     ck_assert_status(FreeCredentialsHandle(&c), SEC_E_OK);
@@ -414,16 +411,15 @@ START_TEST(test_add_bad_specs)
 {
     SECURITY_STATUS st;
 
-    st = AddSecurityPackageA((LPSTR)"/nonexistent/dir/mock.so", NULL);
+    st = AddSecurityPackageA((LPSTR) "/nonexistent/dir/mock.so", NULL);
     ck_assert_status2(st, SEC_E_CANNOT_INSTALL, SEC_E_SECPKG_NOT_FOUND);
-    ck_assert_status(AddSecurityPackageA((LPSTR)"NoSuchPackage", NULL), SEC_E_SECPKG_NOT_FOUND);
-    ck_assert_status(AddSecurityPackageW((LPWSTR)u"NoSuchPackage", NULL),
-                     SEC_E_SECPKG_NOT_FOUND);
+    ck_assert_status(AddSecurityPackageA((LPSTR) "NoSuchPackage", NULL), SEC_E_SECPKG_NOT_FOUND);
+    ck_assert_status(AddSecurityPackageW((LPWSTR)u"NoSuchPackage", NULL), SEC_E_SECPKG_NOT_FOUND);
     ck_assert_status(AddSecurityPackageA(NULL, NULL), SEC_E_INVALID_PARAMETER);
     ck_assert_status(AddSecurityPackageW(NULL, NULL), SEC_E_INVALID_PARAMETER);
-    ck_assert_msg(AddSecurityPackageA((LPSTR)"", NULL) != SEC_E_OK, "empty name accepted");
+    ck_assert_msg(AddSecurityPackageA((LPSTR) "", NULL) != SEC_E_OK, "empty name accepted");
     /* Invalid UTF-8 / lone surrogate. */
-    ck_assert_msg(AddSecurityPackageA((LPSTR)"\xff\xfe.so", NULL) < 0, "bad UTF-8 accepted");
+    ck_assert_msg(AddSecurityPackageA((LPSTR) "\xff\xfe.so", NULL) < 0, "bad UTF-8 accepted");
     ck_assert_msg(AddSecurityPackageW((LPWSTR)u"\xd800x", NULL) < 0, "bad UTF-16 accepted");
 }
 END_TEST
@@ -594,16 +590,15 @@ START_TEST(test_delete)
     ck_assert_status(QuerySecurityPackageInfoA((SEC_CHAR *)"MockMultiC", &i),
                      SEC_E_SECPKG_NOT_FOUND);
     ck_assert(!tu_enumerated("MockMultiC"));
-    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockMultiC",
-                                               SECPKG_CRED_OUTBOUND, NULL, NULL, NULL, NULL, &c,
-                                               NULL),
+    ck_assert_status(AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"MockMultiC", SECPKG_CRED_OUTBOUND,
+                                               NULL, NULL, NULL, NULL, &c, NULL),
                      SEC_E_SECPKG_NOT_FOUND);
     ck_assert_status(DeleteSecurityPackageA((SEC_CHAR *)"MockMultiC"), SEC_E_SECPKG_NOT_FOUND);
     /* The other packages of the module are untouched. */
     ck_assert(tu_enumerated("MockMultiA"));
     /* Nothing new can be made with it; the report says why. */
     {
-        SecBuffer packed = { 4, SECBUFFER_EMPTY, "junk" };
+        SecBuffer packed = {4, SECBUFFER_EMPTY, "junk"};
         CtxtHandle x;
         const LIBSSPI_PACKAGE_REPORT *r;
 
@@ -612,8 +607,8 @@ START_TEST(test_delete)
         query_reports();
         r = tu_find_report(reports, nreports, "MockMultiC", NULL, true);
         ck_assert_ptr_nonnull(r);
-        ck_assert_msg(r->Reason != NULL && strstr(r->Reason, "DeleteSecurityPackage"),
-                      "reason %s", r->Reason);
+        ck_assert_msg(r->Reason != NULL && strstr(r->Reason, "DeleteSecurityPackage"), "reason %s",
+                      r->Reason);
         free_reports();
     }
 
@@ -623,7 +618,7 @@ START_TEST(test_delete)
     ck_assert_status(tu_pair_close(&p), SEC_E_OK);
 
     /* Known by name: AddSecurityPackage brings it back. */
-    ck_assert_status(AddSecurityPackageA((LPSTR)"MockMultiC", NULL), SEC_E_OK);
+    ck_assert_status(AddSecurityPackageA((LPSTR) "MockMultiC", NULL), SEC_E_OK);
     ck_assert(tu_enumerated("MockMultiC"));
     ck_assert_no_violation(tu_state("mock-multi"));
 }
@@ -632,8 +627,7 @@ END_TEST
 START_TEST(test_delete_bad)
 {
     ck_assert_status(DeleteSecurityPackageA((SEC_CHAR *)"NoSuchPackage"), SEC_E_SECPKG_NOT_FOUND);
-    ck_assert_status(DeleteSecurityPackageW((SEC_WCHAR *)u"NoSuchPackage"),
-                     SEC_E_SECPKG_NOT_FOUND);
+    ck_assert_status(DeleteSecurityPackageW((SEC_WCHAR *)u"NoSuchPackage"), SEC_E_SECPKG_NOT_FOUND);
     ck_assert_status(DeleteSecurityPackageA(NULL), SEC_E_INVALID_PARAMETER);
     ck_assert_status(DeleteSecurityPackageW(NULL), SEC_E_INVALID_PARAMETER);
 }
@@ -694,36 +688,35 @@ static int scenario_blocks(void)
 
     /* Disabled module: known by package name, loaded on request. */
     SC_CHECK(!tu_enumerated("MockInitOk"));
-    SC_STATUS(AddSecurityPackageA((LPSTR)"MockInitOk", NULL), SEC_E_OK);
+    SC_STATUS(AddSecurityPackageA((LPSTR) "MockInitOk", NULL), SEC_E_OK);
     SC_CHECK(tu_enumerated("MockInitOk"));
     return 0;
 }
 
 START_TEST(test_config_blocks)
 {
-    const char *cfg = tu_write_filef(
-        "blocks.conf",
-        "# module blocks\n"
-        "autoload = no\n"
-        "dropin_dir = none\n"
-        "check_permissions = no\n"
-        "package_dir = %s\n"
-        "\n"
-        "[module]\n"
-        "module = mock-multi.so\n"
-        "packages = MockMultiA,MockMultiC\n"
-        "option.shared = every package\n"
-        "\n"
-        "[module]\n"
-        "module = %s\n"
-        "option.alpha = 1\n"
-        "option.beta = two words\n"
-        "\n"
-        "[module]\n"
-        "module = mock-init-fails.so\n"
-        "packages = MockInitOk\n"
-        "enabled = no\n",
-        getenv("LIBSSPI_TEST_MOCKDIR"), tu_mock("mock-good"));
+    const char *cfg = tu_write_filef("blocks.conf",
+                                     "# module blocks\n"
+                                     "autoload = no\n"
+                                     "dropin_dir = none\n"
+                                     "check_permissions = no\n"
+                                     "package_dir = %s\n"
+                                     "\n"
+                                     "[module]\n"
+                                     "module = mock-multi.so\n"
+                                     "packages = MockMultiA,MockMultiC\n"
+                                     "option.shared = every package\n"
+                                     "\n"
+                                     "[module]\n"
+                                     "module = %s\n"
+                                     "option.alpha = 1\n"
+                                     "option.beta = two words\n"
+                                     "\n"
+                                     "[module]\n"
+                                     "module = mock-init-fails.so\n"
+                                     "packages = MockInitOk\n"
+                                     "enabled = no\n",
+                                     getenv("LIBSSPI_TEST_MOCKDIR"), tu_mock("mock-good"));
 
     ck_assert_ptr_nonnull(cfg);
     ck_assert_int_eq(tu_run_scenario("blocks", cfg, NULL), 0);
@@ -792,12 +785,12 @@ START_TEST(test_config_dropins)
         const char *mock;
         const char *after;
     } files[] = {
-        { "B-good.conf", "# good\n", "mock-good", "option.from = dropin\n" },
-        { "a-multi.conf", "", "mock-multi", "" },
-        { "c-bad.conf", "", "mock-no-entry", "" },
-        { "d-broken.conf", "# broken\nthis line has no equals sign\n", "mock-short-table", "" },
-        { "README", "", "mock-garbage", "" },
-        { "e-garbage.conf.disabled", "", "mock-garbage", "" },
+        {"B-good.conf", "# good\n", "mock-good", "option.from = dropin\n"},
+        {"a-multi.conf", "", "mock-multi", ""},
+        {"c-bad.conf", "", "mock-no-entry", ""},
+        {"d-broken.conf", "# broken\nthis line has no equals sign\n", "mock-short-table", ""},
+        {"README", "", "mock-garbage", ""},
+        {"e-garbage.conf.disabled", "", "mock-garbage", ""},
     };
 
     snprintf(dir, sizeof(dir), "%s/dropins", tu_tmpdir());
@@ -810,8 +803,10 @@ START_TEST(test_config_dropins)
         fclose(f);
         chmod(path, 0600);
     }
-    cfg = tu_write_filef("dropins.conf", "autoload = no\ncheck_permissions = no\n"
-                         "dropin_dir = %s\n", dir);
+    cfg = tu_write_filef("dropins.conf",
+                         "autoload = no\ncheck_permissions = no\n"
+                         "dropin_dir = %s\n",
+                         dir);
     snprintf(path, sizeof(path), "TU_DROPIN_DIR=%s", dir);
     ck_assert_int_eq(tu_run_scenario("dropins", cfg, path, NULL), 0);
 }
@@ -822,7 +817,7 @@ END_TEST
 static int scenario_permissions(void)
 {
     bool expect = getenv("TU_PERM_EXPECT_LOAD") != NULL;
-    const char *mods[] = { getenv("TU_PERM_A"), getenv("TU_PERM_B") };
+    const char *mods[] = {getenv("TU_PERM_A"), getenv("TU_PERM_B")};
     LIBSSPI_PACKAGE_REPORT *rep = NULL;
     uint32_t n = 0;
 
@@ -873,14 +868,15 @@ START_TEST(test_config_permissions)
 
     strict = tu_write_filef("perm-strict.conf",
                             "autoload = no\ndropin_dir = none\n"
-                            "[module]\nmodule = %s\n[module]\nmodule = %s\n", group, world);
+                            "[module]\nmodule = %s\n[module]\nmodule = %s\n",
+                            group, world);
     ck_assert_int_eq(tu_run_scenario("permissions", strict, ea, eb, NULL), 0);
 
     lax = tu_write_filef("perm-lax.conf",
                          "autoload = no\ndropin_dir = none\ncheck_permissions = no\n"
-                         "[module]\nmodule = %s\n", group);
-    ck_assert_int_eq(tu_run_scenario("permissions", lax, ea, eb, "TU_PERM_EXPECT_LOAD=1", NULL),
-                     0);
+                         "[module]\nmodule = %s\n",
+                         group);
+    ck_assert_int_eq(tu_run_scenario("permissions", lax, ea, eb, "TU_PERM_EXPECT_LOAD=1", NULL), 0);
 }
 END_TEST
 
@@ -952,8 +948,10 @@ START_TEST(test_no_debug_log_by_default)
     const char *cfg;
 
     snprintf(log, sizeof(log), "%s/nodebug.log", tu_tmpdir());
-    cfg = tu_write_filef("nodebug.conf", "autoload = no\ndropin_dir = none\n"
-                         "check_permissions = no\n[module]\nmodule = %s\n", tu_mock("mock-good"));
+    cfg = tu_write_filef("nodebug.conf",
+                         "autoload = no\ndropin_dir = none\n"
+                         "check_permissions = no\n[module]\nmodule = %s\n",
+                         tu_mock("mock-good"));
     ck_assert_int_eq(tu_run_scenario("load-only", cfg, NULL), 0);
     ck_assert_int_ne(access(log, F_OK), 0);
 }
@@ -975,8 +973,9 @@ static int scenario_reload(void)
     /* A changed setting reaches the loaded package; a new module loads. */
     f = fopen(cfg, "w");
     SC_CHECK(f != NULL);
-    fprintf(f, "autoload = no\ndropin_dir = none\ncheck_permissions = no\n[module]\nmodule = %s\n"
-               "option.alpha = 2\n[module]\nmodule = %s\n",
+    fprintf(f,
+            "autoload = no\ndropin_dir = none\ncheck_permissions = no\n[module]\nmodule = %s\n"
+            "option.alpha = 2\n[module]\nmodule = %s\n",
             tu_mock("mock-good"), tu_mock("mock-multi"));
     fclose(f);
     SC_STATUS(libsspi_reload_config(), SEC_E_OK);
@@ -996,7 +995,8 @@ static int scenario_reload(void)
 
 START_TEST(test_reload)
 {
-    const char *cfg = tu_write_filef("reload.conf", "autoload = no\ndropin_dir = none\n"
+    const char *cfg = tu_write_filef("reload.conf",
+                                     "autoload = no\ndropin_dir = none\n"
                                      "check_permissions = no\n[module]\nmodule = %s\n"
                                      "option.alpha = 1\n",
                                      tu_mock("mock-good"));
@@ -1004,7 +1004,6 @@ START_TEST(test_reload)
     ck_assert_int_eq(tu_run_scenario("reload", cfg, NULL), 0);
 }
 END_TEST
-
 
 /* With no configuration at all the library starts empty and says so. */
 static int scenario_empty(void)
@@ -1049,7 +1048,7 @@ static int scenario_autoload(void)
     }
     SC_STATUS(FreeContextBuffer(p), SEC_E_OK);
     SC_CHECK(good >= 0 && multi >= 0);
-    SC_CHECK(good < multi);   /* sample.so first, then alpha.so */
+    SC_CHECK(good < multi); /* sample.so first, then alpha.so */
     SC_STATUS(libsspi_query_packages(&n, &rep), SEC_E_OK);
     SC_CHECK(tu_find_report(rep, n, NULL, "/broken.so", true) != NULL);
     SC_CHECK(tu_find_report(rep, n, "MockGood", NULL, false)->ConfigFile == NULL);
@@ -1088,7 +1087,8 @@ START_TEST(test_config_untrusted_cannot_disable_check)
 {
     const char *cfg = tu_write_filef("untrusted.conf",
                                      "autoload = no\ndropin_dir = none\ncheck_permissions = no\n"
-                                     "[module]\nmodule = %s\n", tu_mock("mock-good"));
+                                     "[module]\nmodule = %s\n",
+                                     tu_mock("mock-good"));
 
     ck_assert_ptr_nonnull(cfg);
     ck_assert_int_eq(chmod(cfg, 0666), 0);
@@ -1282,7 +1282,8 @@ static int scenario_reload_race(void)
 
 START_TEST(test_reload_race)
 {
-    const char *cfg = tu_write_filef("reload-race.conf", "autoload = no\ndropin_dir = none\n"
+    const char *cfg = tu_write_filef("reload-race.conf",
+                                     "autoload = no\ndropin_dir = none\n"
                                      "check_permissions = no\n[module]\nmodule = %s\n"
                                      "[module]\nmodule = %s\noption.k = v\n",
                                      tu_mock("mock-good"), tu_mock("mock-multi"));
@@ -1322,8 +1323,8 @@ START_TEST(test_add_w_non_ascii_path)
 
         ck_assert_status(AddSecurityPackageW(wpath, NULL), SEC_E_CANNOT_INSTALL);
         ck_assert_status(libsspi_query_packages(&cnt, &rep), SEC_E_OK);
-        ck_assert_ptr_nonnull(tu_find_report(rep, cnt, NULL, "/m\xc3\xb6\xc3\xb6k-\xe2\x82\xac.so",
-                                             true));
+        ck_assert_ptr_nonnull(
+            tu_find_report(rep, cnt, NULL, "/m\xc3\xb6\xc3\xb6k-\xe2\x82\xac.so", true));
         ck_assert_status(FreeContextBuffer(rep), SEC_E_OK);
     } else {
         ck_assert_status(AddSecurityPackageW(wpath, NULL), SEC_E_OK);
@@ -1360,8 +1361,8 @@ static int scenario_debug_calls(void)
                                         &id, NULL, NULL, &c, &ts),
               SEC_E_OK);
     SC_STATUS(FreeCredentialsHandle(&c), SEC_E_OK);
-    SC_STATUS(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND,
-                                        NULL, &idw, NULL, NULL, &c, &ts),
+    SC_STATUS(AcquireCredentialsHandleW(NULL, (SEC_WCHAR *)u"MockGood", SECPKG_CRED_OUTBOUND, NULL,
+                                        &idw, NULL, NULL, &c, &ts),
               SEC_E_OK);
     SC_STATUS(FreeCredentialsHandle(&c), SEC_E_OK);
     SC_STATUS(tu_pair_open("MockGood", &p), SEC_E_OK);
@@ -1377,16 +1378,26 @@ START_TEST(test_debug_calls)
     const char *cfg;
     char *text;
     static const char *const expect[] = {
-        "AcquireCredentialsHandleA", "AcquireCredentialsHandleW", "InitializeSecurityContextA",
-        "AcceptSecurityContext", "MakeSignature", "VerifySignature", "DeleteSecurityContext",
-        "FreeCredentialsHandle", "MockGood", "SEC_I_CONTINUE_NEEDED", "SEC_E_OK",
+        "AcquireCredentialsHandleA",
+        "AcquireCredentialsHandleW",
+        "InitializeSecurityContextA",
+        "AcceptSecurityContext",
+        "MakeSignature",
+        "VerifySignature",
+        "DeleteSecurityContext",
+        "FreeCredentialsHandle",
+        "MockGood",
+        "SEC_I_CONTINUE_NEEDED",
+        "SEC_E_OK",
         "SEC_E_INVALID_HANDLE",
     };
 
     snprintf(log, sizeof(log), "%s/calls.log", tu_tmpdir());
     snprintf(env, sizeof(env), "LIBSSPI_DEBUG=%s", log);
-    cfg = tu_write_filef("calls.conf", "autoload = no\ndropin_dir = none\n"
-                         "check_permissions = no\n[module]\nmodule = %s\n", tu_mock("mock-good"));
+    cfg = tu_write_filef("calls.conf",
+                         "autoload = no\ndropin_dir = none\n"
+                         "check_permissions = no\n[module]\nmodule = %s\n",
+                         tu_mock("mock-good"));
     ck_assert_int_eq(tu_run_scenario("debug-calls", cfg, env, NULL), 0);
     text = read_text(log);
     ck_assert_ptr_nonnull(text);

@@ -19,11 +19,10 @@ START_TEST(test_message_path_does_not_allocate)
     struct tu_pair p;
     char msg[64] = "message";
     uint8_t sig[MOCK_SIG_LEN];
-    SecBuffer b[2] = { { sizeof(msg), SECBUFFER_DATA, msg },
-                       { sizeof(sig), SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{sizeof(msg), SECBUFFER_DATA, msg}, {sizeof(sig), SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     SecPkgContext_Sizes sz;
-    CtxtHandle stale = { 0, 0 };
+    CtxtHandle stale = {0, 0};
     SECURITY_STATUS st[6];
     uint32_t qop;
     int n;

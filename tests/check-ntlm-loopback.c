@@ -23,22 +23,23 @@
 #include "ntsecpkg.h" /* SECPKG_ATTR_LIBSSPI_RESET_CRYPTO */
 #include "pkg-harness.h"
 
-#define ISC_FLAGS (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT | \
-                   ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
-#define ASC_FLAGS (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | ASC_REQ_REPLAY_DETECT | \
-                   ASC_REQ_SEQUENCE_DETECT | ASC_REQ_CONNECTION)
+#define ISC_FLAGS                                                                                  \
+    (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |                         \
+     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
+#define ASC_FLAGS                                                                                  \
+    (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | ASC_REQ_REPLAY_DETECT |                         \
+     ASC_REQ_SEQUENCE_DETECT | ASC_REQ_CONNECTION)
 
 static char tmpdir[256];
 static char userfile[4200];
 
 /* The users of tests/ntlm-users.txt (the file is used when top_srcdir is
  * known, else this copy is written). */
-static const char users[] =
-    "DOMAIN:User:Password\n"
-    "Domain:colon:pass:word\n"
-    ":anyuser:secret\n"
-    "TESTDOM:hashuser:NT:a4f49c406510bdcab6824ee7c30fd852\n"
-    "TESTDOM:J\xc3\xbcrgen:p\xc3\xa4ss\n";
+static const char users[] = "DOMAIN:User:Password\n"
+                            "Domain:colon:pass:word\n"
+                            ":anyuser:secret\n"
+                            "TESTDOM:hashuser:NT:a4f49c406510bdcab6824ee7c30fd852\n"
+                            "TESTDOM:J\xc3\xbcrgen:p\xc3\xa4ss\n";
 
 static void write_users(void)
 {
@@ -112,7 +113,7 @@ static SECURITY_STATUS acquire_a(const char *user, const char *domain, const cha
 static SECURITY_STATUS acquire_exw(const char16_t *user, const char16_t *domain,
                                    const char16_t *password, CredHandle *cred)
 {
-    SEC_WINNT_AUTH_IDENTITY_EXW id = { 0 };
+    SEC_WINNT_AUTH_IDENTITY_EXW id = {0};
     size_t n;
 
     id.Version = SEC_WINNT_AUTH_IDENTITY_VERSION;
@@ -166,50 +167,48 @@ static SECURITY_STATUS handshake(CredHandle *cc, CredHandle *sc, CtxtHandle *c, 
                                  struct hs_opts *o)
 {
     uint8_t t1[4096], t2[4096], t3[4096];
-    SecBuffer ob = { sizeof t1, SECBUFFER_TOKEN, t1 };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof t1, SECBUFFER_TOKEN, t1};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     SecBuffer ib[2];
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, ib };
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, ib};
     uint32_t isc_req = o && o->isc_req ? o->isc_req : ISC_FLAGS;
     uint32_t asc_req = o && o->asc_req ? o->asc_req : ASC_FLAGS;
     const char *target = o ? o->target : NULL;
     uint32_t ca = 0, sa = 0;
     SECURITY_STATUS st;
 
-    st = InitializeSecurityContextA(cc, NULL, (SEC_CHAR *)target, isc_req, 0,
-                                    SECURITY_NATIVE_DREP, NULL, 0, c, &od, &ca, NULL);
+    st = InitializeSecurityContextA(cc, NULL, (SEC_CHAR *)target, isc_req, 0, SECURITY_NATIVE_DREP,
+                                    NULL, 0, c, &od, &ca, NULL);
     if (st != SEC_I_CONTINUE_NEEDED)
         return st;
-    ib[0] = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-    ob = (SecBuffer){ sizeof t2, SECBUFFER_TOKEN, t2 };
+    ib[0] = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+    ob = (SecBuffer){sizeof t2, SECBUFFER_TOKEN, t2};
     st = AcceptSecurityContext(sc, NULL, &id, asc_req, SECURITY_NATIVE_DREP, s, &od, &sa, NULL);
     if (st != SEC_I_CONTINUE_NEEDED) {
         DeleteSecurityContext(c);
         return st;
     }
-    ib[0] = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t2 };
+    ib[0] = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t2};
     id.cBuffers = 1;
     if (o && o->client_cb) {
-        ib[1] = (SecBuffer){ sizeof *o->client_cb, SECBUFFER_CHANNEL_BINDINGS,
-                             (void *)o->client_cb };
+        ib[1] = (SecBuffer){sizeof *o->client_cb, SECBUFFER_CHANNEL_BINDINGS, (void *)o->client_cb};
         id.cBuffers = 2;
     }
-    ob = (SecBuffer){ sizeof t3, SECBUFFER_TOKEN, t3 };
-    st = InitializeSecurityContextA(cc, c, (SEC_CHAR *)target, isc_req, 0,
-                                    SECURITY_NATIVE_DREP, &id, 0, c, &od, &ca, NULL);
+    ob = (SecBuffer){sizeof t3, SECBUFFER_TOKEN, t3};
+    st = InitializeSecurityContextA(cc, c, (SEC_CHAR *)target, isc_req, 0, SECURITY_NATIVE_DREP,
+                                    &id, 0, c, &od, &ca, NULL);
     if (st != SEC_E_OK) {
         DeleteSecurityContext(c);
         DeleteSecurityContext(s);
         return st;
     }
-    ib[0] = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t3 };
+    ib[0] = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t3};
     id.cBuffers = 1;
     if (o && o->server_cb) {
-        ib[1] = (SecBuffer){ sizeof *o->server_cb, SECBUFFER_CHANNEL_BINDINGS,
-                             (void *)o->server_cb };
+        ib[1] = (SecBuffer){sizeof *o->server_cb, SECBUFFER_CHANNEL_BINDINGS, (void *)o->server_cb};
         id.cBuffers = 2;
     }
-    ob = (SecBuffer){ sizeof t1, SECBUFFER_TOKEN, t1 };
+    ob = (SecBuffer){sizeof t1, SECBUFFER_TOKEN, t1};
     st = AcceptSecurityContext(sc, s, &id, asc_req, SECURITY_NATIVE_DREP, s, &od, &sa, NULL);
     if (st != SEC_E_OK) {
         DeleteSecurityContext(c);
@@ -265,16 +264,16 @@ static SECURITY_STATUS expect_denied(const char *user, const char *domain, const
 static SECURITY_STATUS sign(CtxtHandle *h, uint8_t *data, uint32_t len, uint8_t sig[16],
                             uint32_t seq)
 {
-    SecBuffer b[2] = { { len, SECBUFFER_DATA, data }, { 16, SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{len, SECBUFFER_DATA, data}, {16, SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     return MakeSignature(h, 0, &d, seq);
 }
 
 static SECURITY_STATUS verify(CtxtHandle *h, uint8_t *data, uint32_t len, uint8_t sig[16],
                               uint32_t seq)
 {
-    SecBuffer b[2] = { { len, SECBUFFER_DATA, data }, { 16, SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{len, SECBUFFER_DATA, data}, {16, SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     uint32_t qop = 77;
     SECURITY_STATUS st = VerifySignature(h, &d, seq, &qop);
     if (st == SEC_E_OK)
@@ -285,16 +284,16 @@ static SECURITY_STATUS verify(CtxtHandle *h, uint8_t *data, uint32_t len, uint8_
 static SECURITY_STATUS seal(CtxtHandle *h, uint8_t *data, uint32_t len, uint8_t sig[16],
                             uint32_t qop)
 {
-    SecBuffer b[2] = { { len, SECBUFFER_DATA, data }, { 16, SECBUFFER_TOKEN, sig } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{len, SECBUFFER_DATA, data}, {16, SECBUFFER_TOKEN, sig}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     return EncryptMessage(h, qop, &d, 0);
 }
 
 static SECURITY_STATUS unseal(CtxtHandle *h, uint8_t *data, uint32_t len, uint8_t sig[16],
                               uint32_t *qop)
 {
-    SecBuffer b[2] = { { 16, SECBUFFER_TOKEN, sig }, { len, SECBUFFER_DATA, data } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBuffer b[2] = {{16, SECBUFFER_TOKEN, sig}, {len, SECBUFFER_DATA, data}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     return DecryptMessage(h, &d, 0, qop);
 }
 
@@ -316,7 +315,7 @@ END_TEST
 START_TEST(test_handshake_attributes)
 {
     struct pair p;
-    struct hs_opts o = { .target = "HTTP/server.example.com" };
+    struct hs_opts o = {.target = "HTTP/server.example.com"};
     SecPkgContext_Sizes sz;
     SecPkgContext_NamesA names;
     SecPkgContext_SessionKey k1, k2;
@@ -375,7 +374,7 @@ START_TEST(test_handshake_attributes)
     FreeContextBuffer(ki.sEncryptAlgorithmName);
 
     ck_assert_status(QueryContextAttributesA(&p.c, SECPKG_ATTR_STREAM_SIZES, &sz),
-              SEC_E_UNSUPPORTED_FUNCTION);
+                     SEC_E_UNSUPPORTED_FUNCTION);
     {
         SecPkgCredentials_NamesA cn;
         ck_assert_status(QueryCredentialsAttributesA(&p.cc, SECPKG_CRED_ATTR_NAMES, &cn), SEC_E_OK);
@@ -434,7 +433,7 @@ START_TEST(test_seal_layouts_readonly)
     uint8_t hdr[20], data[100], orig[100], trailer[7], tok[16], pad[8];
     uint8_t ohdr[20];
     SecBuffer b[5];
-    SecBufferDesc d = { SECBUFFER_VERSION, 5, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, 5, b};
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
@@ -444,12 +443,11 @@ START_TEST(test_seal_layouts_readonly)
     memcpy(orig, data, sizeof data);
     ph_fill(trailer, sizeof trailer, 3);
     /* [TOKEN][READONLY hdr][DATA][READONLY_WITH_CHECKSUM trailer][PADDING] */
-    b[0] = (SecBuffer){ sizeof tok, SECBUFFER_TOKEN, tok };
-    b[1] = (SecBuffer){ sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr };
-    b[2] = (SecBuffer){ sizeof data, SECBUFFER_DATA, data };
-    b[3] = (SecBuffer){ sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM,
-                        trailer };
-    b[4] = (SecBuffer){ sizeof pad, SECBUFFER_PADDING, pad };
+    b[0] = (SecBuffer){sizeof tok, SECBUFFER_TOKEN, tok};
+    b[1] = (SecBuffer){sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr};
+    b[2] = (SecBuffer){sizeof data, SECBUFFER_DATA, data};
+    b[3] = (SecBuffer){sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM, trailer};
+    b[4] = (SecBuffer){sizeof pad, SECBUFFER_PADDING, pad};
     ck_assert_status(EncryptMessage(&p.c, 0, &d, 0), SEC_E_OK);
     ck_assert_uint_eq(b[0].cbBuffer, 16);
     ck_assert_uint_eq(b[4].cbBuffer, 0);
@@ -458,12 +456,12 @@ START_TEST(test_seal_layouts_readonly)
     /* Receiver uses [DATA...][TOKEN] order. */
     {
         SecBuffer r[4] = {
-            { sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr },
-            { sizeof data, SECBUFFER_DATA, data },
-            { sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM, trailer },
-            { 16, SECBUFFER_TOKEN, tok },
+            {sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr},
+            {sizeof data, SECBUFFER_DATA, data},
+            {sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM, trailer},
+            {16, SECBUFFER_TOKEN, tok},
         };
-        SecBufferDesc rd = { SECBUFFER_VERSION, 4, r };
+        SecBufferDesc rd = {SECBUFFER_VERSION, 4, r};
         ck_assert_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_OK);
         ck_assert_mem_eq(data, orig, sizeof data);
     }
@@ -473,12 +471,12 @@ START_TEST(test_seal_layouts_readonly)
     hdr[3] ^= 1;
     {
         SecBuffer r[4] = {
-            { sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr },
-            { sizeof data, SECBUFFER_DATA, data },
-            { sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM, trailer },
-            { 16, SECBUFFER_TOKEN, tok },
+            {sizeof hdr, SECBUFFER_DATA | SECBUFFER_READONLY, hdr},
+            {sizeof data, SECBUFFER_DATA, data},
+            {sizeof trailer, SECBUFFER_DATA | SECBUFFER_READONLY_WITH_CHECKSUM, trailer},
+            {16, SECBUFFER_TOKEN, tok},
         };
-        SecBufferDesc rd = { SECBUFFER_VERSION, 4, r };
+        SecBufferDesc rd = {SECBUFFER_VERSION, 4, r};
         ck_assert_status(DecryptMessage(&p.s, &rd, 0, &qop), SEC_E_MESSAGE_ALTERED);
     }
     close_pair(&p);
@@ -547,8 +545,8 @@ START_TEST(test_replay_reorder)
     ck_assert_status(sign(&p.c, m1, 32, s1, 0), SEC_E_OK);
     ck_assert_status(sign(&p.c, m2, 32, s2, 0), SEC_E_OK);
     ck_assert_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OK);
-    ck_assert_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OUT_OF_SEQUENCE);      /* replay */
-    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);      /* skipped one */
+    ck_assert_status(verify(&p.s, m0, 32, s0, 0), SEC_E_OUT_OF_SEQUENCE); /* replay */
+    ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE); /* skipped one */
     ck_assert_status(verify(&p.s, m1, 32, s1, 0), SEC_E_OK);
     ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OK);
     ck_assert_status(verify(&p.s, m2, 32, s2, 0), SEC_E_OUT_OF_SEQUENCE);
@@ -559,11 +557,11 @@ END_TEST
 START_TEST(test_bad_buffers)
 {
     struct pair p;
-    uint8_t buf[32] = { 0 }, sig[16], small[8];
-    SecBuffer b[2] = { { 32, SECBUFFER_DATA, buf }, { 8, SECBUFFER_TOKEN, small } };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
-    SecBuffer only[1] = { { 32, SECBUFFER_DATA, buf } };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, only };
+    uint8_t buf[32] = {0}, sig[16], small[8];
+    SecBuffer b[2] = {{32, SECBUFFER_DATA, buf}, {8, SECBUFFER_TOKEN, small}};
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
+    SecBuffer only[1] = {{32, SECBUFFER_DATA, buf}};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, only};
     uint32_t qop;
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
@@ -654,8 +652,8 @@ START_TEST(test_default_identity)
 
     /* No identity: the first user-file entry. */
     ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
-                                        NULL, &cc, NULL),
-              SEC_E_OK);
+                                               NULL, &cc, NULL),
+                     SEC_E_OK);
     ck_assert_status(server_cred(&sc), SEC_E_OK);
     ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
     ck_assert_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
@@ -667,8 +665,8 @@ START_TEST(test_default_identity)
     /* Without a user file there is no default identity. */
     unsetenv("NTLM_USER_FILE");
     ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
-                                        NULL, &cc, NULL),
-              SEC_E_NO_CREDENTIALS);
+                                               NULL, &cc, NULL),
+                     SEC_E_NO_CREDENTIALS);
     /* ... and the acceptor cannot check anyone. */
     ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
     ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_NO_AUTHENTICATING_AUTHORITY);
@@ -681,10 +679,10 @@ START_TEST(test_channel_bindings)
 {
     struct pair p;
     struct cb a, b;
-    struct hs_opts o = { 0 };
+    struct hs_opts o = {0};
     CredHandle cc, sc;
     CtxtHandle c, s;
-    uint8_t buf[10] = { 0 }, sig[16];
+    uint8_t buf[10] = {0}, sig[16];
 
     make_cb(&a, "tls-server-end-point:AAAA");
     make_cb(&b, "tls-server-end-point:BBBB");
@@ -720,8 +718,8 @@ START_TEST(test_anonymous)
 {
     CredHandle cc, sc;
     CtxtHandle c, s;
-    struct hs_opts o = { 0 };
-    uint8_t buf[10] = { 1 }, sig[16];
+    struct hs_opts o = {0};
+    uint8_t buf[10] = {1}, sig[16];
 
     ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
     ck_assert_status(server_cred(&sc), SEC_E_OK);
@@ -752,17 +750,18 @@ START_TEST(test_allocate_memory)
 {
     CredHandle cc, sc;
     CtxtHandle c, s;
-    SecBuffer ob = { 0, SECBUFFER_TOKEN, NULL }, ib;
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob }, id = { SECBUFFER_VERSION, 1, &ib };
+    SecBuffer ob = {0, SECBUFFER_TOKEN, NULL}, ib;
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob}, id = {SECBUFFER_VERSION, 1, &ib};
     uint32_t a = 0;
     uint8_t neg[2048];
     uint32_t neglen;
 
     ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
     ck_assert_status(server_cred(&sc), SEC_E_OK);
-    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS | ISC_REQ_ALLOCATE_MEMORY, 0,
-                                         SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &a, NULL),
-              SEC_I_CONTINUE_NEEDED);
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL,
+                                                ISC_FLAGS | ISC_REQ_ALLOCATE_MEMORY, 0,
+                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &a, NULL),
+                     SEC_I_CONTINUE_NEEDED);
     ck_assert(a & ISC_RET_ALLOCATED_MEMORY);
     ck_assert_ptr_nonnull(ob.pvBuffer);
     ck_assert_uint_eq(ob.cbBuffer, 40);
@@ -770,11 +769,11 @@ START_TEST(test_allocate_memory)
     memcpy(neg, ob.pvBuffer, ob.cbBuffer);
     neglen = ob.cbBuffer;
     ck_assert_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
-    ib = (SecBuffer){ neglen, SECBUFFER_TOKEN, neg };
-    ob = (SecBuffer){ 0, SECBUFFER_TOKEN, NULL };
+    ib = (SecBuffer){neglen, SECBUFFER_TOKEN, neg};
+    ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
     ck_assert_status(AcceptSecurityContext(&sc, NULL, &id, ASC_FLAGS | ASC_REQ_ALLOCATE_MEMORY,
-                                    SECURITY_NATIVE_DREP, &s, &od, &a, NULL),
-              SEC_I_CONTINUE_NEEDED);
+                                           SECURITY_NATIVE_DREP, &s, &od, &a, NULL),
+                     SEC_I_CONTINUE_NEEDED);
     ck_assert_ptr_nonnull(ob.pvBuffer);
     ck_assert_uint_gt(ob.cbBuffer, 56);
     ck_assert_status(FreeContextBuffer(ob.pvBuffer), SEC_E_OK);
@@ -790,14 +789,14 @@ START_TEST(test_small_output_buffer)
     CredHandle cc;
     CtxtHandle c;
     uint8_t small[10];
-    SecBuffer ob = { sizeof small, SECBUFFER_TOKEN, small };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ob = {sizeof small, SECBUFFER_TOKEN, small};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t a;
 
     ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
     ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
-                                         NULL, 0, &c, &od, &a, NULL),
-              SEC_E_BUFFER_TOO_SMALL);
+                                                NULL, 0, &c, &od, &a, NULL),
+                     SEC_E_BUFFER_TOO_SMALL);
     FreeCredentialsHandle(&cc);
 }
 END_TEST
@@ -805,7 +804,7 @@ END_TEST
 START_TEST(test_export_import)
 {
     struct pair p;
-    SecBuffer packed = { 0 };
+    SecBuffer packed = {0};
     CtxtHandle imported;
     uint8_t buf[50], orig[50], sig[16];
     uint32_t qop;
@@ -853,8 +852,7 @@ END_TEST
 START_TEST(test_datagram)
 {
     struct pair p;
-    struct hs_opts o = { .isc_req = ISC_REQ_DATAGRAM | ISC_REQ_INTEGRITY |
-                                    ISC_REQ_CONFIDENTIALITY };
+    struct hs_opts o = {.isc_req = ISC_REQ_DATAGRAM | ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY};
     uint8_t m[3][40], s[3][16], orig[40];
     uint32_t qop;
 
@@ -882,17 +880,17 @@ START_TEST(test_incomplete_context)
 {
     CredHandle cc;
     CtxtHandle c;
-    uint8_t t[2048], buf[4] = { 0 }, sig[16];
-    SecBuffer ob = { sizeof t, SECBUFFER_TOKEN, t };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    uint8_t t[2048], buf[4] = {0}, sig[16];
+    SecBuffer ob = {sizeof t, SECBUFFER_TOKEN, t};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     uint32_t a;
     SecPkgContext_Sizes sz;
     SECURITY_STATUS st;
 
     ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
     ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
-                                         NULL, 0, &c, &od, &a, NULL),
-              SEC_I_CONTINUE_NEEDED);
+                                                NULL, 0, &c, &od, &a, NULL),
+                     SEC_I_CONTINUE_NEEDED);
     st = sign(&c, buf, 4, sig, 0);
     ck_assert_int_ne(st, SEC_E_OK);
     st = QueryContextAttributesA(&c, SECPKG_ATTR_SIZES, &sz);
@@ -905,7 +903,7 @@ END_TEST
 /* Many threads signing on one context: every signature gets its own
  * sequence number and the RC4 stream stays in sequence-number order. */
 #define MT_THREADS 4
-#define MT_EACH 200
+#define MT_EACH    200
 
 struct mt_msg {
     uint8_t data[24];
@@ -941,7 +939,7 @@ START_TEST(test_threads)
 
     open_pair(&p, "User", "DOMAIN", "Password", NULL);
     for (int t = 0; t < MT_THREADS; t++) {
-        args[t] = (struct mt_arg){ &p.c, &msgs[t * MT_EACH], t };
+        args[t] = (struct mt_arg){&p.c, &msgs[t * MT_EACH], t};
         ck_assert_int_eq(pthread_create(&th[t], NULL, mt_signer, &args[t]), 0);
     }
     for (int t = 0; t < MT_THREADS; t++) {
@@ -958,7 +956,7 @@ START_TEST(test_threads)
     }
     for (int i = 0; i < MT_THREADS * MT_EACH; i++)
         ck_assert_status(verify(&p.s, by_seq[i]->data, sizeof by_seq[i]->data, by_seq[i]->sig, 0),
-                  SEC_E_OK);
+                         SEC_E_OK);
     close_pair(&p);
 }
 END_TEST
@@ -981,8 +979,9 @@ static void load_with_config(const char *options)
     snprintf(conf, sizeof conf, "%s/ntlm.conf", tmpdir);
     f = fopen(conf, "w");
     ck_assert_ptr_nonnull(f);
-    fprintf(f, "autoload = no\ndropin_dir = none\ncheck_permissions = no\n\n[module]\n"
-               "module = %s\noption.user_file = %s\n%s",
+    fprintf(f,
+            "autoload = no\ndropin_dir = none\ncheck_permissions = no\n\n[module]\n"
+            "module = %s\noption.user_file = %s\n%s",
             path, userfile, options);
     fclose(f);
     setenv("LIBSSPI_CONFIG", conf, 1);
@@ -993,7 +992,7 @@ START_TEST(test_config_required_bindings)
     CredHandle cc, sc;
     CtxtHandle c, s;
     struct cb a;
-    struct hs_opts o = { 0 };
+    struct hs_opts o = {0};
 
     if (!forked())
         return;
@@ -1038,8 +1037,8 @@ START_TEST(test_config_default_user)
     load_with_config("option.default_user = TESTDOM\\hashuser\n"
                      "option.default_password = Password\n");
     ck_assert_status(AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
-                                        NULL, &cc, NULL),
-              SEC_E_OK);
+                                               NULL, &cc, NULL),
+                     SEC_E_OK);
     ck_assert_status(server_cred(&sc), SEC_E_OK);
     ck_assert_status(handshake(&cc, &sc, &c, &s, NULL), SEC_E_OK);
     ck_assert_status(QueryContextAttributesA(&s, SECPKG_ATTR_NAMES, &n), SEC_E_OK);
@@ -1069,30 +1068,25 @@ START_TEST(test_first_leg_output_buffer)
     uint32_t attrs;
 
     ck_assert_status(acquire_a("User", "DOMAIN", "Password", SECPKG_CRED_OUTBOUND, &cc), SEC_E_OK);
-    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &c, NULL, &attrs,
-                                                NULL),
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+                                                NULL, 0, &c, NULL, &attrs, NULL),
                      SEC_E_BUFFER_TOO_SMALL);
-    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
-                                                NULL),
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+                                                NULL, 0, &c, &od, &attrs, NULL),
                      SEC_E_BUFFER_TOO_SMALL);
     ck_assert_uint_eq(ob.cbBuffer, 0);
     ob = (SecBuffer){sizeof tok, SECBUFFER_DATA, tok};
-    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
-                                                NULL),
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+                                                NULL, 0, &c, &od, &attrs, NULL),
                      SEC_E_BUFFER_TOO_SMALL);
     ob = (SecBuffer){0, SECBUFFER_TOKEN, NULL};
-    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
-                                                NULL),
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+                                                NULL, 0, &c, &od, &attrs, NULL),
                      SEC_E_INTERNAL_ERROR);
     /* The same with the size Windows callers give: cbMaxToken. */
     ob = (SecBuffer){sizeof tok, SECBUFFER_TOKEN, NULL};
-    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0,
-                                                SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
-                                                NULL),
+    ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, ISC_FLAGS, 0, SECURITY_NATIVE_DREP,
+                                                NULL, 0, &c, &od, &attrs, NULL),
                      SEC_E_INTERNAL_ERROR);
     ck_assert(c.dwLower == 0x5a5a && c.dwUpper == 0xa5a5);
     ck_assert_status(FreeCredentialsHandle(&cc), SEC_E_OK);
@@ -1127,8 +1121,8 @@ START_TEST(test_negotiate_flags)
         uint32_t attrs, flags;
 
         ck_assert_status(InitializeSecurityContextA(&cc, NULL, NULL, cases[i].req, 0,
-                                                    SECURITY_NATIVE_DREP, NULL, 0, &c, &od,
-                                                    &attrs, NULL),
+                                                    SECURITY_NATIVE_DREP, NULL, 0, &c, &od, &attrs,
+                                                    NULL),
                          SEC_I_CONTINUE_NEEDED);
         ck_assert_uint_ge(ob.cbBuffer, 16);
         flags = (uint32_t)tok[12] | (uint32_t)tok[13] << 8 | (uint32_t)tok[14] << 16 |
@@ -1204,8 +1198,7 @@ END_TEST
 
 static SECURITY_STATUS reset_crypto(CtxtHandle *h, uint32_t direction)
 {
-    return SetContextAttributesW(h, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, &direction,
-                                 sizeof direction);
+    return SetContextAttributesW(h, SECPKG_ATTR_LIBSSPI_RESET_CRYPTO, &direction, sizeof direction);
 }
 
 /*

@@ -198,17 +198,17 @@ START_TEST(test_avpairs)
 {
     struct ntlm_avpairs av;
     uint8_t *p;
-    static const uint8_t no_eol[] = { 2, 0, 2, 0, 'D', 0 };
-    static const uint8_t eol_len[] = { 0, 0, 2, 0, 0, 0 };
-    static const uint8_t past_end[] = { 1, 0, 9, 0, 'a', 0, 0, 0 };
-    static const uint8_t bad_ts[] = { 7, 0, 4, 0, 1, 2, 3, 4, 0, 0, 0, 0 };
-    static const uint8_t bad_flags[] = { 6, 0, 2, 0, 1, 2, 0, 0, 0, 0 };
-    static const uint8_t bad_cb[] = { 10, 0, 4, 0, 1, 2, 3, 4, 0, 0, 0, 0 };
-    static const uint8_t ok[] = { 2, 0, 2, 0, 'D', 0, 0x34, 0x12, 0, 0, 0, 0, 0, 0, 0, 0 };
+    static const uint8_t no_eol[] = {2, 0, 2, 0, 'D', 0};
+    static const uint8_t eol_len[] = {0, 0, 2, 0, 0, 0};
+    static const uint8_t past_end[] = {1, 0, 9, 0, 'a', 0, 0, 0};
+    static const uint8_t bad_ts[] = {7, 0, 4, 0, 1, 2, 3, 4, 0, 0, 0, 0};
+    static const uint8_t bad_flags[] = {6, 0, 2, 0, 1, 2, 0, 0, 0, 0};
+    static const uint8_t bad_cb[] = {10, 0, 4, 0, 1, 2, 3, 4, 0, 0, 0, 0};
+    static const uint8_t ok[] = {2, 0, 2, 0, 'D', 0, 0x34, 0x12, 0, 0, 0, 0, 0, 0, 0, 0};
 
-#define AV_CASE(arr, want)                                      \
-    p = exact(arr, sizeof arr);                                 \
-    ck_assert(ntlm_avpairs_parse(p, sizeof arr, &av) == (want)); \
+#define AV_CASE(arr, want)                                                                         \
+    p = exact(arr, sizeof arr);                                                                    \
+    ck_assert(ntlm_avpairs_parse(p, sizeof arr, &av) == (want));                                   \
     free(p)
     AV_CASE(no_eol, false);
     AV_CASE(eol_len, false);
@@ -318,8 +318,7 @@ static SECURITY_STATUS asc_second(const struct transcript *t, const uint8_t *aut
     uint8_t *p;
     SECURITY_STATUS st;
 
-    ck_assert_int_eq(nt_test_asc(sc, &s, t->neg.data, t->neg.len, 0, &out),
-                     SEC_I_CONTINUE_NEEDED);
+    ck_assert_int_eq(nt_test_asc(sc, &s, t->neg.data, t->neg.len, 0, &out), SEC_I_CONTINUE_NEEDED);
     p = exact(auth, n);
     st = nt_test_asc(sc, &s, p, n, 0, &out);
     free(p);
@@ -377,18 +376,17 @@ START_TEST(test_package_mic)
         SECURITY_STATUS want = SEC_E_OK;
 
         ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, 0, &neg), SEC_I_CONTINUE_NEEDED);
-        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal),
-                         SEC_I_CONTINUE_NEEDED);
+        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal), SEC_I_CONTINUE_NEEDED);
         ck_assert_int_eq(nt_test_isc(cc, &c, chal.data, chal.len, 0, &auth), SEC_E_OK);
         if (round == 1) {
             auth.data[NTLM_MIC_OFFSET + 3] ^= 1;
             want = SEC_E_MESSAGE_ALTERED;
         } else if (round == 2) {
             ws_off = pkg_get_le32(auth.data + 48);
-            auth.data[ws_off] ^= 0x20;             /* workstation: outside the proof */
+            auth.data[ws_off] ^= 0x20; /* workstation: outside the proof */
             want = SEC_E_MESSAGE_ALTERED;
         } else if (round == 3) {
-            auth.data[61] ^= 0x01;                 /* a flag bit: only the MIC covers it */
+            auth.data[61] ^= 0x01; /* a flag bit: only the MIC covers it */
             want = SEC_E_MESSAGE_ALTERED;
         }
         ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), want);
@@ -403,12 +401,12 @@ END_TEST
 /* Build an NTLMv1 AUTHENTICATE for the CHALLENGE in `chal`. */
 static void v1_auth(const struct nt_test_tok *chal, bool ess, struct ntlm_buf *out)
 {
-    static const uint8_t pw[] = { 'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0 };
-    static const uint8_t user[] = { 'U', 0, 's', 0, 'e', 0, 'r', 0 };
-    static const uint8_t dom[] = { 'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0 };
+    static const uint8_t pw[] = {'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0};
+    static const uint8_t user[] = {'U', 0, 's', 0, 'e', 0, 'r', 0};
+    static const uint8_t dom[] = {'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0};
     struct ntlm_challenge c;
     uint8_t nt[16], lmh[16], ntr[24], lmr[24], sbk[16], kx[16], enc[16], exp[16];
-    uint8_t cchal[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+    uint8_t cchal[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     uint32_t flags;
     crypto_rc4 rc4;
 
@@ -432,8 +430,8 @@ static void v1_auth(const struct nt_test_tok *chal, bool ess, struct ntlm_buf *o
     crypto_rc4_set_key(&rc4, kx, 16);
     crypto_rc4_crypt(&rc4, 16, enc, exp);
     {
-        struct ntlm_view vlm = { lmr, 24 }, vnt = { ntr, 24 }, vd = { dom, sizeof dom };
-        struct ntlm_view vu = { user, sizeof user }, vw = { NULL, 0 }, ve = { enc, 16 };
+        struct ntlm_view vlm = {lmr, 24}, vnt = {ntr, 24}, vd = {dom, sizeof dom};
+        struct ntlm_view vu = {user, sizeof user}, vw = {NULL, 0}, ve = {enc, 16};
         ck_assert(ntlm_msg_encode_authenticate(flags, &vlm, &vnt, &vd, &vu, &vw, &ve,
                                                &ntlm_our_version, false, out));
     }
@@ -458,8 +456,8 @@ static void check_v1_key_info(LSA_SEC_HANDLE s, bool ess)
 START_TEST(test_ntlmv1)
 {
     LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
-    SECPKG_LIBSSPI_SETTING on = { "allow_ntlmv1", "yes" }, off = { "allow_ntlmv1", "no" };
-    SECPKG_LIBSSPI_CONFIG cfg = { 1, &on, NULL };
+    SECPKG_LIBSSPI_SETTING on = {"allow_ntlmv1", "yes"}, off = {"allow_ntlmv1", "no"};
+    SECPKG_LIBSSPI_CONFIG cfg = {1, &on, NULL};
 
     for (int round = 0; round < 6; round++) {
         LSA_SEC_HANDLE c = 0, s = 0;
@@ -472,11 +470,10 @@ START_TEST(test_ntlmv1)
         cfg.Settings = enabled ? &on : &off;
         ck_assert_int_eq(ntlm_options_set(&cfg), STATUS_SUCCESS);
         ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, 0, &neg), SEC_I_CONTINUE_NEEDED);
-        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal),
-                         SEC_I_CONTINUE_NEEDED);
+        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal), SEC_I_CONTINUE_NEEDED);
         v1_auth(&chal, ess, &auth);
         if (round == 2 || round == 3) {
-            auth.data[pkg_get_le32(auth.data + 24) + 5] ^= 1;   /* damage the NT response */
+            auth.data[pkg_get_le32(auth.data + 24) + 5] ^= 1; /* damage the NT response */
             want = SEC_E_LOGON_DENIED;
         }
         ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), want);
@@ -588,7 +585,7 @@ START_TEST(test_import_garbage)
     bad.pvBuffer = exact(packed.pvBuffer, packed.cbBuffer);
     ck_assert_int_eq(ntlm_sp_import_context(&bad, NULL, &imp), STATUS_SUCCESS);
     nt_user->DeleteUserModeContext(imp);
-    pkg_put_le32((uint8_t *)bad.pvBuffer + 64, 0xFFFFFFF0u);     /* user name length */
+    pkg_put_le32((uint8_t *)bad.pvBuffer + 64, 0xFFFFFFF0u); /* user name length */
     ck_assert_int_eq(ntlm_sp_import_context(&bad, NULL, &imp), SEC_E_INVALID_TOKEN);
     free(bad.pvBuffer);
     free(packed.pvBuffer);
@@ -601,19 +598,19 @@ END_TEST
 
 /* Build an NTLMv2 AUTHENTICATE (no MIC) whose blob carries `ts_delta`
  * (100 ns units) added to the server's MsvAvTimestamp. */
-static const uint8_t v2_user[] = { 'U', 0, 's', 0, 'e', 0, 'r', 0 };
-static const uint8_t v2_dom[] = { 'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0 };
+static const uint8_t v2_user[] = {'U', 0, 's', 0, 'e', 0, 'r', 0};
+static const uint8_t v2_dom[] = {'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0};
 
 /* An NTLMv2 AUTHENTICATE for Password, computed with the names as given
  * (UTF-16LE): the proof uses exactly what is sent. */
 static void v2_auth_as(const struct nt_test_tok *chal, int64_t ts_delta, const struct ntlm_view *u,
                        const struct ntlm_view *d, struct ntlm_buf *out)
 {
-    static const uint8_t pw[] = { 'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0 };
+    static const uint8_t pw[] = {'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0};
     struct ntlm_challenge c;
     struct ntlm_avpairs av;
-    uint8_t nt1[16], nt2[16], blob[512], resp[600], sbk[16], enc[16], exp[16], lm[24] = { 0 };
-    uint8_t cchal[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+    uint8_t nt1[16], nt2[16], blob[512], resp[600], sbk[16], enc[16], exp[16], lm[24] = {0};
+    uint8_t cchal[8] = {8, 7, 6, 5, 4, 3, 2, 1};
     size_t bl;
     crypto_rc4 rc4;
 
@@ -631,8 +628,8 @@ static void v2_auth_as(const struct nt_test_tok *chal, int64_t ts_delta, const s
     crypto_rc4_set_key(&rc4, sbk, 16);
     crypto_rc4_crypt(&rc4, 16, enc, exp);
     {
-        struct ntlm_view vlm = { lm, 24 }, vnt = { resp, 16 + bl };
-        struct ntlm_view vw = { NULL, 0 }, ve = { enc, 16 };
+        struct ntlm_view vlm = {lm, 24}, vnt = {resp, 16 + bl};
+        struct ntlm_view vw = {NULL, 0}, ve = {enc, 16};
         ck_assert(ntlm_msg_encode_authenticate(c.flags, &vlm, &vnt, d, u, &vw, &ve,
                                                &ntlm_our_version, false, out));
     }
@@ -640,7 +637,7 @@ static void v2_auth_as(const struct nt_test_tok *chal, int64_t ts_delta, const s
 
 static void v2_auth(const struct nt_test_tok *chal, int64_t ts_delta, struct ntlm_buf *out)
 {
-    struct ntlm_view u = { v2_user, sizeof v2_user }, d = { v2_dom, sizeof v2_dom };
+    struct ntlm_view u = {v2_user, sizeof v2_user}, d = {v2_dom, sizeof v2_dom};
 
     v2_auth_as(chal, ts_delta, &u, &d, out);
 }
@@ -650,30 +647,29 @@ static void v2_auth(const struct nt_test_tok *chal, int64_t ts_delta, struct ntl
  * names as sent, named as the user file has it. */
 START_TEST(test_upn_user)
 {
-    static const uint8_t upn[] = { 'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0, 'd', 0,
-                                   'o', 0, 'm', 0, 'a', 0, 'i', 0, 'n', 0 };
-    static const uint8_t bad[] = { 'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0, 'o', 0,
-                                   't', 0, 'h', 0, 'e', 0, 'r', 0 };
-    static const uint8_t at_end[] = { 'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0 };
+    static const uint8_t upn[] = {'u', 0,   's', 0,   'e', 0,   'r', 0,   '@', 0,   'd',
+                                  0,   'o', 0,   'm', 0,   'a', 0,   'i', 0,   'n', 0};
+    static const uint8_t bad[] = {'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0,
+                                  'o', 0, 't', 0, 'h', 0, 'e', 0, 'r', 0};
+    static const uint8_t at_end[] = {'u', 0, 's', 0, 'e', 0, 'r', 0, '@', 0};
     const struct {
         struct ntlm_view u;
         SECURITY_STATUS want;
     } cases[] = {
-        { { upn, sizeof upn }, SEC_E_OK },
-        { { bad, sizeof bad }, SEC_E_LOGON_DENIED },
-        { { at_end, sizeof at_end }, SEC_E_LOGON_DENIED },
+        {{upn, sizeof upn}, SEC_E_OK},
+        {{bad, sizeof bad}, SEC_E_LOGON_DENIED},
+        {{at_end, sizeof at_end}, SEC_E_LOGON_DENIED},
     };
     LSA_SEC_HANDLE cc = nt_test_cred("User", "DOMAIN", "Password"), sc = nt_test_cred(NULL, 0, 0);
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct ntlm_view empty = { (const uint8_t *)"", 0 };
+        struct ntlm_view empty = {(const uint8_t *)"", 0};
         LSA_SEC_HANDLE c = 0, s = 0;
         struct nt_test_tok neg, chal, out;
         struct ntlm_buf auth;
 
         ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, 0, &neg), SEC_I_CONTINUE_NEEDED);
-        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal),
-                         SEC_I_CONTINUE_NEEDED);
+        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal), SEC_I_CONTINUE_NEEDED);
         v2_auth_as(&chal, 0, &cases[i].u, &empty, &auth);
         ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), cases[i].want);
         if (cases[i].want == SEC_E_OK) {
@@ -703,25 +699,24 @@ START_TEST(test_ntlmv2_skew)
         const char *skew;
         SECURITY_STATUS want;
     } cases[] = {
-        { 0, "300", SEC_E_OK },
-        { -4 * minute, "300", SEC_E_OK },
-        { -10 * minute, "300", SEC_E_TIME_SKEW },
-        { 10 * minute, "300", SEC_E_TIME_SKEW },
-        { -10 * minute, "0", SEC_E_OK },
-        { -10 * minute, "900", SEC_E_OK },
+        {0, "300", SEC_E_OK},
+        {-4 * minute, "300", SEC_E_OK},
+        {-10 * minute, "300", SEC_E_TIME_SKEW},
+        {10 * minute, "300", SEC_E_TIME_SKEW},
+        {-10 * minute, "0", SEC_E_OK},
+        {-10 * minute, "900", SEC_E_OK},
     };
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        SECPKG_LIBSSPI_SETTING set = { "max_skew", cases[i].skew };
-        SECPKG_LIBSSPI_CONFIG cfg = { 1, &set, NULL };
+        SECPKG_LIBSSPI_SETTING set = {"max_skew", cases[i].skew};
+        SECPKG_LIBSSPI_CONFIG cfg = {1, &set, NULL};
         LSA_SEC_HANDLE c = 0, s = 0;
         struct nt_test_tok neg, chal, out;
         struct ntlm_buf auth;
 
         ck_assert_int_eq(ntlm_options_set(&cfg), STATUS_SUCCESS);
         ck_assert_int_eq(nt_test_isc(cc, &c, NULL, 0, 0, &neg), SEC_I_CONTINUE_NEEDED);
-        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal),
-                         SEC_I_CONTINUE_NEEDED);
+        ck_assert_int_eq(nt_test_asc(sc, &s, neg.data, neg.len, 0, &chal), SEC_I_CONTINUE_NEEDED);
         v2_auth(&chal, cases[i].delta, &auth);
         ck_assert_int_eq(nt_test_asc(sc, &s, auth.data, auth.len, 0, &out), cases[i].want);
         if (cases[i].want == SEC_E_OK) {
@@ -742,20 +737,19 @@ END_TEST
 
 START_TEST(test_options)
 {
-    SECPKG_LIBSSPI_SETTING bad[] = { { "no_such_key", "1" }, { "allow_ntlmv1", "maybe" },
-                                     { "channel_bindings", "sometimes" }, { "max_skew", "-1" },
-                                     { "max_skew", "12x" }, { NULL, "x" } };
-    SECPKG_LIBSSPI_SETTING good[] = { { "channel_bindings", "never" },
-                                      { "target_name", "if_present" },
-                                      { "allow_anonymous", "no" }, { "max_skew", "300" },
-                                      { "channel_bindings", "if_present" },
-                                      { "target_name", "never" } };
+    SECPKG_LIBSSPI_SETTING bad[] = {
+        {"no_such_key", "1"}, {"allow_ntlmv1", "maybe"}, {"channel_bindings", "sometimes"},
+        {"max_skew", "-1"},   {"max_skew", "12x"},       {NULL, "x"}};
+    SECPKG_LIBSSPI_SETTING good[] = {
+        {"channel_bindings", "never"},      {"target_name", "if_present"},
+        {"allow_anonymous", "no"},          {"max_skew", "300"},
+        {"channel_bindings", "if_present"}, {"target_name", "never"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        SECPKG_LIBSSPI_CONFIG cfg = { 1, &bad[i], NULL };
+        SECPKG_LIBSSPI_CONFIG cfg = {1, &bad[i], NULL};
         ck_assert_int_eq(ntlm_options_set(&cfg), STATUS_INVALID_PARAMETER);
     }
     {
-        SECPKG_LIBSSPI_CONFIG cfg = { sizeof good / sizeof good[0], good, NULL };
+        SECPKG_LIBSSPI_CONFIG cfg = {sizeof good / sizeof good[0], good, NULL};
         ck_assert_int_eq(ntlm_options_set(&cfg), STATUS_SUCCESS);
     }
 }
@@ -765,14 +759,14 @@ END_TEST
  * 8-bit, the NTLMv2 proof still uses the UTF-16 names. */
 START_TEST(test_oem_client)
 {
-    static const uint8_t pw[] = { 'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0 };
-    static const uint8_t user16[] = { 'U', 0, 's', 0, 'e', 0, 'r', 0 };
-    static const uint8_t dom16[] = { 'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0 };
+    static const uint8_t pw[] = {'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0};
+    static const uint8_t user16[] = {'U', 0, 's', 0, 'e', 0, 'r', 0};
+    static const uint8_t dom16[] = {'D', 0, 'O', 0, 'M', 0, 'A', 0, 'I', 0, 'N', 0};
     LSA_SEC_HANDLE sc = nt_test_cred(NULL, 0, 0), s = 0;
     struct ntlm_buf neg, auth;
     struct nt_test_tok chal, out;
     struct ntlm_challenge c;
-    uint8_t nt1[16], nt2[16], blob[512], resp[600], lm[24] = { 0 }, cchal[8] = { 0 };
+    uint8_t nt1[16], nt2[16], blob[512], resp[600], lm[24] = {0}, cchal[8] = {0};
     size_t bl;
     uint32_t f = NTLM_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET | NTLMSSP_NEGOTIATE_NTLM |
                  NTLMSSP_NEGOTIATE_ALWAYS_SIGN | NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY;
@@ -784,16 +778,17 @@ START_TEST(test_oem_client)
     ck_assert(c.flags & NTLM_NEGOTIATE_OEM);
     ck_assert(!(c.flags & NTLMSSP_NEGOTIATE_KEY_EXCH));
     ck_assert_uint_gt(c.target_name.len, 0);
-    ck_assert_uint_ne(c.target_name.data[1], 0);           /* 8-bit, not UTF-16 */
+    ck_assert_uint_ne(c.target_name.data[1], 0); /* 8-bit, not UTF-16 */
     ntlm_ntowfv1(pw, sizeof pw, nt1);
     ntlm_ntowfv2(nt1, user16, sizeof user16, dom16, sizeof dom16, nt2);
-    bl = ntlm_v2_blob((uint64_t)pkg_filetime_now(), cchal, c.target_info.data, c.target_info.len, blob);
+    bl = ntlm_v2_blob((uint64_t)pkg_filetime_now(), cchal, c.target_info.data, c.target_info.len,
+                      blob);
     ntlm_v2_proof(nt2, c.server_chal, blob, bl, resp);
     memcpy(resp + 16, blob, bl);
     {
-        struct ntlm_view vlm = { lm, 24 }, vnt = { resp, 16 + bl };
-        struct ntlm_view vd = { (const uint8_t *)"DOMAIN", 6 }, vu = { (const uint8_t *)"User", 4 };
-        struct ntlm_view vw = { (const uint8_t *)"WS", 2 };
+        struct ntlm_view vlm = {lm, 24}, vnt = {resp, 16 + bl};
+        struct ntlm_view vd = {(const uint8_t *)"DOMAIN", 6}, vu = {(const uint8_t *)"User", 4};
+        struct ntlm_view vw = {(const uint8_t *)"WS", 2};
         ck_assert(ntlm_msg_encode_authenticate(c.flags, &vlm, &vnt, &vd, &vu, &vw, NULL, NULL,
                                                false, &auth));
     }
@@ -801,8 +796,7 @@ START_TEST(test_oem_client)
     {
         SecPkgContext_NamesW n;
         static const char16_t want[] = u"DOMAIN\\User";
-        ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_NAMES, &n),
-                         STATUS_SUCCESS);
+        ck_assert_int_eq(nt_user->QueryContextAttributes(s, SECPKG_ATTR_NAMES, &n), STATUS_SUCCESS);
         ck_assert_mem_eq(n.sUserName, want, sizeof want);
         free(n.sUserName);
     }
@@ -908,9 +902,9 @@ START_TEST(test_output_token_without_memory)
     BOOLEAN mapped;
     SecBuffer cd = {0};
 
-    ck_assert_int_eq(nt_lsa->InitLsaModeContext(cc, 0, NULL, 0, 0, NULL, &c, &od, &attrs, &ts,
-                                                &mapped, &cd),
-                     SEC_E_INTERNAL_ERROR);
+    ck_assert_int_eq(
+        nt_lsa->InitLsaModeContext(cc, 0, NULL, 0, 0, NULL, &c, &od, &attrs, &ts, &mapped, &cd),
+        SEC_E_INTERNAL_ERROR);
     ck_assert(c == 0);
     ck_assert_int_eq(nt_lsa->InitLsaModeContext(cc, 0, NULL, ISC_REQ_ALLOCATE_MEMORY, 0, NULL, &c,
                                                 &od, &attrs, &ts, &mapped, &cd),

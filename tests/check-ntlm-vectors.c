@@ -15,83 +15,76 @@
 #define CHECK_HEX(buf, len, hex) ck_assert_hex(buf, len, hex)
 
 /* 4.2.1 common values */
-static const uint8_t user[] = { 'U', 0, 's', 0, 'e', 0, 'r', 0 };
-static const uint8_t domain[] = { 'D', 0, 'o', 0, 'm', 0, 'a', 0, 'i', 0, 'n', 0 };
-static const uint8_t password[] = { 'P', 0, 'a', 0, 's', 0, 's', 0,
-                                    'w', 0, 'o', 0, 'r', 0, 'd', 0 };
-static const uint8_t server[] = { 'S', 0, 'e', 0, 'r', 0, 'v', 0, 'e', 0, 'r', 0 };
-static const uint8_t workstation[] = { 'C', 0, 'O', 0, 'M', 0, 'P', 0,
-                                       'U', 0, 'T', 0, 'E', 0, 'R', 0 };
-static const uint8_t server_chal[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
-static const uint8_t client_chal[8] = { 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa };
+static const uint8_t user[] = {'U', 0, 's', 0, 'e', 0, 'r', 0};
+static const uint8_t domain[] = {'D', 0, 'o', 0, 'm', 0, 'a', 0, 'i', 0, 'n', 0};
+static const uint8_t password[] = {'P', 0, 'a', 0, 's', 0, 's', 0, 'w', 0, 'o', 0, 'r', 0, 'd', 0};
+static const uint8_t server[] = {'S', 0, 'e', 0, 'r', 0, 'v', 0, 'e', 0, 'r', 0};
+static const uint8_t workstation[] = {'C', 0, 'O', 0, 'M', 0, 'P', 0,
+                                      'U', 0, 'T', 0, 'E', 0, 'R', 0};
+static const uint8_t server_chal[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+static const uint8_t client_chal[8] = {0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa};
 static uint8_t random_key[16];
 static uint8_t plaintext[18];
 
-static const char v1_challenge[] =
-    "4e 54 4c 4d 53 53 50 00 02 00 00 00 0c 00 0c 00"
-    "38 00 00 00 33 82 02 e2 01 23 45 67 89 ab cd ef"
-    "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
-    "06 00 70 17 00 00 00 0f 53 00 65 00 72 00 76 00"
-    "65 00 72 00";
-static const char v1_authenticate[] =
-    "4e 54 4c 4d 53 53 50 00 03 00 00 00 18 00 18 00"
-    "6c 00 00 00 18 00 18 00 84 00 00 00 0c 00 0c 00"
-    "48 00 00 00 08 00 08 00 54 00 00 00 10 00 10 00"
-    "5c 00 00 00 10 00 10 00 9c 00 00 00 35 82 80 e2"
-    "05 01 28 0a 00 00 00 0f 44 00 6f 00 6d 00 61 00"
-    "69 00 6e 00 55 00 73 00 65 00 72 00 43 00 4f 00"
-    "4d 00 50 00 55 00 54 00 45 00 52 00 98 de f7 b8"
-    "7f 88 aa 5d af e2 df 77 96 88 a1 72 de f1 1c 7d"
-    "5c cd ef 13 67 c4 30 11 f3 02 98 a2 ad 35 ec e6"
-    "4f 16 33 1c 44 bd be d9 27 84 1f 94 51 88 22 b1"
-    "b3 f3 50 c8 95 86 82 ec bb 3e 3c b7";
-static const char ess_challenge[] =
-    "4e 54 4c 4d 53 53 50 00 02 00 00 00 0c 00 0c 00"
-    "38 00 00 00 33 82 0a 82 01 23 45 67 89 ab cd ef"
-    "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
-    "06 00 70 17 00 00 00 0f 53 00 65 00 72 00 76 00"
-    "65 00 72 00";
-static const char ess_authenticate[] =
-    "4e 54 4c 4d 53 53 50 00 03 00 00 00 18 00 18 00"
-    "6c 00 00 00 18 00 18 00 84 00 00 00 0c 00 0c 00"
-    "48 00 00 00 08 00 08 00 54 00 00 00 10 00 10 00"
-    "5c 00 00 00 00 00 00 00 9c 00 00 00 35 82 08 82"
-    "05 01 28 0a 00 00 00 0f 44 00 6f 00 6d 00 61 00"
-    "69 00 6e 00 55 00 73 00 65 00 72 00 43 00 4f 00"
-    "4d 00 50 00 55 00 54 00 45 00 52 00 aa aa aa aa"
-    "aa aa aa aa 00 00 00 00 00 00 00 00 00 00 00 00"
-    "00 00 00 00 75 37 f8 03 ae 36 71 28 ca 45 82 04"
-    "bd e7 ca f8 1e 97 ed 26 83 26 72 32";
-static const char v2_challenge[] =
-    "4e 54 4c 4d 53 53 50 00 02 00 00 00 0c 00 0c 00"
-    "38 00 00 00 33 82 8a e2 01 23 45 67 89 ab cd ef"
-    "00 00 00 00 00 00 00 00 24 00 24 00 44 00 00 00"
-    "06 00 70 17 00 00 00 0f 53 00 65 00 72 00 76 00"
-    "65 00 72 00 02 00 0c 00 44 00 6f 00 6d 00 61 00"
-    "69 00 6e 00 01 00 0c 00 53 00 65 00 72 00 76 00"
-    "65 00 72 00 00 00 00 00";
-static const char v2_authenticate[] =
-    "4e 54 4c 4d 53 53 50 00 03 00 00 00 18 00 18 00"
-    "6c 00 00 00 54 00 54 00 84 00 00 00 0c 00 0c 00"
-    "48 00 00 00 08 00 08 00 54 00 00 00 10 00 10 00"
-    "5c 00 00 00 10 00 10 00 d8 00 00 00 35 82 88 e2"
-    "05 01 28 0a 00 00 00 0f 44 00 6f 00 6d 00 61 00"
-    "69 00 6e 00 55 00 73 00 65 00 72 00 43 00 4f 00"
-    "4d 00 50 00 55 00 54 00 45 00 52 00 86 c3 50 97"
-    "ac 9c ec 10 25 54 76 4a 57 cc cc 19 aa aa aa aa"
-    "aa aa aa aa 68 cd 0a b8 51 e5 1c 96 aa bc 92 7b"
-    "eb ef 6a 1c 01 01 00 00 00 00 00 00 00 00 00 00"
-    "00 00 00 00 aa aa aa aa aa aa aa aa 00 00 00 00"
-    "02 00 0c 00 44 00 6f 00 6d 00 61 00 69 00 6e 00"
-    "01 00 0c 00 53 00 65 00 72 00 76 00 65 00 72 00"
-    "00 00 00 00 00 00 00 00 c5 da d2 54 4f c9 79 90"
-    "94 ce 1c e9 0b c9 d0 3e";
+static const char v1_challenge[] = "4e 54 4c 4d 53 53 50 00 02 00 00 00 0c 00 0c 00"
+                                   "38 00 00 00 33 82 02 e2 01 23 45 67 89 ab cd ef"
+                                   "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+                                   "06 00 70 17 00 00 00 0f 53 00 65 00 72 00 76 00"
+                                   "65 00 72 00";
+static const char v1_authenticate[] = "4e 54 4c 4d 53 53 50 00 03 00 00 00 18 00 18 00"
+                                      "6c 00 00 00 18 00 18 00 84 00 00 00 0c 00 0c 00"
+                                      "48 00 00 00 08 00 08 00 54 00 00 00 10 00 10 00"
+                                      "5c 00 00 00 10 00 10 00 9c 00 00 00 35 82 80 e2"
+                                      "05 01 28 0a 00 00 00 0f 44 00 6f 00 6d 00 61 00"
+                                      "69 00 6e 00 55 00 73 00 65 00 72 00 43 00 4f 00"
+                                      "4d 00 50 00 55 00 54 00 45 00 52 00 98 de f7 b8"
+                                      "7f 88 aa 5d af e2 df 77 96 88 a1 72 de f1 1c 7d"
+                                      "5c cd ef 13 67 c4 30 11 f3 02 98 a2 ad 35 ec e6"
+                                      "4f 16 33 1c 44 bd be d9 27 84 1f 94 51 88 22 b1"
+                                      "b3 f3 50 c8 95 86 82 ec bb 3e 3c b7";
+static const char ess_challenge[] = "4e 54 4c 4d 53 53 50 00 02 00 00 00 0c 00 0c 00"
+                                    "38 00 00 00 33 82 0a 82 01 23 45 67 89 ab cd ef"
+                                    "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00"
+                                    "06 00 70 17 00 00 00 0f 53 00 65 00 72 00 76 00"
+                                    "65 00 72 00";
+static const char ess_authenticate[] = "4e 54 4c 4d 53 53 50 00 03 00 00 00 18 00 18 00"
+                                       "6c 00 00 00 18 00 18 00 84 00 00 00 0c 00 0c 00"
+                                       "48 00 00 00 08 00 08 00 54 00 00 00 10 00 10 00"
+                                       "5c 00 00 00 00 00 00 00 9c 00 00 00 35 82 08 82"
+                                       "05 01 28 0a 00 00 00 0f 44 00 6f 00 6d 00 61 00"
+                                       "69 00 6e 00 55 00 73 00 65 00 72 00 43 00 4f 00"
+                                       "4d 00 50 00 55 00 54 00 45 00 52 00 aa aa aa aa"
+                                       "aa aa aa aa 00 00 00 00 00 00 00 00 00 00 00 00"
+                                       "00 00 00 00 75 37 f8 03 ae 36 71 28 ca 45 82 04"
+                                       "bd e7 ca f8 1e 97 ed 26 83 26 72 32";
+static const char v2_challenge[] = "4e 54 4c 4d 53 53 50 00 02 00 00 00 0c 00 0c 00"
+                                   "38 00 00 00 33 82 8a e2 01 23 45 67 89 ab cd ef"
+                                   "00 00 00 00 00 00 00 00 24 00 24 00 44 00 00 00"
+                                   "06 00 70 17 00 00 00 0f 53 00 65 00 72 00 76 00"
+                                   "65 00 72 00 02 00 0c 00 44 00 6f 00 6d 00 61 00"
+                                   "69 00 6e 00 01 00 0c 00 53 00 65 00 72 00 76 00"
+                                   "65 00 72 00 00 00 00 00";
+static const char v2_authenticate[] = "4e 54 4c 4d 53 53 50 00 03 00 00 00 18 00 18 00"
+                                      "6c 00 00 00 54 00 54 00 84 00 00 00 0c 00 0c 00"
+                                      "48 00 00 00 08 00 08 00 54 00 00 00 10 00 10 00"
+                                      "5c 00 00 00 10 00 10 00 d8 00 00 00 35 82 88 e2"
+                                      "05 01 28 0a 00 00 00 0f 44 00 6f 00 6d 00 61 00"
+                                      "69 00 6e 00 55 00 73 00 65 00 72 00 43 00 4f 00"
+                                      "4d 00 50 00 55 00 54 00 45 00 52 00 86 c3 50 97"
+                                      "ac 9c ec 10 25 54 76 4a 57 cc cc 19 aa aa aa aa"
+                                      "aa aa aa aa 68 cd 0a b8 51 e5 1c 96 aa bc 92 7b"
+                                      "eb ef 6a 1c 01 01 00 00 00 00 00 00 00 00 00 00"
+                                      "00 00 00 00 aa aa aa aa aa aa aa aa 00 00 00 00"
+                                      "02 00 0c 00 44 00 6f 00 6d 00 61 00 69 00 6e 00"
+                                      "01 00 0c 00 53 00 65 00 72 00 76 00 65 00 72 00"
+                                      "00 00 00 00 00 00 00 00 c5 da d2 54 4f c9 79 90"
+                                      "94 ce 1c e9 0b c9 d0 3e";
 static const char v2_av[] =
     "02 00 0c 00 44 00 6f 00 6d 00 61 00 69 00 6e 00 01 00 0c 00 53 00 65 00 72 00 76 00 "
     "65 00 72 00 00 00 00 00";
 
-static const struct ntlm_version ver_600 = { 6, 0, 6000, 15 };
-static const struct ntlm_version ver_51 = { 5, 1, 2600, 15 };
+static const struct ntlm_version ver_600 = {6, 0, 6000, 15};
+static const struct ntlm_version ver_51 = {5, 1, 2600, 15};
 
 static void setup(void)
 {
@@ -103,7 +96,7 @@ static void setup(void)
     }
 }
 
-#define V(p, l) ((struct ntlm_view){ (p), (l) })
+#define V(p, l) ((struct ntlm_view){(p), (l)})
 
 /* ---- 4.2.2 NTLMv1 ------------------------------------------------------- */
 START_TEST(test_v1_keys)
@@ -120,10 +113,12 @@ START_TEST(test_v1_keys)
     CHECK_HEX(sbk, 16, "d8 72 62 b0 cd e4 b1 cb 74 99 be cc cd f1 07 84");
 
     ntlm_v1_response(nt, server_chal, out);
-    CHECK_HEX(out, 24, "67 c4 30 11 f3 02 98 a2 ad 35 ec e6 "
+    CHECK_HEX(out, 24,
+              "67 c4 30 11 f3 02 98 a2 ad 35 ec e6 "
               "4f 16 33 1c 44 bd be d9 27 84 1f 94");
     ntlm_v1_response(lm, server_chal, lmresp);
-    CHECK_HEX(lmresp, 24, "98 de f7 b8 7f 88 aa 5d af e2 df 77 "
+    CHECK_HEX(lmresp, 24,
+              "98 de f7 b8 7f 88 aa 5d af e2 df 77 "
               "96 88 a1 72 de f1 1c 7d 5c cd ef 13");
 
     ntlm_kxkey(0xE2028233, false, sbk, lm, lmresp, server_chal, kx);
@@ -138,8 +133,8 @@ START_TEST(test_v1_keys)
     crypto_rc4_crypt(&rc4, 16, enc, random_key);
     CHECK_HEX(enc, 16, "4c d7 bb 57 d6 97 ef 9b 54 9f 02 b8 f9 b3 78 64");
 
-    ntlm_kxkey(0xE2028233 | NTLMSSP_REQUEST_NON_NT_SESSION_KEY, false, sbk, lm, lmresp,
-               server_chal, kx);
+    ntlm_kxkey(0xE2028233 | NTLMSSP_REQUEST_NON_NT_SESSION_KEY, false, sbk, lm, lmresp, server_chal,
+               kx);
     CHECK_HEX(kx, 16, "e5 2c ac 67 41 9a 9a 22 00 00 00 00 00 00 00 00");
     crypto_rc4_set_key(&rc4, kx, 16);
     crypto_rc4_crypt(&rc4, 16, enc, random_key);
@@ -164,8 +159,8 @@ START_TEST(test_v1_messages)
     ck_assert_uint_eq(c.target_info.len, 0);
     ck_assert(c.has_version);
     ck_assert_uint_eq(c.version.build, 6000);
-    ck_assert(ntlm_msg_encode_challenge(c.flags, server_chal, &V(server, 12), NULL, &ver_600,
-                                        &out));
+    ck_assert(
+        ntlm_msg_encode_challenge(c.flags, server_chal, &V(server, 12), NULL, &ver_600, &out));
     CHECK_HEX(out.data, out.len, v1_challenge);
     ntlm_buf_free(&out);
 
@@ -177,9 +172,8 @@ START_TEST(test_v1_messages)
     crypto_rc4_set_key(&rc4, sbk, 16);
     crypto_rc4_crypt(&rc4, 16, enc, random_key);
     ck_assert(ntlm_msg_encode_authenticate(0xE2808235, &V(lmresp, 24), &V(ntresp, 24),
-                                           &V(domain, 12), &V(user, 8),
-                                           &V(workstation, 16), &V(enc, 16), &ver_51, false,
-                                           &out));
+                                           &V(domain, 12), &V(user, 8), &V(workstation, 16),
+                                           &V(enc, 16), &ver_51, false, &out));
     CHECK_HEX(out.data, out.len, v1_authenticate);
     ck_assert(ntlm_msg_decode_authenticate(out.data, out.len, &a));
     ck_assert_uint_eq(a.flags, 0xE2808235);
@@ -197,7 +191,7 @@ START_TEST(test_v1_wrap)
     uint8_t key[16], data[18], sig[16];
     size_t kl = ntlm_sealkey(0xE2028233, random_key, true, key);
     crypto_rc4 rc4;
-    struct ntlm_iov iov = { plaintext, sizeof(plaintext) };
+    struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
 
     ck_assert_uint_eq(kl, 16);
     ck_assert_mem_eq(key, random_key, 16);
@@ -226,12 +220,11 @@ START_TEST(test_ess)
     struct ntlm_buf out;
     crypto_hmac_md5_key hk;
     crypto_rc4 rc4;
-    struct ntlm_iov iov = { plaintext, sizeof(plaintext) };
+    struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
 
     ck_assert(ntlm_msg_decode_challenge(msg, n, &c));
     ck_assert_uint_eq(c.flags, flags);
-    ck_assert(ntlm_msg_encode_challenge(flags, server_chal, &V(server, 12), NULL, &ver_600,
-                                        &out));
+    ck_assert(ntlm_msg_encode_challenge(flags, server_chal, &V(server, 12), NULL, &ver_600, &out));
     CHECK_HEX(out.data, out.len, ess_challenge);
     ntlm_buf_free(&out);
 
@@ -241,14 +234,15 @@ START_TEST(test_ess)
     memset(lmresp, 0, 24);
     memcpy(lmresp, client_chal, 8);
     ntlm_v1_ess_response(nt, server_chal, client_chal, ntresp);
-    CHECK_HEX(ntresp, 24, "75 37 f8 03 ae 36 71 28 ca 45 82 04 "
+    CHECK_HEX(ntresp, 24,
+              "75 37 f8 03 ae 36 71 28 ca 45 82 04 "
               "bd e7 ca f8 1e 97 ed 26 83 26 72 32");
     ntlm_kxkey(flags, false, sbk, lm, lmresp, server_chal, kx);
     CHECK_HEX(kx, 16, "eb 93 42 9a 8b d9 52 f8 b8 9c 55 b8 7f 47 5e dc");
 
     ck_assert(ntlm_msg_encode_authenticate(0x82088235, &V(lmresp, 24), &V(ntresp, 24),
-                                           &V(domain, 12), &V(user, 8),
-                                           &V(workstation, 16), NULL, &ver_51, false, &out));
+                                           &V(domain, 12), &V(user, 8), &V(workstation, 16), NULL,
+                                           &ver_51, false, &out));
     CHECK_HEX(out.data, out.len, ess_authenticate);
     ntlm_buf_free(&out);
 
@@ -298,7 +292,8 @@ START_TEST(test_v2_keys)
     ntlm_v2_session_base_key(nt2, proof, sbk);
     CHECK_HEX(sbk, 16, "8d e4 0c ca db c1 4a 82 f1 5c b0 ad 0d e9 5c a3");
     ntlm_lmv2_response(nt2, server_chal, client_chal, lmresp);
-    CHECK_HEX(lmresp, 24, "86 c3 50 97 ac 9c ec 10 25 54 76 4a "
+    CHECK_HEX(lmresp, 24,
+              "86 c3 50 97 ac 9c ec 10 25 54 76 4a "
               "57 cc cc 19 aa aa aa aa aa aa aa aa");
     crypto_rc4_set_key(&rc4, sbk, 16);
     crypto_rc4_crypt(&rc4, 16, enc, random_key);
@@ -334,7 +329,7 @@ START_TEST(test_v2_messages)
 
     /* The same AV list built with the builder. */
     {
-        struct ntlm_avbuilder b = { 0 };
+        struct ntlm_avbuilder b = {0};
         ntlm_av_add(&b, MsvAvNbDomainName, domain, 12);
         ntlm_av_add(&b, MsvAvNbComputerName, server, 12);
         ck_assert(ntlm_av_finish(&b));
@@ -353,9 +348,8 @@ START_TEST(test_v2_messages)
     crypto_rc4_set_key(&rc4, sbk, 16);
     crypto_rc4_crypt(&rc4, 16, enc, random_key);
     ck_assert(ntlm_msg_encode_authenticate(0xE2888235, &V(lmresp, 24), &V(ntresp, 16 + bl),
-                                           &V(domain, 12), &V(user, 8),
-                                           &V(workstation, 16), &V(enc, 16), &ver_51, false,
-                                           &out));
+                                           &V(domain, 12), &V(user, 8), &V(workstation, 16),
+                                           &V(enc, 16), &ver_51, false, &out));
     CHECK_HEX(out.data, out.len, v2_authenticate);
     ck_assert(ntlm_msg_decode_authenticate(out.data, out.len, &a));
     ck_assert_uint_eq(a.nt.len, 84);
@@ -370,7 +364,7 @@ START_TEST(test_v2_wrap)
     uint8_t sealc[16], signc[16], seals[16], signs[16], data[18], sig[16];
     crypto_hmac_md5_key hk;
     crypto_rc4 rc4;
-    struct ntlm_iov iov = { plaintext, sizeof(plaintext) };
+    struct ntlm_iov iov = {plaintext, sizeof(plaintext)};
 
     ck_assert_uint_eq(ntlm_sealkey(flags, random_key, true, sealc), 16);
     CHECK_HEX(sealc, 16, "59 f6 00 97 3c c4 96 0a 25 48 0a 7c 19 6e 4c 58");
@@ -408,7 +402,7 @@ START_TEST(test_v2_wrap)
 
     /* Split buffers give the same signature as one buffer. */
     {
-        struct ntlm_iov two[2] = { { plaintext, 5 }, { plaintext + 5, 13 } };
+        struct ntlm_iov two[2] = {{plaintext, 5}, {plaintext + 5, 13}};
         uint8_t sig2[16];
         crypto_rc4_set_key(&rc4, seals, 16);
         ntlm_sign_compute(flags, &hk, &rc4, 7, &iov, 1, sig);
@@ -421,9 +415,9 @@ END_TEST
 
 START_TEST(test_misc)
 {
-    uint8_t u[] = { 'u', 0, 's', 0, 0xe9, 0, 'r', 0 };
-    uint8_t U[] = { 'U', 0, 'S', 0, 0xc9, 0, 'R', 0 };
-    uint8_t cb[64] = { 0 }, h[16], h2[16];
+    uint8_t u[] = {'u', 0, 's', 0, 0xe9, 0, 'r', 0};
+    uint8_t U[] = {'U', 0, 'S', 0, 0xc9, 0, 'R', 0};
+    uint8_t cb[64] = {0}, h[16], h2[16];
 
     ck_assert(ntlm_utf16_caseeq(u, 8, U, 8));
     ntlm_utf16_upper(u, 8);
@@ -435,7 +429,7 @@ START_TEST(test_misc)
     memcpy(cb + 32, "abcd", 4);
     ck_assert(ntlm_cbt_hash(cb, 36, h));
     {
-        uint8_t ser[24] = { 0 };
+        uint8_t ser[24] = {0};
         pkg_put_le32(ser + 16, 4);
         memcpy(ser + 20, "abcd", 4);
         crypto_md5(ser, 24, h2);

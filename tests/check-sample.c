@@ -22,7 +22,7 @@
 #include "libsspi.h"
 #include "pkg-harness.h"
 
-#define SAMPLE_TRAILER 28
+#define SAMPLE_TRAILER       28
 #define SAMPLE_NEGOTIATE_HDR 8
 
 static bool u16eq(const char16_t *a, const char *b)
@@ -825,7 +825,7 @@ END_TEST
 
 /* Many threads sign and seal on one context at once: every message gets
  * its own sequence number, and the receiver accepts them all in order. */
-#define MT_THREADS 4
+#define MT_THREADS    4
 #define MT_PER_THREAD 200
 
 struct mt_msg {

@@ -849,8 +849,8 @@ static SECURITY_STATUS acquire_by_hash(uint32_t use, uint32_t format, const void
     sc.dwCredFormat = format;
     sc.cCreds = 1;
     sc.paCred = (PCCERT_CONTEXT *)(uintptr_t)hash;
-    return AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel", use, NULL, &sc, NULL, NULL,
-                                     cred, &ts);
+    return AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel", use, NULL, &sc, NULL, NULL, cred,
+                                     &ts);
 }
 
 static void hash_store(SCHANNEL_CERT_HASH_STORE *h, const char *pem, const char16_t *store)
@@ -949,8 +949,7 @@ START_TEST(test_cert_dir_option)
     CredHandle cred;
 
     thumbprint(pki.server, h.ShaHash);
-    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, &h, &cred),
-              SEC_E_OK);
+    ck_status(acquire_by_hash(SECPKG_CRED_INBOUND, SCH_CRED_FORMAT_CERT_HASH, &h, &cred), SEC_E_OK);
     FreeCredentialsHandle(&cred);
 }
 END_TEST
@@ -1021,9 +1020,8 @@ START_TEST(test_server_chain_verdict)
     static const struct {
         const char *pem, *target;
         int32_t want;
-    } cases[] = {{NULL, "localhost", S_OK},
-                 {NULL, "other.example", CERT_E_CN_NO_MATCH},
-                 {NULL, NULL, S_OK}};
+    } cases[] = {
+        {NULL, "localhost", S_OK}, {NULL, "other.example", CERT_E_CN_NO_MATCH}, {NULL, NULL, S_OK}};
     SecPkgContext_ClientCertPolicyResult r;
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

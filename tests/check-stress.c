@@ -258,7 +258,8 @@ static void *sign_until_gone(void *arg)
     CtxtHandle h = *(CtxtHandle *)arg;
     for (uint32_t i = 0; i < 1000000; i++) {
         uint8_t data[16] = {0}, tok[128];
-        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(tok), SECBUFFER_TOKEN, tok}};
+        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data},
+                          {sizeof(tok), SECBUFFER_TOKEN, tok}};
         SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
         SECURITY_STATUS st = MakeSignature(&h, 0, &d, 0);
         if (st == SEC_E_INVALID_HANDLE)
@@ -306,16 +307,17 @@ START_TEST(test_export_delete_old_while_signing)
         ck_assert_int_eq(establish(&p), SEC_E_OK);
         for (int i = 0; i < 3; i++)
             ck_assert_int_eq(pthread_create(&t[i], NULL, sign_until_gone, &p.cctx), 0);
-        ck_assert_int_eq(ExportSecurityContext(&p.cctx, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &blob,
-                                               NULL),
-                         SEC_E_OK);
+        ck_assert_int_eq(
+            ExportSecurityContext(&p.cctx, SECPKG_CONTEXT_EXPORT_DELETE_OLD, &blob, NULL),
+            SEC_E_OK);
         for (int i = 0; i < 3; i++)
             pthread_join(t[i], NULL);
         ck_assert_int_eq(DeleteSecurityContext(&p.cctx), SEC_E_INVALID_HANDLE);
         ck_assert_int_eq(ImportSecurityContextA("Sample", &blob, NULL, &imported), SEC_E_OK);
         ck_assert_int_eq(FreeContextBuffer(blob.pvBuffer), SEC_E_OK);
         uint8_t data[16] = {1}, tok[128];
-        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(tok), SECBUFFER_TOKEN, tok}};
+        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data},
+                          {sizeof(tok), SECBUFFER_TOKEN, tok}};
         SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
         ck_assert_int_eq(MakeSignature(&imported, 0, &d, 0), SEC_E_OK);
         ck_assert_int_eq(DeleteSecurityContext(&imported), SEC_E_OK);
@@ -335,7 +337,8 @@ static void *sign_n(void *arg)
     CtxtHandle h = *(CtxtHandle *)arg;
     for (uint32_t i = 0; i < 2000; i++) {
         uint8_t data[16] = {0}, tok[128];
-        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data}, {sizeof(tok), SECBUFFER_TOKEN, tok}};
+        SecBuffer b[2] = {{sizeof(data), SECBUFFER_DATA, data},
+                          {sizeof(tok), SECBUFFER_TOKEN, tok}};
         SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
         if (MakeSignature(&h, 0, &d, 0) != SEC_E_OK)
             atomic_fetch_add(&failures, 1);

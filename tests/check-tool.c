@@ -39,7 +39,7 @@ static char broken_path[4096];
 static char users_path[4096];
 
 struct run_result {
-    int status;                  /* exit code, or -1 if killed */
+    int status; /* exit code, or -1 if killed */
     char *out;
     char *err;
 };
@@ -97,7 +97,7 @@ static struct run_result run_argv(const char *const *args)
     return r;
 }
 
-#define RUN(...) run_argv((const char *const[]){ __VA_ARGS__, NULL })
+#define RUN(...) run_argv((const char *const[]){__VA_ARGS__, NULL})
 
 static void run_free(struct run_result *r)
 {
@@ -105,8 +105,8 @@ static void run_free(struct run_result *r)
     free(r->err);
 }
 
-#define ck_assert_exit(r, code)                                                   \
-    ck_assert_msg((r).status == (code), "exit %d, expected %d\nstdout:\n%s\nstderr:\n%s", \
+#define ck_assert_exit(r, code)                                                                    \
+    ck_assert_msg((r).status == (code), "exit %d, expected %d\nstdout:\n%s\nstderr:\n%s",          \
                   (r).status, (code), (r).out, (r).err)
 
 /* ---- minimal JSON validator (RFC 8259 grammar, no semantic checks) */
@@ -265,9 +265,9 @@ static bool json_valid(const char *text)
 }
 
 #define ck_assert_json(text) ck_assert_msg(json_valid(text), "invalid JSON:\n%s", text)
-#define ck_assert_has(text, needle) \
+#define ck_assert_has(text, needle)                                                                \
     ck_assert_msg(strstr((text), (needle)) != NULL, "'%s' not found in:\n%s", (needle), (text))
-#define ck_assert_hasnt(text, needle) \
+#define ck_assert_hasnt(text, needle)                                                              \
     ck_assert_msg(strstr((text), (needle)) == NULL, "'%s' found in:\n%s", (needle), (text))
 
 /* Occurrences of `needle` in `text`. */
@@ -415,15 +415,15 @@ START_TEST(test_usage_errors)
     ck_assert_has(r.err, "unknown verb");
     run_free(&r);
 
-#define EXPECT_USAGE(...)             \
-    do {                              \
-        r = RUN(__VA_ARGS__);         \
-        ck_assert_exit(r, 2);         \
-        ck_assert_str_ne(r.err, "");  \
-        run_free(&r);                 \
+#define EXPECT_USAGE(...)                                                                          \
+    do {                                                                                           \
+        r = RUN(__VA_ARGS__);                                                                      \
+        ck_assert_exit(r, 2);                                                                      \
+        ck_assert_str_ne(r.err, "");                                                               \
+        run_free(&r);                                                                              \
     } while (0)
 
-    r = run_argv((const char *const[]){ NULL });
+    r = run_argv((const char *const[]){NULL});
     ck_assert_exit(r, 2);
     run_free(&r);
     EXPECT_USAGE("list", "--bogus");
@@ -694,9 +694,8 @@ END_TEST
 
 START_TEST(test_loopback_json)
 {
-    struct run_result r = RUN("loopback", "--json", "--seal", "--user", "bob",
-                              "--password", "pw", "--bindings", "tls-unique:xyz",
-                              "Sample");
+    struct run_result r = RUN("loopback", "--json", "--seal", "--user", "bob", "--password", "pw",
+                              "--bindings", "tls-unique:xyz", "Sample");
 
     ck_assert_exit(r, 0);
     ck_assert_json(r.out);
@@ -770,9 +769,9 @@ END_TEST
 
 START_TEST(test_loopback_ntlm)
 {
-    struct run_result r = RUN("loopback", "NTLM", "--user", "alice", "--domain", "EXAMPLE",
-                              "--password", "secret", "--bindings", "tls-server-end-point:x",
-                              "--messages", "2");
+    struct run_result r =
+        RUN("loopback", "NTLM", "--user", "alice", "--domain", "EXAMPLE", "--password", "secret",
+            "--bindings", "tls-server-end-point:x", "--messages", "2");
 
     ck_assert_exit(r, 0);
     ck_assert_has(r.out, "SECPKG_ATTR_NAMES   EXAMPLE\\alice");
@@ -825,8 +824,8 @@ END_TEST
 
 START_TEST(test_bench_json)
 {
-    struct run_result r = RUN("bench", "Sample", "--json", "--count", "40",
-                              "--sizes", "16,1024", "--threads", "2");
+    struct run_result r =
+        RUN("bench", "Sample", "--json", "--count", "40", "--sizes", "16,1024", "--threads", "2");
 
     ck_assert_exit(r, 0);
     ck_assert_json(r.out);
@@ -855,15 +854,15 @@ struct server_proc {
     pid_t pid;
     FILE *out;
     char port[16];
-    char first[512];             /* "listening on ..." or the listening event */
+    char first[512]; /* "listening on ..." or the listening event */
     char err_path[4200];
 };
 
 /* Start `sspi server` on 127.0.0.1 and a free port; return once it has
  * printed where it listens (text or --json).  With `once`, it serves a
  * single client. */
-static void server_spawn(struct server_proc *s, const char *package,
-                         const char *const *extra, bool once)
+static void server_spawn(struct server_proc *s, const char *package, const char *const *extra,
+                         bool once)
 {
     const char *argv[MAX_ARGS];
     char line[512];
@@ -908,8 +907,7 @@ static void server_spawn(struct server_proc *s, const char *package,
     }
 }
 
-static void server_start(struct server_proc *s, const char *package,
-                         const char *const *extra)
+static void server_start(struct server_proc *s, const char *package, const char *const *extra)
 {
     server_spawn(s, package, extra, true);
 }
@@ -940,7 +938,7 @@ static int server_wait(struct server_proc *s, char **out)
 
 START_TEST(test_server_client)
 {
-    static const char *const no_extra[] = { NULL };
+    static const char *const no_extra[] = {NULL};
     struct server_proc s;
     struct run_result r;
     char addr[64], *sout;
@@ -967,10 +965,10 @@ END_TEST
  * asserted: the client just waits for the slot.) */
 START_TEST(test_server_idle_peer_dropped)
 {
-    static const char *const extra[] = { "--timeout", "5", "--max-clients", "1", NULL };
+    static const char *const extra[] = {"--timeout", "5", "--max-clients", "1", NULL};
     struct server_proc s;
     struct run_result r;
-    struct sockaddr_in sin = { 0 };
+    struct sockaddr_in sin = {0};
     char addr[64], *sout;
     int idle, wst;
 
@@ -1008,7 +1006,7 @@ END_TEST
 
 START_TEST(test_server_client_wrong_password)
 {
-    static const char *const extra[] = { "--password", "server-secret", NULL };
+    static const char *const extra[] = {"--password", "server-secret", NULL};
     struct server_proc s;
     struct run_result r;
     char addr[64], *sout;
@@ -1027,7 +1025,7 @@ END_TEST
 
 START_TEST(test_server_client_ntlm)
 {
-    static const char *const no_extra[] = { NULL };
+    static const char *const no_extra[] = {NULL};
     struct server_proc s;
     struct run_result r;
     char addr[64], *sout;
@@ -1035,8 +1033,8 @@ START_TEST(test_server_client_ntlm)
     /* the NTLM server needs no identity: it checks NTLM_USER_FILE */
     server_start(&s, "NTLM", no_extra);
     snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
-    r = RUN("client", addr, "NTLM", "--user", "alice", "--domain", "EXAMPLE",
-            "--password", "secret", "--bindings", "cb");
+    r = RUN("client", addr, "NTLM", "--user", "alice", "--domain", "EXAMPLE", "--password",
+            "secret", "--bindings", "cb");
     ck_assert_exit(r, 0);
     run_free(&r);
     ck_assert_int_eq(server_wait(&s, &sout), 0);
@@ -1045,8 +1043,8 @@ START_TEST(test_server_client_ntlm)
 
     server_start(&s, "NTLM", no_extra);
     snprintf(addr, sizeof(addr), "127.0.0.1:%s", s.port);
-    r = RUN("client", addr, "NTLM", "--user", "alice", "--domain", "EXAMPLE",
-            "--password", "wrong");
+    r = RUN("client", addr, "NTLM", "--user", "alice", "--domain", "EXAMPLE", "--password",
+            "wrong");
     ck_assert_exit(r, 1);
     ck_assert_has(r.err, "server AcceptSecurityContext: SEC_E_LOGON_DENIED (0x8009030C)");
     run_free(&r);
@@ -1059,7 +1057,7 @@ END_TEST
 START_TEST(test_client_connection_refused)
 {
     struct server_proc s;
-    static const char *const no_extra[] = { NULL };
+    static const char *const no_extra[] = {NULL};
     struct run_result r;
     char addr[64], *sout;
 
@@ -1095,7 +1093,7 @@ static const char *server_events_check(const char *sout)
 
 START_TEST(test_server_client_json)
 {
-    static const char *const extra[] = { "--json", NULL };
+    static const char *const extra[] = {"--json", NULL};
     struct server_proc s;
     struct run_result r;
     char addr[64], peer[96], first[512], *sout;
@@ -1147,7 +1145,7 @@ END_TEST
 
 START_TEST(test_server_client_json_wrong_password)
 {
-    static const char *const extra[] = { "--json", "--password", "server-secret", NULL };
+    static const char *const extra[] = {"--json", "--password", "server-secret", NULL};
     struct server_proc s;
     struct run_result r;
     char addr[64], *sout;
@@ -1174,7 +1172,7 @@ END_TEST
 
 START_TEST(test_server_client_json_ntlm)
 {
-    static const char *const extra[] = { "--json", NULL };
+    static const char *const extra[] = {"--json", NULL};
     struct server_proc s;
     struct run_result r;
     char addr[64], *sout;
@@ -1224,7 +1222,7 @@ END_TEST
 /* Clients served at the same time: every line is still one whole event. */
 START_TEST(test_server_json_concurrent)
 {
-    static const char *const extra[] = { "--json", "--max-clients", "4", NULL };
+    static const char *const extra[] = {"--json", "--max-clients", "4", NULL};
     enum { CLIENTS = 4 };
     struct server_proc s;
     pid_t pids[CLIENTS];
@@ -1244,8 +1242,8 @@ START_TEST(test_server_json_concurrent)
 
             if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
                 _exit(127);
-            execl(sspi_path, sspi_path, "client", "--json", addr, "Sample", "--seal",
-                  "--messages", "10", (char *)NULL);
+            execl(sspi_path, sspi_path, "client", "--json", addr, "Sample", "--seal", "--messages",
+                  "10", (char *)NULL);
             _exit(127);
         }
     }
@@ -1289,7 +1287,7 @@ END_TEST
 
 START_TEST(test_client_json_failures)
 {
-    static const char *const no_extra[] = { NULL };
+    static const char *const no_extra[] = {NULL};
     struct server_proc s;
     struct run_result r;
     char addr[64], *sout;

@@ -82,7 +82,8 @@ START_TEST(test_invalid)
     size_t n;
     char *t = sspi_utf16_to_utf8_lossy(lone_high, SSPI_UTF16_NUL_TERMINATED, &n);
     ck_assert_ptr_nonnull(t);
-    ck_assert_str_eq(t, "\xef\xbf\xbd" "a");
+    ck_assert_str_eq(t, "\xef\xbf\xbd"
+                        "a");
     ck_assert_uint_eq(n, 4);
     free(t);
     t = sspi_utf16_to_utf8_lossy(cut, SSPI_UTF16_NUL_TERMINATED, NULL);
@@ -134,7 +135,8 @@ START_TEST(test_utf16le)
     ck_assert_ptr_null(sspi_utf8_to_utf16le("\xc0\x80", 2, NULL));
     /* An unpaired surrogate becomes U+FFFD; an odd last byte is ignored. */
     s = sspi_utf16le_to_utf8_lossy(lone, sizeof lone, NULL);
-    ck_assert_str_eq(s, "a\xef\xbf\xbd" "b");
+    ck_assert_str_eq(s, "a\xef\xbf\xbd"
+                        "b");
     free(s);
     b = sspi_utf16_to_le(u"\u00e9x", 2, &n);
     ck_assert_uint_eq(n, 4);

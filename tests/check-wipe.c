@@ -99,9 +99,9 @@ static void run_session(const char *package, const char *user, const char *domai
                         const char *password)
 {
     SEC_WINNT_AUTH_IDENTITY_A id = {
-        (unsigned char *)user,     user ? (uint32_t)strlen(user) : 0,
-        (unsigned char *)domain,   domain ? (uint32_t)strlen(domain) : 0,
-        (unsigned char *)password, password ? (uint32_t)strlen(password) : 0,
+        (unsigned char *)user,       user ? (uint32_t)strlen(user) : 0,
+        (unsigned char *)domain,     domain ? (uint32_t)strlen(domain) : 0,
+        (unsigned char *)password,   password ? (uint32_t)strlen(password) : 0,
         SEC_WINNT_AUTH_IDENTITY_ANSI};
     CredHandle cc, sc;
     CtxtHandle cx, sx;

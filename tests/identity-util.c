@@ -76,7 +76,7 @@ void *it_map_fixed(uintptr_t addr)
     if (!it_fixed_mappings())
         return NULL;
     p = mmap((void *)addr, page(), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
     if (p == MAP_FAILED)
         return NULL;

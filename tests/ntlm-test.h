@@ -57,7 +57,7 @@ static inline void nt_test_tables(void)
 static inline LSA_SEC_HANDLE nt_test_cred(const char *user, const char *domain, const char *pw)
 {
     LSA_SEC_HANDLE h = 0;
-    SEC_WINNT_AUTH_IDENTITY_A id = { 0 };
+    SEC_WINNT_AUTH_IDENTITY_A id = {0};
 
     if (!user) {
         if (ntlm_sp_acquire_credentials_handle(NULL, SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
@@ -92,19 +92,19 @@ static inline SECURITY_STATUS nt_test_isc(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE *c
                                           const uint8_t *in, size_t inlen, uint32_t req,
                                           struct nt_test_tok *out)
 {
-    SecBuffer ib = { (uint32_t)inlen, SECBUFFER_TOKEN, (void *)in };
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib };
-    SecBuffer ob = { sizeof out->data, SECBUFFER_TOKEN, out->data };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ib = {(uint32_t)inlen, SECBUFFER_TOKEN, (void *)in};
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib};
+    SecBuffer ob = {sizeof out->data, SECBUFFER_TOKEN, out->data};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     ULONG attrs = 0;
     TimeStamp ts;
     BOOLEAN mapped = 0;
-    SecBuffer cd = { 0 };
+    SecBuffer cd = {0};
     LSA_SEC_HANDLE newh = 0;
     SECURITY_STATUS st;
 
-    st = nt_lsa->InitLsaModeContext(cred, *ctx, NULL, req, 0, in ? &id : NULL, &newh, &od,
-                                       &attrs, &ts, &mapped, &cd);
+    st = nt_lsa->InitLsaModeContext(cred, *ctx, NULL, req, 0, in ? &id : NULL, &newh, &od, &attrs,
+                                    &ts, &mapped, &cd);
     out->len = ob.cbBuffer;
     nt_test_last_attrs = attrs;
     if (newh)
@@ -121,19 +121,19 @@ static inline SECURITY_STATUS nt_test_asc(LSA_SEC_HANDLE cred, LSA_SEC_HANDLE *c
                                           const uint8_t *in, size_t inlen, uint32_t req,
                                           struct nt_test_tok *out)
 {
-    SecBuffer ib = { (uint32_t)inlen, SECBUFFER_TOKEN, (void *)in };
-    SecBufferDesc id = { SECBUFFER_VERSION, 1, &ib };
-    SecBuffer ob = { sizeof out->data, SECBUFFER_TOKEN, out->data };
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob };
+    SecBuffer ib = {(uint32_t)inlen, SECBUFFER_TOKEN, (void *)in};
+    SecBufferDesc id = {SECBUFFER_VERSION, 1, &ib};
+    SecBuffer ob = {sizeof out->data, SECBUFFER_TOKEN, out->data};
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob};
     ULONG attrs = 0;
     TimeStamp ts;
     BOOLEAN mapped = 0;
-    SecBuffer cd = { 0 };
+    SecBuffer cd = {0};
     LSA_SEC_HANDLE newh = 0;
     SECURITY_STATUS st;
 
-    st = nt_lsa->AcceptLsaModeContext(cred, *ctx, &id, req, 0, &newh, &od, &attrs, &ts,
-                                         &mapped, &cd);
+    st = nt_lsa->AcceptLsaModeContext(cred, *ctx, &id, req, 0, &newh, &od, &attrs, &ts, &mapped,
+                                      &cd);
     out->len = ob.cbBuffer;
     nt_test_last_attrs = attrs;
     if (newh)

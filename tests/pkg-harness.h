@@ -162,7 +162,7 @@ SECURITY_STATUS ph_pair_close(struct ph_pair *p);
 
 /* ---- messages -------------------------------------------------------------- */
 
-#define PH_MAX_DATA 4096
+#define PH_MAX_DATA    4096
 #define PH_MAX_TRAILER 512
 
 /* How a package lays out a message. */

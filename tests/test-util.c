@@ -195,8 +195,7 @@ struct mock_pkg_record *tu_record(const char *mock, const char *pkg)
     return NULL;
 }
 
-static SecBufferDesc *tu_desc(SecBufferDesc *d, SecBuffer *b, uint32_t type, void *p,
-                              uint32_t len)
+static SecBufferDesc *tu_desc(SecBufferDesc *d, SecBuffer *b, uint32_t type, void *p, uint32_t len)
 {
     b->BufferType = type;
     b->pvBuffer = p;
@@ -233,10 +232,9 @@ SECURITY_STATUS tu_pair_open_target(const char *pkg, const char *target, struct 
         FreeCredentialsHandle(&p->client_cred);
         return st;
     }
-    st = InitializeSecurityContextA(&p->client_cred, NULL, (SEC_CHAR *)target, 0, 0,
-                                    SECURITY_NATIVE_DREP, NULL, 0, &p->client,
-                                    tu_desc(&od, &ob, SECBUFFER_TOKEN, t1, sizeof(t1)), &attrs,
-                                    &ts);
+    st = InitializeSecurityContextA(
+        &p->client_cred, NULL, (SEC_CHAR *)target, 0, 0, SECURITY_NATIVE_DREP, NULL, 0, &p->client,
+        tu_desc(&od, &ob, SECBUFFER_TOKEN, t1, sizeof(t1)), &attrs, &ts);
     if (st != SEC_I_CONTINUE_NEEDED)
         goto fail_creds;
     st = AcceptSecurityContext(&p->server_cred, NULL,
@@ -246,13 +244,12 @@ SECURITY_STATUS tu_pair_open_target(const char *pkg, const char *target, struct 
     if (st != SEC_I_CONTINUE_NEEDED)
         goto fail_client;
     first = p->client;
-    st = InitializeSecurityContextA(&p->client_cred, &p->client, (SEC_CHAR *)target, 0, 0,
-                                    SECURITY_NATIVE_DREP,
-                                    tu_desc(&id, &ib, SECBUFFER_TOKEN, t2, ob.cbBuffer), 0,
-                                    &p->client, tu_desc(&od, &ob, SECBUFFER_TOKEN, t3, sizeof(t3)),
-                                    &attrs, &ts);
-    p->same_client_handle = first.dwLower == p->client.dwLower &&
-                            first.dwUpper == p->client.dwUpper;
+    st = InitializeSecurityContextA(
+        &p->client_cred, &p->client, (SEC_CHAR *)target, 0, 0, SECURITY_NATIVE_DREP,
+        tu_desc(&id, &ib, SECBUFFER_TOKEN, t2, ob.cbBuffer), 0, &p->client,
+        tu_desc(&od, &ob, SECBUFFER_TOKEN, t3, sizeof(t3)), &attrs, &ts);
+    p->same_client_handle =
+        first.dwLower == p->client.dwLower && first.dwUpper == p->client.dwUpper;
     if (st != SEC_E_OK)
         goto fail_server;
     first = p->server;
@@ -260,8 +257,8 @@ SECURITY_STATUS tu_pair_open_target(const char *pkg, const char *target, struct 
                                tu_desc(&id, &ib, SECBUFFER_TOKEN, t3, ob.cbBuffer), 0,
                                SECURITY_NATIVE_DREP, &p->server,
                                tu_desc(&od, &ob, SECBUFFER_TOKEN, t4, sizeof(t4)), &attrs, &ts);
-    p->same_server_handle = first.dwLower == p->server.dwLower &&
-                            first.dwUpper == p->server.dwUpper;
+    p->same_server_handle =
+        first.dwLower == p->server.dwLower && first.dwUpper == p->server.dwUpper;
     if (st != SEC_E_OK)
         goto fail_server;
     return SEC_E_OK;
@@ -295,10 +292,10 @@ SECURITY_STATUS tu_sign_verify(CtxtHandle *from, CtxtHandle *to, uint32_t qop, u
     char msg[] = "a message to sign";
     uint8_t sig[MOCK_SIG_LEN];
     SecBuffer b[2] = {
-        { sizeof(msg), SECBUFFER_DATA, msg },
-        { sizeof(sig), SECBUFFER_TOKEN, sig },
+        {sizeof(msg), SECBUFFER_DATA, msg},
+        {sizeof(sig), SECBUFFER_TOKEN, sig},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     uint32_t got = 0;
     SECURITY_STATUS st = MakeSignature(from, qop, &d, seq);
 
@@ -363,8 +360,7 @@ const char *tu_self_path(void)
     return tu_self;
 }
 
-int tu_main(int argc, char **argv, Suite *(*make_suite)(void),
-            const struct tu_scenario *scenarios)
+int tu_main(int argc, char **argv, Suite *(*make_suite)(void), const struct tu_scenario *scenarios)
 {
     const char *base;
     const char *parent;

@@ -30,37 +30,36 @@
 #include "util/testutil.h"
 
 /* No violation recorded by a mock module (NULL state is allowed: not loaded). */
-#define ck_assert_no_violation(st)                                                        \
-    ck_assert_msg((st) == NULL || (st)->violations == 0, "mock recorded a host violation: %s", \
+#define ck_assert_no_violation(st)                                                                 \
+    ck_assert_msg((st) == NULL || (st)->violations == 0, "mock recorded a host violation: %s",     \
                   (st) ? (st)->violation_text : "")
 
 /* Checks inside a scenario child: print what failed and return 1. */
-#define SC_CHECK(cond)                                                                    \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "%s:%d: scenario check failed: %s\n", __FILE__, __LINE__, #cond); \
-            return 1;                                                                     \
-        }                                                                                 \
+#define SC_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: scenario check failed: %s\n", __FILE__, __LINE__, #cond);      \
+            return 1;                                                                              \
+        }                                                                                          \
     } while (0)
-#define SC_STATUS(actual, expected)                                                       \
-    do {                                                                                  \
-        SECURITY_STATUS tu_a_ = (actual), tu_e_ = (expected);                             \
-        if (tu_a_ != tu_e_) {                                                             \
-            fprintf(stderr, "%s:%d: scenario check failed: %s: got %s, expected %s\n",    \
-                    __FILE__, __LINE__, #actual, tu_status_str(tu_a_), tu_status_str(tu_e_)); \
-            return 1;                                                                     \
-        }                                                                                 \
+#define SC_STATUS(actual, expected)                                                                \
+    do {                                                                                           \
+        SECURITY_STATUS tu_a_ = (actual), tu_e_ = (expected);                                      \
+        if (tu_a_ != tu_e_) {                                                                      \
+            fprintf(stderr, "%s:%d: scenario check failed: %s: got %s, expected %s\n", __FILE__,   \
+                    __LINE__, #actual, tu_status_str(tu_a_), tu_status_str(tu_e_));                \
+            return 1;                                                                              \
+        }                                                                                          \
     } while (0)
 
 struct tu_scenario {
     const char *name;
-    int (*run)(void);   /* 0 on success */
+    int (*run)(void); /* 0 on success */
 };
 
 /* Run the program: a scenario child when argv is "--scenario NAME",
  * otherwise the suite (CK_ENV fork mode).  Returns the exit status. */
-int tu_main(int argc, char **argv, Suite *(*make_suite)(void),
-            const struct tu_scenario *scenarios);
+int tu_main(int argc, char **argv, Suite *(*make_suite)(void), const struct tu_scenario *scenarios);
 
 /* Absolute path of tests/mock/.libs/<name>.so (per-thread rotating buffers,
  * valid for the next 15 calls on the same thread). */
@@ -109,8 +108,8 @@ struct tu_pair {
     CredHandle server_cred;
     CtxtHandle client;
     CtxtHandle server;
-    bool same_client_handle;   /* leg 2 of ISC kept the handle of leg 1 */
-    bool same_server_handle;   /* leg 2 of ASC kept the handle of leg 1 */
+    bool same_client_handle; /* leg 2 of ISC kept the handle of leg 1 */
+    bool same_server_handle; /* leg 2 of ASC kept the handle of leg 1 */
 };
 
 /* Acquire both credentials and run the mock three-message handshake with

@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 #ifndef INVALID_HANDLE_VALUE
-# define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
+#define INVALID_HANDLE_VALUE ((HANDLE)(LONG_PTR)-1)
 #endif
 
 BOOL WINAPI CloseHandle(HANDLE hObject);

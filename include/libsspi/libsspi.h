@@ -40,23 +40,23 @@ const char *libsspi_status_message(SECURITY_STATUS s);
 SECURITY_STATUS libsspi_reload_config(void);
 
 /* LIBSSPI_PACKAGE_REPORT.Shape */
-#define LIBSSPI_SHAPE_SSPAP     1   /* exports SpLsaModeInitialize / SpUserModeInitialize */
-#define LIBSSPI_SHAPE_PROVIDER  2   /* exports InitSecurityInterfaceW / A */
+#define LIBSSPI_SHAPE_SSPAP    1 /* exports SpLsaModeInitialize / SpUserModeInitialize */
+#define LIBSSPI_SHAPE_PROVIDER 2 /* exports InitSecurityInterfaceW / A */
 
 /* One package, or one module that failed before naming its packages. */
 typedef struct LIBSSPI_PACKAGE_REPORT {
-    const char *Name;           /* UTF-8 package name, NULL if the module failed before naming */
+    const char *Name; /* UTF-8 package name, NULL if the module failed before naming */
     const char *Comment;
-    const char *Module;         /* absolute path of the shared object */
-    const char *ConfigFile;     /* file that named it, NULL if autoloaded or added at run time */
+    const char *Module;     /* absolute path of the shared object */
+    const char *ConfigFile; /* file that named it, NULL if autoloaded or added at run time */
     uint32_t ConfigLine;
-    uint32_t fCapabilities;     /* SECPKG_FLAG_* */
+    uint32_t fCapabilities; /* SECPKG_FLAG_* */
     uint16_t wVersion;
     uint16_t wRPCID;
     uint32_t cbMaxToken;
-    uint32_t Shape;             /* LIBSSPI_SHAPE_* */
-    SECURITY_STATUS Status;     /* SEC_E_OK if loaded, else why not */
-    const char *Reason;         /* NULL if loaded, else "step: detail" */
+    uint32_t Shape;         /* LIBSSPI_SHAPE_* */
+    SECURITY_STATUS Status; /* SEC_E_OK if loaded, else why not */
+    const char *Reason;     /* NULL if loaded, else "step: detail" */
 } LIBSSPI_PACKAGE_REPORT, *PLIBSSPI_PACKAGE_REPORT;
 
 /*
@@ -64,8 +64,7 @@ typedef struct LIBSSPI_PACKAGE_REPORT {
  * SEC_E_OK, *ppReports is an array of *pcReports entries; one
  * FreeContextBuffer(*ppReports) frees it together with its strings.
  */
-SECURITY_STATUS libsspi_query_packages(uint32_t *pcReports,
-                                       LIBSSPI_PACKAGE_REPORT **ppReports);
+SECURITY_STATUS libsspi_query_packages(uint32_t *pcReports, LIBSSPI_PACKAGE_REPORT **ppReports);
 
 /*
  * Makes a certificate context that carries its private key, for Schannel

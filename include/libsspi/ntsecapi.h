@@ -14,7 +14,7 @@
 #define LIBSSPI_NTSECAPI_H
 
 #include "sspi-types.h"
-#include "sspi.h"    /* MICROSOFT_KERBEROS_NAME_A / _W / generic */
+#include "sspi.h" /* MICROSOFT_KERBEROS_NAME_A / _W / generic */
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,7 +31,8 @@ typedef enum _SECURITY_IMPERSONATION_LEVEL {
     SecurityIdentification,
     SecurityImpersonation,
     SecurityDelegation
-} SECURITY_IMPERSONATION_LEVEL, *PSECURITY_IMPERSONATION_LEVEL;
+} SECURITY_IMPERSONATION_LEVEL,
+    *PSECURITY_IMPERSONATION_LEVEL;
 
 typedef struct _ACL {
     BYTE AclRevision;
@@ -125,7 +126,7 @@ typedef struct _SECURITY_ATTRIBUTES {
     BOOL bInheritHandle;
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
 
-typedef DWORD (WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
 typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 
 #endif /* winbase types */
@@ -153,7 +154,8 @@ typedef enum _SECURITY_LOGON_TYPE {
     CachedInteractive,
     CachedRemoteInteractive,
     CachedUnlock
-} SECURITY_LOGON_TYPE, *PSECURITY_LOGON_TYPE;
+} SECURITY_LOGON_TYPE,
+    *PSECURITY_LOGON_TYPE;
 #endif /* _NTSECAPI_ */
 
 /* =========================================================================
@@ -161,11 +163,11 @@ typedef enum _SECURITY_LOGON_TYPE {
  * ========================================================================= */
 
 #ifndef MSV1_0_PACKAGE_NAME
-# define MSV1_0_PACKAGE_NAME "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0"
+#define MSV1_0_PACKAGE_NAME "MICROSOFT_AUTHENTICATION_PACKAGE_V1_0"
 #endif
 #if defined(LIBSSPI_HAVE_U16_LITERALS) && !defined(MSV1_0_PACKAGE_NAMEW)
-# define MSV1_0_PACKAGE_NAMEW u"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0"
-# define MSV1_0_PACKAGE_NAMEW_LENGTH (sizeof(MSV1_0_PACKAGE_NAMEW) - sizeof(WCHAR))
+#define MSV1_0_PACKAGE_NAMEW        u"MICROSOFT_AUTHENTICATION_PACKAGE_V1_0"
+#define MSV1_0_PACKAGE_NAMEW_LENGTH (sizeof(MSV1_0_PACKAGE_NAMEW) - sizeof(WCHAR))
 #endif
 
 /* MICROSOFT_KERBEROS_NAME_A/_W and the generic name come from sspi.h. */
@@ -217,8 +219,8 @@ NTSTATUS NTAPI LsaLookupAuthenticationPackage(HANDLE LsaHandle, PLSA_STRING Pack
                                               PULONG AuthenticationPackage);
 NTSTATUS NTAPI LsaCallAuthenticationPackage(HANDLE LsaHandle, ULONG AuthenticationPackage,
                                             PVOID ProtocolSubmitBuffer, ULONG SubmitBufferLength,
-                                            PVOID *ProtocolReturnBuffer,
-                                            PULONG ReturnBufferLength, PNTSTATUS ProtocolStatus);
+                                            PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
+                                            PNTSTATUS ProtocolStatus);
 NTSTATUS NTAPI LsaFreeReturnBuffer(PVOID Buffer);
 NTSTATUS NTAPI LsaEnumerateLogonSessions(PULONG LogonSessionCount, PLUID *LogonSessionList);
 NTSTATUS NTAPI LsaGetLogonSessionData(PLUID LogonId,
@@ -275,41 +277,42 @@ typedef enum _KERB_PROTOCOL_MESSAGE_TYPE {
     KerbRetrieveKeyTabMessage,
     KerbRefreshPolicyMessage,
     KerbPrintCloudKerberosDebugMessage
-} KERB_PROTOCOL_MESSAGE_TYPE, *PKERB_PROTOCOL_MESSAGE_TYPE;
+} KERB_PROTOCOL_MESSAGE_TYPE,
+    *PKERB_PROTOCOL_MESSAGE_TYPE;
 
 /* Ticket flags (the bit positions of RFC 4120 TicketFlags). */
-#define KERB_TICKET_FLAGS_reserved 0x80000000
-#define KERB_TICKET_FLAGS_forwardable 0x40000000
-#define KERB_TICKET_FLAGS_forwarded 0x20000000
-#define KERB_TICKET_FLAGS_proxiable 0x10000000
-#define KERB_TICKET_FLAGS_proxy 0x08000000
-#define KERB_TICKET_FLAGS_may_postdate 0x04000000
-#define KERB_TICKET_FLAGS_postdated 0x02000000
-#define KERB_TICKET_FLAGS_invalid 0x01000000
-#define KERB_TICKET_FLAGS_renewable 0x00800000
-#define KERB_TICKET_FLAGS_initial 0x00400000
-#define KERB_TICKET_FLAGS_pre_authent 0x00200000
-#define KERB_TICKET_FLAGS_hw_authent 0x00100000
-#define KERB_TICKET_FLAGS_ok_as_delegate 0x00040000
+#define KERB_TICKET_FLAGS_reserved          0x80000000
+#define KERB_TICKET_FLAGS_forwardable       0x40000000
+#define KERB_TICKET_FLAGS_forwarded         0x20000000
+#define KERB_TICKET_FLAGS_proxiable         0x10000000
+#define KERB_TICKET_FLAGS_proxy             0x08000000
+#define KERB_TICKET_FLAGS_may_postdate      0x04000000
+#define KERB_TICKET_FLAGS_postdated         0x02000000
+#define KERB_TICKET_FLAGS_invalid           0x01000000
+#define KERB_TICKET_FLAGS_renewable         0x00800000
+#define KERB_TICKET_FLAGS_initial           0x00400000
+#define KERB_TICKET_FLAGS_pre_authent       0x00200000
+#define KERB_TICKET_FLAGS_hw_authent        0x00100000
+#define KERB_TICKET_FLAGS_ok_as_delegate    0x00040000
 #define KERB_TICKET_FLAGS_name_canonicalize 0x00010000
-#define KERB_TICKET_FLAGS_enc_pa_rep 0x00010000
-#define KERB_TICKET_FLAGS_reserved1 0x00000001
+#define KERB_TICKET_FLAGS_enc_pa_rep        0x00010000
+#define KERB_TICKET_FLAGS_reserved1         0x00000001
 
 /* KERB_RETRIEVE_TKT_REQUEST.CacheOptions */
-#define KERB_RETRIEVE_TICKET_DEFAULT 0x0
+#define KERB_RETRIEVE_TICKET_DEFAULT        0x0
 #define KERB_RETRIEVE_TICKET_DONT_USE_CACHE 0x1
 #define KERB_RETRIEVE_TICKET_USE_CACHE_ONLY 0x2
 #define KERB_RETRIEVE_TICKET_USE_CREDHANDLE 0x4
-#define KERB_RETRIEVE_TICKET_AS_KERB_CRED 0x8
-#define KERB_RETRIEVE_TICKET_WITH_SEC_CRED 0x10
-#define KERB_RETRIEVE_TICKET_CACHE_TICKET 0x20
-#define KERB_RETRIEVE_TICKET_MAX_LIFETIME 0x40
+#define KERB_RETRIEVE_TICKET_AS_KERB_CRED   0x8
+#define KERB_RETRIEVE_TICKET_WITH_SEC_CRED  0x10
+#define KERB_RETRIEVE_TICKET_CACHE_TICKET   0x20
+#define KERB_RETRIEVE_TICKET_MAX_LIFETIME   0x40
 
 /* KERB_EXTERNAL_NAME.NameType (RFC 4120 name types). */
-#define KRB_NT_UNKNOWN 0
+#define KRB_NT_UNKNOWN   0
 #define KRB_NT_PRINCIPAL 1
-#define KRB_NT_SRV_INST 2
-#define KRB_NT_SRV_HST 3
+#define KRB_NT_SRV_INST  2
+#define KRB_NT_SRV_HST   3
 
 typedef struct _KERB_QUERY_TKT_CACHE_REQUEST {
     KERB_PROTOCOL_MESSAGE_TYPE MessageType;

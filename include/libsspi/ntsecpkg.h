@@ -40,11 +40,12 @@ typedef LSA_SEC_HANDLE *PLSA_SEC_HANDLE;
  * ========================================================================= */
 
 typedef enum _LSA_TOKEN_INFORMATION_TYPE {
-    LsaTokenInformationNull,    /* LSA_TOKEN_INFORMATION_NULL */
-    LsaTokenInformationV1,      /* LSA_TOKEN_INFORMATION_V1 */
-    LsaTokenInformationV2,      /* LSA_TOKEN_INFORMATION_V2 */
-    LsaTokenInformationV3       /* LSA_TOKEN_INFORMATION_V3 */
-} LSA_TOKEN_INFORMATION_TYPE, *PLSA_TOKEN_INFORMATION_TYPE;
+    LsaTokenInformationNull, /* LSA_TOKEN_INFORMATION_NULL */
+    LsaTokenInformationV1,   /* LSA_TOKEN_INFORMATION_V1 */
+    LsaTokenInformationV2,   /* LSA_TOKEN_INFORMATION_V2 */
+    LsaTokenInformationV3    /* LSA_TOKEN_INFORMATION_V3 */
+} LSA_TOKEN_INFORMATION_TYPE,
+    *PLSA_TOKEN_INFORMATION_TYPE;
 
 typedef struct _LSA_TOKEN_INFORMATION_NULL {
     LARGE_INTEGER ExpirationTime;
@@ -82,32 +83,28 @@ typedef struct _LSA_TOKEN_INFORMATION_V3 {
  * LSA services for authentication packages (LSA_DISPATCH_TABLE)
  * ========================================================================= */
 
-typedef NTSTATUS (NTAPI LSA_CREATE_LOGON_SESSION)(PLUID LogonId);
-typedef NTSTATUS (NTAPI LSA_DELETE_LOGON_SESSION)(PLUID LogonId);
-typedef NTSTATUS (NTAPI LSA_ADD_CREDENTIAL)(
-    PLUID LogonId, ULONG AuthenticationPackage, PLSA_STRING PrimaryKeyValue,
-    PLSA_STRING Credentials);
-typedef NTSTATUS (NTAPI LSA_GET_CREDENTIALS)(
-    PLUID LogonId, ULONG AuthenticationPackage, PULONG QueryContext,
-    BOOLEAN RetrieveAllCredentials, PLSA_STRING PrimaryKeyValue,
-    PULONG PrimaryKeyLength, PLSA_STRING Credentials);
-typedef NTSTATUS (NTAPI LSA_DELETE_CREDENTIAL)(
-    PLUID LogonId, ULONG AuthenticationPackage, PLSA_STRING PrimaryKeyValue);
-typedef PVOID (NTAPI LSA_ALLOCATE_LSA_HEAP)(ULONG Length);
-typedef VOID (NTAPI LSA_FREE_LSA_HEAP)(PVOID Base);
-typedef PVOID (NTAPI LSA_ALLOCATE_PRIVATE_HEAP)(SIZE_T Length);
-typedef VOID (NTAPI LSA_FREE_PRIVATE_HEAP)(PVOID Base);
-typedef NTSTATUS (NTAPI LSA_ALLOCATE_CLIENT_BUFFER)(
-    PLSA_CLIENT_REQUEST ClientRequest, ULONG LengthRequired,
-    PVOID *ClientBaseAddress);
-typedef NTSTATUS (NTAPI LSA_FREE_CLIENT_BUFFER)(
-    PLSA_CLIENT_REQUEST ClientRequest, PVOID ClientBaseAddress);
-typedef NTSTATUS (NTAPI LSA_COPY_TO_CLIENT_BUFFER)(
-    PLSA_CLIENT_REQUEST ClientRequest, ULONG Length, PVOID ClientBaseAddress,
-    PVOID BufferToCopy);
-typedef NTSTATUS (NTAPI LSA_COPY_FROM_CLIENT_BUFFER)(
-    PLSA_CLIENT_REQUEST ClientRequest, ULONG Length, PVOID BufferToCopy,
-    PVOID ClientBaseAddress);
+typedef NTSTATUS(NTAPI LSA_CREATE_LOGON_SESSION)(PLUID LogonId);
+typedef NTSTATUS(NTAPI LSA_DELETE_LOGON_SESSION)(PLUID LogonId);
+typedef NTSTATUS(NTAPI LSA_ADD_CREDENTIAL)(PLUID LogonId, ULONG AuthenticationPackage,
+                                           PLSA_STRING PrimaryKeyValue, PLSA_STRING Credentials);
+typedef NTSTATUS(NTAPI LSA_GET_CREDENTIALS)(PLUID LogonId, ULONG AuthenticationPackage,
+                                            PULONG QueryContext, BOOLEAN RetrieveAllCredentials,
+                                            PLSA_STRING PrimaryKeyValue, PULONG PrimaryKeyLength,
+                                            PLSA_STRING Credentials);
+typedef NTSTATUS(NTAPI LSA_DELETE_CREDENTIAL)(PLUID LogonId, ULONG AuthenticationPackage,
+                                              PLSA_STRING PrimaryKeyValue);
+typedef PVOID(NTAPI LSA_ALLOCATE_LSA_HEAP)(ULONG Length);
+typedef VOID(NTAPI LSA_FREE_LSA_HEAP)(PVOID Base);
+typedef PVOID(NTAPI LSA_ALLOCATE_PRIVATE_HEAP)(SIZE_T Length);
+typedef VOID(NTAPI LSA_FREE_PRIVATE_HEAP)(PVOID Base);
+typedef NTSTATUS(NTAPI LSA_ALLOCATE_CLIENT_BUFFER)(PLSA_CLIENT_REQUEST ClientRequest,
+                                                   ULONG LengthRequired, PVOID *ClientBaseAddress);
+typedef NTSTATUS(NTAPI LSA_FREE_CLIENT_BUFFER)(PLSA_CLIENT_REQUEST ClientRequest,
+                                               PVOID ClientBaseAddress);
+typedef NTSTATUS(NTAPI LSA_COPY_TO_CLIENT_BUFFER)(PLSA_CLIENT_REQUEST ClientRequest, ULONG Length,
+                                                  PVOID ClientBaseAddress, PVOID BufferToCopy);
+typedef NTSTATUS(NTAPI LSA_COPY_FROM_CLIENT_BUFFER)(PLSA_CLIENT_REQUEST ClientRequest, ULONG Length,
+                                                    PVOID BufferToCopy, PVOID ClientBaseAddress);
 
 typedef LSA_CREATE_LOGON_SESSION *PLSA_CREATE_LOGON_SESSION;
 typedef LSA_DELETE_LOGON_SESSION *PLSA_DELETE_LOGON_SESSION;
@@ -143,50 +140,46 @@ typedef struct _LSA_DISPATCH_TABLE {
  * ========================================================================= */
 
 /* Export names of a classic authentication package (with trailing NUL). */
-#define LSA_AP_NAME_INITIALIZE_PACKAGE          "LsaApInitializePackage\0"
-#define LSA_AP_NAME_LOGON_USER                  "LsaApLogonUser\0"
-#define LSA_AP_NAME_LOGON_USER_EX               "LsaApLogonUserEx\0"
-#define LSA_AP_NAME_CALL_PACKAGE                "LsaApCallPackage\0"
-#define LSA_AP_NAME_LOGON_TERMINATED            "LsaApLogonTerminated\0"
-#define LSA_AP_NAME_CALL_PACKAGE_UNTRUSTED      "LsaApCallPackageUntrusted\0"
-#define LSA_AP_NAME_CALL_PACKAGE_PASSTHROUGH    "LsaApCallPackagePassthrough\0"
+#define LSA_AP_NAME_INITIALIZE_PACKAGE       "LsaApInitializePackage\0"
+#define LSA_AP_NAME_LOGON_USER               "LsaApLogonUser\0"
+#define LSA_AP_NAME_LOGON_USER_EX            "LsaApLogonUserEx\0"
+#define LSA_AP_NAME_CALL_PACKAGE             "LsaApCallPackage\0"
+#define LSA_AP_NAME_LOGON_TERMINATED         "LsaApLogonTerminated\0"
+#define LSA_AP_NAME_CALL_PACKAGE_UNTRUSTED   "LsaApCallPackageUntrusted\0"
+#define LSA_AP_NAME_CALL_PACKAGE_PASSTHROUGH "LsaApCallPackagePassthrough\0"
 
-typedef NTSTATUS (NTAPI LSA_AP_INITIALIZE_PACKAGE)(
-    ULONG AuthenticationPackageId, PLSA_DISPATCH_TABLE LsaDispatchTable,
-    PLSA_STRING Database, PLSA_STRING Confidentiality,
-    PLSA_STRING *AuthenticationPackageName);
+typedef NTSTATUS(NTAPI LSA_AP_INITIALIZE_PACKAGE)(ULONG AuthenticationPackageId,
+                                                  PLSA_DISPATCH_TABLE LsaDispatchTable,
+                                                  PLSA_STRING Database, PLSA_STRING Confidentiality,
+                                                  PLSA_STRING *AuthenticationPackageName);
 
-typedef NTSTATUS (NTAPI LSA_AP_LOGON_USER)(
+typedef NTSTATUS(NTAPI LSA_AP_LOGON_USER)(
     PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType,
     PVOID AuthenticationInformation, PVOID ClientAuthenticationBase,
-    ULONG AuthenticationInformationLength, PVOID *ProfileBuffer,
-    PULONG ProfileBufferLength, PLUID LogonId, PNTSTATUS SubStatus,
-    PLSA_TOKEN_INFORMATION_TYPE TokenInformationType,
+    ULONG AuthenticationInformationLength, PVOID *ProfileBuffer, PULONG ProfileBufferLength,
+    PLUID LogonId, PNTSTATUS SubStatus, PLSA_TOKEN_INFORMATION_TYPE TokenInformationType,
     PVOID *TokenInformation, PLSA_UNICODE_STRING *AccountName,
     PLSA_UNICODE_STRING *AuthenticatingAuthority);
 
-typedef NTSTATUS (NTAPI LSA_AP_LOGON_USER_EX)(
+typedef NTSTATUS(NTAPI LSA_AP_LOGON_USER_EX)(
     PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType,
     PVOID AuthenticationInformation, PVOID ClientAuthenticationBase,
-    ULONG AuthenticationInformationLength, PVOID *ProfileBuffer,
-    PULONG ProfileBufferLength, PLUID LogonId, PNTSTATUS SubStatus,
-    PLSA_TOKEN_INFORMATION_TYPE TokenInformationType,
-    PVOID *TokenInformation, PUNICODE_STRING *AccountName,
-    PUNICODE_STRING *AuthenticatingAuthority, PUNICODE_STRING *MachineName);
+    ULONG AuthenticationInformationLength, PVOID *ProfileBuffer, PULONG ProfileBufferLength,
+    PLUID LogonId, PNTSTATUS SubStatus, PLSA_TOKEN_INFORMATION_TYPE TokenInformationType,
+    PVOID *TokenInformation, PUNICODE_STRING *AccountName, PUNICODE_STRING *AuthenticatingAuthority,
+    PUNICODE_STRING *MachineName);
 
-typedef NTSTATUS (NTAPI LSA_AP_CALL_PACKAGE)(
-    PLSA_CLIENT_REQUEST ClientRequest, PVOID ProtocolSubmitBuffer,
-    PVOID ClientBufferBase, ULONG SubmitBufferLength,
-    PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
+typedef NTSTATUS(NTAPI LSA_AP_CALL_PACKAGE)(PLSA_CLIENT_REQUEST ClientRequest,
+                                            PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
+                                            ULONG SubmitBufferLength, PVOID *ProtocolReturnBuffer,
+                                            PULONG ReturnBufferLength, PNTSTATUS ProtocolStatus);
+
+typedef NTSTATUS(NTAPI LSA_AP_CALL_PACKAGE_PASSTHROUGH)(
+    PLSA_CLIENT_REQUEST ClientRequest, PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
+    ULONG SubmitBufferLength, PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
     PNTSTATUS ProtocolStatus);
 
-typedef NTSTATUS (NTAPI LSA_AP_CALL_PACKAGE_PASSTHROUGH)(
-    PLSA_CLIENT_REQUEST ClientRequest, PVOID ProtocolSubmitBuffer,
-    PVOID ClientBufferBase, ULONG SubmitBufferLength,
-    PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
-    PNTSTATUS ProtocolStatus);
-
-typedef VOID (NTAPI LSA_AP_LOGON_TERMINATED)(PLUID LogonId);
+typedef VOID(NTAPI LSA_AP_LOGON_TERMINATED)(PLUID LogonId);
 
 typedef LSA_AP_CALL_PACKAGE LSA_AP_CALL_PACKAGE_UNTRUSTED;
 
@@ -202,19 +195,17 @@ typedef LSA_AP_CALL_PACKAGE_UNTRUSTED *PLSA_AP_CALL_PACKAGE_UNTRUSTED;
 #ifndef _SAM_CREDENTIAL_UPDATE_DEFINED
 #define _SAM_CREDENTIAL_UPDATE_DEFINED
 
-typedef NTSTATUS (NTAPI *PSAM_CREDENTIAL_UPDATE_NOTIFY_ROUTINE)(
-    PUNICODE_STRING ClearPassword, PVOID OldCredentials,
-    ULONG OldCredentialSize, ULONG UserAccountControl, PUNICODE_STRING UPN,
-    PUNICODE_STRING UserName, PUNICODE_STRING NetbiosDomainName,
-    PUNICODE_STRING DnsDomainName, PVOID *NewCredentials,
+typedef NTSTATUS(NTAPI *PSAM_CREDENTIAL_UPDATE_NOTIFY_ROUTINE)(
+    PUNICODE_STRING ClearPassword, PVOID OldCredentials, ULONG OldCredentialSize,
+    ULONG UserAccountControl, PUNICODE_STRING UPN, PUNICODE_STRING UserName,
+    PUNICODE_STRING NetbiosDomainName, PUNICODE_STRING DnsDomainName, PVOID *NewCredentials,
     ULONG *NewCredentialSize);
 #define SAM_CREDENTIAL_UPDATE_NOTIFY_ROUTINE "CredentialUpdateNotify"
 
-typedef BOOLEAN (NTAPI *PSAM_CREDENTIAL_UPDATE_REGISTER_ROUTINE)(
-    PUNICODE_STRING CredentialName);
+typedef BOOLEAN(NTAPI *PSAM_CREDENTIAL_UPDATE_REGISTER_ROUTINE)(PUNICODE_STRING CredentialName);
 #define SAM_CREDENTIAL_UPDATE_REGISTER_ROUTINE "CredentialUpdateRegister"
 
-typedef VOID (NTAPI *PSAM_CREDENTIAL_UPDATE_FREE_ROUTINE)(PVOID p);
+typedef VOID(NTAPI *PSAM_CREDENTIAL_UPDATE_FREE_ROUTINE)(PVOID p);
 #define SAM_CREDENTIAL_UPDATE_FREE_ROUTINE "CredentialUpdateFree"
 
 typedef struct {
@@ -233,7 +224,7 @@ typedef struct {
     PSAM_REGISTER_MAPPING_LIST Lists;
 } SAM_REGISTER_MAPPING_TABLE, *PSAM_REGISTER_MAPPING_TABLE;
 
-typedef NTSTATUS (NTAPI *PSAM_CREDENTIAL_UPDATE_REGISTER_MAPPED_ENTRYPOINTS_ROUTINE)(
+typedef NTSTATUS(NTAPI *PSAM_CREDENTIAL_UPDATE_REGISTER_MAPPED_ENTRYPOINTS_ROUTINE)(
     SAM_REGISTER_MAPPING_TABLE *Table);
 #define SAM_CREDENTIAL_UPDATE_REGISTER_MAPPED_ENTRYPOINTS_ROUTINE "RegisterMappedEntrypoints"
 
@@ -246,8 +237,8 @@ typedef NTSTATUS (NTAPI *PSAM_CREDENTIAL_UPDATE_REGISTER_MAPPED_ENTRYPOINTS_ROUT
 typedef LPTHREAD_START_ROUTINE SEC_THREAD_START;
 typedef LPSECURITY_ATTRIBUTES SEC_ATTRS;
 
-#define SecEqualLuid(L1, L2)                                    \
-    ((((PLUID)(L1))->LowPart == ((PLUID)(L2))->LowPart) &&      \
+#define SecEqualLuid(L1, L2)                                                                       \
+    ((((PLUID)(L1))->LowPart == ((PLUID)(L2))->LowPart) &&                                         \
      (((PLUID)(L1))->HighPart == ((PLUID)(L2))->HighPart))
 
 #define SecIsZeroLuid(L1) ((((L1)->LowPart) | (DWORD)((L1)->HighPart)) == 0)
@@ -260,7 +251,7 @@ typedef struct _SECPKG_CLIENT_INFO {
     BOOLEAN HasTcbPrivilege;
     BOOLEAN Impersonating;
     BOOLEAN Restricted;
-    UCHAR ClientFlags;          /* SECPKG_CLIENT_* */
+    UCHAR ClientFlags; /* SECPKG_CLIENT_* */
     SECURITY_IMPERSONATION_LEVEL ImpersonationLevel;
     HANDLE ClientToken;
 } SECPKG_CLIENT_INFO, *PSECPKG_CLIENT_INFO;
@@ -280,14 +271,14 @@ typedef struct _SECPKG_CLIENT_INFO_EX {
     HANDLE IdentificationToken;
 } SECPKG_CLIENT_INFO_EX, *PSECPKG_CLIENT_INFO_EX;
 
-#define SECPKG_CLIENT_PROCESS_TERMINATED    0x01
-#define SECPKG_CLIENT_THREAD_TERMINATED     0x02
+#define SECPKG_CLIENT_PROCESS_TERMINATED 0x01
+#define SECPKG_CLIENT_THREAD_TERMINATED  0x02
 
 /* Returned by LSA_SECPKG_FUNCTION_TABLE.GetCallInfo. */
 typedef struct _SECPKG_CALL_INFO {
     ULONG ProcessId;
     ULONG ThreadId;
-    ULONG Attributes;           /* SECPKG_CALL_* */
+    ULONG Attributes; /* SECPKG_CALL_* */
     ULONG CallCount;
     PVOID MechOid;
 } SECPKG_CALL_INFO, *PSECPKG_CALL_INFO;
@@ -328,7 +319,8 @@ typedef enum _SECPKG_FAILURE_SPECIAL_REASON {
     SecpkgFailureReason_NoLineOfSight,
     SecpkgFailureReason_Loopback,
     SecpkgFailureReason_NullSession
-} SECPKG_FAILURE_SPECIAL_REASON, *PSECPKG_FAILURE_SPECIAL_REASON;
+} SECPKG_FAILURE_SPECIAL_REASON,
+    *PSECPKG_FAILURE_SPECIAL_REASON;
 
 typedef struct _SECPKG_FAILURE_REASON {
     NTSTATUS Status;
@@ -371,11 +363,11 @@ typedef struct _SECPKG_SUPPLIED_CREDENTIAL {
 
 #define SECPKG_CREDENTIAL_VERSION 201
 
-#define SECPKG_CREDENTIAL_FLAGS_CALLER_HAS_TCB  0x1
-#define SECPKG_CREDENTIAL_FLAGS_CREDMAN_CRED    0x2
+#define SECPKG_CREDENTIAL_FLAGS_CALLER_HAS_TCB 0x1
+#define SECPKG_CREDENTIAL_FLAGS_CREDMAN_CRED   0x2
 
 typedef struct _SECPKG_CREDENTIAL {
-    ULONG64 Version;            /* SECPKG_CREDENTIAL_VERSION */
+    ULONG64 Version; /* SECPKG_CREDENTIAL_VERSION */
     USHORT cbHeaderLength;
     ULONG cbStructureLength;
     ULONG ClientProcess;
@@ -385,7 +377,7 @@ typedef struct _SECPKG_CREDENTIAL {
     ULONG SessionId;
     LUID ModifiedId;
     ULONG fCredentials;
-    ULONG Flags;                /* SECPKG_CREDENTIAL_FLAGS_* */
+    ULONG Flags; /* SECPKG_CREDENTIAL_FLAGS_* */
     SECPKG_BYTE_VECTOR PrincipalName;
     SECPKG_BYTE_VECTOR PackageList;
     SECPKG_BYTE_VECTOR MarshaledSuppliedCreds;
@@ -397,7 +389,7 @@ typedef struct _SECPKG_SURROGATE_LOGON_ENTRY {
 } SECPKG_SURROGATE_LOGON_ENTRY, *PSECPKG_SURROGATE_LOGON_ENTRY;
 
 typedef struct _SECPKG_SURROGATE_LOGON {
-    ULONG Version;              /* SECPKG_SURROGATE_LOGON_VERSION_1 */
+    ULONG Version; /* SECPKG_SURROGATE_LOGON_VERSION_1 */
     LUID SurrogateLogonID;
     ULONG EntryCount;
     PSECPKG_SURROGATE_LOGON_ENTRY Entries;
@@ -406,42 +398,41 @@ typedef struct _SECPKG_SURROGATE_LOGON {
 #define SECPKG_SURROGATE_LOGON_VERSION_1 1
 
 /* Extra SecBuffer.BufferType bits used between host and package. */
-#define SECBUFFER_UNMAPPED      0x40000000  /* buffer still in the client's space */
-#define SECBUFFER_KERNEL_MAP    0x20000000  /* buffer mapped from kernel mode */
+#define SECBUFFER_UNMAPPED   0x40000000 /* buffer still in the client's space */
+#define SECBUFFER_KERNEL_MAP 0x20000000 /* buffer mapped from kernel mode */
 
-typedef NTSTATUS (NTAPI LSA_CALLBACK_FUNCTION)(
-    ULONG_PTR Argument1, ULONG_PTR Argument2, PSecBuffer InputBuffer,
-    PSecBuffer OutputBuffer);
+typedef NTSTATUS(NTAPI LSA_CALLBACK_FUNCTION)(ULONG_PTR Argument1, ULONG_PTR Argument2,
+                                              PSecBuffer InputBuffer, PSecBuffer OutputBuffer);
 typedef LSA_CALLBACK_FUNCTION *PLSA_CALLBACK_FUNCTION;
 
 /* SECPKG_PRIMARY_CRED.Flags */
-#define PRIMARY_CRED_CLEAR_PASSWORD                 0x00000001
-#define PRIMARY_CRED_OWF_PASSWORD                   0x00000002
-#define PRIMARY_CRED_UPDATE                         0x00000004
-#define PRIMARY_CRED_CACHED_LOGON                   0x00000008
-#define PRIMARY_CRED_LOGON_NO_TCB                   0x00000010
-#define PRIMARY_CRED_LOGON_LUA                      0x00000020
-#define PRIMARY_CRED_INTERACTIVE_SMARTCARD_LOGON    0x00000040
-#define PRIMARY_CRED_REFRESH_NEEDED                 0x00000080
-#define PRIMARY_CRED_INTERNET_USER                  0x00000100
-#define PRIMARY_CRED_AUTH_ID                        0x00000200
-#define PRIMARY_CRED_DO_NOT_SPLIT                   0x00000400
-#define PRIMARY_CRED_PROTECTED_USER                 0x00000800
-#define PRIMARY_CRED_EX                             0x00001000
-#define PRIMARY_CRED_TRANSFER                       0x00002000
-#define PRIMARY_CRED_RESTRICTED_TS                  0x00004000
-#define PRIMARY_CRED_PACKED_CREDS                   0x00008000
-#define PRIMARY_CRED_ENTERPRISE_INTERNET_USER       0x00010000
-#define PRIMARY_CRED_ENCRYPTED_CREDGUARD_PASSWORD   0x00020000
-#define PRIMARY_CRED_CACHED_INTERACTIVE_LOGON       0x00040000
-#define PRIMARY_CRED_INTERACTIVE_NGC_LOGON          0x00080000
-#define PRIMARY_CRED_INTERACTIVE_FIDO_LOGON         0x00100000
-#define PRIMARY_CRED_ARSO_LOGON                     0x00200000
-#define PRIMARY_CRED_SUPPLEMENTAL                   0x00400000
-#define PRIMARY_CRED_FOR_PASSWORD_CHANGE            0x00800000
-#define PRIMARY_CRED_LOCAL_USER                     0x01000000
-#define PRIMARY_CRED_LOGON_PACKAGE_SHIFT            24
-#define PRIMARY_CRED_PACKAGE_MASK                   0xff000000
+#define PRIMARY_CRED_CLEAR_PASSWORD               0x00000001
+#define PRIMARY_CRED_OWF_PASSWORD                 0x00000002
+#define PRIMARY_CRED_UPDATE                       0x00000004
+#define PRIMARY_CRED_CACHED_LOGON                 0x00000008
+#define PRIMARY_CRED_LOGON_NO_TCB                 0x00000010
+#define PRIMARY_CRED_LOGON_LUA                    0x00000020
+#define PRIMARY_CRED_INTERACTIVE_SMARTCARD_LOGON  0x00000040
+#define PRIMARY_CRED_REFRESH_NEEDED               0x00000080
+#define PRIMARY_CRED_INTERNET_USER                0x00000100
+#define PRIMARY_CRED_AUTH_ID                      0x00000200
+#define PRIMARY_CRED_DO_NOT_SPLIT                 0x00000400
+#define PRIMARY_CRED_PROTECTED_USER               0x00000800
+#define PRIMARY_CRED_EX                           0x00001000
+#define PRIMARY_CRED_TRANSFER                     0x00002000
+#define PRIMARY_CRED_RESTRICTED_TS                0x00004000
+#define PRIMARY_CRED_PACKED_CREDS                 0x00008000
+#define PRIMARY_CRED_ENTERPRISE_INTERNET_USER     0x00010000
+#define PRIMARY_CRED_ENCRYPTED_CREDGUARD_PASSWORD 0x00020000
+#define PRIMARY_CRED_CACHED_INTERACTIVE_LOGON     0x00040000
+#define PRIMARY_CRED_INTERACTIVE_NGC_LOGON        0x00080000
+#define PRIMARY_CRED_INTERACTIVE_FIDO_LOGON       0x00100000
+#define PRIMARY_CRED_ARSO_LOGON                   0x00200000
+#define PRIMARY_CRED_SUPPLEMENTAL                 0x00400000
+#define PRIMARY_CRED_FOR_PASSWORD_CHANGE          0x00800000
+#define PRIMARY_CRED_LOCAL_USER                   0x01000000
+#define PRIMARY_CRED_LOGON_PACKAGE_SHIFT          24
+#define PRIMARY_CRED_PACKAGE_MASK                 0xff000000
 
 typedef struct _SECPKG_PRIMARY_CRED {
     LUID LogonId;
@@ -450,7 +441,7 @@ typedef struct _SECPKG_PRIMARY_CRED {
     UNICODE_STRING Password;
     UNICODE_STRING OldPassword;
     PSID UserSid;
-    ULONG Flags;                /* PRIMARY_CRED_* */
+    ULONG Flags; /* PRIMARY_CRED_* */
     UNICODE_STRING DnsDomainName;
     UNICODE_STRING Upn;
     UNICODE_STRING LogonServer;
@@ -490,17 +481,17 @@ typedef struct _SECPKG_PRIMARY_CRED_EX {
  * ========================================================================= */
 
 /* SECPKG_PARAMETERS.MachineState */
-#define SECPKG_STATE_ENCRYPTION_PERMITTED           0x01
-#define SECPKG_STATE_STRONG_ENCRYPTION_PERMITTED    0x02
-#define SECPKG_STATE_DOMAIN_CONTROLLER              0x04
-#define SECPKG_STATE_WORKSTATION                    0x08
-#define SECPKG_STATE_STANDALONE                     0x10
-#define SECPKG_STATE_CRED_ISOLATION_ENABLED         0x20
-#define SECPKG_STATE_RESERVED_1                     0x80000000
+#define SECPKG_STATE_ENCRYPTION_PERMITTED        0x01
+#define SECPKG_STATE_STRONG_ENCRYPTION_PERMITTED 0x02
+#define SECPKG_STATE_DOMAIN_CONTROLLER           0x04
+#define SECPKG_STATE_WORKSTATION                 0x08
+#define SECPKG_STATE_STANDALONE                  0x10
+#define SECPKG_STATE_CRED_ISOLATION_ENABLED      0x20
+#define SECPKG_STATE_RESERVED_1                  0x80000000
 
 typedef struct _SECPKG_PARAMETERS {
     ULONG Version;
-    ULONG MachineState;         /* SECPKG_STATE_* */
+    ULONG MachineState; /* SECPKG_STATE_* */
     ULONG SetupMode;
     PSID DomainSid;
     UNICODE_STRING DomainName;
@@ -587,14 +578,14 @@ typedef struct _SECPKG_LIBSSPI_SETTING {
 typedef struct _SECPKG_LIBSSPI_CONFIG {
     ULONG SettingCount;
     PSECPKG_LIBSSPI_SETTING Settings;
-    const char *ConfigFile;     /* file the settings came from, or NULL */
+    const char *ConfigFile; /* file the settings came from, or NULL */
 } SECPKG_LIBSSPI_CONFIG, *PSECPKG_LIBSSPI_CONFIG;
 
 struct _SECPKG_LIBSSPI_HOST_SERVICES;
 
 /* libsspi extension: what SecpkgLibsspiHost hands over. */
 typedef struct _SECPKG_LIBSSPI_HOST {
-    ULONG Version;              /* SECPKG_LIBSSPI_HOST_VERSION_* of Services */
+    ULONG Version; /* SECPKG_LIBSSPI_HOST_VERSION_* of Services */
     const struct _SECPKG_LIBSSPI_HOST_SERVICES *Services;
 } SECPKG_LIBSSPI_HOST, *PSECPKG_LIBSSPI_HOST;
 
@@ -607,8 +598,8 @@ typedef struct _SECPKG_EXTENDED_INFORMATION {
         SECPKG_WOW_CLIENT_DLL WowClientDll;
         SECPKG_EXTRA_OIDS ExtraOids;
         SECPKG_NEGO2_INFO Nego2Info;
-        SECPKG_LIBSSPI_CONFIG LibsspiConfig;    /* libsspi extension */
-        SECPKG_LIBSSPI_HOST LibsspiHost;        /* libsspi extension */
+        SECPKG_LIBSSPI_CONFIG LibsspiConfig; /* libsspi extension */
+        SECPKG_LIBSSPI_HOST LibsspiHost;     /* libsspi extension */
     } Info;
 } SECPKG_EXTENDED_INFORMATION, *PSECPKG_EXTENDED_INFORMATION;
 
@@ -618,11 +609,11 @@ typedef struct _SECPKG_TARGETINFO {
     PCWSTR ComputerName;
 } SECPKG_TARGETINFO, *PSECPKG_TARGETINFO;
 
-#define SECPKG_MSVAV_FLAGS_VALID        0x01
-#define SECPKG_MSVAV_TIMESTAMP_VALID    0x02
+#define SECPKG_MSVAV_FLAGS_VALID     0x01
+#define SECPKG_MSVAV_TIMESTAMP_VALID 0x02
 
 typedef struct _SECPKG_NTLM_TARGETINFO {
-    ULONG Flags;                /* SECPKG_MSVAV_* */
+    ULONG Flags; /* SECPKG_MSVAV_* */
     LPWSTR MsvAvNbComputerName;
     LPWSTR MsvAvNbDomainName;
     LPWSTR MsvAvDnsComputerName;
@@ -654,8 +645,8 @@ typedef struct _SECURITY_USER_DATA {
 
 typedef SECURITY_USER_DATA SecurityUserData, *PSecurityUserData;
 
-#define UNDERSTANDS_LONG_NAMES  1
-#define NO_LONG_NAMES           2
+#define UNDERSTANDS_LONG_NAMES 1
+#define NO_LONG_NAMES          2
 
 #endif /* SECURITY_USER_DATA_DEFINED */
 
@@ -671,7 +662,8 @@ typedef enum _SECPKG_CALL_PACKAGE_MESSAGE_TYPE {
     SecPkgCallPackageUnpinAllDcsMessage,
     SecPkgCallPackageTransferCredMessage,
     SecPkgCallPackageMaxMessage = SecPkgCallPackageTransferCredMessage
-} SECPKG_CALL_PACKAGE_MESSAGE_TYPE, *PSECPKG_CALL_PACKAGE_MESSAGE_TYPE;
+} SECPKG_CALL_PACKAGE_MESSAGE_TYPE,
+    *PSECPKG_CALL_PACKAGE_MESSAGE_TYPE;
 
 typedef struct _SECPKG_CALL_PACKAGE_PIN_DC_REQUEST {
     ULONG MessageType;
@@ -686,9 +678,9 @@ typedef struct _SECPKG_CALL_PACKAGE_UNPIN_ALL_DCS_REQUEST {
     ULONG Flags;
 } SECPKG_CALL_PACKAGE_UNPIN_ALL_DCS_REQUEST, *PSECPKG_CALL_PACKAGE_UNPIN_ALL_DCS_REQUEST;
 
-#define SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST_FLAG_OPTIMISTIC_LOGON     0x1
-#define SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST_FLAG_CLEANUP_CREDENTIALS  0x2
-#define SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST_FLAG_TO_SSO_SESSION       0x4
+#define SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST_FLAG_OPTIMISTIC_LOGON    0x1
+#define SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST_FLAG_CLEANUP_CREDENTIALS 0x2
+#define SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST_FLAG_TO_SSO_SESSION      0x4
 
 typedef struct _SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST {
     ULONG MessageType;
@@ -701,22 +693,19 @@ typedef struct _SECPKG_CALL_PACKAGE_TRANSFER_CRED_REQUEST {
  * Redirected (remote credential guard) logons
  * ========================================================================= */
 
-typedef NTSTATUS (NTAPI LSA_REDIRECTED_LOGON_INIT)(
-    HANDLE RedirectedLogonHandle, const UNICODE_STRING *PackageName,
-    ULONG SessionId, const LUID *LogonId);
-typedef NTSTATUS (NTAPI LSA_REDIRECTED_LOGON_CALLBACK)(
-    HANDLE RedirectedLogonHandle, PVOID Buffer, ULONG BufferLength,
-    PVOID *ReturnBuffer, ULONG *ReturnBufferLength);
-typedef VOID (NTAPI LSA_REDIRECTED_LOGON_CLEANUP_CALLBACK)(
-    HANDLE RedirectedLogonHandle);
-typedef NTSTATUS (NTAPI LSA_REDIRECTED_LOGON_GET_LOGON_CREDS)(
-    HANDLE RedirectedLogonHandle, PBYTE *LogonBuffer,
-    PULONG LogonBufferLength);
-typedef NTSTATUS (NTAPI LSA_REDIRECTED_LOGON_GET_SUPP_CREDS)(
-    HANDLE RedirectedLogonHandle,
-    PSECPKG_SUPPLEMENTAL_CRED_ARRAY *SupplementalCredentials);
-typedef NTSTATUS (NTAPI LSA_REDIRECTED_LOGON_GET_SID)(
-    HANDLE RedirectedLogonHandle, PSID *Sid);
+typedef NTSTATUS(NTAPI LSA_REDIRECTED_LOGON_INIT)(HANDLE RedirectedLogonHandle,
+                                                  const UNICODE_STRING *PackageName,
+                                                  ULONG SessionId, const LUID *LogonId);
+typedef NTSTATUS(NTAPI LSA_REDIRECTED_LOGON_CALLBACK)(HANDLE RedirectedLogonHandle, PVOID Buffer,
+                                                      ULONG BufferLength, PVOID *ReturnBuffer,
+                                                      ULONG *ReturnBufferLength);
+typedef VOID(NTAPI LSA_REDIRECTED_LOGON_CLEANUP_CALLBACK)(HANDLE RedirectedLogonHandle);
+typedef NTSTATUS(NTAPI LSA_REDIRECTED_LOGON_GET_LOGON_CREDS)(HANDLE RedirectedLogonHandle,
+                                                             PBYTE *LogonBuffer,
+                                                             PULONG LogonBufferLength);
+typedef NTSTATUS(NTAPI LSA_REDIRECTED_LOGON_GET_SUPP_CREDS)(
+    HANDLE RedirectedLogonHandle, PSECPKG_SUPPLEMENTAL_CRED_ARRAY *SupplementalCredentials);
+typedef NTSTATUS(NTAPI LSA_REDIRECTED_LOGON_GET_SID)(HANDLE RedirectedLogonHandle, PSID *Sid);
 
 typedef LSA_REDIRECTED_LOGON_INIT *PLSA_REDIRECTED_LOGON_INIT;
 typedef LSA_REDIRECTED_LOGON_CALLBACK *PLSA_REDIRECTED_LOGON_CALLBACK;
@@ -725,8 +714,13 @@ typedef LSA_REDIRECTED_LOGON_GET_SUPP_CREDS *PLSA_REDIRECTED_LOGON_GET_SUPP_CRED
 typedef LSA_REDIRECTED_LOGON_CLEANUP_CALLBACK *PLSA_REDIRECTED_LOGON_CLEANUP_CALLBACK;
 typedef LSA_REDIRECTED_LOGON_GET_SID *PLSA_REDIRECTED_LOGON_GET_SID;
 
-#define SECPKG_REDIRECTED_LOGON_GUID_INITIALIZER \
-    { 0xc2be5457, 0x82eb, 0x483e, { 0xae, 0x4e, 0x74, 0x68, 0xef, 0x14, 0xd5, 0x09 } }
+#define SECPKG_REDIRECTED_LOGON_GUID_INITIALIZER                                                   \
+    {                                                                                              \
+        0xc2be5457, 0x82eb, 0x483e,                                                                \
+        {                                                                                          \
+            0xae, 0x4e, 0x74, 0x68, 0xef, 0x14, 0xd5, 0x09                                         \
+        }                                                                                          \
+    }
 
 typedef struct _SECPKG_REDIRECTED_LOGON_BUFFER {
     GUID RedirectedLogonGuid;
@@ -749,81 +743,77 @@ typedef struct _SECPKG_POST_LOGON_USER_INFO {
  * Host services for security packages (LSA_SECPKG_FUNCTION_TABLE members)
  * ========================================================================= */
 
-typedef NTSTATUS (NTAPI LSA_IMPERSONATE_CLIENT)(VOID);
-typedef NTSTATUS (NTAPI LSA_UNLOAD_PACKAGE)(VOID);
-typedef NTSTATUS (NTAPI LSA_DUPLICATE_HANDLE)(HANDLE SourceHandle,
-                                              PHANDLE DestionationHandle);
-typedef NTSTATUS (NTAPI LSA_SAVE_SUPPLEMENTAL_CREDENTIALS)(
-    PLUID LogonId, ULONG SupplementalCredSize, PVOID SupplementalCreds,
-    BOOLEAN Synchronous);
-typedef HANDLE (NTAPI LSA_CREATE_THREAD)(
-    SEC_ATTRS SecurityAttributes, ULONG StackSize,
-    SEC_THREAD_START StartFunction, PVOID ThreadParameter,
-    ULONG CreationFlags, PULONG ThreadId);
-typedef NTSTATUS (NTAPI LSA_GET_CLIENT_INFO)(PSECPKG_CLIENT_INFO ClientInfo);
-typedef NTSTATUS (NTAPI LSA_GET_CLIENT_INFO_EX)(
-    PSECPKG_CLIENT_INFO_EX ClientInfo, ULONG StructSize);
-typedef HANDLE (NTAPI LSA_REGISTER_NOTIFICATION)(
-    SEC_THREAD_START StartFunction, PVOID Parameter, ULONG NotificationType,
-    ULONG NotificationClass, ULONG NotificationFlags, ULONG IntervalMinutes,
-    HANDLE WaitEvent);
-typedef NTSTATUS (NTAPI LSA_CANCEL_NOTIFICATION)(HANDLE NotifyHandle);
-typedef NTSTATUS (NTAPI LSA_MAP_BUFFER)(PSecBuffer InputBuffer,
-                                        PSecBuffer OutputBuffer);
-typedef NTSTATUS (NTAPI LSA_CREATE_TOKEN)(
-    PLUID LogonId, PTOKEN_SOURCE TokenSource, SECURITY_LOGON_TYPE LogonType,
-    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
-    LSA_TOKEN_INFORMATION_TYPE TokenInformationType, PVOID TokenInformation,
-    PTOKEN_GROUPS TokenGroups, PUNICODE_STRING AccountName,
-    PUNICODE_STRING AuthorityName, PUNICODE_STRING Workstation,
-    PUNICODE_STRING ProfilePath, PHANDLE Token, PNTSTATUS SubStatus);
+typedef NTSTATUS(NTAPI LSA_IMPERSONATE_CLIENT)(VOID);
+typedef NTSTATUS(NTAPI LSA_UNLOAD_PACKAGE)(VOID);
+typedef NTSTATUS(NTAPI LSA_DUPLICATE_HANDLE)(HANDLE SourceHandle, PHANDLE DestionationHandle);
+typedef NTSTATUS(NTAPI LSA_SAVE_SUPPLEMENTAL_CREDENTIALS)(PLUID LogonId, ULONG SupplementalCredSize,
+                                                          PVOID SupplementalCreds,
+                                                          BOOLEAN Synchronous);
+typedef HANDLE(NTAPI LSA_CREATE_THREAD)(SEC_ATTRS SecurityAttributes, ULONG StackSize,
+                                        SEC_THREAD_START StartFunction, PVOID ThreadParameter,
+                                        ULONG CreationFlags, PULONG ThreadId);
+typedef NTSTATUS(NTAPI LSA_GET_CLIENT_INFO)(PSECPKG_CLIENT_INFO ClientInfo);
+typedef NTSTATUS(NTAPI LSA_GET_CLIENT_INFO_EX)(PSECPKG_CLIENT_INFO_EX ClientInfo, ULONG StructSize);
+typedef HANDLE(NTAPI LSA_REGISTER_NOTIFICATION)(SEC_THREAD_START StartFunction, PVOID Parameter,
+                                                ULONG NotificationType, ULONG NotificationClass,
+                                                ULONG NotificationFlags, ULONG IntervalMinutes,
+                                                HANDLE WaitEvent);
+typedef NTSTATUS(NTAPI LSA_CANCEL_NOTIFICATION)(HANDLE NotifyHandle);
+typedef NTSTATUS(NTAPI LSA_MAP_BUFFER)(PSecBuffer InputBuffer, PSecBuffer OutputBuffer);
+typedef NTSTATUS(NTAPI LSA_CREATE_TOKEN)(PLUID LogonId, PTOKEN_SOURCE TokenSource,
+                                         SECURITY_LOGON_TYPE LogonType,
+                                         SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
+                                         LSA_TOKEN_INFORMATION_TYPE TokenInformationType,
+                                         PVOID TokenInformation, PTOKEN_GROUPS TokenGroups,
+                                         PUNICODE_STRING AccountName, PUNICODE_STRING AuthorityName,
+                                         PUNICODE_STRING Workstation, PUNICODE_STRING ProfilePath,
+                                         PHANDLE Token, PNTSTATUS SubStatus);
 
 typedef enum _SECPKG_SESSIONINFO_TYPE {
-    SecSessionPrimaryCred       /* SessionInformation is a SECPKG_PRIMARY_CRED */
+    SecSessionPrimaryCred /* SessionInformation is a SECPKG_PRIMARY_CRED */
 } SECPKG_SESSIONINFO_TYPE;
 
-typedef NTSTATUS (NTAPI LSA_CREATE_TOKEN_EX)(
-    PLUID LogonId, PTOKEN_SOURCE TokenSource, SECURITY_LOGON_TYPE LogonType,
-    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
-    LSA_TOKEN_INFORMATION_TYPE TokenInformationType, PVOID TokenInformation,
-    PTOKEN_GROUPS TokenGroups, PUNICODE_STRING Workstation,
-    PUNICODE_STRING ProfilePath, PVOID SessionInformation,
-    SECPKG_SESSIONINFO_TYPE SessionInformationType, PHANDLE Token,
-    PNTSTATUS SubStatus);
-typedef VOID (NTAPI LSA_AUDIT_LOGON)(
-    NTSTATUS Status, NTSTATUS SubStatus, PUNICODE_STRING AccountName,
-    PUNICODE_STRING AuthenticatingAuthority, PUNICODE_STRING WorkstationName,
-    PSID UserSid, SECURITY_LOGON_TYPE LogonType, PTOKEN_SOURCE TokenSource,
-    PLUID LogonId);
-typedef NTSTATUS (NTAPI LSA_CALL_PACKAGE)(
-    PUNICODE_STRING AuthenticationPackage, PVOID ProtocolSubmitBuffer,
-    ULONG SubmitBufferLength, PVOID *ProtocolReturnBuffer,
-    PULONG ReturnBufferLength, PNTSTATUS ProtocolStatus);
-typedef NTSTATUS (NTAPI LSA_CALL_PACKAGEEX)(
-    PUNICODE_STRING AuthenticationPackage, PVOID ClientBufferBase,
-    PVOID ProtocolSubmitBuffer, ULONG SubmitBufferLength,
-    PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
+typedef NTSTATUS(NTAPI LSA_CREATE_TOKEN_EX)(PLUID LogonId, PTOKEN_SOURCE TokenSource,
+                                            SECURITY_LOGON_TYPE LogonType,
+                                            SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
+                                            LSA_TOKEN_INFORMATION_TYPE TokenInformationType,
+                                            PVOID TokenInformation, PTOKEN_GROUPS TokenGroups,
+                                            PUNICODE_STRING Workstation,
+                                            PUNICODE_STRING ProfilePath, PVOID SessionInformation,
+                                            SECPKG_SESSIONINFO_TYPE SessionInformationType,
+                                            PHANDLE Token, PNTSTATUS SubStatus);
+typedef VOID(NTAPI LSA_AUDIT_LOGON)(NTSTATUS Status, NTSTATUS SubStatus,
+                                    PUNICODE_STRING AccountName,
+                                    PUNICODE_STRING AuthenticatingAuthority,
+                                    PUNICODE_STRING WorkstationName, PSID UserSid,
+                                    SECURITY_LOGON_TYPE LogonType, PTOKEN_SOURCE TokenSource,
+                                    PLUID LogonId);
+typedef NTSTATUS(NTAPI LSA_CALL_PACKAGE)(PUNICODE_STRING AuthenticationPackage,
+                                         PVOID ProtocolSubmitBuffer, ULONG SubmitBufferLength,
+                                         PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
+                                         PNTSTATUS ProtocolStatus);
+typedef NTSTATUS(NTAPI LSA_CALL_PACKAGEEX)(PUNICODE_STRING AuthenticationPackage,
+                                           PVOID ClientBufferBase, PVOID ProtocolSubmitBuffer,
+                                           ULONG SubmitBufferLength, PVOID *ProtocolReturnBuffer,
+                                           PULONG ReturnBufferLength, PNTSTATUS ProtocolStatus);
+typedef NTSTATUS(NTAPI LSA_CALL_PACKAGE_PASSTHROUGH)(
+    PUNICODE_STRING AuthenticationPackage, PVOID ClientBufferBase, PVOID ProtocolSubmitBuffer,
+    ULONG SubmitBufferLength, PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
     PNTSTATUS ProtocolStatus);
-typedef NTSTATUS (NTAPI LSA_CALL_PACKAGE_PASSTHROUGH)(
-    PUNICODE_STRING AuthenticationPackage, PVOID ClientBufferBase,
-    PVOID ProtocolSubmitBuffer, ULONG SubmitBufferLength,
-    PVOID *ProtocolReturnBuffer, PULONG ReturnBufferLength,
-    PNTSTATUS ProtocolStatus);
-typedef BOOLEAN (NTAPI LSA_GET_CALL_INFO)(PSECPKG_CALL_INFO Info);
-typedef PVOID (NTAPI LSA_CREATE_SHARED_MEMORY)(ULONG MaxSize, ULONG InitialSize);
-typedef PVOID (NTAPI LSA_ALLOCATE_SHARED_MEMORY)(PVOID SharedMem, ULONG Size);
-typedef VOID (NTAPI LSA_FREE_SHARED_MEMORY)(PVOID SharedMem, PVOID Memory);
-typedef BOOLEAN (NTAPI LSA_DELETE_SHARED_MEMORY)(PVOID SharedMem);
-typedef NTSTATUS (NTAPI LSA_GET_APP_MODE_INFO)(
-    PULONG UserFunction, PULONG_PTR Argument1, PULONG_PTR Argument2,
-    PSecBuffer UserData, PBOOLEAN ReturnToLsa);
-typedef NTSTATUS (NTAPI LSA_SET_APP_MODE_INFO)(
-    ULONG UserFunction, ULONG_PTR Argument1, ULONG_PTR Argument2,
-    PSecBuffer UserData, BOOLEAN ReturnToLsa);
-typedef NTSTATUS (NTAPI LSA_GET_SECPKG_FAILURE_REASON)(
-    const ULONG_PTR PackageID, SECPKG_FAILURE_REASON *Reason);
-typedef NTSTATUS (NTAPI LSA_SET_SECPKG_FAILURE_REASON)(
-    const SECPKG_FAILURE_REASON Reason);
+typedef BOOLEAN(NTAPI LSA_GET_CALL_INFO)(PSECPKG_CALL_INFO Info);
+typedef PVOID(NTAPI LSA_CREATE_SHARED_MEMORY)(ULONG MaxSize, ULONG InitialSize);
+typedef PVOID(NTAPI LSA_ALLOCATE_SHARED_MEMORY)(PVOID SharedMem, ULONG Size);
+typedef VOID(NTAPI LSA_FREE_SHARED_MEMORY)(PVOID SharedMem, PVOID Memory);
+typedef BOOLEAN(NTAPI LSA_DELETE_SHARED_MEMORY)(PVOID SharedMem);
+typedef NTSTATUS(NTAPI LSA_GET_APP_MODE_INFO)(PULONG UserFunction, PULONG_PTR Argument1,
+                                              PULONG_PTR Argument2, PSecBuffer UserData,
+                                              PBOOLEAN ReturnToLsa);
+typedef NTSTATUS(NTAPI LSA_SET_APP_MODE_INFO)(ULONG UserFunction, ULONG_PTR Argument1,
+                                              ULONG_PTR Argument2, PSecBuffer UserData,
+                                              BOOLEAN ReturnToLsa);
+typedef NTSTATUS(NTAPI LSA_GET_SECPKG_FAILURE_REASON)(const ULONG_PTR PackageID,
+                                                      SECPKG_FAILURE_REASON *Reason);
+typedef NTSTATUS(NTAPI LSA_SET_SECPKG_FAILURE_REASON)(const SECPKG_FAILURE_REASON Reason);
 
 /* ---- Account access */
 
@@ -835,66 +825,62 @@ typedef enum _SECPKG_NAME_TYPE {
     SecNameSPN
 } SECPKG_NAME_TYPE;
 
-typedef NTSTATUS (NTAPI LSA_OPEN_SAM_USER)(
-    PSECURITY_STRING Name, SECPKG_NAME_TYPE NameType, PSECURITY_STRING Prefix,
-    BOOLEAN AllowGuest, ULONG Reserved, PVOID *UserHandle);
-typedef NTSTATUS (NTAPI LSA_GET_USER_CREDENTIALS)(
-    PVOID UserHandle, PVOID *PrimaryCreds, PULONG PrimaryCredsSize,
-    PVOID *SupplementalCreds, PULONG SupplementalCredsSize);
-typedef NTSTATUS (NTAPI LSA_GET_USER_AUTH_DATA)(
-    PVOID UserHandle, PUCHAR *UserAuthData, PULONG UserAuthDataSize);
-typedef NTSTATUS (NTAPI LSA_CLOSE_SAM_USER)(PVOID UserHandle);
-typedef NTSTATUS (NTAPI LSA_GET_AUTH_DATA_FOR_USER)(
-    PSECURITY_STRING Name, SECPKG_NAME_TYPE NameType, PSECURITY_STRING Prefix,
-    PUCHAR *UserAuthData, PULONG UserAuthDataSize,
-    PUNICODE_STRING UserFlatName);
-typedef NTSTATUS (NTAPI LSA_CONVERT_AUTH_DATA_TO_TOKEN)(
-    PVOID UserAuthData, ULONG UserAuthDataSize,
-    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
-    PTOKEN_SOURCE TokenSource, SECURITY_LOGON_TYPE LogonType,
-    PUNICODE_STRING AuthorityName, PHANDLE Token, PLUID LogonId,
-    PUNICODE_STRING AccountName, PNTSTATUS SubStatus);
-typedef NTSTATUS (NTAPI LSA_CRACK_SINGLE_NAME)(
-    ULONG FormatOffered, BOOLEAN PerformAtGC, PUNICODE_STRING NameInput,
-    PUNICODE_STRING Prefix, ULONG RequestedFormat,
-    PUNICODE_STRING CrackedName, PUNICODE_STRING DnsDomainName,
-    PULONG SubStatus);
-typedef NTSTATUS (NTAPI LSA_AUDIT_ACCOUNT_LOGON)(
-    ULONG AuditId, BOOLEAN Success, PUNICODE_STRING Source,
-    PUNICODE_STRING ClientName, PUNICODE_STRING MappedName, NTSTATUS Status);
-typedef NTSTATUS (NTAPI LSA_CLIENT_CALLBACK)(
-    PCHAR Callback, ULONG_PTR Argument1, ULONG_PTR Argument2,
-    PSecBuffer Input, PSecBuffer Output);
-typedef NTSTATUS (NTAPI LSA_REGISTER_CALLBACK)(ULONG CallbackId,
-                                               PLSA_CALLBACK_FUNCTION Callback);
-typedef NTSTATUS (NTAPI LSA_GET_EXTENDED_CALL_FLAGS)(PULONG Flags);
+typedef NTSTATUS(NTAPI LSA_OPEN_SAM_USER)(PSECURITY_STRING Name, SECPKG_NAME_TYPE NameType,
+                                          PSECURITY_STRING Prefix, BOOLEAN AllowGuest,
+                                          ULONG Reserved, PVOID *UserHandle);
+typedef NTSTATUS(NTAPI LSA_GET_USER_CREDENTIALS)(PVOID UserHandle, PVOID *PrimaryCreds,
+                                                 PULONG PrimaryCredsSize, PVOID *SupplementalCreds,
+                                                 PULONG SupplementalCredsSize);
+typedef NTSTATUS(NTAPI LSA_GET_USER_AUTH_DATA)(PVOID UserHandle, PUCHAR *UserAuthData,
+                                               PULONG UserAuthDataSize);
+typedef NTSTATUS(NTAPI LSA_CLOSE_SAM_USER)(PVOID UserHandle);
+typedef NTSTATUS(NTAPI LSA_GET_AUTH_DATA_FOR_USER)(PSECURITY_STRING Name, SECPKG_NAME_TYPE NameType,
+                                                   PSECURITY_STRING Prefix, PUCHAR *UserAuthData,
+                                                   PULONG UserAuthDataSize,
+                                                   PUNICODE_STRING UserFlatName);
+typedef NTSTATUS(NTAPI LSA_CONVERT_AUTH_DATA_TO_TOKEN)(
+    PVOID UserAuthData, ULONG UserAuthDataSize, SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
+    PTOKEN_SOURCE TokenSource, SECURITY_LOGON_TYPE LogonType, PUNICODE_STRING AuthorityName,
+    PHANDLE Token, PLUID LogonId, PUNICODE_STRING AccountName, PNTSTATUS SubStatus);
+typedef NTSTATUS(NTAPI LSA_CRACK_SINGLE_NAME)(ULONG FormatOffered, BOOLEAN PerformAtGC,
+                                              PUNICODE_STRING NameInput, PUNICODE_STRING Prefix,
+                                              ULONG RequestedFormat, PUNICODE_STRING CrackedName,
+                                              PUNICODE_STRING DnsDomainName, PULONG SubStatus);
+typedef NTSTATUS(NTAPI LSA_AUDIT_ACCOUNT_LOGON)(ULONG AuditId, BOOLEAN Success,
+                                                PUNICODE_STRING Source, PUNICODE_STRING ClientName,
+                                                PUNICODE_STRING MappedName, NTSTATUS Status);
+typedef NTSTATUS(NTAPI LSA_CLIENT_CALLBACK)(PCHAR Callback, ULONG_PTR Argument1,
+                                            ULONG_PTR Argument2, PSecBuffer Input,
+                                            PSecBuffer Output);
+typedef NTSTATUS(NTAPI LSA_REGISTER_CALLBACK)(ULONG CallbackId, PLSA_CALLBACK_FUNCTION Callback);
+typedef NTSTATUS(NTAPI LSA_GET_EXTENDED_CALL_FLAGS)(PULONG Flags);
 
 /* ---- Notifications (RegisterNotification) */
 
-#define NOTIFIER_FLAG_NEW_THREAD    0x00000001
-#define NOTIFIER_FLAG_ONE_SHOT      0x00000002
-#define NOTIFIER_FLAG_SECONDS       0x80000000
+#define NOTIFIER_FLAG_NEW_THREAD 0x00000001
+#define NOTIFIER_FLAG_ONE_SHOT   0x00000002
+#define NOTIFIER_FLAG_SECONDS    0x80000000
 
-#define NOTIFIER_TYPE_INTERVAL      1
-#define NOTIFIER_TYPE_HANDLE_WAIT   2
-#define NOTIFIER_TYPE_STATE_CHANGE  3
-#define NOTIFIER_TYPE_NOTIFY_EVENT  4
-#define NOTIFIER_TYPE_IMMEDIATE     16
+#define NOTIFIER_TYPE_INTERVAL     1
+#define NOTIFIER_TYPE_HANDLE_WAIT  2
+#define NOTIFIER_TYPE_STATE_CHANGE 3
+#define NOTIFIER_TYPE_NOTIFY_EVENT 4
+#define NOTIFIER_TYPE_IMMEDIATE    16
 
-#define NOTIFY_CLASS_PACKAGE_CHANGE     1
-#define NOTIFY_CLASS_ROLE_CHANGE        2
-#define NOTIFY_CLASS_DOMAIN_CHANGE      3
-#define NOTIFY_CLASS_REGISTRY_CHANGE    4
+#define NOTIFY_CLASS_PACKAGE_CHANGE  1
+#define NOTIFY_CLASS_ROLE_CHANGE     2
+#define NOTIFY_CLASS_DOMAIN_CHANGE   3
+#define NOTIFY_CLASS_REGISTRY_CHANGE 4
 
 typedef struct _SECPKG_EVENT_PACKAGE_CHANGE {
-    ULONG ChangeType;           /* SECPKG_PACKAGE_CHANGE_* */
+    ULONG ChangeType; /* SECPKG_PACKAGE_CHANGE_* */
     LSA_SEC_HANDLE PackageId;
     SECURITY_STRING PackageName;
 } SECPKG_EVENT_PACKAGE_CHANGE, *PSECPKG_EVENT_PACKAGE_CHANGE;
 
-#define SECPKG_PACKAGE_CHANGE_LOAD      0
-#define SECPKG_PACKAGE_CHANGE_UNLOAD    1
-#define SECPKG_PACKAGE_CHANGE_SELECT    2
+#define SECPKG_PACKAGE_CHANGE_LOAD   0
+#define SECPKG_PACKAGE_CHANGE_UNLOAD 1
+#define SECPKG_PACKAGE_CHANGE_SELECT 2
 
 typedef struct _SECPKG_EVENT_ROLE_CHANGE {
     ULONG PreviousRole;
@@ -912,37 +898,35 @@ typedef struct _SECPKG_EVENT_NOTIFY {
     PVOID PackageParameter;
 } SECPKG_EVENT_NOTIFY, *PSECPKG_EVENT_NOTIFY;
 
-typedef NTSTATUS (NTAPI LSA_UPDATE_PRIMARY_CREDENTIALS)(
-    PSECPKG_PRIMARY_CRED PrimaryCredentials,
-    PSECPKG_SUPPLEMENTAL_CRED_ARRAY Credentials);
-typedef VOID (NTAPI LSA_PROTECT_MEMORY)(PVOID Buffer, ULONG BufferSize);
-typedef NTSTATUS (NTAPI LSA_OPEN_TOKEN_BY_LOGON_ID)(PLUID LogonId,
-                                                    HANDLE *RetTokenHandle);
-typedef NTSTATUS (NTAPI LSA_EXPAND_AUTH_DATA_FOR_DOMAIN)(
-    PUCHAR UserAuthData, ULONG UserAuthDataSize, PVOID Reserved,
-    PUCHAR *ExpandedAuthData, PULONG ExpandedAuthDataSize);
+typedef NTSTATUS(NTAPI LSA_UPDATE_PRIMARY_CREDENTIALS)(PSECPKG_PRIMARY_CRED PrimaryCredentials,
+                                                       PSECPKG_SUPPLEMENTAL_CRED_ARRAY Credentials);
+typedef VOID(NTAPI LSA_PROTECT_MEMORY)(PVOID Buffer, ULONG BufferSize);
+typedef NTSTATUS(NTAPI LSA_OPEN_TOKEN_BY_LOGON_ID)(PLUID LogonId, HANDLE *RetTokenHandle);
+typedef NTSTATUS(NTAPI LSA_EXPAND_AUTH_DATA_FOR_DOMAIN)(PUCHAR UserAuthData, ULONG UserAuthDataSize,
+                                                        PVOID Reserved, PUCHAR *ExpandedAuthData,
+                                                        PULONG ExpandedAuthDataSize);
 
 typedef enum _CRED_FETCH {
     CredFetchDefault = 0,
     CredFetchDPAPI,
     CredFetchForced
-} CRED_FETCH, *PCRED_FETCH;
+} CRED_FETCH,
+    *PCRED_FETCH;
 
-typedef NTSTATUS (NTAPI LSA_GET_SERVICE_ACCOUNT_PASSWORD)(
-    PUNICODE_STRING AccountName, PUNICODE_STRING DomainName,
-    CRED_FETCH CredFetch, FILETIME *FileTimeExpiry,
-    PUNICODE_STRING CurrentPassword, PUNICODE_STRING PreviousPassword,
+typedef NTSTATUS(NTAPI LSA_GET_SERVICE_ACCOUNT_PASSWORD)(
+    PUNICODE_STRING AccountName, PUNICODE_STRING DomainName, CRED_FETCH CredFetch,
+    FILETIME *FileTimeExpiry, PUNICODE_STRING CurrentPassword, PUNICODE_STRING PreviousPassword,
     FILETIME *FileTimeCurrPwdValidForOutbound);
-typedef VOID (NTAPI LSA_AUDIT_LOGON_EX)(
-    NTSTATUS Status, NTSTATUS SubStatus, PUNICODE_STRING AccountName,
-    PUNICODE_STRING AuthenticatingAuthority, PUNICODE_STRING WorkstationName,
-    PSID UserSid, SECURITY_LOGON_TYPE LogonType,
-    SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
-    PTOKEN_SOURCE TokenSource, PLUID LogonId);
-typedef NTSTATUS (NTAPI LSA_CHECK_PROTECTED_USER_BY_TOKEN)(
-    HANDLE UserToken, PBOOLEAN ProtectedUser);
-typedef NTSTATUS (NTAPI LSA_QUERY_CLIENT_REQUEST)(
-    PLSA_CLIENT_REQUEST ClientRequest, ULONG QueryType, PVOID *ReplyBuffer);
+typedef VOID(NTAPI LSA_AUDIT_LOGON_EX)(NTSTATUS Status, NTSTATUS SubStatus,
+                                       PUNICODE_STRING AccountName,
+                                       PUNICODE_STRING AuthenticatingAuthority,
+                                       PUNICODE_STRING WorkstationName, PSID UserSid,
+                                       SECURITY_LOGON_TYPE LogonType,
+                                       SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
+                                       PTOKEN_SOURCE TokenSource, PLUID LogonId);
+typedef NTSTATUS(NTAPI LSA_CHECK_PROTECTED_USER_BY_TOKEN)(HANDLE UserToken, PBOOLEAN ProtectedUser);
+typedef NTSTATUS(NTAPI LSA_QUERY_CLIENT_REQUEST)(PLSA_CLIENT_REQUEST ClientRequest, ULONG QueryType,
+                                                 PVOID *ReplyBuffer);
 
 #define LSA_QUERY_CLIENT_PRELOGON_SESSION_ID 1
 
@@ -1015,20 +999,17 @@ typedef struct _ENCRYPTED_CREDENTIALW {
 #define CREDP_FLAGS_TRUSTED_CALLER          0x20
 #define CREDP_FLAGS_VALIDATE_PROXY_TARGET   0x40
 
-typedef NTSTATUS (NTAPI CredReadFn)(
-    PLUID LogonId, ULONG CredFlags, LPWSTR TargetName, ULONG Type,
-    ULONG Flags, PENCRYPTED_CREDENTIALW *Credential);
-typedef NTSTATUS (NTAPI CredReadDomainCredentialsFn)(
-    PLUID LogonId, ULONG CredFlags, PCREDENTIAL_TARGET_INFORMATIONW TargetInfo,
-    ULONG Flags, PULONG Count, PENCRYPTED_CREDENTIALW **Credential);
-typedef VOID (NTAPI CredFreeCredentialsFn)(ULONG Count,
-                                           PENCRYPTED_CREDENTIALW *Credentials);
-typedef NTSTATUS (NTAPI CredWriteFn)(
-    PLUID LogonId, ULONG CredFlags, PENCRYPTED_CREDENTIALW Credential,
-    ULONG Flags);
-typedef NTSTATUS (NTAPI CrediUnmarshalandDecodeStringFn)(
-    LPWSTR MarshaledString, LPBYTE *Blob, ULONG *BlobSize,
-    BOOLEAN *IsFailureFatal);
+typedef NTSTATUS(NTAPI CredReadFn)(PLUID LogonId, ULONG CredFlags, LPWSTR TargetName, ULONG Type,
+                                   ULONG Flags, PENCRYPTED_CREDENTIALW *Credential);
+typedef NTSTATUS(NTAPI CredReadDomainCredentialsFn)(PLUID LogonId, ULONG CredFlags,
+                                                    PCREDENTIAL_TARGET_INFORMATIONW TargetInfo,
+                                                    ULONG Flags, PULONG Count,
+                                                    PENCRYPTED_CREDENTIALW **Credential);
+typedef VOID(NTAPI CredFreeCredentialsFn)(ULONG Count, PENCRYPTED_CREDENTIALW *Credentials);
+typedef NTSTATUS(NTAPI CredWriteFn)(PLUID LogonId, ULONG CredFlags,
+                                    PENCRYPTED_CREDENTIALW Credential, ULONG Flags);
+typedef NTSTATUS(NTAPI CrediUnmarshalandDecodeStringFn)(LPWSTR MarshaledString, LPBYTE *Blob,
+                                                        ULONG *BlobSize, BOOLEAN *IsFailureFatal);
 
 #define CRED_MARSHALED_TI_SIZE_SIZE 12
 
@@ -1144,7 +1125,7 @@ typedef struct _LSA_SECPKG_FUNCTION_TABLE {
     PLSA_SET_SECPKG_FAILURE_REASON SetSecpkgFailureReason;
 } LSA_SECPKG_FUNCTION_TABLE, *PLSA_SECPKG_FUNCTION_TABLE;
 
-typedef PVOID (NTAPI LSA_LOCATE_PKG_BY_ID)(ULONG PackgeId);
+typedef PVOID(NTAPI LSA_LOCATE_PKG_BY_ID)(ULONG PackgeId);
 typedef LSA_LOCATE_PKG_BY_ID *PLSA_LOCATE_PKG_BY_ID;
 
 /* Services the host gives a package's user-mode side in SpInstanceInit. */
@@ -1159,160 +1140,143 @@ typedef struct _SECPKG_DLL_FUNCTIONS {
  * LSA-mode package functions (SECPKG_FUNCTION_TABLE members)
  * ========================================================================= */
 
-typedef NTSTATUS (NTAPI SpInitializeFn)(
-    ULONG_PTR PackageId, PSECPKG_PARAMETERS Parameters,
-    PLSA_SECPKG_FUNCTION_TABLE FunctionTable);
-typedef NTSTATUS (NTAPI SpShutdownFn)(VOID);
+typedef NTSTATUS(NTAPI SpInitializeFn)(ULONG_PTR PackageId, PSECPKG_PARAMETERS Parameters,
+                                       PLSA_SECPKG_FUNCTION_TABLE FunctionTable);
+typedef NTSTATUS(NTAPI SpShutdownFn)(VOID);
 /*
  * The package describes itself with wide strings.  The SDK spells the
  * parameter PSecPkgInfo, which is the W form in UNICODE builds; libsspi
  * uses the W form always so that a non-UNICODE build cannot mistake it.
  */
-typedef NTSTATUS (NTAPI SpGetInfoFn)(PSecPkgInfoW PackageInfo);
-typedef NTSTATUS (NTAPI SpGetExtendedInformationFn)(
-    SECPKG_EXTENDED_INFORMATION_CLASS Class,
-    PSECPKG_EXTENDED_INFORMATION *ppInformation);
-typedef NTSTATUS (NTAPI SpSetExtendedInformationFn)(
-    SECPKG_EXTENDED_INFORMATION_CLASS Class, PSECPKG_EXTENDED_INFORMATION Info);
+typedef NTSTATUS(NTAPI SpGetInfoFn)(PSecPkgInfoW PackageInfo);
+typedef NTSTATUS(NTAPI SpGetExtendedInformationFn)(SECPKG_EXTENDED_INFORMATION_CLASS Class,
+                                                   PSECPKG_EXTENDED_INFORMATION *ppInformation);
+typedef NTSTATUS(NTAPI SpSetExtendedInformationFn)(SECPKG_EXTENDED_INFORMATION_CLASS Class,
+                                                   PSECPKG_EXTENDED_INFORMATION Info);
 
-typedef NTSTATUS (NTAPI LSA_AP_LOGON_USER_EX2)(
-    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType,
-    PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
-    ULONG SubmitBufferSize, PVOID *ProfileBuffer, PULONG ProfileBufferSize,
-    PLUID LogonId, PNTSTATUS SubStatus,
-    PLSA_TOKEN_INFORMATION_TYPE TokenInformationType,
-    PVOID *TokenInformation, PUNICODE_STRING *AccountName,
-    PUNICODE_STRING *AuthenticatingAuthority, PUNICODE_STRING *MachineName,
-    PSECPKG_PRIMARY_CRED PrimaryCredentials,
+typedef NTSTATUS(NTAPI LSA_AP_LOGON_USER_EX2)(
+    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType, PVOID ProtocolSubmitBuffer,
+    PVOID ClientBufferBase, ULONG SubmitBufferSize, PVOID *ProfileBuffer, PULONG ProfileBufferSize,
+    PLUID LogonId, PNTSTATUS SubStatus, PLSA_TOKEN_INFORMATION_TYPE TokenInformationType,
+    PVOID *TokenInformation, PUNICODE_STRING *AccountName, PUNICODE_STRING *AuthenticatingAuthority,
+    PUNICODE_STRING *MachineName, PSECPKG_PRIMARY_CRED PrimaryCredentials,
     PSECPKG_SUPPLEMENTAL_CRED_ARRAY *SupplementalCredentials);
 typedef LSA_AP_LOGON_USER_EX2 *PLSA_AP_LOGON_USER_EX2;
 #define LSA_AP_NAME_LOGON_USER_EX2 "LsaApLogonUserEx2\0"
 
-typedef NTSTATUS (NTAPI LSA_AP_LOGON_USER_EX3)(
-    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType,
-    PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
-    ULONG SubmitBufferSize, PSECPKG_SURROGATE_LOGON SurrogateLogon,
-    PVOID *ProfileBuffer, PULONG ProfileBufferSize, PLUID LogonId,
-    PNTSTATUS SubStatus, PLSA_TOKEN_INFORMATION_TYPE TokenInformationType,
-    PVOID *TokenInformation, PUNICODE_STRING *AccountName,
-    PUNICODE_STRING *AuthenticatingAuthority, PUNICODE_STRING *MachineName,
-    PSECPKG_PRIMARY_CRED PrimaryCredentials,
+typedef NTSTATUS(NTAPI LSA_AP_LOGON_USER_EX3)(
+    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType, PVOID ProtocolSubmitBuffer,
+    PVOID ClientBufferBase, ULONG SubmitBufferSize, PSECPKG_SURROGATE_LOGON SurrogateLogon,
+    PVOID *ProfileBuffer, PULONG ProfileBufferSize, PLUID LogonId, PNTSTATUS SubStatus,
+    PLSA_TOKEN_INFORMATION_TYPE TokenInformationType, PVOID *TokenInformation,
+    PUNICODE_STRING *AccountName, PUNICODE_STRING *AuthenticatingAuthority,
+    PUNICODE_STRING *MachineName, PSECPKG_PRIMARY_CRED PrimaryCredentials,
     PSECPKG_SUPPLEMENTAL_CRED_ARRAY *SupplementalCredentials);
 typedef LSA_AP_LOGON_USER_EX3 *PLSA_AP_LOGON_USER_EX3;
 
-typedef NTSTATUS (NTAPI LSA_AP_PRE_LOGON_USER_SURROGATE)(
-    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType,
-    PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
-    ULONG SubmitBufferSize, PSECPKG_SURROGATE_LOGON SurrogateLogon,
+typedef NTSTATUS(NTAPI LSA_AP_PRE_LOGON_USER_SURROGATE)(
+    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType, PVOID ProtocolSubmitBuffer,
+    PVOID ClientBufferBase, ULONG SubmitBufferSize, PSECPKG_SURROGATE_LOGON SurrogateLogon,
     PNTSTATUS SubStatus);
 typedef LSA_AP_PRE_LOGON_USER_SURROGATE *PLSA_AP_PRE_LOGON_USER_SURROGATE;
 
-typedef NTSTATUS (NTAPI LSA_AP_POST_LOGON_USER_SURROGATE)(
-    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType,
-    PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
-    ULONG SubmitBufferSize, PSECPKG_SURROGATE_LOGON SurrogateLogon,
-    PVOID ProfileBuffer, ULONG ProfileBufferSize, PLUID LogonId,
-    NTSTATUS Status, NTSTATUS SubStatus,
-    LSA_TOKEN_INFORMATION_TYPE TokenInformationType, PVOID TokenInformation,
+typedef NTSTATUS(NTAPI LSA_AP_POST_LOGON_USER_SURROGATE)(
+    PLSA_CLIENT_REQUEST ClientRequest, SECURITY_LOGON_TYPE LogonType, PVOID ProtocolSubmitBuffer,
+    PVOID ClientBufferBase, ULONG SubmitBufferSize, PSECPKG_SURROGATE_LOGON SurrogateLogon,
+    PVOID ProfileBuffer, ULONG ProfileBufferSize, PLUID LogonId, NTSTATUS Status,
+    NTSTATUS SubStatus, LSA_TOKEN_INFORMATION_TYPE TokenInformationType, PVOID TokenInformation,
     PUNICODE_STRING AccountName, PUNICODE_STRING AuthenticatingAuthority,
     PUNICODE_STRING MachineName, PSECPKG_PRIMARY_CRED PrimaryCredentials,
     PSECPKG_SUPPLEMENTAL_CRED_ARRAY SupplementalCredentials);
 typedef LSA_AP_POST_LOGON_USER_SURROGATE *PLSA_AP_POST_LOGON_USER_SURROGATE;
 
-typedef NTSTATUS (NTAPI SpAcceptCredentialsFn)(
-    SECURITY_LOGON_TYPE LogonType, PUNICODE_STRING AccountName,
-    PSECPKG_PRIMARY_CRED PrimaryCredentials,
-    PSECPKG_SUPPLEMENTAL_CRED SupplementalCredentials);
+typedef NTSTATUS(NTAPI SpAcceptCredentialsFn)(SECURITY_LOGON_TYPE LogonType,
+                                              PUNICODE_STRING AccountName,
+                                              PSECPKG_PRIMARY_CRED PrimaryCredentials,
+                                              PSECPKG_SUPPLEMENTAL_CRED SupplementalCredentials);
 #define SP_ACCEPT_CREDENTIALS_NAME "SpAcceptCredentials\0"
 
 /* GetKeyFunciton: the SDK's spelling of the parameter name. */
-typedef NTSTATUS (NTAPI SpAcquireCredentialsHandleFn)(
-    PUNICODE_STRING PrincipalName, ULONG CredentialUseFlags, PLUID LogonId,
-    PVOID AuthorizationData, PVOID GetKeyFunciton, PVOID GetKeyArgument,
-    PLSA_SEC_HANDLE CredentialHandle, PTimeStamp ExpirationTime);
-typedef NTSTATUS (NTAPI SpFreeCredentialsHandleFn)(
-    LSA_SEC_HANDLE CredentialHandle);
-typedef NTSTATUS (NTAPI SpQueryCredentialsAttributesFn)(
-    LSA_SEC_HANDLE CredentialHandle, ULONG CredentialAttribute, PVOID Buffer);
-typedef NTSTATUS (NTAPI SpSetCredentialsAttributesFn)(
-    LSA_SEC_HANDLE CredentialHandle, ULONG CredentialAttribute, PVOID Buffer,
-    ULONG BufferSize);
-typedef NTSTATUS (NTAPI SpAddCredentialsFn)(
-    LSA_SEC_HANDLE CredentialHandle, PUNICODE_STRING PrincipalName,
-    PUNICODE_STRING Package, ULONG CredentialUseFlags,
-    PVOID AuthorizationData, PVOID GetKeyFunciton, PVOID GetKeyArgument,
-    PTimeStamp ExpirationTime);
-typedef NTSTATUS (NTAPI SpSaveCredentialsFn)(LSA_SEC_HANDLE CredentialHandle,
-                                             PSecBuffer Credentials);
-typedef NTSTATUS (NTAPI SpGetCredentialsFn)(LSA_SEC_HANDLE CredentialHandle,
+typedef NTSTATUS(NTAPI SpAcquireCredentialsHandleFn)(PUNICODE_STRING PrincipalName,
+                                                     ULONG CredentialUseFlags, PLUID LogonId,
+                                                     PVOID AuthorizationData, PVOID GetKeyFunciton,
+                                                     PVOID GetKeyArgument,
+                                                     PLSA_SEC_HANDLE CredentialHandle,
+                                                     PTimeStamp ExpirationTime);
+typedef NTSTATUS(NTAPI SpFreeCredentialsHandleFn)(LSA_SEC_HANDLE CredentialHandle);
+typedef NTSTATUS(NTAPI SpQueryCredentialsAttributesFn)(LSA_SEC_HANDLE CredentialHandle,
+                                                       ULONG CredentialAttribute, PVOID Buffer);
+typedef NTSTATUS(NTAPI SpSetCredentialsAttributesFn)(LSA_SEC_HANDLE CredentialHandle,
+                                                     ULONG CredentialAttribute, PVOID Buffer,
+                                                     ULONG BufferSize);
+typedef NTSTATUS(NTAPI SpAddCredentialsFn)(LSA_SEC_HANDLE CredentialHandle,
+                                           PUNICODE_STRING PrincipalName, PUNICODE_STRING Package,
+                                           ULONG CredentialUseFlags, PVOID AuthorizationData,
+                                           PVOID GetKeyFunciton, PVOID GetKeyArgument,
+                                           PTimeStamp ExpirationTime);
+typedef NTSTATUS(NTAPI SpSaveCredentialsFn)(LSA_SEC_HANDLE CredentialHandle,
                                             PSecBuffer Credentials);
-typedef NTSTATUS (NTAPI SpDeleteCredentialsFn)(LSA_SEC_HANDLE CredentialHandle,
-                                               PSecBuffer Key);
-typedef NTSTATUS (NTAPI SpInitLsaModeContextFn)(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle,
-    PUNICODE_STRING TargetName, ULONG ContextRequirements,
-    ULONG TargetDataRep, PSecBufferDesc InputBuffers,
-    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc OutputBuffers,
-    PULONG ContextAttributes, PTimeStamp ExpirationTime,
+typedef NTSTATUS(NTAPI SpGetCredentialsFn)(LSA_SEC_HANDLE CredentialHandle, PSecBuffer Credentials);
+typedef NTSTATUS(NTAPI SpDeleteCredentialsFn)(LSA_SEC_HANDLE CredentialHandle, PSecBuffer Key);
+typedef NTSTATUS(NTAPI SpInitLsaModeContextFn)(
+    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PUNICODE_STRING TargetName,
+    ULONG ContextRequirements, ULONG TargetDataRep, PSecBufferDesc InputBuffers,
+    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc OutputBuffers, PULONG ContextAttributes,
+    PTimeStamp ExpirationTime, PBOOLEAN MappedContext, PSecBuffer ContextData);
+typedef NTSTATUS(NTAPI SpDeleteContextFn)(LSA_SEC_HANDLE ContextHandle);
+typedef NTSTATUS(NTAPI SpApplyControlTokenFn)(LSA_SEC_HANDLE ContextHandle,
+                                              PSecBufferDesc ControlToken);
+typedef NTSTATUS(NTAPI SpAcceptLsaModeContextFn)(
+    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PSecBufferDesc InputBuffer,
+    ULONG ContextRequirements, ULONG TargetDataRep, PLSA_SEC_HANDLE NewContextHandle,
+    PSecBufferDesc OutputBuffer, PULONG ContextAttributes, PTimeStamp ExpirationTime,
     PBOOLEAN MappedContext, PSecBuffer ContextData);
-typedef NTSTATUS (NTAPI SpDeleteContextFn)(LSA_SEC_HANDLE ContextHandle);
-typedef NTSTATUS (NTAPI SpApplyControlTokenFn)(LSA_SEC_HANDLE ContextHandle,
-                                               PSecBufferDesc ControlToken);
-typedef NTSTATUS (NTAPI SpAcceptLsaModeContextFn)(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle,
-    PSecBufferDesc InputBuffer, ULONG ContextRequirements,
-    ULONG TargetDataRep, PLSA_SEC_HANDLE NewContextHandle,
-    PSecBufferDesc OutputBuffer, PULONG ContextAttributes,
-    PTimeStamp ExpirationTime, PBOOLEAN MappedContext,
-    PSecBuffer ContextData);
-typedef NTSTATUS (NTAPI SpGetUserInfoFn)(PLUID LogonId, ULONG Flags,
-                                         PSecurityUserData *UserData);
-typedef NTSTATUS (NTAPI SpQueryContextAttributesFn)(
-    LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute, PVOID Buffer);
-typedef NTSTATUS (NTAPI SpSetContextAttributesFn)(
-    LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute, PVOID Buffer,
-    ULONG BufferSize);
-typedef NTSTATUS (NTAPI SpChangeAccountPasswordFn)(
-    PUNICODE_STRING pDomainName, PUNICODE_STRING pAccountName,
-    PUNICODE_STRING pOldPassword, PUNICODE_STRING pNewPassword,
-    BOOLEAN Impersonating, PSecBufferDesc pOutput);
-typedef NTSTATUS (NTAPI SpQueryMetaDataFn)(
-    LSA_SEC_HANDLE CredentialHandle, PUNICODE_STRING TargetName,
-    ULONG ContextRequirements, PULONG MetaDataLength, PUCHAR *MetaData,
-    PLSA_SEC_HANDLE ContextHandle);
-typedef NTSTATUS (NTAPI SpExchangeMetaDataFn)(
-    LSA_SEC_HANDLE CredentialHandle, PUNICODE_STRING TargetName,
-    ULONG ContextRequirements, ULONG MetaDataLength, PUCHAR MetaData,
-    PLSA_SEC_HANDLE ContextHandle);
-typedef NTSTATUS (NTAPI SpGetCredUIContextFn)(
-    LSA_SEC_HANDLE ContextHandle, GUID *CredType,
-    PULONG FlatCredUIContextLength, PUCHAR *FlatCredUIContext);
-typedef NTSTATUS (NTAPI SpUpdateCredentialsFn)(
-    LSA_SEC_HANDLE ContextHandle, GUID *CredType,
-    ULONG FlatCredUIContextLength, PUCHAR FlatCredUIContext);
-typedef NTSTATUS (NTAPI SpValidateTargetInfoFn)(
-    PLSA_CLIENT_REQUEST ClientRequest, PVOID ProtocolSubmitBuffer,
-    PVOID ClientBufferBase, ULONG SubmitBufferLength,
-    PSECPKG_TARGETINFO TargetInfo);
-typedef NTSTATUS (NTAPI SpExtractTargetInfoFn)(
-    PLSA_CLIENT_REQUEST ClientRequest, PVOID ProtocolSubmitBuffer,
-    PVOID ClientBufferBase, ULONG SubmitBufferLength, PVOID *ppvTargetInfo,
-    ULONG *pcbTargetInfo);
-typedef NTSTATUS (NTAPI LSA_AP_POST_LOGON_USER)(
-    PSECPKG_POST_LOGON_USER_INFO PostLogonUserInfo);
-typedef NTSTATUS (NTAPI SpGetRemoteCredGuardLogonBufferFn)(
-    LSA_SEC_HANDLE CredHandle, LSA_SEC_HANDLE ContextHandle,
-    const UNICODE_STRING *TargetName, PHANDLE RedirectedLogonHandle,
-    PLSA_REDIRECTED_LOGON_CALLBACK *Callback,
-    PLSA_REDIRECTED_LOGON_CLEANUP_CALLBACK *CleanupCallback,
-    PULONG LogonBufferSize, PVOID *LogonBuffer);
-typedef NTSTATUS (NTAPI SpGetRemoteCredGuardSupplementalCredsFn)(
-    LSA_SEC_HANDLE CredHandle, const UNICODE_STRING *TargetName,
+typedef NTSTATUS(NTAPI SpGetUserInfoFn)(PLUID LogonId, ULONG Flags, PSecurityUserData *UserData);
+typedef NTSTATUS(NTAPI SpQueryContextAttributesFn)(LSA_SEC_HANDLE ContextHandle,
+                                                   ULONG ContextAttribute, PVOID Buffer);
+typedef NTSTATUS(NTAPI SpSetContextAttributesFn)(LSA_SEC_HANDLE ContextHandle,
+                                                 ULONG ContextAttribute, PVOID Buffer,
+                                                 ULONG BufferSize);
+typedef NTSTATUS(NTAPI SpChangeAccountPasswordFn)(PUNICODE_STRING pDomainName,
+                                                  PUNICODE_STRING pAccountName,
+                                                  PUNICODE_STRING pOldPassword,
+                                                  PUNICODE_STRING pNewPassword,
+                                                  BOOLEAN Impersonating, PSecBufferDesc pOutput);
+typedef NTSTATUS(NTAPI SpQueryMetaDataFn)(LSA_SEC_HANDLE CredentialHandle,
+                                          PUNICODE_STRING TargetName, ULONG ContextRequirements,
+                                          PULONG MetaDataLength, PUCHAR *MetaData,
+                                          PLSA_SEC_HANDLE ContextHandle);
+typedef NTSTATUS(NTAPI SpExchangeMetaDataFn)(LSA_SEC_HANDLE CredentialHandle,
+                                             PUNICODE_STRING TargetName, ULONG ContextRequirements,
+                                             ULONG MetaDataLength, PUCHAR MetaData,
+                                             PLSA_SEC_HANDLE ContextHandle);
+typedef NTSTATUS(NTAPI SpGetCredUIContextFn)(LSA_SEC_HANDLE ContextHandle, GUID *CredType,
+                                             PULONG FlatCredUIContextLength,
+                                             PUCHAR *FlatCredUIContext);
+typedef NTSTATUS(NTAPI SpUpdateCredentialsFn)(LSA_SEC_HANDLE ContextHandle, GUID *CredType,
+                                              ULONG FlatCredUIContextLength,
+                                              PUCHAR FlatCredUIContext);
+typedef NTSTATUS(NTAPI SpValidateTargetInfoFn)(PLSA_CLIENT_REQUEST ClientRequest,
+                                               PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
+                                               ULONG SubmitBufferLength,
+                                               PSECPKG_TARGETINFO TargetInfo);
+typedef NTSTATUS(NTAPI SpExtractTargetInfoFn)(PLSA_CLIENT_REQUEST ClientRequest,
+                                              PVOID ProtocolSubmitBuffer, PVOID ClientBufferBase,
+                                              ULONG SubmitBufferLength, PVOID *ppvTargetInfo,
+                                              ULONG *pcbTargetInfo);
+typedef NTSTATUS(NTAPI LSA_AP_POST_LOGON_USER)(PSECPKG_POST_LOGON_USER_INFO PostLogonUserInfo);
+typedef NTSTATUS(NTAPI SpGetRemoteCredGuardLogonBufferFn)(
+    LSA_SEC_HANDLE CredHandle, LSA_SEC_HANDLE ContextHandle, const UNICODE_STRING *TargetName,
     PHANDLE RedirectedLogonHandle, PLSA_REDIRECTED_LOGON_CALLBACK *Callback,
-    PLSA_REDIRECTED_LOGON_CLEANUP_CALLBACK *CleanupCallback,
-    PULONG SupplementalCredsSize, PVOID *SupplementalCreds);
-typedef NTSTATUS (NTAPI SpGetTbalSupplementalCredsFn)(
-    LUID LogonId, PULONG SupplementalCredsSize, PVOID *SupplementalCreds);
+    PLSA_REDIRECTED_LOGON_CLEANUP_CALLBACK *CleanupCallback, PULONG LogonBufferSize,
+    PVOID *LogonBuffer);
+typedef NTSTATUS(NTAPI SpGetRemoteCredGuardSupplementalCredsFn)(
+    LSA_SEC_HANDLE CredHandle, const UNICODE_STRING *TargetName, PHANDLE RedirectedLogonHandle,
+    PLSA_REDIRECTED_LOGON_CALLBACK *Callback,
+    PLSA_REDIRECTED_LOGON_CLEANUP_CALLBACK *CleanupCallback, PULONG SupplementalCredsSize,
+    PVOID *SupplementalCreds);
+typedef NTSTATUS(NTAPI SpGetTbalSupplementalCredsFn)(LUID LogonId, PULONG SupplementalCredsSize,
+                                                     PVOID *SupplementalCreds);
 
 /*
  * Table returned by SpLsaModeInitialize, one per package: 43 slots
@@ -1381,36 +1345,35 @@ typedef struct _SECPKG_FUNCTION_TABLE {
  * called in the application's process.
  * ========================================================================= */
 
-typedef NTSTATUS (NTAPI SpInstanceInitFn)(
-    ULONG Version, PSECPKG_DLL_FUNCTIONS FunctionTable, PVOID *UserFunctions);
-typedef NTSTATUS (NTAPI SpInitUserModeContextFn)(
-    LSA_SEC_HANDLE ContextHandle, PSecBuffer PackedContext);
-typedef NTSTATUS (NTAPI SpMakeSignatureFn)(
-    LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-    PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber);
-typedef NTSTATUS (NTAPI SpVerifySignatureFn)(
-    LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-    ULONG MessageSequenceNumber, PULONG QualityOfProtection);
-typedef NTSTATUS (NTAPI SpSealMessageFn)(
-    LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
-    PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber);
-typedef NTSTATUS (NTAPI SpUnsealMessageFn)(
-    LSA_SEC_HANDLE ContextHandle, PSecBufferDesc MessageBuffers,
-    ULONG MessageSequenceNumber, PULONG QualityOfProtection);
-typedef NTSTATUS (NTAPI SpGetContextTokenFn)(LSA_SEC_HANDLE ContextHandle,
-                                             PHANDLE ImpersonationToken);
-typedef NTSTATUS (NTAPI SpExportSecurityContextFn)(
-    LSA_SEC_HANDLE phContext, ULONG fFlags, PSecBuffer pPackedContext,
-    PHANDLE pToken);
-typedef NTSTATUS (NTAPI SpImportSecurityContextFn)(
-    PSecBuffer pPackedContext, HANDLE Token, PLSA_SEC_HANDLE phContext);
-typedef NTSTATUS (NTAPI SpCompleteAuthTokenFn)(LSA_SEC_HANDLE ContextHandle,
-                                               PSecBufferDesc InputBuffer);
-typedef NTSTATUS (NTAPI SpFormatCredentialsFn)(
-    PSecBuffer Credentials, PSecBuffer FormattedCredentials);
-typedef NTSTATUS (NTAPI SpMarshallSupplementalCredsFn)(
-    ULONG CredentialSize, PUCHAR Credentials, PULONG MarshalledCredSize,
-    PVOID *MarshalledCreds);
+typedef NTSTATUS(NTAPI SpInstanceInitFn)(ULONG Version, PSECPKG_DLL_FUNCTIONS FunctionTable,
+                                         PVOID *UserFunctions);
+typedef NTSTATUS(NTAPI SpInitUserModeContextFn)(LSA_SEC_HANDLE ContextHandle,
+                                                PSecBuffer PackedContext);
+typedef NTSTATUS(NTAPI SpMakeSignatureFn)(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
+                                          PSecBufferDesc MessageBuffers,
+                                          ULONG MessageSequenceNumber);
+typedef NTSTATUS(NTAPI SpVerifySignatureFn)(LSA_SEC_HANDLE ContextHandle,
+                                            PSecBufferDesc MessageBuffers,
+                                            ULONG MessageSequenceNumber,
+                                            PULONG QualityOfProtection);
+typedef NTSTATUS(NTAPI SpSealMessageFn)(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
+                                        PSecBufferDesc MessageBuffers, ULONG MessageSequenceNumber);
+typedef NTSTATUS(NTAPI SpUnsealMessageFn)(LSA_SEC_HANDLE ContextHandle,
+                                          PSecBufferDesc MessageBuffers,
+                                          ULONG MessageSequenceNumber, PULONG QualityOfProtection);
+typedef NTSTATUS(NTAPI SpGetContextTokenFn)(LSA_SEC_HANDLE ContextHandle,
+                                            PHANDLE ImpersonationToken);
+typedef NTSTATUS(NTAPI SpExportSecurityContextFn)(LSA_SEC_HANDLE phContext, ULONG fFlags,
+                                                  PSecBuffer pPackedContext, PHANDLE pToken);
+typedef NTSTATUS(NTAPI SpImportSecurityContextFn)(PSecBuffer pPackedContext, HANDLE Token,
+                                                  PLSA_SEC_HANDLE phContext);
+typedef NTSTATUS(NTAPI SpCompleteAuthTokenFn)(LSA_SEC_HANDLE ContextHandle,
+                                              PSecBufferDesc InputBuffer);
+typedef NTSTATUS(NTAPI SpFormatCredentialsFn)(PSecBuffer Credentials,
+                                              PSecBuffer FormattedCredentials);
+typedef NTSTATUS(NTAPI SpMarshallSupplementalCredsFn)(ULONG CredentialSize, PUCHAR Credentials,
+                                                      PULONG MarshalledCredSize,
+                                                      PVOID *MarshalledCreds);
 
 /* SpMarshalAttributeData AttributeInfo: top bit set for Unicode data. */
 #define SECPKG_UNICODE_ATTRIBUTE    0x80000000
@@ -1418,10 +1381,10 @@ typedef NTSTATUS (NTAPI SpMarshallSupplementalCredsFn)(
 #define SECPKG_CREDENTIAL_ATTRIBUTE 0
 
 /* Returns STATUS_NOT_SUPPORTED (output left NULL) when there is nothing to do. */
-typedef NTSTATUS (NTAPI SpMarshalAttributeDataFn)(
-    DWORD AttributeInfo, ULONG Attribute, ULONG AttributeDataSize,
-    PBYTE AttributeData, PULONG MarshaledAttributeDataSize,
-    PBYTE *MarshaledAttributeData);
+typedef NTSTATUS(NTAPI SpMarshalAttributeDataFn)(DWORD AttributeInfo, ULONG Attribute,
+                                                 ULONG AttributeDataSize, PBYTE AttributeData,
+                                                 PULONG MarshaledAttributeDataSize,
+                                                 PBYTE *MarshaledAttributeData);
 
 /* Table returned by SpUserModeInitialize, one per package: 15 slots (120 bytes). */
 typedef struct _SECPKG_USER_FUNCTION_TABLE {
@@ -1448,15 +1411,15 @@ typedef struct _SECPKG_USER_FUNCTION_TABLE {
  * Package entry points and interface versions
  * ========================================================================= */
 
-typedef NTSTATUS (SEC_ENTRY *SpLsaModeInitializeFn)(
-    ULONG LsaVersion, PULONG PackageVersion, PSECPKG_FUNCTION_TABLE *ppTables,
-    PULONG pcTables);
-typedef NTSTATUS (SEC_ENTRY *SpUserModeInitializeFn)(
-    ULONG LsaVersion, PULONG PackageVersion,
-    PSECPKG_USER_FUNCTION_TABLE *ppTables, PULONG pcTables);
+typedef NTSTATUS(SEC_ENTRY *SpLsaModeInitializeFn)(ULONG LsaVersion, PULONG PackageVersion,
+                                                   PSECPKG_FUNCTION_TABLE *ppTables,
+                                                   PULONG pcTables);
+typedef NTSTATUS(SEC_ENTRY *SpUserModeInitializeFn)(ULONG LsaVersion, PULONG PackageVersion,
+                                                    PSECPKG_USER_FUNCTION_TABLE *ppTables,
+                                                    PULONG pcTables);
 
-#define SECPKG_LSAMODEINIT_NAME     "SpLsaModeInitialize"
-#define SECPKG_USERMODEINIT_NAME    "SpUserModeInitialize"
+#define SECPKG_LSAMODEINIT_NAME  "SpLsaModeInitialize"
+#define SECPKG_USERMODEINIT_NAME "SpUserModeInitialize"
 
 /*
  * The host passes SECPKG_INTERFACE_VERSION as LsaVersion to both entry
@@ -1481,21 +1444,16 @@ typedef NTSTATUS (SEC_ENTRY *SpUserModeInitializeFn)(
  * libsspi itself only looks them up with dlsym().
  */
 NTSTATUS SEC_ENTRY SpLsaModeInitialize(ULONG LsaVersion, PULONG PackageVersion,
-                                       PSECPKG_FUNCTION_TABLE *ppTables,
-                                       PULONG pcTables);
+                                       PSECPKG_FUNCTION_TABLE *ppTables, PULONG pcTables);
 NTSTATUS SEC_ENTRY SpUserModeInitialize(ULONG LsaVersion, PULONG PackageVersion,
-                                        PSECPKG_USER_FUNCTION_TABLE *ppTables,
-                                        PULONG pcTables);
+                                        PSECPKG_USER_FUNCTION_TABLE *ppTables, PULONG pcTables);
 
 /* =========================================================================
  * Kernel-mode package interface (ksecdd).  Declared for source
  * compatibility; libsspi does not host kernel-mode packages.
  * ========================================================================= */
 
-typedef enum _KSEC_CONTEXT_TYPE {
-    KSecPaged,
-    KSecNonPaged
-} KSEC_CONTEXT_TYPE;
+typedef enum _KSEC_CONTEXT_TYPE { KSecPaged, KSecNonPaged } KSEC_CONTEXT_TYPE;
 
 typedef struct _KSEC_LIST_ENTRY {
     LIST_ENTRY List;
@@ -1505,28 +1463,26 @@ typedef struct _KSEC_LIST_ENTRY {
     PVOID Reserved;
 } KSEC_LIST_ENTRY, *PKSEC_LIST_ENTRY;
 
-#define KsecInitializeListEntry(Entry, SigValue)                            \
-    do {                                                                    \
-        ((PKSEC_LIST_ENTRY)(Entry))->List.Flink = NULL;                     \
-        ((PKSEC_LIST_ENTRY)(Entry))->List.Blink = NULL;                     \
-        ((PKSEC_LIST_ENTRY)(Entry))->RefCount = 1;                          \
-        ((PKSEC_LIST_ENTRY)(Entry))->Signature = (SigValue);                \
-        ((PKSEC_LIST_ENTRY)(Entry))->OwningList = NULL;                     \
-        ((PKSEC_LIST_ENTRY)(Entry))->Reserved = NULL;                       \
+#define KsecInitializeListEntry(Entry, SigValue)                                                   \
+    do {                                                                                           \
+        ((PKSEC_LIST_ENTRY)(Entry))->List.Flink = NULL;                                            \
+        ((PKSEC_LIST_ENTRY)(Entry))->List.Blink = NULL;                                            \
+        ((PKSEC_LIST_ENTRY)(Entry))->RefCount = 1;                                                 \
+        ((PKSEC_LIST_ENTRY)(Entry))->Signature = (SigValue);                                       \
+        ((PKSEC_LIST_ENTRY)(Entry))->OwningList = NULL;                                            \
+        ((PKSEC_LIST_ENTRY)(Entry))->Reserved = NULL;                                              \
     } while (0)
 
-typedef PVOID (SEC_ENTRY KSEC_CREATE_CONTEXT_LIST)(KSEC_CONTEXT_TYPE Type);
-typedef VOID (SEC_ENTRY KSEC_INSERT_LIST_ENTRY)(PVOID List,
-                                                PKSEC_LIST_ENTRY Entry);
-typedef NTSTATUS (SEC_ENTRY KSEC_REFERENCE_LIST_ENTRY)(
-    PKSEC_LIST_ENTRY Entry, ULONG Signature, BOOLEAN RemoveNoRef);
-typedef VOID (SEC_ENTRY KSEC_DEREFERENCE_LIST_ENTRY)(PKSEC_LIST_ENTRY Entry,
-                                                     BOOLEAN *Delete);
-typedef NTSTATUS (SEC_ENTRY KSEC_SERIALIZE_WINNT_AUTH_DATA)(
-    PVOID pvAuthData, PULONG Size, PVOID *SerializedData);
-typedef NTSTATUS (SEC_ENTRY KSEC_SERIALIZE_SCHANNEL_AUTH_DATA)(
-    PVOID pvAuthData, PULONG Size, PVOID *SerializedData);
-typedef PVOID (SEC_ENTRY KSEC_LOCATE_PKG_BY_ID)(ULONG PackageId);
+typedef PVOID(SEC_ENTRY KSEC_CREATE_CONTEXT_LIST)(KSEC_CONTEXT_TYPE Type);
+typedef VOID(SEC_ENTRY KSEC_INSERT_LIST_ENTRY)(PVOID List, PKSEC_LIST_ENTRY Entry);
+typedef NTSTATUS(SEC_ENTRY KSEC_REFERENCE_LIST_ENTRY)(PKSEC_LIST_ENTRY Entry, ULONG Signature,
+                                                      BOOLEAN RemoveNoRef);
+typedef VOID(SEC_ENTRY KSEC_DEREFERENCE_LIST_ENTRY)(PKSEC_LIST_ENTRY Entry, BOOLEAN *Delete);
+typedef NTSTATUS(SEC_ENTRY KSEC_SERIALIZE_WINNT_AUTH_DATA)(PVOID pvAuthData, PULONG Size,
+                                                           PVOID *SerializedData);
+typedef NTSTATUS(SEC_ENTRY KSEC_SERIALIZE_SCHANNEL_AUTH_DATA)(PVOID pvAuthData, PULONG Size,
+                                                              PVOID *SerializedData);
+typedef PVOID(SEC_ENTRY KSEC_LOCATE_PKG_BY_ID)(ULONG PackageId);
 
 typedef KSEC_CREATE_CONTEXT_LIST *PKSEC_CREATE_CONTEXT_LIST;
 typedef KSEC_INSERT_LIST_ENTRY *PKSEC_INSERT_LIST_ENTRY;
@@ -1549,36 +1505,27 @@ typedef struct _SECPKG_KERNEL_FUNCTIONS {
     PKSEC_LOCATE_PKG_BY_ID LocatePackageById;
 } SECPKG_KERNEL_FUNCTIONS, *PSECPKG_KERNEL_FUNCTIONS;
 
-typedef NTSTATUS (NTAPI KspInitPackageFn)(PSECPKG_KERNEL_FUNCTIONS FunctionTable);
-typedef NTSTATUS (NTAPI KspDeleteContextFn)(LSA_SEC_HANDLE ContextId,
-                                            PLSA_SEC_HANDLE LsaContextId);
-typedef NTSTATUS (NTAPI KspInitContextFn)(LSA_SEC_HANDLE ContextId,
-                                          PSecBuffer ContextData,
-                                          PLSA_SEC_HANDLE NewContextId);
-typedef NTSTATUS (NTAPI KspMakeSignatureFn)(
-    LSA_SEC_HANDLE ContextId, ULONG fQOP, PSecBufferDesc Message,
-    ULONG MessageSeqNo);
-typedef NTSTATUS (NTAPI KspVerifySignatureFn)(
-    LSA_SEC_HANDLE ContextId, PSecBufferDesc Message, ULONG MessageSeqNo,
-    PULONG pfQOP);
-typedef NTSTATUS (NTAPI KspSealMessageFn)(
-    LSA_SEC_HANDLE ContextId, ULONG fQOP, PSecBufferDesc Message,
-    ULONG MessageSeqNo);
-typedef NTSTATUS (NTAPI KspUnsealMessageFn)(
-    LSA_SEC_HANDLE ContextId, PSecBufferDesc Message, ULONG MessageSeqNo,
-    PULONG pfQOP);
-typedef NTSTATUS (NTAPI KspGetTokenFn)(
-    LSA_SEC_HANDLE ContextId, PHANDLE ImpersonationToken,
-    PACCESS_TOKEN *RawToken);
-typedef NTSTATUS (NTAPI KspQueryAttributesFn)(
-    LSA_SEC_HANDLE ContextId, ULONG Attribute, PVOID Buffer);
-typedef NTSTATUS (NTAPI KspCompleteTokenFn)(LSA_SEC_HANDLE ContextId,
-                                            PSecBufferDesc Token);
-typedef NTSTATUS (NTAPI KspMapHandleFn)(LSA_SEC_HANDLE ContextId,
-                                        PLSA_SEC_HANDLE LsaContextId);
-typedef NTSTATUS (NTAPI KspSetPagingModeFn)(BOOLEAN PagingMode);
-typedef NTSTATUS (NTAPI KspSerializeAuthDataFn)(
-    PVOID pvAuthData, PULONG Size, PVOID *SerializedData);
+typedef NTSTATUS(NTAPI KspInitPackageFn)(PSECPKG_KERNEL_FUNCTIONS FunctionTable);
+typedef NTSTATUS(NTAPI KspDeleteContextFn)(LSA_SEC_HANDLE ContextId, PLSA_SEC_HANDLE LsaContextId);
+typedef NTSTATUS(NTAPI KspInitContextFn)(LSA_SEC_HANDLE ContextId, PSecBuffer ContextData,
+                                         PLSA_SEC_HANDLE NewContextId);
+typedef NTSTATUS(NTAPI KspMakeSignatureFn)(LSA_SEC_HANDLE ContextId, ULONG fQOP,
+                                           PSecBufferDesc Message, ULONG MessageSeqNo);
+typedef NTSTATUS(NTAPI KspVerifySignatureFn)(LSA_SEC_HANDLE ContextId, PSecBufferDesc Message,
+                                             ULONG MessageSeqNo, PULONG pfQOP);
+typedef NTSTATUS(NTAPI KspSealMessageFn)(LSA_SEC_HANDLE ContextId, ULONG fQOP,
+                                         PSecBufferDesc Message, ULONG MessageSeqNo);
+typedef NTSTATUS(NTAPI KspUnsealMessageFn)(LSA_SEC_HANDLE ContextId, PSecBufferDesc Message,
+                                           ULONG MessageSeqNo, PULONG pfQOP);
+typedef NTSTATUS(NTAPI KspGetTokenFn)(LSA_SEC_HANDLE ContextId, PHANDLE ImpersonationToken,
+                                      PACCESS_TOKEN *RawToken);
+typedef NTSTATUS(NTAPI KspQueryAttributesFn)(LSA_SEC_HANDLE ContextId, ULONG Attribute,
+                                             PVOID Buffer);
+typedef NTSTATUS(NTAPI KspCompleteTokenFn)(LSA_SEC_HANDLE ContextId, PSecBufferDesc Token);
+typedef NTSTATUS(NTAPI KspMapHandleFn)(LSA_SEC_HANDLE ContextId, PLSA_SEC_HANDLE LsaContextId);
+typedef NTSTATUS(NTAPI KspSetPagingModeFn)(BOOLEAN PagingMode);
+typedef NTSTATUS(NTAPI KspSerializeAuthDataFn)(PVOID pvAuthData, PULONG Size,
+                                               PVOID *SerializedData);
 
 typedef struct _SECPKG_KERNEL_FUNCTION_TABLE {
     KspInitPackageFn *Initialize;
@@ -1601,7 +1548,6 @@ typedef struct _SECPKG_KERNEL_FUNCTION_TABLE {
 #ifdef __cplusplus
 }
 #endif
-
 
 /* =========================================================================
  * libsspi extension, not in the Windows SDK: host services for packages
@@ -1643,11 +1589,11 @@ typedef struct _SECPKG_KERNEL_FUNCTION_TABLE {
 /* One package as EnumeratePackages reports it. */
 typedef struct _SECPKG_LIBSSPI_PACKAGE_INFO {
     ULONG PackageId;
-    ULONG fCapabilities;        /* SECPKG_FLAG_* */
+    ULONG fCapabilities; /* SECPKG_FLAG_* */
     USHORT wVersion;
     USHORT wRPCID;
     ULONG cbMaxToken;
-    const SEC_WCHAR *Name;      /* valid while libsspi is loaded */
+    const SEC_WCHAR *Name; /* valid while libsspi is loaded */
     const SEC_WCHAR *Comment;
     /* DER encoding of the package's mechanism OID (06 len value) from its
      * SpGetExtendedInformation(SecpkgGssInfo), or NULL/0 if it gave none. */
@@ -1663,15 +1609,15 @@ typedef struct _SECPKG_LIBSSPI_PACKAGE_INFO {
  */
 typedef struct _SECPKG_LIBSSPI_MESSAGE_TARGET {
     LSA_SEC_HANDLE Context;
-    SpMakeSignatureFn *MakeSignature;      /* any slot may be NULL */
+    SpMakeSignatureFn *MakeSignature; /* any slot may be NULL */
     SpVerifySignatureFn *VerifySignature;
     SpSealMessageFn *SealMessage;
     SpUnsealMessageFn *UnsealMessage;
 } SECPKG_LIBSSPI_MESSAGE_TARGET, *PSECPKG_LIBSSPI_MESSAGE_TARGET;
 
 typedef struct _SECPKG_LIBSSPI_HOST_SERVICES {
-    ULONG Version;              /* SECPKG_LIBSSPI_HOST_VERSION_1 */
-    ULONG Size;                 /* sizeof(SECPKG_LIBSSPI_HOST_SERVICES) */
+    ULONG Version; /* SECPKG_LIBSSPI_HOST_VERSION_1 */
+    ULONG Size;    /* sizeof(SECPKG_LIBSSPI_HOST_SERVICES) */
 
     /* Live packages in the configured preference order (sspi.conf blocks,
      * then drop-ins in name order, then packages added at run time), the
@@ -1679,47 +1625,46 @@ typedef struct _SECPKG_LIBSSPI_HOST_SERVICES {
      * when *PackageCount is 0); the strings and OIDs it points to are
      * libsspi's own and stay valid while libsspi is loaded.
      * SEC_E_INVALID_PARAMETER for NULL arguments. */
-    SECURITY_STATUS (NTAPI *EnumeratePackages)(PULONG PackageCount,
-                                               PSECPKG_LIBSSPI_PACKAGE_INFO *Packages);
+    SECURITY_STATUS(NTAPI *EnumeratePackages)
+    (PULONG PackageCount, PSECPKG_LIBSSPI_PACKAGE_INFO *Packages);
     /* Releases memory the services returned (FreeContextBuffer). */
-    SECURITY_STATUS (NTAPI *FreeBuffer)(PVOID Buffer);
+    SECURITY_STATUS(NTAPI *FreeBuffer)(PVOID Buffer);
 
-    SECURITY_STATUS (NTAPI *AcquireCredentialsHandle)(
-        const SEC_WCHAR *Package, const SEC_WCHAR *Principal, ULONG CredentialUse,
-        PVOID LogonId, PVOID AuthData, PCredHandle Credential, PTimeStamp Expiry);
-    SECURITY_STATUS (NTAPI *FreeCredentialsHandle)(PCredHandle Credential);
-    SECURITY_STATUS (NTAPI *QueryCredentialsAttributes)(PCredHandle Credential, ULONG Attribute,
-                                                        PVOID Buffer);
+    SECURITY_STATUS(NTAPI *AcquireCredentialsHandle)
+    (const SEC_WCHAR *Package, const SEC_WCHAR *Principal, ULONG CredentialUse, PVOID LogonId,
+     PVOID AuthData, PCredHandle Credential, PTimeStamp Expiry);
+    SECURITY_STATUS(NTAPI *FreeCredentialsHandle)(PCredHandle Credential);
+    SECURITY_STATUS(NTAPI *QueryCredentialsAttributes)
+    (PCredHandle Credential, ULONG Attribute, PVOID Buffer);
 
-    SECURITY_STATUS (NTAPI *InitializeSecurityContext)(
-        PCredHandle Credential, PCtxtHandle Context, const SEC_WCHAR *TargetName,
-        ULONG ContextReq, ULONG TargetDataRep, PSecBufferDesc Input, PCtxtHandle NewContext,
-        PSecBufferDesc Output, PULONG ContextAttr, PTimeStamp Expiry);
-    SECURITY_STATUS (NTAPI *AcceptSecurityContext)(
-        PCredHandle Credential, PCtxtHandle Context, PSecBufferDesc Input, ULONG ContextReq,
-        ULONG TargetDataRep, PCtxtHandle NewContext, PSecBufferDesc Output,
-        PULONG ContextAttr, PTimeStamp Expiry);
-    SECURITY_STATUS (NTAPI *CompleteAuthToken)(PCtxtHandle Context, PSecBufferDesc Token);
-    SECURITY_STATUS (NTAPI *DeleteSecurityContext)(PCtxtHandle Context);
+    SECURITY_STATUS(NTAPI *InitializeSecurityContext)
+    (PCredHandle Credential, PCtxtHandle Context, const SEC_WCHAR *TargetName, ULONG ContextReq,
+     ULONG TargetDataRep, PSecBufferDesc Input, PCtxtHandle NewContext, PSecBufferDesc Output,
+     PULONG ContextAttr, PTimeStamp Expiry);
+    SECURITY_STATUS(NTAPI *AcceptSecurityContext)
+    (PCredHandle Credential, PCtxtHandle Context, PSecBufferDesc Input, ULONG ContextReq,
+     ULONG TargetDataRep, PCtxtHandle NewContext, PSecBufferDesc Output, PULONG ContextAttr,
+     PTimeStamp Expiry);
+    SECURITY_STATUS(NTAPI *CompleteAuthToken)(PCtxtHandle Context, PSecBufferDesc Token);
+    SECURITY_STATUS(NTAPI *DeleteSecurityContext)(PCtxtHandle Context);
 
-    SECURITY_STATUS (NTAPI *QueryContextAttributes)(PCtxtHandle Context, ULONG Attribute,
-                                                    PVOID Buffer);
-    SECURITY_STATUS (NTAPI *SetContextAttributes)(PCtxtHandle Context, ULONG Attribute,
-                                                  PVOID Buffer, ULONG BufferSize);
-    SECURITY_STATUS (NTAPI *ExportSecurityContext)(PCtxtHandle Context, ULONG Flags,
-                                                   PSecBuffer PackedContext, PVOID *Token);
-    SECURITY_STATUS (NTAPI *ImportSecurityContext)(const SEC_WCHAR *Package,
-                                                   PSecBuffer PackedContext, PVOID Token,
-                                                   PCtxtHandle Context);
+    SECURITY_STATUS(NTAPI *QueryContextAttributes)
+    (PCtxtHandle Context, ULONG Attribute, PVOID Buffer);
+    SECURITY_STATUS(NTAPI *SetContextAttributes)
+    (PCtxtHandle Context, ULONG Attribute, PVOID Buffer, ULONG BufferSize);
+    SECURITY_STATUS(NTAPI *ExportSecurityContext)
+    (PCtxtHandle Context, ULONG Flags, PSecBuffer PackedContext, PVOID *Token);
+    SECURITY_STATUS(NTAPI *ImportSecurityContext)
+    (const SEC_WCHAR *Package, PSecBuffer PackedContext, PVOID Token, PCtxtHandle Context);
 
-    SECURITY_STATUS (NTAPI *MakeSignature)(PCtxtHandle Context, ULONG QualityOfProtection,
-                                           PSecBufferDesc Message, ULONG MessageSeqNo);
-    SECURITY_STATUS (NTAPI *VerifySignature)(PCtxtHandle Context, PSecBufferDesc Message,
-                                             ULONG MessageSeqNo, PULONG QualityOfProtection);
-    SECURITY_STATUS (NTAPI *EncryptMessage)(PCtxtHandle Context, ULONG QualityOfProtection,
-                                            PSecBufferDesc Message, ULONG MessageSeqNo);
-    SECURITY_STATUS (NTAPI *DecryptMessage)(PCtxtHandle Context, PSecBufferDesc Message,
-                                            ULONG MessageSeqNo, PULONG QualityOfProtection);
+    SECURITY_STATUS(NTAPI *MakeSignature)
+    (PCtxtHandle Context, ULONG QualityOfProtection, PSecBufferDesc Message, ULONG MessageSeqNo);
+    SECURITY_STATUS(NTAPI *VerifySignature)
+    (PCtxtHandle Context, PSecBufferDesc Message, ULONG MessageSeqNo, PULONG QualityOfProtection);
+    SECURITY_STATUS(NTAPI *EncryptMessage)
+    (PCtxtHandle Context, ULONG QualityOfProtection, PSecBufferDesc Message, ULONG MessageSeqNo);
+    SECURITY_STATUS(NTAPI *DecryptMessage)
+    (PCtxtHandle Context, PSecBufferDesc Message, ULONG MessageSeqNo, PULONG QualityOfProtection);
 
     /* Fill *Target with the sibling context's per-message functions (see
      * SECPKG_LIBSSPI_MESSAGE_TARGET): an SSP/AP sibling's own user-mode
@@ -1728,8 +1673,8 @@ typedef struct _SECPKG_LIBSSPI_HOST_SERVICES {
      * a bad handle, SEC_E_INVALID_PARAMETER for a NULL Target,
      * SEC_E_UNSUPPORTED_FUNCTION when the sibling has none of the four
      * (the package then uses the four calls above). */
-    SECURITY_STATUS (NTAPI *GetMessageTarget)(PCtxtHandle Context,
-                                              PSECPKG_LIBSSPI_MESSAGE_TARGET Target);
+    SECURITY_STATUS(NTAPI *GetMessageTarget)
+    (PCtxtHandle Context, PSECPKG_LIBSSPI_MESSAGE_TARGET Target);
 } SECPKG_LIBSSPI_HOST_SERVICES, *PSECPKG_LIBSSPI_HOST_SERVICES;
 
 /*

@@ -35,11 +35,11 @@ typedef enum {
     NameDnsDomain = 12,
     NameGivenName = 13,
     NameSurname = 14
-} EXTENDED_NAME_FORMAT, *PEXTENDED_NAME_FORMAT;
+} EXTENDED_NAME_FORMAT,
+    *PEXTENDED_NAME_FORMAT;
 #endif
 
-BOOLEAN SEC_ENTRY GetUserNameExA(EXTENDED_NAME_FORMAT NameFormat, LPSTR lpNameBuffer,
-                                 PULONG nSize);
+BOOLEAN SEC_ENTRY GetUserNameExA(EXTENDED_NAME_FORMAT NameFormat, LPSTR lpNameBuffer, PULONG nSize);
 BOOLEAN SEC_ENTRY GetUserNameExW(EXTENDED_NAME_FORMAT NameFormat, LPWSTR lpNameBuffer,
                                  PULONG nSize);
 BOOLEAN SEC_ENTRY GetComputerObjectNameA(EXTENDED_NAME_FORMAT NameFormat, LPSTR lpNameBuffer,
@@ -48,11 +48,11 @@ BOOLEAN SEC_ENTRY GetComputerObjectNameW(EXTENDED_NAME_FORMAT NameFormat, LPWSTR
                                          PULONG nSize);
 
 #ifdef UNICODE
-# define GetUserNameEx GetUserNameExW
-# define GetComputerObjectName GetComputerObjectNameW
+#define GetUserNameEx         GetUserNameExW
+#define GetComputerObjectName GetComputerObjectNameW
 #else
-# define GetUserNameEx GetUserNameExA
-# define GetComputerObjectName GetComputerObjectNameA
+#define GetUserNameEx         GetUserNameExA
+#define GetComputerObjectName GetComputerObjectNameA
 #endif
 
 #ifdef __cplusplus

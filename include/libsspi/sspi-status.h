@@ -25,65 +25,65 @@ extern "C" {
 #define NT_WARNING(Status)     (((uint32_t)(Status) >> 30) == 2)
 #define NT_ERROR(Status)       (((uint32_t)(Status) >> 30) == 3)
 #ifndef SUCCEEDED
-# define SUCCEEDED(hr) ((int32_t)(hr) >= 0)
+#define SUCCEEDED(hr) ((int32_t)(hr) >= 0)
 #endif
 #ifndef FAILED
-# define FAILED(hr) ((int32_t)(hr) < 0)
+#define FAILED(hr) ((int32_t)(hr) < 0)
 #endif
 
 /* ==== SECURITY_STATUS: HRESULT-shaped, facility 9 (FACILITY_SECURITY). */
 
 /* Success */
-#define SEC_E_OK                            ((int32_t)0x00000000u)
+#define SEC_E_OK ((int32_t)0x00000000u)
 
 /* Core SSPI errors */
-#define SEC_E_INSUFFICIENT_MEMORY           ((int32_t)0x80090300u)
-#define SEC_E_INVALID_HANDLE                ((int32_t)0x80090301u)
-#define SEC_E_UNSUPPORTED_FUNCTION          ((int32_t)0x80090302u)
-#define SEC_E_TARGET_UNKNOWN                ((int32_t)0x80090303u)
-#define SEC_E_INTERNAL_ERROR                ((int32_t)0x80090304u)
-#define SEC_E_SECPKG_NOT_FOUND              ((int32_t)0x80090305u)
-#define SEC_E_NOT_OWNER                     ((int32_t)0x80090306u)
-#define SEC_E_CANNOT_INSTALL                ((int32_t)0x80090307u)
-#define SEC_E_INVALID_TOKEN                 ((int32_t)0x80090308u)
-#define SEC_E_CANNOT_PACK                   ((int32_t)0x80090309u)
-#define SEC_E_QOP_NOT_SUPPORTED             ((int32_t)0x8009030Au)
-#define SEC_E_NO_IMPERSONATION              ((int32_t)0x8009030Bu)
-#define SEC_E_LOGON_DENIED                  ((int32_t)0x8009030Cu)
-#define SEC_E_UNKNOWN_CREDENTIALS           ((int32_t)0x8009030Du)
-#define SEC_E_NO_CREDENTIALS                ((int32_t)0x8009030Eu)
-#define SEC_E_MESSAGE_ALTERED               ((int32_t)0x8009030Fu)
-#define SEC_E_OUT_OF_SEQUENCE               ((int32_t)0x80090310u)
-#define SEC_E_NO_AUTHENTICATING_AUTHORITY   ((int32_t)0x80090311u)
+#define SEC_E_INSUFFICIENT_MEMORY         ((int32_t)0x80090300u)
+#define SEC_E_INVALID_HANDLE              ((int32_t)0x80090301u)
+#define SEC_E_UNSUPPORTED_FUNCTION        ((int32_t)0x80090302u)
+#define SEC_E_TARGET_UNKNOWN              ((int32_t)0x80090303u)
+#define SEC_E_INTERNAL_ERROR              ((int32_t)0x80090304u)
+#define SEC_E_SECPKG_NOT_FOUND            ((int32_t)0x80090305u)
+#define SEC_E_NOT_OWNER                   ((int32_t)0x80090306u)
+#define SEC_E_CANNOT_INSTALL              ((int32_t)0x80090307u)
+#define SEC_E_INVALID_TOKEN               ((int32_t)0x80090308u)
+#define SEC_E_CANNOT_PACK                 ((int32_t)0x80090309u)
+#define SEC_E_QOP_NOT_SUPPORTED           ((int32_t)0x8009030Au)
+#define SEC_E_NO_IMPERSONATION            ((int32_t)0x8009030Bu)
+#define SEC_E_LOGON_DENIED                ((int32_t)0x8009030Cu)
+#define SEC_E_UNKNOWN_CREDENTIALS         ((int32_t)0x8009030Du)
+#define SEC_E_NO_CREDENTIALS              ((int32_t)0x8009030Eu)
+#define SEC_E_MESSAGE_ALTERED             ((int32_t)0x8009030Fu)
+#define SEC_E_OUT_OF_SEQUENCE             ((int32_t)0x80090310u)
+#define SEC_E_NO_AUTHENTICATING_AUTHORITY ((int32_t)0x80090311u)
 
 /* Informational (success) codes of the handshake */
-#define SEC_I_CONTINUE_NEEDED               ((int32_t)0x00090312u)
-#define SEC_I_COMPLETE_NEEDED               ((int32_t)0x00090313u)
-#define SEC_I_COMPLETE_AND_CONTINUE         ((int32_t)0x00090314u)
-#define SEC_I_LOCAL_LOGON                   ((int32_t)0x00090315u)
-#define SEC_I_GENERIC_EXTENSION_RECEIVED    ((int32_t)0x00090316u)
+#define SEC_I_CONTINUE_NEEDED            ((int32_t)0x00090312u)
+#define SEC_I_COMPLETE_NEEDED            ((int32_t)0x00090313u)
+#define SEC_I_COMPLETE_AND_CONTINUE      ((int32_t)0x00090314u)
+#define SEC_I_LOCAL_LOGON                ((int32_t)0x00090315u)
+#define SEC_I_GENERIC_EXTENSION_RECEIVED ((int32_t)0x00090316u)
 
 /* Context, message and certificate errors */
-#define SEC_E_BAD_PKGID                     ((int32_t)0x80090316u)
-#define SEC_E_CONTEXT_EXPIRED               ((int32_t)0x80090317u)
-#define SEC_I_CONTEXT_EXPIRED               ((int32_t)0x00090317u)
-#define SEC_E_INCOMPLETE_MESSAGE            ((int32_t)0x80090318u)
-#define SEC_E_INCOMPLETE_CREDENTIALS        ((int32_t)0x80090320u)
-#define SEC_I_INCOMPLETE_CREDENTIALS        ((int32_t)0x00090320u)
-#define SEC_E_BUFFER_TOO_SMALL              ((int32_t)0x80090321u)
-#define SEC_I_RENEGOTIATE                   ((int32_t)0x00090321u)
-#define SEC_E_WRONG_PRINCIPAL               ((int32_t)0x80090322u)
-#define SEC_I_NO_LSA_CONTEXT                ((int32_t)0x00090323u)
-#define SEC_E_TIME_SKEW                     ((int32_t)0x80090324u)
-#define SEC_E_UNTRUSTED_ROOT                ((int32_t)0x80090325u)
-#define SEC_E_ILLEGAL_MESSAGE               ((int32_t)0x80090326u)
-#define SEC_E_CERT_UNKNOWN                  ((int32_t)0x80090327u)
-#define SEC_E_CERT_EXPIRED                  ((int32_t)0x80090328u)
-#define SEC_E_ENCRYPT_FAILURE               ((int32_t)0x80090329u)
-#define SEC_E_DECRYPT_FAILURE               ((int32_t)0x80090330u)
-#define SEC_E_ALGORITHM_MISMATCH            ((int32_t)0x80090331u)
-#define SEC_E_SECURITY_QOS_FAILED           ((int32_t)0x80090332u)
-#define SEC_E_UNFINISHED_CONTEXT_DELETED    ((int32_t)0x80090333u)
+#define SEC_E_BAD_PKGID                  ((int32_t)0x80090316u)
+#define SEC_E_CONTEXT_EXPIRED            ((int32_t)0x80090317u)
+#define SEC_I_CONTEXT_EXPIRED            ((int32_t)0x00090317u)
+#define SEC_E_INCOMPLETE_MESSAGE         ((int32_t)0x80090318u)
+#define SEC_E_INCOMPLETE_CREDENTIALS     ((int32_t)0x80090320u)
+#define SEC_I_INCOMPLETE_CREDENTIALS     ((int32_t)0x00090320u)
+#define SEC_E_BUFFER_TOO_SMALL           ((int32_t)0x80090321u)
+#define SEC_I_RENEGOTIATE                ((int32_t)0x00090321u)
+#define SEC_E_WRONG_PRINCIPAL            ((int32_t)0x80090322u)
+#define SEC_I_NO_LSA_CONTEXT             ((int32_t)0x00090323u)
+#define SEC_E_TIME_SKEW                  ((int32_t)0x80090324u)
+#define SEC_E_UNTRUSTED_ROOT             ((int32_t)0x80090325u)
+#define SEC_E_ILLEGAL_MESSAGE            ((int32_t)0x80090326u)
+#define SEC_E_CERT_UNKNOWN               ((int32_t)0x80090327u)
+#define SEC_E_CERT_EXPIRED               ((int32_t)0x80090328u)
+#define SEC_E_ENCRYPT_FAILURE            ((int32_t)0x80090329u)
+#define SEC_E_DECRYPT_FAILURE            ((int32_t)0x80090330u)
+#define SEC_E_ALGORITHM_MISMATCH         ((int32_t)0x80090331u)
+#define SEC_E_SECURITY_QOS_FAILED        ((int32_t)0x80090332u)
+#define SEC_E_UNFINISHED_CONTEXT_DELETED ((int32_t)0x80090333u)
 
 /* Kerberos, PKINIT and later additions */
 #define SEC_E_NO_TGT_REPLY                  ((int32_t)0x80090334u)
@@ -142,12 +142,12 @@ extern "C" {
 /* ==== NTSTATUS values a security package may return. */
 
 /* Success and informational */
-#define STATUS_SUCCESS                 ((int32_t)0x00000000u)
-#define STATUS_PENDING                 ((int32_t)0x00000103u)
-#define STATUS_MORE_ENTRIES            ((int32_t)0x00000105u)
+#define STATUS_SUCCESS      ((int32_t)0x00000000u)
+#define STATUS_PENDING      ((int32_t)0x00000103u)
+#define STATUS_MORE_ENTRIES ((int32_t)0x00000105u)
 
 /* Warnings */
-#define STATUS_BUFFER_OVERFLOW         ((int32_t)0x80000005u)
+#define STATUS_BUFFER_OVERFLOW ((int32_t)0x80000005u)
 
 /* Errors */
 #define STATUS_UNSUCCESSFUL            ((int32_t)0xC0000001u)

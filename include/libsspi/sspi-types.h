@@ -20,24 +20,24 @@
 #include <stdint.h>
 
 #if !defined(__cplusplus)
-# if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-#  include <uchar.h>
-# elif !defined(LIBSSPI_CHAR16_T_DEFINED)
-#  define LIBSSPI_CHAR16_T_DEFINED 1
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#include <uchar.h>
+#elif !defined(LIBSSPI_CHAR16_T_DEFINED)
+#define LIBSSPI_CHAR16_T_DEFINED 1
 typedef uint_least16_t char16_t;
-# endif
+#endif
 #endif
 
 /* u"..." literals (and so the W string macros) need C11 or C++11. */
-#if (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L) || \
+#if (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L) ||                                  \
     (defined(__cplusplus) && __cplusplus >= 201103L)
-# define LIBSSPI_HAVE_U16_LITERALS 1
+#define LIBSSPI_HAVE_U16_LITERALS 1
 #endif
 
 #if defined(__GNUC__)
-# define LIBSSPI_EXTENSION __extension__
+#define LIBSSPI_EXTENSION __extension__
 #else
-# define LIBSSPI_EXTENSION
+#define LIBSSPI_EXTENSION
 #endif
 
 #ifdef __cplusplus
@@ -46,43 +46,43 @@ extern "C" {
 
 /* ---- Calling-convention and annotation macros: all empty (SysV ABI). */
 #ifndef SEC_ENTRY
-# define SEC_ENTRY
+#define SEC_ENTRY
 #endif
 #ifndef NTAPI
-# define NTAPI
+#define NTAPI
 #endif
 #ifndef WINAPI
-# define WINAPI
+#define WINAPI
 #endif
 #ifndef APIENTRY
-# define APIENTRY
+#define APIENTRY
 #endif
 #ifndef CALLBACK
-# define CALLBACK
+#define CALLBACK
 #endif
 #ifndef SEC_FAR
-# define SEC_FAR
+#define SEC_FAR
 #endif
 #ifndef __SEC_FAR
-# define __SEC_FAR
+#define __SEC_FAR
 #endif
 #ifndef IN
-# define IN
+#define IN
 #endif
 #ifndef OUT
-# define OUT
+#define OUT
 #endif
 #ifndef OPTIONAL
-# define OPTIONAL
+#define OPTIONAL
 #endif
 #ifndef CONST
-# define CONST const
+#define CONST const
 #endif
 #ifndef VOID
-# define VOID void
+#define VOID void
 #endif
 #ifndef ANYSIZE_ARRAY
-# define ANYSIZE_ARRAY 1
+#define ANYSIZE_ARRAY 1
 #endif
 
 /* ---- Scalar types (minwindef.h / winnt.h / basetsd.h). */
@@ -128,10 +128,10 @@ typedef const char16_t *PCWSTR, *LPCWSTR;
 #endif /* scalar types */
 
 #ifndef TRUE
-# define TRUE 1
+#define TRUE 1
 #endif
 #ifndef FALSE
-# define FALSE 0
+#define FALSE 0
 #endif
 
 /* ---- 64-bit integers, LUID and SIDs (winnt.h). */
@@ -200,8 +200,8 @@ typedef const GUID *LPCGUID;
 typedef int32_t NTSTATUS, *PNTSTATUS;
 
 typedef struct _UNICODE_STRING {
-    USHORT Length;          /* bytes in Buffer, without a terminator */
-    USHORT MaximumLength;   /* bytes allocated for Buffer */
+    USHORT Length;        /* bytes in Buffer, without a terminator */
+    USHORT MaximumLength; /* bytes allocated for Buffer */
     PWSTR Buffer;
 } UNICODE_STRING, *PUNICODE_STRING;
 typedef const UNICODE_STRING *PCUNICODE_STRING;

@@ -23,19 +23,19 @@ extern "C" {
 #endif
 
 #ifndef ISSP_LEVEL
-# define ISSP_LEVEL 32
+#define ISSP_LEVEL 32
 #endif
 #ifndef ISSP_MODE
-# define ISSP_MODE 1
+#define ISSP_MODE 1
 #endif
 
 /* ---- Generic-name helpers: pick the W or A form by UNICODE. */
 #ifdef UNICODE
-# define LIBSSPI_NAME_AW(name)  name##W
-# define LIBSSPI_NAME_UAW(name) name##_W
+#define LIBSSPI_NAME_AW(name)  name##W
+#define LIBSSPI_NAME_UAW(name) name##_W
 #else
-# define LIBSSPI_NAME_AW(name)  name##A
-# define LIBSSPI_NAME_UAW(name) name##_A
+#define LIBSSPI_NAME_AW(name)  name##A
+#define LIBSSPI_NAME_UAW(name) name##_A
 #endif
 
 #ifdef UNICODE
@@ -59,14 +59,14 @@ typedef struct _SecHandle {
 } SecHandle, *PSecHandle;
 #endif
 
-#define SecInvalidateHandle(x)                                           \
-    do {                                                                 \
-        ((PSecHandle)(x))->dwLower = (ULONG_PTR)(INT_PTR)-1;             \
-        ((PSecHandle)(x))->dwUpper = (ULONG_PTR)(INT_PTR)-1;             \
+#define SecInvalidateHandle(x)                                                                     \
+    do {                                                                                           \
+        ((PSecHandle)(x))->dwLower = (ULONG_PTR)(INT_PTR)-1;                                       \
+        ((PSecHandle)(x))->dwUpper = (ULONG_PTR)(INT_PTR)-1;                                       \
     } while (0)
 
-#define SecIsValidHandle(x)                                              \
-    ((((PSecHandle)(x))->dwLower != (ULONG_PTR)(INT_PTR)-1) &&           \
+#define SecIsValidHandle(x)                                                                        \
+    ((((PSecHandle)(x))->dwLower != (ULONG_PTR)(INT_PTR)-1) &&                                     \
      (((PSecHandle)(x))->dwUpper != (ULONG_PTR)(INT_PTR)-1))
 
 #define SEC_DELETED_HANDLE ((ULONG_PTR)(-2))
@@ -88,7 +88,7 @@ typedef UNICODE_STRING SECURITY_STRING, *PSECURITY_STRING;
  * ========================================================================= */
 
 typedef struct _SecPkgInfoW {
-    uint32_t fCapabilities;     /* SECPKG_FLAG_* */
+    uint32_t fCapabilities; /* SECPKG_FLAG_* */
     uint16_t wVersion;
     uint16_t wRPCID;
     uint32_t cbMaxToken;
@@ -109,52 +109,52 @@ typedef struct _SecPkgInfoA {
 #define PSecPkgInfo LIBSSPI_NAME_AW(PSecPkgInfo)
 
 /* SecPkgInfo.fCapabilities */
-#define SECPKG_FLAG_INTEGRITY                   0x00000001
-#define SECPKG_FLAG_PRIVACY                     0x00000002
-#define SECPKG_FLAG_TOKEN_ONLY                  0x00000004
-#define SECPKG_FLAG_DATAGRAM                    0x00000008
-#define SECPKG_FLAG_CONNECTION                  0x00000010
-#define SECPKG_FLAG_MULTI_REQUIRED              0x00000020
-#define SECPKG_FLAG_CLIENT_ONLY                 0x00000040
-#define SECPKG_FLAG_EXTENDED_ERROR              0x00000080
-#define SECPKG_FLAG_IMPERSONATION               0x00000100
-#define SECPKG_FLAG_ACCEPT_WIN32_NAME           0x00000200
-#define SECPKG_FLAG_STREAM                      0x00000400
-#define SECPKG_FLAG_NEGOTIABLE                  0x00000800
-#define SECPKG_FLAG_GSS_COMPATIBLE              0x00001000
-#define SECPKG_FLAG_LOGON                       0x00002000
-#define SECPKG_FLAG_ASCII_BUFFERS               0x00004000
-#define SECPKG_FLAG_FRAGMENT                    0x00008000
-#define SECPKG_FLAG_MUTUAL_AUTH                 0x00010000
-#define SECPKG_FLAG_DELEGATION                  0x00020000
-#define SECPKG_FLAG_READONLY_WITH_CHECKSUM      0x00040000
-#define SECPKG_FLAG_RESTRICTED_TOKENS           0x00080000
-#define SECPKG_FLAG_NEGO_EXTENDER               0x00100000
-#define SECPKG_FLAG_NEGOTIABLE2                 0x00200000
-#define SECPKG_FLAG_APPCONTAINER_PASSTHROUGH    0x00400000
-#define SECPKG_FLAG_APPCONTAINER_CHECKS         0x00800000
+#define SECPKG_FLAG_INTEGRITY                    0x00000001
+#define SECPKG_FLAG_PRIVACY                      0x00000002
+#define SECPKG_FLAG_TOKEN_ONLY                   0x00000004
+#define SECPKG_FLAG_DATAGRAM                     0x00000008
+#define SECPKG_FLAG_CONNECTION                   0x00000010
+#define SECPKG_FLAG_MULTI_REQUIRED               0x00000020
+#define SECPKG_FLAG_CLIENT_ONLY                  0x00000040
+#define SECPKG_FLAG_EXTENDED_ERROR               0x00000080
+#define SECPKG_FLAG_IMPERSONATION                0x00000100
+#define SECPKG_FLAG_ACCEPT_WIN32_NAME            0x00000200
+#define SECPKG_FLAG_STREAM                       0x00000400
+#define SECPKG_FLAG_NEGOTIABLE                   0x00000800
+#define SECPKG_FLAG_GSS_COMPATIBLE               0x00001000
+#define SECPKG_FLAG_LOGON                        0x00002000
+#define SECPKG_FLAG_ASCII_BUFFERS                0x00004000
+#define SECPKG_FLAG_FRAGMENT                     0x00008000
+#define SECPKG_FLAG_MUTUAL_AUTH                  0x00010000
+#define SECPKG_FLAG_DELEGATION                   0x00020000
+#define SECPKG_FLAG_READONLY_WITH_CHECKSUM       0x00040000
+#define SECPKG_FLAG_RESTRICTED_TOKENS            0x00080000
+#define SECPKG_FLAG_NEGO_EXTENDER                0x00100000
+#define SECPKG_FLAG_NEGOTIABLE2                  0x00200000
+#define SECPKG_FLAG_APPCONTAINER_PASSTHROUGH     0x00400000
+#define SECPKG_FLAG_APPCONTAINER_CHECKS          0x00800000
 #define SECPKG_FLAG_CREDENTIAL_ISOLATION_ENABLED 0x01000000
-#define SECPKG_FLAG_APPLY_LOOPBACK              0x02000000
+#define SECPKG_FLAG_APPLY_LOOPBACK               0x02000000
 
 #define SECPKG_ID_NONE 0xFFFF
 
-#define SECPKG_CALLFLAGS_APPCONTAINER               0x00000001
-#define SECPKG_CALLFLAGS_APPCONTAINER_AUTHCAPABLE   0x00000002
-#define SECPKG_CALLFLAGS_FORCE_SUPPLIED             0x00000004
-#define SECPKG_CALLFLAGS_APPCONTAINER_UPNCAPABLE    0x00000008
+#define SECPKG_CALLFLAGS_APPCONTAINER             0x00000001
+#define SECPKG_CALLFLAGS_APPCONTAINER_AUTHCAPABLE 0x00000002
+#define SECPKG_CALLFLAGS_FORCE_SUPPLIED           0x00000004
+#define SECPKG_CALLFLAGS_APPCONTAINER_UPNCAPABLE  0x00000008
 
 /* =========================================================================
  * Buffers
  * ========================================================================= */
 
 typedef struct _SecBuffer {
-    uint32_t cbBuffer;          /* bytes at pvBuffer */
-    uint32_t BufferType;        /* SECBUFFER_* type, possibly OR'ed with attribute bits */
+    uint32_t cbBuffer;   /* bytes at pvBuffer */
+    uint32_t BufferType; /* SECBUFFER_* type, possibly OR'ed with attribute bits */
     void *pvBuffer;
 } SecBuffer, *PSecBuffer;
 
 typedef struct _SecBufferDesc {
-    uint32_t ulVersion;         /* SECBUFFER_VERSION */
+    uint32_t ulVersion; /* SECBUFFER_VERSION */
     uint32_t cBuffers;
     PSecBuffer pBuffers;
 } SecBufferDesc, *PSecBufferDesc;
@@ -162,45 +162,45 @@ typedef struct _SecBufferDesc {
 #define SECBUFFER_VERSION 0
 
 /* Buffer types; compare (BufferType & ~SECBUFFER_ATTRMASK). */
-#define SECBUFFER_EMPTY                         0
-#define SECBUFFER_DATA                          1
-#define SECBUFFER_TOKEN                         2
-#define SECBUFFER_PKG_PARAMS                    3
-#define SECBUFFER_MISSING                       4
-#define SECBUFFER_EXTRA                         5
-#define SECBUFFER_STREAM_TRAILER                6
-#define SECBUFFER_STREAM_HEADER                 7
-#define SECBUFFER_NEGOTIATION_INFO              8
-#define SECBUFFER_PADDING                       9
-#define SECBUFFER_STREAM                        10
-#define SECBUFFER_MECHLIST                      11
-#define SECBUFFER_MECHLIST_SIGNATURE            12
-#define SECBUFFER_TARGET                        13
-#define SECBUFFER_CHANNEL_BINDINGS              14
-#define SECBUFFER_CHANGE_PASS_RESPONSE          15
-#define SECBUFFER_TARGET_HOST                   16
-#define SECBUFFER_ALERT                         17
-#define SECBUFFER_APPLICATION_PROTOCOLS         18
-#define SECBUFFER_SRTP_PROTECTION_PROFILES      19
-#define SECBUFFER_SRTP_MASTER_KEY_IDENTIFIER    20
-#define SECBUFFER_TOKEN_BINDING                 21
-#define SECBUFFER_PRESHARED_KEY                 22
-#define SECBUFFER_PRESHARED_KEY_IDENTITY        23
-#define SECBUFFER_DTLS_MTU                      24
-#define SECBUFFER_SEND_GENERIC_TLS_EXTENSION    25
+#define SECBUFFER_EMPTY                           0
+#define SECBUFFER_DATA                            1
+#define SECBUFFER_TOKEN                           2
+#define SECBUFFER_PKG_PARAMS                      3
+#define SECBUFFER_MISSING                         4
+#define SECBUFFER_EXTRA                           5
+#define SECBUFFER_STREAM_TRAILER                  6
+#define SECBUFFER_STREAM_HEADER                   7
+#define SECBUFFER_NEGOTIATION_INFO                8
+#define SECBUFFER_PADDING                         9
+#define SECBUFFER_STREAM                          10
+#define SECBUFFER_MECHLIST                        11
+#define SECBUFFER_MECHLIST_SIGNATURE              12
+#define SECBUFFER_TARGET                          13
+#define SECBUFFER_CHANNEL_BINDINGS                14
+#define SECBUFFER_CHANGE_PASS_RESPONSE            15
+#define SECBUFFER_TARGET_HOST                     16
+#define SECBUFFER_ALERT                           17
+#define SECBUFFER_APPLICATION_PROTOCOLS           18
+#define SECBUFFER_SRTP_PROTECTION_PROFILES        19
+#define SECBUFFER_SRTP_MASTER_KEY_IDENTIFIER      20
+#define SECBUFFER_TOKEN_BINDING                   21
+#define SECBUFFER_PRESHARED_KEY                   22
+#define SECBUFFER_PRESHARED_KEY_IDENTITY          23
+#define SECBUFFER_DTLS_MTU                        24
+#define SECBUFFER_SEND_GENERIC_TLS_EXTENSION      25
 #define SECBUFFER_SUBSCRIBE_GENERIC_TLS_EXTENSION 26
-#define SECBUFFER_FLAGS                         27
-#define SECBUFFER_TRAFFIC_SECRETS               28
-#define SECBUFFER_CERTIFICATE_REQUEST_CONTEXT   29
-#define SECBUFFER_CHANNEL_BINDINGS_RESULT       30
-#define SECBUFFER_APP_SESSION_STATE             31
-#define SECBUFFER_SESSION_TICKET                32
+#define SECBUFFER_FLAGS                           27
+#define SECBUFFER_TRAFFIC_SECRETS                 28
+#define SECBUFFER_CERTIFICATE_REQUEST_CONTEXT     29
+#define SECBUFFER_CHANNEL_BINDINGS_RESULT         30
+#define SECBUFFER_APP_SESSION_STATE               31
+#define SECBUFFER_SESSION_TICKET                  32
 
 /* Attribute bits OR'ed into BufferType. */
-#define SECBUFFER_ATTRMASK                      0xF0000000
-#define SECBUFFER_READONLY                      0x80000000
-#define SECBUFFER_READONLY_WITH_CHECKSUM        0x10000000
-#define SECBUFFER_RESERVED                      0x60000000
+#define SECBUFFER_ATTRMASK               0xF0000000
+#define SECBUFFER_READONLY               0x80000000
+#define SECBUFFER_READONLY_WITH_CHECKSUM 0x10000000
+#define SECBUFFER_RESERVED               0x60000000
 
 /* Contents of a SECBUFFER_NEGOTIATION_INFO buffer. */
 typedef struct _SEC_NEGOTIATION_INFO {
@@ -227,7 +227,8 @@ typedef enum _SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT {
     SecApplicationProtocolNegotiationExt_None,
     SecApplicationProtocolNegotiationExt_NPN,
     SecApplicationProtocolNegotiationExt_ALPN
-} SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT, *PSEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT;
+} SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT,
+    *PSEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT;
 
 typedef struct _SEC_APPLICATION_PROTOCOL_LIST {
     SEC_APPLICATION_PROTOCOL_NEGOTIATION_EXT ProtoNegoExt;
@@ -253,159 +254,159 @@ typedef struct _SEC_FLAGS {
  * Data representation, quality of protection, credential use
  * ========================================================================= */
 
-#define SECURITY_NATIVE_DREP    0x00000010
-#define SECURITY_NETWORK_DREP   0x00000000
+#define SECURITY_NATIVE_DREP  0x00000010
+#define SECURITY_NETWORK_DREP 0x00000000
 
-#define SECQOP_WRAP_NO_ENCRYPT  0x80000001
-#define SECQOP_WRAP_OOB_DATA    0x40000000
+#define SECQOP_WRAP_NO_ENCRYPT 0x80000001
+#define SECQOP_WRAP_OOB_DATA   0x40000000
 
 /* AcquireCredentialsHandle fCredentialUse */
-#define SECPKG_CRED_INBOUND                 0x00000001
-#define SECPKG_CRED_OUTBOUND                0x00000002
-#define SECPKG_CRED_BOTH                    0x00000003
-#define SECPKG_CRED_DEFAULT                 0x00000004
-#define SECPKG_CRED_RESERVED                0xF0000000
-#define SECPKG_CRED_AUTOLOGON_RESTRICTED    0x00000010
-#define SECPKG_CRED_PROCESS_POLICY_ONLY     0x00000020
-#define SECPKG_CRED_KERB_ANCHOR_DS_VERSION  0x00000040
+#define SECPKG_CRED_INBOUND                0x00000001
+#define SECPKG_CRED_OUTBOUND               0x00000002
+#define SECPKG_CRED_BOTH                   0x00000003
+#define SECPKG_CRED_DEFAULT                0x00000004
+#define SECPKG_CRED_RESERVED               0xF0000000
+#define SECPKG_CRED_AUTOLOGON_RESTRICTED   0x00000010
+#define SECPKG_CRED_PROCESS_POLICY_ONLY    0x00000020
+#define SECPKG_CRED_KERB_ANCHOR_DS_VERSION 0x00000040
 
 /* =========================================================================
  * InitializeSecurityContext / AcceptSecurityContext flags.
  * The 64-bit values only fit a SEC_FLAGS word, not fContextReq.
  * ========================================================================= */
 
-#define ISC_REQ_DELEGATE                0x00000001
-#define ISC_REQ_MUTUAL_AUTH             0x00000002
-#define ISC_REQ_REPLAY_DETECT           0x00000004
-#define ISC_REQ_SEQUENCE_DETECT         0x00000008
-#define ISC_REQ_CONFIDENTIALITY         0x00000010
-#define ISC_REQ_USE_SESSION_KEY         0x00000020
-#define ISC_REQ_PROMPT_FOR_CREDS        0x00000040
-#define ISC_REQ_USE_SUPPLIED_CREDS      0x00000080
-#define ISC_REQ_ALLOCATE_MEMORY         0x00000100
-#define ISC_REQ_USE_DCE_STYLE           0x00000200
-#define ISC_REQ_DATAGRAM                0x00000400
-#define ISC_REQ_CONNECTION              0x00000800
-#define ISC_REQ_CALL_LEVEL              0x00001000
-#define ISC_REQ_FRAGMENT_SUPPLIED       0x00002000
-#define ISC_REQ_EXTENDED_ERROR          0x00004000
-#define ISC_REQ_STREAM                  0x00008000
-#define ISC_REQ_INTEGRITY               0x00010000
-#define ISC_REQ_IDENTIFY                0x00020000
-#define ISC_REQ_NULL_SESSION            0x00040000
-#define ISC_REQ_MANUAL_CRED_VALIDATION  0x00080000
-#define ISC_REQ_RESERVED1               0x00100000
-#define ISC_REQ_FRAGMENT_TO_FIT         0x00200000
-#define ISC_REQ_FORWARD_CREDENTIALS     0x00400000
-#define ISC_REQ_NO_INTEGRITY            0x00800000
-#define ISC_REQ_USE_HTTP_STYLE          0x01000000
-#define ISC_REQ_UNVERIFIED_TARGET_NAME  0x20000000
-#define ISC_REQ_CONFIDENTIALITY_ONLY    0x40000000
-#define ISC_REQ_MESSAGES                0x0000000100000000ULL
+#define ISC_REQ_DELEGATE                 0x00000001
+#define ISC_REQ_MUTUAL_AUTH              0x00000002
+#define ISC_REQ_REPLAY_DETECT            0x00000004
+#define ISC_REQ_SEQUENCE_DETECT          0x00000008
+#define ISC_REQ_CONFIDENTIALITY          0x00000010
+#define ISC_REQ_USE_SESSION_KEY          0x00000020
+#define ISC_REQ_PROMPT_FOR_CREDS         0x00000040
+#define ISC_REQ_USE_SUPPLIED_CREDS       0x00000080
+#define ISC_REQ_ALLOCATE_MEMORY          0x00000100
+#define ISC_REQ_USE_DCE_STYLE            0x00000200
+#define ISC_REQ_DATAGRAM                 0x00000400
+#define ISC_REQ_CONNECTION               0x00000800
+#define ISC_REQ_CALL_LEVEL               0x00001000
+#define ISC_REQ_FRAGMENT_SUPPLIED        0x00002000
+#define ISC_REQ_EXTENDED_ERROR           0x00004000
+#define ISC_REQ_STREAM                   0x00008000
+#define ISC_REQ_INTEGRITY                0x00010000
+#define ISC_REQ_IDENTIFY                 0x00020000
+#define ISC_REQ_NULL_SESSION             0x00040000
+#define ISC_REQ_MANUAL_CRED_VALIDATION   0x00080000
+#define ISC_REQ_RESERVED1                0x00100000
+#define ISC_REQ_FRAGMENT_TO_FIT          0x00200000
+#define ISC_REQ_FORWARD_CREDENTIALS      0x00400000
+#define ISC_REQ_NO_INTEGRITY             0x00800000
+#define ISC_REQ_USE_HTTP_STYLE           0x01000000
+#define ISC_REQ_UNVERIFIED_TARGET_NAME   0x20000000
+#define ISC_REQ_CONFIDENTIALITY_ONLY     0x40000000
+#define ISC_REQ_MESSAGES                 0x0000000100000000ULL
 #define ISC_REQ_DEFERRED_CRED_VALIDATION 0x0000000200000000ULL
-#define ISC_REQ_NO_POST_HANDSHAKE_AUTH  0x0000000400000000ULL
-#define ISC_REQ_REUSE_SESSION_TICKETS   0x0000000800000000ULL
-#define ISC_REQ_EXPLICIT_SESSION        0x0000001000000000ULL
+#define ISC_REQ_NO_POST_HANDSHAKE_AUTH   0x0000000400000000ULL
+#define ISC_REQ_REUSE_SESSION_TICKETS    0x0000000800000000ULL
+#define ISC_REQ_EXPLICIT_SESSION         0x0000001000000000ULL
 
-#define ISC_RET_DELEGATE                0x00000001
-#define ISC_RET_MUTUAL_AUTH             0x00000002
-#define ISC_RET_REPLAY_DETECT           0x00000004
-#define ISC_RET_SEQUENCE_DETECT         0x00000008
-#define ISC_RET_CONFIDENTIALITY         0x00000010
-#define ISC_RET_USE_SESSION_KEY         0x00000020
-#define ISC_RET_USED_COLLECTED_CREDS    0x00000040
-#define ISC_RET_USED_SUPPLIED_CREDS     0x00000080
-#define ISC_RET_ALLOCATED_MEMORY        0x00000100
-#define ISC_RET_USED_DCE_STYLE          0x00000200
-#define ISC_RET_DATAGRAM                0x00000400
-#define ISC_RET_CONNECTION              0x00000800
-#define ISC_RET_INTERMEDIATE_RETURN     0x00001000
-#define ISC_RET_CALL_LEVEL              0x00002000
-#define ISC_RET_EXTENDED_ERROR          0x00004000
-#define ISC_RET_STREAM                  0x00008000
-#define ISC_RET_INTEGRITY               0x00010000
-#define ISC_RET_IDENTIFY                0x00020000
-#define ISC_RET_NULL_SESSION            0x00040000
-#define ISC_RET_MANUAL_CRED_VALIDATION  0x00080000
-#define ISC_RET_RESERVED1               0x00100000
-#define ISC_RET_FRAGMENT_ONLY           0x00200000
-#define ISC_RET_FORWARD_CREDENTIALS     0x00400000
-#define ISC_RET_USED_HTTP_STYLE         0x01000000
-#define ISC_RET_NO_ADDITIONAL_TOKEN     0x02000000
-#define ISC_RET_REAUTHENTICATION        0x08000000
-#define ISC_RET_CONFIDENTIALITY_ONLY    0x40000000
-#define ISC_RET_MESSAGES                0x0000000100000000ULL
+#define ISC_RET_DELEGATE                 0x00000001
+#define ISC_RET_MUTUAL_AUTH              0x00000002
+#define ISC_RET_REPLAY_DETECT            0x00000004
+#define ISC_RET_SEQUENCE_DETECT          0x00000008
+#define ISC_RET_CONFIDENTIALITY          0x00000010
+#define ISC_RET_USE_SESSION_KEY          0x00000020
+#define ISC_RET_USED_COLLECTED_CREDS     0x00000040
+#define ISC_RET_USED_SUPPLIED_CREDS      0x00000080
+#define ISC_RET_ALLOCATED_MEMORY         0x00000100
+#define ISC_RET_USED_DCE_STYLE           0x00000200
+#define ISC_RET_DATAGRAM                 0x00000400
+#define ISC_RET_CONNECTION               0x00000800
+#define ISC_RET_INTERMEDIATE_RETURN      0x00001000
+#define ISC_RET_CALL_LEVEL               0x00002000
+#define ISC_RET_EXTENDED_ERROR           0x00004000
+#define ISC_RET_STREAM                   0x00008000
+#define ISC_RET_INTEGRITY                0x00010000
+#define ISC_RET_IDENTIFY                 0x00020000
+#define ISC_RET_NULL_SESSION             0x00040000
+#define ISC_RET_MANUAL_CRED_VALIDATION   0x00080000
+#define ISC_RET_RESERVED1                0x00100000
+#define ISC_RET_FRAGMENT_ONLY            0x00200000
+#define ISC_RET_FORWARD_CREDENTIALS      0x00400000
+#define ISC_RET_USED_HTTP_STYLE          0x01000000
+#define ISC_RET_NO_ADDITIONAL_TOKEN      0x02000000
+#define ISC_RET_REAUTHENTICATION         0x08000000
+#define ISC_RET_CONFIDENTIALITY_ONLY     0x40000000
+#define ISC_RET_MESSAGES                 0x0000000100000000ULL
 #define ISC_RET_DEFERRED_CRED_VALIDATION 0x0000000200000000ULL
-#define ISC_RET_NO_POST_HANDSHAKE_AUTH  0x0000000400000000ULL
-#define ISC_RET_REUSE_SESSION_TICKETS   0x0000000800000000ULL
-#define ISC_RET_EXPLICIT_SESSION        0x0000001000000000ULL
+#define ISC_RET_NO_POST_HANDSHAKE_AUTH   0x0000000400000000ULL
+#define ISC_RET_REUSE_SESSION_TICKETS    0x0000000800000000ULL
+#define ISC_RET_EXPLICIT_SESSION         0x0000001000000000ULL
 
-#define ASC_REQ_DELEGATE                0x00000001
-#define ASC_REQ_MUTUAL_AUTH             0x00000002
-#define ASC_REQ_REPLAY_DETECT           0x00000004
-#define ASC_REQ_SEQUENCE_DETECT         0x00000008
-#define ASC_REQ_CONFIDENTIALITY         0x00000010
-#define ASC_REQ_USE_SESSION_KEY         0x00000020
-#define ASC_REQ_SESSION_TICKET          0x00000040
-#define ASC_REQ_ALLOCATE_MEMORY         0x00000100
-#define ASC_REQ_USE_DCE_STYLE           0x00000200
-#define ASC_REQ_DATAGRAM                0x00000400
-#define ASC_REQ_CONNECTION              0x00000800
-#define ASC_REQ_CALL_LEVEL              0x00001000
-#define ASC_REQ_FRAGMENT_SUPPLIED       0x00002000
-#define ASC_REQ_EXTENDED_ERROR          0x00008000
-#define ASC_REQ_STREAM                  0x00010000
-#define ASC_REQ_INTEGRITY               0x00020000
-#define ASC_REQ_LICENSING               0x00040000
-#define ASC_REQ_IDENTIFY                0x00080000
-#define ASC_REQ_ALLOW_NULL_SESSION      0x00100000
-#define ASC_REQ_ALLOW_NON_USER_LOGONS   0x00200000
-#define ASC_REQ_ALLOW_CONTEXT_REPLAY    0x00400000
-#define ASC_REQ_FRAGMENT_TO_FIT         0x00800000
-#define ASC_REQ_NO_TOKEN                0x01000000
-#define ASC_REQ_PROXY_BINDINGS          0x04000000
-#define ASC_REQ_ALLOW_MISSING_BINDINGS  0x10000000
-#define ASC_REQ_MESSAGES                0x0000000100000000ULL
-#define ASC_REQ_EXPLICIT_SESSION        0x0000001000000000ULL
+#define ASC_REQ_DELEGATE               0x00000001
+#define ASC_REQ_MUTUAL_AUTH            0x00000002
+#define ASC_REQ_REPLAY_DETECT          0x00000004
+#define ASC_REQ_SEQUENCE_DETECT        0x00000008
+#define ASC_REQ_CONFIDENTIALITY        0x00000010
+#define ASC_REQ_USE_SESSION_KEY        0x00000020
+#define ASC_REQ_SESSION_TICKET         0x00000040
+#define ASC_REQ_ALLOCATE_MEMORY        0x00000100
+#define ASC_REQ_USE_DCE_STYLE          0x00000200
+#define ASC_REQ_DATAGRAM               0x00000400
+#define ASC_REQ_CONNECTION             0x00000800
+#define ASC_REQ_CALL_LEVEL             0x00001000
+#define ASC_REQ_FRAGMENT_SUPPLIED      0x00002000
+#define ASC_REQ_EXTENDED_ERROR         0x00008000
+#define ASC_REQ_STREAM                 0x00010000
+#define ASC_REQ_INTEGRITY              0x00020000
+#define ASC_REQ_LICENSING              0x00040000
+#define ASC_REQ_IDENTIFY               0x00080000
+#define ASC_REQ_ALLOW_NULL_SESSION     0x00100000
+#define ASC_REQ_ALLOW_NON_USER_LOGONS  0x00200000
+#define ASC_REQ_ALLOW_CONTEXT_REPLAY   0x00400000
+#define ASC_REQ_FRAGMENT_TO_FIT        0x00800000
+#define ASC_REQ_NO_TOKEN               0x01000000
+#define ASC_REQ_PROXY_BINDINGS         0x04000000
+#define ASC_REQ_ALLOW_MISSING_BINDINGS 0x10000000
+#define ASC_REQ_MESSAGES               0x0000000100000000ULL
+#define ASC_REQ_EXPLICIT_SESSION       0x0000001000000000ULL
 
-#define ASC_RET_DELEGATE                0x00000001
-#define ASC_RET_MUTUAL_AUTH             0x00000002
-#define ASC_RET_REPLAY_DETECT           0x00000004
-#define ASC_RET_SEQUENCE_DETECT         0x00000008
-#define ASC_RET_CONFIDENTIALITY         0x00000010
-#define ASC_RET_USE_SESSION_KEY         0x00000020
-#define ASC_RET_SESSION_TICKET          0x00000040
-#define ASC_RET_ALLOCATED_MEMORY        0x00000100
-#define ASC_RET_USED_DCE_STYLE          0x00000200
-#define ASC_RET_DATAGRAM                0x00000400
-#define ASC_RET_CONNECTION              0x00000800
-#define ASC_RET_CALL_LEVEL              0x00002000
-#define ASC_RET_THIRD_LEG_FAILED        0x00004000
-#define ASC_RET_EXTENDED_ERROR          0x00008000
-#define ASC_RET_STREAM                  0x00010000
-#define ASC_RET_INTEGRITY               0x00020000
-#define ASC_RET_LICENSING               0x00040000
-#define ASC_RET_IDENTIFY                0x00080000
-#define ASC_RET_NULL_SESSION            0x00100000
-#define ASC_RET_ALLOW_NON_USER_LOGONS   0x00200000
-#define ASC_RET_ALLOW_CONTEXT_REPLAY    0x00400000
-#define ASC_RET_FRAGMENT_ONLY           0x00800000
-#define ASC_RET_NO_TOKEN                0x01000000
-#define ASC_RET_NO_ADDITIONAL_TOKEN     0x02000000
-#define ASC_RET_MESSAGES                0x0000000100000000ULL
-#define ASC_RET_REUSE_SESSION_TICKETS   0x0000000800000000ULL
-#define ASC_RET_EXPLICIT_SESSION        0x0000001000000000ULL
+#define ASC_RET_DELEGATE              0x00000001
+#define ASC_RET_MUTUAL_AUTH           0x00000002
+#define ASC_RET_REPLAY_DETECT         0x00000004
+#define ASC_RET_SEQUENCE_DETECT       0x00000008
+#define ASC_RET_CONFIDENTIALITY       0x00000010
+#define ASC_RET_USE_SESSION_KEY       0x00000020
+#define ASC_RET_SESSION_TICKET        0x00000040
+#define ASC_RET_ALLOCATED_MEMORY      0x00000100
+#define ASC_RET_USED_DCE_STYLE        0x00000200
+#define ASC_RET_DATAGRAM              0x00000400
+#define ASC_RET_CONNECTION            0x00000800
+#define ASC_RET_CALL_LEVEL            0x00002000
+#define ASC_RET_THIRD_LEG_FAILED      0x00004000
+#define ASC_RET_EXTENDED_ERROR        0x00008000
+#define ASC_RET_STREAM                0x00010000
+#define ASC_RET_INTEGRITY             0x00020000
+#define ASC_RET_LICENSING             0x00040000
+#define ASC_RET_IDENTIFY              0x00080000
+#define ASC_RET_NULL_SESSION          0x00100000
+#define ASC_RET_ALLOW_NON_USER_LOGONS 0x00200000
+#define ASC_RET_ALLOW_CONTEXT_REPLAY  0x00400000
+#define ASC_RET_FRAGMENT_ONLY         0x00800000
+#define ASC_RET_NO_TOKEN              0x01000000
+#define ASC_RET_NO_ADDITIONAL_TOKEN   0x02000000
+#define ASC_RET_MESSAGES              0x0000000100000000ULL
+#define ASC_RET_REUSE_SESSION_TICKETS 0x0000000800000000ULL
+#define ASC_RET_EXPLICIT_SESSION      0x0000001000000000ULL
 
 /* =========================================================================
  * Credential attributes (QueryCredentialsAttributes)
  * ========================================================================= */
 
-#define SECPKG_CRED_ATTR_NAMES                  1
-#define SECPKG_CRED_ATTR_SSI_PROVIDER           2
-#define SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS     3
-#define SECPKG_CRED_ATTR_KDC_NETWORK_SETTINGS   SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS
-#define SECPKG_CRED_ATTR_CERT                   4
-#define SECPKG_CRED_ATTR_PAC_BYPASS             5
+#define SECPKG_CRED_ATTR_NAMES                1
+#define SECPKG_CRED_ATTR_SSI_PROVIDER         2
+#define SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS   3
+#define SECPKG_CRED_ATTR_KDC_NETWORK_SETTINGS SECPKG_CRED_ATTR_KDC_PROXY_SETTINGS
+#define SECPKG_CRED_ATTR_CERT                 4
+#define SECPKG_CRED_ATTR_PAC_BYPASS           5
 
 typedef struct _SecPkgCredentials_NamesW {
     SEC_WCHAR *sUserName;
@@ -493,24 +494,24 @@ typedef struct _SecPkgCredentials_Cert {
 #define SECPKG_ATTR_SUBJECT_SECURITY_ATTRIBUTES 128
 
 /* Schannel / CredSSP range */
-#define SECPKG_ATTR_C_ACCESS_TOKEN              0x80000012
-#define SECPKG_ATTR_CREDS                       0x80000080
-#define SECPKG_ATTR_NEGOTIATION_PACKAGE         0x80000081
-#define SECPKG_ATTR_C_FULL_ACCESS_TOKEN         0x80000082
-#define SECPKG_ATTR_SERVER_AUTH_FLAGS           0x80000083
-#define SECPKG_ATTR_CERT_TRUST_STATUS           0x80000084
-#define SECPKG_ATTR_CREDS_2                     0x80000086
+#define SECPKG_ATTR_C_ACCESS_TOKEN      0x80000012
+#define SECPKG_ATTR_CREDS               0x80000080
+#define SECPKG_ATTR_NEGOTIATION_PACKAGE 0x80000081
+#define SECPKG_ATTR_C_FULL_ACCESS_TOKEN 0x80000082
+#define SECPKG_ATTR_SERVER_AUTH_FLAGS   0x80000083
+#define SECPKG_ATTR_CERT_TRUST_STATUS   0x80000084
+#define SECPKG_ATTR_CREDS_2             0x80000086
 
 /* SecPkgContext_NegoPackageInfo.PackageMask */
-#define SECPKG_ATTR_NEGO_INFO_FLAG_NO_KERBEROS  0x1
-#define SECPKG_ATTR_NEGO_INFO_FLAG_NO_NTLM      0x2
+#define SECPKG_ATTR_NEGO_INFO_FLAG_NO_KERBEROS 0x1
+#define SECPKG_ATTR_NEGO_INFO_FLAG_NO_NTLM     0x2
 
 /* SecPkgContext_NegotiationInfo.NegotiationState */
-#define SECPKG_NEGOTIATION_COMPLETE             0
-#define SECPKG_NEGOTIATION_OPTIMISTIC           1
-#define SECPKG_NEGOTIATION_IN_PROGRESS          2
-#define SECPKG_NEGOTIATION_DIRECT               3
-#define SECPKG_NEGOTIATION_TRY_MULTICRED        4
+#define SECPKG_NEGOTIATION_COMPLETE      0
+#define SECPKG_NEGOTIATION_OPTIMISTIC    1
+#define SECPKG_NEGOTIATION_IN_PROGRESS   2
+#define SECPKG_NEGOTIATION_DIRECT        3
+#define SECPKG_NEGOTIATION_TRY_MULTICRED 4
 
 typedef struct _SecPkgContext_SubjectAttributes {
     void *AttributeInfo;
@@ -522,7 +523,8 @@ typedef enum _SECPKG_CRED_CLASS {
     SecPkgCredClass_PersistedGeneric = 20,
     SecPkgCredClass_PersistedSpecific = 30,
     SecPkgCredClass_Explicit = 40
-} SECPKG_CRED_CLASS, *PSECPKG_CRED_CLASS;
+} SECPKG_CRED_CLASS,
+    *PSECPKG_CRED_CLASS;
 
 typedef struct _SecPkgContext_CredInfo {
     SECPKG_CRED_CLASS CredClass;
@@ -573,7 +575,8 @@ typedef enum _SECPKG_ATTR_LCT_STATUS {
     SecPkgAttrLastClientTokenYes,
     SecPkgAttrLastClientTokenNo,
     SecPkgAttrLastClientTokenMaybe
-} SECPKG_ATTR_LCT_STATUS, *PSECPKG_ATTR_LCT_STATUS;
+} SECPKG_ATTR_LCT_STATUS,
+    *PSECPKG_ATTR_LCT_STATUS;
 
 typedef struct _SecPkgContext_LastClientTokenStatus {
     SECPKG_ATTR_LCT_STATUS LastClientTokenStatus;
@@ -688,7 +691,7 @@ typedef struct _SecPkgContext_Flags {
 /* SECPKG_ATTR_NEGOTIATION_INFO */
 typedef struct _SecPkgContext_NegotiationInfoA {
     PSecPkgInfoA PackageInfo;
-    uint32_t NegotiationState;  /* SECPKG_NEGOTIATION_* */
+    uint32_t NegotiationState; /* SECPKG_NEGOTIATION_* */
 } SecPkgContext_NegotiationInfoA, *PSecPkgContext_NegotiationInfoA;
 
 typedef struct _SecPkgContext_NegotiationInfoW {
@@ -765,7 +768,8 @@ typedef enum _SEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS {
     SecApplicationProtocolNegotiationStatus_None,
     SecApplicationProtocolNegotiationStatus_Success,
     SecApplicationProtocolNegotiationStatus_SelectedClientOnly
-} SEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS, *PSEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS;
+} SEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS,
+    *PSEC_APPLICATION_PROTOCOL_NEGOTIATION_STATUS;
 
 #define MAX_PROTOCOL_ID_SIZE 0xff
 
@@ -796,10 +800,10 @@ typedef struct _SECPKG_APP_MODE_INFO {
  * the W strings are UTF-16 (unsigned short units, as in the SDK).
  * ========================================================================= */
 
-#define SEC_WINNT_AUTH_IDENTITY_ANSI        0x1
-#define SEC_WINNT_AUTH_IDENTITY_UNICODE     0x2
-#define SEC_WINNT_AUTH_IDENTITY_MARSHALLED  0x4
-#define SEC_WINNT_AUTH_IDENTITY_ONLY        0x8
+#define SEC_WINNT_AUTH_IDENTITY_ANSI       0x1
+#define SEC_WINNT_AUTH_IDENTITY_UNICODE    0x2
+#define SEC_WINNT_AUTH_IDENTITY_MARSHALLED 0x4
+#define SEC_WINNT_AUTH_IDENTITY_ONLY       0x8
 
 #ifndef _AUTH_IDENTITY_DEFINED
 #define _AUTH_IDENTITY_DEFINED
@@ -810,7 +814,7 @@ typedef struct _SEC_WINNT_AUTH_IDENTITY_W {
     uint32_t DomainLength;
     unsigned short *Password;
     uint32_t PasswordLength;
-    uint32_t Flags;             /* SEC_WINNT_AUTH_IDENTITY_UNICODE */
+    uint32_t Flags; /* SEC_WINNT_AUTH_IDENTITY_UNICODE */
 } SEC_WINNT_AUTH_IDENTITY_W, *PSEC_WINNT_AUTH_IDENTITY_W;
 
 typedef struct _SEC_WINNT_AUTH_IDENTITY_A {
@@ -820,7 +824,7 @@ typedef struct _SEC_WINNT_AUTH_IDENTITY_A {
     uint32_t DomainLength;
     unsigned char *Password;
     uint32_t PasswordLength;
-    uint32_t Flags;             /* SEC_WINNT_AUTH_IDENTITY_ANSI */
+    uint32_t Flags; /* SEC_WINNT_AUTH_IDENTITY_ANSI */
 } SEC_WINNT_AUTH_IDENTITY_A, *PSEC_WINNT_AUTH_IDENTITY_A;
 
 #define SEC_WINNT_AUTH_IDENTITY  LIBSSPI_NAME_UAW(SEC_WINNT_AUTH_IDENTITY)
@@ -832,8 +836,8 @@ typedef struct _SEC_WINNT_AUTH_IDENTITY_A {
 #define SEC_WINNT_AUTH_IDENTITY_VERSION 0x200
 
 typedef struct _SEC_WINNT_AUTH_IDENTITY_EXW {
-    uint32_t Version;           /* SEC_WINNT_AUTH_IDENTITY_VERSION */
-    uint32_t Length;            /* sizeof the structure */
+    uint32_t Version; /* SEC_WINNT_AUTH_IDENTITY_VERSION */
+    uint32_t Length;  /* sizeof the structure */
     unsigned short *User;
     uint32_t UserLength;
     unsigned short *Domain;
@@ -869,7 +873,7 @@ typedef struct _SEC_WINNT_AUTH_IDENTITY_EXA {
 #define SEC_WINNT_AUTH_IDENTITY_VERSION_2 0x201
 
 typedef struct _SEC_WINNT_AUTH_IDENTITY_EX2 {
-    uint32_t Version;           /* SEC_WINNT_AUTH_IDENTITY_VERSION_2 */
+    uint32_t Version; /* SEC_WINNT_AUTH_IDENTITY_VERSION_2 */
     uint16_t cbHeaderLength;
     uint32_t cbStructureLength;
     uint32_t UserOffset;
@@ -908,7 +912,7 @@ typedef struct _SEC_WINNT_AUTH_BYTE_VECTOR {
 } SEC_WINNT_AUTH_BYTE_VECTOR, *PSEC_WINNT_AUTH_BYTE_VECTOR;
 
 typedef struct _SEC_WINNT_AUTH_DATA {
-    GUID CredType;              /* SEC_WINNT_AUTH_DATA_TYPE_* */
+    GUID CredType; /* SEC_WINNT_AUTH_DATA_TYPE_* */
     SEC_WINNT_AUTH_BYTE_VECTOR CredData;
 } SEC_WINNT_AUTH_DATA, *PSEC_WINNT_AUTH_DATA;
 
@@ -933,32 +937,32 @@ static const GUID SEC_WINNT_AUTH_DATA_TYPE_CERT = {
 #endif /* _SEC_WINNT_AUTH_TYPES_DEFINED */
 
 /* Flags of the EX/EX2 forms */
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_PROCESS_ENCRYPTED     0x10
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SYSTEM_PROTECTED      0x20
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_USER_PROTECTED        0x40
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SYSTEM_ENCRYPTED      0x80
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_RESERVED              0x10000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_NULL_USER             0x20000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_NULL_DOMAIN           0x40000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_ID_PROVIDER           0x80000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_PROCESS_ENCRYPTED 0x10
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SYSTEM_PROTECTED  0x20
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_USER_PROTECTED    0x40
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SYSTEM_ENCRYPTED  0x80
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_RESERVED          0x10000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_NULL_USER         0x20000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_NULL_DOMAIN       0x40000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_ID_PROVIDER       0x80000
 
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_USE_MASK              0xFF000000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE  0x80000000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_BY_CALLER   \
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_USE_MASK             0xFF000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE 0x80000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_BY_CALLER                                  \
     SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_CHECKED     0x40000000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_NO_CHECKBOX           0x20000000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_LOAD  0x10000000
-#define SEC_WINNT_AUTH_IDENTITY_FLAGS_VALID_SSPIPFC_FLAGS           \
-    (SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE |   \
-     SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_CHECKED |      \
-     SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_NO_CHECKBOX |            \
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_CHECKED    0x40000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_NO_CHECKBOX          0x20000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_LOAD 0x10000000
+#define SEC_WINNT_AUTH_IDENTITY_FLAGS_VALID_SSPIPFC_FLAGS                                          \
+    (SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_SAVE |                                  \
+     SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_SAVE_CRED_CHECKED |                                     \
+     SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_NO_CHECKBOX |                                           \
      SEC_WINNT_AUTH_IDENTITY_FLAGS_SSPIPFC_CREDPROV_DO_NOT_LOAD)
 
 /* SspiEncryptAuthIdentityEx options */
-#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_SAME_LOGON      0x1
-#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_SAME_PROCESS    0x2
-#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_FOR_SYSTEM      0x4
+#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_SAME_LOGON   0x1
+#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_SAME_PROCESS 0x2
+#define SEC_WINNT_AUTH_IDENTITY_ENCRYPT_FOR_SYSTEM   0x4
 
 /* =========================================================================
  * Package registration (AddSecurityPackage)
@@ -966,8 +970,8 @@ static const GUID SEC_WINNT_AUTH_DATA_TYPE_CERT = {
 
 typedef struct _SECURITY_PACKAGE_OPTIONS {
     uint32_t Size;
-    uint32_t Type;              /* SECPKG_OPTIONS_TYPE_* */
-    uint32_t Flags;             /* SECPKG_OPTIONS_* */
+    uint32_t Type;  /* SECPKG_OPTIONS_TYPE_* */
+    uint32_t Flags; /* SECPKG_OPTIONS_* */
     uint32_t SignatureSize;
     void *Signature;
 } SECURITY_PACKAGE_OPTIONS, *PSECURITY_PACKAGE_OPTIONS;
@@ -976,50 +980,50 @@ typedef struct _SECURITY_PACKAGE_OPTIONS {
 #define SECPKG_OPTIONS_TYPE_LSA     1
 #define SECPKG_OPTIONS_TYPE_SSPI    2
 
-#define SECPKG_OPTIONS_PERMANENT    0x00000001
+#define SECPKG_OPTIONS_PERMANENT 0x00000001
 
 /* ExportSecurityContext fFlags */
-#define SECPKG_CONTEXT_EXPORT_RESET_NEW     0x00000001
-#define SECPKG_CONTEXT_EXPORT_DELETE_OLD    0x00000002
-#define SECPKG_CONTEXT_EXPORT_TO_KERNEL     0x00000004
+#define SECPKG_CONTEXT_EXPORT_RESET_NEW  0x00000001
+#define SECPKG_CONTEXT_EXPORT_DELETE_OLD 0x00000002
+#define SECPKG_CONTEXT_EXPORT_TO_KERNEL  0x00000004
 
 /* =========================================================================
  * Package names
  * ========================================================================= */
 
 #ifndef NTLMSP_NAME_A
-# define NTLMSP_NAME_A "NTLM"
+#define NTLMSP_NAME_A "NTLM"
 #endif
 #if defined(LIBSSPI_HAVE_U16_LITERALS) && !defined(NTLMSP_NAME)
-# define NTLMSP_NAME u"NTLM"
+#define NTLMSP_NAME u"NTLM"
 #endif
 
 #ifndef NEGOSSP_NAME_A
-# define NEGOSSP_NAME_A "Negotiate"
+#define NEGOSSP_NAME_A "Negotiate"
 #endif
 #if defined(LIBSSPI_HAVE_U16_LITERALS) && !defined(NEGOSSP_NAME_W)
-# define NEGOSSP_NAME_W u"Negotiate"
+#define NEGOSSP_NAME_W u"Negotiate"
 #endif
 #ifndef NEGOSSP_NAME
-# ifndef UNICODE
-#  define NEGOSSP_NAME NEGOSSP_NAME_A
-# elif defined(NEGOSSP_NAME_W)
-#  define NEGOSSP_NAME NEGOSSP_NAME_W
-# endif
+#ifndef UNICODE
+#define NEGOSSP_NAME NEGOSSP_NAME_A
+#elif defined(NEGOSSP_NAME_W)
+#define NEGOSSP_NAME NEGOSSP_NAME_W
+#endif
 #endif
 
 #ifndef MICROSOFT_KERBEROS_NAME_A
-# define MICROSOFT_KERBEROS_NAME_A "Kerberos"
+#define MICROSOFT_KERBEROS_NAME_A "Kerberos"
 #endif
 #if defined(LIBSSPI_HAVE_U16_LITERALS) && !defined(MICROSOFT_KERBEROS_NAME_W)
-# define MICROSOFT_KERBEROS_NAME_W u"Kerberos"
+#define MICROSOFT_KERBEROS_NAME_W u"Kerberos"
 #endif
 #ifndef MICROSOFT_KERBEROS_NAME
-# ifndef UNICODE
-#  define MICROSOFT_KERBEROS_NAME MICROSOFT_KERBEROS_NAME_A
-# elif defined(MICROSOFT_KERBEROS_NAME_W)
-#  define MICROSOFT_KERBEROS_NAME MICROSOFT_KERBEROS_NAME_W
-# endif
+#ifndef UNICODE
+#define MICROSOFT_KERBEROS_NAME MICROSOFT_KERBEROS_NAME_A
+#elif defined(MICROSOFT_KERBEROS_NAME_W)
+#define MICROSOFT_KERBEROS_NAME MICROSOFT_KERBEROS_NAME_W
+#endif
 #endif
 
 /* =========================================================================
@@ -1027,92 +1031,93 @@ typedef struct _SECURITY_PACKAGE_OPTIONS {
  * ========================================================================= */
 
 /* Callback that supplies a key to AcquireCredentialsHandle/AddCredentials. */
-typedef void (SEC_ENTRY *SEC_GET_KEY_FN)(void *Arg, void *Principal,
-                                         uint32_t KeyVer, void **Key,
-                                         SECURITY_STATUS *Status);
+typedef void(SEC_ENTRY *SEC_GET_KEY_FN)(void *Arg, void *Principal, uint32_t KeyVer, void **Key,
+                                        SECURITY_STATUS *Status);
 
 /* ---- Credentials */
 
-SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(
-    SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage, uint32_t fCredentialUse,
-    void *pvLogonId, void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
-    void *pvGetKeyArgument, PCredHandle phCredential, PTimeStamp ptsExpiry);
-typedef SECURITY_STATUS (SEC_ENTRY *ACQUIRE_CREDENTIALS_HANDLE_FN_W)(
-    SEC_WCHAR *, SEC_WCHAR *, uint32_t, void *, void *, SEC_GET_KEY_FN,
-    void *, PCredHandle, PTimeStamp);
+SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleW(SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
+                                                    uint32_t fCredentialUse, void *pvLogonId,
+                                                    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+                                                    void *pvGetKeyArgument,
+                                                    PCredHandle phCredential, PTimeStamp ptsExpiry);
+typedef SECURITY_STATUS(SEC_ENTRY *ACQUIRE_CREDENTIALS_HANDLE_FN_W)(SEC_WCHAR *, SEC_WCHAR *,
+                                                                    uint32_t, void *, void *,
+                                                                    SEC_GET_KEY_FN, void *,
+                                                                    PCredHandle, PTimeStamp);
 
-SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(
-    SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage, uint32_t fCredentialUse,
-    void *pvLogonId, void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
-    void *pvGetKeyArgument, PCredHandle phCredential, PTimeStamp ptsExpiry);
-typedef SECURITY_STATUS (SEC_ENTRY *ACQUIRE_CREDENTIALS_HANDLE_FN_A)(
-    SEC_CHAR *, SEC_CHAR *, uint32_t, void *, void *, SEC_GET_KEY_FN,
-    void *, PCredHandle, PTimeStamp);
+SECURITY_STATUS SEC_ENTRY AcquireCredentialsHandleA(SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
+                                                    uint32_t fCredentialUse, void *pvLogonId,
+                                                    void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+                                                    void *pvGetKeyArgument,
+                                                    PCredHandle phCredential, PTimeStamp ptsExpiry);
+typedef SECURITY_STATUS(SEC_ENTRY *ACQUIRE_CREDENTIALS_HANDLE_FN_A)(SEC_CHAR *, SEC_CHAR *,
+                                                                    uint32_t, void *, void *,
+                                                                    SEC_GET_KEY_FN, void *,
+                                                                    PCredHandle, PTimeStamp);
 
 #define AcquireCredentialsHandle      LIBSSPI_NAME_AW(AcquireCredentialsHandle)
 #define ACQUIRE_CREDENTIALS_HANDLE_FN LIBSSPI_NAME_UAW(ACQUIRE_CREDENTIALS_HANDLE_FN)
 
 SECURITY_STATUS SEC_ENTRY FreeCredentialsHandle(PCredHandle phCredential);
-typedef SECURITY_STATUS (SEC_ENTRY *FREE_CREDENTIALS_HANDLE_FN)(PCredHandle);
+typedef SECURITY_STATUS(SEC_ENTRY *FREE_CREDENTIALS_HANDLE_FN)(PCredHandle);
 
-SECURITY_STATUS SEC_ENTRY AddCredentialsW(
-    PCredHandle hCredentials, SEC_WCHAR *pszPrincipal, SEC_WCHAR *pszPackage,
-    uint32_t fCredentialUse, void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
-    void *pvGetKeyArgument, PTimeStamp ptsExpiry);
-typedef SECURITY_STATUS (SEC_ENTRY *ADD_CREDENTIALS_FN_W)(
-    PCredHandle, SEC_WCHAR *, SEC_WCHAR *, uint32_t, void *, SEC_GET_KEY_FN,
-    void *, PTimeStamp);
+SECURITY_STATUS SEC_ENTRY AddCredentialsW(PCredHandle hCredentials, SEC_WCHAR *pszPrincipal,
+                                          SEC_WCHAR *pszPackage, uint32_t fCredentialUse,
+                                          void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+                                          void *pvGetKeyArgument, PTimeStamp ptsExpiry);
+typedef SECURITY_STATUS(SEC_ENTRY *ADD_CREDENTIALS_FN_W)(PCredHandle, SEC_WCHAR *, SEC_WCHAR *,
+                                                         uint32_t, void *, SEC_GET_KEY_FN, void *,
+                                                         PTimeStamp);
 
-SECURITY_STATUS SEC_ENTRY AddCredentialsA(
-    PCredHandle hCredentials, SEC_CHAR *pszPrincipal, SEC_CHAR *pszPackage,
-    uint32_t fCredentialUse, void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
-    void *pvGetKeyArgument, PTimeStamp ptsExpiry);
-typedef SECURITY_STATUS (SEC_ENTRY *ADD_CREDENTIALS_FN_A)(
-    PCredHandle, SEC_CHAR *, SEC_CHAR *, uint32_t, void *, SEC_GET_KEY_FN,
-    void *, PTimeStamp);
+SECURITY_STATUS SEC_ENTRY AddCredentialsA(PCredHandle hCredentials, SEC_CHAR *pszPrincipal,
+                                          SEC_CHAR *pszPackage, uint32_t fCredentialUse,
+                                          void *pAuthData, SEC_GET_KEY_FN pGetKeyFn,
+                                          void *pvGetKeyArgument, PTimeStamp ptsExpiry);
+typedef SECURITY_STATUS(SEC_ENTRY *ADD_CREDENTIALS_FN_A)(PCredHandle, SEC_CHAR *, SEC_CHAR *,
+                                                         uint32_t, void *, SEC_GET_KEY_FN, void *,
+                                                         PTimeStamp);
 
-#define AddCredentials      LIBSSPI_NAME_AW(AddCredentials)
-#define ADD_CREDENTIALS_FN  LIBSSPI_NAME_UAW(ADD_CREDENTIALS_FN)
+#define AddCredentials     LIBSSPI_NAME_AW(AddCredentials)
+#define ADD_CREDENTIALS_FN LIBSSPI_NAME_UAW(ADD_CREDENTIALS_FN)
 
-SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesW(
-    PCredHandle phCredential, uint32_t ulAttribute, void *pBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_FN_W)(
-    PCredHandle, uint32_t, void *);
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesW(PCredHandle phCredential,
+                                                      uint32_t ulAttribute, void *pBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_FN_W)(PCredHandle, uint32_t,
+                                                                      void *);
 
-SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesA(
-    PCredHandle phCredential, uint32_t ulAttribute, void *pBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_FN_A)(
-    PCredHandle, uint32_t, void *);
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesA(PCredHandle phCredential,
+                                                      uint32_t ulAttribute, void *pBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_FN_A)(PCredHandle, uint32_t,
+                                                                      void *);
 
 #define QueryCredentialsAttributes      LIBSSPI_NAME_AW(QueryCredentialsAttributes)
 #define QUERY_CREDENTIALS_ATTRIBUTES_FN LIBSSPI_NAME_UAW(QUERY_CREDENTIALS_ATTRIBUTES_FN)
 
-SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExW(
-    PCredHandle phCredential, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_EX_FN_W)(
-    PCredHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExW(PCredHandle phCredential,
+                                                        uint32_t ulAttribute, void *pBuffer,
+                                                        uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_EX_FN_W)(PCredHandle, uint32_t,
+                                                                         void *, uint32_t);
 
-SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExA(
-    PCredHandle phCredential, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_EX_FN_A)(
-    PCredHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY QueryCredentialsAttributesExA(PCredHandle phCredential,
+                                                        uint32_t ulAttribute, void *pBuffer,
+                                                        uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CREDENTIALS_ATTRIBUTES_EX_FN_A)(PCredHandle, uint32_t,
+                                                                         void *, uint32_t);
 
-#define QueryCredentialsAttributesEx      LIBSSPI_NAME_AW(QueryCredentialsAttributesEx)
+#define QueryCredentialsAttributesEx       LIBSSPI_NAME_AW(QueryCredentialsAttributesEx)
 #define QUERY_CREDENTIALS_ATTRIBUTES_EX_FN LIBSSPI_NAME_UAW(QUERY_CREDENTIALS_ATTRIBUTES_EX_FN)
 
-SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesW(
-    PCredHandle phCredential, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *SET_CREDENTIALS_ATTRIBUTES_FN_W)(
-    PCredHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesW(PCredHandle phCredential, uint32_t ulAttribute,
+                                                    void *pBuffer, uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *SET_CREDENTIALS_ATTRIBUTES_FN_W)(PCredHandle, uint32_t, void *,
+                                                                    uint32_t);
 
-SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesA(
-    PCredHandle phCredential, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *SET_CREDENTIALS_ATTRIBUTES_FN_A)(
-    PCredHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY SetCredentialsAttributesA(PCredHandle phCredential, uint32_t ulAttribute,
+                                                    void *pBuffer, uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *SET_CREDENTIALS_ATTRIBUTES_FN_A)(PCredHandle, uint32_t, void *,
+                                                                    uint32_t);
 
 #define SetCredentialsAttributes      LIBSSPI_NAME_AW(SetCredentialsAttributes)
 #define SET_CREDENTIALS_ATTRIBUTES_FN LIBSSPI_NAME_UAW(SET_CREDENTIALS_ATTRIBUTES_FN)
@@ -1120,101 +1125,91 @@ typedef SECURITY_STATUS (SEC_ENTRY *SET_CREDENTIALS_ATTRIBUTES_FN_A)(
 /* ---- Context establishment */
 
 SECURITY_STATUS SEC_ENTRY InitializeSecurityContextW(
-    PCredHandle phCredential, PCtxtHandle phContext, SEC_WCHAR *pszTargetName,
-    uint32_t fContextReq, uint32_t Reserved1, uint32_t TargetDataRep,
-    PSecBufferDesc pInput, uint32_t Reserved2, PCtxtHandle phNewContext,
-    PSecBufferDesc pOutput, uint32_t *pfContextAttr, PTimeStamp ptsExpiry);
-typedef SECURITY_STATUS (SEC_ENTRY *INITIALIZE_SECURITY_CONTEXT_FN_W)(
-    PCredHandle, PCtxtHandle, SEC_WCHAR *, uint32_t, uint32_t, uint32_t,
-    PSecBufferDesc, uint32_t, PCtxtHandle, PSecBufferDesc, uint32_t *,
-    PTimeStamp);
+    PCredHandle phCredential, PCtxtHandle phContext, SEC_WCHAR *pszTargetName, uint32_t fContextReq,
+    uint32_t Reserved1, uint32_t TargetDataRep, PSecBufferDesc pInput, uint32_t Reserved2,
+    PCtxtHandle phNewContext, PSecBufferDesc pOutput, uint32_t *pfContextAttr,
+    PTimeStamp ptsExpiry);
+typedef SECURITY_STATUS(SEC_ENTRY *INITIALIZE_SECURITY_CONTEXT_FN_W)(
+    PCredHandle, PCtxtHandle, SEC_WCHAR *, uint32_t, uint32_t, uint32_t, PSecBufferDesc, uint32_t,
+    PCtxtHandle, PSecBufferDesc, uint32_t *, PTimeStamp);
 
-SECURITY_STATUS SEC_ENTRY InitializeSecurityContextA(
-    PCredHandle phCredential, PCtxtHandle phContext, SEC_CHAR *pszTargetName,
-    uint32_t fContextReq, uint32_t Reserved1, uint32_t TargetDataRep,
-    PSecBufferDesc pInput, uint32_t Reserved2, PCtxtHandle phNewContext,
-    PSecBufferDesc pOutput, uint32_t *pfContextAttr, PTimeStamp ptsExpiry);
-typedef SECURITY_STATUS (SEC_ENTRY *INITIALIZE_SECURITY_CONTEXT_FN_A)(
-    PCredHandle, PCtxtHandle, SEC_CHAR *, uint32_t, uint32_t, uint32_t,
-    PSecBufferDesc, uint32_t, PCtxtHandle, PSecBufferDesc, uint32_t *,
-    PTimeStamp);
+SECURITY_STATUS SEC_ENTRY InitializeSecurityContextA(PCredHandle phCredential,
+                                                     PCtxtHandle phContext, SEC_CHAR *pszTargetName,
+                                                     uint32_t fContextReq, uint32_t Reserved1,
+                                                     uint32_t TargetDataRep, PSecBufferDesc pInput,
+                                                     uint32_t Reserved2, PCtxtHandle phNewContext,
+                                                     PSecBufferDesc pOutput,
+                                                     uint32_t *pfContextAttr, PTimeStamp ptsExpiry);
+typedef SECURITY_STATUS(SEC_ENTRY *INITIALIZE_SECURITY_CONTEXT_FN_A)(
+    PCredHandle, PCtxtHandle, SEC_CHAR *, uint32_t, uint32_t, uint32_t, PSecBufferDesc, uint32_t,
+    PCtxtHandle, PSecBufferDesc, uint32_t *, PTimeStamp);
 
 #define InitializeSecurityContext      LIBSSPI_NAME_AW(InitializeSecurityContext)
 #define INITIALIZE_SECURITY_CONTEXT_FN LIBSSPI_NAME_UAW(INITIALIZE_SECURITY_CONTEXT_FN)
 
-SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(
-    PCredHandle phCredential, PCtxtHandle phContext, PSecBufferDesc pInput,
-    uint32_t fContextReq, uint32_t TargetDataRep, PCtxtHandle phNewContext,
-    PSecBufferDesc pOutput, uint32_t *pfContextAttr, PTimeStamp ptsExpiry);
-typedef SECURITY_STATUS (SEC_ENTRY *ACCEPT_SECURITY_CONTEXT_FN)(
-    PCredHandle, PCtxtHandle, PSecBufferDesc, uint32_t, uint32_t,
-    PCtxtHandle, PSecBufferDesc, uint32_t *, PTimeStamp);
+SECURITY_STATUS SEC_ENTRY AcceptSecurityContext(PCredHandle phCredential, PCtxtHandle phContext,
+                                                PSecBufferDesc pInput, uint32_t fContextReq,
+                                                uint32_t TargetDataRep, PCtxtHandle phNewContext,
+                                                PSecBufferDesc pOutput, uint32_t *pfContextAttr,
+                                                PTimeStamp ptsExpiry);
+typedef SECURITY_STATUS(SEC_ENTRY *ACCEPT_SECURITY_CONTEXT_FN)(PCredHandle, PCtxtHandle,
+                                                               PSecBufferDesc, uint32_t, uint32_t,
+                                                               PCtxtHandle, PSecBufferDesc,
+                                                               uint32_t *, PTimeStamp);
 
-SECURITY_STATUS SEC_ENTRY CompleteAuthToken(PCtxtHandle phContext,
-                                            PSecBufferDesc pToken);
-typedef SECURITY_STATUS (SEC_ENTRY *COMPLETE_AUTH_TOKEN_FN)(PCtxtHandle,
-                                                            PSecBufferDesc);
+SECURITY_STATUS SEC_ENTRY CompleteAuthToken(PCtxtHandle phContext, PSecBufferDesc pToken);
+typedef SECURITY_STATUS(SEC_ENTRY *COMPLETE_AUTH_TOKEN_FN)(PCtxtHandle, PSecBufferDesc);
 
-SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext,
-                                            PSecBufferDesc pInput);
-typedef SECURITY_STATUS (SEC_ENTRY *APPLY_CONTROL_TOKEN_FN)(PCtxtHandle,
-                                                            PSecBufferDesc);
+SECURITY_STATUS SEC_ENTRY ApplyControlToken(PCtxtHandle phContext, PSecBufferDesc pInput);
+typedef SECURITY_STATUS(SEC_ENTRY *APPLY_CONTROL_TOKEN_FN)(PCtxtHandle, PSecBufferDesc);
 
 SECURITY_STATUS SEC_ENTRY DeleteSecurityContext(PCtxtHandle phContext);
-typedef SECURITY_STATUS (SEC_ENTRY *DELETE_SECURITY_CONTEXT_FN)(PCtxtHandle);
+typedef SECURITY_STATUS(SEC_ENTRY *DELETE_SECURITY_CONTEXT_FN)(PCtxtHandle);
 
 SECURITY_STATUS SEC_ENTRY ImpersonateSecurityContext(PCtxtHandle phContext);
-typedef SECURITY_STATUS (SEC_ENTRY *IMPERSONATE_SECURITY_CONTEXT_FN)(PCtxtHandle);
+typedef SECURITY_STATUS(SEC_ENTRY *IMPERSONATE_SECURITY_CONTEXT_FN)(PCtxtHandle);
 
 SECURITY_STATUS SEC_ENTRY RevertSecurityContext(PCtxtHandle phContext);
-typedef SECURITY_STATUS (SEC_ENTRY *REVERT_SECURITY_CONTEXT_FN)(PCtxtHandle);
+typedef SECURITY_STATUS(SEC_ENTRY *REVERT_SECURITY_CONTEXT_FN)(PCtxtHandle);
 
-SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext,
-                                                    HANDLE *Token);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_SECURITY_CONTEXT_TOKEN_FN)(
-    PCtxtHandle, HANDLE *);
+SECURITY_STATUS SEC_ENTRY QuerySecurityContextToken(PCtxtHandle phContext, HANDLE *Token);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_SECURITY_CONTEXT_TOKEN_FN)(PCtxtHandle, HANDLE *);
 
 /* ---- Context attributes */
 
-SECURITY_STATUS SEC_ENTRY QueryContextAttributesW(
-    PCtxtHandle phContext, uint32_t ulAttribute, void *pBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_FN_W)(
-    PCtxtHandle, uint32_t, void *);
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesW(PCtxtHandle phContext, uint32_t ulAttribute,
+                                                  void *pBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_FN_W)(PCtxtHandle, uint32_t, void *);
 
-SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(
-    PCtxtHandle phContext, uint32_t ulAttribute, void *pBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_FN_A)(
-    PCtxtHandle, uint32_t, void *);
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesA(PCtxtHandle phContext, uint32_t ulAttribute,
+                                                  void *pBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_FN_A)(PCtxtHandle, uint32_t, void *);
 
 #define QueryContextAttributes      LIBSSPI_NAME_AW(QueryContextAttributes)
 #define QUERY_CONTEXT_ATTRIBUTES_FN LIBSSPI_NAME_UAW(QUERY_CONTEXT_ATTRIBUTES_FN)
 
-SECURITY_STATUS SEC_ENTRY QueryContextAttributesExW(
-    PCtxtHandle phContext, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_EX_FN_W)(
-    PCtxtHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesExW(PCtxtHandle phContext, uint32_t ulAttribute,
+                                                    void *pBuffer, uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_EX_FN_W)(PCtxtHandle, uint32_t, void *,
+                                                                     uint32_t);
 
-SECURITY_STATUS SEC_ENTRY QueryContextAttributesExA(
-    PCtxtHandle phContext, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_EX_FN_A)(
-    PCtxtHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY QueryContextAttributesExA(PCtxtHandle phContext, uint32_t ulAttribute,
+                                                    void *pBuffer, uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_CONTEXT_ATTRIBUTES_EX_FN_A)(PCtxtHandle, uint32_t, void *,
+                                                                     uint32_t);
 
-#define QueryContextAttributesEx      LIBSSPI_NAME_AW(QueryContextAttributesEx)
+#define QueryContextAttributesEx       LIBSSPI_NAME_AW(QueryContextAttributesEx)
 #define QUERY_CONTEXT_ATTRIBUTES_EX_FN LIBSSPI_NAME_UAW(QUERY_CONTEXT_ATTRIBUTES_EX_FN)
 
-SECURITY_STATUS SEC_ENTRY SetContextAttributesW(
-    PCtxtHandle phContext, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *SET_CONTEXT_ATTRIBUTES_FN_W)(
-    PCtxtHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY SetContextAttributesW(PCtxtHandle phContext, uint32_t ulAttribute,
+                                                void *pBuffer, uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *SET_CONTEXT_ATTRIBUTES_FN_W)(PCtxtHandle, uint32_t, void *,
+                                                                uint32_t);
 
-SECURITY_STATUS SEC_ENTRY SetContextAttributesA(
-    PCtxtHandle phContext, uint32_t ulAttribute, void *pBuffer,
-    uint32_t cbBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *SET_CONTEXT_ATTRIBUTES_FN_A)(
-    PCtxtHandle, uint32_t, void *, uint32_t);
+SECURITY_STATUS SEC_ENTRY SetContextAttributesA(PCtxtHandle phContext, uint32_t ulAttribute,
+                                                void *pBuffer, uint32_t cbBuffer);
+typedef SECURITY_STATUS(SEC_ENTRY *SET_CONTEXT_ATTRIBUTES_FN_A)(PCtxtHandle, uint32_t, void *,
+                                                                uint32_t);
 
 #define SetContextAttributes      LIBSSPI_NAME_AW(SetContextAttributes)
 #define SET_CONTEXT_ATTRIBUTES_FN LIBSSPI_NAME_UAW(SET_CONTEXT_ATTRIBUTES_FN)
@@ -1222,103 +1217,87 @@ typedef SECURITY_STATUS (SEC_ENTRY *SET_CONTEXT_ATTRIBUTES_FN_A)(
 /* ---- Per-message protection */
 
 SECURITY_STATUS SEC_ENTRY MakeSignature(PCtxtHandle phContext, uint32_t fQOP,
-                                        PSecBufferDesc pMessage,
-                                        uint32_t MessageSeqNo);
-typedef SECURITY_STATUS (SEC_ENTRY *MAKE_SIGNATURE_FN)(
-    PCtxtHandle, uint32_t, PSecBufferDesc, uint32_t);
+                                        PSecBufferDesc pMessage, uint32_t MessageSeqNo);
+typedef SECURITY_STATUS(SEC_ENTRY *MAKE_SIGNATURE_FN)(PCtxtHandle, uint32_t, PSecBufferDesc,
+                                                      uint32_t);
 
-SECURITY_STATUS SEC_ENTRY VerifySignature(PCtxtHandle phContext,
-                                          PSecBufferDesc pMessage,
-                                          uint32_t MessageSeqNo,
-                                          uint32_t *pfQOP);
-typedef SECURITY_STATUS (SEC_ENTRY *VERIFY_SIGNATURE_FN)(
-    PCtxtHandle, PSecBufferDesc, uint32_t, uint32_t *);
+SECURITY_STATUS SEC_ENTRY VerifySignature(PCtxtHandle phContext, PSecBufferDesc pMessage,
+                                          uint32_t MessageSeqNo, uint32_t *pfQOP);
+typedef SECURITY_STATUS(SEC_ENTRY *VERIFY_SIGNATURE_FN)(PCtxtHandle, PSecBufferDesc, uint32_t,
+                                                        uint32_t *);
 
 SECURITY_STATUS SEC_ENTRY EncryptMessage(PCtxtHandle phContext, uint32_t fQOP,
-                                         PSecBufferDesc pMessage,
-                                         uint32_t MessageSeqNo);
-typedef SECURITY_STATUS (SEC_ENTRY *ENCRYPT_MESSAGE_FN)(
-    PCtxtHandle, uint32_t, PSecBufferDesc, uint32_t);
+                                         PSecBufferDesc pMessage, uint32_t MessageSeqNo);
+typedef SECURITY_STATUS(SEC_ENTRY *ENCRYPT_MESSAGE_FN)(PCtxtHandle, uint32_t, PSecBufferDesc,
+                                                       uint32_t);
 
-SECURITY_STATUS SEC_ENTRY DecryptMessage(PCtxtHandle phContext,
-                                         PSecBufferDesc pMessage,
-                                         uint32_t MessageSeqNo,
-                                         uint32_t *pfQOP);
-typedef SECURITY_STATUS (SEC_ENTRY *DECRYPT_MESSAGE_FN)(
-    PCtxtHandle, PSecBufferDesc, uint32_t, uint32_t *);
+SECURITY_STATUS SEC_ENTRY DecryptMessage(PCtxtHandle phContext, PSecBufferDesc pMessage,
+                                         uint32_t MessageSeqNo, uint32_t *pfQOP);
+typedef SECURITY_STATUS(SEC_ENTRY *DECRYPT_MESSAGE_FN)(PCtxtHandle, PSecBufferDesc, uint32_t,
+                                                       uint32_t *);
 
 /* ---- Memory, packages, export/import */
 
 SECURITY_STATUS SEC_ENTRY FreeContextBuffer(void *pvContextBuffer);
-typedef SECURITY_STATUS (SEC_ENTRY *FREE_CONTEXT_BUFFER_FN)(void *);
+typedef SECURITY_STATUS(SEC_ENTRY *FREE_CONTEXT_BUFFER_FN)(void *);
 
 SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesW(uint32_t *pcPackages,
                                                      PSecPkgInfoW *ppPackageInfo);
-typedef SECURITY_STATUS (SEC_ENTRY *ENUMERATE_SECURITY_PACKAGES_FN_W)(
-    uint32_t *, PSecPkgInfoW *);
+typedef SECURITY_STATUS(SEC_ENTRY *ENUMERATE_SECURITY_PACKAGES_FN_W)(uint32_t *, PSecPkgInfoW *);
 
 SECURITY_STATUS SEC_ENTRY EnumerateSecurityPackagesA(uint32_t *pcPackages,
                                                      PSecPkgInfoA *ppPackageInfo);
-typedef SECURITY_STATUS (SEC_ENTRY *ENUMERATE_SECURITY_PACKAGES_FN_A)(
-    uint32_t *, PSecPkgInfoA *);
+typedef SECURITY_STATUS(SEC_ENTRY *ENUMERATE_SECURITY_PACKAGES_FN_A)(uint32_t *, PSecPkgInfoA *);
 
 #define EnumerateSecurityPackages      LIBSSPI_NAME_AW(EnumerateSecurityPackages)
 #define ENUMERATE_SECURITY_PACKAGES_FN LIBSSPI_NAME_UAW(ENUMERATE_SECURITY_PACKAGES_FN)
 
 SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoW(SEC_WCHAR *pszPackageName,
                                                     PSecPkgInfoW *ppPackageInfo);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_SECURITY_PACKAGE_INFO_FN_W)(
-    SEC_WCHAR *, PSecPkgInfoW *);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_SECURITY_PACKAGE_INFO_FN_W)(SEC_WCHAR *, PSecPkgInfoW *);
 
 SECURITY_STATUS SEC_ENTRY QuerySecurityPackageInfoA(SEC_CHAR *pszPackageName,
                                                     PSecPkgInfoA *ppPackageInfo);
-typedef SECURITY_STATUS (SEC_ENTRY *QUERY_SECURITY_PACKAGE_INFO_FN_A)(
-    SEC_CHAR *, PSecPkgInfoA *);
+typedef SECURITY_STATUS(SEC_ENTRY *QUERY_SECURITY_PACKAGE_INFO_FN_A)(SEC_CHAR *, PSecPkgInfoA *);
 
-#define QuerySecurityPackageInfo      LIBSSPI_NAME_AW(QuerySecurityPackageInfo)
+#define QuerySecurityPackageInfo       LIBSSPI_NAME_AW(QuerySecurityPackageInfo)
 #define QUERY_SECURITY_PACKAGE_INFO_FN LIBSSPI_NAME_UAW(QUERY_SECURITY_PACKAGE_INFO_FN)
 
-SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext,
-                                                uint32_t fFlags,
-                                                PSecBuffer pPackedContext,
-                                                void **pToken);
-typedef SECURITY_STATUS (SEC_ENTRY *EXPORT_SECURITY_CONTEXT_FN)(
-    PCtxtHandle, uint32_t, PSecBuffer, void **);
+SECURITY_STATUS SEC_ENTRY ExportSecurityContext(PCtxtHandle phContext, uint32_t fFlags,
+                                                PSecBuffer pPackedContext, void **pToken);
+typedef SECURITY_STATUS(SEC_ENTRY *EXPORT_SECURITY_CONTEXT_FN)(PCtxtHandle, uint32_t, PSecBuffer,
+                                                               void **);
 
-SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(SEC_WCHAR *pszPackage,
-                                                 PSecBuffer pPackedContext,
-                                                 void *Token,
-                                                 PCtxtHandle phContext);
-typedef SECURITY_STATUS (SEC_ENTRY *IMPORT_SECURITY_CONTEXT_FN_W)(
-    SEC_WCHAR *, PSecBuffer, void *, PCtxtHandle);
+SECURITY_STATUS SEC_ENTRY ImportSecurityContextW(SEC_WCHAR *pszPackage, PSecBuffer pPackedContext,
+                                                 void *Token, PCtxtHandle phContext);
+typedef SECURITY_STATUS(SEC_ENTRY *IMPORT_SECURITY_CONTEXT_FN_W)(SEC_WCHAR *, PSecBuffer, void *,
+                                                                 PCtxtHandle);
 
-SECURITY_STATUS SEC_ENTRY ImportSecurityContextA(SEC_CHAR *pszPackage,
-                                                 PSecBuffer pPackedContext,
-                                                 void *Token,
-                                                 PCtxtHandle phContext);
-typedef SECURITY_STATUS (SEC_ENTRY *IMPORT_SECURITY_CONTEXT_FN_A)(
-    SEC_CHAR *, PSecBuffer, void *, PCtxtHandle);
+SECURITY_STATUS SEC_ENTRY ImportSecurityContextA(SEC_CHAR *pszPackage, PSecBuffer pPackedContext,
+                                                 void *Token, PCtxtHandle phContext);
+typedef SECURITY_STATUS(SEC_ENTRY *IMPORT_SECURITY_CONTEXT_FN_A)(SEC_CHAR *, PSecBuffer, void *,
+                                                                 PCtxtHandle);
 
 #define ImportSecurityContext      LIBSSPI_NAME_AW(ImportSecurityContext)
 #define IMPORT_SECURITY_CONTEXT_FN LIBSSPI_NAME_UAW(IMPORT_SECURITY_CONTEXT_FN)
 
-SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordW(
-    SEC_WCHAR *pszPackageName, SEC_WCHAR *pszDomainName,
-    SEC_WCHAR *pszAccountName, SEC_WCHAR *pszOldPassword,
-    SEC_WCHAR *pszNewPassword, BOOLEAN bImpersonating, uint32_t dwReserved,
-    PSecBufferDesc pOutput);
-typedef SECURITY_STATUS (SEC_ENTRY *CHANGE_PASSWORD_FN_W)(
-    SEC_WCHAR *, SEC_WCHAR *, SEC_WCHAR *, SEC_WCHAR *, SEC_WCHAR *, BOOLEAN,
-    uint32_t, PSecBufferDesc);
+SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordW(SEC_WCHAR *pszPackageName,
+                                                 SEC_WCHAR *pszDomainName,
+                                                 SEC_WCHAR *pszAccountName,
+                                                 SEC_WCHAR *pszOldPassword,
+                                                 SEC_WCHAR *pszNewPassword, BOOLEAN bImpersonating,
+                                                 uint32_t dwReserved, PSecBufferDesc pOutput);
+typedef SECURITY_STATUS(SEC_ENTRY *CHANGE_PASSWORD_FN_W)(SEC_WCHAR *, SEC_WCHAR *, SEC_WCHAR *,
+                                                         SEC_WCHAR *, SEC_WCHAR *, BOOLEAN,
+                                                         uint32_t, PSecBufferDesc);
 
-SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordA(
-    SEC_CHAR *pszPackageName, SEC_CHAR *pszDomainName,
-    SEC_CHAR *pszAccountName, SEC_CHAR *pszOldPassword,
-    SEC_CHAR *pszNewPassword, BOOLEAN bImpersonating, uint32_t dwReserved,
-    PSecBufferDesc pOutput);
-typedef SECURITY_STATUS (SEC_ENTRY *CHANGE_PASSWORD_FN_A)(
-    SEC_CHAR *, SEC_CHAR *, SEC_CHAR *, SEC_CHAR *, SEC_CHAR *, BOOLEAN,
-    uint32_t, PSecBufferDesc);
+SECURITY_STATUS SEC_ENTRY ChangeAccountPasswordA(SEC_CHAR *pszPackageName, SEC_CHAR *pszDomainName,
+                                                 SEC_CHAR *pszAccountName, SEC_CHAR *pszOldPassword,
+                                                 SEC_CHAR *pszNewPassword, BOOLEAN bImpersonating,
+                                                 uint32_t dwReserved, PSecBufferDesc pOutput);
+typedef SECURITY_STATUS(SEC_ENTRY *CHANGE_PASSWORD_FN_A)(SEC_CHAR *, SEC_CHAR *, SEC_CHAR *,
+                                                         SEC_CHAR *, SEC_CHAR *, BOOLEAN, uint32_t,
+                                                         PSecBufferDesc);
 
 #define ChangeAccountPassword LIBSSPI_NAME_AW(ChangeAccountPassword)
 #define CHANGE_PASSWORD_FN    LIBSSPI_NAME_UAW(CHANGE_PASSWORD_FN)
@@ -1339,20 +1318,20 @@ SECURITY_STATUS SEC_ENTRY DeleteSecurityPackageA(SEC_CHAR *pszPackageName);
  * ========================================================================= */
 
 /* dwVersion: the table is filled through the member named in the comment. */
-#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION     1   /* DecryptMessage */
-#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_2   2   /* SetContextAttributes */
-#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_3   3   /* SetCredentialsAttributes */
-#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4   4   /* ChangeAccountPassword */
-#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5   5   /* QueryCredentialsAttributesEx */
+#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION   1 /* DecryptMessage */
+#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_2 2 /* SetContextAttributes */
+#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_3 3 /* SetCredentialsAttributes */
+#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_4 4 /* ChangeAccountPassword */
+#define SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION_5 5 /* QueryCredentialsAttributesEx */
 
 /* Symbol names for dlsym(); plain char strings in both forms. */
-#define SECURITY_ENTRYPOINT_ANSIW   "InitSecurityInterfaceW"
-#define SECURITY_ENTRYPOINT_ANSIA   "InitSecurityInterfaceA"
-#define SECURITY_ENTRYPOINTW        SECURITY_ENTRYPOINT_ANSIW
-#define SECURITY_ENTRYPOINTA        SECURITY_ENTRYPOINT_ANSIA
-#define SECURITY_ENTRYPOINT16       "INITSECURITYINTERFACEA"
-#define SECURITY_ENTRYPOINT         LIBSSPI_NAME_AW(SECURITY_ENTRYPOINT)
-#define SECURITY_ENTRYPOINT_ANSI    LIBSSPI_NAME_AW(SECURITY_ENTRYPOINT_ANSI)
+#define SECURITY_ENTRYPOINT_ANSIW "InitSecurityInterfaceW"
+#define SECURITY_ENTRYPOINT_ANSIA "InitSecurityInterfaceA"
+#define SECURITY_ENTRYPOINTW      SECURITY_ENTRYPOINT_ANSIW
+#define SECURITY_ENTRYPOINTA      SECURITY_ENTRYPOINT_ANSIA
+#define SECURITY_ENTRYPOINT16     "INITSECURITYINTERFACEA"
+#define SECURITY_ENTRYPOINT       LIBSSPI_NAME_AW(SECURITY_ENTRYPOINT)
+#define SECURITY_ENTRYPOINT_ANSI  LIBSSPI_NAME_AW(SECURITY_ENTRYPOINT_ANSI)
 
 /* The A table names its slot 4 "FreeCredentialHandle"; both spellings work. */
 #define FreeCredentialHandle FreeCredentialsHandle
@@ -1436,10 +1415,10 @@ typedef struct _SECURITY_FUNCTION_TABLE_A {
 #define PSecurityFunctionTable LIBSSPI_NAME_AW(PSecurityFunctionTable)
 
 PSecurityFunctionTableW SEC_ENTRY InitSecurityInterfaceW(void);
-typedef PSecurityFunctionTableW (SEC_ENTRY *INIT_SECURITY_INTERFACE_W)(void);
+typedef PSecurityFunctionTableW(SEC_ENTRY *INIT_SECURITY_INTERFACE_W)(void);
 
 PSecurityFunctionTableA SEC_ENTRY InitSecurityInterfaceA(void);
-typedef PSecurityFunctionTableA (SEC_ENTRY *INIT_SECURITY_INTERFACE_A)(void);
+typedef PSecurityFunctionTableA(SEC_ENTRY *INIT_SECURITY_INTERFACE_A)(void);
 
 #define InitSecurityInterface   LIBSSPI_NAME_AW(InitSecurityInterface)
 #define INIT_SECURITY_INTERFACE LIBSSPI_NAME_UAW(INIT_SECURITY_INTERFACE)
@@ -1453,15 +1432,15 @@ typedef PSecurityFunctionTableA (SEC_ENTRY *INIT_SECURITY_INTERFACE_A)(void);
  * ========================================================================= */
 
 #ifndef CRED_TYPE_GENERIC
-# define CRED_TYPE_GENERIC          1
+#define CRED_TYPE_GENERIC 1
 #endif
 #ifndef CRED_TYPE_DOMAIN_PASSWORD
-# define CRED_TYPE_DOMAIN_PASSWORD  2
+#define CRED_TYPE_DOMAIN_PASSWORD 2
 #endif
 
-SECURITY_STATUS SEC_ENTRY SspiEncodeAuthIdentityAsStrings(
-    PSEC_WINNT_AUTH_IDENTITY_OPAQUE pAuthIdentity, PCWSTR *ppszUserName,
-    PCWSTR *ppszDomainName, PCWSTR *ppszPackedCredentialsString);
+SECURITY_STATUS SEC_ENTRY
+SspiEncodeAuthIdentityAsStrings(PSEC_WINNT_AUTH_IDENTITY_OPAQUE pAuthIdentity, PCWSTR *ppszUserName,
+                                PCWSTR *ppszDomainName, PCWSTR *ppszPackedCredentialsString);
 SECURITY_STATUS SEC_ENTRY SspiValidateAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
 SECURITY_STATUS SEC_ENTRY SspiCopyAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData,
                                                PSEC_WINNT_AUTH_IDENTITY_OPAQUE *AuthDataCopy);
@@ -1471,15 +1450,16 @@ void SEC_ENTRY SspiLocalFree(void *DataBuffer);
 SECURITY_STATUS SEC_ENTRY SspiEncodeStringsAsAuthIdentity(
     PCWSTR pszUserName, PCWSTR pszDomainName, PCWSTR pszPackedCredentialsString,
     PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
-SECURITY_STATUS SEC_ENTRY SspiCompareAuthIdentities(
-    PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity1, PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity2,
-    PBOOLEAN SameSuppliedUser, PBOOLEAN SameSuppliedIdentity);
+SECURITY_STATUS SEC_ENTRY SspiCompareAuthIdentities(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity1,
+                                                    PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity2,
+                                                    PBOOLEAN SameSuppliedUser,
+                                                    PBOOLEAN SameSuppliedIdentity);
 SECURITY_STATUS SEC_ENTRY SspiMarshalAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity,
                                                   uint32_t *AuthIdentityLength,
                                                   char **AuthIdentityByteArray);
-SECURITY_STATUS SEC_ENTRY SspiUnmarshalAuthIdentity(
-    uint32_t AuthIdentityLength, char *AuthIdentityByteArray,
-    PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
+SECURITY_STATUS SEC_ENTRY
+SspiUnmarshalAuthIdentity(uint32_t AuthIdentityLength, char *AuthIdentityByteArray,
+                          PSEC_WINNT_AUTH_IDENTITY_OPAQUE *ppAuthIdentity);
 BOOLEAN SEC_ENTRY SspiIsPromptingNeeded(uint32_t ErrorOrNtStatus);
 SECURITY_STATUS SEC_ENTRY SspiGetTargetHostName(PCWSTR pszTargetName, PWSTR *pszHostName);
 SECURITY_STATUS SEC_ENTRY SspiExcludePackage(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity,
@@ -1488,10 +1468,10 @@ SECURITY_STATUS SEC_ENTRY SspiExcludePackage(PSEC_WINNT_AUTH_IDENTITY_OPAQUE Aut
 SECURITY_STATUS SEC_ENTRY SspiEncryptAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
 SECURITY_STATUS SEC_ENTRY SspiEncryptAuthIdentityEx(uint32_t Options,
                                                     PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthData);
-SECURITY_STATUS SEC_ENTRY SspiDecryptAuthIdentity(
-    PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
-SECURITY_STATUS SEC_ENTRY SspiDecryptAuthIdentityEx(
-    uint32_t Options, PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+SECURITY_STATUS SEC_ENTRY
+SspiDecryptAuthIdentity(PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
+SECURITY_STATUS SEC_ENTRY
+SspiDecryptAuthIdentityEx(uint32_t Options, PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
 BOOLEAN SEC_ENTRY SspiIsAuthIdentityEncrypted(PSEC_WINNT_AUTH_IDENTITY_OPAQUE EncryptedAuthData);
 SECURITY_STATUS SEC_ENTRY SspiPrepareForCredRead(PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity,
                                                  PCWSTR pszTargetName,
@@ -1499,8 +1479,8 @@ SECURITY_STATUS SEC_ENTRY SspiPrepareForCredRead(PSEC_WINNT_AUTH_IDENTITY_OPAQUE
                                                  PCWSTR *ppszCredmanTargetName);
 SECURITY_STATUS SEC_ENTRY SspiPrepareForCredWrite(
     PSEC_WINNT_AUTH_IDENTITY_OPAQUE AuthIdentity, PCWSTR pszTargetName,
-    uint32_t *pCredmanCredentialType, PCWSTR *ppszCredmanTargetName,
-    PCWSTR *ppszCredmanUserName, PUCHAR *ppCredentialBlob, uint32_t *pCredentialBlobSize);
+    uint32_t *pCredmanCredentialType, PCWSTR *ppszCredmanTargetName, PCWSTR *ppszCredmanUserName,
+    PUCHAR *ppCredentialBlob, uint32_t *pCredentialBlobSize);
 
 #ifdef __cplusplus
 }

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #ifndef WINCRYPT32API
-# define WINCRYPT32API
+#define WINCRYPT32API
 #endif
 
 /* ---- FILETIME (minwinbase.h): 100 ns units since 1601-01-01 UTC. */
@@ -46,25 +46,25 @@ typedef struct _FILETIME {
 /* ---- Algorithm identifiers (ALG_ID) used by Schannel attributes. */
 typedef unsigned int ALG_ID;
 
-#define CALG_MD5            0x00008003
-#define CALG_SHA1           0x00008004
-#define CALG_SHA            CALG_SHA1
-#define CALG_SHA_256        0x0000800c
-#define CALG_SHA_384        0x0000800d
-#define CALG_SHA_512        0x0000800e
-#define CALG_RSA_SIGN       0x00002400
-#define CALG_RSA_KEYX       0x0000a400
-#define CALG_DH_EPHEM       0x0000aa02
-#define CALG_ECDH           0x0000aa05
-#define CALG_ECDH_EPHEM     0x0000ae06
-#define CALG_ECDSA          0x00002203
-#define CALG_DES            0x00006601
-#define CALG_3DES           0x00006603
-#define CALG_RC4            0x00006801
-#define CALG_AES_128        0x0000660e
-#define CALG_AES_192        0x0000660f
-#define CALG_AES_256        0x00006610
-#define CALG_AES            0x00006611
+#define CALG_MD5        0x00008003
+#define CALG_SHA1       0x00008004
+#define CALG_SHA        CALG_SHA1
+#define CALG_SHA_256    0x0000800c
+#define CALG_SHA_384    0x0000800d
+#define CALG_SHA_512    0x0000800e
+#define CALG_RSA_SIGN   0x00002400
+#define CALG_RSA_KEYX   0x0000a400
+#define CALG_DH_EPHEM   0x0000aa02
+#define CALG_ECDH       0x0000aa05
+#define CALG_ECDH_EPHEM 0x0000ae06
+#define CALG_ECDSA      0x00002203
+#define CALG_DES        0x00006601
+#define CALG_3DES       0x00006603
+#define CALG_RC4        0x00006801
+#define CALG_AES_128    0x0000660e
+#define CALG_AES_192    0x0000660f
+#define CALG_AES_256    0x00006610
+#define CALG_AES        0x00006611
 
 /* ---- Encoding types. */
 #define X509_ASN_ENCODING   0x00000001
@@ -74,12 +74,11 @@ typedef unsigned int ALG_ID;
 typedef struct _CRYPTOAPI_BLOB {
     DWORD cbData;
     BYTE *pbData;
-} CRYPT_INTEGER_BLOB, *PCRYPT_INTEGER_BLOB, CRYPT_UINT_BLOB, *PCRYPT_UINT_BLOB,
-    CRYPT_OBJID_BLOB, *PCRYPT_OBJID_BLOB, CERT_NAME_BLOB, *PCERT_NAME_BLOB,
-    CERT_RDN_VALUE_BLOB, *PCERT_RDN_VALUE_BLOB, CERT_BLOB, *PCERT_BLOB, CRL_BLOB, *PCRL_BLOB,
-    DATA_BLOB, *PDATA_BLOB, CRYPT_DATA_BLOB, *PCRYPT_DATA_BLOB, CRYPT_HASH_BLOB,
-    *PCRYPT_HASH_BLOB, CRYPT_DIGEST_BLOB, *PCRYPT_DIGEST_BLOB, CRYPT_DER_BLOB, *PCRYPT_DER_BLOB,
-    CRYPT_ATTR_BLOB, *PCRYPT_ATTR_BLOB;
+} CRYPT_INTEGER_BLOB, *PCRYPT_INTEGER_BLOB, CRYPT_UINT_BLOB, *PCRYPT_UINT_BLOB, CRYPT_OBJID_BLOB,
+    *PCRYPT_OBJID_BLOB, CERT_NAME_BLOB, *PCERT_NAME_BLOB, CERT_RDN_VALUE_BLOB,
+    *PCERT_RDN_VALUE_BLOB, CERT_BLOB, *PCERT_BLOB, CRL_BLOB, *PCRL_BLOB, DATA_BLOB, *PDATA_BLOB,
+    CRYPT_DATA_BLOB, *PCRYPT_DATA_BLOB, CRYPT_HASH_BLOB, *PCRYPT_HASH_BLOB, CRYPT_DIGEST_BLOB,
+    *PCRYPT_DIGEST_BLOB, CRYPT_DER_BLOB, *PCRYPT_DER_BLOB, CRYPT_ATTR_BLOB, *PCRYPT_ATTR_BLOB;
 
 typedef struct _CRYPT_BIT_BLOB {
     DWORD cbData;
@@ -148,21 +147,21 @@ typedef const CERT_CONTEXT *PCCERT_CONTEXT;
 #define CERT_STORE_PROV_SYSTEM     CERT_STORE_PROV_SYSTEM_W
 
 /* CertOpenStore dwFlags. */
-#define CERT_STORE_NO_CRYPT_RELEASE_FLAG           0x00000001
+#define CERT_STORE_NO_CRYPT_RELEASE_FLAG            0x00000001
 #define CERT_STORE_DEFER_CLOSE_UNTIL_LAST_FREE_FLAG 0x00000004
-#define CERT_STORE_DELETE_FLAG                     0x00000010
-#define CERT_STORE_MANIFOLD_FLAG                   0x00000100
-#define CERT_STORE_ENUM_ARCHIVED_FLAG              0x00000200
-#define CERT_STORE_CREATE_NEW_FLAG                 0x00002000
-#define CERT_STORE_OPEN_EXISTING_FLAG              0x00004000
-#define CERT_STORE_READONLY_FLAG                   0x00008000
-#define CERT_FILE_STORE_COMMIT_ENABLE_FLAG         0x00010000
-#define CERT_SYSTEM_STORE_LOCATION_SHIFT           16
-#define CERT_SYSTEM_STORE_CURRENT_USER             (1u << 16)
-#define CERT_SYSTEM_STORE_LOCAL_MACHINE            (2u << 16)
-#define CERT_SYSTEM_STORE_CURRENT_SERVICE          (4u << 16)
-#define CERT_SYSTEM_STORE_SERVICES                 (5u << 16)
-#define CERT_SYSTEM_STORE_USERS                    (6u << 16)
+#define CERT_STORE_DELETE_FLAG                      0x00000010
+#define CERT_STORE_MANIFOLD_FLAG                    0x00000100
+#define CERT_STORE_ENUM_ARCHIVED_FLAG               0x00000200
+#define CERT_STORE_CREATE_NEW_FLAG                  0x00002000
+#define CERT_STORE_OPEN_EXISTING_FLAG               0x00004000
+#define CERT_STORE_READONLY_FLAG                    0x00008000
+#define CERT_FILE_STORE_COMMIT_ENABLE_FLAG          0x00010000
+#define CERT_SYSTEM_STORE_LOCATION_SHIFT            16
+#define CERT_SYSTEM_STORE_CURRENT_USER              (1u << 16)
+#define CERT_SYSTEM_STORE_LOCAL_MACHINE             (2u << 16)
+#define CERT_SYSTEM_STORE_CURRENT_SERVICE           (4u << 16)
+#define CERT_SYSTEM_STORE_SERVICES                  (5u << 16)
+#define CERT_SYSTEM_STORE_USERS                     (6u << 16)
 
 /* CertCloseStore dwFlags. */
 #define CERT_CLOSE_STORE_FORCE_FLAG 0x00000001
@@ -178,22 +177,26 @@ typedef const CERT_CONTEXT *PCCERT_CONTEXT;
 #define CERT_STORE_ADD_NEWER_INHERIT_PROPERTIES            7
 
 /* CertFindCertificateInStore dwFindType. */
-#define CERT_COMPARE_SHIFT         16
-#define CERT_COMPARE_ANY           0
-#define CERT_COMPARE_SHA1_HASH     1
-#define CERT_COMPARE_NAME_STR_A    7
-#define CERT_COMPARE_NAME_STR_W    8
-#define CERT_INFO_ISSUER_FLAG      4
-#define CERT_INFO_SUBJECT_FLAG     7
-#define CERT_FIND_ANY              (CERT_COMPARE_ANY << CERT_COMPARE_SHIFT)
-#define CERT_FIND_SHA1_HASH        (CERT_COMPARE_SHA1_HASH << CERT_COMPARE_SHIFT)
-#define CERT_FIND_HASH             CERT_FIND_SHA1_HASH
-#define CERT_FIND_SUBJECT_STR_A    (CERT_COMPARE_NAME_STR_A << CERT_COMPARE_SHIFT | CERT_INFO_SUBJECT_FLAG)
-#define CERT_FIND_SUBJECT_STR_W    (CERT_COMPARE_NAME_STR_W << CERT_COMPARE_SHIFT | CERT_INFO_SUBJECT_FLAG)
-#define CERT_FIND_SUBJECT_STR      CERT_FIND_SUBJECT_STR_W
-#define CERT_FIND_ISSUER_STR_A     (CERT_COMPARE_NAME_STR_A << CERT_COMPARE_SHIFT | CERT_INFO_ISSUER_FLAG)
-#define CERT_FIND_ISSUER_STR_W     (CERT_COMPARE_NAME_STR_W << CERT_COMPARE_SHIFT | CERT_INFO_ISSUER_FLAG)
-#define CERT_FIND_ISSUER_STR       CERT_FIND_ISSUER_STR_W
+#define CERT_COMPARE_SHIFT      16
+#define CERT_COMPARE_ANY        0
+#define CERT_COMPARE_SHA1_HASH  1
+#define CERT_COMPARE_NAME_STR_A 7
+#define CERT_COMPARE_NAME_STR_W 8
+#define CERT_INFO_ISSUER_FLAG   4
+#define CERT_INFO_SUBJECT_FLAG  7
+#define CERT_FIND_ANY           (CERT_COMPARE_ANY << CERT_COMPARE_SHIFT)
+#define CERT_FIND_SHA1_HASH     (CERT_COMPARE_SHA1_HASH << CERT_COMPARE_SHIFT)
+#define CERT_FIND_HASH          CERT_FIND_SHA1_HASH
+#define CERT_FIND_SUBJECT_STR_A                                                                    \
+    (CERT_COMPARE_NAME_STR_A << CERT_COMPARE_SHIFT | CERT_INFO_SUBJECT_FLAG)
+#define CERT_FIND_SUBJECT_STR_W                                                                    \
+    (CERT_COMPARE_NAME_STR_W << CERT_COMPARE_SHIFT | CERT_INFO_SUBJECT_FLAG)
+#define CERT_FIND_SUBJECT_STR CERT_FIND_SUBJECT_STR_W
+#define CERT_FIND_ISSUER_STR_A                                                                     \
+    (CERT_COMPARE_NAME_STR_A << CERT_COMPARE_SHIFT | CERT_INFO_ISSUER_FLAG)
+#define CERT_FIND_ISSUER_STR_W                                                                     \
+    (CERT_COMPARE_NAME_STR_W << CERT_COMPARE_SHIFT | CERT_INFO_ISSUER_FLAG)
+#define CERT_FIND_ISSUER_STR CERT_FIND_ISSUER_STR_W
 
 /* Property identifiers (CertGetCertificateContextProperty). */
 #define CERT_KEY_PROV_INFO_PROP_ID 2
@@ -259,8 +262,8 @@ typedef struct _CRYPT_KEY_PROV_INFO {
  * make: E_INVALIDARG.
  */
 WINCRYPT32API PCCERT_CONTEXT WINAPI CertCreateCertificateContext(DWORD dwCertEncodingType,
-                                                                  const BYTE *pbCertEncoded,
-                                                                  DWORD cbCertEncoded);
+                                                                 const BYTE *pbCertEncoded,
+                                                                 DWORD cbCertEncoded);
 WINCRYPT32API PCCERT_CONTEXT WINAPI CertDuplicateCertificateContext(PCCERT_CONTEXT pCertContext);
 WINCRYPT32API BOOL WINAPI CertFreeCertificateContext(PCCERT_CONTEXT pCertContext);
 
@@ -272,8 +275,8 @@ WINCRYPT32API BOOL WINAPI CertFreeCertificateContext(PCCERT_CONTEXT pCertContext
  * the context does not have CRYPT_E_NOT_FOUND.
  */
 WINCRYPT32API BOOL WINAPI CertGetCertificateContextProperty(PCCERT_CONTEXT pCertContext,
-                                                           DWORD dwPropId, void *pvData,
-                                                           DWORD *pcbData);
+                                                            DWORD dwPropId, void *pvData,
+                                                            DWORD *pcbData);
 
 /*
  * Display names: SIMPLE_DISPLAY (CN, else O, else the first RDN), RDN
@@ -283,11 +286,11 @@ WINCRYPT32API BOOL WINAPI CertGetCertificateContextProperty(PCCERT_CONTEXT pCert
  * when there is no such name; with cchNameString 0 the size needed.
  */
 WINCRYPT32API DWORD WINAPI CertGetNameStringA(PCCERT_CONTEXT pCertContext, DWORD dwType,
-                                              DWORD dwFlags, void *pvTypePara,
-                                              LPSTR pszNameString, DWORD cchNameString);
+                                              DWORD dwFlags, void *pvTypePara, LPSTR pszNameString,
+                                              DWORD cchNameString);
 WINCRYPT32API DWORD WINAPI CertGetNameStringW(PCCERT_CONTEXT pCertContext, DWORD dwType,
-                                              DWORD dwFlags, void *pvTypePara,
-                                              LPWSTR pszNameString, DWORD cchNameString);
+                                              DWORD dwFlags, void *pvTypePara, LPWSTR pszNameString,
+                                              DWORD cchNameString);
 
 /*
  * Stores.  CERT_STORE_PROV_MEMORY: an empty store.  FILENAME_A/W
@@ -318,26 +321,23 @@ WINCRYPT32API BOOL WINAPI CertAddCertificateContextToStore(HCERTSTORE hCertStore
                                                            DWORD dwAddDisposition,
                                                            PCCERT_CONTEXT *ppStoreContext);
 /* Add a certificate from its encoding (CertCreateCertificateContext + add). */
-WINCRYPT32API BOOL WINAPI CertAddEncodedCertificateToStore(HCERTSTORE hCertStore,
-                                                           DWORD dwCertEncodingType,
-                                                           const BYTE *pbCertEncoded,
-                                                           DWORD cbCertEncoded,
-                                                           DWORD dwAddDisposition,
-                                                           PCCERT_CONTEXT *ppCertContext);
+WINCRYPT32API BOOL WINAPI CertAddEncodedCertificateToStore(
+    HCERTSTORE hCertStore, DWORD dwCertEncodingType, const BYTE *pbCertEncoded, DWORD cbCertEncoded,
+    DWORD dwAddDisposition, PCCERT_CONTEXT *ppCertContext);
 
 /* Enumeration and search: pPrevCertContext (freed by the call, as on
  * Windows) continues after that context; NULL with CRYPT_E_NOT_FOUND at
  * the end; a pPrevCertContext of another store E_INVALIDARG. */
 WINCRYPT32API PCCERT_CONTEXT WINAPI CertEnumCertificatesInStore(HCERTSTORE hCertStore,
-                                                               PCCERT_CONTEXT pPrevCertContext);
+                                                                PCCERT_CONTEXT pPrevCertContext);
 /* dwFindType: CERT_FIND_ANY, CERT_FIND_SHA1_HASH (pvFindPara a
  * CRYPT_HASH_BLOB*), CERT_FIND_SUBJECT_STR_A/W and CERT_FIND_ISSUER_STR_A/W
  * (case-insensitive substring of the RDN string); any other E_INVALIDARG. */
 WINCRYPT32API PCCERT_CONTEXT WINAPI CertFindCertificateInStore(HCERTSTORE hCertStore,
-                                                              DWORD dwCertEncodingType,
-                                                              DWORD dwFindFlags, DWORD dwFindType,
-                                                              const void *pvFindPara,
-                                                              PCCERT_CONTEXT pPrevCertContext);
+                                                               DWORD dwCertEncodingType,
+                                                               DWORD dwFindFlags, DWORD dwFindType,
+                                                               const void *pvFindPara,
+                                                               PCCERT_CONTEXT pPrevCertContext);
 
 /* PKCS#12: a memory store with every certificate; the one that matches the
  * key carries it.  szPassword may be NULL or empty.  NULL on failure: no
@@ -347,11 +347,11 @@ WINCRYPT32API HCERTSTORE WINAPI PFXImportCertStore(CRYPT_DATA_BLOB *pPFX, LPCWST
                                                    DWORD dwFlags);
 
 #ifdef UNICODE
-# define CertGetNameString CertGetNameStringW
-# define CertOpenSystemStore CertOpenSystemStoreW
+#define CertGetNameString   CertGetNameStringW
+#define CertOpenSystemStore CertOpenSystemStoreW
 #else
-# define CertGetNameString CertGetNameStringA
-# define CertOpenSystemStore CertOpenSystemStoreA
+#define CertGetNameString   CertGetNameStringA
+#define CertOpenSystemStore CertOpenSystemStoreA
 #endif
 
 #ifdef __cplusplus

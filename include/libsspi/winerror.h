@@ -85,9 +85,9 @@
 #endif
 #ifndef HRESULT_FROM_WIN32
 #define HRESULT_FROM_WIN32(x)                                                                      \
-    ((HRESULT)(x) <= 0 ? (HRESULT)(x)                                                              \
-                       : (HRESULT)(((uint32_t)(x)&0x0000FFFFu) | (FACILITY_WIN32 << 16) |           \
-                                   0x80000000u))
+    ((HRESULT)(x) <= 0                                                                             \
+         ? (HRESULT)(x)                                                                            \
+         : (HRESULT)(((uint32_t)(x)&0x0000FFFFu) | (FACILITY_WIN32 << 16) | 0x80000000u))
 #endif
 
 /* Generic HRESULTs. */

@@ -57,7 +57,7 @@ SSPI_HIDDEN void sspi_api_context_destroy(void *obj);
     bool sspi_tr_ = sspi_trace_enabled();                                                          \
     uint64_t sspi_t0_ = sspi_tr_ ? sspi_trace_now_ns() : 0
 #define TRACE_ON() (sspi_tr_)
-#define TRACE_T0 (sspi_t0_)
+#define TRACE_T0   (sspi_t0_)
 
 /* ---- arguments of the calls that reach a package (dispatch.h) ---------- */
 

@@ -29,7 +29,7 @@
 #include "winerror.h"
 
 #define SESSION_LUID_HIGH 0x4C53 /* lsa-services.c */
-#define MAX_SESSIONS 1024
+#define MAX_SESSIONS      1024
 
 static bool have_uid(const LUID *list, uint32_t n, uid_t uid)
 {

@@ -40,8 +40,8 @@
 #include "core/token.h"
 #include "ntsecapi.h"
 
-#define LSA_NAME_MAX 127       /* bytes, as Windows limits package and process names */
-#define SUBMIT_MAX (16u << 20) /* largest submit buffer copied */
+#define LSA_NAME_MAX 127         /* bytes, as Windows limits package and process names */
+#define SUBMIT_MAX   (16u << 20) /* largest submit buffer copied */
 
 enum call_slot { SLOT_TRUSTED, SLOT_UNTRUSTED, SLOT_PASSTHROUGH };
 

@@ -48,8 +48,8 @@ struct parser {
     enum section section;
     struct block block;
     struct globals_seen seen;
-    char *dropin_raw;   /* dropin_dir value as written */
-    char *pkgdir_raw;   /* package_dir value as written */
+    char *dropin_raw; /* dropin_dir value as written */
+    char *pkgdir_raw; /* package_dir value as written */
     bool oom;
 };
 
@@ -96,11 +96,11 @@ static struct conf_priv *priv_of(struct sspi_conf *c)
     return (struct conf_priv *)c;
 }
 
-static bool add_diag_v(struct sspi_conf *c, const char *file, uint32_t line,
-                       const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static bool add_diag_v(struct sspi_conf *c, const char *file, uint32_t line, const char *fmt,
+                       va_list ap) __attribute__((format(printf, 4, 0)));
 
-static bool add_diag_v(struct sspi_conf *c, const char *file, uint32_t line,
-                       const char *fmt, va_list ap)
+static bool add_diag_v(struct sspi_conf *c, const char *file, uint32_t line, const char *fmt,
+                       va_list ap)
 {
     struct conf_priv *cp = priv_of(c);
     struct sspi_conf_diag *d;
@@ -206,8 +206,7 @@ bool sspi_conf_file_trusted(const struct stat *st, char *why, size_t whylen)
     }
     if (st->st_mode & (S_IWGRP | S_IWOTH)) {
         snprintf(why, whylen, "writable by %s (mode %04o)",
-                 (st->st_mode & S_IWOTH) ? "others" : "its group",
-                 (unsigned)(st->st_mode & 07777));
+                 (st->st_mode & S_IWOTH) ? "others" : "its group", (unsigned)(st->st_mode & 07777));
         return false;
     }
     if (st->st_uid != 0 && st->st_uid != geteuid()) {
@@ -299,8 +298,7 @@ static void block_finish(struct parser *p)
         goto out;
     }
     if (c->nmodules >= SSPI_CONF_MAX_MODULES) {
-        diag(p, p->block.mod.line, "more than %d module blocks; skipped",
-             SSPI_CONF_MAX_MODULES);
+        diag(p, p->block.mod.line, "more than %d module blocks; skipped", SSPI_CONF_MAX_MODULES);
         goto out;
     }
     arr = grow(c->modules, &cp->caps.modules, c->nmodules + 1, sizeof(*arr));
@@ -884,8 +882,7 @@ static void read_main(struct parser *p, const char *path, bool from_env)
 }
 
 /* Caller owns the result (sspi_conf_free).  Thread-safe: no global state. */
-struct sspi_conf *sspi_conf_load(const char *path, bool from_env,
-                                 const char *default_package_dir)
+struct sspi_conf *sspi_conf_load(const char *path, bool from_env, const char *default_package_dir)
 {
     struct conf_priv *cp = calloc(1, sizeof(*cp));
     struct sspi_conf *c;

@@ -44,40 +44,40 @@ struct sspi_conf_option {
 
 /* One module block: a `[module]` section of sspi.conf or a drop-in file. */
 struct sspi_conf_module {
-    char *file;          /* file holding the block */
-    uint32_t line;       /* its `[module]` line, or the `module =` line of a
-                            drop-in (1 if the drop-in has none) */
-    char *module;        /* `module =` value as written */
-    char *path;          /* resolved path: relative values are taken from
-                            package_dir, then made canonical if they exist */
-    char **packages;     /* `packages =` names (npackages of them), or NULL:
-                            register every package of the module */
+    char *file;      /* file holding the block */
+    uint32_t line;   /* its `[module]` line, or the `module =` line of a
+                        drop-in (1 if the drop-in has none) */
+    char *module;    /* `module =` value as written */
+    char *path;      /* resolved path: relative values are taken from
+                        package_dir, then made canonical if they exist */
+    char **packages; /* `packages =` names (npackages of them), or NULL:
+                        register every package of the module */
     size_t npackages;
-    bool enabled;        /* `enabled =`, default true */
+    bool enabled; /* `enabled =`, default true */
     struct sspi_conf_option *options;
     size_t noptions;
 };
 
 /* One problem found while reading the configuration. */
 struct sspi_conf_diag {
-    char *file;          /* never NULL */
-    uint32_t line;       /* 0 when about the whole file */
-    char *message;       /* without the "file:line: " prefix */
+    char *file;    /* never NULL */
+    uint32_t line; /* 0 when about the whole file */
+    char *message; /* without the "file:line: " prefix */
 };
 
 /* Everything the configuration says.  Free with sspi_conf_free(). */
 struct sspi_conf {
-    char *file;              /* main configuration file read */
-    bool from_env;           /* it was named by LIBSSPI_CONFIG */
-    bool file_found;         /* it existed and was read */
-    char *package_dir;       /* never NULL */
-    char *dropin_dir;        /* NULL for `dropin_dir = none` */
-    bool autoload;           /* default true */
-    bool check_permissions;  /* default true; false only from LIBSSPI_CONFIG */
-    char *debug;             /* `debug =` value or NULL */
+    char *file;                         /* main configuration file read */
+    bool from_env;                      /* it was named by LIBSSPI_CONFIG */
+    bool file_found;                    /* it existed and was read */
+    char *package_dir;                  /* never NULL */
+    char *dropin_dir;                   /* NULL for `dropin_dir = none` */
+    bool autoload;                      /* default true */
+    bool check_permissions;             /* default true; false only from LIBSSPI_CONFIG */
+    char *debug;                        /* `debug =` value or NULL */
     struct sspi_conf_accounts accounts; /* domain, realm, impersonation, account_* */
-    struct sspi_conf_module *modules; /* sspi.conf blocks in file order,
-                                         then drop-ins in name order */
+    struct sspi_conf_module *modules;   /* sspi.conf blocks in file order,
+                                           then drop-ins in name order */
     size_t nmodules;
     struct sspi_conf_diag *diags;
     size_t ndiags;

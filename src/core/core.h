@@ -42,20 +42,20 @@ struct sspi_pkg_ops; /* how the core calls a package (dispatch.h) */
  * Every field except `removed` is immutable once the package is published.
  */
 struct sspi_package {
-    uint32_t id;                 /* PackageId handed to SpInitialize */
+    uint32_t id; /* PackageId handed to SpInitialize */
     enum sspi_pkg_shape shape;
-    char16_t *name;              /* NUL-terminated UTF-16 */
+    char16_t *name; /* NUL-terminated UTF-16 */
     char *name_utf8;
-    char16_t *comment;           /* may be an empty string, never NULL */
+    char16_t *comment; /* may be an empty string, never NULL */
     char *comment_utf8;
-    SecPkgInfoW info;            /* Name/Comment point at name/comment */
+    SecPkgInfoW info; /* Name/Comment point at name/comment */
 
     /* SSP/AP shape.  Tables are zero-filled copies owned by the core; the
      * loader copied no member beyond the version the package returned, so a
      * NULL slot means "not implemented" (SEC_E_UNSUPPORTED_FUNCTION). */
     uint32_t lsa_version;
     SECPKG_FUNCTION_TABLE lsa;
-    bool has_user;               /* SpUserModeInitialize gave a table */
+    bool has_user; /* SpUserModeInitialize gave a table */
     uint32_t user_version;
     SECPKG_USER_FUNCTION_TABLE user;
 
@@ -75,8 +75,8 @@ struct sspi_package {
     uint32_t mech_oid_len;
 
     struct sspi_module *module;
-    const char *module_path;     /* absolute path, owned by the module */
-    const char *config_file;     /* NULL when autoloaded or added at run time */
+    const char *module_path; /* absolute path, owned by the module */
+    const char *config_file; /* NULL when autoloaded or added at run time */
     uint32_t config_line;
 
     atomic_bool removed;
@@ -105,8 +105,7 @@ SSPI_HIDDEN struct sspi_package *sspi_registry_find_a(const char *name);
 
 /* Copy the list of live packages into a malloc()ed array (free() it).
  * Returns SEC_E_OK or SEC_E_INSUFFICIENT_MEMORY; *count may be 0. */
-SSPI_HIDDEN SECURITY_STATUS sspi_registry_snapshot(struct sspi_package ***pkgs,
-                                                   uint32_t *count);
+SSPI_HIDDEN SECURITY_STATUS sspi_registry_snapshot(struct sspi_package ***pkgs, uint32_t *count);
 
 /* AddSecurityPackage: `spec` (UTF-8) is a path to a shared object (contains
  * a '/' or ends in ".so") or the name of a package configured but not loaded
@@ -122,8 +121,7 @@ SSPI_HIDDEN SECURITY_STATUS sspi_registry_add(const char *spec,
 SSPI_HIDDEN SECURITY_STATUS sspi_registry_delete(const char *name_utf8);
 
 /* Report every package and every failed load (libsspi_query_packages). */
-SSPI_HIDDEN SECURITY_STATUS sspi_registry_report(uint32_t *count,
-                                                 LIBSSPI_PACKAGE_REPORT **reports);
+SSPI_HIDDEN SECURITY_STATUS sspi_registry_report(uint32_t *count, LIBSSPI_PACKAGE_REPORT **reports);
 
 /* ------------------------------------------------------------------------ */
 /* Call attributes seen by packages through LSA GetCallInfo (lsa-services.c). */

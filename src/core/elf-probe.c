@@ -27,15 +27,15 @@
 #define PROBE_DATA ELFDATA2MSB
 #endif
 #if __SIZEOF_POINTER__ == 8
-#define PROBE_CLASS ELFCLASS64
+#define PROBE_CLASS   ELFCLASS64
 #define PROBE_ST_TYPE ELF64_ST_TYPE
 #define PROBE_ST_BIND ELF64_ST_BIND
-#define PROBE_ST_VIS ELF64_ST_VISIBILITY
+#define PROBE_ST_VIS  ELF64_ST_VISIBILITY
 #else
-#define PROBE_CLASS ELFCLASS32
+#define PROBE_CLASS   ELFCLASS32
 #define PROBE_ST_TYPE ELF32_ST_TYPE
 #define PROBE_ST_BIND ELF32_ST_BIND
-#define PROBE_ST_VIS ELF32_ST_VISIBILITY
+#define PROBE_ST_VIS  ELF32_ST_VISIBILITY
 #endif
 
 typedef ElfW(Ehdr) probe_ehdr;
@@ -43,8 +43,8 @@ typedef ElfW(Shdr) probe_shdr;
 typedef ElfW(Sym) probe_sym;
 
 #define PROBE_MAX_SECTIONS 4096u
-#define PROBE_MAX_STRTAB (16u * 1024u * 1024u)
-#define PROBE_MAX_SYMBOLS (1u << 20)
+#define PROBE_MAX_STRTAB   (16u * 1024u * 1024u)
+#define PROBE_MAX_SYMBOLS  (1u << 20)
 
 static bool read_at(int fd, void *buf, size_t len, uint64_t off, uint64_t fsize)
 {

@@ -51,20 +51,20 @@ typedef void (*sspi_handle_destroy_fn)(void *obj);
 
 /* ---- table internals, exposed so the lookup can be inlined ------------- */
 
-#define SSPI_HANDLE_CHUNK_BITS 8
+#define SSPI_HANDLE_CHUNK_BITS  8
 #define SSPI_HANDLE_CHUNK_SLOTS (1u << SSPI_HANDLE_CHUNK_BITS)
-#define SSPI_HANDLE_TOP_CHUNKS 4096u
-#define SSPI_HANDLE_MAX_SLOTS (SSPI_HANDLE_CHUNK_SLOTS * SSPI_HANDLE_TOP_CHUNKS)
+#define SSPI_HANDLE_TOP_CHUNKS  4096u
+#define SSPI_HANDLE_MAX_SLOTS   (SSPI_HANDLE_CHUNK_SLOTS * SSPI_HANDLE_TOP_CHUNKS)
 
 /* Slot word: generation (32) | kind (2) | closing (1) | dead (1) |
  * references (28).  Dead: claimed for reclamation. */
-#define SSPI_W_GEN_SHIFT 32
+#define SSPI_W_GEN_SHIFT  32
 #define SSPI_W_KIND_SHIFT 30
-#define SSPI_W_KIND_MASK (UINT64_C(3) << SSPI_W_KIND_SHIFT)
-#define SSPI_W_CLOSING (UINT64_C(1) << 29)
-#define SSPI_W_DEAD (UINT64_C(1) << 28)
-#define SSPI_W_REFS UINT64_C(0x0FFFFFFF)
-#define SSPI_W_ID_MASK (~(SSPI_W_CLOSING | SSPI_W_DEAD | SSPI_W_REFS))
+#define SSPI_W_KIND_MASK  (UINT64_C(3) << SSPI_W_KIND_SHIFT)
+#define SSPI_W_CLOSING    (UINT64_C(1) << 29)
+#define SSPI_W_DEAD       (UINT64_C(1) << 28)
+#define SSPI_W_REFS       UINT64_C(0x0FFFFFFF)
+#define SSPI_W_ID_MASK    (~(SSPI_W_CLOSING | SSPI_W_DEAD | SSPI_W_REFS))
 
 struct sspi_slot {
     _Alignas(64) _Atomic uint64_t word;

@@ -12,7 +12,7 @@
 #include "core/identity-core.h"
 #include "crypto/crypto.h"
 
-#define PACKED_HDR SSPI_IDENTITY_PACKED_SIZE
+#define PACKED_HDR   SSPI_IDENTITY_PACKED_SIZE
 #define CHARSET_BITS ((uint32_t)(SEC_WINNT_AUTH_IDENTITY_ANSI | SEC_WINNT_AUTH_IDENTITY_UNICODE))
 
 /* SEC_WINNT_AUTH_DATA_TYPE_PASSWORD as bytes (see identity.c). */

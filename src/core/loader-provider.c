@@ -51,11 +51,11 @@ static bool info_a_to_w(const SecPkgInfoA *a, SecPkgInfoW *w)
     w->wVersion = a->wVersion;
     w->wRPCID = a->wRPCID;
     w->cbMaxToken = a->cbMaxToken;
-    if (a->Name != NULL && (w->Name = sspi_utf8_to_utf16(a->Name, SSPI_UTF16_NUL_TERMINATED,
-                                                         NULL)) == NULL)
+    if (a->Name != NULL &&
+        (w->Name = sspi_utf8_to_utf16(a->Name, SSPI_UTF16_NUL_TERMINATED, NULL)) == NULL)
         return false;
-    if (a->Comment != NULL && (w->Comment = sspi_utf8_to_utf16(
-                                   a->Comment, SSPI_UTF16_NUL_TERMINATED, NULL)) == NULL) {
+    if (a->Comment != NULL &&
+        (w->Comment = sspi_utf8_to_utf16(a->Comment, SSPI_UTF16_NUL_TERMINATED, NULL)) == NULL) {
         free(w->Name);
         w->Name = NULL;
         return false;
@@ -90,14 +90,14 @@ static bool add_one(struct sspi_module *mod, const struct sspi_load_request *req
         goto fail;
     }
     if (!sspi_loader_selected(req, pkg->name_utf8)) {
-        sspi_trace("%s: package %s not listed in 'packages ='; skipped", req->path,
-                   pkg->name_utf8);
+        sspi_trace("%s: package %s not listed in 'packages ='; skipped", req->path, pkg->name_utf8);
         goto fail;
     }
     if (req->host->name_taken(pkg->name)) {
         sspi_loader_fail(req, pkg->name_utf8, SEC_E_CANNOT_INSTALL,
                          "EnumerateSecurityPackages: duplicate package name %s (the first one "
-                         "loaded wins)", pkg->name_utf8);
+                         "loaded wins)",
+                         pkg->name_utf8);
         goto fail;
     }
     if (!req->host->publish(pkg)) {
@@ -175,8 +175,8 @@ uint32_t sspi_loader_load_provider(struct sspi_module *mod, const struct sspi_lo
     }
     if (n > SSPI_LOADER_MAX_TABLES) {
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL,
-                         "EnumerateSecurityPackages%s: %u packages (more than %d)",
-                         tw ? "W" : "A", (unsigned)n, SSPI_LOADER_MAX_TABLES);
+                         "EnumerateSecurityPackages%s: %u packages (more than %d)", tw ? "W" : "A",
+                         (unsigned)n, SSPI_LOADER_MAX_TABLES);
         goto out;
     }
     sspi_trace("%s: provider (table version %u) enumerates %u package(s)", req->path,
@@ -193,7 +193,8 @@ uint32_t sspi_loader_load_provider(struct sspi_module *mod, const struct sspi_lo
         if (!info_a_to_w(&infos_a[i], &conv)) {
             sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL,
                              "EnumerateSecurityPackagesA (package %u of %u): name or comment "
-                             "is not valid UTF-8", (unsigned)i + 1, (unsigned)n);
+                             "is not valid UTF-8",
+                             (unsigned)i + 1, (unsigned)n);
             continue;
         }
         if (add_one(mod, req, tw, ta, &conv, i, n))
@@ -209,8 +210,7 @@ out:
                 sspi_trace("%s: provider FreeContextBuffer: %s", req->path,
                            status_text(st, sbuf, sizeof(sbuf)));
         } else {
-            sspi_trace("%s: provider has no FreeContextBuffer; enumeration not freed",
-                       req->path);
+            sspi_trace("%s: provider has no FreeContextBuffer; enumeration not freed", req->path);
         }
     }
     return published;

@@ -52,7 +52,7 @@
 #include "core/loader.h"
 
 /* Size of SECPKG_FUNCTION_TABLE filled through each interface version. */
-#define LSA_END(member) (offsetof(SECPKG_FUNCTION_TABLE, member) + sizeof(void *))
+#define LSA_END(member)  (offsetof(SECPKG_FUNCTION_TABLE, member) + sizeof(void *))
 #define USER_END(member) (offsetof(SECPKG_USER_FUNCTION_TABLE, member) + sizeof(void *))
 
 _Static_assert(LSA_END(SetExtendedInformation) == 216, "v1 table size");
@@ -324,8 +324,8 @@ static void send_settings(const struct sspi_load_request *req, struct sspi_packa
     nt = pkg->lsa.SetExtendedInformation(SecpkgLibsspiConfig, &ext);
     if (!NT_SUCCESS(nt))
         sspi_trace("%s: %s: SetExtendedInformation(SecpkgLibsspiConfig, %zu setting(s)): %s "
-                   "(ignored)", req->path, label, req->noptions,
-                   status_text(nt, sbuf, sizeof(sbuf)));
+                   "(ignored)",
+                   req->path, label, req->noptions, status_text(nt, sbuf, sizeof(sbuf)));
     free(settings);
 }
 
@@ -492,8 +492,7 @@ static bool init_user_mode(const struct sspi_load_request *req, SpUserModeInitia
     NTSTATUS nt;
 
     if (user_init == NULL) {
-        sspi_trace("%s: no SpUserModeInitialize: packages have no user-mode functions",
-                   req->path);
+        sspi_trace("%s: no SpUserModeInitialize: packages have no user-mode functions", req->path);
         return true;
     }
     nt = user_init(SECPKG_INTERFACE_VERSION, &uver, &utables, &ucount);
@@ -504,7 +503,8 @@ static bool init_user_mode(const struct sspi_load_request *req, SpUserModeInitia
     }
     if (utables == NULL || ucount == 0) {
         sspi_trace("%s: SpUserModeInitialize gave no tables: packages have no user-mode "
-                   "functions", req->path);
+                   "functions",
+                   req->path);
         return true;
     }
     usize = user_table_size(uver);
@@ -522,7 +522,8 @@ static bool init_user_mode(const struct sspi_load_request *req, SpUserModeInitia
     }
     if (ucount != count)
         sspi_trace("%s: SpUserModeInitialize gave %u table(s) for %zu package(s); matched by "
-                   "position", req->path, (unsigned)ucount, count);
+                   "position",
+                   req->path, (unsigned)ucount, count);
 
     for (size_t i = 0; i < count && i < ucount; i++) {
         struct sspi_package *pkg = cands[i];
@@ -530,8 +531,7 @@ static bool init_user_mode(const struct sspi_load_request *req, SpUserModeInitia
 
         if (pkg == NULL)
             continue;
-        memcpy(&pkg->user, (const char *)utables + i * sizeof(SECPKG_USER_FUNCTION_TABLE),
-               usize);
+        memcpy(&pkg->user, (const char *)utables + i * sizeof(SECPKG_USER_FUNCTION_TABLE), usize);
         pkg->user_version = uver;
         pkg->has_user = true;
         if (pkg->user.InstanceInit == NULL)
@@ -576,8 +576,8 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
     }
     if (newer)
         sspi_trace("%s: interface version 0x%08X is newer than 0x%08X: only the first %zu "
-                   "bytes of each table are used", req->path, (unsigned)ver,
-                   (unsigned)SECPKG_INTERFACE_VERSION_11, size);
+                   "bytes of each table are used",
+                   req->path, (unsigned)ver, (unsigned)SECPKG_INTERFACE_VERSION_11, size);
     if (tables == NULL || count == 0) {
         sspi_loader_fail(req, NULL, SEC_E_CANNOT_INSTALL,
                          "SpLsaModeInitialize: no function tables (%s, count %u)",
@@ -644,9 +644,10 @@ static uint32_t load_sspap(struct sspi_module *mod, const struct sspi_load_reque
         published++;
         mod->npackages++;
         sspi_trace("%s: package %s loaded (id %u, version 0x%08X, user-mode %s, capabilities "
-                   "0x%08X, cbMaxToken %u)", req->path, pkg->name_utf8, (unsigned)pkg->id,
-                   (unsigned)ver, pkg->has_user ? "yes" : "no",
-                   (unsigned)pkg->info.fCapabilities, (unsigned)pkg->info.cbMaxToken);
+                   "0x%08X, cbMaxToken %u)",
+                   req->path, pkg->name_utf8, (unsigned)pkg->id, (unsigned)ver,
+                   pkg->has_user ? "yes" : "no", (unsigned)pkg->info.fCapabilities,
+                   (unsigned)pkg->info.cbMaxToken);
     }
 out:
     free(cands);

@@ -32,19 +32,19 @@
  * bytes (a DER short-form length). */
 #define SSPI_LOADER_MAX_OID 127
 /* Longest package name / comment accepted, in UTF-16 code units. */
-#define SSPI_LOADER_MAX_NAME 256
+#define SSPI_LOADER_MAX_NAME    256
 #define SSPI_LOADER_MAX_COMMENT 1024
 
 /* One dlopen()ed object.  Never freed or closed once a package from it is
  * published. */
 struct sspi_module {
-    char *path;                 /* absolute path as loaded */
-    void *dl;                   /* dlopen() handle */
-    void *base;                 /* address it is loaded at (dladdr's dli_fbase) */
-    dev_t dev;                  /* identity of the file, to spot reloads */
+    char *path; /* absolute path as loaded */
+    void *dl;   /* dlopen() handle */
+    void *base; /* address it is loaded at (dladdr's dli_fbase) */
+    dev_t dev;  /* identity of the file, to spot reloads */
     ino_t ino;
     enum sspi_pkg_shape shape;
-    uint32_t npackages;         /* packages published from it */
+    uint32_t npackages; /* packages published from it */
     struct sspi_module *next;
 };
 
@@ -71,10 +71,10 @@ struct sspi_loader_host {
 /* What to load and with which settings. */
 struct sspi_load_request {
     const struct sspi_loader_host *host;
-    const char *path;                       /* module path (absolute if known) */
-    const char *config_file;                /* NULL if not from the configuration */
+    const char *path;        /* module path (absolute if known) */
+    const char *config_file; /* NULL if not from the configuration */
     uint32_t config_line;
-    char *const *only;                      /* `packages =` filter, or NULL */
+    char *const *only; /* `packages =` filter, or NULL */
     size_t nonly;
     const struct sspi_conf_option *options; /* `option.*` settings */
     size_t noptions;
@@ -92,8 +92,7 @@ struct sspi_load_request {
  * does not exist, otherwise SEC_E_CANNOT_INSTALL.  The package's own status
  * of a failed step is in the failure record, unmapped.
  */
-SSPI_HIDDEN uint32_t sspi_loader_load(const struct sspi_load_request *req,
-                                      SECURITY_STATUS *status);
+SSPI_HIDDEN uint32_t sspi_loader_load(const struct sspi_load_request *req, SECURITY_STATUS *status);
 
 /* The already-loaded module with the identity of `path`, or NULL. */
 SSPI_HIDDEN struct sspi_module *sspi_loader_find_module(const char *path);
@@ -112,8 +111,8 @@ SSPI_HIDDEN void sspi_loader_send_settings(const struct sspi_load_request *req,
  * are recorded.
  */
 SSPI_HIDDEN uint32_t sspi_loader_load_provider(struct sspi_module *mod,
-                                               const struct sspi_load_request *req,
-                                               void *init_w, void *init_a);
+                                               const struct sspi_load_request *req, void *init_w,
+                                               void *init_a);
 
 /* Record and trace a refusal "file: step: detail" (loader.c).  `name` is
  * the UTF-8 package name, NULL if not known yet. */
@@ -133,8 +132,8 @@ SSPI_HIDDEN bool sspi_loader_selected(const struct sspi_load_request *req, const
  * the name itself was valid (for the failure record); the caller frees the
  * package with sspi_loader_discard.
  */
-SSPI_HIDDEN bool sspi_loader_set_info(struct sspi_package *pkg, const SecPkgInfoW *info,
-                                      char *why, size_t whylen);
+SSPI_HIDDEN bool sspi_loader_set_info(struct sspi_package *pkg, const SecPkgInfoW *info, char *why,
+                                      size_t whylen);
 
 /* Free a package that was never published. */
 SSPI_HIDDEN void sspi_loader_discard(struct sspi_package *pkg);

@@ -104,8 +104,7 @@ static VOID NTAPI lsa_free_private_heap(PVOID Base)
 
 static LSA_ALLOCATE_CLIENT_BUFFER lsa_allocate_client_buffer;
 static NTSTATUS NTAPI lsa_allocate_client_buffer(PLSA_CLIENT_REQUEST ClientRequest,
-                                                 ULONG LengthRequired,
-                                                 PVOID *ClientBaseAddress)
+                                                 ULONG LengthRequired, PVOID *ClientBaseAddress)
 {
     if (ClientBaseAddress == NULL)
         return STATUS_INVALID_PARAMETER;
@@ -133,9 +132,8 @@ static NTSTATUS NTAPI lsa_copy_to_client_buffer(PLSA_CLIENT_REQUEST ClientReques
 }
 
 static LSA_COPY_FROM_CLIENT_BUFFER lsa_copy_from_client_buffer;
-static NTSTATUS NTAPI lsa_copy_from_client_buffer(PLSA_CLIENT_REQUEST ClientRequest,
-                                                  ULONG Length, PVOID BufferToCopy,
-                                                  PVOID ClientBaseAddress)
+static NTSTATUS NTAPI lsa_copy_from_client_buffer(PLSA_CLIENT_REQUEST ClientRequest, ULONG Length,
+                                                  PVOID BufferToCopy, PVOID ClientBaseAddress)
 {
     if (Length == 0)
         return STATUS_SUCCESS;
@@ -293,8 +291,7 @@ static NTSTATUS NTAPI stub_duplicate_token_handle(HANDLE SourceHandle, PHANDLE D
 }
 
 static LSA_SAVE_SUPPLEMENTAL_CREDENTIALS stub_save_supplemental_credentials;
-static NTSTATUS NTAPI stub_save_supplemental_credentials(PLUID LogonId,
-                                                         ULONG SupplementalCredSize,
+static NTSTATUS NTAPI stub_save_supplemental_credentials(PLUID LogonId, ULONG SupplementalCredSize,
                                                          PVOID SupplementalCreds,
                                                          BOOLEAN Synchronous)
 {
@@ -334,8 +331,7 @@ static NTSTATUS NTAPI stub_create_token(PLUID LogonId, PTOKEN_SOURCE TokenSource
                                         SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
                                         LSA_TOKEN_INFORMATION_TYPE TokenInformationType,
                                         PVOID TokenInformation, PTOKEN_GROUPS TokenGroups,
-                                        PUNICODE_STRING AccountName,
-                                        PUNICODE_STRING AuthorityName,
+                                        PUNICODE_STRING AccountName, PUNICODE_STRING AuthorityName,
                                         PUNICODE_STRING Workstation, PUNICODE_STRING ProfilePath,
                                         PHANDLE Token, PNTSTATUS SubStatus)
 {
@@ -349,8 +345,8 @@ static NTSTATUS NTAPI stub_create_token_ex(PLUID LogonId, PTOKEN_SOURCE TokenSou
                                            SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
                                            LSA_TOKEN_INFORMATION_TYPE TokenInformationType,
                                            PVOID TokenInformation, PTOKEN_GROUPS TokenGroups,
-                                           PUNICODE_STRING Workstation,
-                                           PUNICODE_STRING ProfilePath, PVOID SessionInformation,
+                                           PUNICODE_STRING Workstation, PUNICODE_STRING ProfilePath,
+                                           PVOID SessionInformation,
                                            SECPKG_SESSIONINFO_TYPE SessionInformationType,
                                            PHANDLE Token, PNTSTATUS SubStatus)
 {
@@ -451,9 +447,8 @@ static NTSTATUS NTAPI stub_convert_auth_data_to_token(
 }
 
 static LSA_CLIENT_CALLBACK stub_client_callback;
-static NTSTATUS NTAPI stub_client_callback(PCHAR Callback, ULONG_PTR Argument1,
-                                           ULONG_PTR Argument2, PSecBuffer Input,
-                                           PSecBuffer Output)
+static NTSTATUS NTAPI stub_client_callback(PCHAR Callback, ULONG_PTR Argument1, ULONG_PTR Argument2,
+                                           PSecBuffer Input, PSecBuffer Output)
 {
     NOT_IMPLEMENTED("ClientCallback");
     return STATUS_NOT_IMPLEMENTED;
@@ -468,8 +463,7 @@ static NTSTATUS NTAPI stub_update_credentials(PSECPKG_PRIMARY_CRED PrimaryCreden
 }
 
 static LSA_GET_AUTH_DATA_FOR_USER stub_get_auth_data_for_user;
-static NTSTATUS NTAPI stub_get_auth_data_for_user(PSECURITY_STRING Name,
-                                                  SECPKG_NAME_TYPE NameType,
+static NTSTATUS NTAPI stub_get_auth_data_for_user(PSECURITY_STRING Name, SECPKG_NAME_TYPE NameType,
                                                   PSECURITY_STRING Prefix, PUCHAR *UserAuthData,
                                                   PULONG UserAuthDataSize,
                                                   PUNICODE_STRING UserFlatName)
@@ -511,9 +505,8 @@ static NTSTATUS NTAPI stub_open_token_by_logon_id(PLUID LogonId, HANDLE *RetToke
 }
 
 static LSA_EXPAND_AUTH_DATA_FOR_DOMAIN stub_expand_auth_data_for_domain;
-static NTSTATUS NTAPI stub_expand_auth_data_for_domain(PUCHAR UserAuthData,
-                                                       ULONG UserAuthDataSize, PVOID Reserved,
-                                                       PUCHAR *ExpandedAuthData,
+static NTSTATUS NTAPI stub_expand_auth_data_for_domain(PUCHAR UserAuthData, ULONG UserAuthDataSize,
+                                                       PVOID Reserved, PUCHAR *ExpandedAuthData,
                                                        PULONG ExpandedAuthDataSize)
 {
     NOT_IMPLEMENTED("ExpandAuthDataForDomain");
@@ -531,16 +524,15 @@ static NTSTATUS NTAPI stub_get_service_account_password(
 }
 
 static LSA_CHECK_PROTECTED_USER_BY_TOKEN stub_check_protected_user_by_token;
-static NTSTATUS NTAPI stub_check_protected_user_by_token(HANDLE UserToken,
-                                                         PBOOLEAN ProtectedUser)
+static NTSTATUS NTAPI stub_check_protected_user_by_token(HANDLE UserToken, PBOOLEAN ProtectedUser)
 {
     NOT_IMPLEMENTED("CheckProtectedUserByToken");
     return STATUS_NOT_IMPLEMENTED;
 }
 
 static LSA_QUERY_CLIENT_REQUEST stub_query_client_request;
-static NTSTATUS NTAPI stub_query_client_request(PLSA_CLIENT_REQUEST ClientRequest,
-                                                ULONG QueryType, PVOID *ReplyBuffer)
+static NTSTATUS NTAPI stub_query_client_request(PLSA_CLIENT_REQUEST ClientRequest, ULONG QueryType,
+                                                PVOID *ReplyBuffer)
 {
     NOT_IMPLEMENTED("QueryClientRequest");
     return STATUS_NOT_IMPLEMENTED;

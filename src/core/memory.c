@@ -17,7 +17,7 @@
 #include "common/utf16.h"
 
 #define MEM_MAGIC UINT64_C(0x5353504943425546) /* "SSPICBUF" */
-#define MEM_HDR 16
+#define MEM_HDR   16
 
 struct mem_hdr {
     uint64_t magic;

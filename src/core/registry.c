@@ -51,8 +51,8 @@ enum record_kind {
 
 struct record {
     enum record_kind kind;
-    bool hidden;           /* superseded by a later attempt or re-read */
-    char *name;            /* UTF-8 package name or NULL */
+    bool hidden; /* superseded by a later attempt or re-read */
+    char *name;  /* UTF-8 package name or NULL */
     char *module;
     char *config_file;
     uint32_t config_line;
@@ -431,8 +431,8 @@ static bool entry_matches(const struct conf_entry *e, const char *name)
 /* Position of a module file name in the default autoload order. */
 static int autoload_rank(const char *name)
 {
-    static const char *const order[] = {"negotiate.so", "kerberos.so", "ntlm.so",
-                                        "schannel.so", "sample.so"};
+    static const char *const order[] = {"negotiate.so", "kerberos.so", "ntlm.so", "schannel.so",
+                                        "sample.so"};
 
     for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
         if (strcmp(name, order[i]) == 0)
@@ -529,8 +529,8 @@ static SECURITY_STATUS apply_config(bool initial)
     kept_confs[nkept_confs++] = c;
 
     sspi_trace("configuration %s%s%s: %zu module block(s), drop-ins %s, package_dir %s", path,
-               from_env ? " (LIBSSPI_CONFIG)" : "", c->file_found ? "" : " (not read)",
-               c->nmodules, c->dropin_dir ? c->dropin_dir : "none", c->package_dir);
+               from_env ? " (LIBSSPI_CONFIG)" : "", c->file_found ? "" : " (not read)", c->nmodules,
+               c->dropin_dir ? c->dropin_dir : "none", c->package_dir);
     hide_config_records();
     for (size_t i = 0; i < c->ndiags; i++) {
         const struct sspi_conf_diag *d = &c->diags[i];
@@ -811,8 +811,8 @@ SECURITY_STATUS sspi_registry_report(uint32_t *count, LIBSSPI_PACKAGE_REPORT **r
         const struct sspi_package *p = packages[i];
 
         n++;
-        strings += str_size(p->name_utf8) + str_size(p->comment_utf8) +
-                   str_size(p->module_path) + str_size(p->config_file);
+        strings += str_size(p->name_utf8) + str_size(p->comment_utf8) + str_size(p->module_path) +
+                   str_size(p->config_file);
         if (atomic_load(&p->removed))
             strings += sizeof(removed_reason);
     }

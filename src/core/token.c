@@ -31,7 +31,7 @@
 
 /* ---- tokens ------------------------------------------------------------------ */
 
-#define TOKEN_LUID_MAPPED 0x4C53   /* "LS": a local account's logon session */
+#define TOKEN_LUID_MAPPED   0x4C53 /* "LS": a local account's logon session */
 #define TOKEN_LUID_UNMAPPED 0x4C54 /* "LT": a name without a local account */
 
 static atomic_uint unmapped_ids;
@@ -79,8 +79,8 @@ void sspi_token_unref(struct sspi_token *t)
 /* ---- the handle arena --------------------------------------------------------- */
 
 #define SLOT_COMPAT_TYPE 0x53535049u /* "SSPI": not one of WinPR's HANDLE_TYPE_* */
-#define SLOTS_PER_CHUNK 256
-#define MAX_CHUNKS 256
+#define SLOTS_PER_CHUNK  256
+#define MAX_CHUNKS       256
 
 struct slot {
     uint32_t compat_type;

@@ -40,7 +40,7 @@ enum sspi_object_kind {
     SSPI_OBJECT_LSA,       /* data: SSPI_LSA_TRUSTED or SSPI_LSA_UNTRUSTED */
 };
 
-#define SSPI_LSA_TRUSTED ((void *)(uintptr_t)1)   /* LsaRegisterLogonProcess */
+#define SSPI_LSA_TRUSTED   ((void *)(uintptr_t)1) /* LsaRegisterLogonProcess */
 #define SSPI_LSA_UNTRUSTED ((void *)(uintptr_t)2) /* LsaConnectUntrusted */
 
 /*

@@ -72,7 +72,7 @@ static void trace_setup(void)
 
             if (n > 0)
                 write_all(STDERR_FILENO, msg,
-                      (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+                          (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
             return;
         }
     }

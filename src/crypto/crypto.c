@@ -247,8 +247,7 @@ void crypto_gcm_aes256_encrypt(const crypto_gcm_key *k, const uint8_t iv[CRYPTO_
 
     gcm_start(&c, g, iv, aad, aadlen);
     gcm_encrypt(&c, &g->gk, &g->aes, (nettle_cipher_func *)aes256_encrypt, len, dst, src);
-    gcm_digest(&c, &g->gk, &g->aes, (nettle_cipher_func *)aes256_encrypt, CRYPTO_GCM_TAG_SIZE,
-               tag);
+    gcm_digest(&c, &g->gk, &g->aes, (nettle_cipher_func *)aes256_encrypt, CRYPTO_GCM_TAG_SIZE, tag);
     crypto_wipe(&c, sizeof(c));
 }
 
@@ -344,8 +343,8 @@ void crypto_aes_cbc_decrypt(const crypto_aes_key *k, uint8_t iv[16], size_t len,
         cbc_decrypt(&a->u.a256.dec, (nettle_cipher_func *)aes256_decrypt, 16, iv, len, dst, src);
 }
 
-void crypto_aes_cts_encrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len,
-                            uint8_t *dst, const uint8_t *src)
+void crypto_aes_cts_encrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len, uint8_t *dst,
+                            const uint8_t *src)
 {
     uint8_t v[16], last[32];
     size_t head, tail;
@@ -372,8 +371,8 @@ void crypto_aes_cts_encrypt(const crypto_aes_key *k, const uint8_t iv[16], size_
     crypto_wipe(last, sizeof(last));
 }
 
-void crypto_aes_cts_decrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len,
-                            uint8_t *dst, const uint8_t *src)
+void crypto_aes_cts_decrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len, uint8_t *dst,
+                            const uint8_t *src)
 {
     uint8_t v[16], cn[16], x[16], p[32];
     size_t head, tail, s;
@@ -439,8 +438,7 @@ static size_t hmac_ctx_size(uint32_t alg)
     }
 }
 
-void crypto_hmac_set_key(crypto_hmac_key *k, enum crypto_hmac_alg alg, const void *key,
-                         size_t len)
+void crypto_hmac_set_key(crypto_hmac_key *k, enum crypto_hmac_alg alg, const void *key, size_t len)
 {
     k->alg = alg;
     switch (alg) {

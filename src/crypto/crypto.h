@@ -19,11 +19,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRYPTO_MD4_DIGEST_SIZE 16
-#define CRYPTO_MD5_DIGEST_SIZE 16
+#define CRYPTO_MD4_DIGEST_SIZE    16
+#define CRYPTO_MD5_DIGEST_SIZE    16
 #define CRYPTO_SHA256_DIGEST_SIZE 32
-#define CRYPTO_GCM_TAG_SIZE 16
-#define CRYPTO_GCM_IV_SIZE 12
+#define CRYPTO_GCM_TAG_SIZE       16
+#define CRYPTO_GCM_IV_SIZE        12
 
 /* ---- one-shot hashes ---------------------------------------------------- */
 void crypto_md4(const void *data, size_t len, uint8_t out[CRYPTO_MD4_DIGEST_SIZE]);
@@ -53,9 +53,8 @@ void crypto_hmac_md5_update(crypto_hmac_md5_ctx *c, const void *data, size_t len
 /* Writes the MAC and wipes the context. */
 void crypto_hmac_md5_final(crypto_hmac_md5_ctx *c, uint8_t out[CRYPTO_MD5_DIGEST_SIZE]);
 /* One-shot HMAC-MD5 over up to three concatenated parts (NULL/0 to skip). */
-void crypto_hmac_md5(const void *key, size_t keylen, const void *a, size_t alen,
-                     const void *b, size_t blen, const void *c, size_t clen,
-                     uint8_t out[CRYPTO_MD5_DIGEST_SIZE]);
+void crypto_hmac_md5(const void *key, size_t keylen, const void *a, size_t alen, const void *b,
+                     size_t blen, const void *c, size_t clen, uint8_t out[CRYPTO_MD5_DIGEST_SIZE]);
 
 /* ---- HMAC-SHA256 --------------------------------------------------------- */
 typedef struct crypto_hmac_sha256_key {
@@ -67,8 +66,7 @@ typedef struct crypto_hmac_sha256_ctx {
 void crypto_hmac_sha256_set_key(crypto_hmac_sha256_key *k, const void *key, size_t len);
 void crypto_hmac_sha256_begin(crypto_hmac_sha256_ctx *c, const crypto_hmac_sha256_key *k);
 void crypto_hmac_sha256_update(crypto_hmac_sha256_ctx *c, const void *data, size_t len);
-void crypto_hmac_sha256_final(crypto_hmac_sha256_ctx *c,
-                              uint8_t out[CRYPTO_SHA256_DIGEST_SIZE]);
+void crypto_hmac_sha256_final(crypto_hmac_sha256_ctx *c, uint8_t out[CRYPTO_SHA256_DIGEST_SIZE]);
 void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
                         uint8_t out[CRYPTO_SHA256_DIGEST_SIZE]);
 
@@ -121,10 +119,10 @@ void crypto_aes_cbc_decrypt(const crypto_aes_key *k, uint8_t iv[16], size_t len,
 /* CBC with ciphertext stealing as Kerberos uses it (RFC 3962: the last two
  * blocks are always swapped, also when `len` is a multiple of 16); `len`
  * >= 16, dst may equal src, `iv` is not updated. */
-void crypto_aes_cts_encrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len,
-                            uint8_t *dst, const uint8_t *src);
-void crypto_aes_cts_decrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len,
-                            uint8_t *dst, const uint8_t *src);
+void crypto_aes_cts_encrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len, uint8_t *dst,
+                            const uint8_t *src);
+void crypto_aes_cts_decrypt(const crypto_aes_key *k, const uint8_t iv[16], size_t len, uint8_t *dst,
+                            const uint8_t *src);
 
 /* ---- HMAC with SHA-1, SHA-256 or SHA-384 --------------------------------- */
 enum crypto_hmac_alg { CRYPTO_HMAC_SHA1 = 1, CRYPTO_HMAC_SHA256, CRYPTO_HMAC_SHA384 };
@@ -139,8 +137,7 @@ typedef struct crypto_hmac_ctx {
 } crypto_hmac_ctx;
 /* Digest size of `alg` in bytes (20, 32, 48; 0 for an unknown alg). */
 size_t crypto_hmac_size(enum crypto_hmac_alg alg);
-void crypto_hmac_set_key(crypto_hmac_key *k, enum crypto_hmac_alg alg, const void *key,
-                         size_t len);
+void crypto_hmac_set_key(crypto_hmac_key *k, enum crypto_hmac_alg alg, const void *key, size_t len);
 /* Start a MAC from a pre-keyed key (a copy; the key is not modified). */
 void crypto_hmac_begin(crypto_hmac_ctx *c, const crypto_hmac_key *k);
 void crypto_hmac_update(crypto_hmac_ctx *c, const void *data, size_t len);
@@ -150,8 +147,8 @@ void crypto_hmac_final(crypto_hmac_ctx *c, uint8_t *out, size_t outlen);
 
 /* ---- Kerberos key derivation (RFC 3961, 3962, 8009) --------------------- */
 /* Enctype numbers (RFC 3962, RFC 8009). */
-#define CRYPTO_KRB5_AES128_CTS_HMAC_SHA1_96 17
-#define CRYPTO_KRB5_AES256_CTS_HMAC_SHA1_96 18
+#define CRYPTO_KRB5_AES128_CTS_HMAC_SHA1_96    17
+#define CRYPTO_KRB5_AES256_CTS_HMAC_SHA1_96    18
 #define CRYPTO_KRB5_AES128_CTS_HMAC_SHA256_128 19
 #define CRYPTO_KRB5_AES256_CTS_HMAC_SHA384_192 20
 /* Derivation constants' last byte: checksum, encryption, integrity key. */

@@ -17,10 +17,10 @@
 #include "tools/json.h"
 #include "tools/tool.h"
 
-#define BENCH_VERB "bench"
-#define BENCH_BATCH 32
+#define BENCH_VERB      "bench"
+#define BENCH_BATCH     32
 #define BENCH_MAX_SIZES 32
-#define BENCH_MAX_SIZE (1u << 20)
+#define BENCH_MAX_SIZE  (1u << 20)
 
 enum {
     BENCH_OPT_SIZES = TOOL_OPT_FIRST_LOCAL,
@@ -33,7 +33,10 @@ enum {
 enum { OP_SIGN, OP_VERIFY, OP_ENCRYPT, OP_DECRYPT, OP_COUNT };
 
 static const char *const bench_op_names[OP_COUNT] = {
-    "MakeSignature", "VerifySignature", "EncryptMessage", "DecryptMessage",
+    "MakeSignature",
+    "VerifySignature",
+    "EncryptMessage",
+    "DecryptMessage",
 };
 
 struct bench_thread {
@@ -56,7 +59,7 @@ struct bench_run {
     unsigned long n_threads;
     uint32_t size;
     double seconds;
-    unsigned long count;         /* messages per thread, or 0 = time */
+    unsigned long count; /* messages per thread, or 0 = time */
     bool seal;
     pthread_barrier_t barrier;
 };
@@ -76,25 +79,24 @@ static uint64_t bench_now(void)
 
 static void bench_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: sspi bench [OPTIONS] NAME\n"
-            "\n"
-            "Measure MakeSignature, VerifySignature, EncryptMessage and\n"
-            "DecryptMessage of package NAME by message size.\n"
-            "\n"
-            "  --sizes LIST           comma-separated message sizes in bytes\n"
-            "                         (default 16,64,1024,16384; at most 1048576)\n"
-            "  --seconds S            measuring time per size (default 1)\n"
-            "  --count N              N messages per size and thread instead of a time\n"
-            "  --threads T            threads, each with its own context pair (default 1)\n"
-            "  --no-seal              skip EncryptMessage/DecryptMessage\n"
-            "  --user, --domain, --password, --password-file, --target, --bindings\n"
-            "                         as for `sspi loopback`\n"
-            "  --json                 print a JSON object instead of a table\n"
-            "  --help                 print this help\n"
-            "\n"
-            "messages/s is threads x 10^9 / (ns per message): the rate of that call\n"
-            "alone.  A progress line is shown on a terminal only.\n");
+    fprintf(out, "Usage: sspi bench [OPTIONS] NAME\n"
+                 "\n"
+                 "Measure MakeSignature, VerifySignature, EncryptMessage and\n"
+                 "DecryptMessage of package NAME by message size.\n"
+                 "\n"
+                 "  --sizes LIST           comma-separated message sizes in bytes\n"
+                 "                         (default 16,64,1024,16384; at most 1048576)\n"
+                 "  --seconds S            measuring time per size (default 1)\n"
+                 "  --count N              N messages per size and thread instead of a time\n"
+                 "  --threads T            threads, each with its own context pair (default 1)\n"
+                 "  --no-seal              skip EncryptMessage/DecryptMessage\n"
+                 "  --user, --domain, --password, --password-file, --target, --bindings\n"
+                 "                         as for `sspi loopback`\n"
+                 "  --json                 print a JSON object instead of a table\n"
+                 "  --help                 print this help\n"
+                 "\n"
+                 "messages/s is threads x 10^9 / (ns per message): the rate of that call\n"
+                 "alone.  A progress line is shown on a terminal only.\n");
 }
 
 /* Parse "16,64,1024"; false if malformed. */
@@ -185,7 +187,7 @@ static void bench_thread_free(struct bench_thread *t)
         free(t->tok[j]);
         free(t->pad[j]);
     }
-    t->server.cb_buf = NULL;     /* shared with the prototype sides */
+    t->server.cb_buf = NULL; /* shared with the prototype sides */
     t->client.cb_buf = NULL;
     tool_side_free(&t->client);
     tool_side_free(&t->server);
@@ -205,8 +207,7 @@ static bool bench_batch(struct bench_run *run, struct bench_thread *t, uint32_t 
         t->sig_len[j] = t->sz.cbMaxSignature;
     t0 = bench_now();
     for (uint32_t j = 1; j < n; j++) {
-        st = tool_sign(&t->client.ctx, t->data[0], size, t->sig[j], &t->sig_len[j],
-                       seq0 + j - 1);
+        st = tool_sign(&t->client.ctx, t->data[0], size, t->sig[j], &t->sig_len[j], seq0 + j - 1);
         if (st != SEC_E_OK) {
             t->failed_call = "MakeSignature";
             goto fail;
@@ -214,8 +215,7 @@ static bool bench_batch(struct bench_run *run, struct bench_thread *t, uint32_t 
     }
     t1 = bench_now();
     for (uint32_t j = 1; j < n; j++) {
-        st = tool_verify(&t->server.ctx, t->data[0], size, t->sig[j], t->sig_len[j],
-                         seq0 + j - 1);
+        st = tool_verify(&t->server.ctx, t->data[0], size, t->sig[j], t->sig_len[j], seq0 + j - 1);
         if (st != SEC_E_OK) {
             t->failed_call = "VerifySignature";
             goto fail;
@@ -238,8 +238,8 @@ static bool bench_batch(struct bench_run *run, struct bench_thread *t, uint32_t 
     }
     t0 = bench_now();
     for (uint32_t j = 1; j < n; j++) {
-        st = tool_seal(&t->client.ctx, t->tok[j], &t->tok_len[j], t->data[j], size,
-                       t->pad[j], &t->pad_len[j], seq0 + j - 1);
+        st = tool_seal(&t->client.ctx, t->tok[j], &t->tok_len[j], t->data[j], size, t->pad[j],
+                       &t->pad_len[j], seq0 + j - 1);
         if (st != SEC_E_OK) {
             t->failed_call = "EncryptMessage";
             goto fail;
@@ -249,8 +249,8 @@ static bool bench_batch(struct bench_run *run, struct bench_thread *t, uint32_t 
     for (uint32_t j = 1; j < n; j++) {
         uint32_t len = size;
 
-        st = tool_unseal(&t->server.ctx, t->tok[j], t->tok_len[j], t->data[j], &len,
-                         t->pad[j], t->pad_len[j], seq0 + j - 1);
+        st = tool_unseal(&t->server.ctx, t->tok[j], t->tok_len[j], t->data[j], &len, t->pad[j],
+                         t->pad_len[j], seq0 + j - 1);
         if (st != SEC_E_OK) {
             t->failed_call = "DecryptMessage";
             goto fail;
@@ -308,8 +308,8 @@ static void *bench_thread_main(void *arg)
     return NULL;
 }
 
-static void bench_result(struct json_writer *jw, bool json, uint32_t size, int op,
-                         uint64_t count, uint64_t ns, unsigned long threads)
+static void bench_result(struct json_writer *jw, bool json, uint32_t size, int op, uint64_t count,
+                         uint64_t ns, unsigned long threads)
 {
     double ns_per = count ? (double)ns / (double)count : 0;
     double per_sec = ns_per > 0 ? (double)threads * 1e9 / ns_per : 0;
@@ -334,27 +334,27 @@ static void bench_result(struct json_writer *jw, bool json, uint32_t size, int o
 int tool_cmd_bench(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "user", required_argument, NULL, TOOL_OPT_USER },
-        { "domain", required_argument, NULL, TOOL_OPT_DOMAIN },
-        { "password", required_argument, NULL, TOOL_OPT_PASSWORD },
-        { "password-file", required_argument, NULL, TOOL_OPT_PASSWORD_FILE },
-        { "target", required_argument, NULL, TOOL_OPT_TARGET },
-        { "bindings", required_argument, NULL, TOOL_OPT_BINDINGS },
-        { "sizes", required_argument, NULL, BENCH_OPT_SIZES },
-        { "seconds", required_argument, NULL, BENCH_OPT_SECONDS },
-        { "count", required_argument, NULL, BENCH_OPT_COUNT },
-        { "threads", required_argument, NULL, BENCH_OPT_THREADS },
-        { "no-seal", no_argument, NULL, BENCH_OPT_NO_SEAL },
-        { "json", no_argument, NULL, TOOL_OPT_JSON },
-        { "help", no_argument, NULL, TOOL_OPT_HELP },
-        { NULL, 0, NULL, 0 },
+        {"user", required_argument, NULL, TOOL_OPT_USER},
+        {"domain", required_argument, NULL, TOOL_OPT_DOMAIN},
+        {"password", required_argument, NULL, TOOL_OPT_PASSWORD},
+        {"password-file", required_argument, NULL, TOOL_OPT_PASSWORD_FILE},
+        {"target", required_argument, NULL, TOOL_OPT_TARGET},
+        {"bindings", required_argument, NULL, TOOL_OPT_BINDINGS},
+        {"sizes", required_argument, NULL, BENCH_OPT_SIZES},
+        {"seconds", required_argument, NULL, BENCH_OPT_SECONDS},
+        {"count", required_argument, NULL, BENCH_OPT_COUNT},
+        {"threads", required_argument, NULL, BENCH_OPT_THREADS},
+        {"no-seal", no_argument, NULL, BENCH_OPT_NO_SEAL},
+        {"json", no_argument, NULL, TOOL_OPT_JSON},
+        {"help", no_argument, NULL, TOOL_OPT_HELP},
+        {NULL, 0, NULL, 0},
     };
-    struct tool_session_opts o = { 0 };
-    struct bench_run run = { .n_threads = 1, .seconds = 1.0, .seal = true };
-    struct tool_side proto_c = { 0 }, proto_s = { 0 };
+    struct tool_session_opts o = {0};
+    struct bench_run run = {.n_threads = 1, .seconds = 1.0, .seal = true};
+    struct tool_side proto_c = {0}, proto_s = {0};
     struct bench_arg *args = NULL;
     struct json_writer jw;
-    uint32_t sizes[BENCH_MAX_SIZES] = { 16, 64, 1024, 16384 }, max_size = 0;
+    uint32_t sizes[BENCH_MAX_SIZES] = {16, 64, 1024, 16384}, max_size = 0;
     int n_sizes = 4, c, rc = TOOL_EXIT_USAGE;
     bool json = false, no_seal = false, progress;
     const char *call = NULL;
@@ -373,8 +373,10 @@ int tool_cmd_bench(int argc, char **argv)
             goto out;
         case BENCH_OPT_SIZES:
             if (!bench_parse_sizes(optarg, sizes, &n_sizes)) {
-                tool_err(BENCH_VERB, "--sizes: '%s' is not a list of 1 to %d sizes "
-                         "from 1 to %u", optarg, BENCH_MAX_SIZES, BENCH_MAX_SIZE);
+                tool_err(BENCH_VERB,
+                         "--sizes: '%s' is not a list of 1 to %d sizes "
+                         "from 1 to %u",
+                         optarg, BENCH_MAX_SIZES, BENCH_MAX_SIZE);
                 goto out;
             }
             break;
@@ -488,11 +490,11 @@ int tool_cmd_bench(int argc, char **argv)
             printf("%lu messages per size and thread\n", run.count);
         else
             printf("%.2f s per size\n", run.seconds);
-        printf("%8s  %-16s %12s %12s %14s %10s\n", "size", "operation", "messages",
-               "ns/msg", "msgs/s", "MB/s");
+        printf("%8s  %-16s %12s %12s %14s %10s\n", "size", "operation", "messages", "ns/msg",
+               "msgs/s", "MB/s");
     }
     for (int i = 0; i < n_sizes && st == SEC_E_OK; i++) {
-        uint64_t count[OP_COUNT] = { 0 }, ns[OP_COUNT] = { 0 };
+        uint64_t count[OP_COUNT] = {0}, ns[OP_COUNT] = {0};
 
         if (progress) {
             fprintf(stderr, "\rbench: size %u (%d of %d)...", sizes[i], i + 1, n_sizes);

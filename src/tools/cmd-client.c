@@ -342,8 +342,8 @@ static int client_stream_run(const char *addr_arg, struct client_stream *cs)
     const char *call = NULL;
     size_t len = 0;
     uint8_t *data = client_read_stdin(&len);
-    SECURITY_STATUS st = data ? tool_stream_cred(&cs->o, false, &cred, &call)
-                              : SEC_E_INSUFFICIENT_MEMORY;
+    SECURITY_STATUS st =
+        data ? tool_stream_cred(&cs->o, false, &cred, &call) : SEC_E_INSUFFICIENT_MEMORY;
     bool have_cred = st == SEC_E_OK;
 
     for (unsigned long i = 0; st == SEC_E_OK && i < cs->connections; i++)

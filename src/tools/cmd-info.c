@@ -14,15 +14,14 @@
 
 static void info_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: sspi info [--json] NAME\n"
-            "\n"
-            "Show one security package: capabilities one per line, maximum token\n"
-            "size, version, RPC id, comment, module, shape and configuration line.\n"
-            "Package names are compared without regard to case.\n"
-            "\n"
-            "  --json    print a JSON object\n"
-            "  --help    print this help\n");
+    fprintf(out, "Usage: sspi info [--json] NAME\n"
+                 "\n"
+                 "Show one security package: capabilities one per line, maximum token\n"
+                 "size, version, RPC id, comment, module, shape and configuration line.\n"
+                 "Package names are compared without regard to case.\n"
+                 "\n"
+                 "  --json    print a JSON object\n"
+                 "  --help    print this help\n");
 }
 
 /* `sspi info NAME`: see info_usage(); returns a TOOL_EXIT_* code (1 when
@@ -30,9 +29,9 @@ static void info_usage(FILE *out)
 int tool_cmd_info(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, TOOL_OPT_JSON },
-        { "help", no_argument, NULL, TOOL_OPT_HELP },
-        { NULL, 0, NULL, 0 },
+        {"json", no_argument, NULL, TOOL_OPT_JSON},
+        {"help", no_argument, NULL, TOOL_OPT_HELP},
+        {NULL, 0, NULL, 0},
     };
     struct tool_packages p;
     const struct tool_package *pkg;

@@ -13,25 +13,24 @@
 
 static void list_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: sspi list [--json]\n"
-            "\n"
-            "List the security packages (EnumerateSecurityPackages) with their\n"
-            "capabilities, maximum token size, version, RPC id, module and the\n"
-            "configuration line that named them; modules that failed to load are\n"
-            "listed with the status and the reason.\n"
-            "\n"
-            "  --json    print a JSON object {\"version\", \"packages\": [...]}\n"
-            "  --help    print this help\n");
+    fprintf(out, "Usage: sspi list [--json]\n"
+                 "\n"
+                 "List the security packages (EnumerateSecurityPackages) with their\n"
+                 "capabilities, maximum token size, version, RPC id, module and the\n"
+                 "configuration line that named them; modules that failed to load are\n"
+                 "listed with the status and the reason.\n"
+                 "\n"
+                 "  --json    print a JSON object {\"version\", \"packages\": [...]}\n"
+                 "  --help    print this help\n");
 }
 
 /* `sspi list`: see list_usage(); returns a TOOL_EXIT_* code. */
 int tool_cmd_list(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, TOOL_OPT_JSON },
-        { "help", no_argument, NULL, TOOL_OPT_HELP },
-        { NULL, 0, NULL, 0 },
+        {"json", no_argument, NULL, TOOL_OPT_JSON},
+        {"help", no_argument, NULL, TOOL_OPT_HELP},
+        {NULL, 0, NULL, 0},
     };
     struct tool_packages p;
     const char *call;

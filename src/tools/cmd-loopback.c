@@ -11,8 +11,8 @@
 #include "tools/json.h"
 #include "tools/tool.h"
 
-#define LOOP_VERB "loopback"
-#define LOOP_MAX_LEGS 16
+#define LOOP_VERB        "loopback"
+#define LOOP_MAX_LEGS    16
 #define LOOP_MAX_MESSAGE 256
 
 enum {
@@ -32,34 +32,33 @@ struct loop_state {
 
 static void loop_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: sspi loopback [OPTIONS] NAME\n"
-            "\n"
-            "Authenticate a client context to a server context of package NAME in\n"
-            "one process, print each handshake leg, the negotiated sizes, names and\n"
-            "flags, then exchange signed and sealed messages both ways.\n"
-            "\n"
-            "  --user USER            user name (Sample default: alice)\n"
-            "  --domain DOMAIN        domain (Sample default: EXAMPLE)\n"
-            "  --password PASSWORD    password (Sample default: secret); visible to\n"
-            "                         other users in ps(1), prefer --password-file\n"
-            "  --password-file FILE   read the password from the first line of FILE\n"
-            "                         (- for standard input)\n"
-            "  --server-password P    password of the server's credential (default:\n"
-            "                         the same); a different one shows a failed logon\n"
-            "  --target SPN           target name passed to InitializeSecurityContext\n"
-            "  --bindings STRING      channel bindings with STRING as application data\n"
-            "  --messages N           messages each way and kind (default 1)\n"
-            "  --seal / --no-seal     also exchange EncryptMessage/DecryptMessage\n"
-            "                         messages (default: when the package has\n"
-            "                         SECPKG_FLAG_PRIVACY)\n"
-            "  --tamper               alter the first signed message in transit; the\n"
-            "                         run must then fail with SEC_E_MESSAGE_ALTERED\n"
-            "  --json                 print a JSON object instead of text\n"
-            "  --help                 print this help\n"
-            "\n"
-            "Exit status: 0 all calls succeeded, 1 a call failed (its status is\n"
-            "printed), 2 usage error.\n");
+    fprintf(out, "Usage: sspi loopback [OPTIONS] NAME\n"
+                 "\n"
+                 "Authenticate a client context to a server context of package NAME in\n"
+                 "one process, print each handshake leg, the negotiated sizes, names and\n"
+                 "flags, then exchange signed and sealed messages both ways.\n"
+                 "\n"
+                 "  --user USER            user name (Sample default: alice)\n"
+                 "  --domain DOMAIN        domain (Sample default: EXAMPLE)\n"
+                 "  --password PASSWORD    password (Sample default: secret); visible to\n"
+                 "                         other users in ps(1), prefer --password-file\n"
+                 "  --password-file FILE   read the password from the first line of FILE\n"
+                 "                         (- for standard input)\n"
+                 "  --server-password P    password of the server's credential (default:\n"
+                 "                         the same); a different one shows a failed logon\n"
+                 "  --target SPN           target name passed to InitializeSecurityContext\n"
+                 "  --bindings STRING      channel bindings with STRING as application data\n"
+                 "  --messages N           messages each way and kind (default 1)\n"
+                 "  --seal / --no-seal     also exchange EncryptMessage/DecryptMessage\n"
+                 "                         messages (default: when the package has\n"
+                 "                         SECPKG_FLAG_PRIVACY)\n"
+                 "  --tamper               alter the first signed message in transit; the\n"
+                 "                         run must then fail with SEC_E_MESSAGE_ALTERED\n"
+                 "  --json                 print a JSON object instead of text\n"
+                 "  --help                 print this help\n"
+                 "\n"
+                 "Exit status: 0 all calls succeeded, 1 a call failed (its status is\n"
+                 "printed), 2 usage error.\n");
 }
 
 static void loop_fail(struct loop_state *s, const char *call, SECURITY_STATUS st)
@@ -69,8 +68,8 @@ static void loop_fail(struct loop_state *s, const char *call, SECURITY_STATUS st
     tool_err_status(LOOP_VERB, call, st);
 }
 
-static void loop_leg(struct loop_state *s, const char *side, const char *call,
-                     SECURITY_STATUS st, uint32_t in_len, uint32_t out_len)
+static void loop_leg(struct loop_state *s, const char *side, const char *call, SECURITY_STATUS st,
+                     uint32_t in_len, uint32_t out_len)
 {
     char buf[96];
 
@@ -88,8 +87,8 @@ static void loop_leg(struct loop_state *s, const char *side, const char *call,
         json_end_object(&s->jw);
         return;
     }
-    printf("  leg %d: %-6s %-27s %-40s in %5u  out %5u bytes\n", s->legs, side,
-           call, buf, in_len, out_len);
+    printf("  leg %d: %-6s %-27s %-40s in %5u  out %5u bytes\n", s->legs, side, call, buf, in_len,
+           out_len);
 }
 
 /*
@@ -171,11 +170,10 @@ static void loop_json_flags(void *arg, const char *name, uint32_t bits)
 }
 
 /* Name and flags of one side (informational: failures are printed only). */
-static void loop_side_attrs(struct loop_state *s, const char *label,
-                            struct tool_side *side)
+static void loop_side_attrs(struct loop_state *s, const char *label, struct tool_side *side)
 {
     const struct tool_flag *table = side->server ? tool_asc_ret_flags : tool_isc_ret_flags;
-    SecPkgContext_Flags flags = { 0 };
+    SecPkgContext_Flags flags = {0};
     SECURITY_STATUS nst, fst;
     char *name = NULL;
     char buf[96];
@@ -187,8 +185,7 @@ static void loop_side_attrs(struct loop_state *s, const char *label,
         json_begin_object(&s->jw);
         json_kv_string(&s->jw, "name", nst == SEC_E_OK ? name : NULL);
         json_kv_string(&s->jw, "names_status", libsspi_status_name(nst));
-        json_kv_string(&s->jw, "context_attributes",
-                       tool_hex32(side->attrs, buf, sizeof(buf)));
+        json_kv_string(&s->jw, "context_attributes", tool_hex32(side->attrs, buf, sizeof(buf)));
         json_key(&s->jw, "context_attribute_names");
         json_begin_array(&s->jw);
         tool_flags_each(table, side->attrs, loop_json_flags, &s->jw);
@@ -224,10 +221,9 @@ static void loop_side_attrs(struct loop_state *s, const char *label,
     free(name);
 }
 
-static void loop_msg(struct loop_state *s, int index, const char *kind,
-                     const char *from, const char *make_call, SECURITY_STATUS mst,
-                     const char *check_call, SECURITY_STATUS cst, bool checked,
-                     uint32_t size, uint32_t token)
+static void loop_msg(struct loop_state *s, int index, const char *kind, const char *from,
+                     const char *make_call, SECURITY_STATUS mst, const char *check_call,
+                     SECURITY_STATUS cst, bool checked, uint32_t size, uint32_t token)
 {
     char b1[96], b2[96];
     const char *to = strcmp(from, "client") == 0 ? "server" : "client";
@@ -246,8 +242,8 @@ static void loop_msg(struct loop_state *s, int index, const char *kind,
         json_end_object(&s->jw);
         return;
     }
-    printf("  #%d %s->%s %-4s %3u bytes: %s %s (token %u)", index, from, to, kind,
-           size, make_call, tool_status_str(mst, b1, sizeof(b1)), token);
+    printf("  #%d %s->%s %-4s %3u bytes: %s %s (token %u)", index, from, to, kind, size, make_call,
+           tool_status_str(mst, b1, sizeof(b1)), token);
     if (checked)
         printf(", %s %s", check_call, tool_status_str(cst, b2, sizeof(b2)));
     printf("\n");
@@ -255,8 +251,8 @@ static void loop_msg(struct loop_state *s, int index, const char *kind,
 
 /* One signed message from `a` to `b`. */
 static SECURITY_STATUS loop_sign_one(struct loop_state *s, int index, const char *from,
-                                     struct tool_side *a, struct tool_side *b,
-                                     uint32_t seq, uint32_t max_sig, bool tamper)
+                                     struct tool_side *a, struct tool_side *b, uint32_t seq,
+                                     uint32_t max_sig, bool tamper)
 {
     uint8_t data[LOOP_MAX_MESSAGE];
     uint8_t *sig = calloc(1, max_sig ? max_sig : 1);
@@ -267,16 +263,16 @@ static SECURITY_STATUS loop_sign_one(struct loop_state *s, int index, const char
         loop_fail(s, "malloc", SEC_E_INSUFFICIENT_MEMORY);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
-    len = (uint32_t)snprintf((char *)data, sizeof(data), "signed message %d from the %s",
-                             index, from);
+    len = (uint32_t)snprintf((char *)data, sizeof(data), "signed message %d from the %s", index,
+                             from);
     mst = tool_sign(&a->ctx, data, len, sig, &sig_len, seq);
     if (mst == SEC_E_OK) {
         if (tamper)
             data[0] ^= 0x01;
         vst = tool_verify(&b->ctx, data, len, sig, sig_len, seq);
     }
-    loop_msg(s, index, "sign", from, "MakeSignature", mst, "VerifySignature", vst,
-             mst == SEC_E_OK, len, sig_len);
+    loop_msg(s, index, "sign", from, "MakeSignature", mst, "VerifySignature", vst, mst == SEC_E_OK,
+             len, sig_len);
     free(sig);
     if (mst != SEC_E_OK) {
         loop_fail(s, "MakeSignature", mst);
@@ -291,8 +287,8 @@ static SECURITY_STATUS loop_sign_one(struct loop_state *s, int index, const char
 
 /* One sealed message from `a` to `b`; the plaintext must come back intact. */
 static SECURITY_STATUS loop_seal_one(struct loop_state *s, int index, const char *from,
-                                     struct tool_side *a, struct tool_side *b,
-                                     uint32_t seq, const SecPkgContext_Sizes *sz)
+                                     struct tool_side *a, struct tool_side *b, uint32_t seq,
+                                     const SecPkgContext_Sizes *sz)
 {
     uint8_t data[LOOP_MAX_MESSAGE], orig[LOOP_MAX_MESSAGE];
     uint8_t *tok = calloc(1, sz->cbSecurityTrailer + 1);
@@ -306,18 +302,17 @@ static SECURITY_STATUS loop_seal_one(struct loop_state *s, int index, const char
         loop_fail(s, "malloc", SEC_E_INSUFFICIENT_MEMORY);
         return SEC_E_INSUFFICIENT_MEMORY;
     }
-    len = (uint32_t)snprintf((char *)data, sizeof(data), "sealed message %d from the %s",
-                             index, from);
+    len = (uint32_t)snprintf((char *)data, sizeof(data), "sealed message %d from the %s", index,
+                             from);
     memcpy(orig, data, len);
     est = tool_seal(&a->ctx, tok, &tok_len, data, len, pad, &pad_len, seq);
     out_len = len;
     if (est == SEC_E_OK)
         dst = tool_unseal(&b->ctx, tok, tok_len, data, &out_len, pad, pad_len, seq);
-    if (est == SEC_E_OK && dst == SEC_E_OK &&
-        (out_len != len || memcmp(orig, data, len) != 0))
+    if (est == SEC_E_OK && dst == SEC_E_OK && (out_len != len || memcmp(orig, data, len) != 0))
         dst = SEC_E_MESSAGE_ALTERED;
-    loop_msg(s, index, "seal", from, "EncryptMessage", est, "DecryptMessage", dst,
-             est == SEC_E_OK, len, tok_len + pad_len);
+    loop_msg(s, index, "seal", from, "EncryptMessage", est, "DecryptMessage", dst, est == SEC_E_OK,
+             len, tok_len + pad_len);
     free(tok);
     free(pad);
     if (est != SEC_E_OK) {
@@ -363,25 +358,25 @@ static SECURITY_STATUS loop_messages(struct loop_state *s, struct tool_side *c,
 int tool_cmd_loopback(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "user", required_argument, NULL, TOOL_OPT_USER },
-        { "domain", required_argument, NULL, TOOL_OPT_DOMAIN },
-        { "password", required_argument, NULL, TOOL_OPT_PASSWORD },
-        { "password-file", required_argument, NULL, TOOL_OPT_PASSWORD_FILE },
-        { "server-password", required_argument, NULL, TOOL_OPT_SERVER_PASSWORD },
-        { "target", required_argument, NULL, TOOL_OPT_TARGET },
-        { "bindings", required_argument, NULL, TOOL_OPT_BINDINGS },
-        { "messages", required_argument, NULL, LOOP_OPT_MESSAGES },
-        { "seal", no_argument, NULL, LOOP_OPT_SEAL },
-        { "no-seal", no_argument, NULL, LOOP_OPT_NO_SEAL },
-        { "tamper", no_argument, NULL, LOOP_OPT_TAMPER },
-        { "json", no_argument, NULL, TOOL_OPT_JSON },
-        { "help", no_argument, NULL, TOOL_OPT_HELP },
-        { NULL, 0, NULL, 0 },
+        {"user", required_argument, NULL, TOOL_OPT_USER},
+        {"domain", required_argument, NULL, TOOL_OPT_DOMAIN},
+        {"password", required_argument, NULL, TOOL_OPT_PASSWORD},
+        {"password-file", required_argument, NULL, TOOL_OPT_PASSWORD_FILE},
+        {"server-password", required_argument, NULL, TOOL_OPT_SERVER_PASSWORD},
+        {"target", required_argument, NULL, TOOL_OPT_TARGET},
+        {"bindings", required_argument, NULL, TOOL_OPT_BINDINGS},
+        {"messages", required_argument, NULL, LOOP_OPT_MESSAGES},
+        {"seal", no_argument, NULL, LOOP_OPT_SEAL},
+        {"no-seal", no_argument, NULL, LOOP_OPT_NO_SEAL},
+        {"tamper", no_argument, NULL, LOOP_OPT_TAMPER},
+        {"json", no_argument, NULL, TOOL_OPT_JSON},
+        {"help", no_argument, NULL, TOOL_OPT_HELP},
+        {NULL, 0, NULL, 0},
     };
-    struct tool_session_opts o = { 0 };
-    struct loop_state s = { .result = SEC_E_OK };
-    struct tool_side client = { 0 }, server = { 0 };
-    SecPkgContext_Sizes sz = { 0 };
+    struct tool_session_opts o = {0};
+    struct loop_state s = {.result = SEC_E_OK};
+    struct tool_side client = {0}, server = {0};
+    SecPkgContext_Sizes sz = {0};
     unsigned long messages = 1;
     int seal = -1; /* -1: by capability */
     bool tamper = false;
@@ -450,8 +445,8 @@ int tool_cmd_loopback(int argc, char **argv)
     } else {
         printf("package %s", o.package);
         if (o.id.user)
-            printf(", user %s%s%s", o.id.domain ? o.id.domain : "",
-                   o.id.domain ? "\\" : "", o.id.user);
+            printf(", user %s%s%s", o.id.domain ? o.id.domain : "", o.id.domain ? "\\" : "",
+                   o.id.user);
         if (o.target)
             printf(", target %s", o.target);
         if (o.bindings)
@@ -503,8 +498,8 @@ int tool_cmd_loopback(int argc, char **argv)
         json_end_object(&s.jw);
     } else if (st == SEC_E_OK) {
         printf("SECPKG_ATTR_SIZES: max token %u, max signature %u, block size %u, "
-               "security trailer %u\n", sz.cbMaxToken, sz.cbMaxSignature,
-               sz.cbBlockSize, sz.cbSecurityTrailer);
+               "security trailer %u\n",
+               sz.cbMaxToken, sz.cbMaxSignature, sz.cbBlockSize, sz.cbSecurityTrailer);
     }
     if (st != SEC_E_OK) {
         loop_fail(&s, "QueryContextAttributesA(SECPKG_ATTR_SIZES)", st);

@@ -48,7 +48,7 @@ struct server {
     pthread_mutex_t out_lock; /* one JSON line at a time on stdout */
     bool stream;              /* raw-stream mode (tool-stream.c) */
     struct tool_stream_opts sopts;
-    bool http;                /* RFC 4559 HTTP mode (tool-http.c) */
+    bool http; /* RFC 4559 HTTP mode (tool-http.c) */
     struct tool_http_server http_opts;
 };
 

@@ -15,7 +15,10 @@
 #define STATUS_VERB "status"
 
 /* Names libsspi_status_name() does not return (aliases, NTSTATUS). */
-#define TOOL_ST(x) { #x, (uint32_t)(x) }
+#define TOOL_ST(x)                                                                                 \
+    {                                                                                              \
+#x, (uint32_t)(x)                                                                          \
+    }
 static const struct tool_flag status_extra_names[] = {
     TOOL_ST(SEC_E_NOT_SUPPORTED),
     TOOL_ST(SEC_E_NO_SPM),
@@ -60,30 +63,25 @@ static const struct tool_flag status_extra_names[] = {
     TOOL_ST(STATUS_ACCOUNT_LOCKED_OUT),
     TOOL_ST(STATUS_DOWNGRADE_DETECTED),
     TOOL_ST(STATUS_INVALID_SIGNATURE),
-    { NULL, 0 },
+    {NULL, 0},
 };
 
 /* Value ranges scanned with libsspi_status_name() to resolve a name. */
 static const uint32_t status_ranges[][2] = {
-    { 0x00000000u, 0x000001FFu },
-    { 0x00090300u, 0x000903FFu },
-    { 0x80000000u, 0x800000FFu },
-    { 0x80090300u, 0x800903FFu },
-    { 0xC0000000u, 0xC00003FFu },
-    { 0xC000A000u, 0xC000A0FFu },
+    {0x00000000u, 0x000001FFu}, {0x00090300u, 0x000903FFu}, {0x80000000u, 0x800000FFu},
+    {0x80090300u, 0x800903FFu}, {0xC0000000u, 0xC00003FFu}, {0xC000A000u, 0xC000A0FFu},
 };
 
 static void status_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: sspi status [--json] VALUE|NAME...\n"
-            "\n"
-            "Print the name, value and meaning of SECURITY_STATUS or NTSTATUS codes.\n"
-            "VALUE is hexadecimal (0x8009030F) or decimal (-2146893041); NAME is a\n"
-            "symbolic name such as SEC_E_MESSAGE_ALTERED (case does not matter).\n"
-            "\n"
-            "  --json    print a JSON object (an array for several arguments)\n"
-            "  --help    print this help\n");
+    fprintf(out, "Usage: sspi status [--json] VALUE|NAME...\n"
+                 "\n"
+                 "Print the name, value and meaning of SECURITY_STATUS or NTSTATUS codes.\n"
+                 "VALUE is hexadecimal (0x8009030F) or decimal (-2146893041); NAME is a\n"
+                 "symbolic name such as SEC_E_MESSAGE_ALTERED (case does not matter).\n"
+                 "\n"
+                 "  --json    print a JSON object (an array for several arguments)\n"
+                 "  --help    print this help\n");
 }
 
 /* Resolve a symbolic name; false if unknown. */
@@ -176,9 +174,9 @@ static void status_print(uint32_t v, struct json_writer *jw)
 int tool_cmd_status(int argc, char **argv)
 {
     static const struct option opts[] = {
-        { "json", no_argument, NULL, TOOL_OPT_JSON },
-        { "help", no_argument, NULL, TOOL_OPT_HELP },
-        { NULL, 0, NULL, 0 },
+        {"json", no_argument, NULL, TOOL_OPT_JSON},
+        {"help", no_argument, NULL, TOOL_OPT_HELP},
+        {NULL, 0, NULL, 0},
     };
     bool json = false;
     struct json_writer jw;
@@ -213,8 +211,10 @@ int tool_cmd_status(int argc, char **argv)
         const char *arg = argv[optind + i];
 
         if (!status_parse_value(arg, &values[i]) && !status_lookup_name(arg, &values[i])) {
-            tool_err(STATUS_VERB, "'%s' is neither a number nor a known status name "
-                     "(write hexadecimal values with 0x)", arg);
+            tool_err(STATUS_VERB,
+                     "'%s' is neither a number nor a known status name "
+                     "(write hexadecimal values with 0x)",
+                     arg);
             free(values);
             return TOOL_EXIT_USAGE;
         }

@@ -73,10 +73,22 @@ static void json_close(struct json_writer *w, char c)
     fputc(c, w->out);
 }
 
-void json_begin_object(struct json_writer *w) { json_open(w, '{'); }
-void json_end_object(struct json_writer *w) { json_close(w, '}'); }
-void json_begin_array(struct json_writer *w) { json_open(w, '['); }
-void json_end_array(struct json_writer *w) { json_close(w, ']'); }
+void json_begin_object(struct json_writer *w)
+{
+    json_open(w, '{');
+}
+void json_end_object(struct json_writer *w)
+{
+    json_close(w, '}');
+}
+void json_begin_array(struct json_writer *w)
+{
+    json_open(w, '[');
+}
+void json_end_array(struct json_writer *w)
+{
+    json_close(w, ']');
+}
 
 static void json_write_string(FILE *out, const char *str)
 {
@@ -104,11 +116,21 @@ static void json_write_string(FILE *out, const char *str)
             continue;
         }
         switch (cp) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
         default:
             if (cp < 0x20 || cp == 0x7F)
                 fprintf(out, "\\u%04x", (unsigned)cp);

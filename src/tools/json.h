@@ -24,9 +24,9 @@
 struct json_writer {
     FILE *out;
     int depth;
-    bool first[JSON_MAX_DEPTH];  /* no value written yet at this level */
+    bool first[JSON_MAX_DEPTH]; /* no value written yet at this level */
     bool after_key;
-    bool compact;                /* no newlines or indentation */
+    bool compact; /* no newlines or indentation */
 };
 
 /* Start writing to `out`.  The writer owns no resources. */

@@ -16,32 +16,30 @@ struct tool_verb {
 };
 
 static const struct tool_verb tool_verbs[] = {
-    { "list", tool_cmd_list, "list the security packages and why any failed to load" },
-    { "info", tool_cmd_info, "show one package in detail" },
-    { "loopback", tool_cmd_loopback, "authenticate and exchange messages within one process" },
-    { "server", tool_cmd_server, "accept authenticated TCP clients" },
-    { "client", tool_cmd_client, "authenticate to an `sspi server` over TCP" },
-    { "bench", tool_cmd_bench, "measure the per-message calls" },
-    { "status", tool_cmd_status, "explain a SECURITY_STATUS value or name" },
-    { "realm", tool_cmd_realm, "a throwaway Kerberos realm on 127.0.0.1" },
-    { NULL, NULL, NULL },
+    {"list", tool_cmd_list, "list the security packages and why any failed to load"},
+    {"info", tool_cmd_info, "show one package in detail"},
+    {"loopback", tool_cmd_loopback, "authenticate and exchange messages within one process"},
+    {"server", tool_cmd_server, "accept authenticated TCP clients"},
+    {"client", tool_cmd_client, "authenticate to an `sspi server` over TCP"},
+    {"bench", tool_cmd_bench, "measure the per-message calls"},
+    {"status", tool_cmd_status, "explain a SECURITY_STATUS value or name"},
+    {"realm", tool_cmd_realm, "a throwaway Kerberos realm on 127.0.0.1"},
+    {NULL, NULL, NULL},
 };
 
 static void tool_usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: sspi [--help] [--version] VERB [OPTIONS] [ARGS]\n"
-            "\n"
-            "Inspect and exercise the security packages of libsspi.\n"
-            "\n"
-            "Verbs:\n");
+    fprintf(out, "Usage: sspi [--help] [--version] VERB [OPTIONS] [ARGS]\n"
+                 "\n"
+                 "Inspect and exercise the security packages of libsspi.\n"
+                 "\n"
+                 "Verbs:\n");
     for (const struct tool_verb *v = tool_verbs; v->name; v++)
         fprintf(out, "  %-9s %s\n", v->name, v->summary);
-    fprintf(out,
-            "\n"
-            "Run `sspi VERB --help` for the options of a verb.\n"
-            "Exit status: 0 success, 1 an SSPI call failed (its status is printed),\n"
-            "2 usage error.\n");
+    fprintf(out, "\n"
+                 "Run `sspi VERB --help` for the options of a verb.\n"
+                 "Exit status: 0 success, 1 an SSPI call failed (its status is printed),\n"
+                 "2 usage error.\n");
 }
 
 int main(int argc, char **argv)

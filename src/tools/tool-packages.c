@@ -99,8 +99,7 @@ static const char *tool_package_name(const struct tool_package *pkg)
     return NULL;
 }
 
-const struct tool_package *tool_packages_find(const struct tool_packages *p,
-                                              const char *name)
+const struct tool_package *tool_packages_find(const struct tool_packages *p, const char *name)
 {
     const struct tool_package *failed = NULL;
 
@@ -139,14 +138,12 @@ static bool tool_package_loaded(const struct tool_package *pkg)
 /* A configured module with `enabled = no` (the loader's reason says so). */
 static bool tool_package_disabled(const struct tool_package *pkg)
 {
-    return pkg->report && pkg->report->Reason &&
-           strncmp(pkg->report->Reason, "disabled", 8) == 0;
+    return pkg->report && pkg->report->Reason && strncmp(pkg->report->Reason, "disabled", 8) == 0;
 }
 
 /* Capabilities, version, RPC id and max token from either source. */
-static void tool_package_numbers(const struct tool_package *pkg, uint32_t *caps,
-                                 uint32_t *version, uint32_t *rpcid,
-                                 uint32_t *max_token)
+static void tool_package_numbers(const struct tool_package *pkg, uint32_t *caps, uint32_t *version,
+                                 uint32_t *rpcid, uint32_t *max_token)
 {
     if (pkg->info) {
         *caps = pkg->info->fCapabilities;
@@ -195,7 +192,8 @@ void tool_package_print(FILE *out, const struct tool_package *pkg, bool detailed
 {
     const LIBSSPI_PACKAGE_REPORT *r = pkg->report;
     const char *comment = pkg->info && pkg->info->Comment ? pkg->info->Comment
-                          : r ? r->Comment : NULL;
+                          : r                             ? r->Comment
+                                                          : NULL;
     bool loaded = tool_package_loaded(pkg);
     char buf[96];
 
@@ -255,7 +253,8 @@ void tool_package_json(struct json_writer *jw, const struct tool_package *pkg)
 {
     const LIBSSPI_PACKAGE_REPORT *r = pkg->report;
     const char *comment = pkg->info && pkg->info->Comment ? pkg->info->Comment
-                          : r ? r->Comment : NULL;
+                          : r                             ? r->Comment
+                                                          : NULL;
     bool loaded = tool_package_loaded(pkg);
     SECURITY_STATUS st = r ? r->Status : SEC_E_OK;
     uint32_t caps, version, rpcid, max_token;

@@ -12,12 +12,12 @@
 #include "tools/tool.h"
 
 /* Context requirements asked of every package. */
-#define TOOL_ISC_REQ (ISC_REQ_CONNECTION | ISC_REQ_INTEGRITY | \
-                      ISC_REQ_CONFIDENTIALITY | ISC_REQ_REPLAY_DETECT | \
-                      ISC_REQ_SEQUENCE_DETECT)
-#define TOOL_ASC_REQ (ASC_REQ_CONNECTION | ASC_REQ_INTEGRITY | \
-                      ASC_REQ_CONFIDENTIALITY | ASC_REQ_REPLAY_DETECT | \
-                      ASC_REQ_SEQUENCE_DETECT)
+#define TOOL_ISC_REQ                                                                               \
+    (ISC_REQ_CONNECTION | ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY | ISC_REQ_REPLAY_DETECT |    \
+     ISC_REQ_SEQUENCE_DETECT)
+#define TOOL_ASC_REQ                                                                               \
+    (ASC_REQ_CONNECTION | ASC_REQ_INTEGRITY | ASC_REQ_CONFIDENTIALITY | ASC_REQ_REPLAY_DETECT |    \
+     ASC_REQ_SEQUENCE_DETECT)
 
 /* Output token capacity when a package reports a smaller cbMaxToken. */
 #define TOOL_MIN_TOKEN 16384u
@@ -47,8 +47,7 @@ static char *tool_read_password_file(const char *verb, const char *path)
     return line;
 }
 
-bool tool_session_option(const char *verb, struct tool_session_opts *o,
-                         int opt, const char *arg)
+bool tool_session_option(const char *verb, struct tool_session_opts *o, int opt, const char *arg)
 {
     switch (opt) {
     case TOOL_OPT_USER:
@@ -135,8 +134,7 @@ static uint32_t tool_len32(const char *s)
     return s ? (uint32_t)strlen(s) : 0;
 }
 
-SECURITY_STATUS tool_side_init(struct tool_side *side,
-                               const struct tool_session_opts *o,
+SECURITY_STATUS tool_side_init(struct tool_side *side, const struct tool_session_opts *o,
                                bool server, const char **call)
 {
     SECURITY_STATUS st;
@@ -153,8 +151,7 @@ SECURITY_STATUS tool_side_init(struct tool_side *side,
     st = QuerySecurityPackageInfoA((SEC_CHAR *)o->package, &info);
     if (st != SEC_E_OK)
         goto out;
-    side->max_token = info->cbMaxToken < TOOL_MIN_TOKEN ? TOOL_MIN_TOKEN
-                                                        : info->cbMaxToken;
+    side->max_token = info->cbMaxToken < TOOL_MIN_TOKEN ? TOOL_MIN_TOKEN : info->cbMaxToken;
     FreeContextBuffer(info);
 
     *call = "malloc";
@@ -176,9 +173,8 @@ SECURITY_STATUS tool_side_init(struct tool_side *side,
 
     *call = "AcquireCredentialsHandleA";
     st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)o->package,
-                                   server ? SECPKG_CRED_INBOUND : SECPKG_CRED_OUTBOUND,
-                                   NULL, o->id.given ? &ident : NULL, NULL, NULL,
-                                   &side->cred, &expiry);
+                                   server ? SECPKG_CRED_INBOUND : SECPKG_CRED_OUTBOUND, NULL,
+                                   o->id.given ? &ident : NULL, NULL, NULL, &side->cred, &expiry);
     explicit_bzero(&ident, sizeof(ident));
     if (st != SEC_E_OK)
         goto out;
@@ -202,9 +198,8 @@ void tool_side_free(struct tool_side *side)
     side->cb_buf = NULL;
 }
 
-SECURITY_STATUS tool_side_step(struct tool_side *side, const uint8_t *in,
-                               uint32_t in_len, uint8_t *out,
-                               uint32_t *out_len)
+SECURITY_STATUS tool_side_step(struct tool_side *side, const uint8_t *in, uint32_t in_len,
+                               uint8_t *out, uint32_t *out_len)
 {
     SecBuffer inb[2], outb;
     SecBufferDesc ind, outd;
@@ -238,14 +233,12 @@ SECURITY_STATUS tool_side_step(struct tool_side *side, const uint8_t *in,
     if (first)
         memset(&side->ctx, 0, sizeof(side->ctx));
     if (side->server)
-        st = AcceptSecurityContext(&side->cred, first ? NULL : &side->ctx,
-                                   &ind, TOOL_ASC_REQ, SECURITY_NATIVE_DREP,
-                                   &side->ctx, &outd, &side->attrs, &expiry);
+        st = AcceptSecurityContext(&side->cred, first ? NULL : &side->ctx, &ind, TOOL_ASC_REQ,
+                                   SECURITY_NATIVE_DREP, &side->ctx, &outd, &side->attrs, &expiry);
     else
-        st = InitializeSecurityContextA(&side->cred, first ? NULL : &side->ctx,
-                                        (SEC_CHAR *)side->target, TOOL_ISC_REQ, 0,
-                                        SECURITY_NATIVE_DREP, n ? &ind : NULL, 0,
-                                        &side->ctx, &outd, &side->attrs, &expiry);
+        st = InitializeSecurityContextA(
+            &side->cred, first ? NULL : &side->ctx, (SEC_CHAR *)side->target, TOOL_ISC_REQ, 0,
+            SECURITY_NATIVE_DREP, n ? &ind : NULL, 0, &side->ctx, &outd, &side->attrs, &expiry);
     if (first && (SEC_SUCCESS(st) || side->ctx.dwLower || side->ctx.dwUpper))
         side->have_ctx = true;
     if (st == SEC_I_COMPLETE_NEEDED || st == SEC_I_COMPLETE_AND_CONTINUE) {
@@ -262,43 +255,42 @@ SECURITY_STATUS tool_side_step(struct tool_side *side, const uint8_t *in,
     return st;
 }
 
-SECURITY_STATUS tool_sign(CtxtHandle *ctx, uint8_t *data, uint32_t len,
-                          uint8_t *sig, uint32_t *sig_len, uint32_t seq)
+SECURITY_STATUS tool_sign(CtxtHandle *ctx, uint8_t *data, uint32_t len, uint8_t *sig,
+                          uint32_t *sig_len, uint32_t seq)
 {
     SecBuffer b[2] = {
-        { len, SECBUFFER_DATA, data },
-        { *sig_len, SECBUFFER_TOKEN, sig },
+        {len, SECBUFFER_DATA, data},
+        {*sig_len, SECBUFFER_TOKEN, sig},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     SECURITY_STATUS st = MakeSignature(ctx, 0, &d, seq);
 
     *sig_len = b[1].cbBuffer;
     return st;
 }
 
-SECURITY_STATUS tool_verify(CtxtHandle *ctx, uint8_t *data, uint32_t len,
-                            uint8_t *sig, uint32_t sig_len, uint32_t seq)
+SECURITY_STATUS tool_verify(CtxtHandle *ctx, uint8_t *data, uint32_t len, uint8_t *sig,
+                            uint32_t sig_len, uint32_t seq)
 {
     SecBuffer b[2] = {
-        { len, SECBUFFER_DATA, data },
-        { sig_len, SECBUFFER_TOKEN, sig },
+        {len, SECBUFFER_DATA, data},
+        {sig_len, SECBUFFER_TOKEN, sig},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
     ULONG qop = 0;
 
     return VerifySignature(ctx, &d, seq, &qop);
 }
 
-SECURITY_STATUS tool_seal(CtxtHandle *ctx, uint8_t *tok, uint32_t *tok_len,
-                          uint8_t *data, uint32_t len, uint8_t *pad,
-                          uint32_t *pad_len, uint32_t seq)
+SECURITY_STATUS tool_seal(CtxtHandle *ctx, uint8_t *tok, uint32_t *tok_len, uint8_t *data,
+                          uint32_t len, uint8_t *pad, uint32_t *pad_len, uint32_t seq)
 {
     SecBuffer b[3] = {
-        { *tok_len, SECBUFFER_TOKEN, tok },
-        { len, SECBUFFER_DATA, data },
-        { *pad_len, SECBUFFER_PADDING, pad },
+        {*tok_len, SECBUFFER_TOKEN, tok},
+        {len, SECBUFFER_DATA, data},
+        {*pad_len, SECBUFFER_PADDING, pad},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, *pad_len ? 3 : 2, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, *pad_len ? 3 : 2, b};
     SECURITY_STATUS st = EncryptMessage(ctx, 0, &d, seq);
 
     *tok_len = b[0].cbBuffer;
@@ -306,16 +298,15 @@ SECURITY_STATUS tool_seal(CtxtHandle *ctx, uint8_t *tok, uint32_t *tok_len,
     return st;
 }
 
-SECURITY_STATUS tool_unseal(CtxtHandle *ctx, uint8_t *tok, uint32_t tok_len,
-                            uint8_t *data, uint32_t *len, uint8_t *pad,
-                            uint32_t pad_len, uint32_t seq)
+SECURITY_STATUS tool_unseal(CtxtHandle *ctx, uint8_t *tok, uint32_t tok_len, uint8_t *data,
+                            uint32_t *len, uint8_t *pad, uint32_t pad_len, uint32_t seq)
 {
     SecBuffer b[3] = {
-        { tok_len, SECBUFFER_TOKEN, tok },
-        { *len, SECBUFFER_DATA, data },
-        { pad_len, SECBUFFER_PADDING, pad },
+        {tok_len, SECBUFFER_TOKEN, tok},
+        {*len, SECBUFFER_DATA, data},
+        {pad_len, SECBUFFER_PADDING, pad},
     };
-    SecBufferDesc d = { SECBUFFER_VERSION, pad_len ? 3 : 2, b };
+    SecBufferDesc d = {SECBUFFER_VERSION, pad_len ? 3 : 2, b};
     ULONG qop = 0;
     SECURITY_STATUS st = DecryptMessage(ctx, &d, seq, &qop);
 
@@ -331,7 +322,7 @@ SECURITY_STATUS tool_unseal(CtxtHandle *ctx, uint8_t *tok, uint32_t tok_len,
 
 SECURITY_STATUS tool_query_name(CtxtHandle *ctx, char **name)
 {
-    SecPkgContext_NamesA names = { 0 };
+    SecPkgContext_NamesA names = {0};
     SECURITY_STATUS st = QueryContextAttributesA(ctx, SECPKG_ATTR_NAMES, &names);
 
     *name = NULL;

@@ -23,7 +23,7 @@
 #include "tools/tool.h"
 
 #define STREAM_READ_CHUNK 65536
-#define STREAM_MAX_LEGS 32
+#define STREAM_MAX_LEGS   32
 
 SECURITY_STATUS tool_stream_cred(const struct tool_stream_opts *o, bool server, CredHandle *cred,
                                  const char **call)

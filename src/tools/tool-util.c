@@ -75,7 +75,10 @@ void tool_err_status(const char *verb, const char *call, SECURITY_STATUS st)
         tool_err(verb, "%s: %s", call, buf);
 }
 
-#define TOOL_FLAG(x) { #x, (uint32_t)(x) }
+#define TOOL_FLAG(x)                                                                               \
+    {                                                                                              \
+#x, (uint32_t)(x)                                                                          \
+    }
 
 const struct tool_flag tool_secpkg_flags[] = {
     TOOL_FLAG(SECPKG_FLAG_INTEGRITY),
@@ -104,7 +107,7 @@ const struct tool_flag tool_secpkg_flags[] = {
     TOOL_FLAG(SECPKG_FLAG_APPCONTAINER_CHECKS),
     TOOL_FLAG(SECPKG_FLAG_CREDENTIAL_ISOLATION_ENABLED),
     TOOL_FLAG(SECPKG_FLAG_APPLY_LOOPBACK),
-    { NULL, 0 },
+    {NULL, 0},
 };
 
 const struct tool_flag tool_isc_ret_flags[] = {
@@ -135,7 +138,7 @@ const struct tool_flag tool_isc_ret_flags[] = {
     TOOL_FLAG(ISC_RET_NO_ADDITIONAL_TOKEN),
     TOOL_FLAG(ISC_RET_REAUTHENTICATION),
     TOOL_FLAG(ISC_RET_CONFIDENTIALITY_ONLY),
-    { NULL, 0 },
+    {NULL, 0},
 };
 
 const struct tool_flag tool_asc_ret_flags[] = {
@@ -163,12 +166,11 @@ const struct tool_flag tool_asc_ret_flags[] = {
     TOOL_FLAG(ASC_RET_FRAGMENT_ONLY),
     TOOL_FLAG(ASC_RET_NO_TOKEN),
     TOOL_FLAG(ASC_RET_NO_ADDITIONAL_TOKEN),
-    { NULL, 0 },
+    {NULL, 0},
 };
 
 void tool_flags_each(const struct tool_flag *table, uint32_t value,
-                     void (*cb)(void *arg, const char *name, uint32_t bits),
-                     void *arg)
+                     void (*cb)(void *arg, const char *name, uint32_t bits), void *arg)
 {
     uint32_t rest = value;
 
@@ -201,10 +203,9 @@ static void tool_flags_print_one(void *arg, const char *name, uint32_t bits)
         fprintf(s->out, "0x%X", bits);
 }
 
-void tool_flags_print(FILE *out, const struct tool_flag *table,
-                      uint32_t value, const char *sep)
+void tool_flags_print(FILE *out, const struct tool_flag *table, uint32_t value, const char *sep)
 {
-    struct tool_flags_print_state s = { out, sep, true };
+    struct tool_flags_print_state s = {out, sep, true};
 
     if (value == 0) {
         fputs("none", out);
@@ -213,8 +214,7 @@ void tool_flags_print(FILE *out, const struct tool_flag *table,
     tool_flags_each(table, value, tool_flags_print_one, &s);
 }
 
-bool tool_parse_uint(const char *s, unsigned long min, unsigned long max,
-                     unsigned long *out)
+bool tool_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
     char *end;
     unsigned long v;

@@ -21,9 +21,9 @@
 #include "libsspi.h"
 
 /* Exit codes: stable, documented in sspi(1). */
-#define TOOL_EXIT_OK      0   /* the operation succeeded */
-#define TOOL_EXIT_FAILED  1   /* an SSPI call failed; its status was printed */
-#define TOOL_EXIT_USAGE   2   /* bad command line, unreadable file, ... */
+#define TOOL_EXIT_OK     0 /* the operation succeeded */
+#define TOOL_EXIT_FAILED 1 /* an SSPI call failed; its status was printed */
+#define TOOL_EXIT_USAGE  2 /* bad command line, unreadable file, ... */
 
 /* Identity used by the verbs that authenticate. */
 struct tool_identity {
@@ -38,8 +38,8 @@ struct tool_identity {
 /* Options common to loopback, server, client and bench. */
 struct tool_session_opts {
     const char *package;
-    const char *target;          /* SPN handed to InitializeSecurityContext */
-    const char *bindings;        /* application data of channel bindings */
+    const char *target;   /* SPN handed to InitializeSecurityContext */
+    const char *bindings; /* application data of channel bindings */
     struct tool_identity id;
 };
 
@@ -50,12 +50,12 @@ struct tool_side {
     bool have_cred;
     bool have_ctx;
     bool server;
-    uint32_t attrs;              /* ISC_RET_* / ASC_RET_* of the last leg */
-    uint32_t max_token;          /* cbMaxToken of the package */
-    uint8_t *cb_buf;             /* SEC_CHANNEL_BINDINGS + application data */
+    uint32_t attrs;     /* ISC_RET_* / ASC_RET_* of the last leg */
+    uint32_t max_token; /* cbMaxToken of the package */
+    uint8_t *cb_buf;    /* SEC_CHANNEL_BINDINGS + application data */
     uint32_t cb_len;
     const char *target;
-    char http_spn[600];          /* --http client: "HTTP/<host>" when no --target */
+    char http_spn[600]; /* --http client: "HTTP/<host>" when no --target */
 };
 
 /* Verbs (one per cmd-*.c file). */
@@ -74,8 +74,7 @@ int tool_cmd_realm(int argc, char **argv);
 extern const char *tool_progname;
 
 /* Print "sspi: VERB: fmt..." to stderr. */
-void tool_err(const char *verb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void tool_err(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print "sspi: VERB: CALL: NAME (0xVALUE): meaning" to stderr. */
 void tool_err_status(const char *verb, const char *call, SECURITY_STATUS st);
@@ -107,17 +106,14 @@ extern const struct tool_flag tool_asc_ret_flags[]; /* ASC_RET_* */
  * any).
  */
 void tool_flags_each(const struct tool_flag *table, uint32_t value,
-                     void (*cb)(void *arg, const char *name, uint32_t bits),
-                     void *arg);
+                     void (*cb)(void *arg, const char *name, uint32_t bits), void *arg);
 
 /* Write the flag names of `value` separated by `sep` to `out`; unknown
  * bits are written as a hex number; "none" if value is 0. */
-void tool_flags_print(FILE *out, const struct tool_flag *table,
-                      uint32_t value, const char *sep);
+void tool_flags_print(FILE *out, const struct tool_flag *table, uint32_t value, const char *sep);
 
 /* Parse a decimal unsigned number within [min, max]; false if invalid. */
-bool tool_parse_uint(const char *s, unsigned long min, unsigned long max,
-                     unsigned long *out);
+bool tool_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
 /* Parse a non-negative decimal number of seconds (fractions allowed). */
 bool tool_parse_seconds(const char *s, double *out);
@@ -142,10 +138,9 @@ enum {
     TOOL_OPT_BINDINGS,
     TOOL_OPT_JSON,
     TOOL_OPT_HELP,
-    TOOL_OPT_FIRST_LOCAL,        /* verbs number their own options from here */
+    TOOL_OPT_FIRST_LOCAL, /* verbs number their own options from here */
 };
-bool tool_session_option(const char *verb, struct tool_session_opts *o,
-                         int opt, const char *arg);
+bool tool_session_option(const char *verb, struct tool_session_opts *o, int opt, const char *arg);
 
 /* Apply the documented defaults (Sample: alice / EXAMPLE / secret). */
 void tool_session_defaults(struct tool_session_opts *o);
@@ -160,8 +155,7 @@ void tool_session_opts_free(struct tool_session_opts *o);
  * id.server_password when set).  On failure `*call` names the failing
  * SSPI function.  Release with tool_side_free().
  */
-SECURITY_STATUS tool_side_init(struct tool_side *side,
-                               const struct tool_session_opts *o,
+SECURITY_STATUS tool_side_init(struct tool_side *side, const struct tool_session_opts *o,
                                bool server, const char **call);
 
 /* Delete the context and free the credential of a side (idempotent). */
@@ -175,29 +169,26 @@ void tool_side_free(struct tool_side *side);
  * statuses are finished with CompleteAuthToken and reported as SEC_E_OK /
  * SEC_I_CONTINUE_NEEDED.  Returns the package's status.
  */
-SECURITY_STATUS tool_side_step(struct tool_side *side, const uint8_t *in,
-                               uint32_t in_len, uint8_t *out,
-                               uint32_t *out_len);
+SECURITY_STATUS tool_side_step(struct tool_side *side, const uint8_t *in, uint32_t in_len,
+                               uint8_t *out, uint32_t *out_len);
 
 /* The per-message calls.  `seq` is passed as MessageSeqNo. */
-SECURITY_STATUS tool_sign(CtxtHandle *ctx, uint8_t *data, uint32_t len,
-                          uint8_t *sig, uint32_t *sig_len, uint32_t seq);
-SECURITY_STATUS tool_verify(CtxtHandle *ctx, uint8_t *data, uint32_t len,
-                            uint8_t *sig, uint32_t sig_len, uint32_t seq);
+SECURITY_STATUS tool_sign(CtxtHandle *ctx, uint8_t *data, uint32_t len, uint8_t *sig,
+                          uint32_t *sig_len, uint32_t seq);
+SECURITY_STATUS tool_verify(CtxtHandle *ctx, uint8_t *data, uint32_t len, uint8_t *sig,
+                            uint32_t sig_len, uint32_t seq);
 
 /*
  * EncryptMessage with [TOKEN trailer][DATA][PADDING block] buffers (the
  * padding buffer only when cbBlockSize is non-zero).  *tok_len and
  * *pad_len hold the capacities on entry and the used sizes on return.
  */
-SECURITY_STATUS tool_seal(CtxtHandle *ctx, uint8_t *tok, uint32_t *tok_len,
-                          uint8_t *data, uint32_t len, uint8_t *pad,
-                          uint32_t *pad_len, uint32_t seq);
+SECURITY_STATUS tool_seal(CtxtHandle *ctx, uint8_t *tok, uint32_t *tok_len, uint8_t *data,
+                          uint32_t len, uint8_t *pad, uint32_t *pad_len, uint32_t seq);
 
 /* DecryptMessage of what tool_seal produced; *len gets the plaintext size. */
-SECURITY_STATUS tool_unseal(CtxtHandle *ctx, uint8_t *tok, uint32_t tok_len,
-                            uint8_t *data, uint32_t *len, uint8_t *pad,
-                            uint32_t pad_len, uint32_t seq);
+SECURITY_STATUS tool_unseal(CtxtHandle *ctx, uint8_t *tok, uint32_t tok_len, uint8_t *data,
+                            uint32_t *len, uint8_t *pad, uint32_t pad_len, uint32_t seq);
 
 /* QueryContextAttributesA(SECPKG_ATTR_NAMES); returns a malloc()ed copy in
  * *name (NULL on failure). */
@@ -219,11 +210,11 @@ struct tool_package {
 };
 
 struct tool_packages {
-    PSecPkgInfoA infos;              /* EnumerateSecurityPackagesA */
+    PSecPkgInfoA infos; /* EnumerateSecurityPackagesA */
     uint32_t n_infos;
     LIBSSPI_PACKAGE_REPORT *reports; /* libsspi_query_packages */
     uint32_t n_reports;
-    struct tool_package *pkgs;       /* merged view, reports first */
+    struct tool_package *pkgs; /* merged view, reports first */
     uint32_t n_pkgs;
 };
 
@@ -231,8 +222,7 @@ struct tool_packages {
 SECURITY_STATUS tool_packages_load(struct tool_packages *p, const char **call);
 void tool_packages_free(struct tool_packages *p);
 /* Case-insensitive lookup by package name; NULL if absent. */
-const struct tool_package *tool_packages_find(const struct tool_packages *p,
-                                              const char *name);
+const struct tool_package *tool_packages_find(const struct tool_packages *p, const char *name);
 /* Name to show: package name, or the module's file name if unnamed. */
 const char *tool_package_label(const struct tool_package *pkg);
 /* Text block (detailed adds the capability list one per line). */
@@ -242,21 +232,21 @@ void tool_package_json(struct json_writer *jw, const struct tool_package *pkg);
 
 /* ---- tool-net.c: sockets and the wire format of `sspi server`/`client`. */
 
-#define TOOL_NET_MAX_DATA (1u << 20)  /* largest message payload on the wire */
-#define TOOL_NET_MAX_LEGS 16          /* handshake legs before giving up */
-#define TOOL_NET_IO_TIMEOUT 300       /* socket send/receive timeout, seconds */
+#define TOOL_NET_MAX_DATA   (1u << 20) /* largest message payload on the wire */
+#define TOOL_NET_MAX_LEGS   16         /* handshake legs before giving up */
+#define TOOL_NET_IO_TIMEOUT 300        /* socket send/receive timeout, seconds */
 
 /* The identity options of server and client, and their help text. */
-#define TOOL_NET_SESSION_OPTIONS \
-    { "user", required_argument, NULL, TOOL_OPT_USER }, \
-    { "domain", required_argument, NULL, TOOL_OPT_DOMAIN }, \
-    { "password", required_argument, NULL, TOOL_OPT_PASSWORD }, \
-    { "password-file", required_argument, NULL, TOOL_OPT_PASSWORD_FILE }, \
-    { "bindings", required_argument, NULL, TOOL_OPT_BINDINGS }, \
-    { "help", no_argument, NULL, TOOL_OPT_HELP }
+#define TOOL_NET_SESSION_OPTIONS                                                                   \
+    {"user", required_argument, NULL, TOOL_OPT_USER},                                              \
+        {"domain", required_argument, NULL, TOOL_OPT_DOMAIN},                                      \
+        {"password", required_argument, NULL, TOOL_OPT_PASSWORD},                                  \
+        {"password-file", required_argument, NULL, TOOL_OPT_PASSWORD_FILE},                        \
+        {"bindings", required_argument, NULL, TOOL_OPT_BINDINGS},                                  \
+    {                                                                                              \
+        "help", no_argument, NULL, TOOL_OPT_HELP                                                   \
+    }
 extern const char tool_net_identity_help[];
-
-
 
 /*
  * Open a TCP socket for HOST:PORT ("[v6]:port" allowed): listening (empty
@@ -265,8 +255,7 @@ extern const char tool_net_identity_help[];
  * -2 for a bad HOST:PORT (usage error), -1 when no address worked; both
  * failures are printed under `verb`.
  */
-int tool_net_open(const char *verb, const char *arg, bool listening, char *addr,
-                  size_t addr_size);
+int tool_net_open(const char *verb, const char *arg, bool listening, char *addr, size_t addr_size);
 /* "HOST:PORT" ("[v6]:PORT") text of a socket address into buf. */
 void tool_net_addr_str(const struct sockaddr *sa, socklen_t len, char *buf, size_t size);
 /* Send/receive timeouts and TCP_NODELAY on a connected socket. */
@@ -292,9 +281,8 @@ void tool_net_bufs_free(struct tool_net_bufs *b);
  * or of the trailer and padding; *call names the step that failed.
  */
 SECURITY_STATUS tool_net_send_msg(int fd, CtxtHandle *ctx, struct tool_net_bufs *b, char kind,
-                                  uint32_t len, uint32_t seq, bool with_kind,
-                                  const char **call, SECURITY_STATUS *make_st,
-                                  uint32_t *tok_size);
+                                  uint32_t len, uint32_t seq, bool with_kind, const char **call,
+                                  SECURITY_STATUS *make_st, uint32_t *tok_size);
 /* Receive a message of `kind` and verify/decrypt it into b->data; *len
  * gets its size and *call the step that failed. */
 SECURITY_STATUS tool_net_recv_msg(int fd, CtxtHandle *ctx, struct tool_net_bufs *b, char kind,
@@ -317,12 +305,12 @@ int tool_recv_frame(int fd, void *buf, uint32_t cap, uint32_t *len);
 
 struct tool_stream_opts {
     const char *package;
-    const char *cert, *key;  /* our certificate and key (files or pkcs11: URI) */
-    const char *ca;          /* trusted roots (PEM file) */
-    const char *target;      /* server name the client checks and sends (SNI) */
-    const char *alpn;        /* comma-separated ALPN ids */
-    uint32_t protocols;      /* SP_PROT_* (0: default) */
-    bool insecure;           /* SCH_CRED_MANUAL_CRED_VALIDATION */
+    const char *cert, *key; /* our certificate and key (files or pkcs11: URI) */
+    const char *ca;         /* trusted roots (PEM file) */
+    const char *target;     /* server name the client checks and sends (SNI) */
+    const char *alpn;       /* comma-separated ALPN ids */
+    uint32_t protocols;     /* SP_PROT_* (0: default) */
+    bool insecure;          /* SCH_CRED_MANUAL_CRED_VALIDATION */
     bool require_client_cert;
 };
 
@@ -359,7 +347,7 @@ void tool_stream_free(struct tool_stream *s);
 
 /* ---- tool-http.c: RFC 4559 HTTP authentication (`--http`). */
 
-#define TOOL_HTTP_MAX_HEAD 65536u  /* a request or response head, tokens included */
+#define TOOL_HTTP_MAX_HEAD 65536u /* a request or response head, tokens included */
 
 /* What tool_http_parse_head found in one message head. */
 struct tool_http_msg {
@@ -368,8 +356,8 @@ struct tool_http_msg {
     char method[16], path[1024]; /* requests */
     bool have_length, chunked, close, keep_alive;
     unsigned long long content_length;
-    bool have_auth;              /* Authorization / WWW-Authenticate for our scheme */
-    char token[TOOL_HTTP_MAX_HEAD];  /* its base64 token ("" when bare) */
+    bool have_auth;                 /* Authorization / WWW-Authenticate for our scheme */
+    char token[TOOL_HTTP_MAX_HEAD]; /* its base64 token ("" when bare) */
     size_t token_len;
 };
 
@@ -394,7 +382,7 @@ bool tool_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap, size_
  * (port 80 when none), the bare host (for the SPN) and the path. */
 struct tool_http_url {
     char authority[512], hostport[520], host[512];
-    const char *path;            /* points into the URL; "/" when absent */
+    const char *path; /* points into the URL; "/" when absent */
 };
 
 /* Split "http://HOST[:PORT][/PATH]" (HOST may be "[v6]"); false if it is
@@ -408,9 +396,9 @@ const char *tool_http_scheme(const char *package);
 /* What every served HTTP connection shares. */
 struct tool_http_server {
     const char *scheme;
-    bool json;                   /* JSON Lines events instead of text */
-    unsigned long timeout;       /* seconds per request */
-    pthread_mutex_t *out_lock;   /* one output line at a time */
+    bool json;                 /* JSON Lines events instead of text */
+    unsigned long timeout;     /* seconds per request */
+    pthread_mutex_t *out_lock; /* one output line at a time */
 };
 
 /* Serve one HTTP connection (keep-alive) with the credential of `proto`.

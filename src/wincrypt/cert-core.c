@@ -19,8 +19,8 @@
 
 /* Seconds between 1601-01-01 and 1970-01-01. */
 #define WINCRYPT_EPOCH_DELTA 11644473600LL
-#define WINCRYPT_MAX_OID 128
-#define WINCRYPT_MAX_SERIAL 64
+#define WINCRYPT_MAX_OID     128
+#define WINCRYPT_MAX_SERIAL  64
 
 const struct wincrypt_cert *wincrypt_cert_check(PCCERT_CONTEXT c)
 {

@@ -34,7 +34,7 @@
 
 #define WINCRYPT_HIDDEN __attribute__((visibility("hidden")))
 
-#define WINCRYPT_CERT_MAGIC 0x54524357u /* "WCRT" */
+#define WINCRYPT_CERT_MAGIC   0x54524357u /* "WCRT" */
 #define WINCRYPT_CERT_VERSION 1u
 
 enum wincrypt_key_kind {
@@ -153,8 +153,7 @@ WINCRYPT_HIDDEN const char *wincrypt_my_dir(void);
  * l->certs (setting them NULL) and returns false to stop.  Files that do
  * not load are skipped; a missing directory has no files. */
 WINCRYPT_HIDDEN void wincrypt_dir_each(const char *dir,
-                                       bool (*fn)(struct wincrypt_loaded *l, void *arg),
-                                       void *arg);
+                                       bool (*fn)(struct wincrypt_loaded *l, void *arg), void *arg);
 
 /* The first certificate of `dir` whose SHA-1 thumbprint is `sha1`, with
  * its key when it has one (one reference for the caller), or NULL. */

@@ -43,7 +43,7 @@
 #include "common/utf16.h"
 #include "wincrypt/wincrypt-internal.h"
 
-#define WINCRYPT_API __attribute__((visibility("default")))
+#define WINCRYPT_API            __attribute__((visibility("default")))
 #define WINCRYPT_SYSTEM_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 
 static void wincrypt_store_release(struct wincrypt_store_ref *ref)

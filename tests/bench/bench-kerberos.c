@@ -38,7 +38,6 @@
 
 #define ROUNDS 9
 
-
 static double now_ns(void)
 {
     struct timespec ts;

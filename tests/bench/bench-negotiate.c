@@ -38,7 +38,7 @@
 #include "libsspi.h"
 
 #define ROUNDS 15
-#define TOK 49152
+#define TOK    49152
 
 static char tmpdir[] = "/tmp/bench-negotiate-XXXXXX";
 static char users[300], conf[300], mech_conf[300];
@@ -125,7 +125,7 @@ struct pair {
     CtxtHandle c, s;
 };
 
-#define REQ (ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY | ISC_REQ_SEQUENCE_DETECT)
+#define REQ     (ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY | ISC_REQ_SEQUENCE_DETECT)
 #define ASC_REQ (ASC_REQ_INTEGRITY | ASC_REQ_CONFIDENTIALITY | ASC_REQ_SEQUENCE_DETECT)
 
 static void creds(struct pair *p, const char *package, bool kerberos)

@@ -81,41 +81,40 @@ static void setup_env(char *module, size_t n)
 
 static void handshake(CtxtHandle *c, CtxtHandle *s)
 {
-    SEC_WINNT_AUTH_IDENTITY_A id = { (unsigned char *)"user", 4, (unsigned char *)"BENCH", 5,
-                                     (unsigned char *)"password", 8,
-                                     SEC_WINNT_AUTH_IDENTITY_ANSI };
+    SEC_WINNT_AUTH_IDENTITY_A id = {(unsigned char *)"user",     4, (unsigned char *)"BENCH",    5,
+                                    (unsigned char *)"password", 8, SEC_WINNT_AUTH_IDENTITY_ANSI};
     CredHandle cc, sc;
     uint8_t t1[4096], t2[4096];
-    SecBuffer ob = { sizeof t1, SECBUFFER_TOKEN, t1 }, ib;
-    SecBufferDesc od = { SECBUFFER_VERSION, 1, &ob }, idd = { SECBUFFER_VERSION, 1, &ib };
+    SecBuffer ob = {sizeof t1, SECBUFFER_TOKEN, t1}, ib;
+    SecBufferDesc od = {SECBUFFER_VERSION, 1, &ob}, idd = {SECBUFFER_VERSION, 1, &ib};
     uint32_t a;
     uint32_t req = ISC_REQ_INTEGRITY | ISC_REQ_CONFIDENTIALITY | ISC_REQ_REPLAY_DETECT |
                    ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION;
     SECURITY_STATUS st;
 
-    if ((st = AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
-                                        NULL, &cc, NULL)) != SEC_E_OK)
+    if ((st = AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL,
+                                        &cc, NULL)) != SEC_E_OK)
         die("AcquireCredentialsHandle (client)", st);
-    if ((st = AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
-                                        NULL, &sc, NULL)) != SEC_E_OK)
+    if ((st = AcquireCredentialsHandleA(NULL, "NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL, NULL,
+                                        &sc, NULL)) != SEC_E_OK)
         die("AcquireCredentialsHandle (server)", st);
-    st = InitializeSecurityContextA(&cc, NULL, NULL, req, 0, SECURITY_NATIVE_DREP, NULL, 0, c,
-                                    &od, &a, NULL);
+    st = InitializeSecurityContextA(&cc, NULL, NULL, req, 0, SECURITY_NATIVE_DREP, NULL, 0, c, &od,
+                                    &a, NULL);
     if (st != SEC_I_CONTINUE_NEEDED)
         die("InitializeSecurityContext 1", st);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-    ob = (SecBuffer){ sizeof t2, SECBUFFER_TOKEN, t2 };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+    ob = (SecBuffer){sizeof t2, SECBUFFER_TOKEN, t2};
     st = AcceptSecurityContext(&sc, NULL, &idd, req, SECURITY_NATIVE_DREP, s, &od, &a, NULL);
     if (st != SEC_I_CONTINUE_NEEDED)
         die("AcceptSecurityContext 1", st);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t2 };
-    ob = (SecBuffer){ sizeof t1, SECBUFFER_TOKEN, t1 };
-    st = InitializeSecurityContextA(&cc, c, NULL, req, 0, SECURITY_NATIVE_DREP, &idd, 0, c, &od,
-                                    &a, NULL);
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t2};
+    ob = (SecBuffer){sizeof t1, SECBUFFER_TOKEN, t1};
+    st = InitializeSecurityContextA(&cc, c, NULL, req, 0, SECURITY_NATIVE_DREP, &idd, 0, c, &od, &a,
+                                    NULL);
     if (st != SEC_E_OK)
         die("InitializeSecurityContext 2", st);
-    ib = (SecBuffer){ ob.cbBuffer, SECBUFFER_TOKEN, t1 };
-    ob = (SecBuffer){ sizeof t2, SECBUFFER_TOKEN, t2 };
+    ib = (SecBuffer){ob.cbBuffer, SECBUFFER_TOKEN, t1};
+    ob = (SecBuffer){sizeof t2, SECBUFFER_TOKEN, t2};
     st = AcceptSecurityContext(&sc, s, &idd, req, SECURITY_NATIVE_DREP, s, &od, &a, NULL);
     if (st != SEC_E_OK)
         die("AcceptSecurityContext 2", st);
@@ -123,7 +122,7 @@ static void handshake(CtxtHandle *c, CtxtHandle *s)
 
 int main(int argc, char **argv)
 {
-    static const size_t sizes[] = { 16, 64, 1024, 16384 };
+    static const size_t sizes[] = {16, 64, 1024, 16384};
     char module[4096];
     CtxtHandle c, s;
     long iters = 0;
@@ -132,7 +131,7 @@ int main(int argc, char **argv)
     crypto_rc4 rc4;
     uint8_t key[16];
     static uint8_t msg[16384];
-    uint8_t (*sigs)[16];
+    uint8_t(*sigs)[16];
 
     if (argc == 3 && strcmp(argv[1], "-n") == 0)
         iters = atol(argv[2]);
@@ -164,7 +163,7 @@ int main(int argc, char **argv)
             t0 = now_ns();
             for (long i = 0; i < n; i++) {
                 crypto_hmac_md5_ctx hc;
-                uint8_t seq[4] = { (uint8_t)i, (uint8_t)(i >> 8), (uint8_t)(i >> 16), 0 };
+                uint8_t seq[4] = {(uint8_t)i, (uint8_t)(i >> 8), (uint8_t)(i >> 16), 0};
                 uint8_t mac[16];
                 crypto_hmac_md5_begin(&hc, &hk);
                 crypto_hmac_md5_update(&hc, seq, 4);
@@ -178,9 +177,9 @@ int main(int argc, char **argv)
             a0 = atomic_load(&alloc_count);
             t0 = now_ns();
             for (long i = 0; i < n; i++) {
-                SecBuffer b[2] = { { (uint32_t)len, SECBUFFER_DATA, msg },
-                                   { 16, SECBUFFER_TOKEN, sigs[i] } };
-                SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+                SecBuffer b[2] = {{(uint32_t)len, SECBUFFER_DATA, msg},
+                                  {16, SECBUFFER_TOKEN, sigs[i]}};
+                SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
                 if ((st = MakeSignature(&c, 0, &d, 0)) != SEC_E_OK)
                     die("MakeSignature", st);
             }
@@ -188,9 +187,9 @@ int main(int argc, char **argv)
             make_ns = t < make_ns ? t : make_ns;
             t0 = now_ns();
             for (long i = 0; i < n; i++) {
-                SecBuffer b[2] = { { (uint32_t)len, SECBUFFER_DATA, msg },
-                                   { 16, SECBUFFER_TOKEN, sigs[i] } };
-                SecBufferDesc d = { SECBUFFER_VERSION, 2, b };
+                SecBuffer b[2] = {{(uint32_t)len, SECBUFFER_DATA, msg},
+                                  {16, SECBUFFER_TOKEN, sigs[i]}};
+                SecBufferDesc d = {SECBUFFER_VERSION, 2, b};
                 uint32_t qop;
                 if ((st = VerifySignature(&s, &d, 0, &qop)) != SEC_E_OK)
                     die("VerifySignature", st);
@@ -200,8 +199,7 @@ int main(int argc, char **argv)
             allocs += atomic_load(&alloc_count) - a0;
         }
         printf("%8zu %10.0f %10.0f %10.0f %9.3f %9.3f %12.3f\n", len, make_ns, ver_ns, bare_ns,
-               make_ns / bare_ns, ver_ns / bare_ns,
-               (double)allocs / (2.0 * (double)n * ROUNDS));
+               make_ns / bare_ns, ver_ns / bare_ns, (double)allocs / (2.0 * (double)n * ROUNDS));
         __libc_free(sigs);
     }
     DeleteSecurityContext(&c);

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 #define MAX_BUFFERS 8
-#define MAX_BYTES 4096
+#define MAX_BYTES   4096
 
 static CtxtHandle cctx, sctx;
 static int ready = -1;
@@ -32,19 +32,18 @@ static int setup(void)
 {
     const char *dir = getenv("LIBSSPI_TEST_PKGDIR");
     char path[4096];
-    SEC_WINNT_AUTH_IDENTITY_A id = {(unsigned char *)"fuzz", 4, (unsigned char *)"D", 1,
-                                    (unsigned char *)"key", 3, SEC_WINNT_AUTH_IDENTITY_ANSI};
+    SEC_WINNT_AUTH_IDENTITY_A id = {(unsigned char *)"fuzz", 4, (unsigned char *)"D",        1,
+                                    (unsigned char *)"key",  3, SEC_WINNT_AUTH_IDENTITY_ANSI};
     CredHandle cc, sc;
     TimeStamp ts;
     uint32_t attrs;
     uint8_t t1[4096], t2[4096];
     SECURITY_STATUS cs, ss = SEC_I_CONTINUE_NEEDED;
 
-    snprintf(path, sizeof(path), "%s/sample/.libs/sample.so",
-             dir != NULL ? dir : "src/packages");
+    snprintf(path, sizeof(path), "%s/sample/.libs/sample.so", dir != NULL ? dir : "src/packages");
     (void)AddSecurityPackageA(path, NULL);
-    if (AcquireCredentialsHandleA(NULL, "Sample", SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL,
-                                  &cc, &ts) != SEC_E_OK ||
+    if (AcquireCredentialsHandleA(NULL, "Sample", SECPKG_CRED_OUTBOUND, NULL, &id, NULL, NULL, &cc,
+                                  &ts) != SEC_E_OK ||
         AcquireCredentialsHandleA(NULL, "Sample", SECPKG_CRED_INBOUND, NULL, &id, NULL, NULL, &sc,
                                   &ts) != SEC_E_OK)
         return 0;

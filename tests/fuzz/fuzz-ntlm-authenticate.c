@@ -23,8 +23,8 @@ static void remove_users(void)
 
 static void fuzz_auth_init(void)
 {
-    SECPKG_LIBSSPI_SETTING s[2] = { { "allow_ntlmv1", "yes" }, { "user_file", path } };
-    SECPKG_LIBSSPI_CONFIG cfg = { 2, s, NULL };
+    SECPKG_LIBSSPI_SETTING s[2] = {{"allow_ntlmv1", "yes"}, {"user_file", path}};
+    SECPKG_LIBSSPI_CONFIG cfg = {2, s, NULL};
     int fd = mkstemp(path);
     FILE *f;
 

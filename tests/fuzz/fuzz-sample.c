@@ -42,21 +42,21 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-#define LEG_NEGOTIATE 0
-#define LEG_CHALLENGE 1
+#define LEG_NEGOTIATE    0
+#define LEG_CHALLENGE    1
 #define LEG_AUTHENTICATE 2
-#define LEG_IMPORT 3
-#define OPT_ALLOC 4
-#define OPT_EMPTY_FIRST 8
-#define OPT_FINISH 16
-#define OPT_LONG_USER 32
+#define LEG_IMPORT       3
+#define OPT_ALLOC        4
+#define OPT_EMPTY_FIRST  8
+#define OPT_FINISH       16
+#define OPT_LONG_USER    32
 
 /* Larger than the Sample cbMaxToken. */
 #define TOKEN_MAX 2048
 #define LONG_NAME 256
 /* Packed-context layout (sample-context.c): session key at 176. */
 #define PACK_SESSION_KEY 176
-#define PACK_KEY_SIZE 32
+#define PACK_KEY_SIZE    32
 /* CHALLENGE: 8-byte header, 32-byte nonce, 32-byte proof. */
 #define CHALLENGE_SIZE 72
 

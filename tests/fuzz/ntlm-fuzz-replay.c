@@ -21,10 +21,10 @@ static const struct {
     const char *name;
     int (*fn)(const uint8_t *, size_t);
 } targets[] = {
-    { "negotiate", ntlm_fuzz_negotiate },
-    { "challenge", ntlm_fuzz_challenge },
-    { "authenticate", ntlm_fuzz_authenticate },
-    { "av-pairs", ntlm_fuzz_av_pairs },
+    {"negotiate", ntlm_fuzz_negotiate},
+    {"challenge", ntlm_fuzz_challenge},
+    {"authenticate", ntlm_fuzz_authenticate},
+    {"av-pairs", ntlm_fuzz_av_pairs},
 };
 
 static unsigned inputs;
@@ -62,8 +62,7 @@ int main(void)
         DIR *d;
         struct dirent *e;
 
-        snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/ntlm-%s", top ? top : ".",
-                 targets[t].name);
+        snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/ntlm-%s", top ? top : ".", targets[t].name);
         d = opendir(dir);
         if (!d) {
             fprintf(stderr, "ntlm-fuzz-replay: no corpus %s\n", dir);

@@ -16,26 +16,27 @@
 #include <string.h>
 
 #ifdef UNICODE
-# define T(s) u##s
+#define T(s) u##s
 typedef WCHAR TCHAR_NAME_BUFFER;
 #else
-# define T(s) s
+#define T(s) s
 typedef CHAR TCHAR_NAME_BUFFER;
 #endif
 
 /* Generic names follow UNICODE. */
 #ifdef UNICODE
 typedef char porter_check_generic[sizeof(((PSecPkgInfo)NULL)->Name[0]) == 2 ? 1 : -1];
-typedef char porter_check_identity[sizeof(((SEC_WINNT_AUTH_IDENTITY *)NULL)->User[0]) == 2 ? 1 : -1];
+typedef char
+    porter_check_identity[sizeof(((SEC_WINNT_AUTH_IDENTITY *)NULL)->User[0]) == 2 ? 1 : -1];
 #else
 typedef char porter_check_generic[sizeof(((PSecPkgInfo)NULL)->Name[0]) == 1 ? 1 : -1];
-typedef char porter_check_identity[sizeof(((SEC_WINNT_AUTH_IDENTITY *)NULL)->User[0]) == 1 ? 1 : -1];
+typedef char
+    porter_check_identity[sizeof(((SEC_WINNT_AUTH_IDENTITY *)NULL)->User[0]) == 1 ? 1 : -1];
 #endif
 
 int porter_list_packages(void);
-SECURITY_STATUS porter_handshake_step(PCredHandle cred, PCtxtHandle ctx, int first,
-                                      void *in, unsigned long in_len,
-                                      void *out, unsigned long *out_len);
+SECURITY_STATUS porter_handshake_step(PCredHandle cred, PCtxtHandle ctx, int first, void *in,
+                                      unsigned long in_len, void *out, unsigned long *out_len);
 SECURITY_STATUS porter_sign(PCtxtHandle ctx, void *msg, unsigned long len, void *sig);
 SECURITY_STATUS porter_with_table(void);
 
@@ -58,9 +59,8 @@ int porter_list_packages(void)
     return found;
 }
 
-SECURITY_STATUS porter_handshake_step(PCredHandle cred, PCtxtHandle ctx, int first,
-                                      void *in, unsigned long in_len,
-                                      void *out, unsigned long *out_len)
+SECURITY_STATUS porter_handshake_step(PCredHandle cred, PCtxtHandle ctx, int first, void *in,
+                                      unsigned long in_len, void *out, unsigned long *out_len)
 {
     SEC_WINNT_AUTH_IDENTITY id;
     TimeStamp expiry;
@@ -82,9 +82,8 @@ SECURITY_STATUS porter_handshake_step(PCredHandle cred, PCtxtHandle ctx, int fir
         id.UserLength = 4;
         id.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI;
 #endif
-        st = AcquireCredentialsHandle(NULL, (SECURITY_PSTR)NEGOSSP_NAME,
-                                      SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
-                                      NULL, cred, &expiry);
+        st = AcquireCredentialsHandle(NULL, (SECURITY_PSTR)NEGOSSP_NAME, SECPKG_CRED_OUTBOUND, NULL,
+                                      &id, NULL, NULL, cred, &expiry);
         if (st != SEC_E_OK)
             return st;
         SecInvalidateHandle(ctx);
@@ -104,13 +103,10 @@ SECURITY_STATUS porter_handshake_step(PCredHandle cred, PCtxtHandle ctx, int fir
     out_desc.cBuffers = 1;
     out_desc.pBuffers = &out_buf;
 
-    st = InitializeSecurityContext(cred, first ? NULL : ctx,
-                                   (SECURITY_PSTR)T("HTTP/server.example"),
-                                   ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY |
-                                       ISC_REQ_CONNECTION,
-                                   0, SECURITY_NATIVE_DREP,
-                                   first ? NULL : &in_desc, 0, ctx, &out_desc,
-                                   &attrs, &expiry);
+    st = InitializeSecurityContext(
+        cred, first ? NULL : ctx, (SECURITY_PSTR)T("HTTP/server.example"),
+        ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_CONNECTION, 0, SECURITY_NATIVE_DREP,
+        first ? NULL : &in_desc, 0, ctx, &out_desc, &attrs, &expiry);
     if (!SEC_SUCCESS(st))
         return st;
     if (st == SEC_I_COMPLETE_NEEDED || st == SEC_I_COMPLETE_AND_CONTINUE)
@@ -165,9 +161,8 @@ SECURITY_STATUS porter_with_table(void)
 
     if (table == NULL || table->dwVersion < SECURITY_SUPPORT_PROVIDER_INTERFACE_VERSION)
         return SEC_E_INTERNAL_ERROR;
-    st = table->AcquireCredentialsHandle(NULL, (SECURITY_PSTR)NEGOSSP_NAME,
-                                         SECPKG_CRED_OUTBOUND, NULL, NULL, NULL,
-                                         NULL, &cred, &expiry);
+    st = table->AcquireCredentialsHandle(NULL, (SECURITY_PSTR)NEGOSSP_NAME, SECPKG_CRED_OUTBOUND,
+                                         NULL, NULL, NULL, NULL, &cred, &expiry);
     if (st != SEC_E_OK)
         return st;
     return table->FreeCredentialHandle(&cred);
@@ -194,7 +189,7 @@ int porter_extras(PCtxtHandle server)
         return 1;
     SspiEncryptAuthIdentity(id);
     SspiFreeAuthIdentity(id);
-    kerb.Buffer = (PCHAR)"Kerberos";
+    kerb.Buffer = (PCHAR) "Kerberos";
     kerb.Length = kerb.MaximumLength = 8;
     if (LsaConnectUntrusted(&lsa) == STATUS_SUCCESS &&
         LsaLookupAuthenticationPackage(lsa, &kerb, &pkg) == STATUS_SUCCESS &&

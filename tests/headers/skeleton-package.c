@@ -13,11 +13,10 @@
 static PLSA_SECPKG_FUNCTION_TABLE skel_lsa;
 static PSECPKG_DLL_FUNCTIONS skel_dll;
 static ULONG_PTR skel_package_id;
-static SEC_WCHAR skel_name[] = { 'S', 'k', 'e', 'l', 'e', 't', 'o', 'n', 0 };
-static SEC_WCHAR skel_comment[] = { 'x', 0 };
+static SEC_WCHAR skel_name[] = {'S', 'k', 'e', 'l', 'e', 't', 'o', 'n', 0};
+static SEC_WCHAR skel_comment[] = {'x', 0};
 
-static NTSTATUS NTAPI skel_initialize(ULONG_PTR PackageId,
-                                      PSECPKG_PARAMETERS Parameters,
+static NTSTATUS NTAPI skel_initialize(ULONG_PTR PackageId, PSECPKG_PARAMETERS Parameters,
                                       PLSA_SECPKG_FUNCTION_TABLE FunctionTable)
 {
     skel_package_id = PackageId;
@@ -34,8 +33,8 @@ static NTSTATUS NTAPI skel_shutdown(void)
 
 static NTSTATUS NTAPI skel_get_info(PSecPkgInfoW PackageInfo)
 {
-    PackageInfo->fCapabilities = SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY |
-                                 SECPKG_FLAG_CONNECTION;
+    PackageInfo->fCapabilities =
+        SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY | SECPKG_FLAG_CONNECTION;
     PackageInfo->wVersion = 1;
     PackageInfo->wRPCID = SECPKG_ID_NONE;
     PackageInfo->cbMaxToken = 256;
@@ -58,11 +57,9 @@ static NTSTATUS NTAPI skel_set_extended(SECPKG_EXTENDED_INFORMATION_CLASS Class,
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI skel_acquire(PUNICODE_STRING PrincipalName,
-                                   ULONG CredentialUseFlags, PLUID LogonId,
-                                   PVOID AuthorizationData, PVOID GetKeyFunciton,
-                                   PVOID GetKeyArgument,
-                                   PLSA_SEC_HANDLE CredentialHandle,
+static NTSTATUS NTAPI skel_acquire(PUNICODE_STRING PrincipalName, ULONG CredentialUseFlags,
+                                   PLUID LogonId, PVOID AuthorizationData, PVOID GetKeyFunciton,
+                                   PVOID GetKeyArgument, PLSA_SEC_HANDLE CredentialHandle,
                                    PTimeStamp ExpirationTime)
 {
     PVOID mem;
@@ -89,10 +86,9 @@ static NTSTATUS NTAPI skel_free_credentials(LSA_SEC_HANDLE CredentialHandle)
 }
 
 static NTSTATUS NTAPI skel_init_context(
-    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle,
-    PUNICODE_STRING TargetName, ULONG ContextRequirements, ULONG TargetDataRep,
-    PSecBufferDesc InputBuffers, PLSA_SEC_HANDLE NewContextHandle,
-    PSecBufferDesc OutputBuffers, PULONG ContextAttributes,
+    LSA_SEC_HANDLE CredentialHandle, LSA_SEC_HANDLE ContextHandle, PUNICODE_STRING TargetName,
+    ULONG ContextRequirements, ULONG TargetDataRep, PSecBufferDesc InputBuffers,
+    PLSA_SEC_HANDLE NewContextHandle, PSecBufferDesc OutputBuffers, PULONG ContextAttributes,
     PTimeStamp ExpirationTime, PBOOLEAN MappedContext, PSecBuffer ContextData)
 {
     (void)CredentialHandle;
@@ -117,8 +113,8 @@ static NTSTATUS NTAPI skel_delete_context(LSA_SEC_HANDLE ContextHandle)
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI skel_query_context(LSA_SEC_HANDLE ContextHandle,
-                                         ULONG ContextAttribute, PVOID Buffer)
+static NTSTATUS NTAPI skel_query_context(LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute,
+                                         PVOID Buffer)
 {
     PSecPkgContext_Sizes sizes = (PSecPkgContext_Sizes)Buffer;
 
@@ -132,8 +128,7 @@ static NTSTATUS NTAPI skel_query_context(LSA_SEC_HANDLE ContextHandle,
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI skel_instance_init(ULONG Version,
-                                         PSECPKG_DLL_FUNCTIONS FunctionTable,
+static NTSTATUS NTAPI skel_instance_init(ULONG Version, PSECPKG_DLL_FUNCTIONS FunctionTable,
                                          PVOID *UserFunctions)
 {
     (void)Version;
@@ -142,16 +137,14 @@ static NTSTATUS NTAPI skel_instance_init(ULONG Version,
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI skel_init_user_context(LSA_SEC_HANDLE ContextHandle,
-                                             PSecBuffer PackedContext)
+static NTSTATUS NTAPI skel_init_user_context(LSA_SEC_HANDLE ContextHandle, PSecBuffer PackedContext)
 {
     (void)ContextHandle;
     (void)PackedContext;
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI skel_make_signature(LSA_SEC_HANDLE ContextHandle,
-                                          ULONG QualityOfProtection,
+static NTSTATUS NTAPI skel_make_signature(LSA_SEC_HANDLE ContextHandle, ULONG QualityOfProtection,
                                           PSecBufferDesc MessageBuffers,
                                           ULONG MessageSequenceNumber)
 {
@@ -170,8 +163,7 @@ static NTSTATUS NTAPI skel_make_signature(LSA_SEC_HANDLE ContextHandle,
 
 static NTSTATUS NTAPI skel_verify_signature(LSA_SEC_HANDLE ContextHandle,
                                             PSecBufferDesc MessageBuffers,
-                                            ULONG MessageSequenceNumber,
-                                            PULONG QualityOfProtection)
+                                            ULONG MessageSequenceNumber, PULONG QualityOfProtection)
 {
     (void)ContextHandle;
     (void)MessageBuffers;
@@ -181,8 +173,8 @@ static NTSTATUS NTAPI skel_verify_signature(LSA_SEC_HANDLE ContextHandle,
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS NTAPI skel_export(LSA_SEC_HANDLE phContext, ULONG fFlags,
-                                  PSecBuffer pPackedContext, PHANDLE pToken)
+static NTSTATUS NTAPI skel_export(LSA_SEC_HANDLE phContext, ULONG fFlags, PSecBuffer pPackedContext,
+                                  PHANDLE pToken)
 {
     (void)phContext;
     (void)fFlags;
@@ -196,8 +188,7 @@ static SECPKG_FUNCTION_TABLE skel_tables[1];
 static SECPKG_USER_FUNCTION_TABLE skel_user_tables[1];
 
 NTSTATUS SEC_ENTRY SpLsaModeInitialize(ULONG LsaVersion, PULONG PackageVersion,
-                                       PSECPKG_FUNCTION_TABLE *ppTables,
-                                       PULONG pcTables)
+                                       PSECPKG_FUNCTION_TABLE *ppTables, PULONG pcTables)
 {
     PSECPKG_FUNCTION_TABLE t = &skel_tables[0];
 
@@ -220,8 +211,7 @@ NTSTATUS SEC_ENTRY SpLsaModeInitialize(ULONG LsaVersion, PULONG PackageVersion,
 }
 
 NTSTATUS SEC_ENTRY SpUserModeInitialize(ULONG LsaVersion, PULONG PackageVersion,
-                                        PSECPKG_USER_FUNCTION_TABLE *ppTables,
-                                        PULONG pcTables)
+                                        PSECPKG_USER_FUNCTION_TABLE *ppTables, PULONG pcTables)
 {
     PSECPKG_USER_FUNCTION_TABLE t = &skel_user_tables[0];
 

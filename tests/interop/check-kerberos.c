@@ -900,14 +900,14 @@ END_TEST
 /* ---- MIT's sample programs (krb5-gss-samples) as separate peers ----------- */
 
 /* gss-sample framing: flags:u8, length:u32be, bytes. */
-#define GS_NOOP 0x01
-#define GS_CONTEXT 0x02
-#define GS_DATA 0x04
-#define GS_MIC 0x08
+#define GS_NOOP         0x01
+#define GS_CONTEXT      0x02
+#define GS_DATA         0x04
+#define GS_MIC          0x08
 #define GS_CONTEXT_NEXT 0x10
-#define GS_WRAPPED 0x20
-#define GS_ENCRYPTED 0x40
-#define GS_SEND_MIC 0x80
+#define GS_WRAPPED      0x20
+#define GS_ENCRYPTED    0x40
+#define GS_SEND_MIC     0x80
 
 static bool io_all(int fd, void *p, size_t n, bool wr)
 {
@@ -1282,9 +1282,8 @@ START_TEST(test_lsa_client_calls_reach_kerberos)
      * package relocates the pointer from the caller's address. */
     len = retrieve_request(req, "HTTP/localhost", 0);
     out = NULL;
-    ck_assert_int_eq(
-        LsaCallAuthenticationPackage(lsa, pkg, req, (ULONG)len, &out, &outlen, &proto),
-        STATUS_SUCCESS);
+    ck_assert_int_eq(LsaCallAuthenticationPackage(lsa, pkg, req, (ULONG)len, &out, &outlen, &proto),
+                     STATUS_SUCCESS);
     ck_assert_int_eq(proto, STATUS_SUCCESS);
     KERB_EXTERNAL_TICKET *tk = &((KERB_RETRIEVE_TKT_RESPONSE *)out)->Ticket;
     ck_assert_uint_eq(tk->EncodedTicket[0], 0x61);

@@ -23,9 +23,9 @@
 #include "nego-sspi.h"
 #include "spnego-peer.h"
 
-#define USER "alice"
-#define DOMAIN "EXAMPLE"
-#define PASSWORD "Passw0rd"
+#define USER       "alice"
+#define DOMAIN     "EXAMPLE"
+#define PASSWORD   "Passw0rd"
 #define TARGET_SPN "HTTP/server.example"
 #define TARGET_GSS "HTTP@server.example"
 

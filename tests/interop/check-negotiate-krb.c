@@ -34,7 +34,7 @@
 #include "spnego-peer.h"
 
 #define UNKNOWN_SPN "host/nowhere.example"
-#define GSS_FLAGS (GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_MUTUAL_FLAG)
+#define GSS_FLAGS   (GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_MUTUAL_FLAG)
 
 static const uint8_t oid_krb5[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
 static const uint8_t oid_krb5_ms[] = {0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
@@ -151,7 +151,8 @@ START_TEST(test_sspi_sspi_kerberos)
      * acceptor's accept-completed ends it: four tokens. */
     ck_assert_int_eq(r.legs, 4);
     ck_assert_uint_ge(r.reply_len, 9);
-    ck_assert_mem_eq(r.reply + 6, "\xa0\x03\x0a\x01\x01", 5); /* a1 81 .. 30 81 .., accept-incomplete */
+    ck_assert_mem_eq(r.reply + 6, "\xa0\x03\x0a\x01\x01",
+                     5); /* a1 81 .. 30 81 .., accept-incomplete */
     /* Offered as Windows does: the Microsoft OID first, then the standard one, then NTLM. */
     ck_assert(first_token_has(oid_krb5_ms, sizeof(oid_krb5_ms)));
     ck_assert(first_token_has(oid_krb5, sizeof(oid_krb5)));

@@ -66,7 +66,7 @@
 
 #include "gss-peer.h"
 
-#define INTEROP_DOMAIN "INTEROP"
+#define INTEROP_DOMAIN  "INTEROP"
 #define INTEROP_PACKAGE "NTLM"
 #define INTEROP_SIG_LEN 16
 
@@ -76,9 +76,9 @@ static const struct interop_user {
     const char *user;
     const char *password;
 } interop_users[] = {
-    { "alice", "Secret123" },
-    { "bob", "Pa55 w0rd!#x" },
-    { "carol", "P\xc3\xa4ssw\xc3\xb6rd-\xe2\x82\xac" },
+    {"alice", "Secret123"},
+    {"bob", "Pa55 w0rd!#x"},
+    {"carol", "P\xc3\xa4ssw\xc3\xb6rd-\xe2\x82\xac"},
 };
 
 static char interop_dir[1024];
@@ -109,11 +109,11 @@ typedef struct interop_sspi_peer {
     int have_ctx;
     uint32_t attrs;
     int complete;
-    SECURITY_STATUS status;            /* status of the last call */
-    unsigned char *cb;                 /* SEC_CHANNEL_BINDINGS + data */
+    SECURITY_STATUS status; /* status of the last call */
+    unsigned char *cb;      /* SEC_CHANNEL_BINDINGS + data */
     uint32_t cb_len;
     uint32_t max_token;
-    uint32_t req;                      /* ISC_REQ_* / ASC_REQ_* flags */
+    uint32_t req; /* ISC_REQ_* / ASC_REQ_* flags */
 } interop_sspi_peer;
 
 static const char *interop_status(SECURITY_STATUS s)
@@ -125,8 +125,7 @@ static const char *interop_status(SECURITY_STATUS s)
     return buf;
 }
 
-static void interop_sspi_set_cb(interop_sspi_peer *p, const void *app,
-                                size_t app_len)
+static void interop_sspi_set_cb(interop_sspi_peer *p, const void *app, size_t app_len)
 {
     SEC_CHANNEL_BINDINGS *b;
 
@@ -147,26 +146,23 @@ static void interop_sspi_common(interop_sspi_peer *p)
     SECURITY_STATUS s;
 
     s = QuerySecurityPackageInfoA((SEC_CHAR *)INTEROP_PACKAGE, &info);
-    ck_assert_msg(s == SEC_E_OK, "QuerySecurityPackageInfoA(NTLM): %s",
-                  interop_status(s));
+    ck_assert_msg(s == SEC_E_OK, "QuerySecurityPackageInfoA(NTLM): %s", interop_status(s));
     ck_assert_ptr_nonnull(info);
     p->max_token = info->cbMaxToken;
     ck_assert_uint_ge(p->max_token, 1024);
     FreeContextBuffer(info);
 }
 
-#define INTEROP_ISC_FLAGS (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | \
-                           ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT | \
-                           ISC_REQ_CONNECTION)
-#define INTEROP_ASC_FLAGS (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | \
-                           ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT | \
-                           ASC_REQ_CONNECTION)
+#define INTEROP_ISC_FLAGS                                                                          \
+    (ISC_REQ_CONFIDENTIALITY | ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |                         \
+     ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION)
+#define INTEROP_ASC_FLAGS                                                                          \
+    (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | ASC_REQ_REPLAY_DETECT |                         \
+     ASC_REQ_SEQUENCE_DETECT | ASC_REQ_CONNECTION)
 
 /* Acquires outbound credentials for user/password in INTEROP_DOMAIN. */
-static SECURITY_STATUS interop_sspi_client_init(interop_sspi_peer *p,
-                                                const char *user,
-                                                const char *password,
-                                                const void *cb, size_t cb_len)
+static SECURITY_STATUS interop_sspi_client_init(interop_sspi_peer *p, const char *user,
+                                                const char *password, const void *cb, size_t cb_len)
 {
     SEC_WINNT_AUTH_IDENTITY_A id;
     TimeStamp expiry;
@@ -185,9 +181,8 @@ static SECURITY_STATUS interop_sspi_client_init(interop_sspi_peer *p,
     id.Password = (unsigned char *)password;
     id.PasswordLength = (uint32_t)strlen(password);
     id.Flags = SEC_WINNT_AUTH_IDENTITY_ANSI;
-    p->status = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)INTEROP_PACKAGE,
-                                          SECPKG_CRED_OUTBOUND, NULL, &id,
-                                          NULL, NULL, &p->cred, &expiry);
+    p->status = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)INTEROP_PACKAGE, SECPKG_CRED_OUTBOUND,
+                                          NULL, &id, NULL, NULL, &p->cred, &expiry);
     p->have_cred = (p->status == SEC_E_OK);
     return p->status;
 }
@@ -209,8 +204,7 @@ static unsigned short *interop_utf16(const char *s, uint32_t *n)
             p += 2;
         } else {
             ck_assert_uint_eq(*p & 0xf0, 0xe0);
-            w[k++] = (unsigned short)((p[0] & 0x0f) << 12 |
-                                      (p[1] & 0x3f) << 6 | (p[2] & 0x3f));
+            w[k++] = (unsigned short)((p[0] & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f));
             p += 3;
         }
     }
@@ -220,8 +214,7 @@ static unsigned short *interop_utf16(const char *s, uint32_t *n)
 
 /* Like interop_sspi_client_init, through AcquireCredentialsHandleW and a
  * SEC_WINNT_AUTH_IDENTITY_W. */
-static SECURITY_STATUS interop_sspi_client_init_w(interop_sspi_peer *p,
-                                                  const char *user,
+static SECURITY_STATUS interop_sspi_client_init_w(interop_sspi_peer *p, const char *user,
                                                   const char *password)
 {
     static SEC_WCHAR package[] = u"NTLM";
@@ -238,9 +231,8 @@ static SECURITY_STATUS interop_sspi_client_init_w(interop_sspi_peer *p,
     id.Domain = interop_utf16(INTEROP_DOMAIN, &id.DomainLength);
     id.Password = interop_utf16(password, &id.PasswordLength);
     id.Flags = SEC_WINNT_AUTH_IDENTITY_UNICODE;
-    p->status = AcquireCredentialsHandleW(NULL, package, SECPKG_CRED_OUTBOUND,
-                                          NULL, &id, NULL, NULL, &p->cred,
-                                          &expiry);
+    p->status = AcquireCredentialsHandleW(NULL, package, SECPKG_CRED_OUTBOUND, NULL, &id, NULL,
+                                          NULL, &p->cred, &expiry);
     p->have_cred = (p->status == SEC_E_OK);
     free(id.User);
     free(id.Domain);
@@ -249,8 +241,7 @@ static SECURITY_STATUS interop_sspi_client_init_w(interop_sspi_peer *p,
 }
 
 /* Acquires inbound credentials; users come from the package's user file. */
-static SECURITY_STATUS interop_sspi_server_init(interop_sspi_peer *p,
-                                                const void *cb, size_t cb_len)
+static SECURITY_STATUS interop_sspi_server_init(interop_sspi_peer *p, const void *cb, size_t cb_len)
 {
     TimeStamp expiry;
 
@@ -259,9 +250,8 @@ static SECURITY_STATUS interop_sspi_server_init(interop_sspi_peer *p,
     p->req = INTEROP_ASC_FLAGS;
     interop_sspi_common(p);
     interop_sspi_set_cb(p, cb, cb_len);
-    p->status = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)INTEROP_PACKAGE,
-                                          SECPKG_CRED_INBOUND, NULL, NULL,
-                                          NULL, NULL, &p->cred, &expiry);
+    p->status = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)INTEROP_PACKAGE, SECPKG_CRED_INBOUND,
+                                          NULL, NULL, NULL, NULL, &p->cred, &expiry);
     p->have_cred = (p->status == SEC_E_OK);
     return p->status;
 }
@@ -270,14 +260,13 @@ static SECURITY_STATUS interop_sspi_server_init(interop_sspi_peer *p,
  * One handshake leg through InitializeSecurityContextA or
  * AcceptSecurityContext. *out is malloc()ed (NULL if no token).
  */
-static SECURITY_STATUS interop_sspi_step(interop_sspi_peer *p, const void *in,
-                                         size_t in_len, void **out,
-                                         size_t *out_len)
+static SECURITY_STATUS interop_sspi_step(interop_sspi_peer *p, const void *in, size_t in_len,
+                                         void **out, size_t *out_len)
 {
     SecBuffer inb[2];
     SecBuffer outb[1];
-    SecBufferDesc indesc = { SECBUFFER_VERSION, 0, inb };
-    SecBufferDesc outdesc = { SECBUFFER_VERSION, 1, outb };
+    SecBufferDesc indesc = {SECBUFFER_VERSION, 0, inb};
+    SecBufferDesc outdesc = {SECBUFFER_VERSION, 1, outb};
     /* ISC_REQ_ALLOCATE_MEMORY == ASC_REQ_ALLOCATE_MEMORY, same for RET */
     int alloc = (p->req & ISC_REQ_ALLOCATE_MEMORY) != 0;
     unsigned char *tok = NULL;
@@ -310,14 +299,13 @@ static SECURITY_STATUS interop_sspi_step(interop_sspi_peer *p, const void *in,
 
     if (p->initiator) {
         p->status = InitializeSecurityContextA(
-            &p->cred, p->have_ctx ? &p->ctx : NULL, (SEC_CHAR *)"host/server",
-            p->req, 0, SECURITY_NATIVE_DREP,
-            indesc.cBuffers > 0 ? &indesc : NULL, 0, &p->ctx, &outdesc,
+            &p->cred, p->have_ctx ? &p->ctx : NULL, (SEC_CHAR *)"host/server", p->req, 0,
+            SECURITY_NATIVE_DREP, indesc.cBuffers > 0 ? &indesc : NULL, 0, &p->ctx, &outdesc,
             &p->attrs, &expiry);
     } else {
-        p->status = AcceptSecurityContext(
-            &p->cred, p->have_ctx ? &p->ctx : NULL, &indesc, p->req,
-            SECURITY_NATIVE_DREP, &p->ctx, &outdesc, &p->attrs, &expiry);
+        p->status =
+            AcceptSecurityContext(&p->cred, p->have_ctx ? &p->ctx : NULL, &indesc, p->req,
+                                  SECURITY_NATIVE_DREP, &p->ctx, &outdesc, &p->attrs, &expiry);
     }
     if (p->status == SEC_E_OK || p->status == SEC_I_CONTINUE_NEEDED)
         p->have_ctx = 1;
@@ -335,7 +323,8 @@ static SECURITY_STATUS interop_sspi_step(interop_sspi_peer *p, const void *in,
         if (SEC_SUCCESS(p->status) && outb[0].cbBuffer > 0)
             ck_assert_msg(p->attrs & ISC_RET_ALLOCATED_MEMORY,
                           "ALLOCATE_MEMORY: attributes 0x%x lack "
-                          "ALLOCATED_MEMORY", p->attrs);
+                          "ALLOCATED_MEMORY",
+                          p->attrs);
         if (outb[0].pvBuffer != NULL)
             FreeContextBuffer(outb[0].pvBuffer);
     }
@@ -348,12 +337,11 @@ static SECURITY_STATUS interop_sspi_step(interop_sspi_peer *p, const void *in,
  * token_first picks the order of the two buffers in the SecBufferDesc (the
  * package must find them by type).
  */
-static SECURITY_STATUS interop_sspi_seal(interop_sspi_peer *p, const void *msg,
-                                         size_t len, int token_first,
-                                         unsigned char **wire, size_t *wire_len)
+static SECURITY_STATUS interop_sspi_seal(interop_sspi_peer *p, const void *msg, size_t len,
+                                         int token_first, unsigned char **wire, size_t *wire_len)
 {
     SecBuffer b[2];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc desc = {SECBUFFER_VERSION, 2, b};
     unsigned char *w = malloc(len + INTEROP_SIG_LEN);
     int t = token_first ? 0 : 1;
 
@@ -369,8 +357,7 @@ static SECURITY_STATUS interop_sspi_seal(interop_sspi_peer *p, const void *msg,
     p->status = EncryptMessage(&p->ctx, 0, &desc, 0);
     if (p->status == SEC_E_OK) {
         ck_assert_msg(b[t].cbBuffer == INTEROP_SIG_LEN,
-                      "EncryptMessage token length %u, expected 16",
-                      (unsigned)b[t].cbBuffer);
+                      "EncryptMessage token length %u, expected 16", (unsigned)b[t].cbBuffer);
         ck_assert_uint_eq(b[1 - t].cbBuffer, len);
         ck_assert_ptr_eq(b[1 - t].pvBuffer, w + INTEROP_SIG_LEN);
         if (len >= 8)
@@ -383,12 +370,11 @@ static SECURITY_STATUS interop_sspi_seal(interop_sspi_peer *p, const void *msg,
 }
 
 /* DecryptMessage on a signature || sealed data token; *out is malloc()ed. */
-static SECURITY_STATUS interop_sspi_unseal(interop_sspi_peer *p,
-                                           const void *wire, size_t wire_len,
+static SECURITY_STATUS interop_sspi_unseal(interop_sspi_peer *p, const void *wire, size_t wire_len,
                                            unsigned char **out, size_t *out_len)
 {
     SecBuffer b[2];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc desc = {SECBUFFER_VERSION, 2, b};
     unsigned char *w = malloc(wire_len);
     uint32_t qop = 0;
 
@@ -415,12 +401,11 @@ static SECURITY_STATUS interop_sspi_unseal(interop_sspi_peer *p,
 }
 
 /* MakeSignature over msg into sig[16]. */
-static SECURITY_STATUS interop_sspi_sign(interop_sspi_peer *p, const void *msg,
-                                         size_t len,
+static SECURITY_STATUS interop_sspi_sign(interop_sspi_peer *p, const void *msg, size_t len,
                                          unsigned char sig[INTEROP_SIG_LEN])
 {
     SecBuffer b[2];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc desc = {SECBUFFER_VERSION, 2, b};
     unsigned char *copy = malloc(len + 1);
 
     ck_assert_ptr_nonnull(copy);
@@ -434,20 +419,18 @@ static SECURITY_STATUS interop_sspi_sign(interop_sspi_peer *p, const void *msg,
     p->status = MakeSignature(&p->ctx, 0, &desc, 0);
     if (p->status == SEC_E_OK) {
         ck_assert_uint_eq(b[1].cbBuffer, INTEROP_SIG_LEN);
-        ck_assert_msg(memcmp(copy, msg, len) == 0,
-                      "MakeSignature modified the data buffer");
+        ck_assert_msg(memcmp(copy, msg, len) == 0, "MakeSignature modified the data buffer");
     }
     free(copy);
     return p->status;
 }
 
 /* VerifySignature of msg against a 16-byte signature. */
-static SECURITY_STATUS interop_sspi_verify(interop_sspi_peer *p,
-                                          const void *msg, size_t len,
-                                          const void *sig, size_t sig_len)
+static SECURITY_STATUS interop_sspi_verify(interop_sspi_peer *p, const void *msg, size_t len,
+                                           const void *sig, size_t sig_len)
 {
     SecBuffer b[2];
-    SecBufferDesc desc = { SECBUFFER_VERSION, 2, b };
+    SecBufferDesc desc = {SECBUFFER_VERSION, 2, b};
     unsigned char *copy = malloc(len + 1);
     unsigned char *s = malloc(sig_len + 1);
     uint32_t qop = 0;
@@ -492,10 +475,14 @@ enum interop_result {
 static const char *interop_result_name(enum interop_result r)
 {
     switch (r) {
-    case INTEROP_OK: return "completed";
-    case INTEROP_INITIATOR_FAILED: return "initiator failed";
-    case INTEROP_ACCEPTOR_FAILED: return "acceptor failed";
-    case INTEROP_STUCK: return "no progress";
+    case INTEROP_OK:
+        return "completed";
+    case INTEROP_INITIATOR_FAILED:
+        return "initiator failed";
+    case INTEROP_ACCEPTOR_FAILED:
+        return "acceptor failed";
+    case INTEROP_STUCK:
+        return "no progress";
     }
     return "?";
 }
@@ -536,8 +523,7 @@ static void interop_wire_record(const void *tok, size_t len)
 }
 
 /* libsspi initiator -> gss-ntlmssp acceptor. */
-static enum interop_result interop_handshake_sspi_gss(interop_sspi_peer *c,
-                                                      interop_gss_peer *s)
+static enum interop_result interop_handshake_sspi_gss(interop_sspi_peer *c, interop_gss_peer *s)
 {
     void *tok = NULL;
     size_t tok_len = 0;
@@ -580,8 +566,7 @@ static enum interop_result interop_handshake_sspi_gss(interop_sspi_peer *c,
 }
 
 /* gss-ntlmssp initiator -> libsspi acceptor. */
-static enum interop_result interop_handshake_gss_sspi(interop_gss_peer *c,
-                                                      interop_sspi_peer *s)
+static enum interop_result interop_handshake_gss_sspi(interop_gss_peer *c, interop_sspi_peer *s)
 {
     void *tok = NULL;
     size_t tok_len = 0;
@@ -623,14 +608,13 @@ static enum interop_result interop_handshake_gss_sspi(interop_gss_peer *c,
     return INTEROP_STUCK;
 }
 
-#define INTEROP_GSS_FLAGS (GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | \
-                           GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | \
-                           GSS_C_SEQUENCE_FLAG)
+#define INTEROP_GSS_FLAGS                                                                          \
+    (GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG |                  \
+     GSS_C_SEQUENCE_FLAG)
 
 /* A complete, asserted libsspi-client/gss-server session. */
-static void interop_setup_sspi_gss(interop_sspi_peer *c, interop_gss_peer *s,
-                                   int acquire, const char *user,
-                                   const char *password)
+static void interop_setup_sspi_gss(interop_sspi_peer *c, interop_gss_peer *s, int acquire,
+                                   const char *user, const char *password)
 {
     enum interop_result r;
     SECURITY_STATUS st;
@@ -639,37 +623,30 @@ static void interop_setup_sspi_gss(interop_sspi_peer *c, interop_gss_peer *s,
     char expect[256];
 
     st = interop_sspi_client_init(c, user, password, NULL, 0);
-    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA(OUTBOUND): %s",
-                  interop_status(st));
+    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA(OUTBOUND): %s", interop_status(st));
     maj = interop_gss_server_init(s, acquire, NULL, 0);
-    ck_assert_msg(maj == GSS_S_COMPLETE, "gss acceptor creds: %s",
-                  interop_gss_error(s));
+    ck_assert_msg(maj == GSS_S_COMPLETE, "gss acceptor creds: %s", interop_gss_error(s));
     r = interop_handshake_sspi_gss(c, s);
-    ck_assert_msg(r == INTEROP_OK,
-                  "handshake libsspi->gss-ntlmssp: %s; libsspi %s; gss %s",
-                  interop_result_name(r), interop_status(c->status),
-                  interop_gss_error(s));
-    ck_assert_msg(c->attrs & ISC_RET_CONFIDENTIALITY,
-                  "ISC attributes 0x%x lack CONFIDENTIALITY", c->attrs);
-    ck_assert_msg(c->attrs & ISC_RET_INTEGRITY,
-                  "ISC attributes 0x%x lack INTEGRITY", c->attrs);
-    ck_assert_msg(s->ret_flags & GSS_C_CONF_FLAG,
-                  "gss acceptor flags 0x%x lack CONF", s->ret_flags);
-    ck_assert_msg(s->ret_flags & GSS_C_INTEG_FLAG,
-                  "gss acceptor flags 0x%x lack INTEG", s->ret_flags);
+    ck_assert_msg(r == INTEROP_OK, "handshake libsspi->gss-ntlmssp: %s; libsspi %s; gss %s",
+                  interop_result_name(r), interop_status(c->status), interop_gss_error(s));
+    ck_assert_msg(c->attrs & ISC_RET_CONFIDENTIALITY, "ISC attributes 0x%x lack CONFIDENTIALITY",
+                  c->attrs);
+    ck_assert_msg(c->attrs & ISC_RET_INTEGRITY, "ISC attributes 0x%x lack INTEGRITY", c->attrs);
+    ck_assert_msg(s->ret_flags & GSS_C_CONF_FLAG, "gss acceptor flags 0x%x lack CONF",
+                  s->ret_flags);
+    ck_assert_msg(s->ret_flags & GSS_C_INTEG_FLAG, "gss acceptor flags 0x%x lack INTEG",
+                  s->ret_flags);
     name = interop_gss_src_name(s);
     ck_assert_ptr_nonnull(name);
     snprintf(expect, sizeof(expect), "%s\\%s", INTEROP_DOMAIN, user);
-    ck_assert_msg(strcasecmp(name, expect) == 0,
-                  "gss-ntlmssp saw initiator '%s', expected '%s'", name,
-                  expect);
+    ck_assert_msg(strcasecmp(name, expect) == 0, "gss-ntlmssp saw initiator '%s', expected '%s'",
+                  name, expect);
     free(name);
 }
 
 /* A complete, asserted gss-client/libsspi-server session. */
-static void interop_setup_gss_sspi(interop_gss_peer *c, interop_sspi_peer *s,
-                                   int from_file, const char *user,
-                                   const char *password)
+static void interop_setup_gss_sspi(interop_gss_peer *c, interop_sspi_peer *s, int from_file,
+                                   const char *user, const char *password)
 {
     SecPkgContext_NamesA names;
     enum interop_result r;
@@ -678,33 +655,27 @@ static void interop_setup_gss_sspi(interop_gss_peer *c, interop_sspi_peer *s,
     char principal[256];
 
     snprintf(principal, sizeof(principal), "%s\\%s", INTEROP_DOMAIN, user);
-    maj = interop_gss_client_init(c, principal, from_file ? NULL : password,
-                                  "host@server", INTEROP_GSS_FLAGS, NULL, 0);
-    ck_assert_msg(maj == GSS_S_COMPLETE, "gss initiator creds: %s",
-                  interop_gss_error(c));
+    maj = interop_gss_client_init(c, principal, from_file ? NULL : password, "host@server",
+                                  INTEROP_GSS_FLAGS, NULL, 0);
+    ck_assert_msg(maj == GSS_S_COMPLETE, "gss initiator creds: %s", interop_gss_error(c));
     st = interop_sspi_server_init(s, NULL, 0);
-    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA(INBOUND): %s",
-                  interop_status(st));
+    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA(INBOUND): %s", interop_status(st));
     r = interop_handshake_gss_sspi(c, s);
-    ck_assert_msg(r == INTEROP_OK,
-                  "handshake gss-ntlmssp->libsspi: %s; gss %s; libsspi %s",
-                  interop_result_name(r), interop_gss_error(c),
-                  interop_status(s->status));
-    ck_assert_msg(s->attrs & ASC_RET_CONFIDENTIALITY,
-                  "ASC attributes 0x%x lack CONFIDENTIALITY", s->attrs);
-    ck_assert_msg(s->attrs & ASC_RET_INTEGRITY,
-                  "ASC attributes 0x%x lack INTEGRITY", s->attrs);
-    ck_assert_msg(c->ret_flags & GSS_C_CONF_FLAG,
-                  "gss initiator flags 0x%x lack CONF", c->ret_flags);
+    ck_assert_msg(r == INTEROP_OK, "handshake gss-ntlmssp->libsspi: %s; gss %s; libsspi %s",
+                  interop_result_name(r), interop_gss_error(c), interop_status(s->status));
+    ck_assert_msg(s->attrs & ASC_RET_CONFIDENTIALITY, "ASC attributes 0x%x lack CONFIDENTIALITY",
+                  s->attrs);
+    ck_assert_msg(s->attrs & ASC_RET_INTEGRITY, "ASC attributes 0x%x lack INTEGRITY", s->attrs);
+    ck_assert_msg(c->ret_flags & GSS_C_CONF_FLAG, "gss initiator flags 0x%x lack CONF",
+                  c->ret_flags);
 
     memset(&names, 0, sizeof(names));
     st = QueryContextAttributesA(&s->ctx, SECPKG_ATTR_NAMES, &names);
-    ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(NAMES): %s",
-                  interop_status(st));
+    ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(NAMES): %s", interop_status(st));
     ck_assert_ptr_nonnull(names.sUserName);
     ck_assert_msg(strcasecmp((const char *)names.sUserName, principal) == 0,
-                  "libsspi acceptor saw '%s', expected '%s'",
-                  (const char *)names.sUserName, principal);
+                  "libsspi acceptor saw '%s', expected '%s'", (const char *)names.sUserName,
+                  principal);
     FreeContextBuffer(names.sUserName);
 }
 
@@ -715,8 +686,7 @@ static void interop_check_sizes(interop_sspi_peer *p)
 
     memset(&sizes, 0, sizeof(sizes));
     st = QueryContextAttributesA(&p->ctx, SECPKG_ATTR_SIZES, &sizes);
-    ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(SIZES): %s",
-                  interop_status(st));
+    ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(SIZES): %s", interop_status(st));
     ck_assert_uint_eq(sizes.cbMaxSignature, INTEROP_SIG_LEN);
     ck_assert_uint_eq(sizes.cbSecurityTrailer, INTEROP_SIG_LEN);
 }
@@ -725,15 +695,15 @@ static void interop_check_sizes(interop_sspi_peer *p)
 /* Wire-level checks of the handshake messages ([MS-NLMP] 2.2.1)        */
 /* ------------------------------------------------------------------ */
 
-#define NTLMSSP_NEGOTIATE_SIGN                      0x00000010u
-#define NTLMSSP_NEGOTIATE_SEAL                      0x00000020u
-#define NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY  0x00080000u
-#define NTLMSSP_NEGOTIATE_TARGET_INFO               0x00800000u
-#define NTLMSSP_NEGOTIATE_128                       0x20000000u
-#define NTLMSSP_NEGOTIATE_KEY_EXCH                  0x40000000u
-#define INTEROP_STRONG_FLAGS \
-    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL | \
-     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128 | \
+#define NTLMSSP_NEGOTIATE_SIGN                     0x00000010u
+#define NTLMSSP_NEGOTIATE_SEAL                     0x00000020u
+#define NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY 0x00080000u
+#define NTLMSSP_NEGOTIATE_TARGET_INFO              0x00800000u
+#define NTLMSSP_NEGOTIATE_128                      0x20000000u
+#define NTLMSSP_NEGOTIATE_KEY_EXCH                 0x40000000u
+#define INTEROP_STRONG_FLAGS                                                                       \
+    (NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |                                             \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128 |                          \
      NTLMSSP_NEGOTIATE_KEY_EXCH)
 
 #define MSV_AV_NB_DOMAIN_NAME   2
@@ -743,8 +713,7 @@ static void interop_check_sizes(interop_sspi_peer *p)
 
 static uint32_t interop_le32(const unsigned char *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint16_t interop_le16(const unsigned char *p)
@@ -753,13 +722,11 @@ static uint16_t interop_le16(const unsigned char *p)
 }
 
 /* Message number i of the last handshake, checked to be NTLMSSP type t. */
-static const unsigned char *interop_wire_msg(unsigned i, uint32_t type,
-                                             size_t *len)
+static const unsigned char *interop_wire_msg(unsigned i, uint32_t type, size_t *len)
 {
     const unsigned char *m;
 
-    ck_assert_msg(interop_wire.count > i, "handshake has only %u messages",
-                  interop_wire.count);
+    ck_assert_msg(interop_wire.count > i, "handshake has only %u messages", interop_wire.count);
     m = interop_wire.msg[i];
     *len = interop_wire.len[i];
     ck_assert_uint_ge(*len, 12);
@@ -769,8 +736,8 @@ static const unsigned char *interop_wire_msg(unsigned i, uint32_t type,
 }
 
 /* A (len, maxlen, offset) field at off in m, bounds-checked. */
-static const unsigned char *interop_field(const unsigned char *m, size_t len,
-                                          size_t off, size_t *flen)
+static const unsigned char *interop_field(const unsigned char *m, size_t len, size_t off,
+                                          size_t *flen)
 {
     uint32_t o;
 
@@ -782,8 +749,8 @@ static const unsigned char *interop_field(const unsigned char *m, size_t len,
 }
 
 /* The value of AV pair id in an AV_PAIR list, or NULL. */
-static const unsigned char *interop_av(const unsigned char *av, size_t len,
-                                       uint16_t id, size_t *vlen)
+static const unsigned char *interop_av(const unsigned char *av, size_t len, uint16_t id,
+                                       size_t *vlen)
 {
     size_t pos = 0;
 
@@ -821,14 +788,12 @@ static void interop_check_authenticate(int want_mic, int want_cb)
     ck_assert_uint_ge(len, 64);
     flags = interop_le32(m + 60);
     ck_assert_msg((flags & INTEROP_STRONG_FLAGS) == INTEROP_STRONG_FLAGS,
-                  "AUTHENTICATE flags 0x%08x lack some of 0x%08x", flags,
-                  INTEROP_STRONG_FLAGS);
+                  "AUTHENTICATE flags 0x%08x lack some of 0x%08x", flags, INTEROP_STRONG_FLAGS);
     nt = interop_field(m, len, 20, &nt_len);
-    ck_assert_msg(nt_len > 24, "NT response of %zu bytes is not NTLMv2",
-                  nt_len);
+    ck_assert_msg(nt_len > 24, "NT response of %zu bytes is not NTLMv2", nt_len);
     ck_assert_uint_ge(nt_len, 16 + 28);
-    ck_assert_uint_eq(nt[16], 1);                   /* RespType */
-    ck_assert_uint_eq(nt[17], 1);                   /* HiRespType */
+    ck_assert_uint_eq(nt[16], 1); /* RespType */
+    ck_assert_uint_eq(nt[17], 1); /* HiRespType */
     if (want_mic) {
         /* lowest payload offset of the six fields = end of the header */
         for (k = 12; k <= 52; k += 8) {
@@ -838,20 +803,19 @@ static void interop_check_authenticate(int want_mic, int want_cb)
             if (flen > 0 && off < first)
                 first = off;
         }
-        ck_assert_msg(first >= 88, "AUTHENTICATE payload starts at %zu: no "
-                      "room for a MIC", first);
+        ck_assert_msg(first >= 88,
+                      "AUTHENTICATE payload starts at %zu: no "
+                      "room for a MIC",
+                      first);
         v = interop_av(nt + 44, nt_len - 44, MSV_AV_FLAGS, &vlen);
-        ck_assert_msg(v != NULL && vlen == 4,
-                      "no MsvAvFlags in the NTLMv2 blob");
-        ck_assert_msg(interop_le32(v) & 0x2,
-                      "MsvAvFlags 0x%x: no MIC announced", interop_le32(v));
+        ck_assert_msg(v != NULL && vlen == 4, "no MsvAvFlags in the NTLMv2 blob");
+        ck_assert_msg(interop_le32(v) & 0x2, "MsvAvFlags 0x%x: no MIC announced", interop_le32(v));
         ck_assert_msg(memcmp(m + 72, zero, 16) != 0, "MIC field is zero");
     }
     v = interop_av(nt + 44, nt_len - 44, MSV_AV_CHANNEL_BINDINGS, &vlen);
     if (want_cb) {
         ck_assert_msg(v != NULL && vlen == 16, "no MsvAvChannelBindings");
-        ck_assert_msg(memcmp(v, zero, 16) != 0,
-                      "MsvAvChannelBindings is all zero");
+        ck_assert_msg(memcmp(v, zero, 16) != 0, "MsvAvChannelBindings is all zero");
     }
 }
 
@@ -867,11 +831,10 @@ static void interop_check_challenge(void)
     m = interop_wire_msg(1, 2, &len);
     ck_assert_uint_ge(len, 48);
     flags = interop_le32(m + 20);
-    ck_assert_msg(flags & NTLMSSP_NEGOTIATE_TARGET_INFO,
-                  "CHALLENGE flags 0x%08x lack TARGET_INFO", flags);
+    ck_assert_msg(flags & NTLMSSP_NEGOTIATE_TARGET_INFO, "CHALLENGE flags 0x%08x lack TARGET_INFO",
+                  flags);
     ck_assert_msg((flags & INTEROP_STRONG_FLAGS) == INTEROP_STRONG_FLAGS,
-                  "CHALLENGE flags 0x%08x lack some of 0x%08x", flags,
-                  INTEROP_STRONG_FLAGS);
+                  "CHALLENGE flags 0x%08x lack some of 0x%08x", flags, INTEROP_STRONG_FLAGS);
     ti = interop_field(m, len, 40, &ti_len);
     v = interop_av(ti, ti_len, MSV_AV_NB_DOMAIN_NAME, &vlen);
     ck_assert_msg(v != NULL, "no MsvAvNbDomainName in CHALLENGE");
@@ -896,8 +859,7 @@ START_TEST(test_wire_sspi_client)
     ck_assert_uint_ge(len, 16);
     flags = interop_le32(m + 12);
     ck_assert_msg((flags & INTEROP_STRONG_FLAGS) == INTEROP_STRONG_FLAGS,
-                  "NEGOTIATE flags 0x%08x lack some of 0x%08x", flags,
-                  INTEROP_STRONG_FLAGS);
+                  "NEGOTIATE flags 0x%08x lack some of 0x%08x", flags, INTEROP_STRONG_FLAGS);
     interop_check_authenticate(1, 0);
     interop_sspi_peer_free(&c);
     interop_gss_peer_free(&s);
@@ -951,15 +913,12 @@ START_TEST(test_wire_sspi_client_bad_mic)
     interop_gss_peer s;
     enum interop_result r;
 
-    ck_assert_int_eq(interop_sspi_client_init(&c, "alice", "Secret123",
-                                              NULL, 0), SEC_E_OK);
-    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0),
-                      GSS_S_COMPLETE);
+    ck_assert_int_eq(interop_sspi_client_init(&c, "alice", "Secret123", NULL, 0), SEC_E_OK);
+    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0), GSS_S_COMPLETE);
     interop_wire_hook = interop_hook_mic;
     r = interop_handshake_sspi_gss(&c, &s);
     interop_wire_hook = NULL;
-    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED,
-                  "gss-ntlmssp accepted a damaged MIC: %s",
+    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED, "gss-ntlmssp accepted a damaged MIC: %s",
                   interop_result_name(r));
     interop_sspi_peer_free(&c);
     interop_gss_peer_free(&s);
@@ -975,15 +934,14 @@ START_TEST(test_wire_gss_client_bad_blob)
     enum interop_result r;
     OM_uint32 maj;
 
-    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123",
-                                  "host@server", INTEROP_GSS_FLAGS, NULL, 0);
+    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123", "host@server",
+                                  INTEROP_GSS_FLAGS, NULL, 0);
     ck_assert_msg(maj == GSS_S_COMPLETE, "%s", interop_gss_error(&c));
     ck_assert_int_eq(interop_sspi_server_init(&s, NULL, 0), SEC_E_OK);
     interop_wire_hook = interop_hook_blob;
     r = interop_handshake_gss_sspi(&c, &s);
     interop_wire_hook = NULL;
-    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED,
-                  "libsspi accepted a damaged NTLMv2 response: %s",
+    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED, "libsspi accepted a damaged NTLMv2 response: %s",
                   interop_result_name(r));
     ck_assert_msg(s.status == SEC_E_LOGON_DENIED,
                   "AcceptSecurityContext: %s, expected SEC_E_LOGON_DENIED",
@@ -1015,8 +973,7 @@ static const size_t interop_sizes[] = {
 };
 #define INTEROP_NSIZES (sizeof(interop_sizes) / sizeof(interop_sizes[0]))
 
-static void interop_seal_sspi_to_gss(interop_sspi_peer *sp,
-                                     interop_gss_peer *gp, unsigned i)
+static void interop_seal_sspi_to_gss(interop_sspi_peer *sp, interop_gss_peer *gp, unsigned i)
 {
     size_t len = interop_sizes[i % INTEROP_NSIZES];
     unsigned char *msg = interop_message(i, len);
@@ -1028,11 +985,9 @@ static void interop_seal_sspi_to_gss(interop_sspi_peer *sp,
     OM_uint32 maj;
 
     st = interop_sspi_seal(sp, msg, len, i & 1, &wire, &wire_len);
-    ck_assert_msg(st == SEC_E_OK, "EncryptMessage #%u (%zu bytes): %s", i,
-                  len, interop_status(st));
+    ck_assert_msg(st == SEC_E_OK, "EncryptMessage #%u (%zu bytes): %s", i, len, interop_status(st));
     maj = interop_gss_unwrap(gp, wire, wire_len, &plain, &plain_len);
-    ck_assert_msg(maj == GSS_S_COMPLETE,
-                  "gss_unwrap of EncryptMessage #%u (%zu bytes): %s", i, len,
+    ck_assert_msg(maj == GSS_S_COMPLETE, "gss_unwrap of EncryptMessage #%u (%zu bytes): %s", i, len,
                   interop_gss_error(gp));
     ck_assert_uint_eq(plain_len, len);
     ck_assert_msg(memcmp(plain, msg, len) == 0,
@@ -1042,8 +997,7 @@ static void interop_seal_sspi_to_gss(interop_sspi_peer *sp,
     free(msg);
 }
 
-static void interop_seal_gss_to_sspi(interop_gss_peer *gp,
-                                     interop_sspi_peer *sp, unsigned i)
+static void interop_seal_gss_to_sspi(interop_gss_peer *gp, interop_sspi_peer *sp, unsigned i)
 {
     size_t len = interop_sizes[(i + 5) % INTEROP_NSIZES];
     unsigned char *msg = interop_message(i + 1000, len);
@@ -1055,23 +1009,20 @@ static void interop_seal_gss_to_sspi(interop_gss_peer *gp,
     OM_uint32 maj;
 
     maj = interop_gss_wrap(gp, msg, len, &wire, &wire_len);
-    ck_assert_msg(maj == GSS_S_COMPLETE, "gss_wrap #%u: %s", i,
-                  interop_gss_error(gp));
+    ck_assert_msg(maj == GSS_S_COMPLETE, "gss_wrap #%u: %s", i, interop_gss_error(gp));
     ck_assert_uint_eq(wire_len, len + INTEROP_SIG_LEN);
     st = interop_sspi_unseal(sp, wire, wire_len, &plain, &plain_len);
-    ck_assert_msg(st == SEC_E_OK,
-                  "DecryptMessage of gss_wrap #%u (%zu bytes): %s", i, len,
+    ck_assert_msg(st == SEC_E_OK, "DecryptMessage of gss_wrap #%u (%zu bytes): %s", i, len,
                   interop_status(st));
     ck_assert_uint_eq(plain_len, len);
-    ck_assert_msg(memcmp(plain, msg, len) == 0,
-                  "DecryptMessage of gss_wrap #%u: plaintext differs", i);
+    ck_assert_msg(memcmp(plain, msg, len) == 0, "DecryptMessage of gss_wrap #%u: plaintext differs",
+                  i);
     free(plain);
     free(wire);
     free(msg);
 }
 
-static void interop_sign_sspi_to_gss(interop_sspi_peer *sp,
-                                     interop_gss_peer *gp, unsigned i)
+static void interop_sign_sspi_to_gss(interop_sspi_peer *sp, interop_gss_peer *gp, unsigned i)
 {
     size_t len = interop_sizes[(i + 3) % INTEROP_NSIZES];
     unsigned char *msg = interop_message(i + 2000, len);
@@ -1080,17 +1031,14 @@ static void interop_sign_sspi_to_gss(interop_sspi_peer *sp,
     OM_uint32 maj;
 
     st = interop_sspi_sign(sp, msg, len, sig);
-    ck_assert_msg(st == SEC_E_OK, "MakeSignature #%u: %s", i,
-                  interop_status(st));
+    ck_assert_msg(st == SEC_E_OK, "MakeSignature #%u: %s", i, interop_status(st));
     maj = interop_gss_verify_mic(gp, msg, len, sig, sizeof(sig));
-    ck_assert_msg(maj == GSS_S_COMPLETE,
-                  "gss_verify_mic of MakeSignature #%u (%zu bytes): %s", i,
+    ck_assert_msg(maj == GSS_S_COMPLETE, "gss_verify_mic of MakeSignature #%u (%zu bytes): %s", i,
                   len, interop_gss_error(gp));
     free(msg);
 }
 
-static void interop_sign_gss_to_sspi(interop_gss_peer *gp,
-                                     interop_sspi_peer *sp, unsigned i)
+static void interop_sign_gss_to_sspi(interop_gss_peer *gp, interop_sspi_peer *sp, unsigned i)
 {
     size_t len = interop_sizes[(i + 7) % INTEROP_NSIZES];
     unsigned char *msg = interop_message(i + 3000, len);
@@ -1100,13 +1048,11 @@ static void interop_sign_gss_to_sspi(interop_gss_peer *gp,
     OM_uint32 maj;
 
     maj = interop_gss_get_mic(gp, msg, len, &mic, &mic_len);
-    ck_assert_msg(maj == GSS_S_COMPLETE, "gss_get_mic #%u: %s", i,
-                  interop_gss_error(gp));
+    ck_assert_msg(maj == GSS_S_COMPLETE, "gss_get_mic #%u: %s", i, interop_gss_error(gp));
     ck_assert_uint_eq(mic_len, INTEROP_SIG_LEN);
     st = interop_sspi_verify(sp, msg, len, mic, mic_len);
-    ck_assert_msg(st == SEC_E_OK,
-                  "VerifySignature of gss_get_mic #%u (%zu bytes): %s", i,
-                  len, interop_status(st));
+    ck_assert_msg(st == SEC_E_OK, "VerifySignature of gss_get_mic #%u (%zu bytes): %s", i, len,
+                  interop_status(st));
     free(mic);
     free(msg);
 }
@@ -1117,8 +1063,7 @@ static void interop_sign_gss_to_sspi(interop_gss_peer *gp,
  * sometimes sending several messages in a row one way so the two
  * directions' counters drift apart.
  */
-static void interop_traffic(interop_sspi_peer *sp, interop_gss_peer *gp,
-                            unsigned count)
+static void interop_traffic(interop_sspi_peer *sp, interop_gss_peer *gp, unsigned count)
 {
     unsigned i;
 
@@ -1151,10 +1096,9 @@ START_TEST(test_gss_self)
     int round;
     OM_uint32 maj;
 
-    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123",
-                                  "host@server", INTEROP_GSS_FLAGS, NULL, 0);
-    ck_assert_msg(maj == GSS_S_COMPLETE, "gss initiator creds: %s",
-                  interop_gss_error(&c));
+    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123", "host@server",
+                                  INTEROP_GSS_FLAGS, NULL, 0);
+    ck_assert_msg(maj == GSS_S_COMPLETE, "gss initiator creds: %s", interop_gss_error(&c));
     maj = interop_gss_server_init(&s, 0, NULL, 0);
     ck_assert_msg(maj == GSS_S_COMPLETE, "%s", interop_gss_error(&s));
     for (round = 0; round < 3 && !s.complete; round++) {
@@ -1166,8 +1110,7 @@ START_TEST(test_gss_self)
         ck_assert_msg(!GSS_ERROR(maj), "gss init: %s", interop_gss_error(&c));
         maj = interop_gss_step(&s, out, out_len, &tok, &tok_len);
         free(out);
-        ck_assert_msg(!GSS_ERROR(maj), "gss accept: %s",
-                      interop_gss_error(&s));
+        ck_assert_msg(!GSS_ERROR(maj), "gss accept: %s", interop_gss_error(&s));
     }
     free(tok);
     ck_assert(c.complete && s.complete);
@@ -1246,15 +1189,11 @@ START_TEST(test_sspi_client_bad_creds)
     SECURITY_STATUS st;
 
     st = interop_sspi_client_init(&c, _i == 0 ? "alice" : "mallory",
-                                  _i == 0 ? "Secret124" : "Secret123",
-                                  NULL, 0);
-    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA: %s",
-                  interop_status(st));
-    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0),
-                      GSS_S_COMPLETE);
+                                  _i == 0 ? "Secret124" : "Secret123", NULL, 0);
+    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA: %s", interop_status(st));
+    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0), GSS_S_COMPLETE);
     r = interop_handshake_sspi_gss(&c, &s);
-    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED,
-                  "expected gss-ntlmssp to refuse, got: %s (gss %s)",
+    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED, "expected gss-ntlmssp to refuse, got: %s (gss %s)",
                   interop_result_name(r), interop_gss_error(&s));
     ck_assert(!s.complete);
     interop_sspi_peer_free(&c);
@@ -1271,15 +1210,13 @@ START_TEST(test_gss_client_bad_creds)
     enum interop_result r;
     OM_uint32 maj;
 
-    maj = interop_gss_client_init(&c, _i == 0 ? INTEROP_DOMAIN "\\alice"
-                                              : INTEROP_DOMAIN "\\mallory",
-                                  _i == 0 ? "Secret124" : "Secret123",
-                                  "host@server", INTEROP_GSS_FLAGS, NULL, 0);
+    maj = interop_gss_client_init(
+        &c, _i == 0 ? INTEROP_DOMAIN "\\alice" : INTEROP_DOMAIN "\\mallory",
+        _i == 0 ? "Secret124" : "Secret123", "host@server", INTEROP_GSS_FLAGS, NULL, 0);
     ck_assert_msg(maj == GSS_S_COMPLETE, "%s", interop_gss_error(&c));
     ck_assert_int_eq(interop_sspi_server_init(&s, NULL, 0), SEC_E_OK);
     r = interop_handshake_gss_sspi(&c, &s);
-    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED,
-                  "expected libsspi to refuse, got: %s (libsspi %s)",
+    ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED, "expected libsspi to refuse, got: %s (libsspi %s)",
                   interop_result_name(r), interop_status(s.status));
     ck_assert_msg(s.status == SEC_E_LOGON_DENIED,
                   "AcceptSecurityContext: %s, expected SEC_E_LOGON_DENIED",
@@ -1305,8 +1242,7 @@ END_TEST
  * server). A failed check advances the receiver's RC4 state, so each case
  * ends its session.
  */
-static void interop_tamper_case(interop_sspi_peer *sp, interop_gss_peer *gp,
-                                int which)
+static void interop_tamper_case(interop_sspi_peer *sp, interop_gss_peer *gp, int which)
 {
     static const char text[] = "the quick brown fox jumps over the lazy dog";
     size_t len = sizeof(text) - 1;
@@ -1335,8 +1271,7 @@ static void interop_tamper_case(interop_sspi_peer *sp, interop_gss_peer *gp,
             plain = NULL;
         }
         maj = interop_gss_unwrap(gp, wire, wire_len, &plain, &plain_len);
-        ck_assert_msg(GSS_ERROR(maj),
-                      "gss_unwrap accepted a damaged/replayed message");
+        ck_assert_msg(GSS_ERROR(maj), "gss_unwrap accepted a damaged/replayed message");
         free(plain);
         free(wire);
         break;
@@ -1350,8 +1285,7 @@ static void interop_tamper_case(interop_sspi_peer *sp, interop_gss_peer *gp,
         memcpy(copy, text, sizeof(text));
         copy[0] = 'T';
         maj = interop_gss_verify_mic(gp, copy, len, sig, sizeof(sig));
-        ck_assert_msg(maj == GSS_S_BAD_SIG,
-                      "gss_verify_mic of altered data: %s",
+        ck_assert_msg(maj == GSS_S_BAD_SIG, "gss_verify_mic of altered data: %s",
                       interop_gss_error(gp));
         break;
     }
@@ -1371,20 +1305,16 @@ static void interop_tamper_case(interop_sspi_peer *sp, interop_gss_peer *gp,
             ((unsigned char *)wire)[6] ^= 0x01;
         } else {
             st = interop_sspi_unseal(sp, wire, wire_len, &plain, &plain_len);
-            ck_assert_msg(st == SEC_E_OK, "DecryptMessage: %s",
-                          interop_status(st));
+            ck_assert_msg(st == SEC_E_OK, "DecryptMessage: %s", interop_status(st));
             free(plain);
             plain = NULL;
         }
         st = interop_sspi_unseal(sp, wire, wire_len, &plain, &plain_len);
         if (which == 7) {
-            ck_assert_msg(st == SEC_E_MESSAGE_ALTERED ||
-                          st == SEC_E_OUT_OF_SEQUENCE,
-                          "DecryptMessage of a replayed message: %s",
-                          interop_status(st));
+            ck_assert_msg(st == SEC_E_MESSAGE_ALTERED || st == SEC_E_OUT_OF_SEQUENCE,
+                          "DecryptMessage of a replayed message: %s", interop_status(st));
         } else {
-            ck_assert_msg(st == SEC_E_MESSAGE_ALTERED,
-                          "DecryptMessage of a damaged message: %s",
+            ck_assert_msg(st == SEC_E_MESSAGE_ALTERED, "DecryptMessage of a damaged message: %s",
                           interop_status(st));
         }
         free(plain);
@@ -1401,8 +1331,7 @@ static void interop_tamper_case(interop_sspi_peer *sp, interop_gss_peer *gp,
         memcpy(copy, text, sizeof(text));
         copy[len - 1] = 'G';
         st = interop_sspi_verify(sp, copy, len, mic, mic_len);
-        ck_assert_msg(st == SEC_E_MESSAGE_ALTERED,
-                      "VerifySignature of altered data: %s",
+        ck_assert_msg(st == SEC_E_MESSAGE_ALTERED, "VerifySignature of altered data: %s",
                       interop_status(st));
         free(mic);
         break;
@@ -1411,15 +1340,11 @@ static void interop_tamper_case(interop_sspi_peer *sp, interop_gss_peer *gp,
         void *mic1, *mic2;
         size_t l1, l2;
 
-        ck_assert_uint_eq(interop_gss_get_mic(gp, "one", 3, &mic1, &l1),
-                          GSS_S_COMPLETE);
-        ck_assert_uint_eq(interop_gss_get_mic(gp, "two", 3, &mic2, &l2),
-                          GSS_S_COMPLETE);
+        ck_assert_uint_eq(interop_gss_get_mic(gp, "one", 3, &mic1, &l1), GSS_S_COMPLETE);
+        ck_assert_uint_eq(interop_gss_get_mic(gp, "two", 3, &mic2, &l2), GSS_S_COMPLETE);
         st = interop_sspi_verify(sp, "two", 3, mic2, l2);
-        ck_assert_msg(st == SEC_E_MESSAGE_ALTERED ||
-                      st == SEC_E_OUT_OF_SEQUENCE,
-                      "VerifySignature of an out-of-order message: %s",
-                      interop_status(st));
+        ck_assert_msg(st == SEC_E_MESSAGE_ALTERED || st == SEC_E_OUT_OF_SEQUENCE,
+                      "VerifySignature of an out-of-order message: %s", interop_status(st));
         free(mic1);
         free(mic2);
         break;
@@ -1479,26 +1404,25 @@ START_TEST(test_cb_sspi_client)
     enum interop_result r;
     const char *scb = _i == 0 ? interop_cb_a : _i == 1 ? interop_cb_b : NULL;
 
-    ck_assert_int_eq(interop_sspi_client_init(&c, "alice", "Secret123",
-                                              interop_cb_a, INTEROP_CB_LEN),
-                     SEC_E_OK);
-    ck_assert_uint_eq(interop_gss_server_init(&s, 0, scb,
-                                              scb ? INTEROP_CB_LEN : 0),
+    ck_assert_int_eq(
+        interop_sspi_client_init(&c, "alice", "Secret123", interop_cb_a, INTEROP_CB_LEN), SEC_E_OK);
+    ck_assert_uint_eq(interop_gss_server_init(&s, 0, scb, scb ? INTEROP_CB_LEN : 0),
                       GSS_S_COMPLETE);
     r = interop_handshake_sspi_gss(&c, &s);
     if (_i == 1) {
-        ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED,
-                      "mismatched bindings: %s (gss %s)",
+        ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED, "mismatched bindings: %s (gss %s)",
                       interop_result_name(r), interop_gss_error(&s));
     } else {
-        ck_assert_msg(r == INTEROP_OK, "bindings case %d: %s; libsspi %s; "
-                      "gss %s", _i, interop_result_name(r),
-                      interop_status(c.status), interop_gss_error(&s));
+        ck_assert_msg(r == INTEROP_OK,
+                      "bindings case %d: %s; libsspi %s; "
+                      "gss %s",
+                      _i, interop_result_name(r), interop_status(c.status), interop_gss_error(&s));
         interop_check_authenticate(1, 1);
         if (_i == 0)
             ck_assert_msg(s.ret_flags & GSS_C_CHANNEL_BOUND_FLAG,
                           "gss-ntlmssp did not report the context as "
-                          "channel-bound (flags 0x%x)", s.ret_flags);
+                          "channel-bound (flags 0x%x)",
+                          s.ret_flags);
         interop_traffic(&c, &s, 2);
     }
     interop_sspi_peer_free(&c);
@@ -1520,25 +1444,22 @@ START_TEST(test_cb_gss_client)
     const char *scb = _i == 0 ? interop_cb_a : _i == 1 ? interop_cb_b : NULL;
     OM_uint32 maj;
 
-    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123",
-                                  "host@server", INTEROP_GSS_FLAGS,
-                                  interop_cb_a, INTEROP_CB_LEN);
+    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123", "host@server",
+                                  INTEROP_GSS_FLAGS, interop_cb_a, INTEROP_CB_LEN);
     ck_assert_msg(maj == GSS_S_COMPLETE, "%s", interop_gss_error(&c));
-    ck_assert_int_eq(interop_sspi_server_init(&s, scb,
-                                              scb ? INTEROP_CB_LEN : 0),
-                     SEC_E_OK);
+    ck_assert_int_eq(interop_sspi_server_init(&s, scb, scb ? INTEROP_CB_LEN : 0), SEC_E_OK);
     r = interop_handshake_gss_sspi(&c, &s);
     if (_i == 1) {
-        ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED,
-                      "mismatched bindings: %s (libsspi %s)",
+        ck_assert_msg(r == INTEROP_ACCEPTOR_FAILED, "mismatched bindings: %s (libsspi %s)",
                       interop_result_name(r), interop_status(s.status));
         ck_assert_msg(s.status == SEC_E_BAD_BINDINGS,
                       "AcceptSecurityContext: %s, expected SEC_E_BAD_BINDINGS",
                       interop_status(s.status));
     } else {
-        ck_assert_msg(r == INTEROP_OK, "bindings case %d: %s; gss %s; "
-                      "libsspi %s", _i, interop_result_name(r),
-                      interop_gss_error(&c), interop_status(s.status));
+        ck_assert_msg(r == INTEROP_OK,
+                      "bindings case %d: %s; gss %s; "
+                      "libsspi %s",
+                      _i, interop_result_name(r), interop_gss_error(&c), interop_status(s.status));
         interop_traffic(&s, &c, 2);
     }
     interop_gss_peer_free(&c);
@@ -1547,8 +1468,7 @@ START_TEST(test_cb_gss_client)
 END_TEST
 
 /* Only signatures, both directions, count rounds. */
-static void interop_sign_traffic(interop_sspi_peer *sp, interop_gss_peer *gp,
-                                 unsigned count)
+static void interop_sign_traffic(interop_sspi_peer *sp, interop_gss_peer *gp, unsigned count)
 {
     unsigned i;
 
@@ -1571,18 +1491,16 @@ START_TEST(test_sign_only_sspi_client)
     interop_gss_peer s;
     enum interop_result r;
 
-    ck_assert_int_eq(interop_sspi_client_init(&c, "alice", "Secret123",
-                                              NULL, 0), SEC_E_OK);
-    c.req = ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT |
-            ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION;
-    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0),
-                      GSS_S_COMPLETE);
+    ck_assert_int_eq(interop_sspi_client_init(&c, "alice", "Secret123", NULL, 0), SEC_E_OK);
+    c.req =
+        ISC_REQ_INTEGRITY | ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONNECTION;
+    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0), GSS_S_COMPLETE);
     r = interop_handshake_sspi_gss(&c, &s);
-    ck_assert_msg(r == INTEROP_OK, "sign-only handshake: %s; libsspi %s; "
-                  "gss %s", interop_result_name(r), interop_status(c.status),
-                  interop_gss_error(&s));
-    ck_assert_msg(c.attrs & ISC_RET_INTEGRITY,
-                  "ISC attributes 0x%x lack INTEGRITY", c.attrs);
+    ck_assert_msg(r == INTEROP_OK,
+                  "sign-only handshake: %s; libsspi %s; "
+                  "gss %s",
+                  interop_result_name(r), interop_status(c.status), interop_gss_error(&s));
+    ck_assert_msg(c.attrs & ISC_RET_INTEGRITY, "ISC attributes 0x%x lack INTEGRITY", c.attrs);
     interop_sign_traffic(&c, &s, 20);
     interop_sspi_peer_free(&c);
     interop_gss_peer_free(&s);
@@ -1597,17 +1515,17 @@ START_TEST(test_sign_only_gss_client)
     enum interop_result r;
     OM_uint32 maj;
 
-    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123",
-                                  "host@server", GSS_C_INTEG_FLAG, NULL, 0);
+    maj = interop_gss_client_init(&c, INTEROP_DOMAIN "\\alice", "Secret123", "host@server",
+                                  GSS_C_INTEG_FLAG, NULL, 0);
     ck_assert_msg(maj == GSS_S_COMPLETE, "%s", interop_gss_error(&c));
     ck_assert_int_eq(interop_sspi_server_init(&s, NULL, 0), SEC_E_OK);
     s.req = ASC_REQ_INTEGRITY | ASC_REQ_CONNECTION;
     r = interop_handshake_gss_sspi(&c, &s);
-    ck_assert_msg(r == INTEROP_OK, "sign-only handshake: %s; gss %s; "
-                  "libsspi %s", interop_result_name(r), interop_gss_error(&c),
-                  interop_status(s.status));
-    ck_assert_msg(s.attrs & ASC_RET_INTEGRITY,
-                  "ASC attributes 0x%x lack INTEGRITY", s.attrs);
+    ck_assert_msg(r == INTEROP_OK,
+                  "sign-only handshake: %s; gss %s; "
+                  "libsspi %s",
+                  interop_result_name(r), interop_gss_error(&c), interop_status(s.status));
+    ck_assert_msg(s.attrs & ASC_RET_INTEGRITY, "ASC attributes 0x%x lack INTEGRITY", s.attrs);
     interop_sign_traffic(&s, &c, 20);
     interop_gss_peer_free(&c);
     interop_sspi_peer_free(&s);
@@ -1645,12 +1563,10 @@ START_TEST(test_reset_crypto)
     interop_traffic(&sp, &gp, 3);
 
     ck_assert_int_eq(interop_sspi_reset(&sp, 0), SEC_E_OK);
-    ck_assert_msg(interop_gss_reset_crypto(&gp, 1) == GSS_S_COMPLETE, "%s",
-                  interop_gss_error(&gp));
+    ck_assert_msg(interop_gss_reset_crypto(&gp, 1) == GSS_S_COMPLETE, "%s", interop_gss_error(&gp));
     for (i = 0; i < 4; i++)
         interop_seal_sspi_to_gss(&sp, &gp, 300 + i);
-    ck_assert_msg(interop_gss_reset_crypto(&gp, 0) == GSS_S_COMPLETE, "%s",
-                  interop_gss_error(&gp));
+    ck_assert_msg(interop_gss_reset_crypto(&gp, 0) == GSS_S_COMPLETE, "%s", interop_gss_error(&gp));
     ck_assert_int_eq(interop_sspi_reset(&sp, 1), SEC_E_OK);
     for (i = 0; i < 4; i++)
         interop_seal_gss_to_sspi(&gp, &sp, 400 + i);
@@ -1658,8 +1574,7 @@ START_TEST(test_reset_crypto)
 
     /* Only libsspi restarts: gss-ntlmssp no longer decrypts. */
     ck_assert_int_eq(interop_sspi_reset(&sp, 0), SEC_E_OK);
-    ck_assert_int_eq(interop_sspi_seal(&sp, "after one reset", 15, 0, &wire, &wire_len),
-                     SEC_E_OK);
+    ck_assert_int_eq(interop_sspi_seal(&sp, "after one reset", 15, 0, &wire, &wire_len), SEC_E_OK);
     ck_assert_msg(interop_gss_unwrap(&gp, wire, wire_len, &plain, &plain_len) != GSS_S_COMPLETE,
                   "gss_unwrap accepted a message sealed with a restarted key stream");
     free(wire);
@@ -1678,14 +1593,13 @@ START_TEST(test_wide_identity)
     SECURITY_STATUS st;
 
     st = interop_sspi_client_init_w(&c, u->user, u->password);
-    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleW: %s",
-                  interop_status(st));
-    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0),
-                      GSS_S_COMPLETE);
+    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleW: %s", interop_status(st));
+    ck_assert_uint_eq(interop_gss_server_init(&s, 0, NULL, 0), GSS_S_COMPLETE);
     r = interop_handshake_sspi_gss(&c, &s);
-    ck_assert_msg(r == INTEROP_OK, "handshake (W identity, %s): %s; "
-                  "libsspi %s; gss %s", u->user, interop_result_name(r),
-                  interop_status(c.status), interop_gss_error(&s));
+    ck_assert_msg(r == INTEROP_OK,
+                  "handshake (W identity, %s): %s; "
+                  "libsspi %s; gss %s",
+                  u->user, interop_result_name(r), interop_status(c.status), interop_gss_error(&s));
     interop_traffic(&c, &s, 3);
     interop_sspi_peer_free(&c);
     interop_gss_peer_free(&s);
@@ -1701,25 +1615,22 @@ START_TEST(test_allocate_memory)
     enum interop_result r;
 
     if (_i == 0) {
-        ck_assert_int_eq(interop_sspi_client_init(&sp, "alice", "Secret123",
-                                                  NULL, 0), SEC_E_OK);
+        ck_assert_int_eq(interop_sspi_client_init(&sp, "alice", "Secret123", NULL, 0), SEC_E_OK);
         sp.req |= ISC_REQ_ALLOCATE_MEMORY;
-        ck_assert_uint_eq(interop_gss_server_init(&gp, 0, NULL, 0),
-                          GSS_S_COMPLETE);
+        ck_assert_uint_eq(interop_gss_server_init(&gp, 0, NULL, 0), GSS_S_COMPLETE);
         r = interop_handshake_sspi_gss(&sp, &gp);
     } else {
-        ck_assert_uint_eq(interop_gss_client_init(&gp,
-                                                  INTEROP_DOMAIN "\\alice",
-                                                  "Secret123", "host@server",
-                                                  INTEROP_GSS_FLAGS, NULL, 0),
+        ck_assert_uint_eq(interop_gss_client_init(&gp, INTEROP_DOMAIN "\\alice", "Secret123",
+                                                  "host@server", INTEROP_GSS_FLAGS, NULL, 0),
                           GSS_S_COMPLETE);
         ck_assert_int_eq(interop_sspi_server_init(&sp, NULL, 0), SEC_E_OK);
         sp.req |= ASC_REQ_ALLOCATE_MEMORY;
         r = interop_handshake_gss_sspi(&gp, &sp);
     }
-    ck_assert_msg(r == INTEROP_OK, "handshake with ALLOCATE_MEMORY: %s; "
-                  "libsspi %s; gss %s", interop_result_name(r),
-                  interop_status(sp.status), interop_gss_error(&gp));
+    ck_assert_msg(r == INTEROP_OK,
+                  "handshake with ALLOCATE_MEMORY: %s; "
+                  "libsspi %s; gss %s",
+                  interop_result_name(r), interop_status(sp.status), interop_gss_error(&gp));
     interop_traffic(&sp, &gp, 3);
     interop_sspi_peer_free(&sp);
     interop_gss_peer_free(&gp);
@@ -1771,8 +1682,7 @@ static int interop_prepare(void)
     }
 
     snprintf(tmpl, sizeof(tmpl), "%s",
-             access("tests", W_OK) == 0 ? "tests/ntlm-interop.XXXXXX"
-                                        : "ntlm-interop.XXXXXX");
+             access("tests", W_OK) == 0 ? "tests/ntlm-interop.XXXXXX" : "ntlm-interop.XXXXXX");
     if (mkdtemp(tmpl) == NULL) {
         fprintf(stderr, "mkdtemp %s: %s\n", tmpl, strerror(errno));
         goto out;
@@ -1787,10 +1697,8 @@ static int interop_prepare(void)
     /* user file shared by both implementations */
     text[0] = '\0';
     for (i = 0; i < sizeof(interop_users) / sizeof(interop_users[0]); i++)
-        used += (size_t)snprintf(text + used, sizeof(text) - used,
-                                 "%s:%s:%s\n", INTEROP_DOMAIN,
-                                 interop_users[i].user,
-                                 interop_users[i].password);
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "%s:%s:%s\n", INTEROP_DOMAIN,
+                                 interop_users[i].user, interop_users[i].password);
     snprintf(path, sizeof(path), "%s/users", interop_dir);
     if (interop_write_file(path, text) != 0)
         goto out;
@@ -1807,8 +1715,8 @@ static int interop_prepare(void)
              "module = %s\n"
              "option.user_file = %s\n"
              "option.netbios_domain = %s\n"
-             "option.netbios_computer = SSPIHOST\n", module, path,
-             INTEROP_DOMAIN);
+             "option.netbios_computer = SSPIHOST\n",
+             module, path, INTEROP_DOMAIN);
     snprintf(path, sizeof(path), "%s/sspi.conf", interop_dir);
     if (interop_write_file(path, text) != 0)
         goto out;
@@ -1832,8 +1740,7 @@ out:
 
 static void interop_cleanup(void)
 {
-    static const char *const files[] = { "users", "sspi.conf",
-                                         "gss-mech.conf" };
+    static const char *const files[] = {"users", "sspi.conf", "gss-mech.conf"};
     char path[2048];
     size_t i;
 

@@ -76,12 +76,12 @@
 #include "peer-http.h"
 #include "peer-util.h"
 
-#define PEERS_DOMAIN "INTEROP"
+#define PEERS_DOMAIN   "INTEROP"
 #define PEERS_LINE_MAX 16384
 
-#define PEERS_ASC_FLAGS (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | \
-                         ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT | \
-                         ASC_REQ_CONNECTION)
+#define PEERS_ASC_FLAGS                                                                            \
+    (ASC_REQ_CONFIDENTIALITY | ASC_REQ_INTEGRITY | ASC_REQ_REPLAY_DETECT |                         \
+     ASC_REQ_SEQUENCE_DETECT | ASC_REQ_CONNECTION)
 
 /* Samba's feature names for "SF": with them the client asks for SIGN and
  * SEAL and, as the CHALLENGE has MsvAvTimestamp, announces a MIC. */
@@ -90,12 +90,11 @@
 /* The user file; carol's password is not ASCII, erin's fits in Latin-1
  * (curl sends the bytes of its password as Latin-1), jörg's name is not
  * ASCII and dave has an NT hash instead of a password. */
-static const char peers_users[] =
-    PEERS_DOMAIN ":alice:Secret123\n"
-    PEERS_DOMAIN ":carol:P\xc3\xa4ssw\xc3\xb6rd-\xe2\x82\xac\n"
-    PEERS_DOMAIN ":erin:Gr\xc3\xbc\xc3\x9f" "e!\n"
-    PEERS_DOMAIN ":j\xc3\xb6rg:Secret123\n"
-    PEERS_DOMAIN ":dave:NT:8846f7eaee8fb117ad06bdd830b7586c\n";   /* "password" */
+static const char peers_users[] = PEERS_DOMAIN
+    ":alice:Secret123\n" PEERS_DOMAIN ":carol:P\xc3\xa4ssw\xc3\xb6rd-\xe2\x82\xac\n" PEERS_DOMAIN
+    ":erin:Gr\xc3\xbc\xc3\x9f"
+    "e!\n" PEERS_DOMAIN ":j\xc3\xb6rg:Secret123\n" PEERS_DOMAIN
+    ":dave:NT:8846f7eaee8fb117ad06bdd830b7586c\n"; /* "password" */
 
 static char peers_dir[1024];
 static char peers_home[1100];
@@ -103,7 +102,7 @@ static char peers_smbconf[1100];
 static char peers_conf[1100];
 static char peers_conf_v1[1100];
 static char peers_self[1024];
-static int peers_in_child;      /* running as the --v1 child */
+static int peers_in_child; /* running as the --v1 child */
 
 extern char **environ;
 
@@ -122,9 +121,8 @@ static const char *peers_prog(const char *env, const char *dflt, const char *pac
 
     if (p == NULL || *p == '\0')
         p = dflt;
-    ck_assert_msg(access(p, X_OK) == 0,
-                  "%s: %s; install the Debian package %s (or set %s)", p, strerror(errno),
-                  package, env);
+    ck_assert_msg(access(p, X_OK) == 0, "%s: %s; install the Debian package %s (or set %s)", p,
+                  strerror(errno), package, env);
     return p;
 }
 
@@ -153,10 +151,9 @@ static void peers_server_init(struct peers_server *s)
     SECURITY_STATUS st;
 
     memset(s, 0, sizeof(*s));
-    st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NTLM", SECPKG_CRED_INBOUND, NULL, NULL,
-                                   NULL, NULL, &s->cred, &expiry);
-    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA(NTLM, INBOUND): %s",
-                  peers_status(st));
+    st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+                                   NULL, &s->cred, &expiry);
+    ck_assert_msg(st == SEC_E_OK, "AcquireCredentialsHandleA(NTLM, INBOUND): %s", peers_status(st));
 }
 
 /* One AcceptSecurityContext leg; *out (malloc()ed) gets the output token. */
@@ -164,16 +161,15 @@ static SECURITY_STATUS peers_accept(struct peers_server *s, const uint8_t *in, s
                                     uint8_t **out, size_t *out_len)
 {
     uint8_t tok[4096];
-    SecBuffer inb = { (uint32_t)in_len, SECBUFFER_TOKEN, (void *)in };
-    SecBuffer outb = { sizeof(tok), SECBUFFER_TOKEN, tok };
-    SecBufferDesc indesc = { SECBUFFER_VERSION, 1, &inb };
-    SecBufferDesc outdesc = { SECBUFFER_VERSION, 1, &outb };
+    SecBuffer inb = {(uint32_t)in_len, SECBUFFER_TOKEN, (void *)in};
+    SecBuffer outb = {sizeof(tok), SECBUFFER_TOKEN, tok};
+    SecBufferDesc indesc = {SECBUFFER_VERSION, 1, &inb};
+    SecBufferDesc outdesc = {SECBUFFER_VERSION, 1, &outb};
     TimeStamp expiry;
     SECURITY_STATUS st;
 
-    st = AcceptSecurityContext(&s->cred, s->have_ctx ? &s->ctx : NULL, &indesc,
-                               PEERS_ASC_FLAGS, SECURITY_NATIVE_DREP, &s->ctx, &outdesc,
-                               &s->attrs, &expiry);
+    st = AcceptSecurityContext(&s->cred, s->have_ctx ? &s->ctx : NULL, &indesc, PEERS_ASC_FLAGS,
+                               SECURITY_NATIVE_DREP, &s->ctx, &outdesc, &s->attrs, &expiry);
     if (st == SEC_I_CONTINUE_NEEDED || st == SEC_E_OK)
         s->have_ctx = 1;
     if (out != NULL) {
@@ -197,8 +193,8 @@ static SECURITY_STATUS peers_accept(struct peers_server *s, const uint8_t *in, s
  * `server` ("" when the client sent none, NULL: not checked). */
 static void peers_check_names(CtxtHandle *ctx, const char *want, const char *server)
 {
-    SecPkgContext_NamesA names = { NULL };
-    SecPkgContext_NativeNamesA native = { NULL, NULL };
+    SecPkgContext_NamesA names = {NULL};
+    SecPkgContext_NativeNamesA native = {NULL, NULL};
     SECURITY_STATUS st;
 
     st = QueryContextAttributesA(ctx, SECPKG_ATTR_NAMES, &names);
@@ -207,8 +203,7 @@ static void peers_check_names(CtxtHandle *ctx, const char *want, const char *ser
     ck_assert_msg(strcmp(names.sUserName, want) == 0, "NAMES is \"%s\", expected \"%s\"",
                   names.sUserName, want);
     st = QueryContextAttributesA(ctx, SECPKG_ATTR_NATIVE_NAMES, &native);
-    ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(NATIVE_NAMES): %s",
-                  peers_status(st));
+    ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(NATIVE_NAMES): %s", peers_status(st));
     ck_assert_ptr_nonnull(native.sClientName);
     ck_assert_ptr_nonnull(native.sServerName);
     ck_assert_str_eq(native.sClientName, names.sUserName);
@@ -234,205 +229,351 @@ static void peers_server_free(struct peers_server *s)
 /* ------------------------------------------------------------------ */
 
 enum peers_resp {
-    PEERS_NTLMV2,       /* NTLMv2 response (blob) */
-    PEERS_NTLMV1_ESS,   /* 24-byte NT response, ESS, client challenge in LM */
-    PEERS_NTLMV1,       /* 24-byte NT response, no ESS */
+    PEERS_NTLMV2,     /* NTLMv2 response (blob) */
+    PEERS_NTLMV1_ESS, /* 24-byte NT response, ESS, client challenge in LM */
+    PEERS_NTLMV1,     /* 24-byte NT response, no ESS */
 };
 
 struct peers_samba_case {
     const char *name;
-    const char *user, *domain, *password;   /* given to ntlm_auth */
-    const char *options[5];                 /* --option=... */
-    const char *target_service;             /* --target-service, or NULL */
-    const char *target_host;                /* --target-hostname */
-    const char *features;                   /* "SF" line, NULL for none */
-    uint32_t want_neg;                      /* NEGOTIATE flags */
-    uint32_t want_set, want_clear;          /* AUTHENTICATE flags */
-    uint32_t want_set_v1;                   /* ... when NTLMv1 is allowed */
+    const char *user, *domain, *password; /* given to ntlm_auth */
+    const char *options[5];               /* --option=... */
+    const char *target_service;           /* --target-service, or NULL */
+    const char *target_host;              /* --target-hostname */
+    const char *features;                 /* "SF" line, NULL for none */
+    uint32_t want_neg;                    /* NEGOTIATE flags */
+    uint32_t want_set, want_clear;        /* AUTHENTICATE flags */
+    uint32_t want_set_v1;                 /* ... when NTLMv1 is allowed */
     enum peers_resp resp;
-    int lm_real;                            /* LM response is not the NT one */
-    int need_mic;                           /* MsvAvFlags must announce a MIC */
-    int tamper_mic;                         /* flip a byte of the MIC */
-    int add_key_exch;                       /* set KEY_EXCH in the NEGOTIATE and
-                                             * AUTHENTICATE (no key is sent) */
-    SECURITY_STATUS expect;                 /* default configuration */
-    int v1;                                 /* also run with allow_ntlmv1 = yes */
-    SECURITY_STATUS expect_v1;              /* ... expecting this */
-    const char *names;                      /* expected NAMES on success */
-    const char *server_name;                /* expected NATIVE_NAMES sServerName */
+    int lm_real;               /* LM response is not the NT one */
+    int need_mic;              /* MsvAvFlags must announce a MIC */
+    int tamper_mic;            /* flip a byte of the MIC */
+    int add_key_exch;          /* set KEY_EXCH in the NEGOTIATE and
+                                * AUTHENTICATE (no key is sent) */
+    SECURITY_STATUS expect;    /* default configuration */
+    int v1;                    /* also run with allow_ntlmv1 = yes */
+    SECURITY_STATUS expect_v1; /* ... expecting this */
+    const char *names;         /* expected NAMES on success */
+    const char *server_name;   /* expected NATIVE_NAMES sServerName */
 };
 
-#define PEERS_V2 (PEER_NEGOTIATE_UNICODE | PEER_NEGOTIATE_NTLM | \
-                  PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY | PEER_NEGOTIATE_VERSION)
+#define PEERS_V2                                                                                   \
+    (PEER_NEGOTIATE_UNICODE | PEER_NEGOTIATE_NTLM | PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY |      \
+     PEER_NEGOTIATE_VERSION)
 #define PEERS_SS (PEER_NEGOTIATE_SIGN | PEER_NEGOTIATE_SEAL)
 
-#define PEERS_ALICE .user = "alice", .domain = PEERS_DOMAIN, .password = "Secret123"
+#define PEERS_ALICE    .user = "alice", .domain = PEERS_DOMAIN, .password = "Secret123"
 #define PEERS_CAROL_PW "P\xc3\xa4ssw\xc3\xb6rd-\xe2\x82\xac"
-#define PEERS_V1_OPTS "client ntlmv2 auth=no", "ntlmssp_client:ntlm2=no"
+#define PEERS_V1_OPTS  "client ntlmv2 auth=no", "ntlmssp_client:ntlm2=no"
 #define PEERS_V1_FLAGS (PEER_NEGOTIATE_UNICODE | PEER_NEGOTIATE_NTLM | PEERS_SS)
 
 static const struct peers_samba_case peers_samba_cases[] = {
     /* Samba's defaults: NTLMv2, ESS, key exchange, 128-bit; no SIGN/SEAL,
      * so the acceptor drops 128 (MS-NLMP 2.2.2.5: then it is ignored) */
-    { .name = "default", PEERS_ALICE,
-      .want_neg = PEERS_V2 | PEER_NEGOTIATE_KEY_EXCH | PEER_NEGOTIATE_128,
-      .want_set = PEERS_V2 | PEER_NEGOTIATE_KEY_EXCH, .want_clear = PEERS_SS,
-      .resp = PEERS_NTLMV2, .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice",
-      .server_name = "" },
+    {.name = "default",
+     PEERS_ALICE,
+     .want_neg = PEERS_V2 | PEER_NEGOTIATE_KEY_EXCH | PEER_NEGOTIATE_128,
+     .want_set = PEERS_V2 | PEER_NEGOTIATE_KEY_EXCH,
+     .want_clear = PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice",
+     .server_name = ""},
     /* SIGN and SEAL asked for: the MIC is announced in MsvAvFlags and checked */
-    { .name = "sign-seal", PEERS_ALICE, .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH | PEER_NEGOTIATE_128,
-      .resp = PEERS_NTLMV2, .need_mic = 1, .expect = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\alice" },
+    {.name = "sign-seal",
+     PEERS_ALICE,
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH | PEER_NEGOTIATE_128,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* SIGN without SEAL: integrity but no confidentiality */
-    { .name = "sign-only", PEERS_ALICE, .features = "NTLMSSP_FEATURE_SIGN",
-      .want_set = PEERS_V2 | PEER_NEGOTIATE_SIGN | PEER_NEGOTIATE_KEY_EXCH,
-      .want_clear = PEER_NEGOTIATE_SEAL, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "sign-only",
+     PEERS_ALICE,
+     .features = "NTLMSSP_FEATURE_SIGN",
+     .want_set = PEERS_V2 | PEER_NEGOTIATE_SIGN | PEER_NEGOTIATE_KEY_EXCH,
+     .want_clear = PEER_NEGOTIATE_SEAL,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* the same with one MIC byte flipped in flight */
-    { .name = "bad-mic", PEERS_ALICE, .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH, .resp = PEERS_NTLMV2,
-      .need_mic = 1, .tamper_mic = 1, .expect = SEC_E_MESSAGE_ALTERED },
+    {.name = "bad-mic",
+     PEERS_ALICE,
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .tamper_mic = 1,
+     .expect = SEC_E_MESSAGE_ALTERED},
     /* no key exchange: the session key is the key-exchange key */
-    { .name = "no-keyexchange", PEERS_ALICE, .options = { "ntlmssp_client:keyexchange=no" },
-      .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_128,
-      .want_clear = PEER_NEGOTIATE_KEY_EXCH, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "no-keyexchange",
+     PEERS_ALICE,
+     .options = {"ntlmssp_client:keyexchange=no"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_128,
+     .want_clear = PEER_NEGOTIATE_KEY_EXCH,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* no key exchange and no SIGN/SEAL */
-    { .name = "no-keyexchange-plain", PEERS_ALICE,
-      .options = { "ntlmssp_client:keyexchange=no" }, .want_set = PEERS_V2,
-      .want_clear = PEER_NEGOTIATE_KEY_EXCH | PEERS_SS, .resp = PEERS_NTLMV2,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "no-keyexchange-plain",
+     PEERS_ALICE,
+     .options = {"ntlmssp_client:keyexchange=no"},
+     .want_set = PEERS_V2,
+     .want_clear = PEER_NEGOTIATE_KEY_EXCH | PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* an MS-NLMP client that negotiated key exchange without SIGN or SEAL
      * sends no EncryptedRandomSessionKey (3.1.5.1.2) and the session key is
      * the key-exchange key (3.2.5.1.2): Samba without key exchange, with
      * KEY_EXCH added to its NEGOTIATE and AUTHENTICATE flags in flight (no
      * MIC is announced without SIGN/SEAL, so nothing notices) */
-    { .name = "keyexchange-no-key", PEERS_ALICE,
-      .options = { "ntlmssp_client:keyexchange=no" }, .add_key_exch = 1,
-      .want_set = PEERS_V2 | PEER_NEGOTIATE_KEY_EXCH, .want_clear = PEERS_SS,
-      .resp = PEERS_NTLMV2, .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "keyexchange-no-key",
+     PEERS_ALICE,
+     .options = {"ntlmssp_client:keyexchange=no"},
+     .add_key_exch = 1,
+     .want_set = PEERS_V2 | PEER_NEGOTIATE_KEY_EXCH,
+     .want_clear = PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* 56-bit instead of 128-bit */
-    { .name = "56bit", PEERS_ALICE,
-      .options = { "ntlmssp_client:128bit=no", "ntlmssp_client:56bit=yes" },
-      .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_56 | PEER_NEGOTIATE_KEY_EXCH,
-      .want_clear = PEER_NEGOTIATE_128, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "56bit",
+     PEERS_ALICE,
+     .options = {"ntlmssp_client:128bit=no", "ntlmssp_client:56bit=yes"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_56 | PEER_NEGOTIATE_KEY_EXCH,
+     .want_clear = PEER_NEGOTIATE_128,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* neither 128 nor 56: 40-bit */
-    { .name = "40bit", PEERS_ALICE, .options = { "ntlmssp_client:128bit=no" },
-      .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH,
-      .want_clear = PEER_NEGOTIATE_128 | PEER_NEGOTIATE_56, .resp = PEERS_NTLMV2,
-      .need_mic = 1, .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "40bit",
+     PEERS_ALICE,
+     .options = {"ntlmssp_client:128bit=no"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH,
+     .want_clear = PEER_NEGOTIATE_128 | PEER_NEGOTIATE_56,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* OEM strings instead of Unicode */
-    { .name = "oem", PEERS_ALICE, .options = { "ntlmssp_client:unicode=no" },
-      .features = PEERS_SIGN_SEAL,
-      .want_set = PEER_NEGOTIATE_OEM | PEER_NEGOTIATE_NTLM | PEERS_SS |
-                  PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY,
-      .want_clear = PEER_NEGOTIATE_UNICODE, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "oem",
+     PEERS_ALICE,
+     .options = {"ntlmssp_client:unicode=no"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEER_NEGOTIATE_OEM | PEER_NEGOTIATE_NTLM | PEERS_SS |
+                 PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+     .want_clear = PEER_NEGOTIATE_UNICODE,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* OEM strings with a non-ASCII user name: the acceptor reads OEM
      * strings as Latin-1, so the client's OEM code page ("dos charset",
      * CP850 by default) is set to match */
-    { .name = "oem-non-ascii-latin1", .user = "J\xc3\x96RG", .domain = PEERS_DOMAIN,
-      .password = "Secret123",
-      .options = { "ntlmssp_client:unicode=no", "dos charset=ISO-8859-1" },
-      .features = PEERS_SIGN_SEAL,
-      .want_set = PEER_NEGOTIATE_OEM | PEER_NEGOTIATE_NTLM | PEERS_SS,
-      .want_clear = PEER_NEGOTIATE_UNICODE, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\j\xc3\xb6rg" },
+    {.name = "oem-non-ascii-latin1",
+     .user = "J\xc3\x96RG",
+     .domain = PEERS_DOMAIN,
+     .password = "Secret123",
+     .options = {"ntlmssp_client:unicode=no", "dos charset=ISO-8859-1"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEER_NEGOTIATE_OEM | PEER_NEGOTIATE_NTLM | PEERS_SS,
+     .want_clear = PEER_NEGOTIATE_UNICODE,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\j\xc3\xb6rg"},
     /* NTLMv1 with extended session security */
-    { .name = "ntlmv1-ess", PEERS_ALICE, .options = { "client ntlmv2 auth=no" },
-      .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH | PEER_NEGOTIATE_128,
-      .resp = PEERS_NTLMV1_ESS, .expect = SEC_E_LOGON_DENIED, .v1 = 1, .expect_v1 = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\alice" },
+    {.name = "ntlmv1-ess",
+     PEERS_ALICE,
+     .options = {"client ntlmv2 auth=no"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS | PEER_NEGOTIATE_KEY_EXCH | PEER_NEGOTIATE_128,
+     .resp = PEERS_NTLMV1_ESS,
+     .expect = SEC_E_LOGON_DENIED,
+     .v1 = 1,
+     .expect_v1 = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* NTLMv1 with ESS, no key exchange: the key is HMAC_MD5 of the base key */
-    { .name = "ntlmv1-ess-no-keyexchange", PEERS_ALICE,
-      .options = { "client ntlmv2 auth=no", "ntlmssp_client:keyexchange=no" },
-      .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2 | PEERS_SS,
-      .want_clear = PEER_NEGOTIATE_KEY_EXCH, .resp = PEERS_NTLMV1_ESS,
-      .expect = SEC_E_LOGON_DENIED, .v1 = 1, .expect_v1 = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\alice" },
+    {.name = "ntlmv1-ess-no-keyexchange",
+     PEERS_ALICE,
+     .options = {"client ntlmv2 auth=no", "ntlmssp_client:keyexchange=no"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS,
+     .want_clear = PEER_NEGOTIATE_KEY_EXCH,
+     .resp = PEERS_NTLMV1_ESS,
+     .expect = SEC_E_LOGON_DENIED,
+     .v1 = 1,
+     .expect_v1 = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* NTLMv1 without extended session security */
-    { .name = "ntlmv1", PEERS_ALICE, .options = { PEERS_V1_OPTS },
-      .features = PEERS_SIGN_SEAL, .want_set = PEERS_V1_FLAGS | PEER_NEGOTIATE_KEY_EXCH,
-      .want_clear = PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY | PEER_NEGOTIATE_LM_KEY,
-      .resp = PEERS_NTLMV1, .expect = SEC_E_LOGON_DENIED, .v1 = 1, .expect_v1 = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\alice" },
+    {.name = "ntlmv1",
+     PEERS_ALICE,
+     .options = {PEERS_V1_OPTS},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V1_FLAGS | PEER_NEGOTIATE_KEY_EXCH,
+     .want_clear = PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY | PEER_NEGOTIATE_LM_KEY,
+     .resp = PEERS_NTLMV1,
+     .expect = SEC_E_LOGON_DENIED,
+     .v1 = 1,
+     .expect_v1 = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* NTLMv1 without ESS or key exchange: the key is MD4(NT hash) */
-    { .name = "ntlmv1-no-keyexchange", PEERS_ALICE,
-      .options = { PEERS_V1_OPTS, "ntlmssp_client:keyexchange=no" },
-      .features = PEERS_SIGN_SEAL, .want_set = PEERS_V1_FLAGS,
-      .want_clear = PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY | PEER_NEGOTIATE_KEY_EXCH |
-                    PEER_NEGOTIATE_LM_KEY,
-      .resp = PEERS_NTLMV1, .expect = SEC_E_LOGON_DENIED, .v1 = 1, .expect_v1 = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\alice" },
+    {.name = "ntlmv1-no-keyexchange",
+     PEERS_ALICE,
+     .options = {PEERS_V1_OPTS, "ntlmssp_client:keyexchange=no"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V1_FLAGS,
+     .want_clear =
+         PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY | PEER_NEGOTIATE_KEY_EXCH | PEER_NEGOTIATE_LM_KEY,
+     .resp = PEERS_NTLMV1,
+     .expect = SEC_E_LOGON_DENIED,
+     .v1 = 1,
+     .expect_v1 = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* NTLMv1 with a real LM response ("client lanman auth") */
-    { .name = "ntlmv1-lm-response", PEERS_ALICE,
-      .options = { PEERS_V1_OPTS, "client lanman auth=yes" }, .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V1_FLAGS | PEER_NEGOTIATE_KEY_EXCH,
-      .want_clear = PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY | PEER_NEGOTIATE_LM_KEY,
-      .resp = PEERS_NTLMV1, .lm_real = 1, .expect = SEC_E_LOGON_DENIED,
-      .v1 = 1, .expect_v1 = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "ntlmv1-lm-response",
+     PEERS_ALICE,
+     .options = {PEERS_V1_OPTS, "client lanman auth=yes"},
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V1_FLAGS | PEER_NEGOTIATE_KEY_EXCH,
+     .want_clear = PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY | PEER_NEGOTIATE_LM_KEY,
+     .resp = PEERS_NTLMV1,
+     .lm_real = 1,
+     .expect = SEC_E_LOGON_DENIED,
+     .v1 = 1,
+     .expect_v1 = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* NTLMv1 with LM_KEY, which the acceptor grants only with NTLMv1 on */
-    { .name = "ntlmv1-lm-key", PEERS_ALICE,
-      .options = { PEERS_V1_OPTS, "client lanman auth=yes", "ntlmssp_client:lm_key=yes" },
-      .features = PEERS_SIGN_SEAL, .want_neg = PEER_NEGOTIATE_LM_KEY,
-      .want_set = PEERS_V1_FLAGS | PEER_NEGOTIATE_KEY_EXCH,
-      .want_set_v1 = PEER_NEGOTIATE_LM_KEY,
-      .want_clear = PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY, .resp = PEERS_NTLMV1,
-      .lm_real = 1, .expect = SEC_E_LOGON_DENIED, .v1 = 1, .expect_v1 = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\alice" },
+    {.name = "ntlmv1-lm-key",
+     PEERS_ALICE,
+     .options = {PEERS_V1_OPTS, "client lanman auth=yes", "ntlmssp_client:lm_key=yes"},
+     .features = PEERS_SIGN_SEAL,
+     .want_neg = PEER_NEGOTIATE_LM_KEY,
+     .want_set = PEERS_V1_FLAGS | PEER_NEGOTIATE_KEY_EXCH,
+     .want_set_v1 = PEER_NEGOTIATE_LM_KEY,
+     .want_clear = PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY,
+     .resp = PEERS_NTLMV1,
+     .lm_real = 1,
+     .expect = SEC_E_LOGON_DENIED,
+     .v1 = 1,
+     .expect_v1 = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
     /* wrong password */
-    { .name = "wrong-password", .user = "alice", .domain = PEERS_DOMAIN,
-      .password = "Secret124", .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2,
-      .resp = PEERS_NTLMV2, .need_mic = 1, .expect = SEC_E_LOGON_DENIED },
+    {.name = "wrong-password",
+     .user = "alice",
+     .domain = PEERS_DOMAIN,
+     .password = "Secret124",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_LOGON_DENIED},
     /* unknown user */
-    { .name = "unknown-user", .user = "mallory", .domain = PEERS_DOMAIN,
-      .password = "Secret123", .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2,
-      .resp = PEERS_NTLMV2, .need_mic = 1, .expect = SEC_E_LOGON_DENIED },
+    {.name = "unknown-user",
+     .user = "mallory",
+     .domain = PEERS_DOMAIN,
+     .password = "Secret123",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_LOGON_DENIED},
     /* non-ASCII password */
-    { .name = "non-ascii-password", .user = "carol", .domain = PEERS_DOMAIN,
-      .password = PEERS_CAROL_PW, .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2 | PEERS_SS, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\carol" },
+    {.name = "non-ascii-password",
+     .user = "carol",
+     .domain = PEERS_DOMAIN,
+     .password = PEERS_CAROL_PW,
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\carol"},
     /* the same password with one non-ASCII letter in upper case */
-    { .name = "non-ascii-wrong", .user = "carol", .domain = PEERS_DOMAIN,
-      .password = "P\xc3\x84ssw\xc3\xb6rd-\xe2\x82\xac", .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_LOGON_DENIED },
+    {.name = "non-ascii-wrong",
+     .user = "carol",
+     .domain = PEERS_DOMAIN,
+     .password = "P\xc3\x84ssw\xc3\xb6rd-\xe2\x82\xac",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_LOGON_DENIED},
     /* a user whose line has the NT hash instead of the password */
-    { .name = "nt-hash-user", .user = "dave", .domain = PEERS_DOMAIN, .password = "password",
-      .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2 | PEERS_SS, .resp = PEERS_NTLMV2,
-      .need_mic = 1, .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\dave" },
+    {.name = "nt-hash-user",
+     .user = "dave",
+     .domain = PEERS_DOMAIN,
+     .password = "password",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\dave"},
     /* a non-ASCII user name, sent in upper case */
-    { .name = "non-ascii-user", .user = "J\xc3\x96RG", .domain = PEERS_DOMAIN,
-      .password = "Secret123", .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2 | PEERS_SS,
-      .resp = PEERS_NTLMV2, .need_mic = 1, .expect = SEC_E_OK,
-      .names = PEERS_DOMAIN "\\j\xc3\xb6rg" },
+    {.name = "non-ascii-user",
+     .user = "J\xc3\x96RG",
+     .domain = PEERS_DOMAIN,
+     .password = "Secret123",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\j\xc3\xb6rg"},
     /* MsvAvTargetName (option.target_name = if_present): an SPN naming this
      * host by its DNS name, by its NetBIOS name, and naming another host */
-    { .name = "target-name", PEERS_ALICE, .target_service = "HTTP",
-      .target_host = "sspihost.interop.test", .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2 | PEERS_SS, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice",
-      .server_name = "HTTP/sspihost.interop.test" },
-    { .name = "target-name-netbios", PEERS_ALICE, .target_service = "cifs",
-      .target_host = "sspihost", .want_set = PEERS_V2, .resp = PEERS_NTLMV2,
-      .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice", .server_name = "cifs/sspihost" },
-    { .name = "target-name-wrong", PEERS_ALICE, .target_service = "HTTP",
-      .target_host = "www.example.com", .features = PEERS_SIGN_SEAL,
-      .want_set = PEERS_V2 | PEERS_SS, .resp = PEERS_NTLMV2, .need_mic = 1,
-      .expect = SEC_E_BAD_BINDINGS },
+    {.name = "target-name",
+     PEERS_ALICE,
+     .target_service = "HTTP",
+     .target_host = "sspihost.interop.test",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice",
+     .server_name = "HTTP/sspihost.interop.test"},
+    {.name = "target-name-netbios",
+     PEERS_ALICE,
+     .target_service = "cifs",
+     .target_host = "sspihost",
+     .want_set = PEERS_V2,
+     .resp = PEERS_NTLMV2,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice",
+     .server_name = "cifs/sspihost"},
+    {.name = "target-name-wrong",
+     PEERS_ALICE,
+     .target_service = "HTTP",
+     .target_host = "www.example.com",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_BAD_BINDINGS},
     /* user and domain in another case than in the user file */
-    { .name = "name-case", .user = "ALICE", .domain = "interop", .password = "Secret123",
-      .features = PEERS_SIGN_SEAL, .want_set = PEERS_V2 | PEERS_SS, .resp = PEERS_NTLMV2,
-      .need_mic = 1, .expect = SEC_E_OK, .names = PEERS_DOMAIN "\\alice" },
+    {.name = "name-case",
+     .user = "ALICE",
+     .domain = "interop",
+     .password = "Secret123",
+     .features = PEERS_SIGN_SEAL,
+     .want_set = PEERS_V2 | PEERS_SS,
+     .resp = PEERS_NTLMV2,
+     .need_mic = 1,
+     .expect = SEC_E_OK,
+     .names = PEERS_DOMAIN "\\alice"},
 };
 
 #define PEERS_NCASES (sizeof(peers_samba_cases) / sizeof(peers_samba_cases[0]))
-
 
 struct peers_samba {
     struct peer_proc proc;
@@ -492,8 +633,7 @@ static const char *peers_samba_cmd(struct peers_samba *s, const char *cmd, const
 /* Decodes the base64 argument of a "XX <b64>" answer. */
 static void peers_samba_b64(const struct peers_samba *s, uint8_t **out, size_t *len)
 {
-    ck_assert_msg(strlen(s->line) > 3 && s->line[2] == ' ', "ntlm_auth answered \"%s\"",
-                  s->line);
+    ck_assert_msg(strlen(s->line) > 3 && s->line[2] == ' ', "ntlm_auth answered \"%s\"", s->line);
     ck_assert_msg(peer_b64_decode(s->line + 3, strlen(s->line + 3), out, len) == 0,
                   "ntlm_auth sent bad base64: \"%s\"", s->line);
 }
@@ -553,26 +693,26 @@ static void peers_samba_run(const struct peers_samba_case *c, int v1)
     }
 
     /* what the client actually sent */
-    ck_assert_msg((a.flags & want_set) == want_set,
-                  "case %s: AUTHENTICATE flags %s lack %s", c->name, peer_flag_names(a.flags),
-                  peer_flag_names(want_set & ~a.flags));
+    ck_assert_msg((a.flags & want_set) == want_set, "case %s: AUTHENTICATE flags %s lack %s",
+                  c->name, peer_flag_names(a.flags), peer_flag_names(want_set & ~a.flags));
     ck_assert_msg((a.flags & c->want_clear) == 0, "case %s: AUTHENTICATE flags %s include %s",
                   c->name, peer_flag_names(a.flags), peer_flag_names(a.flags & c->want_clear));
     switch (c->resp) {
     case PEERS_NTLMV2:
         ck_assert_msg(a.ntlmv2 && a.has_timestamp,
                       "case %s: expected an NTLMv2 response echoing MsvAvTimestamp "
-                      "(NT response %u bytes)", c->name, a.nt.len);
+                      "(NT response %u bytes)",
+                      c->name, a.nt.len);
         break;
     case PEERS_NTLMV1_ESS:
         ck_assert_msg(a.nt.len == 24 && a.lm.len == 24 &&
-                      (a.flags & PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY),
-                      "case %s: expected NTLMv1 with ESS (NT %u, LM %u bytes, flags %s)",
-                      c->name, a.nt.len, a.lm.len, peer_flag_names(a.flags));
+                          (a.flags & PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY),
+                      "case %s: expected NTLMv1 with ESS (NT %u, LM %u bytes, flags %s)", c->name,
+                      a.nt.len, a.lm.len, peer_flag_names(a.flags));
         break;
     case PEERS_NTLMV1:
         ck_assert_msg(a.nt.len == 24 && a.lm.len == 24 &&
-                      !(a.flags & PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY),
+                          !(a.flags & PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY),
                       "case %s: expected NTLMv1 without ESS (NT %u, LM %u bytes, flags %s)",
                       c->name, a.nt.len, a.lm.len, peer_flag_names(a.flags));
         /* without "client lanman auth" Samba repeats the NT response */
@@ -581,9 +721,8 @@ static void peers_samba_run(const struct peers_samba_case *c, int v1)
                       c->lm_real ? "repeats" : "differs from");
         break;
     }
-    ck_assert_msg(a.has_target_name == (c->target_service != NULL),
-                  "case %s: MsvAvTargetName %s", c->name,
-                  a.has_target_name ? "sent" : "missing");
+    ck_assert_msg(a.has_target_name == (c->target_service != NULL), "case %s: MsvAvTargetName %s",
+                  c->name, a.has_target_name ? "sent" : "missing");
     if (c->need_mic)
         ck_assert_msg(a.has_mic_field && a.has_av_flags && (a.av_flags & PEER_AVFLAG_MIC),
                       "case %s: the client did not announce a MIC", c->name);
@@ -592,13 +731,14 @@ static void peers_samba_run(const struct peers_samba_case *c, int v1)
 
     /* AUTHENTICATE */
     st = peers_accept(&srv, auth, auth_len, NULL, NULL);
-    ck_assert_msg(st == expect, "case %s%s: AcceptSecurityContext(AUTHENTICATE %s): %s, "
-                  "expected %s", c->name, v1 ? " (allow_ntlmv1)" : "",
-                  peer_flag_names(a.flags), peers_status(st),
+    ck_assert_msg(st == expect,
+                  "case %s%s: AcceptSecurityContext(AUTHENTICATE %s): %s, "
+                  "expected %s",
+                  c->name, v1 ? " (allow_ntlmv1)" : "", peer_flag_names(a.flags), peers_status(st),
                   libsspi_status_name(expect));
 
     if (st == SEC_E_OK) {
-        SecPkgContext_SessionKey key = { 0, NULL };
+        SecPkgContext_SessionKey key = {0, NULL};
 
         peers_check_names(&srv.ctx, c->names, c->server_name);
         /* only the services the client agreed to */
@@ -612,20 +752,19 @@ static void peers_samba_run(const struct peers_samba_case *c, int v1)
                       "GK: ntlm_auth answered \"%s\"", s.line);
         peers_samba_b64(&s, &gk, &gk_len);
         st = QueryContextAttributesA(&srv.ctx, SECPKG_ATTR_SESSION_KEY, &key);
-        ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(SESSION_KEY): %s",
-                      peers_status(st));
+        ck_assert_msg(st == SEC_E_OK, "QueryContextAttributesA(SESSION_KEY): %s", peers_status(st));
         ck_assert_uint_eq(gk_len, 16);
         ck_assert_uint_eq(key.SessionKeyLength, 16);
         ck_assert_msg(memcmp(gk, key.SessionKey, 16) == 0,
-                      "case %s: session keys differ (flags %s)", c->name,
-                      peer_flag_names(a.flags));
+                      "case %s: session keys differ (flags %s)", c->name, peer_flag_names(a.flags));
         FreeContextBuffer(key.SessionKey);
 
         /* Samba's view of the flags is the AUTHENTICATE's */
         ck_assert_msg(strncmp(peers_samba_cmd(&s, "GF", ""), "GF ", 3) == 0,
                       "GF: ntlm_auth answered \"%s\"", s.line);
         ck_assert_uint_eq(strtoul(s.line + 3, NULL, 16) |
-                          (c->add_key_exch ? PEER_NEGOTIATE_KEY_EXCH : 0), a.flags);
+                              (c->add_key_exch ? PEER_NEGOTIATE_KEY_EXCH : 0),
+                          a.flags);
     }
 
     rc = peer_finish(&s.proc);
@@ -676,8 +815,8 @@ START_TEST(test_samba_ntlmv1_allowed)
                   strerror(errno));
     out = peer_read_all(p.from, 1 << 20, NULL);
     rc = peer_finish(&p);
-    ck_assert_msg(rc == 0, "case %s with allow_ntlmv1 = yes failed (exit %d):\n%s", c->name,
-                  rc, out ? out : "");
+    ck_assert_msg(rc == 0, "case %s with allow_ntlmv1 = yes failed (exit %d):\n%s", c->name, rc,
+                  out ? out : "");
     free(out);
 }
 END_TEST
@@ -687,13 +826,12 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 struct peers_curl_result {
-    char *out;          /* curl's stdout: body, then "\nstatus=NNN\n" */
-    int rc;             /* curl's exit status */
-    unsigned code;      /* HTTP status of the last response */
+    char *out;     /* curl's stdout: body, then "\nstatus=NNN\n" */
+    int rc;        /* curl's exit status */
+    unsigned code; /* HTTP status of the last response */
 };
 
-static void peers_curl_run(struct peer_http *h, const char *userpass,
-                           struct peers_curl_result *r)
+static void peers_curl_run(struct peer_http *h, const char *userpass, struct peers_curl_result *r)
 {
     const char *prog = peers_prog("PEERS_CURL", "/usr/bin/curl", "curl");
     char url[64], home[1200];
@@ -705,7 +843,7 @@ static void peers_curl_run(struct peer_http *h, const char *userpass,
     snprintf(url, sizeof(url), "http://127.0.0.1:%u/private", (unsigned)h->port);
     snprintf(home, sizeof(home), "HOME=%s", peers_home);
     argv[n++] = (char *)prog;
-    argv[n++] = (char *)"-q";                 /* no .curlrc */
+    argv[n++] = (char *)"-q"; /* no .curlrc */
     argv[n++] = (char *)"-s";
     argv[n++] = (char *)"--noproxy";
     argv[n++] = (char *)"*";
@@ -722,8 +860,7 @@ static void peers_curl_run(struct peer_http *h, const char *userpass,
     envp[1] = (char *)"PATH=/usr/bin:/bin";
     envp[2] = (char *)"LC_ALL=C";
     envp[3] = NULL;
-    ck_assert_msg(peer_spawn(&p, argv, envp, false) == 0, "starting %s: %s", prog,
-                  strerror(errno));
+    ck_assert_msg(peer_spawn(&p, argv, envp, false) == 0, "starting %s: %s", prog, strerror(errno));
     r->out = peer_read_all(p.from, 1 << 16, NULL);
     r->rc = peer_finish(&p);
     peer_http_stop(h);
@@ -759,10 +896,12 @@ START_TEST(test_curl_ok)
     static const struct {
         const char *userpass, *names;
     } cases[] = {
-        { PEERS_DOMAIN "\\alice:Secret123", PEERS_DOMAIN "\\alice" },
-        { PEERS_DOMAIN "\\erin:Gr\xfc\xdf" "e!", PEERS_DOMAIN "\\erin" },
-        { PEERS_DOMAIN "\\ALICE:Secret123", PEERS_DOMAIN "\\alice" },
-        { "alice:Secret123", PEERS_DOMAIN "\\alice" },
+        {PEERS_DOMAIN "\\alice:Secret123", PEERS_DOMAIN "\\alice"},
+        {PEERS_DOMAIN "\\erin:Gr\xfc\xdf"
+                      "e!",
+         PEERS_DOMAIN "\\erin"},
+        {PEERS_DOMAIN "\\ALICE:Secret123", PEERS_DOMAIN "\\alice"},
+        {"alice:Secret123", PEERS_DOMAIN "\\alice"},
     };
     struct peer_http h;
     struct peers_curl_result r;
@@ -772,11 +911,11 @@ START_TEST(test_curl_ok)
     peers_curl_run(&h, cases[_i].userpass, &r);
     ck_assert_msg(r.code == 200, "curl got HTTP %u; output:\n%s", r.code, r.out);
     ck_assert_uint_eq(h.logons, 1);
-    ck_assert_msg(strcmp(h.user, cases[_i].names) == 0, "NAMES \"%s\", expected \"%s\"",
-                  h.user, cases[_i].names);
+    ck_assert_msg(strcmp(h.user, cases[_i].names) == 0, "NAMES \"%s\", expected \"%s\"", h.user,
+                  cases[_i].names);
     snprintf(want, sizeof(want), "user=%s\n", h.user);
-    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "body \"%s\", expected \"%s\"",
-                  r.out, want);
+    ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0, "body \"%s\", expected \"%s\"", r.out,
+                  want);
     /* the server asked for integrity; curl negotiates no SIGN */
     ck_assert_msg(!(h.attrs & ASC_RET_INTEGRITY), "ASC attributes 0x%x with curl", h.attrs);
     ck_assert_int_eq(h.legs[h.nlegs - 2].status, SEC_I_CONTINUE_NEEDED);
@@ -909,7 +1048,7 @@ out:
 
 static void peers_cleanup(void)
 {
-    static const char *const files[] = { "users", "smb.conf", "sspi.conf", "sspi-v1.conf" };
+    static const char *const files[] = {"users", "smb.conf", "sspi.conf", "sspi-v1.conf"};
     char path[1200];
 
     if (peers_in_child || peers_dir[0] == '\0' || getenv("PEERS_KEEP_DIR") != NULL)

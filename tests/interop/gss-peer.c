@@ -12,9 +12,8 @@
 
 #include "gss-peer.h"
 
-static gss_OID_desc interop_ntlmssp_oid_desc = {
-    10, (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"
-};
+static gss_OID_desc interop_ntlmssp_oid_desc = {10,
+                                                (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a"};
 
 gss_OID interop_gss_ntlmssp_oid(void)
 {
@@ -22,12 +21,9 @@ gss_OID interop_gss_ntlmssp_oid(void)
 }
 
 static const char *const interop_module_patterns[] = {
-    "/usr/lib/*/gssntlmssp/gssntlmssp.so",
-    "/usr/lib64/gssntlmssp/gssntlmssp.so",
-    "/usr/lib/gssntlmssp/gssntlmssp.so",
-    "/usr/local/lib/*/gssntlmssp/gssntlmssp.so",
-    "/usr/local/lib64/gssntlmssp/gssntlmssp.so",
-    "/usr/local/lib/gssntlmssp/gssntlmssp.so",
+    "/usr/lib/*/gssntlmssp/gssntlmssp.so",       "/usr/lib64/gssntlmssp/gssntlmssp.so",
+    "/usr/lib/gssntlmssp/gssntlmssp.so",         "/usr/local/lib/*/gssntlmssp/gssntlmssp.so",
+    "/usr/local/lib64/gssntlmssp/gssntlmssp.so", "/usr/local/lib/gssntlmssp/gssntlmssp.so",
 };
 
 static int interop_find_module(char *path, size_t len)
@@ -41,12 +37,10 @@ static int interop_find_module(char *path, size_t len)
         snprintf(path, len, "%s", env);
         return 0;
     }
-    for (i = 0; i < sizeof(interop_module_patterns) /
-                    sizeof(interop_module_patterns[0]); i++) {
+    for (i = 0; i < sizeof(interop_module_patterns) / sizeof(interop_module_patterns[0]); i++) {
         glob_t g;
 
-        if (glob(interop_module_patterns[i], 0, NULL, &g) == 0 &&
-            g.gl_pathc > 0) {
+        if (glob(interop_module_patterns[i], 0, NULL, &g) == 0 && g.gl_pathc > 0) {
             snprintf(path, len, "%s", g.gl_pathv[0]);
             globfree(&g);
             return 0;
@@ -76,8 +70,10 @@ int interop_gss_setup_mech(const char *conf_path, char *errbuf, size_t errlen)
         snprintf(errbuf, errlen, "cannot write %s", conf_path);
         goto out;
     }
-    fprintf(f, "# written by check-ntlm-interop\n"
-               "gssntlmssp_v1 1.3.6.1.4.1.311.2.2.10 %s\n", module);
+    fprintf(f,
+            "# written by check-ntlm-interop\n"
+            "gssntlmssp_v1 1.3.6.1.4.1.311.2.2.10 %s\n",
+            module);
     if (fclose(f) != 0) {
         snprintf(errbuf, errlen, "cannot write %s", conf_path);
         goto out;
@@ -118,10 +114,9 @@ static OM_uint32 interop_mech_set(gss_OID_set *set)
 /*
  * Contract in gss-peer.h. cb must stay valid as long as p is used.
  */
-OM_uint32 interop_gss_client_init(interop_gss_peer *p, const char *user,
-                                  const char *password, const char *target,
-                                  OM_uint32 req_flags,
-                                  const void *cb, size_t cb_len)
+OM_uint32 interop_gss_client_init(interop_gss_peer *p, const char *user, const char *password,
+                                  const char *target, OM_uint32 req_flags, const void *cb,
+                                  size_t cb_len)
 {
     gss_OID_set mechs = GSS_C_NO_OID_SET;
     gss_name_t name = GSS_C_NO_NAME;
@@ -139,8 +134,7 @@ OM_uint32 interop_gss_client_init(interop_gss_peer *p, const char *user,
 
     buf.value = (void *)target;
     buf.length = strlen(target);
-    p->major = gss_import_name(&p->minor, &buf, GSS_C_NT_HOSTBASED_SERVICE,
-                               &p->target);
+    p->major = gss_import_name(&p->minor, &buf, GSS_C_NT_HOSTBASED_SERVICE, &p->target);
     if (GSS_ERROR(p->major))
         goto out;
 
@@ -156,13 +150,11 @@ OM_uint32 interop_gss_client_init(interop_gss_peer *p, const char *user,
 
         pw.value = (void *)password;
         pw.length = strlen(password);
-        p->major = gss_acquire_cred_with_password(&p->minor, name, &pw,
-                                                  GSS_C_INDEFINITE, mechs,
-                                                  GSS_C_INITIATE, &p->cred,
-                                                  NULL, NULL);
+        p->major = gss_acquire_cred_with_password(&p->minor, name, &pw, GSS_C_INDEFINITE, mechs,
+                                                  GSS_C_INITIATE, &p->cred, NULL, NULL);
     } else {
-        p->major = gss_acquire_cred(&p->minor, name, GSS_C_INDEFINITE, mechs,
-                                    GSS_C_INITIATE, &p->cred, NULL, NULL);
+        p->major = gss_acquire_cred(&p->minor, name, GSS_C_INDEFINITE, mechs, GSS_C_INITIATE,
+                                    &p->cred, NULL, NULL);
     }
 out:
     if (name != GSS_C_NO_NAME)
@@ -175,8 +167,7 @@ out:
 /*
  * Contract in gss-peer.h. cb must stay valid as long as p is used.
  */
-OM_uint32 interop_gss_server_init(interop_gss_peer *p, int acquire,
-                                  const void *cb, size_t cb_len)
+OM_uint32 interop_gss_server_init(interop_gss_peer *p, int acquire, const void *cb, size_t cb_len)
 {
     gss_OID_set mechs = GSS_C_NO_OID_SET;
     OM_uint32 tmp;
@@ -191,8 +182,8 @@ OM_uint32 interop_gss_server_init(interop_gss_peer *p, int acquire,
     p->major = interop_mech_set(&mechs);
     if (GSS_ERROR(p->major))
         goto out;
-    p->major = gss_acquire_cred(&p->minor, GSS_C_NO_NAME, GSS_C_INDEFINITE,
-                                mechs, GSS_C_ACCEPT, &p->cred, NULL, NULL);
+    p->major = gss_acquire_cred(&p->minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, mechs, GSS_C_ACCEPT,
+                                &p->cred, NULL, NULL);
 out:
     if (mechs != GSS_C_NO_OID_SET)
         gss_release_oid_set(&tmp, &mechs);
@@ -226,10 +217,10 @@ static int interop_take(gss_buffer_desc *b, void **out, size_t *out_len)
 /*
  * Contract in gss-peer.h.
  */
-OM_uint32 interop_gss_step(interop_gss_peer *p, const void *in, size_t in_len,
-                           void **out, size_t *out_len)
+OM_uint32 interop_gss_step(interop_gss_peer *p, const void *in, size_t in_len, void **out,
+                           size_t *out_len)
 {
-    gss_buffer_desc inb = { in_len, (void *)in };
+    gss_buffer_desc inb = {in_len, (void *)in};
     gss_buffer_desc outb = GSS_C_EMPTY_BUFFER;
     gss_channel_bindings_t cb;
 
@@ -237,18 +228,16 @@ OM_uint32 interop_gss_step(interop_gss_peer *p, const void *in, size_t in_len,
     p->ret_flags = 0;
     if (p->initiator) {
         p->major = gss_init_sec_context(&p->minor, p->cred, &p->ctx, p->target,
-                                        interop_gss_ntlmssp_oid(), p->req_flags,
-                                        GSS_C_INDEFINITE, cb,
-                                        in != NULL ? &inb : GSS_C_NO_BUFFER,
-                                        NULL, &outb, &p->ret_flags, NULL);
+                                        interop_gss_ntlmssp_oid(), p->req_flags, GSS_C_INDEFINITE,
+                                        cb, in != NULL ? &inb : GSS_C_NO_BUFFER, NULL, &outb,
+                                        &p->ret_flags, NULL);
     } else {
         OM_uint32 tmp;
 
         if (p->src != GSS_C_NO_NAME)
             gss_release_name(&tmp, &p->src);
-        p->major = gss_accept_sec_context(&p->minor, &p->ctx, p->cred, &inb, cb,
-                                          &p->src, NULL, &outb, &p->ret_flags,
-                                          NULL, NULL);
+        p->major = gss_accept_sec_context(&p->minor, &p->ctx, p->cred, &inb, cb, &p->src, NULL,
+                                          &outb, &p->ret_flags, NULL, NULL);
     }
     p->complete = (p->major == GSS_S_COMPLETE);
     if (interop_take(&outb, out, out_len) != 0 && !GSS_ERROR(p->major))
@@ -259,15 +248,14 @@ OM_uint32 interop_gss_step(interop_gss_peer *p, const void *in, size_t in_len,
 /*
  * Contract in gss-peer.h.
  */
-OM_uint32 interop_gss_wrap(interop_gss_peer *p, const void *msg, size_t len,
-                           void **out, size_t *out_len)
+OM_uint32 interop_gss_wrap(interop_gss_peer *p, const void *msg, size_t len, void **out,
+                           size_t *out_len)
 {
-    gss_buffer_desc inb = { len, (void *)msg };
+    gss_buffer_desc inb = {len, (void *)msg};
     gss_buffer_desc outb = GSS_C_EMPTY_BUFFER;
     int conf = 0;
 
-    p->major = gss_wrap(&p->minor, p->ctx, 1, GSS_C_QOP_DEFAULT, &inb, &conf,
-                        &outb);
+    p->major = gss_wrap(&p->minor, p->ctx, 1, GSS_C_QOP_DEFAULT, &inb, &conf, &outb);
     if (interop_take(&outb, out, out_len) != 0 && !GSS_ERROR(p->major))
         p->major = GSS_S_FAILURE;
     return p->major;
@@ -278,8 +266,8 @@ OM_uint32 interop_gss_wrap(interop_gss_peer *p, const void *msg, size_t len,
  */
 OM_uint32 interop_gss_reset_crypto(interop_gss_peer *p, uint32_t direction)
 {
-    static gss_OID_desc reset_oid = { 11, (void *)"\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x01\x03" };
-    gss_buffer_desc value = { sizeof(direction), &direction };
+    static gss_OID_desc reset_oid = {11, (void *)"\x2b\x06\x01\x04\x01\xb7\x7d\x85\x0f\x01\x03"};
+    gss_buffer_desc value = {sizeof(direction), &direction};
 
     p->major = gss_set_sec_context_option(&p->minor, &p->ctx, &reset_oid, &value);
     return p->major;
@@ -288,10 +276,10 @@ OM_uint32 interop_gss_reset_crypto(interop_gss_peer *p, uint32_t direction)
 /*
  * Contract in gss-peer.h.
  */
-OM_uint32 interop_gss_unwrap(interop_gss_peer *p, const void *tok, size_t len,
-                             void **out, size_t *out_len)
+OM_uint32 interop_gss_unwrap(interop_gss_peer *p, const void *tok, size_t len, void **out,
+                             size_t *out_len)
 {
-    gss_buffer_desc inb = { len, (void *)tok };
+    gss_buffer_desc inb = {len, (void *)tok};
     gss_buffer_desc outb = GSS_C_EMPTY_BUFFER;
 
     p->major = gss_unwrap(&p->minor, p->ctx, &inb, &outb, NULL, NULL);
@@ -303,10 +291,10 @@ OM_uint32 interop_gss_unwrap(interop_gss_peer *p, const void *tok, size_t len,
 /*
  * Contract in gss-peer.h.
  */
-OM_uint32 interop_gss_get_mic(interop_gss_peer *p, const void *msg, size_t len,
-                              void **out, size_t *out_len)
+OM_uint32 interop_gss_get_mic(interop_gss_peer *p, const void *msg, size_t len, void **out,
+                              size_t *out_len)
 {
-    gss_buffer_desc inb = { len, (void *)msg };
+    gss_buffer_desc inb = {len, (void *)msg};
     gss_buffer_desc outb = GSS_C_EMPTY_BUFFER;
 
     p->major = gss_get_mic(&p->minor, p->ctx, GSS_C_QOP_DEFAULT, &inb, &outb);
@@ -318,11 +306,11 @@ OM_uint32 interop_gss_get_mic(interop_gss_peer *p, const void *msg, size_t len,
 /*
  * Contract in gss-peer.h.
  */
-OM_uint32 interop_gss_verify_mic(interop_gss_peer *p, const void *msg,
-                                 size_t len, const void *mic, size_t mic_len)
+OM_uint32 interop_gss_verify_mic(interop_gss_peer *p, const void *msg, size_t len, const void *mic,
+                                 size_t mic_len)
 {
-    gss_buffer_desc inb = { len, (void *)msg };
-    gss_buffer_desc micb = { mic_len, (void *)mic };
+    gss_buffer_desc inb = {len, (void *)msg};
+    gss_buffer_desc micb = {mic_len, (void *)mic};
 
     p->major = gss_verify_mic(&p->minor, p->ctx, &inb, &micb, NULL);
     return p->major;
@@ -370,8 +358,7 @@ void interop_gss_peer_free(interop_gss_peer *p)
 }
 
 /* Appends the display text of one status code to the string in buf. */
-static void interop_append_status(char *buf, size_t len, OM_uint32 code,
-                                  int type)
+static void interop_append_status(char *buf, size_t len, OM_uint32 code, int type)
 {
     OM_uint32 ctx = 0;
     OM_uint32 minor;
@@ -380,11 +367,10 @@ static void interop_append_status(char *buf, size_t len, OM_uint32 code,
         gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
         size_t used = strlen(buf);
 
-        if (gss_display_status(&minor, code, type, interop_gss_ntlmssp_oid(),
-                               &ctx, &b) != GSS_S_COMPLETE)
+        if (gss_display_status(&minor, code, type, interop_gss_ntlmssp_oid(), &ctx, &b) !=
+            GSS_S_COMPLETE)
             break;
-        snprintf(buf + used, len - used, " [%.*s]",
-                 (int)b.length, (const char *)b.value);
+        snprintf(buf + used, len - used, " [%.*s]", (int)b.length, (const char *)b.value);
         gss_release_buffer(&minor, &b);
     } while (ctx != 0);
 }
@@ -396,8 +382,7 @@ const char *interop_gss_error(const interop_gss_peer *p)
 {
     static char buf[1024];
 
-    snprintf(buf, sizeof(buf), "major 0x%08x minor %u:",
-             (unsigned)p->major, (unsigned)p->minor);
+    snprintf(buf, sizeof(buf), "major 0x%08x minor %u:", (unsigned)p->major, (unsigned)p->minor);
     interop_append_status(buf, sizeof(buf), p->major, GSS_C_GSS_CODE);
     if (p->minor != 0)
         interop_append_status(buf, sizeof(buf), p->minor, GSS_C_MECH_CODE);

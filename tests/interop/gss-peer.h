@@ -15,17 +15,17 @@
 #include <gssapi/gssapi_ext.h>
 
 typedef struct interop_gss_peer {
-    int initiator;                  /* 1: gss_init_sec_context, 0: accept */
-    gss_cred_id_t cred;             /* GSS_C_NO_CREDENTIAL if none acquired */
-    gss_name_t target;              /* initiator only: host-based target name */
+    int initiator;      /* 1: gss_init_sec_context, 0: accept */
+    gss_cred_id_t cred; /* GSS_C_NO_CREDENTIAL if none acquired */
+    gss_name_t target;  /* initiator only: host-based target name */
     gss_ctx_id_t ctx;
-    gss_name_t src;                 /* acceptor only: authenticated initiator */
-    OM_uint32 req_flags;            /* initiator only */
-    OM_uint32 ret_flags;            /* flags reported by the last step */
-    int complete;                   /* the last step returned GSS_S_COMPLETE */
+    gss_name_t src;      /* acceptor only: authenticated initiator */
+    OM_uint32 req_flags; /* initiator only */
+    OM_uint32 ret_flags; /* flags reported by the last step */
+    int complete;        /* the last step returned GSS_S_COMPLETE */
     struct gss_channel_bindings_struct cb;
     int have_cb;
-    OM_uint32 major;                /* status of the last call */
+    OM_uint32 major; /* status of the last call */
     OM_uint32 minor;
 } interop_gss_peer;
 
@@ -49,18 +49,16 @@ int interop_gss_setup_mech(const char *conf_path, char *errbuf, size_t errlen);
  * Returns the GSS major status; p must be released with interop_gss_peer_free
  * whatever the result.
  */
-OM_uint32 interop_gss_client_init(interop_gss_peer *p, const char *user,
-                                  const char *password, const char *target,
-                                  OM_uint32 req_flags,
-                                  const void *cb, size_t cb_len);
+OM_uint32 interop_gss_client_init(interop_gss_peer *p, const char *user, const char *password,
+                                  const char *target, OM_uint32 req_flags, const void *cb,
+                                  size_t cb_len);
 
 /*
  * Prepares an acceptor. With acquire != 0 an acceptor credential is acquired
  * with gss_acquire_cred (GSS_C_ACCEPT), else GSS_C_NO_CREDENTIAL is used.
  * Users are checked by gss-ntlmssp against NTLM_USER_FILE.
  */
-OM_uint32 interop_gss_server_init(interop_gss_peer *p, int acquire,
-                                  const void *cb, size_t cb_len);
+OM_uint32 interop_gss_server_init(interop_gss_peer *p, int acquire, const void *cb, size_t cb_len);
 
 /*
  * One handshake leg. in/in_len is the peer's token (NULL/0 for the first
@@ -68,19 +66,19 @@ OM_uint32 interop_gss_server_init(interop_gss_peer *p, int acquire,
  * token (NULL/0 if none); the caller frees it. Returns GSS_S_COMPLETE,
  * GSS_S_CONTINUE_NEEDED or an error major status (also kept in p->major).
  */
-OM_uint32 interop_gss_step(interop_gss_peer *p, const void *in, size_t in_len,
-                           void **out, size_t *out_len);
+OM_uint32 interop_gss_step(interop_gss_peer *p, const void *in, size_t in_len, void **out,
+                           size_t *out_len);
 
 /* gss_wrap (conf requested) / gss_unwrap / gss_get_mic / gss_verify_mic on the
  * established context. Outputs are malloc()ed copies freed by the caller. */
-OM_uint32 interop_gss_wrap(interop_gss_peer *p, const void *msg, size_t len,
-                           void **out, size_t *out_len);
-OM_uint32 interop_gss_unwrap(interop_gss_peer *p, const void *tok, size_t len,
-                             void **out, size_t *out_len);
-OM_uint32 interop_gss_get_mic(interop_gss_peer *p, const void *msg, size_t len,
-                              void **out, size_t *out_len);
-OM_uint32 interop_gss_verify_mic(interop_gss_peer *p, const void *msg,
-                                 size_t len, const void *mic, size_t mic_len);
+OM_uint32 interop_gss_wrap(interop_gss_peer *p, const void *msg, size_t len, void **out,
+                           size_t *out_len);
+OM_uint32 interop_gss_unwrap(interop_gss_peer *p, const void *tok, size_t len, void **out,
+                             size_t *out_len);
+OM_uint32 interop_gss_get_mic(interop_gss_peer *p, const void *msg, size_t len, void **out,
+                              size_t *out_len);
+OM_uint32 interop_gss_verify_mic(interop_gss_peer *p, const void *msg, size_t len, const void *mic,
+                                 size_t mic_len);
 
 /* gss_set_sec_context_option(GSS_NTLMSSP_RESET_CRYPTO_OID,
  * 1.3.6.1.4.1.7165.655.1.3): restart the RC4 sealing state of one direction,

@@ -18,10 +18,10 @@
 
 #include "sspi.h"
 
-#define KT_USER "user"
-#define KT_PASSWORD "userpw"
-#define KT_REALM "KRBTEST.COM"
-#define KT_SPN "host/localhost"
+#define KT_USER       "user"
+#define KT_PASSWORD   "userpw"
+#define KT_REALM      "KRBTEST.COM"
+#define KT_SPN        "host/localhost"
 #define KT_GSS_TARGET "host@localhost"
 
 /* Start the realm, kinit the user, write the libsspi configuration and

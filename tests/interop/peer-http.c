@@ -22,8 +22,8 @@
 #include "peer-util.h"
 
 #define PEER_HTTP_MAX_HEADER 8192
-#define PEER_HTTP_MAX_BODY 65536
-#define PEER_HTTP_TIMEOUT 60
+#define PEER_HTTP_MAX_BODY   65536
+#define PEER_HTTP_TIMEOUT    60
 
 #define PEER_HTTP_ASC_FLAGS (ASC_REQ_CONNECTION | ASC_REQ_INTEGRITY | ASC_REQ_ALLOCATE_MEMORY)
 
@@ -33,8 +33,8 @@ struct peer_http_conn {
     char buf[PEER_HTTP_MAX_HEADER + 1];
     size_t have;
     CtxtHandle ctx;
-    int have_ctx;       /* a context exists */
-    int pending;        /* a CHALLENGE was sent, the AUTHENTICATE is due */
+    int have_ctx; /* a context exists */
+    int pending;  /* a CHALLENGE was sent, the AUTHENTICATE is due */
 };
 
 static void peer_http_note(struct peer_http *h, const char *fmt, ...)
@@ -66,8 +66,7 @@ static int peer_http_send_all(int fd, const char *p, size_t n)
 }
 
 /* Sends a response; `auth` is the WWW-Authenticate value or NULL. */
-static int peer_http_reply(struct peer_http_conn *c, int code, const char *auth,
-                           const char *body)
+static int peer_http_reply(struct peer_http_conn *c, int code, const char *auth, const char *body)
 {
     char head[PEER_HTTP_MAX_HEADER];
     const char *reason = code == 200 ? "OK" : code == 401 ? "Unauthorized" : "Bad Request";
@@ -172,10 +171,10 @@ static void peer_http_record(struct peer_http *h, SECURITY_STATUS st, const uint
 static int peer_http_ntlm(struct peer_http *h, struct peer_http_conn *c, const uint8_t *tok,
                           size_t len)
 {
-    SecBuffer inb = { (uint32_t)len, SECBUFFER_TOKEN, (void *)tok };
-    SecBuffer outb = { 0, SECBUFFER_TOKEN, NULL };
-    SecBufferDesc indesc = { SECBUFFER_VERSION, 1, &inb };
-    SecBufferDesc outdesc = { SECBUFFER_VERSION, 1, &outb };
+    SecBuffer inb = {(uint32_t)len, SECBUFFER_TOKEN, (void *)tok};
+    SecBuffer outb = {0, SECBUFFER_TOKEN, NULL};
+    SecBufferDesc indesc = {SECBUFFER_VERSION, 1, &inb};
+    SecBufferDesc outdesc = {SECBUFFER_VERSION, 1, &outb};
     uint32_t attrs = 0;
     TimeStamp expiry;
     SECURITY_STATUS st;
@@ -184,9 +183,8 @@ static int peer_http_ntlm(struct peer_http *h, struct peer_http_conn *c, const u
 
     if (!c->pending)
         peer_http_drop_ctx(c);
-    st = AcceptSecurityContext(&h->cred, c->pending ? &c->ctx : NULL, &indesc,
-                               PEER_HTTP_ASC_FLAGS, SECURITY_NATIVE_DREP, &c->ctx, &outdesc,
-                               &attrs, &expiry);
+    st = AcceptSecurityContext(&h->cred, c->pending ? &c->ctx : NULL, &indesc, PEER_HTTP_ASC_FLAGS,
+                               SECURITY_NATIVE_DREP, &c->ctx, &outdesc, &attrs, &expiry);
     peer_http_record(h, st, tok, len);
     if (st == SEC_I_CONTINUE_NEEDED) {
         char *b64;
@@ -205,7 +203,7 @@ static int peer_http_ntlm(struct peer_http *h, struct peer_http_conn *c, const u
             goto out;
         ret = peer_http_reply(c, 401, auth, "challenge\n");
     } else if (st == SEC_E_OK) {
-        SecPkgContext_NamesA names = { NULL };
+        SecPkgContext_NamesA names = {NULL};
         SECURITY_STATUS q;
 
         c->have_ctx = 1;
@@ -261,7 +259,7 @@ static void peer_http_serve(struct peer_http *h, int fd)
             break;
         }
         h->requests++;
-        c->buf[head - 2] = '\0';           /* keep one CRLF after the last line */
+        c->buf[head - 2] = '\0'; /* keep one CRLF after the last line */
         if (strncmp(c->buf, "GET ", 4) != 0) {
             peer_http_note(h, "not a GET request");
             peer_http_reply(c, 400, NULL, "bad request\n");
@@ -305,8 +303,8 @@ static void *peer_http_thread(void *arg)
     struct peer_http *h = arg;
 
     for (;;) {
-        struct pollfd p[2] = { { h->listen_fd, POLLIN, 0 }, { h->stop_pipe[0], POLLIN, 0 } };
-        struct timeval tv = { PEER_HTTP_TIMEOUT, 0 };
+        struct pollfd p[2] = {{h->listen_fd, POLLIN, 0}, {h->stop_pipe[0], POLLIN, 0}};
+        struct timeval tv = {PEER_HTTP_TIMEOUT, 0};
         int fd;
 
         if (poll(p, 2, -1) < 0) {
@@ -342,8 +340,8 @@ int peer_http_start(struct peer_http *h)
 
     memset(h, 0, sizeof(*h));
     h->listen_fd = h->stop_pipe[0] = h->stop_pipe[1] = -1;
-    st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NTLM", SECPKG_CRED_INBOUND, NULL, NULL,
-                                   NULL, NULL, &h->cred, &expiry);
+    st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"NTLM", SECPKG_CRED_INBOUND, NULL, NULL, NULL,
+                                   NULL, &h->cred, &expiry);
     if (st != SEC_E_OK) {
         peer_http_note(h, "AcquireCredentialsHandleA: 0x%08x", (unsigned)st);
         goto fail;

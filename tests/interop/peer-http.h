@@ -42,14 +42,14 @@ struct peer_http {
     int running;
     CredHandle cred;
     /* results: read them only after peer_http_stop */
-    unsigned requests;                 /* HTTP requests answered */
-    unsigned connections;              /* connections accepted */
-    unsigned logons;                   /* AUTHENTICATEs accepted */
+    unsigned requests;    /* HTTP requests answered */
+    unsigned connections; /* connections accepted */
+    unsigned logons;      /* AUTHENTICATEs accepted */
     struct peer_http_leg legs[PEER_HTTP_MAX_LEGS];
     unsigned nlegs;
-    char user[256];                    /* NAMES of the last accepted logon */
-    uint32_t attrs;                    /* its ASC_RET_* attributes */
-    char error[256];                   /* first server-side problem, "" if none */
+    char user[256];  /* NAMES of the last accepted logon */
+    uint32_t attrs;  /* its ASC_RET_* attributes */
+    char error[256]; /* first server-side problem, "" if none */
 };
 
 /* Acquires inbound NTLM credentials, binds 127.0.0.1:0 and starts the

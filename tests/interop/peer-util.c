@@ -93,7 +93,7 @@ int peer_b64_decode(const char *s, size_t len, uint8_t **out, size_t *out_len)
 int peer_spawn(struct peer_proc *p, char *const argv[], char *const envp[], bool want_stdin)
 {
     posix_spawn_file_actions_t fa;
-    int in[2] = { -1, -1 }, out[2] = { -1, -1 };
+    int in[2] = {-1, -1}, out[2] = {-1, -1};
     int err = 0, ret = -1;
     bool have_fa = false;
 
@@ -288,8 +288,8 @@ static void peer_auth_av(void *arg, uint16_t id, const uint8_t *v, uint16_t n)
 /* See peer-util.h. */
 bool peer_parse_authenticate(const uint8_t *msg, size_t len, struct peer_authenticate *a)
 {
-    struct peer_field *fields[] = { &a->lm, &a->nt, &a->domain, &a->user, &a->workstation,
-                                    &a->session_key };
+    struct peer_field *fields[] = {&a->lm,   &a->nt,          &a->domain,
+                                   &a->user, &a->workstation, &a->session_key};
     uint32_t payload = UINT32_MAX;
 
     memset(a, 0, sizeof(*a));
@@ -334,7 +334,7 @@ static void peer_find_av(void *arg, uint16_t id, const uint8_t *v, uint16_t n)
 bool peer_challenge_has_av(const uint8_t *msg, size_t len, uint16_t id)
 {
     struct peer_field ti;
-    struct peer_av_find f = { id, false };
+    struct peer_av_find f = {id, false};
 
     if (!peer_is_type(msg, len, 2) || len < 48 || !peer_field_at(msg, len, 40, &ti))
         return false;
@@ -348,20 +348,20 @@ const char *peer_flag_names(uint32_t flags)
         uint32_t bit;
         const char *name;
     } names[] = {
-        { PEER_NEGOTIATE_UNICODE, "UNICODE" },
-        { PEER_NEGOTIATE_OEM, "OEM" },
-        { PEER_REQUEST_TARGET, "REQUEST_TARGET" },
-        { PEER_NEGOTIATE_SIGN, "SIGN" },
-        { PEER_NEGOTIATE_SEAL, "SEAL" },
-        { PEER_NEGOTIATE_LM_KEY, "LM_KEY" },
-        { PEER_NEGOTIATE_NTLM, "NTLM" },
-        { PEER_NEGOTIATE_ALWAYS_SIGN, "ALWAYS_SIGN" },
-        { PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY, "ESS" },
-        { PEER_NEGOTIATE_TARGET_INFO, "TARGET_INFO" },
-        { PEER_NEGOTIATE_VERSION, "VERSION" },
-        { PEER_NEGOTIATE_128, "128" },
-        { PEER_NEGOTIATE_KEY_EXCH, "KEY_EXCH" },
-        { PEER_NEGOTIATE_56, "56" },
+        {PEER_NEGOTIATE_UNICODE, "UNICODE"},
+        {PEER_NEGOTIATE_OEM, "OEM"},
+        {PEER_REQUEST_TARGET, "REQUEST_TARGET"},
+        {PEER_NEGOTIATE_SIGN, "SIGN"},
+        {PEER_NEGOTIATE_SEAL, "SEAL"},
+        {PEER_NEGOTIATE_LM_KEY, "LM_KEY"},
+        {PEER_NEGOTIATE_NTLM, "NTLM"},
+        {PEER_NEGOTIATE_ALWAYS_SIGN, "ALWAYS_SIGN"},
+        {PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY, "ESS"},
+        {PEER_NEGOTIATE_TARGET_INFO, "TARGET_INFO"},
+        {PEER_NEGOTIATE_VERSION, "VERSION"},
+        {PEER_NEGOTIATE_128, "128"},
+        {PEER_NEGOTIATE_KEY_EXCH, "KEY_EXCH"},
+        {PEER_NEGOTIATE_56, "56"},
     };
     static char bufs[4][256];
     static unsigned next;
@@ -371,8 +371,8 @@ const char *peer_flag_names(uint32_t flags)
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (flags & names[i].bit)
-            o += (size_t)snprintf(buf + o, sizeof(bufs[0]) - o, "%s%s", o ? "|" : "",
-                                  names[i].name);
+            o +=
+                (size_t)snprintf(buf + o, sizeof(bufs[0]) - o, "%s%s", o ? "|" : "", names[i].name);
     snprintf(buf + o, sizeof(bufs[0]) - o, " (0x%08x)", flags);
     return buf;
 }

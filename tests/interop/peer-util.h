@@ -19,31 +19,31 @@
 #include <sys/types.h>
 
 /* Negotiate flags (MS-NLMP 2.2.2.5), named as in the specification. */
-#define PEER_NEGOTIATE_UNICODE 0x00000001u
-#define PEER_NEGOTIATE_OEM 0x00000002u
-#define PEER_REQUEST_TARGET 0x00000004u
-#define PEER_NEGOTIATE_SIGN 0x00000010u
-#define PEER_NEGOTIATE_SEAL 0x00000020u
-#define PEER_NEGOTIATE_LM_KEY 0x00000080u
-#define PEER_NEGOTIATE_NTLM 0x00000200u
-#define PEER_NEGOTIATE_ALWAYS_SIGN 0x00008000u
+#define PEER_NEGOTIATE_UNICODE                  0x00000001u
+#define PEER_NEGOTIATE_OEM                      0x00000002u
+#define PEER_REQUEST_TARGET                     0x00000004u
+#define PEER_NEGOTIATE_SIGN                     0x00000010u
+#define PEER_NEGOTIATE_SEAL                     0x00000020u
+#define PEER_NEGOTIATE_LM_KEY                   0x00000080u
+#define PEER_NEGOTIATE_NTLM                     0x00000200u
+#define PEER_NEGOTIATE_ALWAYS_SIGN              0x00008000u
 #define PEER_NEGOTIATE_EXTENDED_SESSIONSECURITY 0x00080000u
-#define PEER_NEGOTIATE_TARGET_INFO 0x00800000u
-#define PEER_NEGOTIATE_VERSION 0x02000000u
-#define PEER_NEGOTIATE_128 0x20000000u
-#define PEER_NEGOTIATE_KEY_EXCH 0x40000000u
-#define PEER_NEGOTIATE_56 0x80000000u
+#define PEER_NEGOTIATE_TARGET_INFO              0x00800000u
+#define PEER_NEGOTIATE_VERSION                  0x02000000u
+#define PEER_NEGOTIATE_128                      0x20000000u
+#define PEER_NEGOTIATE_KEY_EXCH                 0x40000000u
+#define PEER_NEGOTIATE_56                       0x80000000u
 
 /* AV_PAIR ids and MsvAvFlags bits used by the checks. */
-#define PEER_AV_EOL 0
-#define PEER_AV_FLAGS 6
-#define PEER_AV_TIMESTAMP 7
+#define PEER_AV_EOL         0
+#define PEER_AV_FLAGS       6
+#define PEER_AV_TIMESTAMP   7
 #define PEER_AV_TARGET_NAME 9
-#define PEER_AVFLAG_MIC 0x00000002u
+#define PEER_AVFLAG_MIC     0x00000002u
 
 /* Offset and size of the MIC in an AUTHENTICATE message. */
 #define PEER_MIC_OFFSET 72
-#define PEER_MIC_SIZE 16
+#define PEER_MIC_SIZE   16
 
 /* Malloc()ed, NUL-terminated standard base64 (with padding) of data;
  * NULL on allocation failure. */
@@ -89,12 +89,12 @@ struct peer_field {
 struct peer_authenticate {
     uint32_t flags;
     struct peer_field lm, nt, domain, user, workstation, session_key;
-    bool has_mic_field;       /* payload starts at or after offset 88 */
-    bool ntlmv2;              /* NT response longer than 24 bytes */
-    bool has_av_flags;        /* NTLMv2 blob carries MsvAvFlags */
+    bool has_mic_field; /* payload starts at or after offset 88 */
+    bool ntlmv2;        /* NT response longer than 24 bytes */
+    bool has_av_flags;  /* NTLMv2 blob carries MsvAvFlags */
     uint32_t av_flags;
-    bool has_timestamp;       /* NTLMv2 blob carries MsvAvTimestamp */
-    bool has_target_name;     /* NTLMv2 blob carries MsvAvTargetName */
+    bool has_timestamp;   /* NTLMv2 blob carries MsvAvTimestamp */
+    bool has_target_name; /* NTLMv2 blob carries MsvAvTargetName */
 };
 
 /* NegotiateFlags of a NEGOTIATE (type 1) or CHALLENGE (type 2) message, or

@@ -15,12 +15,12 @@
 #include "common/identity.h"
 #include "mock-common.h"
 
-MOCK_EXPORT struct mock_state mock_state = { .magic = MOCK_STATE_MAGIC };
+MOCK_EXPORT struct mock_state mock_state = {.magic = MOCK_STATE_MAGIC};
 
 static pthread_mutex_t mock_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct mock_pkg_desc *mock_descs;
-static PLSA_SECPKG_FUNCTION_TABLE mock_lsa;   /* from SpInitialize */
-static PSECPKG_DLL_FUNCTIONS mock_dll;        /* from SpInstanceInit */
+static PLSA_SECPKG_FUNCTION_TABLE mock_lsa; /* from SpInitialize */
+static PSECPKG_DLL_FUNCTIONS mock_dll;      /* from SpInstanceInit */
 
 /* ------------------------------------------------------------------------ */
 /* Objects: credentials and contexts.  Handles are never reused.            */
@@ -32,24 +32,24 @@ struct mock_obj {
     int kind;
     uint32_t pkg;
     int side;
-    int stage;         /* 1 after the first leg, 2 complete */
+    int stage; /* 1 after the first leg, 2 complete */
     uint8_t key;
-    bool live;         /* credential: not freed; context: LSA side not deleted */
-    bool mapped;       /* user-mode side exists */
+    bool live;   /* credential: not freed; context: LSA side not deleted */
+    bool mapped; /* user-mode side exists */
     bool user_deleted;
-    int inflight;      /* user-mode message calls running */
-    uint32_t flags;    /* MOCK_CTX_*, from the client's target name */
+    int inflight;   /* user-mode message calls running */
+    uint32_t flags; /* MOCK_CTX_*, from the client's target name */
 };
 
 #define MOCK_CTX_FAIL_USER_INIT 0x1
-#define MOCK_CTX_NULL_NAMES 0x2
-#define MOCK_CTX_BAD_NAMES 0x4
-#define MOCK_CTX_FREE_PACKED 0x8
+#define MOCK_CTX_NULL_NAMES     0x2
+#define MOCK_CTX_BAD_NAMES      0x4
+#define MOCK_CTX_FREE_PACKED    0x8
 #define MOCK_CTX_STATIC_CTXDATA 0x10
-#define MOCK_CTX_SHORT_CTXDATA 0x20
-#define MOCK_CTX_LONG_TOKEN 0x40
-#define MOCK_CTX_RETYPE_TOKEN 0x80
-#define MOCK_CTX_FOREIGN_TOKEN 0x100
+#define MOCK_CTX_SHORT_CTXDATA  0x20
+#define MOCK_CTX_LONG_TOKEN     0x40
+#define MOCK_CTX_RETYPE_TOKEN   0x80
+#define MOCK_CTX_FOREIGN_TOKEN  0x100
 
 /* Context behaviour selected by the client's target name (mock-state.h). */
 static uint32_t target_flags(const char *target)
@@ -190,8 +190,8 @@ static struct mock_obj *ctx_get_user(uint32_t pkg, LSA_SEC_HANDLE h, const char 
         return NULL;
     }
     if (o->pkg != pkg) {
-        mock_violation("%s: user table of package %u used for a context of package %u", fn,
-                       pkg, o->pkg);
+        mock_violation("%s: user table of package %u used for a context of package %u", fn, pkg,
+                       o->pkg);
         return NULL;
     }
     if (!o->mapped) {
@@ -215,8 +215,8 @@ void mock_utf16_to_utf8(const char16_t *s, size_t n, char *out, size_t cap)
         char tmp[4];
         size_t k;
 
-        if (c >= 0xd800 && c < 0xdc00 && (n == (size_t)-1 || i + 1 < n) &&
-            s[i + 1] >= 0xdc00 && s[i + 1] < 0xe000) {
+        if (c >= 0xd800 && c < 0xdc00 && (n == (size_t)-1 || i + 1 < n) && s[i + 1] >= 0xdc00 &&
+            s[i + 1] < 0xe000) {
             c = 0x10000 + ((c - 0xd800) << 10) + (s[i + 1] - 0xdc00);
             i++;
         }
@@ -308,8 +308,7 @@ bool mock_message_status(const SecBufferDesc *d, NTSTATUS *status)
 {
     SecBuffer *b = mock_desc_find(d, SECBUFFER_DATA);
 
-    return b != NULL && b->pvBuffer != NULL &&
-           mock_parse_status(b->pvBuffer, b->cbBuffer, status);
+    return b != NULL && b->pvBuffer != NULL && mock_parse_status(b->pvBuffer, b->cbBuffer, status);
 }
 
 uint64_t mock_message_checksum(const SecBufferDesc *d, uint8_t key)
@@ -501,7 +500,7 @@ static NTSTATUS sp_initialize(uint32_t idx, ULONG_PTR id, PSECPKG_PARAMETERS par
     r->lsa_present = lsa != NULL;
     if (lsa != NULL) {
         uint8_t *p;
-        LUID luid = { 0, 0 };
+        LUID luid = {0, 0};
 
         mock_lsa = lsa;
         r->lsa_null_slots = 0;
@@ -585,10 +584,10 @@ static void record_identity(struct mock_pkg_record *r, const void *authdata)
     sspi_identity_clear(&id);
 }
 
-static NTSTATUS sp_acquire_credentials_handle(uint32_t idx, PUNICODE_STRING principal,
-                                              ULONG use, PLUID logon, PVOID authdata,
-                                              PVOID getkey, PVOID getkeyarg,
-                                              PLSA_SEC_HANDLE cred, PTimeStamp expiry)
+static NTSTATUS sp_acquire_credentials_handle(uint32_t idx, PUNICODE_STRING principal, ULONG use,
+                                              PLUID logon, PVOID authdata, PVOID getkey,
+                                              PVOID getkeyarg, PLSA_SEC_HANDLE cred,
+                                              PTimeStamp expiry)
 {
     struct mock_pkg_record *r = &mock_state.pkg[idx];
     SECPKG_CALL_INFO call;
@@ -779,9 +778,8 @@ out:
 
 static NTSTATUS sp_accept_lsa_mode_context(uint32_t idx, LSA_SEC_HANDLE cred, LSA_SEC_HANDLE ctx,
                                            PSecBufferDesc in, ULONG req, ULONG drep,
-                                           PLSA_SEC_HANDLE newctx, PSecBufferDesc out,
-                                           PULONG attrs, PTimeStamp expiry, PBOOLEAN mapped,
-                                           PSecBuffer data)
+                                           PLSA_SEC_HANDLE newctx, PSecBufferDesc out, PULONG attrs,
+                                           PTimeStamp expiry, PBOOLEAN mapped, PSecBuffer data)
 {
     struct mock_pkg_record *r = &mock_state.pkg[idx];
     struct mock_obj *o;
@@ -878,8 +876,7 @@ out:
     return st;
 }
 
-static NTSTATUS query_context_attributes(uint32_t idx, struct mock_obj *o, ULONG attr,
-                                         PVOID buffer)
+static NTSTATUS query_context_attributes(uint32_t idx, struct mock_obj *o, ULONG attr, PVOID buffer)
 {
     static const char16_t user_w[] = u"mockuser@MOCK";
 
@@ -897,9 +894,10 @@ static NTSTATUS query_context_attributes(uint32_t idx, struct mock_obj *o, ULONG
         return STATUS_SUCCESS;
     }
     case SECPKG_ATTR_NAMES: {
-        static const char16_t bad_w[] = u"\xd800" u"bad";
-        PLSA_ALLOCATE_LSA_HEAP alloc = mock_dll != NULL ? mock_dll->AllocateHeap
-                                                        : mock_lsa->AllocateLsaHeap;
+        static const char16_t bad_w[] = u"\xd800"
+                                        u"bad";
+        PLSA_ALLOCATE_LSA_HEAP alloc =
+            mock_dll != NULL ? mock_dll->AllocateHeap : mock_lsa->AllocateLsaHeap;
         const char16_t *name = (o->flags & MOCK_CTX_BAD_NAMES) ? bad_w : user_w;
         size_t len = (o->flags & MOCK_CTX_BAD_NAMES) ? sizeof(bad_w) : sizeof(user_w);
         void *p;
@@ -1003,24 +1001,23 @@ static NTSTATUS sp_set_extended_information(uint32_t idx, SECPKG_EXTENDED_INFORM
         r->config_setting_count = c->SettingCount;
         r->config_settings[0] = '\0';
         for (uint32_t i = 0; i < c->SettingCount; i++) {
-            int n = snprintf(r->config_settings + off, sizeof(r->config_settings) - off,
-                             "%s=%s\n", c->Settings[i].Key ? c->Settings[i].Key : "(null)",
+            int n = snprintf(r->config_settings + off, sizeof(r->config_settings) - off, "%s=%s\n",
+                             c->Settings[i].Key ? c->Settings[i].Key : "(null)",
                              c->Settings[i].Value ? c->Settings[i].Value : "(null)");
 
             if (n < 0 || (size_t)n >= sizeof(r->config_settings) - off)
                 break;
             off += (size_t)n;
         }
-        snprintf(r->config_file, sizeof(r->config_file), "%s",
-                 c->ConfigFile ? c->ConfigFile : "");
+        snprintf(r->config_file, sizeof(r->config_file), "%s", c->ConfigFile ? c->ConfigFile : "");
     }
 out:
     pthread_mutex_unlock(&mock_lock);
     return st;
 }
 
-static NTSTATUS sp_set_context_attributes(uint32_t idx, LSA_SEC_HANDLE h, ULONG attr,
-                                          PVOID buffer, ULONG size)
+static NTSTATUS sp_set_context_attributes(uint32_t idx, LSA_SEC_HANDLE h, ULONG attr, PVOID buffer,
+                                          ULONG size)
 {
     NTSTATUS st = STATUS_SUCCESS;
 
@@ -1117,8 +1114,7 @@ out:
 /* Common start of a user-mode message call: record the arguments, find the
  * context and mark it in flight.  Returns the context or NULL with *st. */
 static struct mock_obj *message_begin(uint32_t idx, LSA_SEC_HANDLE h, uint32_t qop,
-                                      PSecBufferDesc d, uint32_t seq, const char *fn,
-                                      NTSTATUS *st)
+                                      PSecBufferDesc d, uint32_t seq, const char *fn, NTSTATUS *st)
 {
     struct mock_pkg_record *r = &mock_state.pkg[idx];
     struct mock_obj *o;
@@ -1177,7 +1173,7 @@ NTSTATUS mock_write_trailer(PSecBufferDesc d, const char tag[4], uint32_t idx, i
 
 /* Check a trailer; on success *qop gets the QOP it was made with. */
 NTSTATUS mock_check_trailer(PSecBufferDesc d, const char tag[4], uint32_t idx, uint32_t seq,
-                              uint64_t sum, uint32_t *qop)
+                            uint64_t sum, uint32_t *qop)
 {
     SecBuffer *t = mock_desc_find(d, SECBUFFER_TOKEN);
     const uint8_t *p;
@@ -1419,112 +1415,174 @@ out:
 /* ------------------------------------------------------------------------ */
 /* Per-package thunks: each table slot knows which package it belongs to.   */
 
-#define MOCK_THUNKS(I)                                                                       \
-    static NTSTATUS initialize_##I(ULONG_PTR a, PSECPKG_PARAMETERS b,                        \
-                                   PLSA_SECPKG_FUNCTION_TABLE c)                             \
-    { return sp_initialize(I, a, b, c); }                                                     \
-    static NTSTATUS get_info_##I(PSecPkgInfoW a) { return sp_get_info(I, a); }                \
-    static NTSTATUS ach_##I(PUNICODE_STRING a, ULONG b, PLUID c, PVOID d, PVOID e, PVOID f,   \
-                            PLSA_SEC_HANDLE g, PTimeStamp h)                                  \
-    { return sp_acquire_credentials_handle(I, a, b, c, d, e, f, g, h); }                      \
-    static NTSTATUS free_cred_##I(LSA_SEC_HANDLE a) { return sp_free_credentials_handle(I, a); } \
-    static NTSTATUS query_cred_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c)                        \
-    { return sp_query_credentials_attributes(I, a, b, c); }                                   \
-    static NTSTATUS init_lsa_##I(LSA_SEC_HANDLE a, LSA_SEC_HANDLE b, PUNICODE_STRING c,       \
-                                 ULONG d, ULONG e, PSecBufferDesc f, PLSA_SEC_HANDLE g,       \
-                                 PSecBufferDesc h, PULONG i, PTimeStamp j, PBOOLEAN k,        \
-                                 PSecBuffer l)                                                \
-    { return sp_init_lsa_mode_context(I, a, b, c, d, e, f, g, h, i, j, k, l); }               \
-    static NTSTATUS accept_lsa_##I(LSA_SEC_HANDLE a, LSA_SEC_HANDLE b, PSecBufferDesc c,      \
-                                   ULONG d, ULONG e, PLSA_SEC_HANDLE f, PSecBufferDesc g,     \
-                                   PULONG h, PTimeStamp i, PBOOLEAN j, PSecBuffer k)          \
-    { return sp_accept_lsa_mode_context(I, a, b, c, d, e, f, g, h, i, j, k); }                \
-    static NTSTATUS delete_ctx_##I(LSA_SEC_HANDLE a) { return sp_delete_context(I, a); }      \
-    static NTSTATUS lsa_qca_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c)                           \
-    { return sp_lsa_query_context_attributes(I, a, b, c); }                                   \
-    static NTSTATUS set_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                          \
-                                PSECPKG_EXTENDED_INFORMATION b)                               \
-    { return sp_set_extended_information(I, a, b); }                                          \
-    static NTSTATUS get_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                          \
-                                PSECPKG_EXTENDED_INFORMATION *b)                              \
-    { return sp_get_extended_information(I, a, b); }                                          \
-    static NTSTATUS set_ctx_attr_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c, ULONG d)             \
-    { return sp_set_context_attributes(I, a, b, c, d); }                                      \
-    static NTSTATUS instance_init_##I(ULONG a, PSECPKG_DLL_FUNCTIONS b, PVOID *c)             \
-    { return sp_instance_init(I, a, b, c); }                                                  \
-    static NTSTATUS init_user_##I(LSA_SEC_HANDLE a, PSecBuffer b)                             \
-    { return sp_init_user_mode_context(I, a, b); }                                            \
-    static NTSTATUS sign_##I(LSA_SEC_HANDLE a, ULONG b, PSecBufferDesc c, ULONG d)            \
-    { return sp_make_signature(I, a, b, c, d); }                                              \
-    static NTSTATUS verify_##I(LSA_SEC_HANDLE a, PSecBufferDesc b, ULONG c, PULONG d)         \
-    { return sp_verify_signature(I, a, b, c, d); }                                            \
-    static NTSTATUS seal_##I(LSA_SEC_HANDLE a, ULONG b, PSecBufferDesc c, ULONG d)            \
-    { return sp_seal_message(I, a, b, c, d); }                                                \
-    static NTSTATUS unseal_##I(LSA_SEC_HANDLE a, PSecBufferDesc b, ULONG c, PULONG d)         \
-    { return sp_unseal_message(I, a, b, c, d); }                                              \
-    static NTSTATUS user_qca_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c)                          \
-    { return sp_user_query_context_attributes(I, a, b, c); }                                  \
-    static NTSTATUS user_delete_##I(LSA_SEC_HANDLE a)                                         \
-    { return sp_delete_user_mode_context(I, a); }                                             \
-    static NTSTATUS export_##I(LSA_SEC_HANDLE a, ULONG b, PSecBuffer c, PHANDLE d)            \
-    { return sp_export_context(I, a, b, c, d); }                                              \
-    static NTSTATUS import_##I(PSecBuffer a, HANDLE b, PLSA_SEC_HANDLE c)                     \
-    { return sp_import_context(I, a, b, c); }
+#define MOCK_THUNKS(I)                                                                             \
+    static NTSTATUS initialize_##I(ULONG_PTR a, PSECPKG_PARAMETERS b,                              \
+                                   PLSA_SECPKG_FUNCTION_TABLE c)                                   \
+    {                                                                                              \
+        return sp_initialize(I, a, b, c);                                                          \
+    }                                                                                              \
+    static NTSTATUS get_info_##I(PSecPkgInfoW a)                                                   \
+    {                                                                                              \
+        return sp_get_info(I, a);                                                                  \
+    }                                                                                              \
+    static NTSTATUS ach_##I(PUNICODE_STRING a, ULONG b, PLUID c, PVOID d, PVOID e, PVOID f,        \
+                            PLSA_SEC_HANDLE g, PTimeStamp h)                                       \
+    {                                                                                              \
+        return sp_acquire_credentials_handle(I, a, b, c, d, e, f, g, h);                           \
+    }                                                                                              \
+    static NTSTATUS free_cred_##I(LSA_SEC_HANDLE a)                                                \
+    {                                                                                              \
+        return sp_free_credentials_handle(I, a);                                                   \
+    }                                                                                              \
+    static NTSTATUS query_cred_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c)                             \
+    {                                                                                              \
+        return sp_query_credentials_attributes(I, a, b, c);                                        \
+    }                                                                                              \
+    static NTSTATUS init_lsa_##I(LSA_SEC_HANDLE a, LSA_SEC_HANDLE b, PUNICODE_STRING c, ULONG d,   \
+                                 ULONG e, PSecBufferDesc f, PLSA_SEC_HANDLE g, PSecBufferDesc h,   \
+                                 PULONG i, PTimeStamp j, PBOOLEAN k, PSecBuffer l)                 \
+    {                                                                                              \
+        return sp_init_lsa_mode_context(I, a, b, c, d, e, f, g, h, i, j, k, l);                    \
+    }                                                                                              \
+    static NTSTATUS accept_lsa_##I(LSA_SEC_HANDLE a, LSA_SEC_HANDLE b, PSecBufferDesc c, ULONG d,  \
+                                   ULONG e, PLSA_SEC_HANDLE f, PSecBufferDesc g, PULONG h,         \
+                                   PTimeStamp i, PBOOLEAN j, PSecBuffer k)                         \
+    {                                                                                              \
+        return sp_accept_lsa_mode_context(I, a, b, c, d, e, f, g, h, i, j, k);                     \
+    }                                                                                              \
+    static NTSTATUS delete_ctx_##I(LSA_SEC_HANDLE a)                                               \
+    {                                                                                              \
+        return sp_delete_context(I, a);                                                            \
+    }                                                                                              \
+    static NTSTATUS lsa_qca_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c)                                \
+    {                                                                                              \
+        return sp_lsa_query_context_attributes(I, a, b, c);                                        \
+    }                                                                                              \
+    static NTSTATUS set_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                               \
+                                PSECPKG_EXTENDED_INFORMATION b)                                    \
+    {                                                                                              \
+        return sp_set_extended_information(I, a, b);                                               \
+    }                                                                                              \
+    static NTSTATUS get_ext_##I(SECPKG_EXTENDED_INFORMATION_CLASS a,                               \
+                                PSECPKG_EXTENDED_INFORMATION *b)                                   \
+    {                                                                                              \
+        return sp_get_extended_information(I, a, b);                                               \
+    }                                                                                              \
+    static NTSTATUS set_ctx_attr_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c, ULONG d)                  \
+    {                                                                                              \
+        return sp_set_context_attributes(I, a, b, c, d);                                           \
+    }                                                                                              \
+    static NTSTATUS instance_init_##I(ULONG a, PSECPKG_DLL_FUNCTIONS b, PVOID *c)                  \
+    {                                                                                              \
+        return sp_instance_init(I, a, b, c);                                                       \
+    }                                                                                              \
+    static NTSTATUS init_user_##I(LSA_SEC_HANDLE a, PSecBuffer b)                                  \
+    {                                                                                              \
+        return sp_init_user_mode_context(I, a, b);                                                 \
+    }                                                                                              \
+    static NTSTATUS sign_##I(LSA_SEC_HANDLE a, ULONG b, PSecBufferDesc c, ULONG d)                 \
+    {                                                                                              \
+        return sp_make_signature(I, a, b, c, d);                                                   \
+    }                                                                                              \
+    static NTSTATUS verify_##I(LSA_SEC_HANDLE a, PSecBufferDesc b, ULONG c, PULONG d)              \
+    {                                                                                              \
+        return sp_verify_signature(I, a, b, c, d);                                                 \
+    }                                                                                              \
+    static NTSTATUS seal_##I(LSA_SEC_HANDLE a, ULONG b, PSecBufferDesc c, ULONG d)                 \
+    {                                                                                              \
+        return sp_seal_message(I, a, b, c, d);                                                     \
+    }                                                                                              \
+    static NTSTATUS unseal_##I(LSA_SEC_HANDLE a, PSecBufferDesc b, ULONG c, PULONG d)              \
+    {                                                                                              \
+        return sp_unseal_message(I, a, b, c, d);                                                   \
+    }                                                                                              \
+    static NTSTATUS user_qca_##I(LSA_SEC_HANDLE a, ULONG b, PVOID c)                               \
+    {                                                                                              \
+        return sp_user_query_context_attributes(I, a, b, c);                                       \
+    }                                                                                              \
+    static NTSTATUS user_delete_##I(LSA_SEC_HANDLE a)                                              \
+    {                                                                                              \
+        return sp_delete_user_mode_context(I, a);                                                  \
+    }                                                                                              \
+    static NTSTATUS export_##I(LSA_SEC_HANDLE a, ULONG b, PSecBuffer c, PHANDLE d)                 \
+    {                                                                                              \
+        return sp_export_context(I, a, b, c, d);                                                   \
+    }                                                                                              \
+    static NTSTATUS import_##I(PSecBuffer a, HANDLE b, PLSA_SEC_HANDLE c)                          \
+    {                                                                                              \
+        return sp_import_context(I, a, b, c);                                                      \
+    }
 
 MOCK_THUNKS(0)
 MOCK_THUNKS(1)
 MOCK_THUNKS(2)
 MOCK_THUNKS(3)
 
-#define MOCK_FILL_LSA(I, t, v2)                                                              \
-    do {                                                                                     \
-        (t)->Initialize = initialize_##I;                                                    \
-        (t)->Shutdown = sp_shutdown;                                                         \
-        (t)->GetInfo = get_info_##I;                                                         \
-        (t)->AcquireCredentialsHandle = ach_##I;                                             \
-        (t)->QueryCredentialsAttributes = query_cred_##I;                                    \
-        (t)->FreeCredentialsHandle = free_cred_##I;                                          \
-        (t)->InitLsaModeContext = init_lsa_##I;                                              \
-        (t)->AcceptLsaModeContext = accept_lsa_##I;                                          \
-        (t)->DeleteContext = delete_ctx_##I;                                                 \
-        (t)->QueryContextAttributes = lsa_qca_##I;                                           \
-        (t)->SetExtendedInformation = set_ext_##I;                                           \
-        (t)->GetExtendedInformation = get_ext_##I;                                           \
-        if (v2)                                                                              \
-            (t)->SetContextAttributes = set_ctx_attr_##I;                                    \
+#define MOCK_FILL_LSA(I, t, v2)                                                                    \
+    do {                                                                                           \
+        (t)->Initialize = initialize_##I;                                                          \
+        (t)->Shutdown = sp_shutdown;                                                               \
+        (t)->GetInfo = get_info_##I;                                                               \
+        (t)->AcquireCredentialsHandle = ach_##I;                                                   \
+        (t)->QueryCredentialsAttributes = query_cred_##I;                                          \
+        (t)->FreeCredentialsHandle = free_cred_##I;                                                \
+        (t)->InitLsaModeContext = init_lsa_##I;                                                    \
+        (t)->AcceptLsaModeContext = accept_lsa_##I;                                                \
+        (t)->DeleteContext = delete_ctx_##I;                                                       \
+        (t)->QueryContextAttributes = lsa_qca_##I;                                                 \
+        (t)->SetExtendedInformation = set_ext_##I;                                                 \
+        (t)->GetExtendedInformation = get_ext_##I;                                                 \
+        if (v2)                                                                                    \
+            (t)->SetContextAttributes = set_ctx_attr_##I;                                          \
     } while (0)
 
-#define MOCK_FILL_USER(I, t)                                                                 \
-    do {                                                                                     \
-        (t)->InstanceInit = instance_init_##I;                                               \
-        (t)->InitUserModeContext = init_user_##I;                                            \
-        (t)->MakeSignature = sign_##I;                                                       \
-        (t)->VerifySignature = verify_##I;                                                   \
-        (t)->SealMessage = seal_##I;                                                         \
-        (t)->UnsealMessage = unseal_##I;                                                     \
-        (t)->QueryContextAttributes = user_qca_##I;                                          \
-        (t)->DeleteUserModeContext = user_delete_##I;                                        \
-        (t)->ExportContext = export_##I;                                                     \
-        (t)->ImportContext = import_##I;                                                     \
+#define MOCK_FILL_USER(I, t)                                                                       \
+    do {                                                                                           \
+        (t)->InstanceInit = instance_init_##I;                                                     \
+        (t)->InitUserModeContext = init_user_##I;                                                  \
+        (t)->MakeSignature = sign_##I;                                                             \
+        (t)->VerifySignature = verify_##I;                                                         \
+        (t)->SealMessage = seal_##I;                                                               \
+        (t)->UnsealMessage = unseal_##I;                                                           \
+        (t)->QueryContextAttributes = user_qca_##I;                                                \
+        (t)->DeleteUserModeContext = user_delete_##I;                                              \
+        (t)->ExportContext = export_##I;                                                           \
+        (t)->ImportContext = import_##I;                                                           \
     } while (0)
 
 void mock_fill_lsa_v1(uint32_t index, SECPKG_FUNCTION_TABLE *t, bool with_v2)
 {
     switch (index) {
-    case 0: MOCK_FILL_LSA(0, t, with_v2); break;
-    case 1: MOCK_FILL_LSA(1, t, with_v2); break;
-    case 2: MOCK_FILL_LSA(2, t, with_v2); break;
-    default: MOCK_FILL_LSA(3, t, with_v2); break;
+    case 0:
+        MOCK_FILL_LSA(0, t, with_v2);
+        break;
+    case 1:
+        MOCK_FILL_LSA(1, t, with_v2);
+        break;
+    case 2:
+        MOCK_FILL_LSA(2, t, with_v2);
+        break;
+    default:
+        MOCK_FILL_LSA(3, t, with_v2);
+        break;
     }
 }
 
 void mock_fill_user_v1(uint32_t index, SECPKG_USER_FUNCTION_TABLE *t)
 {
     switch (index) {
-    case 0: MOCK_FILL_USER(0, t); break;
-    case 1: MOCK_FILL_USER(1, t); break;
-    case 2: MOCK_FILL_USER(2, t); break;
-    default: MOCK_FILL_USER(3, t); break;
+    case 0:
+        MOCK_FILL_USER(0, t);
+        break;
+    case 1:
+        MOCK_FILL_USER(1, t);
+        break;
+    case 2:
+        MOCK_FILL_USER(2, t);
+        break;
+    default:
+        MOCK_FILL_USER(3, t);
+        break;
     }
 }
 

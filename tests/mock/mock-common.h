@@ -32,13 +32,13 @@
 #define MOCK_EXPORT __attribute__((visibility("default")))
 
 struct mock_pkg_desc {
-    const char16_t *name;         /* may be NULL to test a nameless package */
+    const char16_t *name; /* may be NULL to test a nameless package */
     const char16_t *comment;
     uint32_t capabilities;
     uint16_t version;
     uint16_t rpcid;
     uint32_t max_token;
-    NTSTATUS init_status;         /* what SpInitialize returns */
+    NTSTATUS init_status; /* what SpInitialize returns */
 };
 
 extern MOCK_EXPORT struct mock_state mock_state;
@@ -72,7 +72,7 @@ void mock_utf16_to_utf8(const char16_t *s, size_t n, char *out, size_t cap);
 bool mock_parse_status(const char *text, size_t len, NTSTATUS *status);
 
 /* Message helpers shared with the provider-shape mock. */
-bool mock_desc_ok(const SecBufferDesc *d, const char *fn);   /* violation if > 64 buffers */
+bool mock_desc_ok(const SecBufferDesc *d, const char *fn); /* violation if > 64 buffers */
 SecBuffer *mock_desc_find(const SecBufferDesc *d, uint32_t type);
 bool mock_message_status(const SecBufferDesc *d, NTSTATUS *status);
 uint64_t mock_message_checksum(const SecBufferDesc *d, uint8_t key);

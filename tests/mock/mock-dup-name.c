@@ -7,8 +7,7 @@
 #include "mock-common.h"
 
 static const struct mock_pkg_desc dup_desc[] = {
-    { u"mockgood", u"duplicate name", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
-      STATUS_SUCCESS },
+    {u"mockgood", u"duplicate name", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS},
 };
 
 static SECPKG_FUNCTION_TABLE dup_lsa;

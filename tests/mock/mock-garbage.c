@@ -14,18 +14,18 @@
 
 #include "mock-common.h"
 
-#define GARBAGE_POS ((NTSTATUS)0x12345678)
-#define GARBAGE_NEG ((NTSTATUS)0xDEADBEEFu)
+#define GARBAGE_POS    ((NTSTATUS)0x12345678)
+#define GARBAGE_NEG    ((NTSTATUS)0xDEADBEEFu)
 #define GARBAGE_MINUS1 ((NTSTATUS)-1)
-#define GARBAGE_CRED ((LSA_SEC_HANDLE)0xbad0)
-#define GARBAGE_CTX ((LSA_SEC_HANDLE)0xc0ffee)
+#define GARBAGE_CRED   ((LSA_SEC_HANDLE)0xbad0)
+#define GARBAGE_CTX    ((LSA_SEC_HANDLE)0xc0ffee)
 
 static const struct mock_pkg_desc garbage_desc[] = {
-    { u"MockGarbage", u"answers nonsense", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY, 1,
-      SECPKG_ID_NONE, 64, STATUS_SUCCESS },
-    { NULL, NULL, SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS },
-    { u"MockGarbageBig", u"absurd token size", 0xffffffffu, 0xffff, 0xffff, 0xffffffffu,
-      STATUS_SUCCESS },
+    {u"MockGarbage", u"answers nonsense", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY, 1,
+     SECPKG_ID_NONE, 64, STATUS_SUCCESS},
+    {NULL, NULL, SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS},
+    {u"MockGarbageBig", u"absurd token size", 0xffffffffu, 0xffff, 0xffff, 0xffffffffu,
+     STATUS_SUCCESS},
 };
 
 static NTSTATUS g_ach(PUNICODE_STRING a, ULONG b, PLUID c, PVOID d, PVOID e, PVOID f,
@@ -65,9 +65,9 @@ static NTSTATUS g_init_lsa(LSA_SEC_HANDLE a, LSA_SEC_HANDLE b, PUNICODE_STRING t
     return STATUS_SUCCESS;
 }
 
-static NTSTATUS g_accept_lsa(LSA_SEC_HANDLE a, LSA_SEC_HANDLE b, PSecBufferDesc c, ULONG d,
-                             ULONG e, PLSA_SEC_HANDLE f, PSecBufferDesc g, PULONG h,
-                             PTimeStamp i, PBOOLEAN j, PSecBuffer k)
+static NTSTATUS g_accept_lsa(LSA_SEC_HANDLE a, LSA_SEC_HANDLE b, PSecBufferDesc c, ULONG d, ULONG e,
+                             PLSA_SEC_HANDLE f, PSecBufferDesc g, PULONG h, PTimeStamp i,
+                             PBOOLEAN j, PSecBuffer k)
 {
     (void)a, (void)b, (void)c, (void)d, (void)e, (void)f, (void)g, (void)h, (void)i, (void)j,
         (void)k;

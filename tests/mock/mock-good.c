@@ -13,8 +13,9 @@
 static const uint8_t good_oid[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
 
 static const struct mock_pkg_desc good_desc[] = {
-    { u"MockGood", u"libsspi test package", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY |
-      SECPKG_FLAG_CONNECTION | SECPKG_FLAG_MUTUAL_AUTH, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS },
+    {u"MockGood", u"libsspi test package",
+     SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY | SECPKG_FLAG_CONNECTION | SECPKG_FLAG_MUTUAL_AUTH,
+     1, SECPKG_ID_NONE, 64, STATUS_SUCCESS},
 };
 
 static SECPKG_FUNCTION_TABLE good_lsa;

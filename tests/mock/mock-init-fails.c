@@ -7,10 +7,9 @@
 #include "mock-common.h"
 
 static const struct mock_pkg_desc initfail_desc[] = {
-    { u"MockInitFail", u"fails SpInitialize", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
-      STATUS_UNSUCCESSFUL },
-    { u"MockInitOk", u"initialises", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
-      STATUS_SUCCESS },
+    {u"MockInitFail", u"fails SpInitialize", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
+     STATUS_UNSUCCESSFUL},
+    {u"MockInitOk", u"initialises", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS},
 };
 
 static SECPKG_FUNCTION_TABLE initfail_lsa[2];

@@ -8,9 +8,9 @@
 #include "mock-common.h"
 
 static const struct mock_pkg_desc inst_desc[] = {
-    { u"MockInstFail", u"fails SpInstanceInit", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
-      STATUS_SUCCESS },
-    { u"MockInstOk", NULL, SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS },
+    {u"MockInstFail", u"fails SpInstanceInit", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
+     STATUS_SUCCESS},
+    {u"MockInstOk", NULL, SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS},
 };
 
 static SECPKG_FUNCTION_TABLE inst_lsa[2];

@@ -14,12 +14,12 @@ static const uint8_t multi_oid_a[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86,
 static const uint8_t multi_oid_b[] = {0x2a, 0x86};
 
 static const struct mock_pkg_desc multi_desc[] = {
-    { u"MockMultiA", u"multi A", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_CONNECTION, 1,
-      SECPKG_ID_NONE, 100, STATUS_SUCCESS },
-    { u"MockMultiB", u"multi B", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY, 2, 0x00b2, 200,
-      STATUS_SUCCESS },
-    { u"MockMultiC", u"multi C \u00e9", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_DATAGRAM, 3,
-      SECPKG_ID_NONE, 300, STATUS_SUCCESS },
+    {u"MockMultiA", u"multi A", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_CONNECTION, 1, SECPKG_ID_NONE,
+     100, STATUS_SUCCESS},
+    {u"MockMultiB", u"multi B", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY, 2, 0x00b2, 200,
+     STATUS_SUCCESS},
+    {u"MockMultiC", u"multi C \u00e9", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_DATAGRAM, 3,
+     SECPKG_ID_NONE, 300, STATUS_SUCCESS},
 };
 
 static SECPKG_FUNCTION_TABLE multi_lsa[3];

@@ -22,7 +22,7 @@
 #define MOCK_HELLO_LEN 10
 #define MOCK_NONCE_LEN 8
 #define MOCK_TOKEN_LEN (MOCK_HELLO_LEN + MOCK_NONCE_LEN)
-#define MOCK_SIG_LEN 16
+#define MOCK_SIG_LEN   16
 
 static const uint8_t mock_oid[] = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x04,
                                    0x01, 0x83, 0xbf, 0x30, 0x63};

@@ -15,8 +15,8 @@
 #define MOCK_FUTURE_VERSION 0x08000000u
 
 static const struct mock_pkg_desc new_desc[] = {
-    { u"MockNewVersion", u"from the future", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
-      STATUS_SUCCESS },
+    {u"MockNewVersion", u"from the future", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
+     STATUS_SUCCESS},
 };
 
 static SECPKG_FUNCTION_TABLE *new_lsa;

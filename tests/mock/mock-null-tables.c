@@ -8,7 +8,7 @@
 #include "mock-common.h"
 
 #ifndef MOCK_NULL_COUNT
-# define MOCK_NULL_COUNT 0
+#define MOCK_NULL_COUNT 0
 #endif
 
 /* LSA-mode entry point: success with no tables. */

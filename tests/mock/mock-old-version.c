@@ -8,12 +8,11 @@
 #include "mock-common.h"
 
 #ifndef MOCK_PACKAGE_VERSION
-# define MOCK_PACKAGE_VERSION 0
+#define MOCK_PACKAGE_VERSION 0
 #endif
 
 static const struct mock_pkg_desc old_desc[] = {
-    { u"MockOldVersion", u"version 0", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
-      STATUS_SUCCESS },
+    {u"MockOldVersion", u"version 0", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64, STATUS_SUCCESS},
 };
 
 static SECPKG_FUNCTION_TABLE old_lsa;

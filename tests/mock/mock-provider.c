@@ -25,10 +25,10 @@
 #include "mock-common.h"
 
 #ifndef MOCK_PROVIDER_BROKEN
-# define MOCK_PROVIDER_BROKEN 0
+#define MOCK_PROVIDER_BROKEN 0
 #endif
 
-#define PROV_MAGIC ((ULONG_PTR)0x50524f56)   /* "PROV" in dwUpper */
+#define PROV_MAGIC     ((ULONG_PTR)0x50524f56) /* "PROV" in dwUpper */
 #define PROV_BUF_MAGIC UINT64_C(0x50524f5642554631)
 
 #ifndef MOCK_PROVIDER_DEEP
@@ -42,14 +42,14 @@ static const char16_t prov_name[] = u"MockProvider";
 #endif
 static const char16_t prov_comment[] = u"provider-shape test plugin";
 static const struct mock_pkg_desc prov_desc[] = {
-    { prov_name, prov_comment, SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY |
-      SECPKG_FLAG_CONNECTION, 1, SECPKG_ID_NONE, 48, STATUS_SUCCESS },
+    {prov_name, prov_comment, SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY | SECPKG_FLAG_CONNECTION,
+     1, SECPKG_ID_NONE, 48, STATUS_SUCCESS},
 };
 
 static pthread_mutex_t prov_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct prov_obj {
-    int kind;      /* 1 credential, 2 context */
+    int kind; /* 1 credential, 2 context */
     int side;
     int stage;
     uint8_t key;
@@ -208,8 +208,8 @@ static SECURITY_STATUS SEC_ENTRY prov_query_info(SEC_WCHAR *name, PSecPkgInfoW *
 }
 
 static SECURITY_STATUS SEC_ENTRY prov_acquire(SEC_WCHAR *principal, SEC_WCHAR *pkg, uint32_t use,
-                                              void *logon, void *auth, SEC_GET_KEY_FN fn,
-                                              void *arg, PCredHandle cred, PTimeStamp expiry)
+                                              void *logon, void *auth, SEC_GET_KEY_FN fn, void *arg,
+                                              PCredHandle cred, PTimeStamp expiry)
 {
     struct mock_pkg_record *r = &mock_state.pkg[0];
     SECURITY_STATUS st = SEC_E_OK;
@@ -263,8 +263,7 @@ static SECURITY_STATUS prov_write_token(PSecBufferDesc out, const char tag[8], u
 {
     SecBuffer *b;
 
-    if (!mock_desc_ok(out, "provider output") ||
-        (b = mock_desc_find(out, SECBUFFER_TOKEN)) == NULL)
+    if (!mock_desc_ok(out, "provider output") || (b = mock_desc_find(out, SECBUFFER_TOKEN)) == NULL)
         return SEC_E_INVALID_TOKEN;
     if (b->pvBuffer == NULL) {
         if ((req & ISC_REQ_ALLOCATE_MEMORY) == 0)
@@ -295,8 +294,7 @@ static int prov_read_token(PSecBufferDesc in, const char tag[8])
 static SECURITY_STATUS SEC_ENTRY prov_isc(PCredHandle cred, PCtxtHandle ctx, SEC_WCHAR *target,
                                           uint32_t req, uint32_t r1, uint32_t drep,
                                           PSecBufferDesc in, uint32_t r2, PCtxtHandle newctx,
-                                          PSecBufferDesc out, uint32_t *attrs,
-                                          PTimeStamp expiry)
+                                          PSecBufferDesc out, uint32_t *attrs, PTimeStamp expiry)
 {
     struct mock_pkg_record *r = &mock_state.pkg[0];
     struct prov_obj *o;

@@ -12,15 +12,15 @@
 
 #include "mock-common.h"
 
-#define LSA_V1_SIZE offsetof(SECPKG_FUNCTION_TABLE, SetContextAttributes)
+#define LSA_V1_SIZE  offsetof(SECPKG_FUNCTION_TABLE, SetContextAttributes)
 #define USER_V1_SIZE offsetof(SECPKG_USER_FUNCTION_TABLE, MarshalAttributeData)
 
 _Static_assert(LSA_V1_SIZE == 216, "version-1 LSA table is 216 bytes");
 _Static_assert(USER_V1_SIZE == 112, "version-1 user table is 112 bytes");
 
 static const struct mock_pkg_desc short_desc[] = {
-    { u"MockShortTable", u"version-1 tables", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY, 1,
-      SECPKG_ID_NONE, 64, STATUS_SUCCESS },
+    {u"MockShortTable", u"version-1 tables", SECPKG_FLAG_INTEGRITY | SECPKG_FLAG_PRIVACY, 1,
+     SECPKG_ID_NONE, 64, STATUS_SUCCESS},
 };
 
 /* `size` bytes ending right before a PROT_NONE page, or NULL. */

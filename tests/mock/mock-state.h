@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#define MOCK_STATE_MAGIC 0x4d4f434bu /* "MOCK" */
+#define MOCK_STATE_MAGIC  0x4d4f434bu /* "MOCK" */
 #define MOCK_MAX_PACKAGES 4
 
 /* Attribute numbers the mocks answer in QueryContextAttributes. */
@@ -28,7 +28,7 @@
 /* Tokens of the mock handshake (client NEGOTIATE, server CHALLENGE,
  * client AUTHENTICATE); each is the tag followed by one key byte. */
 #define MOCK_TOKEN_LEN 16
-#define MOCK_SIG_LEN 32
+#define MOCK_SIG_LEN   32
 
 /* A principal, target name or message starting with this prefix followed
  * by 8 hex digits makes the package return that status. */
@@ -36,18 +36,18 @@
 
 /* Client target names that give the new context a special behaviour. */
 #define MOCK_TARGET_FAIL_USER_INIT "fail-user-init" /* SpInitUserModeContext fails */
-#define MOCK_TARGET_NULL_NAMES "null-names"         /* NAMES: sUserName NULL */
-#define MOCK_TARGET_BAD_NAMES "bad-names"           /* NAMES: invalid UTF-16 */
+#define MOCK_TARGET_NULL_NAMES     "null-names"     /* NAMES: sUserName NULL */
+#define MOCK_TARGET_BAD_NAMES      "bad-names"      /* NAMES: invalid UTF-16 */
 /* SpInitUserModeContext frees PackedContext->pvBuffer with FreeContextBuffer,
  * as Microsoft documents it and Microsoft's own packages do. */
 #define MOCK_TARGET_FREE_PACKED "free-packed"
 /* Broken packages: the host must contain what they hand back. */
 #define MOCK_TARGET_STATIC_CTXDATA "static-ctxdata" /* ContextData in read-only memory */
-#define MOCK_TARGET_SHORT_CTXDATA "short-ctxdata"   /* cbBuffer beyond its heap block */
-#define MOCK_TARGET_LONG_TOKEN "long-token"         /* leg 1: cbBuffer beyond the buffer */
-#define MOCK_TARGET_RETYPE_TOKEN "retype-token"     /* leg 1: output type changed */
-#define MOCK_PROVIDER_TOKEN ((void *)(uintptr_t)0x5eed) /* its context token */
-#define MOCK_TARGET_FOREIGN_TOKEN "foreign-token"   /* leg 1: pvBuffer to static memory */
+#define MOCK_TARGET_SHORT_CTXDATA  "short-ctxdata"  /* cbBuffer beyond its heap block */
+#define MOCK_TARGET_LONG_TOKEN     "long-token"     /* leg 1: cbBuffer beyond the buffer */
+#define MOCK_TARGET_RETYPE_TOKEN   "retype-token"   /* leg 1: output type changed */
+#define MOCK_PROVIDER_TOKEN        ((void *)(uintptr_t)0x5eed) /* its context token */
+#define MOCK_TARGET_FOREIGN_TOKEN  "foreign-token" /* leg 1: pvBuffer to static memory */
 
 struct mock_pkg_record {
     char name[64];
@@ -59,15 +59,15 @@ struct mock_pkg_record {
     uint32_t params_version;
     uint32_t params_machine_state;
     uint32_t lsa_present;
-    uint32_t lsa_null_slots;        /* NULL entries in LSA_SECPKG_FUNCTION_TABLE */
-    uint32_t lsa_heap_ok;           /* AllocateLsaHeap gave zeroed, writable memory */
+    uint32_t lsa_null_slots; /* NULL entries in LSA_SECPKG_FUNCTION_TABLE */
+    uint32_t lsa_heap_ok;    /* AllocateLsaHeap gave zeroed, writable memory */
     int32_t create_logon_session_status;
     uint32_t getinfo_calls;
 
     /* SpSetExtendedInformation(SecpkgLibsspiConfig) */
     uint32_t config_calls;
     uint32_t config_setting_count;
-    char config_settings[1024];     /* "key=value\n" per setting */
+    char config_settings[1024]; /* "key=value\n" per setting */
     char config_file[512];
 
     /* SpUserModeInitialize / SpInstanceInit */
@@ -79,7 +79,7 @@ struct mock_pkg_record {
     /* SpAcquireCredentialsHandle */
     uint32_t ach_calls;
     uint32_t principal_present;
-    char principal[256];            /* UTF-8 of the UNICODE_STRING */
+    char principal[256]; /* UTF-8 of the UNICODE_STRING */
     uint16_t principal_length;
     uint16_t principal_maximum;
     uint32_t cred_use;
@@ -101,7 +101,7 @@ struct mock_pkg_record {
     char target[256];
     uint16_t target_length;
     uint32_t context_req;
-    uint32_t isc_ansi_calls;        /* calls that saw SECPKG_CALL_ANSI */
+    uint32_t isc_ansi_calls; /* calls that saw SECPKG_CALL_ANSI */
 
     /* MappedContext -> SpInitUserModeContext */
     uint32_t init_user_mode_calls;
@@ -116,7 +116,7 @@ struct mock_pkg_record {
     uint32_t qca_calls;
     uint32_t last_qop;
     uint32_t last_seq;
-    uint64_t last_desc;             /* SecBufferDesc pointer */
+    uint64_t last_desc; /* SecBufferDesc pointer */
     uint64_t last_pbuffers;
     uint32_t last_cbuffers;
     uint32_t last_pfqop_null;
@@ -131,11 +131,11 @@ struct mock_pkg_record {
 
     /* mock-reenter: statuses of the SSPI calls its SpInitialize makes. */
     uint32_t reenter_calls;
-    int32_t reenter_enumerate;      /* EnumerateSecurityPackagesW */
-    uint32_t reenter_enumerated;    /* packages it returned */
-    int32_t reenter_query;          /* QuerySecurityPackageInfoW(own name) */
-    int32_t reenter_add;            /* AddSecurityPackageA($MOCK_REENTER_ADD) */
-    int32_t reenter_reload;         /* libsspi_reload_config */
+    int32_t reenter_enumerate;   /* EnumerateSecurityPackagesW */
+    uint32_t reenter_enumerated; /* packages it returned */
+    int32_t reenter_query;       /* QuerySecurityPackageInfoW(own name) */
+    int32_t reenter_add;         /* AddSecurityPackageA($MOCK_REENTER_ADD) */
+    int32_t reenter_reload;      /* libsspi_reload_config */
 
     /* mock-provider: its Impersonate/RevertSecurityContext and
      * QuerySecurityContextToken (MOCK_PROVIDER_TOKEN). */
@@ -152,34 +152,35 @@ struct mock_pkg_record {
 };
 
 /* mock-wrapper: what the wrapping package saw of the host services. */
-#define MOCK_ATTR_WRAP_VIA_SERVICES 0x7f000002u /* ULONG: 1 = per-message calls
-                                                   through the services' calls,
-                                                   0 = through GetMessageTarget */
-#define MOCK_WRAP_BAD_MAX 16
-#define MOCK_TARGET_WRAP_BAD "wrap-bad-handles"  /* ISC runs the bad-handle battery */
-#define MOCK_TARGET_WRAP_THREAD "wrap-thread"    /* ISC enumerates from its own thread */
+#define MOCK_ATTR_WRAP_VIA_SERVICES                                                                \
+    0x7f000002u /* ULONG: 1 = per-message calls                                                    \
+                   through the services' calls,                                                    \
+                   0 = through GetMessageTarget */
+#define MOCK_WRAP_BAD_MAX       16
+#define MOCK_TARGET_WRAP_BAD    "wrap-bad-handles" /* ISC runs the bad-handle battery */
+#define MOCK_TARGET_WRAP_THREAD "wrap-thread"      /* ISC enumerates from its own thread */
 
 struct mock_wrap_record {
-    uint32_t host_calls;       /* SetExtendedInformation(SecpkgLibsspiHost) */
+    uint32_t host_calls; /* SetExtendedInformation(SecpkgLibsspiHost) */
     uint32_t host_version;
     uint32_t host_size;
-    int32_t load_enumerate;    /* services called during that call (loading) */
+    int32_t load_enumerate; /* services called during that call (loading) */
     int32_t load_acquire;
     uint32_t enumerate_calls;
     int32_t enumerate_status;
-    uint32_t enumerated;       /* packages EnumeratePackages listed */
-    uint32_t saw_self;         /* MockWrap among them */
+    uint32_t enumerated; /* packages EnumeratePackages listed */
+    uint32_t saw_self;   /* MockWrap among them */
     uint32_t saw_inner;
-    char order[256];           /* "Name:MechOidLength" of each, comma-separated, in order */
-    uint8_t inner_oid[40];     /* the inner package's MechOid */
+    char order[256];       /* "Name:MechOidLength" of each, comma-separated, in order */
+    uint8_t inner_oid[40]; /* the inner package's MechOid */
     uint32_t inner_oid_len;
     uint32_t inner_id;
-    int32_t self_acquire;      /* AcquireCredentialsHandle of its own name */
-    int32_t target_status;     /* the last GetMessageTarget */
-    uint32_t service_calls;    /* per-message calls made through the services */
+    int32_t self_acquire;           /* AcquireCredentialsHandle of its own name */
+    int32_t target_status;          /* the last GetMessageTarget */
+    uint32_t service_calls;         /* per-message calls made through the services */
     int32_t bad[MOCK_WRAP_BAD_MAX]; /* the bad-handle battery, in order */
     uint32_t bad_count;
-    int32_t thread_enumerate;  /* EnumeratePackages from the package's thread */
+    int32_t thread_enumerate; /* EnumeratePackages from the package's thread */
     uint32_t thread_saw_self;
     uint32_t live_contexts;
     uint32_t live_credentials;

@@ -8,8 +8,8 @@
 #include "mock-common.h"
 
 static const struct mock_pkg_desc useronly_desc[] = {
-    { u"MockUserOnly", u"user mode only", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
-      STATUS_SUCCESS },
+    {u"MockUserOnly", u"user mode only", SECPKG_FLAG_INTEGRITY, 1, SECPKG_ID_NONE, 64,
+     STATUS_SUCCESS},
 };
 
 static SECPKG_USER_FUNCTION_TABLE useronly_user;

@@ -53,8 +53,8 @@ struct wrap_ctx {
 };
 
 #define WRAP_HANDLE(p) ((LSA_SEC_HANDLE)(uintptr_t)(p))
-#define WRAP_CTX(h) ((struct wrap_ctx *)(uintptr_t)(h))
-#define WRAP_CRED(h) ((struct wrap_cred *)(uintptr_t)(h))
+#define WRAP_CTX(h)    ((struct wrap_ctx *)(uintptr_t)(h))
+#define WRAP_CRED(h)   ((struct wrap_cred *)(uintptr_t)(h))
 
 /* A UNICODE_STRING as a NUL-terminated string in out[cap] (NULL if none). */
 static const char16_t *ustr(const UNICODE_STRING *u, char16_t *out, size_t cap)

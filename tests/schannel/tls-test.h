@@ -18,8 +18,8 @@
 #include "tools/tool-pki.h"
 
 /* The throwaway PKI is src/tools/tool-pki.c's. */
-#define tls_pki tool_pki
-#define tls_pki_make tool_pki_make
+#define tls_pki        tool_pki
+#define tls_pki_make   tool_pki_make
 #define tls_pki_remove tool_pki_remove
 
 /* Load schannel.so from LIBSSPI_TEST_PKGDIR (once). */

@@ -5,7 +5,7 @@
 #include "util/testutil.h"
 
 #define TU_POOL 16
-#define TU_MAX 255
+#define TU_MAX  255
 
 char16_t *tu_u16(const char *s)
 {

@@ -21,14 +21,14 @@
 #include "packages/kerberos/kerberos-cfx.h"
 
 /* RFC 4121 key usages. */
-#define KG_USAGE_ACCEPTOR_SEAL 22
-#define KG_USAGE_ACCEPTOR_SIGN 23
+#define KG_USAGE_ACCEPTOR_SEAL  22
+#define KG_USAGE_ACCEPTOR_SIGN  23
 #define KG_USAGE_INITIATOR_SEAL 24
 #define KG_USAGE_INITIATOR_SIGN 25
 
 #define FLAG_SENT_BY_ACCEPTOR 0x01
-#define FLAG_SEALED 0x02
-#define FLAG_ACCEPTOR_SUBKEY 0x04
+#define FLAG_SEALED           0x02
+#define FLAG_ACCEPTOR_SUBKEY  0x04
 
 bool krb_cfx_supported(int32_t enctype)
 {

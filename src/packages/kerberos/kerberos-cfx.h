@@ -27,7 +27,7 @@
 #define KRB_CFX_HIDDEN __attribute__((visibility("hidden")))
 
 /* Token header size and the largest checksum (SHA-384-192). */
-#define KRB_CFX_HEADER 16
+#define KRB_CFX_HEADER  16
 #define KRB_CFX_MAX_MAC 24
 /* Extra count Windows and MIT use for DCE-style confidential wraps. */
 #define KRB_CFX_DCE_EC 16
@@ -38,7 +38,7 @@
 /* A piece of a message: bytes the MAC covers (SIGN) and, when sealing,
  * encrypts in place (ENC; always also signed). */
 #define KRB_SEG_SIGN 1u
-#define KRB_SEG_ENC 2u
+#define KRB_SEG_ENC  2u
 struct krb_seg {
     uint8_t *p;
     size_t len;

@@ -46,17 +46,17 @@
 #define KRB_HIDDEN __attribute__((visibility("hidden")))
 
 /* ---- What SpGetInfo reports (reference kerberos.md section 1) --------- */
-#define KRB_PACKAGE_NAME u"Kerberos"
+#define KRB_PACKAGE_NAME    u"Kerberos"
 #define KRB_PACKAGE_COMMENT u"Microsoft Kerberos V1.0"
 #define KRB_PACKAGE_VERSION 1
-#define KRB_RPCID 16 /* RPC_C_AUTHN_GSS_KERBEROS */
-#define KRB_MAX_TOKEN 48000
-#define KRB_CAPABILITIES 0x000F3BBFu
+#define KRB_RPCID           16 /* RPC_C_AUTHN_GSS_KERBEROS */
+#define KRB_MAX_TOKEN       48000
+#define KRB_CAPABILITIES    0x000F3BBFu
 
 /* SIZES as Windows reports them for AES contexts. */
 #define KRB_SIZES_MAX_SIGNATURE 28
-#define KRB_SIZES_BLOCK 1
-#define KRB_SIZES_TRAILER 76
+#define KRB_SIZES_BLOCK         1
+#define KRB_SIZES_TRAILER       76
 
 /* ---- Package-wide state (kerberos-entry.c) ------------------------------ */
 KRB_HIDDEN extern const struct pkg_descriptor krb_package;

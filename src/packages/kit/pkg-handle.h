@@ -37,7 +37,7 @@
 #include "sspi.h"
 #include "ntsecpkg.h"
 
-#define PKG_SIDE_LSA 1u
+#define PKG_SIDE_LSA  1u
 #define PKG_SIDE_USER 2u
 
 /* One kind of object of one package. */

@@ -6,7 +6,7 @@
 
 /* Seconds between 1601-01-01 and 1970-01-01. */
 #define PKG_EPOCH_DELTA 11644473600LL
-#define PKG_TICKS 10000000LL /* 100 ns units per second */
+#define PKG_TICKS       10000000LL /* 100 ns units per second */
 
 int64_t pkg_filetime_now(void)
 {

@@ -293,8 +293,8 @@ NTSTATUS NTAPI nego_set_context(LSA_SEC_HANDLE h, ULONG attribute, PVOID buffer,
  * selected OID TLV and the selected package's name (to import the inner
  * context), then the sibling's own exported context.
  */
-#define NEGO_EXPORT_MAGIC 0x4f47454eu
-#define NEGO_EXPORT_VERSION 1u
+#define NEGO_EXPORT_MAGIC    0x4f47454eu
+#define NEGO_EXPORT_VERSION  1u
 #define NEGO_EXPORT_MAX_NAME 256u
 
 struct export_args {

@@ -21,11 +21,11 @@
 
 #include "packages/negotiate/negotiate-spnego.h"
 
-#define DER_CLASS_MASK 0xc0u
-#define DER_UNIVERSAL 0x00u
-#define DER_CONTEXT 0x80u
+#define DER_CLASS_MASK  0xc0u
+#define DER_UNIVERSAL   0x00u
+#define DER_CONTEXT     0x80u
 #define DER_CONSTRUCTED 0x20u
-#define DER_TAG_MASK 0x1fu
+#define DER_TAG_MASK    0x1fu
 
 enum {
     DER_BOOLEAN = 1,

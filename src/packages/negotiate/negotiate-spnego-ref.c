@@ -35,12 +35,12 @@
 
 extern const asn1_static_node nego_asn1_tab[];
 
-#define TAG_INIT 0xa0u
-#define TAG_RESP 0xa1u
-#define TAG_FRAMING 0x60u
-#define TAG_SEQUENCE 0x30u
-#define TAG_ENUMERATED 0x0au
-#define TAG_OCTET_STRING 0x04u
+#define TAG_INIT           0xa0u
+#define TAG_RESP           0xa1u
+#define TAG_FRAMING        0x60u
+#define TAG_SEQUENCE       0x30u
+#define TAG_ENUMERATED     0x0au
+#define TAG_OCTET_STRING   0x04u
 #define TAG_GENERAL_STRING 0x1bu
 
 /* Longest dotted OID text we produce: far more than any real mechanism. */

@@ -57,16 +57,16 @@ const struct nego_view nego_oid_krb5 = {oid_krb5, sizeof(oid_krb5)};
 const struct nego_view nego_oid_krb5_ms = {oid_krb5_ms, sizeof(oid_krb5_ms)};
 const struct nego_view nego_oid_ntlm = {oid_ntlm, sizeof(oid_ntlm)};
 
-#define TAG_INIT 0xa0u
-#define TAG_RESP 0xa1u
-#define TAG_FRAMING 0x60u
-#define TAG_SEQUENCE 0x30u
-#define TAG_BIT_STRING 0x03u
-#define TAG_OCTET_STRING 0x04u
-#define TAG_OID 0x06u
-#define TAG_ENUMERATED 0x0au
+#define TAG_INIT           0xa0u
+#define TAG_RESP           0xa1u
+#define TAG_FRAMING        0x60u
+#define TAG_SEQUENCE       0x30u
+#define TAG_BIT_STRING     0x03u
+#define TAG_OCTET_STRING   0x04u
+#define TAG_OID            0x06u
+#define TAG_ENUMERATED     0x0au
 #define TAG_GENERAL_STRING 0x1bu
-#define TAG_CONTEXT(n) (0xa0u + (n))
+#define TAG_CONTEXT(n)     (0xa0u + (n))
 
 /* Most fields a SPNEGO SEQUENCE has (NegTokenInit2: [0]..[4]). */
 #define MAX_FIELDS 5

@@ -42,7 +42,7 @@
 
 /* SecPkgInfo of the package (Windows' values, negotiate.md section 1). */
 #define NEGO_CAPABILITIES 0x3BB3u
-#define NEGO_RPCID 9u /* RPC_C_AUTHN_GSS_NEGOTIATE */
+#define NEGO_RPCID        9u /* RPC_C_AUTHN_GSS_NEGOTIATE */
 /* Kerberos' cbMaxToken (48000) plus SPNEGO framing and a mechListMIC. */
 #define NEGO_MAX_TOKEN 48256u
 

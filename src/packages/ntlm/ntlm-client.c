@@ -10,12 +10,12 @@
 
 #include "packages/ntlm/ntlm-pkg.h"
 
-const struct ntlm_version ntlm_our_version = { 10, 0, 20348, 15 };
+const struct ntlm_version ntlm_our_version = {10, 0, 20348, 15};
 
-#define CLIENT_FLAGS                                                                   \
-    (NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |           \
-     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                            \
-     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |            \
+#define CLIENT_FLAGS                                                                               \
+    (NTLMSSP_NEGOTIATE_UNICODE | NTLM_NEGOTIATE_OEM | NTLMSSP_REQUEST_TARGET |                     \
+     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                                      \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_VERSION |                      \
      NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56)
 
 /* The NEGOTIATE flags for the caller's requirements.  SIGN and SEAL only
@@ -40,9 +40,8 @@ static uint32_t client_flags(uint32_t req)
 /* ISC_RET_* bits we grant from what was asked. */
 static uint32_t client_attrs(uint32_t req)
 {
-    uint32_t a = req & (ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT |
-                        ISC_REQ_CONFIDENTIALITY | ISC_REQ_DATAGRAM | ISC_REQ_CONNECTION |
-                        ISC_REQ_IDENTIFY);
+    uint32_t a = req & (ISC_REQ_REPLAY_DETECT | ISC_REQ_SEQUENCE_DETECT | ISC_REQ_CONFIDENTIALITY |
+                        ISC_REQ_DATAGRAM | ISC_REQ_CONNECTION | ISC_REQ_IDENTIFY);
     if (req & ISC_REQ_INTEGRITY)
         a |= ISC_RET_INTEGRITY;
     if (req & ISC_REQ_NULL_SESSION)
@@ -145,11 +144,11 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, struct pkg_le
     SecBuffer *cbb = pkg_buffer_find(leg->in, SECBUFFER_CHANNEL_BINDINGS);
     struct ntlm_challenge ch;
     struct ntlm_avpairs av;
-    struct ntlm_avbuilder avb = { 0 };
+    struct ntlm_avbuilder avb = {0};
     struct ntlm_options o;
-    struct ntlm_buf auth = { 0 }, blob = { 0 }, ws = { 0 };
-    uint8_t cbt[16] = { 0 }, client_chal[8], ntowfv2[16], proof[16], sbk[16], kx[16];
-    uint8_t lm[24] = { 0 }, enc[16], *nt = NULL, mic[16];
+    struct ntlm_buf auth = {0}, blob = {0}, ws = {0};
+    uint8_t cbt[16] = {0}, client_chal[8], ntowfv2[16], proof[16], sbk[16], kx[16];
+    uint8_t lm[24] = {0}, enc[16], *nt = NULL, mic[16];
     size_t ntlen = 0;
     uint64_t ts;
     bool have_opts = false, anon = c->id.anonymous, with_mic;
@@ -240,23 +239,22 @@ static SECURITY_STATUS client_authenticate(struct ntlm_context *c, struct pkg_le
         memcpy(c->exported, kx, 16);
     }
     {
-        struct ntlm_view vlm = { lm, anon ? 1 : 24 }, vnt = { nt, ntlen };
-        struct ntlm_view vdom = { c->id.domain.data, c->id.domain.len };
-        struct ntlm_view vuser = { c->id.user.data, c->id.user.len };
-        struct ntlm_view vws = { ws.data, ws.len };
-        struct ntlm_view venc = { enc, 16 };
+        struct ntlm_view vlm = {lm, anon ? 1 : 24}, vnt = {nt, ntlen};
+        struct ntlm_view vdom = {c->id.domain.data, c->id.domain.len};
+        struct ntlm_view vuser = {c->id.user.data, c->id.user.len};
+        struct ntlm_view vws = {ws.data, ws.len};
+        struct ntlm_view venc = {enc, 16};
         bool kex = (c->flags & NTLMSSP_NEGOTIATE_KEY_EXCH) != 0;
 
         if (!ntlm_msg_encode_authenticate(c->flags, &vlm, &vnt, &vdom, &vuser, &vws,
-                                          kex ? &venc : NULL, &ntlm_our_version, true,
-                                          &auth)) {
+                                          kex ? &venc : NULL, &ntlm_our_version, true, &auth)) {
             st = SEC_E_INSUFFICIENT_MEMORY;
             goto out;
         }
     }
     if (with_mic) {
-        ntlm_mic(c->exported, c->neg_msg.data, c->neg_msg.len, c->chal_msg.data,
-                 c->chal_msg.len, auth.data, auth.len, mic);
+        ntlm_mic(c->exported, c->neg_msg.data, c->neg_msg.len, c->chal_msg.data, c->chal_msg.len,
+                 auth.data, auth.len, mic);
         memcpy(auth.data + NTLM_MIC_OFFSET, mic, 16);
     }
     st = pkg_output_token(leg->out, c->req, auth.data, auth.len);

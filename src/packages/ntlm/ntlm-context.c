@@ -20,12 +20,12 @@
 
 #include "packages/ntlm/ntlm-pkg.h"
 
-#define PACK_MAGIC "NTLMCTX1"
-#define PACK_VERSION 1u
-#define PACK_SERVER 1u
+#define PACK_MAGIC    "NTLMCTX1"
+#define PACK_VERSION  1u
+#define PACK_SERVER   1u
 #define PACK_DATAGRAM 2u
-#define PACK_NULL 4u
-#define PACK_STATE 8u
+#define PACK_NULL     4u
+#define PACK_STATE    8u
 /* Longest string a packed context may carry (bytes). */
 #define PACK_MAX_STRING 0xffffu
 

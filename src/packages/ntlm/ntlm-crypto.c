@@ -59,8 +59,8 @@ void ntlm_ntowfv1(const uint8_t *pw, size_t pwlen, uint8_t out[16])
 /* See ntlm.h. */
 void ntlm_lmowfv1(const uint8_t *pw, size_t pwlen, uint8_t out[16])
 {
-    static const uint8_t magic[8] = { 'K', 'G', 'S', '!', '@', '#', '$', '%' };
-    uint8_t oem[14] = { 0 };
+    static const uint8_t magic[8] = {'K', 'G', 'S', '!', '@', '#', '$', '%'};
+    uint8_t oem[14] = {0};
 
     for (size_t i = 0; i < 14 && 2 * i + 1 < pwlen; i++) {
         uint16_t c = upper16(pkg_get_le16(pw + 2 * i));
@@ -96,7 +96,7 @@ void ntlm_ntowfv2(const uint8_t ntowfv1[16], const uint8_t *user, size_t userlen
 /* See ntlm.h. */
 void ntlm_desl(const uint8_t key[16], const uint8_t data[8], uint8_t out[24])
 {
-    uint8_t k3[7] = { key[14], key[15], 0, 0, 0, 0, 0 };
+    uint8_t k3[7] = {key[14], key[15], 0, 0, 0, 0, 0};
 
     crypto_des7_encrypt(key, data, out);
     crypto_des7_encrypt(key + 7, data, out + 8);
@@ -105,8 +105,8 @@ void ntlm_desl(const uint8_t key[16], const uint8_t data[8], uint8_t out[24])
 }
 
 /* See ntlm.h. */
-void ntlm_v2_proof(const uint8_t ntowfv2[16], const uint8_t server_chal[8],
-                   const uint8_t *blob, size_t bloblen, uint8_t proof[16])
+void ntlm_v2_proof(const uint8_t ntowfv2[16], const uint8_t server_chal[8], const uint8_t *blob,
+                   size_t bloblen, uint8_t proof[16])
 {
     crypto_hmac_md5(ntowfv2, 16, server_chal, 8, blob, bloblen, NULL, 0, proof);
 }
@@ -120,15 +120,14 @@ void ntlm_lmv2_response(const uint8_t ntowfv2[16], const uint8_t server_chal[8],
 }
 
 /* See ntlm.h. */
-void ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16],
-                              uint8_t out[16])
+void ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16], uint8_t out[16])
 {
     crypto_hmac_md5(ntowfv2, 16, proof, 16, NULL, 0, NULL, 0, out);
 }
 
 /* See ntlm.h. */
-size_t ntlm_v2_blob(uint64_t timestamp, const uint8_t client_chal[8],
-                    const uint8_t *av, size_t avlen, uint8_t *out)
+size_t ntlm_v2_blob(uint64_t timestamp, const uint8_t client_chal[8], const uint8_t *av,
+                    size_t avlen, uint8_t *out)
 {
     memset(out, 0, 28);
     out[0] = 1;
@@ -167,15 +166,15 @@ void ntlm_v1_session_base_key(const uint8_t ntowfv1[16], uint8_t out[16])
 
 /* See ntlm.h. */
 void ntlm_kxkey(uint32_t flags, bool v2, const uint8_t session_base_key[16],
-                const uint8_t lmowf[16], const uint8_t lm_response[8],
-                const uint8_t server_chal[8], uint8_t out[16])
+                const uint8_t lmowf[16], const uint8_t lm_response[8], const uint8_t server_chal[8],
+                uint8_t out[16])
 {
     if (v2) {
         memcpy(out, session_base_key, 16);
     } else if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
         crypto_hmac_md5(session_base_key, 16, server_chal, 8, lm_response, 8, NULL, 0, out);
     } else if (flags & NTLMSSP_NEGOTIATE_LM_KEY) {
-        uint8_t k2[7] = { lmowf[7], 0xbd, 0xbd, 0xbd, 0xbd, 0xbd, 0xbd };
+        uint8_t k2[7] = {lmowf[7], 0xbd, 0xbd, 0xbd, 0xbd, 0xbd, 0xbd};
         crypto_des7_encrypt(lmowf, lm_response, out);
         crypto_des7_encrypt(k2, lm_response, out + 8);
         crypto_wipe(k2, sizeof(k2));
@@ -228,9 +227,8 @@ size_t ntlm_sealkey(uint32_t flags, const uint8_t exported[16], bool client, uin
 }
 
 /* See ntlm.h. */
-void ntlm_mic(const uint8_t exported[16], const uint8_t *neg, size_t neglen,
-              const uint8_t *chal, size_t challen, const uint8_t *auth, size_t authlen,
-              uint8_t out[16])
+void ntlm_mic(const uint8_t exported[16], const uint8_t *neg, size_t neglen, const uint8_t *chal,
+              size_t challen, const uint8_t *auth, size_t authlen, uint8_t out[16])
 {
     static const uint8_t zero[16];
     crypto_hmac_md5_key k;
@@ -243,8 +241,7 @@ void ntlm_mic(const uint8_t exported[16], const uint8_t *neg, size_t neglen,
     if (authlen >= NTLM_AUTH_HEADER_SIZE) {
         crypto_hmac_md5_update(&c, auth, NTLM_MIC_OFFSET);
         crypto_hmac_md5_update(&c, zero, 16);
-        crypto_hmac_md5_update(&c, auth + NTLM_AUTH_HEADER_SIZE,
-                               authlen - NTLM_AUTH_HEADER_SIZE);
+        crypto_hmac_md5_update(&c, auth + NTLM_AUTH_HEADER_SIZE, authlen - NTLM_AUTH_HEADER_SIZE);
     } else {
         crypto_hmac_md5_update(&c, auth, authlen);
     }
@@ -253,8 +250,7 @@ void ntlm_mic(const uint8_t exported[16], const uint8_t *neg, size_t neglen,
 }
 
 /* Append one gss_buffer (length then value) of a SEC_CHANNEL_BINDINGS part. */
-static bool cbt_part(crypto_md5_ctx *c, const uint8_t *cb, size_t cblen, uint32_t len,
-                     uint32_t off)
+static bool cbt_part(crypto_md5_ctx *c, const uint8_t *cb, size_t cblen, uint32_t len, uint32_t off)
 {
     uint8_t l[4];
 
@@ -276,9 +272,9 @@ bool ntlm_cbt_hash(const uint8_t *cb, size_t cblen, uint8_t out[16])
     if (cblen < 32)
         return false;
     crypto_md5_init(&c);
-    crypto_md5_update(&c, cb, 4);                          /* initiator type */
+    crypto_md5_update(&c, cb, 4); /* initiator type */
     ok = cbt_part(&c, cb, cblen, pkg_get_le32(cb + 4), pkg_get_le32(cb + 8));
-    crypto_md5_update(&c, cb + 12, 4);                     /* acceptor type */
+    crypto_md5_update(&c, cb + 12, 4); /* acceptor type */
     ok = ok && cbt_part(&c, cb, cblen, pkg_get_le32(cb + 16), pkg_get_le32(cb + 20));
     ok = ok && cbt_part(&c, cb, cblen, pkg_get_le32(cb + 24), pkg_get_le32(cb + 28));
     crypto_md5_final(&c, out);

@@ -15,7 +15,7 @@
 
 #define NTLM_MAX_MESSAGE 65536u
 
-static const uint8_t ntlm_sig[8] = { 'N', 'T', 'L', 'M', 'S', 'S', 'P', 0 };
+static const uint8_t ntlm_sig[8] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
 
 static bool check_header(const uint8_t *msg, size_t len, size_t minlen, uint32_t type)
 {
@@ -27,8 +27,8 @@ static bool check_header(const uint8_t *msg, size_t len, size_t minlen, uint32_t
 /* Read a field descriptor at `at`; a non-empty field must lie inside the
  * message and not start inside the fixed header `hdr`.  Updates *minoff with
  * the lowest payload offset seen. */
-static bool get_field(const uint8_t *msg, size_t len, size_t at, size_t hdr,
-                      struct ntlm_view *out, size_t *minoff)
+static bool get_field(const uint8_t *msg, size_t len, size_t at, size_t hdr, struct ntlm_view *out,
+                      size_t *minoff)
 {
     uint16_t flen = pkg_get_le16(msg + at);
     uint32_t off = pkg_get_le32(msg + at + 4);
@@ -64,7 +64,7 @@ bool ntlm_msg_decode_negotiate(const uint8_t *msg, size_t len, struct ntlm_negot
         return false;
     out->flags = pkg_get_le32(msg + 12);
     if (len < 32)
-        return true;                       /* old short form: flags only */
+        return true; /* old short form: flags only */
     if ((out->flags & NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED) &&
         !get_field(msg, len, 16, 32, &out->domain, &minoff))
         return false;
@@ -100,11 +100,10 @@ bool ntlm_msg_decode_challenge(const uint8_t *msg, size_t len, struct ntlm_chall
 }
 
 /* See ntlm.h. */
-bool ntlm_msg_decode_authenticate(const uint8_t *msg, size_t len,
-                                  struct ntlm_authenticate *out)
+bool ntlm_msg_decode_authenticate(const uint8_t *msg, size_t len, struct ntlm_authenticate *out)
 {
     size_t minoff = len;
-    static const size_t at[6] = { 12, 20, 28, 36, 44, 52 };
+    static const size_t at[6] = {12, 20, 28, 36, 44, 52};
     struct ntlm_view *f[6];
 
     memset(out, 0, sizeof(*out));
@@ -171,8 +170,7 @@ static bool alloc_msg(struct ntlm_buf *out, size_t len, uint32_t type)
 }
 
 /* See ntlm.h. */
-bool ntlm_msg_encode_negotiate(uint32_t flags, const struct ntlm_version *ver,
-                               struct ntlm_buf *out)
+bool ntlm_msg_encode_negotiate(uint32_t flags, const struct ntlm_version *ver, struct ntlm_buf *out)
 {
     if (!alloc_msg(out, 40, 1))
         return false;
@@ -187,8 +185,8 @@ bool ntlm_msg_encode_negotiate(uint32_t flags, const struct ntlm_version *ver,
 /* See ntlm.h. */
 bool ntlm_msg_encode_challenge(uint32_t flags, const uint8_t server_chal[8],
                                const struct ntlm_view *target_name,
-                               const struct ntlm_view *target_info,
-                               const struct ntlm_version *ver, struct ntlm_buf *out)
+                               const struct ntlm_view *target_info, const struct ntlm_version *ver,
+                               struct ntlm_buf *out)
 {
     size_t payload = 56;
 
@@ -209,17 +207,14 @@ bool ntlm_msg_encode_challenge(uint32_t flags, const uint8_t server_chal[8],
 
 /* See ntlm.h. */
 bool ntlm_msg_encode_authenticate(uint32_t flags, const struct ntlm_view *lm,
-                                  const struct ntlm_view *nt,
-                                  const struct ntlm_view *domain,
-                                  const struct ntlm_view *user,
-                                  const struct ntlm_view *workstation,
-                                  const struct ntlm_view *enc_key,
-                                  const struct ntlm_version *ver, bool with_mic,
-                                  struct ntlm_buf *out)
+                                  const struct ntlm_view *nt, const struct ntlm_view *domain,
+                                  const struct ntlm_view *user, const struct ntlm_view *workstation,
+                                  const struct ntlm_view *enc_key, const struct ntlm_version *ver,
+                                  bool with_mic, struct ntlm_buf *out)
 {
     size_t hdr = with_mic ? NTLM_AUTH_HEADER_SIZE : 72;
     size_t payload = hdr;
-    const struct ntlm_view *all[6] = { lm, nt, domain, user, workstation, enc_key };
+    const struct ntlm_view *all[6] = {lm, nt, domain, user, workstation, enc_key};
     size_t total = hdr;
 
     for (int i = 0; i < 6; i++) {

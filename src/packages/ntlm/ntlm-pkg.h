@@ -39,17 +39,17 @@ enum ntlm_cb_policy { NTLM_CB_NEVER, NTLM_CB_IF_PRESENT, NTLM_CB_REQUIRED };
 
 /* A snapshot of the package options; strings are the snapshot's own. */
 struct ntlm_options {
-    char *user_file;          /* option.user_file, else $NTLM_USER_FILE */
-    char *default_user;       /* option.default_user ("DOMAIN\user" or "user@domain") */
+    char *user_file;    /* option.user_file, else $NTLM_USER_FILE */
+    char *default_user; /* option.default_user ("DOMAIN\user" or "user@domain") */
     char *default_domain;
     char *default_password;
-    uint32_t max_skew;        /* seconds; 0 disables the check */
-    int channel_bindings;     /* enum ntlm_cb_policy */
-    int target_name;          /* enum ntlm_cb_policy */
+    uint32_t max_skew;    /* seconds; 0 disables the check */
+    int channel_bindings; /* enum ntlm_cb_policy */
+    int target_name;      /* enum ntlm_cb_policy */
     bool allow_ntlmv1;
     bool allow_anonymous;
     char *nb_computer, *nb_domain, *dns_computer, *dns_domain;
-    char *service_names;      /* comma-separated accepted SPNs */
+    char *service_names; /* comma-separated accepted SPNs */
 };
 
 /* The option.* table (ntlm-config.c); the descriptor points at it. */
@@ -66,16 +66,16 @@ NTSTATUS ntlm_options_set(const SECPKG_LIBSSPI_CONFIG *cfg);
 /* ---- credentials (ntlm-cred.c) ------------------------------------------- */
 struct ntlm_identity {
     bool anonymous;
-    bool present;             /* user/domain/hashes valid */
-    struct ntlm_buf user, domain;   /* UTF-16LE */
+    bool present;                 /* user/domain/hashes valid */
+    struct ntlm_buf user, domain; /* UTF-16LE */
     uint8_t nt_hash[16], lm_hash[16];
     bool has_lm;
 };
 
 struct ntlm_cred {
     struct pkg_object obj;
-    uint32_t use;             /* SECPKG_CRED_INBOUND/OUTBOUND bits */
-    struct ntlm_identity id;  /* outbound identity, if any */
+    uint32_t use;            /* SECPKG_CRED_INBOUND/OUTBOUND bits */
+    struct ntlm_identity id; /* outbound identity, if any */
 };
 
 extern const struct pkg_class ntlm_cred_class;
@@ -98,48 +98,44 @@ NTSTATUS NTAPI ntlm_sp_query_credentials_attributes(LSA_SEC_HANDLE CredentialHan
                                                     ULONG CredentialAttribute, PVOID Buffer);
 
 /* ---- contexts (ntlm-context.c) ------------------------------------------- */
-enum ntlm_state {
-    NTLM_ST_CLIENT_NEGOTIATE_SENT,
-    NTLM_ST_SERVER_CHALLENGE_SENT,
-    NTLM_ST_DONE
-};
+enum ntlm_state { NTLM_ST_CLIENT_NEGOTIATE_SENT, NTLM_ST_SERVER_CHALLENGE_SENT, NTLM_ST_DONE };
 
 /* One direction of per-message protection.  `lock` serialises the RC4
  * state and the sequence counter (connection mode). */
 struct ntlm_dir {
     pthread_mutex_t lock;
     struct ntlm_dir_keys k;
-    crypto_rc4 alt;           /* receive side: the state being tried */
-    crypto_rc4 *live;         /* &k.rc4 or &alt: the current RC4 state */
+    crypto_rc4 alt;   /* receive side: the state being tried */
+    crypto_rc4 *live; /* &k.rc4 or &alt: the current RC4 state */
     uint32_t seq;
 };
 
 #define NTLM_NEVER_EXPIRES INT64_MAX
 
 struct ntlm_context {
-    struct pkg_object obj;            /* PKG_SIDE_LSA, PKG_SIDE_USER (keyed) */
+    struct pkg_object obj; /* PKG_SIDE_LSA, PKG_SIDE_USER (keyed) */
     bool server;
     enum ntlm_state state;
-    uint32_t req;                     /* ISC_REQ_* / ASC_REQ_* asked for */
-    uint32_t attrs;                   /* ISC_RET_* / ASC_RET_* returned */
-    uint32_t flags;                   /* negotiated NTLMSSP flags */
+    uint32_t req;   /* ISC_REQ_* / ASC_REQ_* asked for */
+    uint32_t attrs; /* ISC_RET_* / ASC_RET_* returned */
+    uint32_t flags; /* negotiated NTLMSSP flags */
 
     /* handshake */
-    struct ntlm_identity id;          /* client: who we authenticate as */
+    struct ntlm_identity id; /* client: who we authenticate as */
     struct ntlm_buf neg_msg, chal_msg;
     uint8_t server_chal[8];
     uint64_t chal_time;
 
     /* result */
     uint8_t exported[16];
-    struct ntlm_buf user, domain, workstation, target;   /* UTF-16LE */
-    int64_t start, expiry;            /* FILETIME */
+    struct ntlm_buf user, domain, workstation, target; /* UTF-16LE */
+    int64_t start, expiry;                             /* FILETIME */
     bool null_session;
 
     /* user mode (valid while PKG_SIDE_USER is alive) */
-    atomic_bool retired;              /* exported with DELETE_OLD */
+    atomic_bool retired; /* exported with DELETE_OLD */
     bool datagram;
-    bool shared_rc4;                  /* no ESS: one RC4 state for both ways */
+    bool shared_rc4; /* no ESS: one RC4 state for both ways */
     struct ntlm_dir send, recv;
 };
 
@@ -177,9 +173,8 @@ NTSTATUS NTAPI ntlm_sp_export_context(LSA_SEC_HANDLE phContext, ULONG fFlags,
 NTSTATUS NTAPI ntlm_sp_import_context(PSecBuffer pPackedContext, HANDLE Token,
                                       PLSA_SEC_HANDLE phContext);
 /* SpSetContextAttributes: SECPKG_ATTR_LIBSSPI_RESET_CRYPTO (ntsecpkg.h). */
-NTSTATUS NTAPI ntlm_sp_set_context_attributes(LSA_SEC_HANDLE ContextHandle,
-                                              ULONG ContextAttribute, PVOID Buffer,
-                                              ULONG BufferSize);
+NTSTATUS NTAPI ntlm_sp_set_context_attributes(LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute,
+                                              PVOID Buffer, ULONG BufferSize);
 
 /* ---- handshake (ntlm-client.c, ntlm-server.c) ---------------------------- */
 /* SpInitLsaModeContext / SpAcceptLsaModeContext legs (pkg-calls.h). */

@@ -19,25 +19,23 @@
 #include "common/utf16.h"
 #include "packages/ntlm/ntlm-pkg.h"
 
-#define SERVER_FLAGS                                                                   \
-    (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |      \
-     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                           \
-     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128 |               \
-     NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_DATAGRAM |   \
+#define SERVER_FLAGS                                                                               \
+    (NTLMSSP_NEGOTIATE_UNICODE | NTLMSSP_NEGOTIATE_SIGN | NTLMSSP_NEGOTIATE_SEAL |                 \
+     NTLMSSP_NEGOTIATE_NTLM | NTLMSSP_NEGOTIATE_ALWAYS_SIGN |                                      \
+     NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_128 |                          \
+     NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_56 | NTLMSSP_NEGOTIATE_DATAGRAM |              \
      NTLMSSP_NEGOTIATE_IDENTIFY | NTLMSSP_NEGOTIATE_LM_KEY | NTLM_NEGOTIATE_OEM)
-
-
 
 /* The AUTHENTICATE's user in the user file.  A user name in UPN form
  * (user@domain) with an empty domain, as Windows clients send for UPN
  * credentials, is looked up as that user in that domain when no line has
  * the whole name; the NTLMv2 proof keeps using the names as sent. */
-static int user_lookup(const char *file, const struct ntlm_buf *user,
-                       const struct ntlm_buf *domain, uint8_t nt_hash[16], uint8_t lm_hash[16],
-                       bool *has_lm, struct ntlm_buf canon[2])
+static int user_lookup(const char *file, const struct ntlm_buf *user, const struct ntlm_buf *domain,
+                       uint8_t nt_hash[16], uint8_t lm_hash[16], bool *has_lm,
+                       struct ntlm_buf canon[2])
 {
-    int rc = ntlm_userfile_lookup(file, user->data, user->len, domain->data, domain->len,
-                                  nt_hash, lm_hash, has_lm, canon);
+    int rc = ntlm_userfile_lookup(file, user->data, user->len, domain->data, domain->len, nt_hash,
+                                  lm_hash, has_lm, canon);
     size_t at = user->len;
 
     if (rc != 0 || domain->len != 0)
@@ -46,16 +44,16 @@ static int user_lookup(const char *file, const struct ntlm_buf *user,
         at -= 2;
     if (at < 4 || at >= user->len)
         return rc; /* no '@', or nothing before or after it */
-    return ntlm_userfile_lookup(file, user->data, at - 2, user->data + at, user->len - at,
-                                nt_hash, lm_hash, has_lm, canon);
+    return ntlm_userfile_lookup(file, user->data, at - 2, user->data + at, user->len - at, nt_hash,
+                                lm_hash, has_lm, canon);
 }
 
 /* ASC_RET_* for the requirements `req` and the negotiate flags: only the
  * services the client agreed to (ntlm_attrs_negotiated). */
 static uint32_t server_attrs(uint32_t req, uint32_t flags)
 {
-    uint32_t a = req & (ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT |
-                        ASC_REQ_CONFIDENTIALITY | ASC_REQ_CONNECTION);
+    uint32_t a = req & (ASC_REQ_REPLAY_DETECT | ASC_REQ_SEQUENCE_DETECT | ASC_REQ_CONFIDENTIALITY |
+                        ASC_REQ_CONNECTION);
     if (req & ASC_REQ_INTEGRITY)
         a |= ASC_RET_INTEGRITY;
     a = ntlm_attrs_negotiated(a, flags, ASC_RET_INTEGRITY);
@@ -88,8 +86,8 @@ static SECURITY_STATUS server_challenge(struct pkg_leg *leg)
     struct ntlm_negotiate neg;
     struct ntlm_context *c = NULL;
     struct ntlm_options o;
-    struct ntlm_avbuilder avb = { 0 };
-    struct ntlm_buf tname = { 0 };
+    struct ntlm_avbuilder avb = {0};
+    struct ntlm_buf tname = {0};
     uint8_t ts[8];
     uint32_t f;
     SECURITY_STATUS st;
@@ -145,7 +143,7 @@ static SECURITY_STATUS server_challenge(struct pkg_leg *leg)
         goto out;
     }
     {
-        struct ntlm_view vt = { tname.data, tname.len }, vi = { avb.data, avb.len };
+        struct ntlm_view vt = {tname.data, tname.len}, vi = {avb.data, avb.len};
         if (!(f & NTLMSSP_NEGOTIATE_UNICODE)) {
             for (size_t i = 0; i < tname.len / 2; i++)
                 tname.data[i] = tname.data[2 * i];
@@ -227,8 +225,7 @@ static SECURITY_STATUS check_bindings(const struct ntlm_options *o, ULONG req,
         return o->channel_bindings == NTLM_CB_REQUIRED ? SEC_E_BAD_BINDINGS : SEC_E_OK;
     if (!ntlm_cbt_hash(cbb->pvBuffer, cbb->cbBuffer, h))
         return SEC_E_BAD_BINDINGS;
-    return crypto_memeq(h, av->v[MsvAvChannelBindings].data, 16) ? SEC_E_OK
-                                                                   : SEC_E_BAD_BINDINGS;
+    return crypto_memeq(h, av->v[MsvAvChannelBindings].data, 16) ? SEC_E_OK : SEC_E_BAD_BINDINGS;
 }
 
 /* Convert an AUTHENTICATE string to UTF-16LE (OEM strings are Latin-1). */
@@ -250,21 +247,20 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, struct pkg_le
     struct ntlm_authenticate a;
     struct ntlm_options o;
     struct ntlm_avpairs av;
-    struct ntlm_buf user = { 0 }, domain = { 0 }, ws = { 0 };
-    struct ntlm_buf canon[2] = { { 0 }, { 0 } }; /* user, domain as the user file has them */
+    struct ntlm_buf user = {0}, domain = {0}, ws = {0};
+    struct ntlm_buf canon[2] = {{0}, {0}}; /* user, domain as the user file has them */
     uint8_t nt_hash[16], lm_hash[16], ntowfv2[16], proof[16], sbk[16], kx[16];
     bool has_lm = false, anon = false, have_opts = false;
     SECURITY_STATUS st;
     static const uint8_t zero[24];
 
     memset(&av, 0, sizeof(av));
-    if (!tok || !tok->pvBuffer ||
-        !ntlm_msg_decode_authenticate(tok->pvBuffer, tok->cbBuffer, &a))
+    if (!tok || !tok->pvBuffer || !ntlm_msg_decode_authenticate(tok->pvBuffer, tok->cbBuffer, &a))
         return SEC_E_INVALID_TOKEN;
     if (!auth_string(a.flags, &a.user, &user) || !auth_string(a.flags, &a.domain, &domain) ||
         !auth_string(a.flags, &a.workstation, &ws)) {
-        st = (a.flags & NTLMSSP_NEGOTIATE_UNICODE) ? SEC_E_INVALID_TOKEN
-                                                   : SEC_E_INSUFFICIENT_MEMORY;
+        st =
+            (a.flags & NTLMSSP_NEGOTIATE_UNICODE) ? SEC_E_INVALID_TOKEN : SEC_E_INSUFFICIENT_MEMORY;
         goto out;
     }
     if (!ntlm_options_get(&o)) {
@@ -274,13 +270,11 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, struct pkg_le
     have_opts = true;
     /* Flags the keys depend on: what both sides agreed to. */
     c->flags &= a.flags | ~(NTLMSSP_NEGOTIATE_KEY_EXCH | NTLMSSP_NEGOTIATE_SIGN |
-                            NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_128 |
-                            NTLMSSP_NEGOTIATE_56 |
-                            NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY |
-                            NTLMSSP_NEGOTIATE_LM_KEY | NTLMSSP_NEGOTIATE_DATAGRAM);
+                            NTLMSSP_NEGOTIATE_SEAL | NTLMSSP_NEGOTIATE_128 | NTLMSSP_NEGOTIATE_56 |
+                            NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | NTLMSSP_NEGOTIATE_LM_KEY |
+                            NTLMSSP_NEGOTIATE_DATAGRAM);
 
-    if (a.nt.len == 0 && user.len == 0 &&
-        (a.lm.len == 0 || (a.lm.len == 1 && a.lm.data[0] == 0))) {
+    if (a.nt.len == 0 && user.len == 0 && (a.lm.len == 0 || (a.lm.len == 1 && a.lm.data[0] == 0))) {
         if (!o.allow_anonymous && !(c->req & ASC_REQ_ALLOW_NULL_SESSION)) {
             st = pkg_refuse(SEC_E_LOGON_DENIED, STATUS_ACCOUNT_RESTRICTION);
             goto out;
@@ -322,8 +316,7 @@ static SECURITY_STATUS server_authenticate(struct ntlm_context *c, struct pkg_le
             }
         }
         ntlm_v2_session_base_key(ntowfv2, proof, sbk);
-        ntlm_kxkey(c->flags, true, sbk, NULL, a.lm.len >= 8 ? a.lm.data : zero,
-                   c->server_chal, kx);
+        ntlm_kxkey(c->flags, true, sbk, NULL, a.lm.len >= 8 ? a.lm.data : zero, c->server_chal, kx);
     } else if (a.nt.len == 24 || (a.nt.len == 0 && a.lm.len == 24)) {
         uint8_t resp[24];
         const uint8_t *lmresp = a.lm.len >= 8 ? a.lm.data : zero;
@@ -387,8 +380,8 @@ keys:
             st = SEC_E_INVALID_TOKEN;
             goto out;
         }
-        ntlm_mic(c->exported, c->neg_msg.data, c->neg_msg.len, c->chal_msg.data,
-                 c->chal_msg.len, tok->pvBuffer, tok->cbBuffer, mic);
+        ntlm_mic(c->exported, c->neg_msg.data, c->neg_msg.len, c->chal_msg.data, c->chal_msg.len,
+                 tok->pvBuffer, tok->cbBuffer, mic);
         if (!crypto_memeq(mic, a.mic, 16)) {
             st = SEC_E_MESSAGE_ALTERED;
             goto out;

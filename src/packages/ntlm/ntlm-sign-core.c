@@ -45,13 +45,13 @@ void ntlm_sign_finish(uint32_t flags, crypto_rc4 *rc4, uint32_t seq, const uint8
             memcpy(sig + 4, raw, 8);
         pkg_put_le32(sig + 12, seq);
     } else {
-        uint8_t buf[12] = { 0 };
+        uint8_t buf[12] = {0};
         uint8_t s[4];
 
         pkg_put_le32(s, seq);
         memcpy(buf + 4, raw, 4);
         crypto_rc4_crypt(rc4, 12, buf, buf);
-        memset(sig + 4, 0, 4);                 /* RandomPad is sent as zero */
+        memset(sig + 4, 0, 4); /* RandomPad is sent as zero */
         memcpy(sig + 8, buf + 4, 4);
         for (int i = 0; i < 4; i++)
             sig[12 + i] = buf[8 + i] ^ s[i];
@@ -60,8 +60,7 @@ void ntlm_sign_finish(uint32_t flags, crypto_rc4 *rc4, uint32_t seq, const uint8
 
 /* See ntlm.h. */
 void ntlm_sign_compute(uint32_t flags, const crypto_hmac_md5_key *signkey, crypto_rc4 *rc4,
-                       uint32_t seq, const struct ntlm_iov *iov, size_t niov,
-                       uint8_t sig[16])
+                       uint32_t seq, const struct ntlm_iov *iov, size_t niov, uint8_t sig[16])
 {
     uint8_t raw[8];
 
@@ -70,8 +69,7 @@ void ntlm_sign_compute(uint32_t flags, const crypto_hmac_md5_key *signkey, crypt
 }
 
 /* See ntlm.h. */
-void ntlm_datagram_rc4(uint32_t flags, const struct ntlm_dir_keys *k, uint32_t seq,
-                       crypto_rc4 *rc4)
+void ntlm_datagram_rc4(uint32_t flags, const struct ntlm_dir_keys *k, uint32_t seq, crypto_rc4 *rc4)
 {
     if (flags & NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY) {
         crypto_md5_ctx c;

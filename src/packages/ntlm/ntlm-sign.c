@@ -85,8 +85,7 @@ static SECURITY_STATUS placeholder(const struct ntlm_context *c, const struct la
     if (!(c->flags & NTLMSSP_NEGOTIATE_ALWAYS_SIGN))
         return make ? SEC_E_QOP_NOT_SUPPORTED : SEC_E_MESSAGE_ALTERED;
     if (!make)
-        return memcmp(l->token->pvBuffer, sig, sizeof(sig)) == 0 ? SEC_E_OK
-                                                                   : SEC_E_MESSAGE_ALTERED;
+        return memcmp(l->token->pvBuffer, sig, sizeof(sig)) == 0 ? SEC_E_OK : SEC_E_MESSAGE_ALTERED;
     memcpy(l->token->pvBuffer, sig, sizeof(sig));
     l->token->cbBuffer = sizeof(sig);
     return SEC_E_OK;
@@ -96,8 +95,7 @@ static void crypt_buffers(const struct layout *l, crypto_rc4 *rc4)
 {
     for (size_t i = 0; i < l->nenc; i++)
         if (l->enc[i]->cbBuffer)
-            crypto_rc4_crypt(rc4, l->enc[i]->cbBuffer, l->enc[i]->pvBuffer,
-                             l->enc[i]->pvBuffer);
+            crypto_rc4_crypt(rc4, l->enc[i]->cbBuffer, l->enc[i]->pvBuffer, l->enc[i]->pvBuffer);
 }
 
 /* Receive direction's RC4 state and lock (shared with send without ESS). */
@@ -173,7 +171,7 @@ static NTSTATUS unprotect(const struct pkg_message_call *call, bool sealed)
     struct layout l;
     uint8_t raw[8], calc[16], got[16];
     crypto_rc4 dgram[2];
-    crypto_rc4 *state, *work;    /* state stays untouched until the message verifies */
+    crypto_rc4 *state, *work; /* state stays untouched until the message verifies */
     struct ntlm_dir *d;
     uint32_t seq;
     SECURITY_STATUS st;
@@ -222,7 +220,7 @@ static NTSTATUS unprotect(const struct pkg_message_call *call, bool sealed)
             *qop = 0;
     } else if (sealed) {
         *work = *state;
-        crypt_buffers(&l, work);           /* give the ciphertext back */
+        crypt_buffers(&l, work); /* give the ciphertext back */
         *work = *state;
         ntlm_sign_raw(c->flags, &c->recv.k.sign, seq, l.iov, l.niov, raw);
         ntlm_sign_finish(c->flags, work, seq, raw, calc);
@@ -235,7 +233,7 @@ static NTSTATUS unprotect(const struct pkg_message_call *call, bool sealed)
         goto out;
     }
     if (!c->datagram) {
-        d->live = work;                    /* the tried state becomes current */
+        d->live = work; /* the tried state becomes current */
         c->recv.seq++;
     }
     st = STATUS_SUCCESS;
@@ -307,9 +305,8 @@ static void reset_rc4(struct ntlm_dir *d)
  * (no buffer, a size other than 4, a direction other than 0 or 1),
  * SEC_E_UNSUPPORTED_FUNCTION for other attributes.
  */
-NTSTATUS NTAPI ntlm_sp_set_context_attributes(LSA_SEC_HANDLE ContextHandle,
-                                              ULONG ContextAttribute, PVOID Buffer,
-                                              ULONG BufferSize)
+NTSTATUS NTAPI ntlm_sp_set_context_attributes(LSA_SEC_HANDLE ContextHandle, ULONG ContextAttribute,
+                                              PVOID Buffer, ULONG BufferSize)
 {
     struct ntlm_context *c = ntlm_context_from_handle(ContextHandle, 0);
     ULONG direction;

@@ -130,10 +130,9 @@ static int scan(const char *path, const uint8_t *user, size_t userlen, const uin
         }
         if (!parse_line(line, &e))
             continue;
-        if (first ||
-            (ntlm_utf16_caseeq(e.user.data, e.user.len, user, userlen) &&
-             (e.domain.len == 0 || domainlen == 0 ||
-              ntlm_utf16_caseeq(e.domain.data, e.domain.len, domain, domainlen)))) {
+        if (first || (ntlm_utf16_caseeq(e.user.data, e.user.len, user, userlen) &&
+                      (e.domain.len == 0 || domainlen == 0 ||
+                       ntlm_utf16_caseeq(e.domain.data, e.domain.len, domain, domainlen)))) {
             *found = e;
             rc = 1;
             break;

@@ -67,16 +67,16 @@ enum ntlm_av_id {
     MsvAvChannelBindings = 10,
     NTLM_AV_MAX = 11
 };
-#define NTLM_AVFLAG_CONSTRAINED 0x1u
-#define NTLM_AVFLAG_MIC         0x2u
+#define NTLM_AVFLAG_CONSTRAINED   0x1u
+#define NTLM_AVFLAG_MIC           0x2u
 #define NTLM_AVFLAG_UNTRUSTED_SPN 0x4u
 
-#define NTLM_MAX_TOKEN 2888u       /* cbMaxToken, as Windows reports */
-#define NTLM_SIGNATURE_SIZE 16u
-#define NTLM_CHALLENGE_SIZE 8u
-#define NTLM_KEY_SIZE 16u
-#define NTLM_MIC_OFFSET 72u
-#define NTLM_AUTH_HEADER_SIZE 88u  /* AUTHENTICATE header including MIC */
+#define NTLM_MAX_TOKEN        2888u /* cbMaxToken, as Windows reports */
+#define NTLM_SIGNATURE_SIZE   16u
+#define NTLM_CHALLENGE_SIZE   8u
+#define NTLM_KEY_SIZE         16u
+#define NTLM_MIC_OFFSET       72u
+#define NTLM_AUTH_HEADER_SIZE 88u /* AUTHENTICATE header including MIC */
 
 /* A borrowed or owned byte string. */
 struct ntlm_buf {
@@ -111,18 +111,17 @@ void ntlm_desl(const uint8_t key[16], const uint8_t data[8], uint8_t out[24]);
 
 /* NTLMv2: NTProofStr = HMAC_MD5(NTOWFv2, ServerChallenge || blob), where blob
  * is the NTLMv2_CLIENT_CHALLENGE ("temp") as sent on the wire. */
-void ntlm_v2_proof(const uint8_t ntowfv2[16], const uint8_t server_chal[8],
-                   const uint8_t *blob, size_t bloblen, uint8_t proof[16]);
+void ntlm_v2_proof(const uint8_t ntowfv2[16], const uint8_t server_chal[8], const uint8_t *blob,
+                   size_t bloblen, uint8_t proof[16]);
 /* LMv2 = HMAC_MD5(LMOWFv2, ServerChallenge || ClientChallenge) || ClientChallenge. */
 void ntlm_lmv2_response(const uint8_t ntowfv2[16], const uint8_t server_chal[8],
                         const uint8_t client_chal[8], uint8_t out[24]);
 /* SessionBaseKey (v2) = HMAC_MD5(NTOWFv2, NTProofStr). */
-void ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16],
-                              uint8_t out[16]);
+void ntlm_v2_session_base_key(const uint8_t ntowfv2[16], const uint8_t proof[16], uint8_t out[16]);
 /* Build the NTLMv2 blob: 01 01 Z6 time chal Z4 avpairs Z4.  out must hold
  * 32 + avlen bytes; returns the length written. */
-size_t ntlm_v2_blob(uint64_t timestamp, const uint8_t client_chal[8],
-                    const uint8_t *av, size_t avlen, uint8_t *out);
+size_t ntlm_v2_blob(uint64_t timestamp, const uint8_t client_chal[8], const uint8_t *av,
+                    size_t avlen, uint8_t *out);
 
 /* NTLMv1 without ESS. */
 void ntlm_v1_response(const uint8_t owf[16], const uint8_t server_chal[8], uint8_t out[24]);
@@ -134,17 +133,16 @@ void ntlm_v1_session_base_key(const uint8_t ntowfv1[16], uint8_t out[16]);
 
 /* KXKEY (MS-NLMP 3.4.5.1).  v2 selects the NTLMv2 rule. */
 void ntlm_kxkey(uint32_t flags, bool v2, const uint8_t session_base_key[16],
-                const uint8_t lmowf[16], const uint8_t lm_response[8],
-                const uint8_t server_chal[8], uint8_t out[16]);
+                const uint8_t lmowf[16], const uint8_t lm_response[8], const uint8_t server_chal[8],
+                uint8_t out[16]);
 /* SIGNKEY: client=true gives the client-to-server key. */
 void ntlm_signkey(const uint8_t exported[16], bool client, uint8_t out[16]);
 /* SEALKEY: returns the key length (16 or 8). */
 size_t ntlm_sealkey(uint32_t flags, const uint8_t exported[16], bool client, uint8_t out[16]);
 /* MIC = HMAC_MD5(ExportedSessionKey, NEGOTIATE || CHALLENGE || AUTHENTICATE),
  * computed with the AUTHENTICATE's MIC field taken as zero. */
-void ntlm_mic(const uint8_t exported[16], const uint8_t *neg, size_t neglen,
-              const uint8_t *chal, size_t challen, const uint8_t *auth, size_t authlen,
-              uint8_t out[16]);
+void ntlm_mic(const uint8_t exported[16], const uint8_t *neg, size_t neglen, const uint8_t *chal,
+              size_t challen, const uint8_t *auth, size_t authlen, uint8_t out[16]);
 /* Channel bindings hash: MD5 of the gss_channel_bindings serialisation of a
  * SEC_CHANNEL_BINDINGS block (32-byte header + data at its offsets).
  * Returns false if the block is malformed. */
@@ -163,8 +161,8 @@ struct ntlm_version {
 
 struct ntlm_negotiate {
     uint32_t flags;
-    struct ntlm_view domain;       /* OEM, may be empty */
-    struct ntlm_view workstation;  /* OEM, may be empty */
+    struct ntlm_view domain;      /* OEM, may be empty */
+    struct ntlm_view workstation; /* OEM, may be empty */
     bool has_version;
     struct ntlm_version version;
 };
@@ -173,7 +171,7 @@ struct ntlm_challenge {
     uint32_t flags;
     uint8_t server_chal[8];
     struct ntlm_view target_name;
-    struct ntlm_view target_info;  /* raw AV_PAIR list */
+    struct ntlm_view target_info; /* raw AV_PAIR list */
     bool has_version;
     struct ntlm_version version;
 };
@@ -183,14 +181,13 @@ struct ntlm_authenticate {
     struct ntlm_view lm, nt, domain, user, workstation, enc_key;
     bool has_version;
     struct ntlm_version version;
-    bool has_mic_field;            /* payload starts at >= 88 */
-    const uint8_t *mic;            /* points into the message when has_mic_field */
+    bool has_mic_field; /* payload starts at >= 88 */
+    const uint8_t *mic; /* points into the message when has_mic_field */
 };
 
 bool ntlm_msg_decode_negotiate(const uint8_t *msg, size_t len, struct ntlm_negotiate *out);
 bool ntlm_msg_decode_challenge(const uint8_t *msg, size_t len, struct ntlm_challenge *out);
-bool ntlm_msg_decode_authenticate(const uint8_t *msg, size_t len,
-                                  struct ntlm_authenticate *out);
+bool ntlm_msg_decode_authenticate(const uint8_t *msg, size_t len, struct ntlm_authenticate *out);
 
 /* Encoders write a malloc()ed message into *out.  Return false on OOM or if
  * a field exceeds 65535 bytes. */
@@ -198,23 +195,20 @@ bool ntlm_msg_encode_negotiate(uint32_t flags, const struct ntlm_version *ver,
                                struct ntlm_buf *out);
 bool ntlm_msg_encode_challenge(uint32_t flags, const uint8_t server_chal[8],
                                const struct ntlm_view *target_name,
-                               const struct ntlm_view *target_info,
-                               const struct ntlm_version *ver, struct ntlm_buf *out);
+                               const struct ntlm_view *target_info, const struct ntlm_version *ver,
+                               struct ntlm_buf *out);
 /* with_mic reserves the 16-byte MIC field (zero) at offset 72. */
 bool ntlm_msg_encode_authenticate(uint32_t flags, const struct ntlm_view *lm,
-                                  const struct ntlm_view *nt,
-                                  const struct ntlm_view *domain,
-                                  const struct ntlm_view *user,
-                                  const struct ntlm_view *workstation,
-                                  const struct ntlm_view *enc_key,
-                                  const struct ntlm_version *ver, bool with_mic,
-                                  struct ntlm_buf *out);
+                                  const struct ntlm_view *nt, const struct ntlm_view *domain,
+                                  const struct ntlm_view *user, const struct ntlm_view *workstation,
+                                  const struct ntlm_view *enc_key, const struct ntlm_version *ver,
+                                  bool with_mic, struct ntlm_buf *out);
 
 /* AV_PAIR list parsed into the first occurrence of each id. */
 struct ntlm_avpairs {
     struct ntlm_view v[NTLM_AV_MAX];
     bool present[NTLM_AV_MAX];
-    size_t total_len;              /* bytes up to and including MsvAvEOL */
+    size_t total_len; /* bytes up to and including MsvAvEOL */
 };
 /* Fails if a pair runs past the end, MsvAvEOL is missing or has a length,
  * or a fixed-size pair (Flags 4, Timestamp 8, ChannelBindings 16) has the
@@ -250,9 +244,9 @@ struct ntlm_iov {
  * and the per-message state of datagram mode without ESS are a copy, not
  * another key schedule. */
 struct ntlm_dir_keys {
-    crypto_hmac_md5_key sign;      /* pre-keyed HMAC-MD5 (ESS) */
-    crypto_rc4 rc4;                /* connection-mode RC4 state */
-    crypto_rc4 rc4_keyed;          /* RC4 keyed with sealkey, never advanced */
+    crypto_hmac_md5_key sign; /* pre-keyed HMAC-MD5 (ESS) */
+    crypto_rc4 rc4;           /* connection-mode RC4 state */
+    crypto_rc4 rc4_keyed;     /* RC4 keyed with sealkey, never advanced */
     uint8_t sealkey[16];
     size_t sealkey_len;
 };
@@ -263,8 +257,7 @@ struct ntlm_dir_keys {
  *          the direction's running state; datagram: a per-message state)
  * Does not allocate. */
 void ntlm_sign_compute(uint32_t flags, const crypto_hmac_md5_key *signkey, crypto_rc4 *rc4,
-                       uint32_t seq, const struct ntlm_iov *iov, size_t niov,
-                       uint8_t sig[16]);
+                       uint32_t seq, const struct ntlm_iov *iov, size_t niov, uint8_t sig[16]);
 /* The two halves of ntlm_sign_compute: the raw checksum over the data
  * (ESS: HMAC_MD5(SignKey, seq || data)[0..7]; else CRC32 in raw[0..3]) and
  * the signature built from it (consumes the RC4 keystream). */

@@ -42,20 +42,20 @@
  * CHALLENGE    (server -> client): server nonce[32], server proof[32]
  * AUTHENTICATE (client -> server): client proof[32]
  */
-#define SAMPLE_MAGIC 0x4C504D53u /* "SMPL" */
+#define SAMPLE_MAGIC            0x4C504D53u /* "SMPL" */
 #define SAMPLE_PROTOCOL_VERSION 1
-#define SAMPLE_MSG_NEGOTIATE 1
-#define SAMPLE_MSG_CHALLENGE 2
+#define SAMPLE_MSG_NEGOTIATE    1
+#define SAMPLE_MSG_CHALLENGE    2
 #define SAMPLE_MSG_AUTHENTICATE 3
-#define SAMPLE_HEADER_SIZE 8
-#define SAMPLE_NONCE_SIZE 32
-#define SAMPLE_PROOF_SIZE CRYPTO_SHA256_DIGEST_SIZE
-#define SAMPLE_KEY_SIZE 32
+#define SAMPLE_HEADER_SIZE      8
+#define SAMPLE_NONCE_SIZE       32
+#define SAMPLE_PROOF_SIZE       CRYPTO_SHA256_DIGEST_SIZE
+#define SAMPLE_KEY_SIZE         32
 /* Longest user or domain name, in UTF-16 code units. */
-#define SAMPLE_MAX_NAME 256
-#define SAMPLE_CHALLENGE_SIZE (SAMPLE_HEADER_SIZE + SAMPLE_NONCE_SIZE + SAMPLE_PROOF_SIZE)
+#define SAMPLE_MAX_NAME          256
+#define SAMPLE_CHALLENGE_SIZE    (SAMPLE_HEADER_SIZE + SAMPLE_NONCE_SIZE + SAMPLE_PROOF_SIZE)
 #define SAMPLE_AUTHENTICATE_SIZE (SAMPLE_HEADER_SIZE + SAMPLE_PROOF_SIZE)
-#define SAMPLE_NEGOTIATE_MIN (SAMPLE_HEADER_SIZE + SAMPLE_NONCE_SIZE + 2 + 2)
+#define SAMPLE_NEGOTIATE_MIN     (SAMPLE_HEADER_SIZE + SAMPLE_NONCE_SIZE + 2 + 2)
 /* cbMaxToken: the largest token, a NEGOTIATE with two maximal names. */
 #define SAMPLE_MAX_TOKEN (SAMPLE_NEGOTIATE_MIN + 4 * SAMPLE_MAX_NAME)
 
@@ -66,12 +66,12 @@
  *   4  u64  sequence number
  *  12  u8[16] HMAC-SHA256 truncated to 16 bytes, or the AES-GCM tag
  */
-#define SAMPLE_TRAILER_SIGNED 1
-#define SAMPLE_TRAILER_SEALED 2
+#define SAMPLE_TRAILER_SIGNED  1
+#define SAMPLE_TRAILER_SEALED  2
 #define SAMPLE_TRAILER_WRAPPED 3
-#define SAMPLE_TRAILER_HEADER 12
-#define SAMPLE_MAC_SIZE 16
-#define SAMPLE_TRAILER_SIZE (SAMPLE_TRAILER_HEADER + SAMPLE_MAC_SIZE)
+#define SAMPLE_TRAILER_HEADER  12
+#define SAMPLE_MAC_SIZE        16
+#define SAMPLE_TRAILER_SIZE    (SAMPLE_TRAILER_HEADER + SAMPLE_MAC_SIZE)
 
 /* The package as SpGetInfo reports it (sample-entry.c). */
 extern const struct pkg_descriptor sample_package;

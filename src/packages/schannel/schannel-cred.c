@@ -26,8 +26,8 @@
 #include "common/utf16.h"
 #include "packages/schannel/schannel-pkg.h"
 
-#define SCHAN_TLS12_13 (SP_PROT_TLS1_2 | SP_PROT_TLS1_3)
-#define SCHAN_TLS_ALL (SP_PROT_TLS1_0 | SP_PROT_TLS1_1 | SCHAN_TLS12_13)
+#define SCHAN_TLS12_13    (SP_PROT_TLS1_2 | SP_PROT_TLS1_3)
+#define SCHAN_TLS_ALL     (SP_PROT_TLS1_0 | SP_PROT_TLS1_1 | SCHAN_TLS12_13)
 #define SCHAN_SERVER_BITS 0x55555555u
 
 /* What either credential version says, in one shape. */

@@ -47,17 +47,17 @@
 
 /* ---- Identity (reference section 1). */
 #define SCHAN_CAPABILITIES 0x107B3u
-#define SCHAN_MAX_TOKEN 0x4000u
-#define SCHAN_VERSION 1
+#define SCHAN_MAX_TOKEN    0x4000u
+#define SCHAN_VERSION      1
 
 /* ---- TLS record framing. */
-#define SCHAN_HEADER 5
-#define SCHAN_MAX_PLAIN 16384u
-#define SCHAN_MAX_RECORD (SCHAN_MAX_PLAIN + 2048u) /* TLS 1.2 ciphertext bound */
-#define SCHAN_CT_CCS 20
-#define SCHAN_CT_ALERT 21
+#define SCHAN_HEADER       5
+#define SCHAN_MAX_PLAIN    16384u
+#define SCHAN_MAX_RECORD   (SCHAN_MAX_PLAIN + 2048u) /* TLS 1.2 ciphertext bound */
+#define SCHAN_CT_CCS       20
+#define SCHAN_CT_ALERT     21
 #define SCHAN_CT_HANDSHAKE 22
-#define SCHAN_CT_APPDATA 23
+#define SCHAN_CT_APPDATA   23
 
 /* "Never expires", as Windows reports it. */
 #define SCHAN_NEVER INT64_MAX
@@ -81,7 +81,7 @@ SCHAN_HIDDEN extern struct pkg_options schan_settings;
 
 /* ---- Credentials (schannel-cred.c). */
 
-#define SCHAN_CRED_MAGIC 0x44524353u /* "SCRD" */
+#define SCHAN_CRED_MAGIC  0x44524353u /* "SCRD" */
 #define SCHAN_CACHE_SLOTS 8
 
 /* A cached client session (resumption), keyed by target name. */
@@ -131,7 +131,7 @@ SCHAN_HIDDEN NTSTATUS NTAPI schan_query_credentials_attributes(LSA_SEC_HANDLE Cr
 /* ---- Contexts. */
 
 #define SCHAN_CTX_MAGIC 0x58544353u /* "SCTX" */
-#define SCHAN_SIDE_LSA 1u
+#define SCHAN_SIDE_LSA  1u
 #define SCHAN_SIDE_USER 2u
 
 enum schan_state {
