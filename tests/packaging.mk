@@ -3,5 +3,5 @@
 # follows the version script (check-debian-symbols.sh), and every source
 # file carries its licence line (check-spdx.sh; `sh tests/check-spdx.sh`
 # runs it by hand).
-TESTS += tests/check-debian-symbols.sh
+TESTS += tests/check-debian-symbols.sh tests/check-spdx.sh
 EXTRA_DIST += tests/check-debian-symbols.sh tests/check-spdx.sh
