@@ -17,7 +17,8 @@ tests_check_schannel_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la $(
 # Interop: needs gnutls-bin and openssl (exit 77 without them).
 check_PROGRAMS += tests/check-schannel-interop
 TESTS += tests/check-schannel-interop
-tests_check_schannel_interop_SOURCES = tests/interop/check-schannel-interop.c
+tests_check_schannel_interop_SOURCES = tests/interop/check-schannel-interop.c \
+	tests/schannel/tls-peers.h tests/schannel/tls-peers.c
 tests_check_schannel_interop_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
 tests_check_schannel_interop_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la \
 	$(CHECK_LIBS) $(GNUTLS_LIBS)

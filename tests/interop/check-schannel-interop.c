@@ -12,114 +12,16 @@
  * stopped by PID; every run is bounded by timeout(1).  The certificates
  * are made at run time (tests/schannel/tls-test.c).
  */
-#include <arpa/inet.h>
 #include <check.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "tests/schannel/tls-peers.h"
 #include "tests/schannel/tls-test.h"
 
 static struct tls_pki pki;
 static char conf[512], sspi[512];
-
-/* A port nobody listens on right now. */
-static int free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-    ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
-static bool port_open(int port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    bool ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
-
-    close(fd);
-    return ok;
-}
-
-/* Start `cmd` (exec'd by sh) in the background; wait until it listens. */
-static pid_t peer_start(int port, const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    pid_t pid;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        setenv("LIBSSPI_CONFIG", conf, 1);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 100 && !port_open(port); i++)
-        usleep(50000);
-    ck_assert_msg(port_open(port), "peer did not listen: %s", cmd);
-    return pid;
-}
-
-static void peer_stop(pid_t pid)
-{
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-}
-
-/* Run a shell command (bounded); its exit status. */
-static int run(const char *fmt, ...)
-{
-    char cmd[4096], full[8192];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    snprintf(full, sizeof(full), "LIBSSPI_CONFIG='%s' timeout 30 sh -c \"%s\"", conf, cmd);
-    st = system(full);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *name)
-{
-    char path[512];
-    FILE *f;
-    char *buf;
-    long n;
-
-    snprintf(path, sizeof(path), "%s/%s", pki.dir, name);
-    f = fopen(path, "rb");
-    if (f == NULL)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = calloc(1, (size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* Text input of `len` bytes (lines of 64 characters) in the pki dir. */
 static void make_input(const char *name, size_t len)
@@ -141,23 +43,25 @@ static void make_input(const char *name, size_t len)
 static void client_vs_gnutls(const char *protocol, size_t len, const char *extra_client,
                              const char *extra_server)
 {
-    int port = free_port();
-    pid_t pid = peer_start(port,
-                           "exec gnutls-serv --echo -q -p %d --x509certfile %s --x509keyfile %s "
-                           "%s >/dev/null 2>&1",
-                           port, pki.server, pki.server, extra_server);
+    int port = tls_free_port();
+    pid_t pid =
+        tls_peer_start(conf, port,
+                       "exec gnutls-serv --echo -q -p %d --x509certfile %s --x509keyfile %s "
+                       "%s >/dev/null 2>&1",
+                       port, pki.server, pki.server, extra_server);
     char *in, *out, *err;
 
     make_input("in.txt", len);
-    ck_assert_int_eq(run("%s client --stream --ca %s --target localhost --protocol %s --echo "
-                         "--connections 2 %s 127.0.0.1:%d Schannel <%s/%s >%s/%s 2>%s/%s",
-                         sspi, pki.ca, protocol, extra_client, port, P("in.txt"), P("out.txt"),
-                         P("err.txt")),
+    ck_assert_int_eq(tls_run(conf,
+                             "%s client --stream --ca %s --target localhost --protocol %s --echo "
+                             "--connections 2 %s 127.0.0.1:%d Schannel <%s/%s >%s/%s 2>%s/%s",
+                             sspi, pki.ca, protocol, extra_client, port, P("in.txt"), P("out.txt"),
+                             P("err.txt")),
                      0);
-    peer_stop(pid);
-    in = slurp("in.txt");
-    out = slurp("out.txt");
-    err = slurp("err.txt");
+    tls_peer_stop(pid);
+    in = tls_slurp(pki.dir, "in.txt");
+    out = tls_slurp(pki.dir, "out.txt");
+    err = tls_slurp(pki.dir, "err.txt");
     ck_assert_uint_eq(strlen(out), 2 * strlen(in));
     ck_assert(strncmp(out, in, strlen(in)) == 0 && strcmp(out + strlen(in), in) == 0);
     ck_assert_msg(strstr(err, strcmp(protocol, "tls1.3") == 0 ? "(TLS 1.3)" : "(TLS 1.2)"), "%s",
@@ -196,7 +100,7 @@ START_TEST(test_client_alpn_and_client_cert)
     char *err;
 
     client_vs_gnutls("tls1.3", 100, "--alpn h2,http/1.1", "--alpn h2 --alpn-fatal");
-    err = slurp("err.txt");
+    err = tls_slurp(pki.dir, "err.txt");
     ck_assert_msg(strstr(err, "alpn: h2"), "%s", err);
     free(err);
     {
@@ -213,11 +117,11 @@ END_TEST
 /* sspi client --stream against openssl s_server -rev (lines reversed). */
 static void client_vs_openssl(const char *protocol)
 {
-    int port = free_port();
-    pid_t pid = peer_start(port,
-                           "exec openssl s_server -accept %d -cert %s -key %s -rev -quiet "
-                           ">/dev/null 2>&1",
-                           port, pki.server, pki.server);
+    int port = tls_free_port();
+    pid_t pid = tls_peer_start(conf, port,
+                               "exec openssl s_server -accept %d -cert %s -key %s -rev -quiet "
+                               ">/dev/null 2>&1",
+                               port, pki.server, pki.server);
     char *out, *err;
     FILE *f;
     char path[512];
@@ -226,13 +130,14 @@ static void client_vs_openssl(const char *protocol)
     f = fopen(path, "w");
     fputs("hello\nlibsspi schannel\n", f);
     fclose(f);
-    ck_assert_int_eq(run("%s client --stream --ca %s --target localhost --protocol %s --echo "
-                         "--connections 2 127.0.0.1:%d Schannel <%s/%s >%s/%s 2>%s/%s",
-                         sspi, pki.ca, protocol, port, P("in.txt"), P("out.txt"), P("err.txt")),
+    ck_assert_int_eq(tls_run(conf,
+                             "%s client --stream --ca %s --target localhost --protocol %s --echo "
+                             "--connections 2 127.0.0.1:%d Schannel <%s/%s >%s/%s 2>%s/%s",
+                             sspi, pki.ca, protocol, port, P("in.txt"), P("out.txt"), P("err.txt")),
                      0);
-    peer_stop(pid);
-    out = slurp("out.txt");
-    err = slurp("err.txt");
+    tls_peer_stop(pid);
+    out = tls_slurp(pki.dir, "out.txt");
+    err = tls_slurp(pki.dir, "err.txt");
     ck_assert_str_eq(out, "olleh\nlennahcs ipssbil\nolleh\nlennahcs ipssbil\n");
     ck_assert_msg(strstr(err, "resumed: yes"), "%s", err);
     free(out);
@@ -249,20 +154,22 @@ END_TEST
 /* A server certificate that must be refused, and the status. */
 static void client_refuses(const char *cert, const char *status)
 {
-    int port = free_port();
-    pid_t pid = peer_start(port,
-                           "exec gnutls-serv --echo -q -p %d --x509certfile %s --x509keyfile %s "
-                           ">/dev/null 2>&1",
-                           port, cert, cert);
+    int port = tls_free_port();
+    pid_t pid =
+        tls_peer_start(conf, port,
+                       "exec gnutls-serv --echo -q -p %d --x509certfile %s --x509keyfile %s "
+                       ">/dev/null 2>&1",
+                       port, cert, cert);
     char *err;
 
     make_input("in.txt", 10);
-    ck_assert_int_eq(run("%s client --stream --ca %s --target localhost --echo 127.0.0.1:%d "
-                         "Schannel <%s/%s >%s/%s 2>%s/%s",
-                         sspi, pki.ca, port, P("in.txt"), P("out.txt"), P("err.txt")),
+    ck_assert_int_eq(tls_run(conf,
+                             "%s client --stream --ca %s --target localhost --echo 127.0.0.1:%d "
+                             "Schannel <%s/%s >%s/%s 2>%s/%s",
+                             sspi, pki.ca, port, P("in.txt"), P("out.txt"), P("err.txt")),
                      1);
-    peer_stop(pid);
-    err = slurp("err.txt");
+    tls_peer_stop(pid);
+    err = tls_slurp(pki.dir, "err.txt");
     ck_assert_msg(strstr(err, status) != NULL, "want %s: %s", status, err);
     free(err);
 }
@@ -280,28 +187,28 @@ END_TEST
 static void server_vs_expect(const char *before_port, const char *after_port,
                              const char *server_extra, const char *expect)
 {
-    int port = free_port();
-    pid_t pid = peer_start(port,
-                           "exec %s server --stream --listen 127.0.0.1:%d --cert %s %s "
-                           "Schannel >%s/srv.txt 2>&1",
-                           sspi, port, pki.server, server_extra, P(""));
+    int port = tls_free_port();
+    pid_t pid = tls_peer_start(conf, port,
+                               "exec %s server --stream --listen 127.0.0.1:%d --cert %s %s "
+                               "Schannel >%s/srv.txt 2>&1",
+                               sspi, port, pki.server, server_extra, pki.dir);
     char cmd[2048], *out, *srv;
     int rc;
 
     make_input("in.txt", 5000);
     snprintf(cmd, sizeof(cmd), "%s%d%s", before_port, port, after_port);
-    rc = run("(cat %s/in.txt; sleep 1) | %s >%s/out.txt 2>%s/err.txt", pki.dir, cmd, pki.dir,
-             pki.dir);
-    peer_stop(pid);
+    rc = tls_run(conf, "(cat %s/in.txt; sleep 1) | %s >%s/out.txt 2>%s/err.txt", pki.dir, cmd,
+                 pki.dir, pki.dir);
+    tls_peer_stop(pid);
     if (rc != 0) {
-        char *e = slurp("err.txt"), *sv = slurp("srv.txt");
+        char *e = tls_slurp(pki.dir, "err.txt"), *sv = tls_slurp(pki.dir, "srv.txt");
 
         ck_abort_msg("%s: exit %d\n%s\nserver:\n%s", cmd, rc, e, sv);
     }
-    out = slurp("out.txt");
-    srv = slurp("srv.txt");
+    out = tls_slurp(pki.dir, "out.txt");
+    srv = tls_slurp(pki.dir, "srv.txt");
     {
-        char *in = slurp("in.txt");
+        char *in = tls_slurp(pki.dir, "in.txt");
 
         ck_assert_msg(strstr(out, in) != NULL, "echo missing; server said: %s", srv);
         free(in);
@@ -379,21 +286,23 @@ END_TEST
  * sends it) and "R" (a TLS 1.2 renegotiation the client starts). */
 static void server_post_handshake(int version, const char *command)
 {
-    int port = free_port();
-    pid_t pid = peer_start(port,
-                           "exec %s server --stream --listen 127.0.0.1:%d --cert %s Schannel "
-                           ">%s/srv.txt 2>&1",
-                           sspi, port, pki.server, P(""));
+    int port = tls_free_port();
+    pid_t pid = tls_peer_start(conf, port,
+                               "exec %s server --stream --listen 127.0.0.1:%d --cert %s Schannel "
+                               ">%s/srv.txt 2>&1",
+                               sspi, port, pki.server, pki.dir);
     char *out, *srv;
 
-    ck_assert_int_eq(run("(echo before; sleep 0.5; echo %s; sleep 0.8; echo after; sleep 0.8) | "
-                         "openssl s_client -connect 127.0.0.1:%d -CAfile %s -servername localhost "
-                         "-tls1_%d >%s/out.txt 2>&1",
-                         command, port, pki.ca, version, P("")),
-                     0);
-    peer_stop(pid);
-    out = slurp("out.txt");
-    srv = slurp("srv.txt");
+    ck_assert_int_eq(
+        tls_run(conf,
+                "(echo before; sleep 0.5; echo %s; sleep 0.8; echo after; sleep 0.8) | "
+                "openssl s_client -connect 127.0.0.1:%d -CAfile %s -servername localhost "
+                "-tls1_%d >%s/out.txt 2>&1",
+                command, port, pki.ca, version, pki.dir),
+        0);
+    tls_peer_stop(pid);
+    out = tls_slurp(pki.dir, "out.txt");
+    srv = tls_slurp(pki.dir, "srv.txt");
     ck_assert_msg(strstr(out, "before\n") && strstr(out, "after\n"), "%s\nserver:\n%s", out, srv);
     ck_assert_msg(strstr(out, version == 3 ? "KEYUPDATE" : "RENEGOTIATING"), "%s", out);
     ck_assert_msg(strstr(srv, "close_notify received after 2 records"), "%s", srv);
@@ -413,15 +322,16 @@ START_TEST(test_tool_loopback_and_bench)
 {
     char *out;
 
-    ck_assert_int_eq(run("%s loopback Schannel >%s/%s 2>&1", sspi, P("out.txt")), 0);
-    out = slurp("out.txt");
+    ck_assert_int_eq(tls_run(conf, "%s loopback Schannel >%s/%s 2>&1", sspi, P("out.txt")), 0);
+    out = tls_slurp(pki.dir, "out.txt");
     ck_assert_msg(strstr(out, "DecryptMessage (client): SEC_E_OK") &&
                       strstr(out, "result: SEC_E_OK"),
                   "%s", out);
     free(out);
-    ck_assert_int_eq(
-        run("%s bench --count 20 --sizes 16,16384 Schannel >%s/%s 2>&1", sspi, P("out.txt")), 0);
-    out = slurp("out.txt");
+    ck_assert_int_eq(tls_run(conf, "%s bench --count 20 --sizes 16,16384 Schannel >%s/%s 2>&1",
+                             sspi, P("out.txt")),
+                     0);
+    out = tls_slurp(pki.dir, "out.txt");
     ck_assert_msg(strstr(out, "records/s") && strstr(out, "16384"), "%s", out);
     free(out);
 }
@@ -474,7 +384,7 @@ int main(void)
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    run("rm -f %s/*.txt %s", pki.dir, conf);
+    tls_run(conf, "rm -f %s/*.txt %s", pki.dir, conf);
     tls_pki_remove(&pki);
     return failed == 0 ? 0 : 1;
 }

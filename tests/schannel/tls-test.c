@@ -28,31 +28,40 @@ SECURITY_STATUS tls_load_package(void)
     return st;
 }
 
+SECURITY_STATUS tls_cred_with(PCCERT_CONTEXT cert, const char *ca_file, bool server,
+                              uint32_t protocols, uint32_t flags, CredHandle *cred)
+{
+    HCERTSTORE root = NULL;
+    SCHANNEL_CRED sc = {0};
+    TimeStamp ts;
+    SECURITY_STATUS st;
+
+    if (ca_file != NULL && (root = CertOpenStore(CERT_STORE_PROV_FILENAME_A, X509_ASN_ENCODING, 0,
+                                                 0, ca_file)) == NULL)
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    sc.dwVersion = SCHANNEL_CRED_VERSION;
+    sc.cCreds = cert ? 1 : 0;
+    sc.paCred = cert ? &cert : NULL;
+    sc.hRootStore = root;
+    sc.grbitEnabledProtocols = protocols;
+    sc.dwFlags = flags;
+    st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel",
+                                   server ? SECPKG_CRED_INBOUND : SECPKG_CRED_OUTBOUND, NULL, &sc,
+                                   NULL, NULL, cred, &ts);
+    CertCloseStore(root, 0);
+    return st;
+}
+
 SECURITY_STATUS tls_server_cred_ca(const char *pem, const char *ca_file, uint32_t protocols,
                                    CredHandle *cred)
 {
     PCCERT_CONTEXT cert = NULL;
-    HCERTSTORE root = NULL;
-    SCHANNEL_CRED sc = {0};
-    TimeStamp ts;
     SECURITY_STATUS st = libsspi_cert_from_files(pem, NULL, &cert);
 
     if (st != SEC_E_OK)
         return st;
-    if (ca_file != NULL && (root = CertOpenStore(CERT_STORE_PROV_FILENAME_A, X509_ASN_ENCODING, 0,
-                                                 0, ca_file)) == NULL) {
-        CertFreeCertificateContext(cert);
-        return SEC_E_UNKNOWN_CREDENTIALS;
-    }
-    sc.dwVersion = SCHANNEL_CRED_VERSION;
-    sc.cCreds = 1;
-    sc.paCred = &cert;
-    sc.hRootStore = root;
-    sc.grbitEnabledProtocols = protocols;
-    st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel", SECPKG_CRED_INBOUND, NULL, &sc,
-                                   NULL, NULL, cred, &ts);
+    st = tls_cred_with(cert, ca_file, true, protocols, 0, cred);
     CertFreeCertificateContext(cert);
-    CertCloseStore(root, 0);
     return st;
 }
 
@@ -65,30 +74,12 @@ SECURITY_STATUS tls_client_cred(const char *ca_file, const char *pem, uint32_t p
                                 uint32_t flags, CredHandle *cred)
 {
     PCCERT_CONTEXT cert = NULL;
-    HCERTSTORE root = NULL;
-    SCHANNEL_CRED sc = {0};
-    TimeStamp ts;
     SECURITY_STATUS st = SEC_E_OK;
 
     if (pem != NULL && (st = libsspi_cert_from_files(pem, NULL, &cert)) != SEC_E_OK)
         return st;
-    if (ca_file != NULL) {
-        root = CertOpenStore(CERT_STORE_PROV_FILENAME_A, X509_ASN_ENCODING, 0, 0, ca_file);
-        if (root == NULL) {
-            CertFreeCertificateContext(cert);
-            return SEC_E_UNKNOWN_CREDENTIALS;
-        }
-    }
-    sc.dwVersion = SCHANNEL_CRED_VERSION;
-    sc.cCreds = cert ? 1 : 0;
-    sc.paCred = cert ? &cert : NULL;
-    sc.hRootStore = root;
-    sc.grbitEnabledProtocols = protocols;
-    sc.dwFlags = flags;
-    st = AcquireCredentialsHandleA(NULL, (SEC_CHAR *)"Schannel", SECPKG_CRED_OUTBOUND, NULL, &sc,
-                                   NULL, NULL, cred, &ts);
+    st = tls_cred_with(cert, ca_file, false, protocols, flags, cred);
     CertFreeCertificateContext(cert);
-    CertCloseStore(root, 0);
     return st;
 }
 
@@ -256,5 +247,31 @@ SECURITY_STATUS tls_decrypt(CtxtHandle *ctx, uint8_t *buf, size_t len, uint8_t *
         if (b[i].BufferType == SECBUFFER_EXTRA)
             *used = len - b[i].cbBuffer;
     }
+    return st;
+}
+
+SECURITY_STATUS tls_roundtrip(CtxtHandle *from, CtxtHandle *to, size_t len)
+{
+    uint8_t *msg = malloc(len ? len : 1), *rec = malloc(len + 256), *plain;
+    size_t rec_len = 0, plain_len, used;
+    SECURITY_STATUS st;
+
+    if (msg == NULL || rec == NULL) {
+        free(msg);
+        free(rec);
+        return SEC_E_INSUFFICIENT_MEMORY;
+    }
+    for (size_t i = 0; i < len; i++)
+        msg[i] = (uint8_t)(i * 7 + 1);
+    st = tls_encrypt(from, msg, (uint32_t)len, rec, &rec_len);
+    if (st == SEC_E_OK && rec_len == 0) /* GnuTLS's record layer sends no empty record */
+        st = len == 0 ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
+    else if (st == SEC_E_OK)
+        st = tls_decrypt(to, rec, rec_len, &plain, &plain_len, &used);
+    if (st == SEC_E_OK && rec_len > 0 &&
+        (plain_len != len || used != rec_len || (len > 0 && memcmp(plain, msg, len) != 0)))
+        st = SEC_E_MESSAGE_ALTERED;
+    free(msg);
+    free(rec);
     return st;
 }

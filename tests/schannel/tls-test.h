@@ -25,6 +25,11 @@
 /* Load schannel.so from LIBSSPI_TEST_PKGDIR (once). */
 SECURITY_STATUS tls_load_package(void);
 
+/* A credential of either side with `cert` (NULL: none; the caller keeps
+ * its reference), trusting the roots of `ca_file` through hRootStore (NULL:
+ * the system's only), SCHANNEL_CRED protocols and dwFlags. */
+SECURITY_STATUS tls_cred_with(PCCERT_CONTEXT cert, const char *ca_file, bool server,
+                              uint32_t protocols, uint32_t flags, CredHandle *cred);
 /* Server credential from a PEM file holding certificate and key. */
 SECURITY_STATUS tls_server_cred(const char *pem, uint32_t protocols, CredHandle *cred);
 /* The same trusting the roots of `ca_file` (hRootStore) for client
@@ -69,5 +74,10 @@ SECURITY_STATUS tls_encrypt(CtxtHandle *ctx, const void *data, uint32_t len, uin
 /* DecryptMessage of buf[0..len): plaintext pointer/length, bytes used. */
 SECURITY_STATUS tls_decrypt(CtxtHandle *ctx, uint8_t *buf, size_t len, uint8_t **plain,
                             size_t *plain_len, size_t *used);
+
+/* EncryptMessage `len` bytes on `from`, DecryptMessage them on `to`:
+ * SEC_E_OK when they came through whole and unchanged, the failing call's
+ * status, or SEC_E_MESSAGE_ALTERED. */
+SECURITY_STATUS tls_roundtrip(CtxtHandle *from, CtxtHandle *to, size_t len);
 
 #endif
