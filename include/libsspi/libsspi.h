@@ -70,12 +70,26 @@ SECURITY_STATUS libsspi_query_packages(uint32_t *pcReports, LIBSSPI_PACKAGE_REPO
  * Makes a certificate context that carries its private key, for Schannel
  * credentials (SCHANNEL_CRED.paCred): the first certificate of `cert_file`
  * (PEM or DER) and the key in `key_file` (PEM or DER; or a "pkcs11:" URI,
- * the key then stays in its token; or NULL when cert_file holds the key
- * too).  On SEC_E_OK the caller frees *ppCertContext with
+ * RFC 7512, the key then stays in its token; or NULL when cert_file holds
+ * the key too).  On SEC_E_OK the caller frees *ppCertContext with
  * CertFreeCertificateContext.  SEC_E_UNKNOWN_CREDENTIALS for unreadable
- * or malformed files, SEC_E_NO_CREDENTIALS when there is no key or it
- * does not belong to the certificate, SEC_E_INVALID_PARAMETER for NULL
- * arguments.
+ * or malformed files or a malformed URI, SEC_E_NO_CREDENTIALS when there
+ * is no key or it does not belong to the certificate,
+ * SEC_E_INVALID_PARAMETER for NULL arguments; *ppCertContext is NULL on
+ * failure.
+ *
+ * A key in a token is opened now (through GnuTLS, in any token a p11-kit
+ * registered module offers) and proven to be the certificate's by a test
+ * signature; AcquireCredentialsHandle opens it again.  The PIN is the
+ * URI's ("?pin-value=PIN", or "?pin-source=FILE" to read it from a file)
+ * or comes from the application's gnutls_pkcs11_set_pin_function.  When
+ * the token key cannot be used, the thread's last error (GetLastError)
+ * says why: NTE_BAD_KEYSET_PARAM (malformed URI, or not a private key),
+ * NTE_BAD_KEYSET (no such token or object), SCARD_W_WRONG_CHV (PIN
+ * refused or missing), SCARD_W_CHV_BLOCKED (PIN locked or expired),
+ * NTE_BAD_PUBLIC_KEY (the key is another certificate's).  The context's
+ * CERT_KEY_PROV_INFO names the key by its URI without the query, so
+ * without the PIN.
  */
 SECURITY_STATUS libsspi_cert_from_files(const char *cert_file, const char *key_file,
                                         PCCERT_CONTEXT *ppCertContext);

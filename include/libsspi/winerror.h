@@ -130,6 +130,24 @@
 #define CRYPT_E_ASN1_BADTAG ((HRESULT)0x8009310Bu)
 #endif
 
+/* Key containers (CSP) and smart cards: why a certificate's private key
+ * could not be used (libsspi_cert_from_files with a key in a token). */
+#ifndef NTE_BAD_PUBLIC_KEY
+#define NTE_BAD_PUBLIC_KEY ((HRESULT)0x80090015u)
+#endif
+#ifndef NTE_BAD_KEYSET
+#define NTE_BAD_KEYSET ((HRESULT)0x80090016u)
+#endif
+#ifndef NTE_BAD_KEYSET_PARAM
+#define NTE_BAD_KEYSET_PARAM ((HRESULT)0x8009001Fu)
+#endif
+#ifndef SCARD_W_WRONG_CHV
+#define SCARD_W_WRONG_CHV ((HRESULT)0x8010006Bu)
+#endif
+#ifndef SCARD_W_CHV_BLOCKED
+#define SCARD_W_CHV_BLOCKED ((HRESULT)0x8010006Cu)
+#endif
+
 /* Certificate chain policy results (SECPKG_ATTR_CC_POLICY_RESULT). */
 #ifndef TRUST_E_CERT_SIGNATURE
 #define TRUST_E_CERT_SIGNATURE ((HRESULT)0x80096004u)

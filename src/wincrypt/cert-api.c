@@ -12,7 +12,8 @@
  * property buffer too small               ERROR_MORE_DATA (size in *pcbData)
  * out of memory                           E_OUTOFMEMORY
  * CertGetNameString returns 1 (an empty name) for what it cannot name, as
- * Windows does, without an error.
+ * Windows does, without an error.  libsspi_cert_from_files sets the last
+ * error only for a key in a token it cannot use (cert-token.c's codes).
  * Sources: MicrosoftDocs/sdk-api CertCreateCertificateContext,
  * CertGetCertificateContextProperty pages; Wine's crypt32 tests (run on
  * Windows): CertCreateCertificateContext(0, ...) E_INVALIDARG, (X509, NULL,
@@ -101,7 +102,9 @@ static BOOL wincrypt_prov_info(const struct wincrypt_cert *c, void *pvData, DWOR
     if (c->key_kind == WINCRYPT_KEY_NONE)
         return wincrypt_fail(CRYPT_E_NOT_FOUND);
     if (c->key_kind == WINCRYPT_KEY_PKCS11) {
-        uri = sspi_utf8_to_utf16((const char *)c->key, c->key_len, NULL);
+        /* the object's path: the query may carry the PIN */
+        uri = sspi_utf8_to_utf16((const char *)c->key,
+                                 wincrypt_token_uri_shown((const char *)c->key), NULL);
         if (uri == NULL)
             return wincrypt_fail(E_OUTOFMEMORY);
         container = uri;
@@ -258,6 +261,22 @@ WINCRYPT_API DWORD WINAPI CertGetNameStringW(PCCERT_CONTEXT pCertContext, DWORD 
     return (DWORD)len;
 }
 
+/* A key in a token must open and belong to the certificate now, as a key
+ * file must; the last error says why it does not. */
+static SECURITY_STATUS wincrypt_check_token_key(const struct wincrypt_cert *c)
+{
+    struct wincrypt_key_failure why;
+    gnutls_privkey_t key;
+    SECURITY_STATUS st = wincrypt_token_key_open(c, &key, &why);
+
+    if (st != SEC_E_OK) {
+        sspi_set_last_error((uint32_t)why.last_error);
+        return st;
+    }
+    gnutls_privkey_deinit(key);
+    return SEC_E_OK;
+}
+
 /* Context from the first certificate in cert_file and the key in key_file
  * (a file, a "pkcs11:" URI, or NULL for a key in cert_file). */
 WINCRYPT_API SECURITY_STATUS libsspi_cert_from_files(const char *cert_file, const char *key_file,
@@ -285,6 +304,10 @@ WINCRYPT_API SECURITY_STATUS libsspi_cert_from_files(const char *cert_file, cons
         return SEC_E_INSUFFICIENT_MEMORY;
     }
     wincrypt_loaded_free(&l);
+    if (c->key_kind == WINCRYPT_KEY_PKCS11 && (st = wincrypt_check_token_key(c)) != SEC_E_OK) {
+        wincrypt_cert_unref(c);
+        return st;
+    }
     *ppCertContext = &c->ctx;
     return SEC_E_OK;
 }

@@ -171,7 +171,10 @@ SECURITY_STATUS wincrypt_load_file(const char *cert_file, const char *key_file,
                 st = SEC_E_INSUFFICIENT_MEMORY;
             } else {
                 out->key.size = (unsigned int)strlen(key_file);
-                memcpy(out->key.data, key_file, out->key.size + 1);
+                /* the scheme in GnuTLS's spelling: RFC 3986 schemes are
+                 * case-insensitive, GnuTLS compares "pkcs11:" exactly */
+                memcpy(out->key.data, "pkcs11:", 7);
+                memcpy(out->key.data + 7, key_file + 7, out->key.size - 7 + 1);
                 out->key_kind = WINCRYPT_KEY_PKCS11;
                 out->key_index = 0;
             }

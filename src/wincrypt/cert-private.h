@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 
 #include "wincrypt.h"
@@ -142,6 +143,37 @@ WINCRYPT_HIDDEN bool wincrypt_key_pkcs8(gnutls_x509_privkey_t key, gnutls_datum_
 /* Which of `certs` carries the public half of `key`; n if none. */
 WINCRYPT_HIDDEN size_t wincrypt_key_match(gnutls_x509_privkey_t key,
                                           struct wincrypt_cert *const *certs, size_t n);
+
+/* Why a key kept in a token cannot be used, for each kind of caller. */
+struct wincrypt_key_failure {
+    HRESULT last_error; /* for SetLastError (libsspi_cert_from_files) */
+    NTSTATUS reason;    /* for SetSecpkgFailureReason (the package) */
+};
+
+/*
+ * Open the private key of `cert` (key_kind WINCRYPT_KEY_PKCS11) from its
+ * token and check with a test signature that it belongs to the
+ * certificate.  SEC_E_OK with *out (the caller deinitialises it; usable
+ * from any thread and after fork(), GnuTLS locks and reopens it), or
+ * *out NULL and:
+ *   SEC_E_UNKNOWN_CREDENTIALS  the URI is malformed or names no private
+ *                              key (NTE_BAD_KEYSET_PARAM)
+ *   SEC_E_NO_CREDENTIALS       no such token or object, or the token
+ *                              failed (NTE_BAD_KEYSET); the PIN refused or
+ *                              missing (SCARD_W_WRONG_CHV); the PIN locked
+ *                              or expired (SCARD_W_CHV_BLOCKED); the key
+ *                              is another certificate's (NTE_BAD_PUBLIC_KEY)
+ *   SEC_E_INSUFFICIENT_MEMORY  (E_OUTOFMEMORY)
+ * with *why saying which.  The PIN is the URI's (pin-value, pin-source)
+ * or the application's GnuTLS PIN callback's; never logged.
+ */
+WINCRYPT_HIDDEN SECURITY_STATUS wincrypt_token_key_open(const struct wincrypt_cert *cert,
+                                                        gnutls_privkey_t *out,
+                                                        struct wincrypt_key_failure *why);
+
+/* How many leading bytes of a "pkcs11:" URI may be shown (as the key's
+ * container name): the path, without the query that may hold the PIN. */
+WINCRYPT_HIDDEN size_t wincrypt_token_uri_shown(const char *uri);
 
 /* The directory behind the "MY" store: LIBSSPI_CERT_DIR (secure_getenv)
  * when set, else $(sysconfdir)/libsspi/certs.  A static string or the
