@@ -206,39 +206,67 @@ static SECURITY_STATUS schan_trust(struct schan_cred *cred, HCERTSTORE root)
     return schan_trust_store(cred->x509, root);
 }
 
-/* Our certificate and its key into the GnuTLS credentials. */
-static SECURITY_STATUS schan_own_cert(struct schan_cred *cred, const struct wincrypt_cert *c)
+/* The private key of `c`: decoded from its PKCS#8 copy, or opened in its
+ * token (checked against the certificate; why not, reported to the host). */
+static SECURITY_STATUS schan_key_of(const struct wincrypt_cert *c, gnutls_privkey_t *key)
 {
-    gnutls_datum_t der = {c->ctx.pbCertEncoded, c->ctx.cbCertEncoded};
-    int r;
+    gnutls_datum_t der = {c->key, c->key_len};
+    struct wincrypt_key_failure why;
+    SECURITY_STATUS st;
 
-    if (c->key_kind == WINCRYPT_KEY_PKCS8) {
-        gnutls_datum_t key = {c->key, c->key_len};
-
-        r = gnutls_certificate_set_x509_key_mem2(cred->x509, &der, &key, GNUTLS_X509_FMT_DER, NULL,
-                                                 GNUTLS_PKCS_PLAIN);
-    } else if (c->key_kind == WINCRYPT_KEY_PKCS11) {
-        gnutls_pcert_st *pcert = gnutls_malloc(sizeof(*pcert));
-        gnutls_privkey_t key = NULL;
-
-        r = pcert != NULL ? gnutls_pcert_import_x509_raw(pcert, &der, GNUTLS_X509_FMT_DER, 0)
-                          : GNUTLS_E_MEMORY_ERROR;
-        if (r >= 0 && (r = gnutls_privkey_init(&key)) >= 0 &&
-            (r = gnutls_privkey_import_url(key, (const char *)c->key, 0)) >= 0)
-            r = gnutls_certificate_set_key(cred->x509, NULL, 0, pcert, 1, key);
-        if (r < 0) {
-            if (key != NULL)
-                gnutls_privkey_deinit(key);
-            gnutls_free(pcert);
-        }
-    } else {
+    *key = NULL;
+    if (c->key_kind == WINCRYPT_KEY_PKCS11) {
+        st = wincrypt_token_key_open(c, key, &why);
+        return st == SEC_E_OK ? st : pkg_refuse(st, why.reason);
+    }
+    if (c->key_kind != WINCRYPT_KEY_PKCS8)
+        return SEC_E_UNKNOWN_CREDENTIALS;
+    if (gnutls_privkey_init(key) < 0)
+        return SEC_E_INSUFFICIENT_MEMORY;
+    if (gnutls_privkey_import_x509_raw(*key, &der, GNUTLS_X509_FMT_DER, NULL, 0) < 0) {
+        gnutls_privkey_deinit(*key);
+        *key = NULL;
         return SEC_E_UNKNOWN_CREDENTIALS;
     }
-    if (r < 0)
-        return r == GNUTLS_E_MEMORY_ERROR ? SEC_E_INSUFFICIENT_MEMORY : SEC_E_UNKNOWN_CREDENTIALS;
-    wincrypt_cert_ref(c);
-    cred->cert = c;
     return SEC_E_OK;
+}
+
+/* Server: our chain (chain[0], with its key, first) into the GnuTLS
+ * credentials, which take the key and the certificates over. */
+static SECURITY_STATUS schan_own_cert(struct schan_cred *cred,
+                                      const struct wincrypt_cert *const *chain, size_t n)
+{
+    gnutls_pcert_st *pcerts = calloc(n, sizeof(*pcerts));
+    gnutls_privkey_t key = NULL;
+    SECURITY_STATUS st = pcerts != NULL ? schan_key_of(chain[0], &key) : SEC_E_INSUFFICIENT_MEMORY;
+    size_t done = 0;
+
+    while (st == SEC_E_OK && done < n) {
+        gnutls_datum_t der = {chain[done]->ctx.pbCertEncoded, chain[done]->ctx.cbCertEncoded};
+
+        if (gnutls_pcert_import_x509_raw(&pcerts[done], &der, GNUTLS_X509_FMT_DER, 0) < 0)
+            st = SEC_E_UNKNOWN_CREDENTIALS;
+        else
+            done++;
+    }
+    if (st == SEC_E_OK) {
+        if (gnutls_certificate_set_key(cred->x509, NULL, 0, pcerts, (int)n, key) < 0) {
+            st = SEC_E_UNKNOWN_CREDENTIALS;
+        } else { /* the credentials' now */
+            done = 0;
+            key = NULL;
+        }
+    }
+    for (size_t i = 0; i < done; i++)
+        gnutls_pcert_deinit(&pcerts[i]);
+    if (key != NULL)
+        gnutls_privkey_deinit(key);
+    free(pcerts);
+    if (st == SEC_E_OK) {
+        wincrypt_cert_ref(chain[0]);
+        cred->cert = chain[0];
+    }
+    return st;
 }
 
 /* Client: the certificate goes out whatever CA names the server lists, as
@@ -262,22 +290,13 @@ static int schan_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca
 static SECURITY_STATUS schan_client_cert(struct schan_cred *cred, const struct wincrypt_cert *c)
 {
     gnutls_datum_t der = {c->ctx.pbCertEncoded, c->ctx.cbCertEncoded};
-    gnutls_datum_t key = {c->key, c->key_len};
-    int r;
+    SECURITY_STATUS st;
 
     if (gnutls_pcert_import_x509_raw(&cred->pcert, &der, GNUTLS_X509_FMT_DER, 0) < 0)
         return SEC_E_UNKNOWN_CREDENTIALS;
-    r = gnutls_privkey_init(&cred->privkey);
-    if (r >= 0)
-        r = c->key_kind == WINCRYPT_KEY_PKCS11
-                ? gnutls_privkey_import_url(cred->privkey, (const char *)c->key, 0)
-                : gnutls_privkey_import_x509_raw(cred->privkey, &key, GNUTLS_X509_FMT_DER, NULL, 0);
-    if (r < 0) {
-        if (cred->privkey != NULL)
-            gnutls_privkey_deinit(cred->privkey);
-        cred->privkey = NULL;
+    if ((st = schan_key_of(c, &cred->privkey)) != SEC_E_OK) {
         gnutls_pcert_deinit(&cred->pcert);
-        return SEC_E_UNKNOWN_CREDENTIALS;
+        return st;
     }
     gnutls_certificate_set_retrieve_function2(cred->x509, schan_retrieve);
     wincrypt_cert_ref(c);
@@ -285,18 +304,33 @@ static SECURITY_STATUS schan_client_cert(struct schan_cred *cred, const struct w
     return SEC_E_OK;
 }
 
-/* option.cert_file / option.key_file for inbound credentials with none. */
+/* option.cert_file / option.key_file (a file or a pkcs11: URI) for inbound
+ * credentials with none: read as libsspi_cert_from_files reads them, the
+ * key's certificate first, the file's other certificates as its chain.
+ * Whatever keeps them from use is SEC_E_NO_CREDENTIALS. */
 static SECURITY_STATUS schan_default_cert(struct schan_cred *cred)
 {
-    int r;
+    struct wincrypt_loaded l;
+    struct wincrypt_cert *leaf;
+    SECURITY_STATUS st;
 
     if (cred->opts.cert_file == NULL)
         return SEC_E_NO_CREDENTIALS;
-    r = gnutls_certificate_set_x509_key_file2(cred->x509, cred->opts.cert_file,
-                                              cred->opts.key_file ? cred->opts.key_file
-                                                                  : cred->opts.cert_file,
-                                              GNUTLS_X509_FMT_PEM, NULL, 0);
-    return r < 0 ? SEC_E_NO_CREDENTIALS : SEC_E_OK;
+    st = wincrypt_load_file(cred->opts.cert_file, cred->opts.key_file, &l);
+    if (st != SEC_E_OK)
+        return st == SEC_E_INSUFFICIENT_MEMORY ? st : SEC_E_NO_CREDENTIALS;
+    leaf = l.certs[l.key_index];
+    if (l.key_kind == WINCRYPT_KEY_NONE)
+        st = SEC_E_NO_CREDENTIALS;
+    else if (!wincrypt_cert_set_key(leaf, l.key_kind, l.key.data, l.key.size))
+        st = SEC_E_INSUFFICIENT_MEMORY;
+    if (st == SEC_E_OK) {
+        memmove(&l.certs[1], &l.certs[0], l.key_index * sizeof(l.certs[0]));
+        l.certs[0] = leaf;
+        st = schan_own_cert(cred, (const struct wincrypt_cert *const *)l.certs, l.n_certs);
+    }
+    wincrypt_loaded_free(&l);
+    return st == SEC_E_OK || st == SEC_E_INSUFFICIENT_MEMORY ? st : SEC_E_NO_CREDENTIALS;
 }
 
 /* ALPN ids that scope disabled protocols (v5), as UTF-8 strings. */
@@ -402,7 +436,7 @@ static SECURITY_STATUS schan_cred_build(struct schan_cred *cred, const struct sc
     if (cert != NULL) {
         if (cert->key_kind == WINCRYPT_KEY_NONE)
             return SEC_E_UNKNOWN_CREDENTIALS;
-        st = cred->server ? schan_own_cert(cred, cert) : schan_client_cert(cred, cert);
+        st = cred->server ? schan_own_cert(cred, &cert, 1) : schan_client_cert(cred, cert);
         if (st != SEC_E_OK)
             return st;
     } else if (cred->server && (st = schan_default_cert(cred)) != SEC_E_OK) {

@@ -7,8 +7,9 @@
  *
  * Settings (`option.KEY = VALUE` in the module's configuration block):
  *   cert_file, key_file   default server certificate and key (key_file may
- *                         be a pkcs11: URI) for inbound credentials that
- *                         name no certificate
+ *                         be a pkcs11: URI, with the PIN in it: wiped
+ *                         from memory when released) for inbound
+ *                         credentials that name no certificate
  *   ca_file               more trusted roots, beside the system store
  *   cert_dir              the "MY" store of SCH_CRED_FORMAT_CERT_HASH(_STORE)
  *                         credentials (default: LIBSSPI_CERT_DIR, else
@@ -33,7 +34,7 @@ static const char *const schan_record_names[] = {"inplace", "gnutls", NULL};
 static const struct schan_options schan_defaults = {.session_tickets = true};
 static const struct pkg_option_def schan_defs[] = {
     PKG_OPTION_PATH("cert_file", struct schan_options, cert_file),
-    PKG_OPTION_STRING("key_file", struct schan_options, key_file),
+    PKG_OPTION_SECRET("key_file", struct schan_options, key_file),
     PKG_OPTION_PATH("ca_file", struct schan_options, ca_file),
     PKG_OPTION_PATH("cert_dir", struct schan_options, cert_dir),
     PKG_OPTION_ENUM("tls13_post_handshake", struct schan_options, post_handshake, schan_post_names),
