@@ -20,10 +20,31 @@
 #include <unistd.h>
 
 #include "schannel.h"
+#include "winerror.h"
 #include "tools/tool.h"
 
 #define STREAM_READ_CHUNK 65536
 #define STREAM_MAX_LEGS   32
+
+/* What libsspi_cert_from_files's last error says about a key in a token,
+ * for the operator; NULL when it says nothing of one. */
+static const char *stream_token_why(DWORD e)
+{
+    switch ((HRESULT)e) {
+    case NTE_BAD_KEYSET:
+        return "no such token or key object";
+    case NTE_BAD_KEYSET_PARAM:
+        return "not a pkcs11: URI of a private key";
+    case SCARD_W_WRONG_CHV:
+        return "the token refused the PIN, or none was given";
+    case SCARD_W_CHV_BLOCKED:
+        return "the PIN is locked or expired";
+    case NTE_BAD_PUBLIC_KEY:
+        return "the key is not the certificate's";
+    default:
+        return NULL;
+    }
+}
 
 SECURITY_STATUS tool_stream_cred(const struct tool_stream_opts *o, bool server, CredHandle *cred,
                                  const char **call)
@@ -37,8 +58,15 @@ SECURITY_STATUS tool_stream_cred(const struct tool_stream_opts *o, bool server, 
     memset(&sc, 0, sizeof(sc));
     if (o->cert != NULL) {
         *call = "libsspi_cert_from_files";
-        if ((st = libsspi_cert_from_files(o->cert, o->key, &cert)) != SEC_E_OK)
+        SetLastError(0);
+        if ((st = libsspi_cert_from_files(o->cert, o->key, &cert)) != SEC_E_OK) {
+            const char *why = stream_token_why(GetLastError());
+
+            if (why != NULL)
+                tool_err(server ? "server" : "client", "--key: %s (0x%08X)", why,
+                         (unsigned)GetLastError());
             return st;
+        }
     }
     if (o->ca != NULL) {
         *call = "CertOpenStore";
