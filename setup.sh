@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 deps="build-essential autoconf automake libtool pkg-config check nettle-dev libtasn1-6-dev libtasn1-bin
       libkrb5-dev krb5-kdc krb5-admin-server krb5-user krb5-gss-samples
       gss-ntlmssp winbind curl valgrind libgnutls28-dev gnutls-bin
-      openssl libssl-dev clang-format debhelper lintian"
+      openssl libssl-dev softhsm2 clang-format debhelper lintian"
 if command -v apt-get >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

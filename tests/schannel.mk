@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # tests/schannel.mk - the Schannel package: loopback and bad-input suite,
-# interop against gnutls-serv/gnutls-cli/openssl, the fuzz-corpus replay.
+# interop against gnutls-serv/gnutls-cli/openssl, keys in a PKCS#11 token,
+# the fuzz-corpus replay.
 noinst_LTLIBRARIES += tests/schannel/libtlstest.la
 tests_schannel_libtlstest_la_SOURCES = tests/schannel/tls-test.h tests/schannel/tls-test.c \
 	src/tools/tool-pki.h src/tools/tool-pki.c
@@ -22,6 +23,16 @@ tests_check_schannel_interop_SOURCES = tests/interop/check-schannel-interop.c \
 tests_check_schannel_interop_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
 tests_check_schannel_interop_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la \
 	$(CHECK_LIBS) $(GNUTLS_LIBS)
+
+# Keys kept in a PKCS#11 token: a private SoftHSM token, gnutls-bin and
+# openssl peers.  Never skipped: without softhsm2 it fails (exit 99).
+check_PROGRAMS += tests/schannel/check-schannel-pkcs11
+TESTS += tests/schannel/check-schannel-pkcs11
+tests_schannel_check_schannel_pkcs11_SOURCES = tests/schannel/check-schannel-pkcs11.c \
+	tests/schannel/tls-peers.h tests/schannel/tls-peers.c
+tests_schannel_check_schannel_pkcs11_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(GNUTLS_CFLAGS)
+tests_schannel_check_schannel_pkcs11_LDADD = tests/schannel/libtlstest.la src/core/libsspi.la \
+	$(CHECK_LIBS) $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 
 # Built by `make check`, run by hand: tests/bench/bench-schannel [-n N] [-h N]
 check_PROGRAMS += tests/bench/bench-schannel
