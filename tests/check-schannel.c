@@ -17,14 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/schannel/tls-peers.h"
 #include "tests/schannel/tls-test.h"
-
-#define ck_status(x, want)                                                                         \
-    do {                                                                                           \
-        SECURITY_STATUS st_ = (x);                                                                 \
-        ck_assert_msg(st_ == (SECURITY_STATUS)(want), "%s = %s (0x%08x), want %s", #x,             \
-                      libsspi_status_name(st_), (unsigned)st_, #want);                             \
-    } while (0)
 
 static struct tls_pki pki;
 static char records_conf[512]; /* option.record_layer = gnutls */
@@ -46,18 +40,8 @@ static void setup_gnutls_records(void)
 /* A configuration loading the package with one option line. */
 static bool write_conf(char *path, size_t cap, const char *name, const char *option)
 {
-    const char *dir = getenv("LIBSSPI_TEST_PKGDIR");
-    FILE *f;
-
     snprintf(path, cap, "%s/%s", pki.dir, name);
-    f = fopen(path, "w");
-    if (f == NULL)
-        return false;
-    fprintf(f,
-            "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/schannel/.libs/schannel.so\n"
-            "%s\n",
-            dir ? dir : "src/packages", option);
-    return fclose(f) == 0;
+    return tls_write_conf(path, option);
 }
 
 static bool write_records_conf(void)

@@ -337,24 +337,15 @@ START_TEST(test_tool_loopback_and_bench)
 }
 END_TEST
 
-static bool have(const char *tool)
-{
-    char cmd[256];
-
-    snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
-    return system(cmd) == 0;
-}
-
 int main(void)
 {
     Suite *s = suite_create("schannel-interop");
     TCase *tc = tcase_create("peers");
-    const char *pkgdir = getenv("LIBSSPI_TEST_PKGDIR"), *top = getenv("top_builddir");
+    const char *top = getenv("top_builddir");
     SRunner *sr;
-    FILE *f;
     int failed;
 
-    if (!have("gnutls-serv") || !have("gnutls-cli") || !have("openssl")) {
+    if (!tls_have("gnutls-serv") || !tls_have("gnutls-cli") || !tls_have("openssl")) {
         fprintf(stderr, "SKIP: gnutls-bin and openssl are needed\n");
         return 77;
     }
@@ -362,11 +353,8 @@ int main(void)
         return 99;
     snprintf(conf, sizeof(conf), "%s/sspi.conf", pki.dir);
     snprintf(sspi, sizeof(sspi), "%s/src/tools/sspi", top ? top : ".");
-    f = fopen(conf, "w");
-    fprintf(f,
-            "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/schannel/.libs/schannel.so\n",
-            pkgdir ? pkgdir : "src/packages");
-    fclose(f);
+    if (!tls_write_conf(conf, ""))
+        return 99;
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_client_gnutls_serv_tls13);
     tcase_add_test(tc, test_client_gnutls_serv_tls12);

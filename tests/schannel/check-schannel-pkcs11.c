@@ -30,13 +30,6 @@
 #include "tests/schannel/tls-peers.h"
 #include "tests/schannel/tls-test.h"
 
-#define ck_status(x, want)                                                                         \
-    do {                                                                                           \
-        SECURITY_STATUS st_ = (x);                                                                 \
-        ck_assert_msg(st_ == (SECURITY_STATUS)(want), "%s = %s (0x%08x), want %s", #x,             \
-                      libsspi_status_name(st_), (unsigned)st_, #want);                             \
-    } while (0)
-
 #define TOKEN     "libsspi-test"
 #define PIN       "tok3n-PIN"
 #define SO_PIN    "s0-tok3n-PIN"
@@ -550,19 +543,13 @@ END_TEST
  * why, and neither shows the PIN. */
 START_TEST(test_unusable_default_key)
 {
-    char bad_conf[600], *srv, *trace;
-    FILE *f;
+    char bad_conf[600], options[2048], *srv, *trace;
     int rc;
 
     snprintf(bad_conf, sizeof(bad_conf), "%s/bad-pin.conf", pki.dir);
-    f = fopen(bad_conf, "w");
-    ck_assert_ptr_nonnull(f);
-    fprintf(f,
-            "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/schannel/.libs/schannel.so\n"
-            "option.cert_file = %s\noption.key_file = %s\n",
-            getenv("LIBSSPI_TEST_PKGDIR") ? getenv("LIBSSPI_TEST_PKGDIR") : "src/packages",
-            server_crt, key_uri("server", "?pin-value=" WRONG_PIN));
-    fclose(f);
+    snprintf(options, sizeof(options), "option.cert_file = %s\noption.key_file = %s", server_crt,
+             key_uri("server", "?pin-value=" WRONG_PIN));
+    ck_assert(tls_write_conf(bad_conf, options));
     rc = tls_run(bad_conf,
                  "LIBSSPI_DEBUG=%s/trace.txt %s server --stream --listen 127.0.0.1:0 Schannel "
                  ">%s/srv.txt 2>&1",
@@ -580,14 +567,6 @@ START_TEST(test_unusable_default_key)
 END_TEST
 
 /* ---- the token, the files, the configuration ---------------------------- */
-
-static bool have(const char *tool)
-{
-    char cmd[256];
-
-    snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
-    return system(cmd) == 0;
-}
 
 /* `pem` without its key (the certificate blocks only) as `out`. */
 static bool cert_only(const char *pem, char *out, size_t cap, const char *name)
@@ -638,18 +617,12 @@ static bool make_token(void)
 
 static bool write_conf(void)
 {
-    const char *dir = getenv("LIBSSPI_TEST_PKGDIR");
-    FILE *f;
+    char options[2048];
 
     snprintf(conf, sizeof(conf), "%s/sspi.conf", pki.dir);
-    f = fopen(conf, "w");
-    if (f == NULL)
-        return false;
-    fprintf(f,
-            "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/schannel/.libs/schannel.so\n"
-            "option.cert_file = %s\noption.key_file = %s\n",
-            dir ? dir : "src/packages", chain_crt, key_uri("server", WITH_PIN));
-    return fclose(f) == 0;
+    snprintf(options, sizeof(options), "option.cert_file = %s\noption.key_file = %s", chain_crt,
+             key_uri("server", WITH_PIN));
+    return tls_write_conf(conf, options);
 }
 
 static Suite *pkcs11_suite(void)
@@ -687,7 +660,7 @@ int main(void)
     int failed;
 
     for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
-        if (!have(tools[i])) {
+        if (!tls_have(tools[i])) {
             fprintf(stderr,
                     "FAIL: %s is not installed; this suite needs softhsm2, gnutls-bin and "
                     "openssl (Debian: apt-get install softhsm2 gnutls-bin openssl) and is "

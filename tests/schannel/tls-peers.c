@@ -17,6 +17,14 @@
 
 #include "tests/schannel/tls-peers.h"
 
+bool tls_have(const char *tool)
+{
+    char cmd[256];
+
+    snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", tool);
+    return system(cmd) == 0;
+}
+
 int tls_free_port(void)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};

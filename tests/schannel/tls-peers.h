@@ -5,12 +5,26 @@
  * Schannel suites that talk to them: a free port on 127.0.0.1, a peer
  * started in the background until it listens and stopped by its PID,
  * bounded shell commands, and reading back what they wrote.  Failures are
- * Check assertions.
+ * Check assertions; ck_status compares an SSPI status and names both.
  */
 #ifndef LIBSSPI_TESTS_TLS_PEERS_H
 #define LIBSSPI_TESTS_TLS_PEERS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
+
+#include "libsspi.h"
+
+/* Assert that expression `x` gives SECURITY_STATUS `want`. */
+#define ck_status(x, want)                                                                         \
+    do {                                                                                           \
+        SECURITY_STATUS st_ = (x);                                                                 \
+        ck_assert_msg(st_ == (SECURITY_STATUS)(want), "%s = %s (0x%08x), want %s", #x,             \
+                      libsspi_status_name(st_), (unsigned)st_, #want);                             \
+    } while (0)
+
+/* Whether `tool` is a command in PATH. */
+bool tls_have(const char *tool);
 
 /* A 127.0.0.1 port nobody listens on right now (bound to port 0 first). */
 int tls_free_port(void);

@@ -10,6 +10,20 @@
 
 #include "tests/schannel/tls-test.h"
 
+bool tls_write_conf(const char *path, const char *options)
+{
+    const char *dir = getenv("LIBSSPI_TEST_PKGDIR");
+    FILE *f = fopen(path, "w");
+
+    if (f == NULL)
+        return false;
+    fprintf(f,
+            "autoload = no\ndropin_dir = none\n[module]\nmodule = %s/schannel/.libs/schannel.so\n"
+            "%s\n",
+            dir ? dir : "src/packages", options);
+    return fclose(f) == 0;
+}
+
 SECURITY_STATUS tls_load_package(void)
 {
     static SECURITY_STATUS st = 1;

@@ -22,6 +22,11 @@
 #define tls_pki_make   tool_pki_make
 #define tls_pki_remove tool_pki_remove
 
+/* Write a configuration at `path` that loads schannel.so from
+ * LIBSSPI_TEST_PKGDIR (else src/packages) with `options` ("option.KEY =
+ * VALUE" lines, or ""); false if it cannot be written. */
+bool tls_write_conf(const char *path, const char *options);
+
 /* Load schannel.so from LIBSSPI_TEST_PKGDIR (once). */
 SECURITY_STATUS tls_load_package(void);
 
