@@ -41,6 +41,7 @@ struct tls_side {
     CredHandle cred;
     CtxtHandle ctx;
     bool have_ctx, done, server;
+    bool no_cred; /* later legs name no credential (phCredential NULL) */
     uint32_t req;
     const char *target;
     uint8_t *in; /* bytes received, not yet consumed */
