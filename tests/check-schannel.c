@@ -909,7 +909,8 @@ static SECURITY_STATUS certreq_finish(struct certreq *k, struct tls_side *c, str
         if (me->done)
             continue;
         saved = malloc(saved_len + 1);
-        memcpy(saved, me->in, saved_len);
+        if (saved_len > 0)
+            memcpy(saved, me->in, saved_len);
         st = tls_side_step(me, &out, &len);
         if (st == SEC_I_INCOMPLETE_CREDENTIALS) {
             ck_assert_uint_eq(len, 0);

@@ -16,9 +16,19 @@
  *                                             (output and handle untouched)
  * output larger than the TOKEN without
  * ALLOCATE_MEMORY                             SEC_E_INSUFFICIENT_MEMORY
- * credential of the other side                SEC_E_NO_CREDENTIALS
+ * credential of the other side (first leg, or
+ * the leg after INCOMPLETE_CREDENTIALS: the
+ * step keeps waiting, the input is all EXTRA) SEC_E_NO_CREDENTIALS
  * ASC_REQ_DELEGATE                            SEC_E_UNSUPPORTED_FUNCTION
  * TLS failures: schan_status() (certificate statuses, alerts).
+ *
+ * Client certificates: the server asks for one the credential lacks ->
+ * SEC_I_INCOMPLETE_CREDENTIALS once, no output, the bytes GnuTLS did not
+ * read as EXTRA.  The next call names the credential to answer with: one
+ * with a certificate sends it (whatever CA names the server listed); the
+ * same one, another without, or none goes on without.  A credential named
+ * on any other later leg is not looked at: the first leg's is the
+ * context's (Microsoft documents phCredential as optional after it).
  */
 #include <stdlib.h>
 #include <string.h>
