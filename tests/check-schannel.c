@@ -20,13 +20,6 @@
 
 #include "tests/schannel/tls-test.h"
 
-#define ck_status(x, want)                                                                         \
-    do {                                                                                           \
-        SECURITY_STATUS st_ = (x);                                                                 \
-        ck_assert_msg(st_ == (SECURITY_STATUS)(want), "%s = %s (0x%08x), want %s", #x,             \
-                      libsspi_status_name(st_), (unsigned)st_, #want);                             \
-    } while (0)
-
 static struct tls_pki pki;
 static char records_conf[512]; /* option.record_layer = gnutls */
 static char certdir_conf[512]; /* option.cert_dir = the PKI's directory */
