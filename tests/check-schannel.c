@@ -1055,6 +1055,13 @@ START_TEST(test_certreq_fork_while_parked)
     ck_status(certreq_finish(&k, &c, &s, 0), SEC_I_INCOMPLETE_CREDENTIALS);
     pid = fork();
     ck_assert_int_ge(pid, 0);
+#if defined(__SANITIZE_THREAD__)
+    /* ThreadSanitizer forgets in a forked child what it knew of the
+     * parked stack's switches and reports the child's own accesses as
+     * races: there the child only leaves. */
+    if (pid == 0)
+        _exit(0);
+#endif
     k.fork_child = false;
     ck_status(tls_side_step(&c, &out, &len), SEC_E_OK); /* TLS 1.3: the client is done */
     tls_side_feed(&s, out, len);
