@@ -19,11 +19,12 @@
  * thread per handshake would grow the process for good.  A parked step
  * may be resumed from another thread (SSPI calls on one context are
  * sequential, not tied to a thread): the GnuTLS frames that sit on the
- * stack in between hold no thread-local state.  The stack is mapped for
- * the step and unmapped when it ends; a context deleted while parked is
- * unwound first (the callback fails), so GnuTLS frees what it holds.
+ * stack in between hold no thread-local state.  The stack is the step's
+ * until it ends; a context deleted while parked is unwound first (the
+ * callback fails), so GnuTLS frees what it holds.
  * AddressSanitizer, ThreadSanitizer and Valgrind are told of each switch.
  */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -143,10 +144,11 @@ static bool schan_fiber_prepare(struct schan_fiber *const f)
     return true;
 }
 
-static struct schan_fiber *schan_fiber_new(struct schan_ctx *ctx)
+/* A stack with a guard page below and the descriptor on top. */
+static struct schan_fiber *schan_fiber_map(void)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t len = SCHAN_FIBER_STACK + page; /* + a guard page below */
+    size_t len = SCHAN_FIBER_STACK + page;
     uint8_t *map = mmap(NULL, len, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     struct schan_fiber *f;
@@ -158,7 +160,6 @@ static struct schan_fiber *schan_fiber_new(struct schan_ctx *ctx)
         munmap(map, len);
         return NULL;
     }
-    /* the descriptor at the top, the stack below it */
     top = ((uintptr_t)(map + len) - sizeof(*f)) & ~(uintptr_t)63;
     f = (struct schan_fiber *)top;
     memset(f, 0, sizeof(*f));
@@ -166,14 +167,54 @@ static struct schan_fiber *schan_fiber_new(struct schan_ctx *ctx)
     f->map_len = len;
     f->stack = map + page;
     f->stack_len = (size_t)(top - (uintptr_t)f->stack) & ~(size_t)15;
-    f->ctx = ctx;
-    if (!schan_fiber_prepare(f)) {
-        munmap(map, len);
-        return NULL;
-    }
 #ifdef SCHAN_VALGRIND
     f->vg_id = VALGRIND_STACK_REGISTER(f->stack, f->stack + f->stack_len);
 #endif
+    return f;
+}
+
+static void schan_fiber_unmap(struct schan_fiber *f)
+{
+#ifdef SCHAN_VALGRIND
+    VALGRIND_STACK_DEREGISTER(f->vg_id);
+#endif
+    munmap(f->map, f->map_len);
+}
+
+/* One stack kept from the last step for the next one: mapping it and
+ * faulting its pages in cost as much as 5% of a handshake.  Taken and
+ * given back with one atomic exchange each; unmapped when the package
+ * is unloaded. */
+static _Atomic(struct schan_fiber *) schan_spare;
+
+__attribute__((destructor)) static void schan_fiber_unload(void)
+{
+    struct schan_fiber *f = atomic_exchange(&schan_spare, NULL);
+
+    if (f != NULL)
+        schan_fiber_unmap(f);
+}
+
+static struct schan_fiber *schan_fiber_new(struct schan_ctx *ctx)
+{
+    struct schan_fiber *f = atomic_exchange(&schan_spare, NULL), keep;
+
+    if (f == NULL && (f = schan_fiber_map()) == NULL)
+        return NULL;
+    keep = *f;
+    memset(f, 0, sizeof(*f));
+    f->map = keep.map;
+    f->map_len = keep.map_len;
+    f->stack = keep.stack;
+    f->stack_len = keep.stack_len;
+#ifdef SCHAN_VALGRIND
+    f->vg_id = keep.vg_id;
+#endif
+    f->ctx = ctx;
+    if (!schan_fiber_prepare(f)) {
+        schan_fiber_unmap(f);
+        return NULL;
+    }
 #ifdef SCHAN_TSAN
     f->tsan_self = __tsan_create_fiber(0);
 #endif
@@ -185,10 +226,9 @@ static void schan_fiber_free(struct schan_fiber *f)
 #ifdef SCHAN_TSAN
     __tsan_destroy_fiber(f->tsan_self);
 #endif
-#ifdef SCHAN_VALGRIND
-    VALGRIND_STACK_DEREGISTER(f->vg_id);
-#endif
-    munmap(f->map, f->map_len);
+    f = atomic_exchange(&schan_spare, f);
+    if (f != NULL)
+        schan_fiber_unmap(f);
 }
 
 /* Run until the step returns or parks; free it once it has returned. */
