@@ -55,20 +55,23 @@
  * and sanitizer frames; only the pages touched are ever backed. */
 #define SCHAN_FIBER_STACK (1024u * 1024u)
 
-struct schan_fiber {
-    ucontext_t self, caller;
+/* The mapping: guard page, stack, and the descriptor on top. */
+struct schan_stack {
     void *map;
     size_t map_len;
-    uint8_t *stack;
-    size_t stack_len;
+    uint8_t *base;
+    size_t len;
+    unsigned vg_id; /* Valgrind's name for it */
+};
+
+struct schan_fiber {
+    ucontext_t self, caller;
+    struct schan_stack st;
     struct schan_ctx *ctx;
     int result;  /* gnutls_handshake's, once done */
     bool done;   /* the step returned */
     bool parked; /* waiting in the certificate callback */
     bool abort;  /* the context goes: the callback fails */
-#ifdef SCHAN_VALGRIND
-    unsigned vg_id;
-#endif
 #ifdef SCHAN_TSAN
     void *tsan_self, *tsan_caller;
 #endif
@@ -86,7 +89,7 @@ static void schan_fiber_to_self(struct schan_fiber *f)
 #ifdef SCHAN_ASAN
     void *fake = NULL;
 
-    __sanitizer_start_switch_fiber(&fake, f->stack, f->stack_len);
+    __sanitizer_start_switch_fiber(&fake, f->st.base, f->st.len);
 #endif
 #ifdef SCHAN_TSAN
     f->tsan_caller = __tsan_get_current_fiber();
@@ -136,8 +139,8 @@ static bool schan_fiber_prepare(struct schan_fiber *const f)
 {
     if (getcontext(&f->self) != 0)
         return false;
-    f->self.uc_stack.ss_sp = f->stack;
-    f->self.uc_stack.ss_size = f->stack_len;
+    f->self.uc_stack.ss_sp = f->st.base;
+    f->self.uc_stack.ss_size = f->st.len;
     f->self.uc_link = NULL;
     makecontext(&f->self, (void (*)(void))schan_fiber_main, 2, (unsigned)(uintptr_t)f,
                 (unsigned)((uintptr_t)f >> 32));
@@ -162,13 +165,10 @@ static struct schan_fiber *schan_fiber_map(void)
     }
     top = ((uintptr_t)(map + len) - sizeof(*f)) & ~(uintptr_t)63;
     f = (struct schan_fiber *)top;
-    memset(f, 0, sizeof(*f));
-    f->map = map;
-    f->map_len = len;
-    f->stack = map + page;
-    f->stack_len = (size_t)(top - (uintptr_t)f->stack) & ~(size_t)15;
+    f->st = (struct schan_stack){map, len, map + page,
+                                 (size_t)(top - (uintptr_t)(map + page)) & ~(size_t)15, 0};
 #ifdef SCHAN_VALGRIND
-    f->vg_id = VALGRIND_STACK_REGISTER(f->stack, f->stack + f->stack_len);
+    f->st.vg_id = VALGRIND_STACK_REGISTER(f->st.base, f->st.base + f->st.len);
 #endif
     return f;
 }
@@ -176,9 +176,9 @@ static struct schan_fiber *schan_fiber_map(void)
 static void schan_fiber_unmap(struct schan_fiber *f)
 {
 #ifdef SCHAN_VALGRIND
-    VALGRIND_STACK_DEREGISTER(f->vg_id);
+    VALGRIND_STACK_DEREGISTER(f->st.vg_id);
 #endif
-    munmap(f->map, f->map_len);
+    munmap(f->st.map, f->st.map_len);
 }
 
 /* One stack kept from the last step for the next one: mapping it and
@@ -197,19 +197,14 @@ __attribute__((destructor)) static void schan_fiber_unload(void)
 
 static struct schan_fiber *schan_fiber_new(struct schan_ctx *ctx)
 {
-    struct schan_fiber *f = atomic_exchange(&schan_spare, NULL), keep;
+    struct schan_fiber *f = atomic_exchange(&schan_spare, NULL);
+    struct schan_stack st;
 
     if (f == NULL && (f = schan_fiber_map()) == NULL)
         return NULL;
-    keep = *f;
+    st = f->st;
     memset(f, 0, sizeof(*f));
-    f->map = keep.map;
-    f->map_len = keep.map_len;
-    f->stack = keep.stack;
-    f->stack_len = keep.stack_len;
-#ifdef SCHAN_VALGRIND
-    f->vg_id = keep.vg_id;
-#endif
+    f->st = st;
     f->ctx = ctx;
     if (!schan_fiber_prepare(f)) {
         schan_fiber_unmap(f);
