@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/schannel/tls-peers.h"
@@ -788,6 +789,311 @@ START_TEST(test_client_certificates)
 }
 END_TEST
 
+/* ---- The server asks for a certificate the client credential lacks:
+ * SEC_I_INCOMPLETE_CREDENTIALS, then the caller goes on without one or
+ * brings a new credential that has one. */
+
+struct certreq {
+    uint32_t proto;    /* the client's SP_PROT_* */
+    bool new_cred;     /* answer with a credential holding pki.client */
+    bool repass;       /* pass the same input again (curl, Microsoft's samples) */
+    bool free_first;   /* free the first credential before the next call */
+    bool no_cred;      /* later calls name no credential */
+    bool other_thread; /* the call after the request from another thread */
+    bool fork_child;   /* stop at the request (the caller goes on) */
+    bool freed;        /* the client's credential handle is gone */
+    int told;          /* SEC_I_INCOMPLETE_CREDENTIALS seen */
+    CredHandle first;  /* the first credential, when kept */
+};
+
+struct step_args {
+    struct tls_side *side;
+    uint8_t **out;
+    size_t *len;
+    SECURITY_STATUS st;
+};
+
+static void *step_run(void *arg)
+{
+    struct step_args *a = arg;
+
+    a->st = tls_side_step(a->side, a->out, a->len);
+    return NULL;
+}
+
+/* What the client does with SEC_I_INCOMPLETE_CREDENTIALS (`saved`: the
+ * input of the call that returned it). */
+static void certreq_answer(struct certreq *k, struct tls_side *c, const uint8_t *saved,
+                           size_t saved_len)
+{
+    k->told++;
+    if (k->repass) {
+        c->in_len = 0;
+        tls_side_feed(c, saved, saved_len);
+    }
+    if (k->new_cred) {
+        CredHandle n;
+
+        ck_status(tls_client_cred(pki.ca, pki.client, k->proto, 0, &n), SEC_E_OK);
+        if (k->free_first)
+            ck_status(FreeCredentialsHandle(&c->cred), SEC_E_OK);
+        else
+            k->first = c->cred;
+        c->cred = n;
+        c->no_cred = false;
+    } else if (k->free_first) {
+        ck_status(FreeCredentialsHandle(&c->cred), SEC_E_OK);
+        k->freed = true;
+        c->no_cred = true;
+    }
+}
+
+/* The client's leg after the request: here, or on another thread. */
+static SECURITY_STATUS certreq_step(const struct certreq *k, struct tls_side *c, uint8_t **out,
+                                    size_t *len)
+{
+    struct step_args a = {c, out, len, SEC_E_INTERNAL_ERROR};
+    pthread_t t;
+
+    if (!k->other_thread)
+        return tls_side_step(c, out, len);
+    ck_assert_int_eq(pthread_create(&t, NULL, step_run, &a), 0);
+    pthread_join(t, NULL);
+    return a.st;
+}
+
+/* Both sides to the end in memory; the first failure, or SEC_E_OK. */
+static SECURITY_STATUS certreq_finish(struct certreq *k, struct tls_side *c, struct tls_side *s,
+                                      int first_leg)
+{
+    SECURITY_STATUS st = SEC_E_OK;
+
+    for (int i = first_leg; i < 24 && !(c->done && s->done); i++) {
+        struct tls_side *me = i % 2 ? s : c, *peer = i % 2 ? c : s;
+        uint8_t *out = NULL, *saved;
+        size_t len = 0, saved_len = me->in_len;
+
+        if (me->done)
+            continue;
+        saved = malloc(saved_len + 1);
+        if (saved_len > 0)
+            memcpy(saved, me->in, saved_len);
+        st = tls_side_step(me, &out, &len);
+        if (st == SEC_I_INCOMPLETE_CREDENTIALS) {
+            ck_assert_uint_eq(len, 0);
+            certreq_answer(k, me, saved, saved_len);
+            if (k->fork_child) {
+                free(saved);
+                return st; /* the caller forks and goes on */
+            }
+            st = certreq_step(k, me, &out, &len);
+        }
+        free(saved);
+        tls_side_feed(peer, out, len);
+        free(out);
+        if (!SEC_SUCCESS(st))
+            return st;
+    }
+    return c->done && s->done ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
+}
+
+static void certreq_open(const struct certreq *k, struct tls_side *c, struct tls_side *s)
+{
+    memset(c, 0, sizeof(*c));
+    memset(s, 0, sizeof(*s));
+    s->server = true;
+    s->req = ASC_REQ_MUTUAL_AUTH;
+    c->target = "localhost";
+    c->no_cred = k->no_cred;
+    ck_status(tls_server_cred_ca(pki.server, pki.ca, 0, &s->cred), SEC_E_OK);
+    ck_status(tls_client_cred(pki.ca, NULL, k->proto, 0, &c->cred), SEC_E_OK);
+}
+
+static void certreq_close(struct certreq *k, struct tls_side *c, struct tls_side *s)
+{
+    tls_side_free(c);
+    tls_side_free(s);
+    if (!k->freed)
+        FreeCredentialsHandle(&c->cred);
+    if (k->first.dwLower != 0 || k->first.dwUpper != 0)
+        FreeCredentialsHandle(&k->first);
+    FreeCredentialsHandle(&s->cred);
+}
+
+static void expect_name(CtxtHandle *ctx, ULONG attr, const char *want)
+{
+    PCCERT_CONTEXT cert = NULL;
+    char name[64];
+
+    ck_status(QueryContextAttributesA(ctx, attr, &cert), SEC_E_OK);
+    CertGetNameStringA(cert, CERT_NAME_SIMPLE_DISPLAY_TYPE, 0, NULL, name, sizeof(name));
+    ck_assert_str_eq(name, want);
+    CertFreeCertificateContext(cert);
+}
+
+/* The server sees the new credential's certificate; data flows. */
+static void certreq_sent(struct tls_side *c, struct tls_side *s)
+{
+    expect_name(&s->ctx, SECPKG_ATTR_REMOTE_CERT_CONTEXT, "client");
+    expect_name(&c->ctx, SECPKG_ATTR_LOCAL_CERT_CONTEXT, "client");
+    ck_status(tls_drain(c), SEC_E_OK);
+    ck_status(tls_drain(s), SEC_E_OK);
+    roundtrip(&c->ctx, &s->ctx, 100);
+    roundtrip(&s->ctx, &c->ctx, 100);
+}
+
+static void certreq_run(struct certreq *k)
+{
+    struct tls_side c, s;
+    SECURITY_STATUS st;
+
+    certreq_open(k, &c, &s);
+    st = certreq_finish(k, &c, &s, 0);
+    ck_assert_int_eq(k->told, 1);
+    if (k->new_cred) {
+        ck_status(st, SEC_E_OK);
+        certreq_sent(&c, &s);
+    } else {
+        /* the server requires one: no certificate, no session */
+        ck_assert_msg(!SEC_SUCCESS(st), "%s", libsspi_status_name(st));
+        ck_assert(!s.done);
+    }
+    certreq_close(k, &c, &s);
+}
+
+START_TEST(test_certreq_new_credential)
+{
+    static const uint32_t protos[] = {SP_PROT_TLS1_3_CLIENT, SP_PROT_TLS1_2_CLIENT};
+
+    for (int v = 0; v < 2; v++)
+        for (int variant = 0; variant < 4; variant++) {
+            struct certreq k = {.proto = protos[v], .new_cred = true};
+
+            k.repass = variant & 1;     /* curl's way, or the EXTRA way */
+            k.free_first = variant & 2; /* Microsoft's sample frees the old one first */
+            k.other_thread = variant == 3;
+            certreq_run(&k);
+        }
+}
+END_TEST
+
+START_TEST(test_certreq_go_on_without)
+{
+    static const uint32_t protos[] = {SP_PROT_TLS1_3_CLIENT, SP_PROT_TLS1_2_CLIENT};
+
+    for (int v = 0; v < 2; v++)
+        for (int variant = 0; variant < 4; variant++) {
+            struct certreq k = {.proto = protos[v]};
+
+            k.repass = variant & 1;
+            k.no_cred = variant == 2;
+            k.free_first = variant == 3; /* then no credential is named */
+            certreq_run(&k);
+        }
+}
+END_TEST
+
+/* Deleted while the step waits for a certificate: nothing is left behind
+ * (the leak checkers see to it), and the handle is gone. */
+START_TEST(test_certreq_delete_while_parked)
+{
+    for (int v = 0; v < 2; v++) {
+        struct certreq k = {.proto = v ? SP_PROT_TLS1_2_CLIENT : SP_PROT_TLS1_3_CLIENT,
+                            .fork_child = true};
+        struct tls_side c, s;
+
+        certreq_open(&k, &c, &s);
+        ck_status(certreq_finish(&k, &c, &s, 0), SEC_I_INCOMPLETE_CREDENTIALS);
+        ck_status(FreeCredentialsHandle(&c.cred), SEC_E_OK); /* the context keeps it */
+        ck_status(DeleteSecurityContext(&c.ctx), SEC_E_OK);
+        ck_status(DeleteSecurityContext(&c.ctx), SEC_E_INVALID_HANDLE);
+        c.have_ctx = false;
+        k.freed = true;
+        certreq_close(&k, &c, &s);
+    }
+}
+END_TEST
+
+/* A process forked while the step waits: both copies finish, each with
+ * its own answer. */
+START_TEST(test_certreq_fork_while_parked)
+{
+    struct certreq k = {.proto = SP_PROT_TLS1_3_CLIENT, .fork_child = true, .new_cred = true};
+    struct tls_side c, s;
+    uint8_t *out = NULL;
+    size_t len = 0;
+    int status = -1;
+    pid_t pid;
+
+    certreq_open(&k, &c, &s);
+    ck_status(certreq_finish(&k, &c, &s, 0), SEC_I_INCOMPLETE_CREDENTIALS);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+#if defined(__SANITIZE_THREAD__)
+    /* ThreadSanitizer forgets in a forked child what it knew of the
+     * parked stack's switches and reports the child's own accesses as
+     * races: there the child only leaves. */
+    if (pid == 0)
+        _exit(0);
+#endif
+    k.fork_child = false;
+    ck_status(tls_side_step(&c, &out, &len), SEC_E_OK); /* TLS 1.3: the client is done */
+    tls_side_feed(&s, out, len);
+    free(out);
+    ck_status(certreq_finish(&k, &c, &s, 1), SEC_E_OK);
+    certreq_sent(&c, &s);
+    if (pid == 0)
+        _exit(0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    certreq_close(&k, &c, &s);
+}
+END_TEST
+
+/* A credential named on a later call counts only on the call after
+ * SEC_I_INCOMPLETE_CREDENTIALS (the first call's is the context's); one
+ * of the wrong side there is refused and the step keeps waiting. */
+START_TEST(test_certreq_which_credential)
+{
+    struct certreq k = {.proto = SP_PROT_TLS1_2_CLIENT, .fork_child = true};
+    struct tls_side c, s;
+    CredHandle with, first;
+    uint8_t *out = NULL;
+    size_t len = 0;
+
+    certreq_open(&k, &c, &s);
+    ck_status(tls_client_cred(pki.ca, pki.client, k.proto, 0, &with), SEC_E_OK);
+    first = c.cred;
+    {
+        uint8_t *o = NULL;
+        size_t n = 0;
+
+        ck_status(tls_side_step(&c, &o, &n), SEC_I_CONTINUE_NEEDED); /* ClientHello */
+        tls_side_feed(&s, o, n);
+        free(o);
+        o = NULL;
+        n = 0;
+        ck_status(tls_side_step(&s, &o, &n), SEC_I_CONTINUE_NEEDED);
+        tls_side_feed(&c, o, n);
+        free(o);
+    }
+    c.cred = with; /* named with the flight that asks: not used before it is told */
+    ck_status(tls_side_step(&c, &out, &len), SEC_I_INCOMPLETE_CREDENTIALS);
+    c.cred = s.cred; /* a server credential: refused, still waiting */
+    ck_status(tls_side_step(&c, &out, &len), SEC_E_NO_CREDENTIALS);
+    ck_assert_uint_eq(len, 0);
+    c.cred = with;
+    ck_status(tls_side_step(&c, &out, &len), SEC_I_CONTINUE_NEEDED);
+    tls_side_feed(&s, out, len);
+    free(out);
+    k.fork_child = false;
+    ck_status(certreq_finish(&k, &c, &s, 1), SEC_E_OK);
+    certreq_sent(&c, &s);
+    k.first = first;
+    certreq_close(&k, &c, &s);
+}
+END_TEST
+
 /* ---- SCH_CRED_FORMAT_CERT_HASH(_STORE): the certificate by thumbprint */
 
 /* The SHA-1 thumbprint of the certificate in `pem`. */
@@ -1102,6 +1408,11 @@ static Suite *schannel_suite(void)
     tcase_add_test(tc, test_resumption);
     tcase_add_test(tc, test_alpn);
     tcase_add_test(tc, test_client_certificates);
+    tcase_add_test(tc, test_certreq_new_credential);
+    tcase_add_test(tc, test_certreq_go_on_without);
+    tcase_add_test(tc, test_certreq_delete_while_parked);
+    tcase_add_test(tc, test_certreq_fork_while_parked);
+    tcase_add_test(tc, test_certreq_which_credential);
     tcase_add_test(tc, test_handles);
     tcase_add_test(tc, test_encrypt_and_decrypt_at_once);
     tcase_add_test(tc, test_cert_hash_credentials);

@@ -12,10 +12,16 @@
  * stopped by PID; every run is bounded by timeout(1).  The certificates
  * are made at run time (tests/schannel/tls-test.c).
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/schannel/tls-peers.h"
 #include "tests/schannel/tls-test.h"
@@ -337,6 +343,198 @@ START_TEST(test_tool_loopback_and_bench)
 }
 END_TEST
 
+/* ---- A server asking for a client certificate the credential lacks: the
+ * client in this process over a socket, answering
+ * SEC_I_INCOMPLETE_CREDENTIALS by going on without one or with a new
+ * credential that has one. */
+
+static int tcp_connect(int port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct timeval tv = {10, 0};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    return fd;
+}
+
+static bool sock_read(struct tls_side *c, int fd)
+{
+    uint8_t buf[16384];
+    ssize_t n = read(fd, buf, sizeof(buf));
+
+    if (n <= 0)
+        return false;
+    tls_side_feed(c, buf, (size_t)n);
+    return true;
+}
+
+static bool sock_write(int fd, const uint8_t *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* The client's handshake over fd; `with_cert`: the answer to the request
+ * is a new credential holding pki.client (the first one freed first, as
+ * Microsoft's sample does), else the same credential again. */
+static SECURITY_STATUS sock_handshake(struct tls_side *c, int fd, uint32_t proto, bool with_cert,
+                                      int *told)
+{
+    SECURITY_STATUS st = SEC_E_INTERNAL_ERROR;
+
+    for (int legs = 0; legs < 16; legs++) {
+        uint8_t *out = NULL;
+        size_t len = 0;
+
+        if (((c->have_ctx && c->in_len == 0) || st == SEC_E_INCOMPLETE_MESSAGE) &&
+            !sock_read(c, fd))
+            return SEC_E_INTERNAL_ERROR;
+        st = tls_side_step(c, &out, &len);
+        if (st == SEC_I_INCOMPLETE_CREDENTIALS) {
+            (*told)++;
+            if (with_cert) {
+                ck_status(FreeCredentialsHandle(&c->cred), SEC_E_OK);
+                ck_status(tls_client_cred(pki.ca, pki.client, proto, 0, &c->cred), SEC_E_OK);
+            }
+            st = tls_side_step(c, &out, &len);
+        }
+        if (len > 0 && !sock_write(fd, out, len))
+            st = SEC_E_INTERNAL_ERROR;
+        free(out);
+        if (st != SEC_I_CONTINUE_NEEDED && st != SEC_E_INCOMPLETE_MESSAGE)
+            return st;
+    }
+    return st;
+}
+
+/* Send `msg`, read until `want` came back; the first failing status. */
+static SECURITY_STATUS sock_echo(struct tls_side *c, int fd, const char *msg, const char *want)
+{
+    uint8_t rec[1024];
+    char got[256] = "";
+    size_t rec_len, have = 0;
+    SECURITY_STATUS st = tls_encrypt(&c->ctx, msg, (uint32_t)strlen(msg), rec, &rec_len);
+
+    if (st != SEC_E_OK)
+        return st;
+    if (!sock_write(fd, rec, rec_len))
+        return SEC_E_INTERNAL_ERROR;
+    while (have < strlen(want)) {
+        uint8_t *plain;
+        size_t plain_len, used;
+
+        if ((c->in_len == 0 || st == SEC_E_INCOMPLETE_MESSAGE) && !sock_read(c, fd))
+            return SEC_E_INTERNAL_ERROR;
+        st = tls_decrypt(&c->ctx, c->in, c->in_len, &plain, &plain_len, &used);
+        if (st == SEC_E_INCOMPLETE_MESSAGE)
+            continue;
+        if (st != SEC_E_OK)
+            return st;
+        if (plain_len > 0 && have + plain_len < sizeof(got)) {
+            memcpy(got + have, plain, plain_len);
+            have += plain_len;
+        }
+        memmove(c->in, c->in + used, c->in_len - used);
+        c->in_len -= used;
+    }
+    return strncmp(got, want, strlen(want)) == 0 ? SEC_E_OK : SEC_E_INTERNAL_ERROR;
+}
+
+/*
+ * One connection to the peer started by "`head` PORT `tail`", its report
+ * going to a file.  `with_cert`: the answer to the request;
+ * `required`: the server refuses a client without one.  The report shows
+ * `seen` when the certificate went out.
+ */
+static void certreq_peer(const char *head, const char *tail, uint32_t proto, bool with_cert, bool required,
+                         const char *echo, const char *seen)
+{
+    int port = tls_free_port(), told = 0, fd;
+    char report[600];
+    pid_t pid;
+    struct tls_side c = {.target = "localhost"};
+    SECURITY_STATUS hs, data = SEC_E_INTERNAL_ERROR;
+    char *log;
+
+    snprintf(report, sizeof(report), "%s/peer.txt", pki.dir);
+    pid = tls_peer_start(conf, port, "%s %d %s >%s 2>&1", head, port, tail, report);
+    ck_status(tls_client_cred(pki.ca, NULL, proto, 0, &c.cred), SEC_E_OK);
+    fd = tcp_connect(port);
+    hs = sock_handshake(&c, fd, proto, with_cert, &told);
+    if (hs == SEC_E_OK)
+        data = sock_echo(&c, fd, "hello\n", echo);
+    close(fd);
+    usleep(100000);
+    tls_peer_stop(pid);
+    log = tls_slurp(pki.dir, "peer.txt");
+    ck_assert_int_eq(told, 1);
+    if (with_cert || !required) {
+        ck_assert_msg(hs == SEC_E_OK && data == SEC_E_OK, "%s / %s\n%s", libsspi_status_name(hs),
+                      libsspi_status_name(data), log);
+        ck_assert_msg((strstr(log, seen) != NULL) == with_cert, "%s", log);
+    } else { /* refused: during the handshake (TLS 1.2) or by the first record after */
+        ck_assert_msg(hs != SEC_E_OK || data != SEC_E_OK, "%s", log);
+    }
+    tls_side_free(&c);
+    FreeCredentialsHandle(&c.cred);
+    free(log);
+}
+
+static void certreq_gnutls(uint32_t proto, bool with_cert, bool required)
+{
+    char cmd[1200];
+
+    snprintf(cmd, sizeof(cmd), "--x509certfile %s --x509keyfile %s --x509cafile %s %s", pki.server,
+             pki.server, pki.ca, required ? "--require-client-cert" : "");
+    certreq_peer("exec gnutls-serv --echo -p", cmd, proto, with_cert, required, "hello\n", "Subject: CN=client");
+}
+
+static void certreq_openssl(uint32_t proto, bool with_cert, bool required)
+{
+    char cmd[1200];
+
+    snprintf(cmd, sizeof(cmd), "-cert %s -key %s -CAfile %s %s 1 -rev", pki.server, pki.server,
+             pki.ca, required ? "-Verify" : "-verify");
+    certreq_peer("exec openssl s_server -accept", cmd, proto, with_cert, required, "olleh\n", "Peer certificate: CN = client");
+}
+
+/* Each answer with each protocol against one kind of peer. */
+static void certreq_matrix(void (*peer)(uint32_t proto, bool with_cert, bool required))
+{
+    ck_status(tls_load_package(), SEC_E_OK);
+    for (int v = 0; v < 2; v++) {
+        uint32_t proto = v ? SP_PROT_TLS1_2_CLIENT : SP_PROT_TLS1_3_CLIENT;
+
+        peer(proto, true, true);   /* a new credential: the server sees it */
+        peer(proto, false, true);  /* none: refused */
+        peer(proto, false, false); /* none, only asked: goes on */
+    }
+}
+
+START_TEST(test_certreq_gnutls_serv)
+{
+    certreq_matrix(certreq_gnutls);
+}
+END_TEST
+
+START_TEST(test_certreq_openssl_s_server)
+{
+    certreq_matrix(certreq_openssl);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("schannel-interop");
@@ -367,6 +565,8 @@ int main(void)
     tcase_add_test(tc, test_untrusted_client_certificates);
     tcase_add_test(tc, test_tool_loopback_and_bench);
     tcase_add_test(tc, test_openssl_key_update_and_renegotiation);
+    tcase_add_test(tc, test_certreq_gnutls_serv);
+    tcase_add_test(tc, test_certreq_openssl_s_server);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

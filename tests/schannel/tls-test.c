@@ -131,8 +131,8 @@ SECURITY_STATUS tls_side_step(struct tls_side *s, uint8_t **out, size_t *out_len
                                    &outd, &attrs, &ts);
     else
         st = InitializeSecurityContextA(
-            &s->cred, s->have_ctx ? &s->ctx : NULL, (SEC_CHAR *)s->target,
-            s->req | ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM, 0, 0,
+            s->have_ctx && s->no_cred ? NULL : &s->cred, s->have_ctx ? &s->ctx : NULL,
+            (SEC_CHAR *)s->target, s->req | ISC_REQ_ALLOCATE_MEMORY | ISC_REQ_STREAM, 0, 0,
             (s->in_len || (!s->have_ctx && s->alpn)) ? &ind : NULL, 0, &s->ctx, &outd, &attrs, &ts);
     s->last = st;
     s->expiry = ts;

@@ -51,6 +51,7 @@ struct tls_side {
     CredHandle cred;
     CtxtHandle ctx;
     bool have_ctx, done, server;
+    bool no_cred; /* later legs name no credential (phCredential NULL) */
     uint32_t req;
     const char *target;
     uint8_t *in; /* bytes received, not yet consumed */
@@ -84,5 +85,16 @@ SECURITY_STATUS tls_decrypt(CtxtHandle *ctx, uint8_t *buf, size_t len, uint8_t *
  * SEC_E_OK when they came through whole and unchanged, the failing call's
  * status, or SEC_E_MESSAGE_ALTERED. */
 SECURITY_STATUS tls_roundtrip(CtxtHandle *from, CtxtHandle *to, size_t len);
+
+#ifdef ck_assert_msg
+/* For Check programs (check.h included first): a status and the one
+ * wanted, both named when they differ. */
+#define ck_status(x, want)                                                                         \
+    do {                                                                                           \
+        SECURITY_STATUS st_ = (x);                                                                 \
+        ck_assert_msg(st_ == (SECURITY_STATUS)(want), "%s = %s (0x%08x), want %s", #x,             \
+                      libsspi_status_name(st_), (unsigned)st_, #want);                             \
+    } while (0)
+#endif
 
 #endif

@@ -12,6 +12,7 @@ src_packages_schannel_libschannel_internal_la_SOURCES = \
 	src/packages/schannel/schannel-cred.c \
 	src/packages/schannel/schannel-session.c \
 	src/packages/schannel/schannel-handshake.c \
+	src/packages/schannel/schannel-fiber.c \
 	src/packages/schannel/schannel-record.c \
 	src/packages/schannel/schannel-message.c \
 	src/packages/schannel/schannel-attrs.c

@@ -214,13 +214,14 @@ static SECURITY_STATUS schan_bindings(struct schan_ctx *ctx, gnutls_channel_bind
 
 static SECURITY_STATUS schan_cert_attr(struct schan_ctx *ctx, bool remote, PCCERT_CONTEXT *out)
 {
+    const struct wincrypt_cert *ours = (ctx->cert_cred ? ctx->cert_cred : ctx->cred)->cert;
     const gnutls_datum_t *list;
     unsigned int n = 0;
     struct wincrypt_cert *c;
 
-    if (!remote && ctx->cred->cert != NULL) {
-        wincrypt_cert_ref(ctx->cred->cert);
-        *out = &ctx->cred->cert->ctx;
+    if (!remote && ours != NULL) {
+        wincrypt_cert_ref(ours);
+        *out = &ours->ctx;
         return SEC_E_OK;
     }
     list = remote ? gnutls_certificate_get_peers(ctx->session, &n)

@@ -269,21 +269,32 @@ static SECURITY_STATUS schan_own_cert(struct schan_cred *cred,
     return st;
 }
 
-/* Client: the certificate goes out whatever CA names the server lists, as
- * Windows sends the certificate the caller chose. */
+/* Client: the certificate of the credential in use goes out whatever CA
+ * names the server lists, as Windows sends the certificate the caller
+ * chose.  Without one, a step on its own stack waits for the next
+ * InitializeSecurityContext (SEC_I_INCOMPLETE_CREDENTIALS), which may
+ * bring a credential that has one. */
 static int schan_retrieve(gnutls_session_t session, const gnutls_datum_t *req_ca_rdn, int nreqs,
                           const gnutls_pk_algorithm_t *pk_algos, int pk_algos_length,
                           gnutls_pcert_st **pcert, unsigned int *pcert_length,
                           gnutls_privkey_t *privkey)
 {
     struct schan_ctx *ctx = gnutls_transport_get_ptr(session);
+    const struct schan_cred *c;
 
     *pcert_length = 0;
-    if (ctx == NULL || ctx->cred->privkey == NULL)
+    if (ctx == NULL)
         return 0;
-    *pcert = &ctx->cred->pcert;
+    c = ctx->cert_cred != NULL ? ctx->cert_cred : ctx->cred;
+    if (c->privkey == NULL) {
+        if (!schan_fiber_park(ctx))
+            return -1;
+        if ((c = ctx->cert_cred) == NULL || c->privkey == NULL)
+            return 0;
+    }
+    *pcert = (gnutls_pcert_st *)&c->pcert;
     *pcert_length = 1;
-    *privkey = ctx->cred->privkey;
+    *privkey = c->privkey;
     return 0;
 }
 
@@ -298,7 +309,6 @@ static SECURITY_STATUS schan_client_cert(struct schan_cred *cred, const struct w
         gnutls_pcert_deinit(&cred->pcert);
         return st;
     }
-    gnutls_certificate_set_retrieve_function2(cred->x509, schan_retrieve);
     wincrypt_cert_ref(c);
     cred->cert = c;
     return SEC_E_OK;
@@ -433,6 +443,8 @@ static SECURITY_STATUS schan_cred_build(struct schan_cred *cred, const struct sc
     if (gnutls_certificate_allocate_credentials(&cred->x509) < 0)
         return SEC_E_INSUFFICIENT_MEMORY;
     gnutls_certificate_set_flags(cred->x509, GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH);
+    if (!cred->server)
+        gnutls_certificate_set_retrieve_function2(cred->x509, schan_retrieve);
     if (cert != NULL) {
         if (cert->key_kind == WINCRYPT_KEY_NONE)
             return SEC_E_UNKNOWN_CREDENTIALS;

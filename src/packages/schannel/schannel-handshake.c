@@ -16,9 +16,19 @@
  *                                             (output and handle untouched)
  * output larger than the TOKEN without
  * ALLOCATE_MEMORY                             SEC_E_INSUFFICIENT_MEMORY
- * credential of the other side                SEC_E_NO_CREDENTIALS
+ * credential of the other side (first leg, or
+ * the leg after INCOMPLETE_CREDENTIALS: the
+ * step keeps waiting, the input is all EXTRA) SEC_E_NO_CREDENTIALS
  * ASC_REQ_DELEGATE                            SEC_E_UNSUPPORTED_FUNCTION
  * TLS failures: schan_status() (certificate statuses, alerts).
+ *
+ * Client certificates: the server asks for one the credential lacks ->
+ * SEC_I_INCOMPLETE_CREDENTIALS once, no output, the bytes GnuTLS did not
+ * read as EXTRA.  The next call names the credential to answer with: one
+ * with a certificate sends it (whatever CA names the server listed); the
+ * same one, another without, or none goes on without.  A credential named
+ * on any other later leg is not looked at: the first leg's is the
+ * context's (Microsoft documents phCredential as optional after it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +39,7 @@
 struct schan_leg {
     bool server;
     uint32_t req;
+    LSA_SEC_HANDLE cred; /* the credential handle of this call (may be 0) */
     PSecBufferDesc in, out;
     SecBuffer *token; /* input TOKEN (may be NULL) */
     SecBuffer *spare; /* first EMPTY input buffer: EXTRA / MISSING */
@@ -118,100 +129,157 @@ static void schan_established(struct schan_ctx *ctx)
     schan_session_remember(ctx);
 }
 
-/* Client asked for a certificate it does not have: hold the flight back
- * once and report SEC_I_INCOMPLETE_CREDENTIALS (the next call sends it). */
-static bool schan_hold_for_credentials(struct schan_ctx *ctx)
+/* Does this client step run on a stack of its own?  Only a server's flight
+ * can ask for a certificate, and only the first time it asks for one the
+ * credential lacks is SEC_I_INCOMPLETE_CREDENTIALS reported. */
+static bool schan_needs_fiber(const struct schan_ctx *ctx)
 {
-    if (ctx->server || ctx->incomplete_told || ctx->cred->cert != NULL ||
-        !gnutls_certificate_client_get_request_status(ctx->session) || ctx->out.len == 0)
-        return false;
-    ctx->held = malloc(ctx->out.len);
-    if (ctx->held == NULL)
-        return false;
-    memcpy(ctx->held, ctx->out.buf, ctx->out.len);
-    ctx->held_len = ctx->out.len;
-    ctx->out.len = 0;
+    const struct schan_cred *c = ctx->cert_cred != NULL ? ctx->cert_cred : ctx->cred;
+
+    return !ctx->server && ctx->started && !ctx->incomplete_told && c->privkey == NULL;
+}
+
+/*
+ * The leg after SEC_I_INCOMPLETE_CREDENTIALS: the certificate of the
+ * credential given now (none: go on without), and the input.  Callers
+ * either pass what was left over (SECBUFFER_EXTRA) or, like curl and
+ * Microsoft's samples, everything they passed before: what GnuTLS read
+ * then is skipped (*base).
+ */
+static SECURITY_STATUS schan_resume_setup(struct schan_ctx *ctx, const struct schan_leg *l,
+                                          size_t *base)
+{
+    const uint8_t *data = l->token ? l->token->pvBuffer : NULL;
+    size_t len = l->token ? l->token->cbBuffer : 0, whole;
+    uint32_t missing;
+
+    if (l->cred != 0) {
+        struct schan_cred *c = schan_cred_from_handle(l->cred);
+
+        if (c == NULL || c->server) { /* refused: still waiting, nothing read */
+            if (l->spare != NULL && len > 0) {
+                l->spare->BufferType = SECBUFFER_EXTRA;
+                l->spare->cbBuffer = (ULONG)len;
+            }
+            return c == NULL ? SEC_E_INVALID_HANDLE : SEC_E_NO_CREDENTIALS;
+        }
+        if (c->privkey != NULL && c != ctx->cert_cred) {
+            schan_cred_ref(c);
+            if (ctx->cert_cred != NULL)
+                schan_cred_unref(ctx->cert_cred);
+            ctx->cert_cred = c;
+        }
+    }
+    *base = 0;
+    if (ctx->parked_in != NULL && len >= ctx->parked_len &&
+        memcmp(data, ctx->parked_in, ctx->parked_len) == 0)
+        *base = ctx->parked_len;
+    free(ctx->parked_in);
+    ctx->parked_in = NULL;
+    ctx->parked_len = 0;
+    whole = schan_records(data + *base, len - *base, 0, &missing);
+    ctx->in = (struct schan_in){data + *base, whole == (size_t)-1 ? 0 : whole, 0};
+    return SEC_E_OK;
+}
+
+/* The step parked in the certificate callback: what GnuTLS read is kept
+ * (to know it when passed again), what it did not read is EXTRA. */
+static SECURITY_STATUS schan_park(struct schan_ctx *ctx, const struct schan_leg *l, size_t used)
+{
+    size_t len = l->token ? l->token->cbBuffer : 0;
+
     ctx->incomplete_told = true;
-    return true;
+    ctx->parked_len = used;
+    ctx->parked_in = used > 0 ? malloc(used) : NULL;
+    if (ctx->parked_in != NULL)
+        memcpy(ctx->parked_in, l->token->pvBuffer, used);
+    else
+        ctx->parked_len = 0;
+    if (l->spare != NULL && len > used) {
+        l->spare->BufferType = SECBUFFER_EXTRA;
+        l->spare->cbBuffer = (ULONG)(len - used);
+    }
+    l->out_token->cbBuffer = 0;
+    return SEC_I_INCOMPLETE_CREDENTIALS;
+}
+
+/* After a step over ctx->in, which began `base` bytes into the token. */
+static SECURITY_STATUS schan_leg_end(struct schan_ctx *ctx, const struct schan_leg *l, int r,
+                                     size_t base)
+{
+    size_t len = l->token ? l->token->cbBuffer : 0, used = base + ctx->in.pos;
+    SECURITY_STATUS st;
+
+    ctx->in = (struct schan_in){NULL, 0, 0};
+    if (r == SCHAN_PARKED)
+        return schan_park(ctx, l, used);
+    if (l->spare != NULL && len > used) {
+        l->spare->BufferType = SECBUFFER_EXTRA;
+        l->spare->cbBuffer = (ULONG)(len - used);
+    }
+    if (r < 0 && r != GNUTLS_E_AGAIN) {
+        st = schan_status(ctx, r);
+        schan_fail(ctx, l, r);
+        return st;
+    }
+    if (r == 0)
+        schan_established(ctx);
+    if ((st = schan_flush(ctx, l)) != SEC_E_OK) {
+        ctx->state = SCHAN_FAILED;
+        return st;
+    }
+    return r == 0 ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
 }
 
 /* One handshake leg over the input token. */
 static SECURITY_STATUS schan_handshake_leg(struct schan_ctx *ctx, const struct schan_leg *l)
 {
     const uint8_t *data = l->token ? l->token->pvBuffer : NULL;
-    size_t len = l->token ? l->token->cbBuffer : 0, whole;
+    size_t len = l->token ? l->token->cbBuffer : 0, whole = 0, base = 0;
+    bool parked = schan_fiber_parked(ctx), fiber = false;
     uint32_t missing;
     int r;
 
-    if (ctx->held != NULL) { /* the flight held back with INCOMPLETE_CREDENTIALS */
-        SECURITY_STATUS st =
-            schan_give(l->out_token, ctx->held, ctx->held_len, l->req & ISC_REQ_ALLOCATE_MEMORY);
+    if (parked) {
+        SECURITY_STATUS st = schan_resume_setup(ctx, l, &base);
 
-        free(ctx->held);
-        ctx->held = NULL;
         if (st != SEC_E_OK)
             return st;
-        if (len > 0 && l->spare != NULL) { /* not read yet: give it back */
-            l->spare->BufferType = SECBUFFER_EXTRA;
-            l->spare->cbBuffer = (ULONG)len;
-        }
-        return ctx->state == SCHAN_ESTABLISHED ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
-    }
-    whole = 0;
-    if ((ctx->server || ctx->started) && !(ctx->kick && len == 0)) {
-        /* only a first flight (ClientHello, or our answer to a
-         * renegotiation request GnuTLS already holds) needs no input */
-        whole = schan_records(data, len, 0, &missing);
-        if (whole == (size_t)-1) {
-            l->out_token->cbBuffer = 0;
-            return SEC_E_INVALID_TOKEN;
-        }
-        if (whole == 0) {
-            if (l->spare != NULL) {
-                l->spare->BufferType = SECBUFFER_MISSING;
-                l->spare->cbBuffer = missing;
+    } else {
+        if ((ctx->server || ctx->started) && !(ctx->kick && len == 0)) {
+            /* only a first flight (ClientHello, or our answer to a
+             * renegotiation request GnuTLS already holds) needs no input */
+            whole = schan_records(data, len, 0, &missing);
+            if (whole == (size_t)-1) {
+                l->out_token->cbBuffer = 0;
+                return SEC_E_INVALID_TOKEN;
             }
-            return SEC_E_INCOMPLETE_MESSAGE;
+            if (whole == 0) {
+                if (l->spare != NULL) {
+                    l->spare->BufferType = SECBUFFER_MISSING;
+                    l->spare->cbBuffer = missing;
+                }
+                return SEC_E_INCOMPLETE_MESSAGE;
+            }
         }
+        fiber = schan_needs_fiber(ctx);
+        ctx->started = true;
+        ctx->kick = false;
+        ctx->in = (struct schan_in){data, whole, 0};
     }
-    ctx->started = true;
-    ctx->kick = false;
-    ctx->in = (struct schan_in){data, whole, 0};
     if (ctx->renegotiating) { /* records of the old keys: GnuTLS must count them */
         schan_record_push_seq(ctx, false);
         schan_record_push_seq(ctx, true);
     }
-    r = schan_session_handshake(ctx);
+    if (parked)
+        r = schan_fiber_resume(ctx);
+    else
+        r = fiber ? schan_fiber_step(ctx) : schan_session_handshake(ctx);
     if (ctx->renegotiating) {
         schan_record_sync(ctx, false);
         schan_record_sync(ctx, true);
     }
-    if (l->spare != NULL && len - ctx->in.pos > 0) {
-        l->spare->BufferType = SECBUFFER_EXTRA;
-        l->spare->cbBuffer = (ULONG)(len - ctx->in.pos);
-    }
-    ctx->in = (struct schan_in){NULL, 0, 0};
-    if (r < 0 && r != GNUTLS_E_AGAIN) {
-        SECURITY_STATUS st = schan_status(ctx, r);
-
-        schan_fail(ctx, l, r);
-        return st;
-    }
-    if (r == 0)
-        schan_established(ctx);
-    if (r == GNUTLS_E_AGAIN && schan_hold_for_credentials(ctx)) {
-        l->out_token->cbBuffer = 0;
-        return SEC_I_INCOMPLETE_CREDENTIALS;
-    }
-    {
-        SECURITY_STATUS st = schan_flush(ctx, l);
-
-        if (st != SEC_E_OK) {
-            ctx->state = SCHAN_FAILED;
-            return st;
-        }
-    }
-    return r == 0 ? SEC_E_OK : SEC_I_CONTINUE_NEEDED;
+    return schan_leg_end(ctx, l, r, base);
 }
 
 /* A leg on an established context. */
@@ -352,6 +420,7 @@ static NTSTATUS schan_establish(struct schan_leg *l, LSA_SEC_HANDLE cred_h, LSA_
     l->out_alert = schan_find_buffer(l->out, SECBUFFER_ALERT);
     l->token = schan_find_buffer(l->in, SECBUFFER_TOKEN);
     l->spare = schan_spare(l->in);
+    l->cred = cred_h;
     if (l->server && (l->req & ASC_REQ_DELEGATE))
         return SEC_E_UNSUPPORTED_FUNCTION;
     if (l->out_alert != NULL)

@@ -50,15 +50,15 @@ bool schan_ctx_release(struct schan_ctx *ctx, uint32_t side)
         return false;
     if ((before & ~side) != 0)
         return true;
+    schan_fiber_abort(ctx); /* a step parked for a certificate ends first */
     schan_record_clear(ctx);
     if (ctx->session != NULL)
         gnutls_deinit(ctx->session);
     free(ctx->out.buf);
-    if (ctx->held != NULL) {
-        explicit_bzero(ctx->held, ctx->held_len);
-        free(ctx->held);
-    }
+    free(ctx->parked_in);
     free(ctx->target);
+    if (ctx->cert_cred != NULL)
+        schan_cred_unref(ctx->cert_cred);
     schan_cred_unref(ctx->cred);
     explicit_bzero(ctx, sizeof(*ctx));
     free(ctx);

@@ -14,6 +14,8 @@
  *                         the caller's buffers, record framing, one
  *                         handshake step, alerts, error mapping
  *   schannel-handshake.c  SpInitLsaModeContext / SpAcceptLsaModeContext
+ *   schannel-fiber.c      a client step that can wait in GnuTLS's
+ *                         certificate callback (SEC_I_INCOMPLETE_CREDENTIALS)
  *   schannel-record.c     application records protected in place with the
  *                         AEAD keys GnuTLS exports (the fast path)
  *   schannel-message.c    SealMessage / UnsealMessage (EncryptMessage,
@@ -198,11 +200,14 @@ struct schan_ctx {
     gnutls_session_t session;
     struct schan_in in;
     struct schan_out out;
-    uint8_t *held; /* output held back with SEC_I_INCOMPLETE_CREDENTIALS */
-    size_t held_len;
-    int64_t expiry;       /* server: the client certificate's end, else SCHAN_NEVER */
-    int32_t peer_verdict; /* SECPKG_ATTR_CC_POLICY_RESULT (HRESULT) */
-    bool peer_checked;    /* peer_verdict is set (the peer sent certificates) */
+    struct schan_fiber *fiber;    /* client step on its own stack (schannel-fiber.c) */
+    struct schan_cred *cert_cred; /* given after SEC_I_INCOMPLETE_CREDENTIALS: its
+                                   * certificate is ours (a reference), or NULL */
+    uint8_t *parked_in;           /* bytes read by the leg that parked: a caller */
+    size_t parked_len;            /* may pass them again with the next one */
+    int64_t expiry;               /* server: the client certificate's end, else SCHAN_NEVER */
+    int32_t peer_verdict;         /* SECPKG_ATTR_CC_POLICY_RESULT (HRESULT) */
+    bool peer_checked;            /* peer_verdict is set (the peer sent certificates) */
     struct schan_dir tx;
     struct schan_dir rx;
 };
@@ -258,6 +263,24 @@ SCHAN_HIDDEN void schan_session_judge_peer(struct schan_ctx *ctx);
 
 /* Client: store the session for resumption when GnuTLS has resumable data. */
 SCHAN_HIDDEN void schan_session_remember(struct schan_ctx *ctx);
+
+/* ---- Client step on its own stack (schannel-fiber.c). */
+
+/* schan_fiber_step / _resume: parked in the certificate callback. */
+#define SCHAN_PARKED 1
+
+/* Run schan_session_handshake(ctx) on a fresh stack: its result, or
+ * SCHAN_PARKED when the server asked for a certificate (ctx->fiber then
+ * holds the step; GNUTLS_E_MEMORY_ERROR if no stack could be had). */
+SCHAN_HIDDEN int schan_fiber_step(struct schan_ctx *ctx);
+/* Go on with a parked step (ctx->in and ctx->cert_cred set): as above. */
+SCHAN_HIDDEN int schan_fiber_resume(struct schan_ctx *ctx);
+/* A parked step is unwound (the callback fails) and its stack freed. */
+SCHAN_HIDDEN void schan_fiber_abort(struct schan_ctx *ctx);
+SCHAN_HIDDEN bool schan_fiber_parked(const struct schan_ctx *ctx);
+/* From the certificate callback: wait for the next leg when the step runs
+ * on a fiber.  false: the context is going away (fail the callback). */
+SCHAN_HIDDEN bool schan_fiber_park(struct schan_ctx *ctx);
 
 /* ---- Record fast path (schannel-record.c). */
 
