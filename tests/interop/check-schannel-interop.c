@@ -458,8 +458,8 @@ static SECURITY_STATUS sock_echo(struct tls_side *c, int fd, const char *msg, co
  * `required`: the server refuses a client without one.  The report shows
  * `seen` when the certificate went out.
  */
-static void certreq_peer(const char *head, const char *tail, uint32_t proto, bool with_cert, bool required,
-                         const char *echo, const char *seen)
+static void certreq_peer(const char *head, const char *tail, uint32_t proto, bool with_cert,
+                         bool required, const char *echo, const char *seen)
 {
     int port = tls_free_port(), told = 0, fd;
     char report[600];
@@ -498,7 +498,8 @@ static void certreq_gnutls(uint32_t proto, bool with_cert, bool required)
 
     snprintf(cmd, sizeof(cmd), "--x509certfile %s --x509keyfile %s --x509cafile %s %s", pki.server,
              pki.server, pki.ca, required ? "--require-client-cert" : "");
-    certreq_peer("exec gnutls-serv --echo -p", cmd, proto, with_cert, required, "hello\n", "Subject: CN=client");
+    certreq_peer("exec gnutls-serv --echo -p", cmd, proto, with_cert, required, "hello\n",
+                 "Subject: CN=client");
 }
 
 static void certreq_openssl(uint32_t proto, bool with_cert, bool required)
@@ -507,7 +508,8 @@ static void certreq_openssl(uint32_t proto, bool with_cert, bool required)
 
     snprintf(cmd, sizeof(cmd), "-cert %s -key %s -CAfile %s %s 1 -rev", pki.server, pki.server,
              pki.ca, required ? "-Verify" : "-verify");
-    certreq_peer("exec openssl s_server -accept", cmd, proto, with_cert, required, "olleh\n", "Peer certificate: CN = client");
+    certreq_peer("exec openssl s_server -accept", cmd, proto, with_cert, required, "olleh\n",
+                 "Peer certificate: CN = client");
 }
 
 /* Each answer with each protocol against one kind of peer. */
