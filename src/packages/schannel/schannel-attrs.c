@@ -329,10 +329,10 @@ static SECURITY_STATUS schan_session_attr(struct schan_ctx *ctx, ULONG attr, voi
     case SECPKG_ATTR_CC_POLICY_RESULT: {
         SecPkgContext_ClientCertPolicyResult *r = buf;
 
-        if (!ctx->peer_checked)
+        if (!ctx->peer_sent)
             return SEC_E_NO_CREDENTIALS;
         memset(r, 0, sizeof(*r));
-        r->dwPolicyResult = ctx->peer_verdict;
+        r->dwPolicyResult = schan_session_judge_peer(ctx);
         return SEC_E_OK;
     }
     case SECPKG_ATTR_ENDPOINT_BINDINGS:

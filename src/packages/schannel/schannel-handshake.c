@@ -123,7 +123,7 @@ static void schan_established(struct schan_ctx *ctx)
 {
     ctx->state = SCHAN_ESTABLISHED;
     ctx->renegotiating = false;
-    schan_session_judge_peer(ctx);
+    schan_session_note_peer(ctx);
     schan_record_sync(ctx, false);
     schan_record_sync(ctx, true);
     schan_session_remember(ctx);

@@ -206,8 +206,7 @@ struct schan_ctx {
     uint8_t *parked_in;           /* bytes read by the leg that parked: a caller */
     size_t parked_len;            /* may pass them again with the next one */
     int64_t expiry;               /* server: the client certificate's end, else SCHAN_NEVER */
-    int32_t peer_verdict;         /* SECPKG_ATTR_CC_POLICY_RESULT (HRESULT) */
-    bool peer_checked;            /* peer_verdict is set (the peer sent certificates) */
+    bool peer_sent;               /* the peer sent certificates (CC_POLICY_RESULT) */
     struct schan_dir tx;
     struct schan_dir rx;
 };
@@ -255,11 +254,16 @@ SCHAN_HIDDEN SECURITY_STATUS schan_status(struct schan_ctx *ctx, int err);
 /* Queue the alert GnuTLS finds appropriate for `err` into ctx->out. */
 SCHAN_HIDDEN void schan_session_alert_for(struct schan_ctx *ctx, int err);
 
-/* After a handshake: the verdict on the peer's certificate chain
- * (ctx->peer_verdict; the chain against the credential's trust, the name
- * for a client unless waived, the TLS key purpose of the peer's side) and,
- * for a server, the client certificate's expiry as the context's. */
-SCHAN_HIDDEN void schan_session_judge_peer(struct schan_ctx *ctx);
+/* After a handshake: whether the peer sent certificates (ctx->peer_sent)
+ * and, for a server, the client certificate's expiry as the context's. */
+SCHAN_HIDDEN void schan_session_note_peer(struct schan_ctx *ctx);
+
+/* The verdict on the peer's certificate chain (SECPKG_ATTR_CC_POLICY_RESULT,
+ * an HRESULT): the chain against the credential's trust, the name for a
+ * client unless waived, the TLS key purpose of the peer's side.  Judged
+ * when asked rather than after every handshake: verifying the chain again
+ * costs about a quarter of a handshake.  Writes nothing to the context. */
+SCHAN_HIDDEN int32_t schan_session_judge_peer(struct schan_ctx *ctx);
 
 /* Client: store the session for resumption when GnuTLS has resumable data. */
 SCHAN_HIDDEN void schan_session_remember(struct schan_ctx *ctx);

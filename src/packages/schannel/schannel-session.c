@@ -285,7 +285,7 @@ static bool schan_top_self_signed(const gnutls_datum_t *list, unsigned n)
     return self;
 }
 
-void schan_session_judge_peer(struct schan_ctx *ctx)
+int32_t schan_session_judge_peer(struct schan_ctx *ctx)
 {
     unsigned n = 0, status = 0;
     const gnutls_datum_t *list = gnutls_certificate_get_peers(ctx->session, &n);
@@ -294,9 +294,8 @@ void schan_session_judge_peer(struct schan_ctx *ctx)
     bool name =
         !ctx->server && ctx->target != NULL && !(ctx->cred->flags & SCH_CRED_NO_SERVERNAME_CHECK);
 
-    ctx->peer_checked = false;
     if (list == NULL || n == 0)
-        return;
+        return TRUST_E_FAIL;
     if (name)
         data[nd++] =
             (gnutls_typed_vdata_st){GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)ctx->target, 0};
@@ -305,19 +304,22 @@ void schan_session_judge_peer(struct schan_ctx *ctx)
         (unsigned char *)(ctx->server ? GNUTLS_KP_TLS_WWW_CLIENT : GNUTLS_KP_TLS_WWW_SERVER), 0};
     if (gnutls_certificate_verify_peers(ctx->session, data, nd, &status) < 0)
         status = GNUTLS_CERT_INVALID;
-    ctx->peer_verdict = schan_policy_result(status, schan_top_self_signed(list, n));
-    ctx->peer_checked = true;
-    if (ctx->server) {
-        gnutls_x509_crt_t crt;
+    return schan_policy_result(status, schan_top_self_signed(list, n));
+}
 
-        if (gnutls_x509_crt_init(&crt) >= 0) {
-            if (gnutls_x509_crt_import(crt, &list[0], GNUTLS_X509_FMT_DER) >= 0)
-                ctx->expiry =
-                    ((int64_t)gnutls_x509_crt_get_expiration_time(crt) + SCHAN_EPOCH_DELTA) *
-                    10000000;
-            gnutls_x509_crt_deinit(crt);
-        }
-    }
+void schan_session_note_peer(struct schan_ctx *ctx)
+{
+    unsigned n = 0;
+    const gnutls_datum_t *list = gnutls_certificate_get_peers(ctx->session, &n);
+    gnutls_x509_crt_t crt;
+
+    ctx->peer_sent = list != NULL && n > 0;
+    if (!ctx->peer_sent || !ctx->server || gnutls_x509_crt_init(&crt) < 0)
+        return;
+    if (gnutls_x509_crt_import(crt, &list[0], GNUTLS_X509_FMT_DER) >= 0)
+        ctx->expiry =
+            ((int64_t)gnutls_x509_crt_get_expiration_time(crt) + SCHAN_EPOCH_DELTA) * 10000000;
+    gnutls_x509_crt_deinit(crt);
 }
 
 /* Certificate verification result -> the Windows status. */
