@@ -12,7 +12,11 @@
  * wall time on a shared machine): ns per record (both directions)
  * and heap allocations per record.  Handshakes: a full handshake between
  * a new client and server each time (ECDSA P-256 certificate, default
- * key exchange), ms and allocations per handshake.
+ * key exchange), ms and allocations per handshake.  libsspi and GnuTLS do
+ * the same work: the client checks the chain and the name against the
+ * system's roots and the test CA, the server issues a session ticket (the
+ * Schannel default), nothing is resumed, and credentials and priorities
+ * are made once outside the timing.
  *
  * Usage: bench-schannel [-n RECORDS] [-h HANDSHAKES]   (a program, not a test)
  */
@@ -194,9 +198,10 @@ static ssize_t mem_pull(gnutls_transport_ptr_t p, void *data, size_t n)
 
 struct gnutls_bench {
     gnutls_certificate_credentials_t sc, cc;
+    gnutls_priority_t prio;
+    gnutls_datum_t ticket_key;
     struct mem_pipe c2s, s2c;
     struct gnutls_end c, s;
-    const char *prio;
     uint8_t *buf, *out;
     uint32_t size;
 };
@@ -210,8 +215,9 @@ static bool gnutls_pair(struct gnutls_bench *g)
     gnutls_init(&g->s.s, GNUTLS_SERVER | GNUTLS_NONBLOCK);
     g->c.in = &g->s2c;
     g->s.in = &g->c2s;
-    gnutls_priority_set_direct(g->c.s, g->prio, NULL);
-    gnutls_priority_set_direct(g->s.s, g->prio, NULL);
+    gnutls_priority_set(g->c.s, g->prio);
+    gnutls_priority_set(g->s.s, g->prio);
+    gnutls_session_ticket_enable_server(g->s.s, &g->ticket_key);
     gnutls_credentials_set(g->c.s, GNUTLS_CRD_CERTIFICATE, g->cc);
     gnutls_credentials_set(g->s.s, GNUTLS_CRD_CERTIFICATE, g->sc);
     gnutls_server_name_set(g->c.s, GNUTLS_NAME_DNS, "localhost", 9);
@@ -239,6 +245,33 @@ static void gnutls_unpair(struct gnutls_bench *g)
 {
     gnutls_deinit(g->c.s);
     gnutls_deinit(g->s.s);
+}
+
+/* Once, as libsspi's credentials hold them: the server's certificate and
+ * a session-ticket key (the Schannel server issues tickets by default),
+ * the client's trust (the system's roots and the test CA, as a Schannel
+ * client has) and the parsed priority string. */
+static void gnutls_setup(struct gnutls_bench *g, const char *prio)
+{
+    if (gnutls_certificate_allocate_credentials(&g->sc) < 0 ||
+        gnutls_certificate_allocate_credentials(&g->cc) < 0 ||
+        gnutls_certificate_set_x509_key_file(g->sc, pki.server, pki.server, GNUTLS_X509_FMT_PEM) <
+            0 ||
+        gnutls_certificate_set_x509_trust_file(g->cc, pki.ca, GNUTLS_X509_FMT_PEM) <= 0 ||
+        gnutls_session_ticket_key_generate(&g->ticket_key) < 0 ||
+        gnutls_priority_init2(&g->prio, prio, NULL, 0) < 0) {
+        fprintf(stderr, "bench-schannel: GnuTLS setup failed\n");
+        exit(1);
+    }
+    gnutls_certificate_set_x509_system_trust(g->cc); /* none is no error */
+}
+
+static void gnutls_teardown(struct gnutls_bench *g)
+{
+    gnutls_certificate_free_credentials(g->sc);
+    gnutls_certificate_free_credentials(g->cc);
+    gnutls_priority_deinit(g->prio);
+    gnutls_free(g->ticket_key.data);
 }
 
 static bool gnutls_records(void *arg, long n)
@@ -385,17 +418,14 @@ static void row(const char *what, uint32_t size, struct result r)
 static void bench_protocol(const char *label, uint32_t protocols, const char *gprio, long n)
 {
     struct sspi_bench sb;
-    struct gnutls_bench gb = {.prio = gprio};
+    struct gnutls_bench gb = {0};
 
     printf("%s\n", label);
     if (!sspi_pair(&sb, protocols)) {
         fprintf(stderr, "bench-schannel: libsspi handshake failed\n");
         exit(1);
     }
-    gnutls_certificate_allocate_credentials(&gb.sc);
-    gnutls_certificate_allocate_credentials(&gb.cc);
-    gnutls_certificate_set_x509_key_file(gb.sc, pki.server, pki.server, GNUTLS_X509_FMT_PEM);
-    gnutls_certificate_set_x509_trust_file(gb.cc, pki.ca, GNUTLS_X509_FMT_PEM);
+    gnutls_setup(&gb, gprio);
     if (!gnutls_pair(&gb)) {
         fprintf(stderr, "bench-schannel: GnuTLS handshake failed\n");
         exit(1);
@@ -434,8 +464,7 @@ static void bench_protocol(const char *label, uint32_t protocols, const char *gp
     free(sb.rec);
     free(gb.buf);
     free(gb.out);
-    gnutls_certificate_free_credentials(gb.sc);
-    gnutls_certificate_free_credentials(gb.cc);
+    gnutls_teardown(&gb);
 }
 
 static void hs_row(const char *what, struct result r)
@@ -446,7 +475,7 @@ static void hs_row(const char *what, struct result r)
 static void bench_handshakes(const char *label, uint32_t protocols, const char *gprio, long n)
 {
     struct sspi_hs h;
-    struct gnutls_bench gb = {.prio = gprio};
+    struct gnutls_bench gb = {0};
 
     printf("%s handshakes\n", label);
     if (tls_server_cred(pki.server, 0, &h.s) != SEC_E_OK ||
@@ -455,13 +484,9 @@ static void bench_handshakes(const char *label, uint32_t protocols, const char *
     hs_row("libsspi ISC/ASC", measure(sspi_handshakes, &h, n));
     FreeCredentialsHandle(&h.c);
     FreeCredentialsHandle(&h.s);
-    gnutls_certificate_allocate_credentials(&gb.sc);
-    gnutls_certificate_allocate_credentials(&gb.cc);
-    gnutls_certificate_set_x509_key_file(gb.sc, pki.server, pki.server, GNUTLS_X509_FMT_PEM);
-    gnutls_certificate_set_x509_trust_file(gb.cc, pki.ca, GNUTLS_X509_FMT_PEM);
+    gnutls_setup(&gb, gprio);
     hs_row("GnuTLS gnutls_handshake", measure(gnutls_handshakes, &gb, n));
-    gnutls_certificate_free_credentials(gb.sc);
-    gnutls_certificate_free_credentials(gb.cc);
+    gnutls_teardown(&gb);
 #ifdef HAVE_OPENSSL_BENCH
     {
         struct ossl_bench ob = {0};
